@@ -1,0 +1,23 @@
+/// The database migrations, compiled into the binary from the `.sql` files beside this one.
+///
+/// Each file is named `NNNN_verb_noun.sql` and is never edited once it has landed: a
+/// change to the schema is a new file, added here in order (a test checks that every
+/// file is registered, in order).
+public enum MastheadMigrations {
+    /// One migration: its identifier (the file name without `.sql`) and its SQL.
+    public struct Migration: Sendable {
+        public let identifier: String
+        public let sql: String
+
+        init(_ identifier: String, _ bytes: [UInt8]) {
+            self.identifier = identifier
+            self.sql = String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    /// Every migration, in the order it must run.
+    public static let all: [Migration] = [
+        Migration("0001_create_content_schema", PackageResources._001_create_content_schema_sql),
+        Migration("0002_create_article_search", PackageResources._002_create_article_search_sql),
+    ]
+}

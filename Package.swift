@@ -1,0 +1,81 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+/// Tests use the members of Hummingbird's, NIO's and HTTPTypes' modules all over; spelling
+/// out each defining module there adds noise and catches nothing the sources do not.
+let testSwiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "masthead",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "masthead", targets: ["masthead"]),
+        .library(name: "Masthead", targets: ["Masthead"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.4.0"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "masthead",
+            dependencies: [
+                "Masthead",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Masthead",
+            dependencies: [
+                "CMarkGFM",
+                "MastheadMigrations",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MastheadMigrations",
+            path: "Migrations",
+            resources: [
+                .embedInCode("0001_create_content_schema.sql"),
+                .embedInCode("0002_create_article_search.sql"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .systemLibrary(
+            name: "CMarkGFM",
+            path: "Sources/CMarkGFM",
+            pkgConfig: nil,
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        .testTarget(
+            name: "MastheadTests",
+            dependencies: [
+                "Masthead",
+                "MastheadMigrations",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: testSwiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
