@@ -1,0 +1,178 @@
+import CMarkGFM
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An article body rendered once, when it is written.
+public struct RenderedBody: Sendable, Equatable {
+    /// Safe HTML: raw HTML in the source is omitted and dangerous link schemes dropped.
+    public let html: String
+    /// The text a reader sees, blocks separated by newlines: for word counts, excerpts and search.
+    public let plaintext: String
+    public let wordCount: Int
+
+    /// Minutes at 230 words a minute, rounded up, at least one.
+    public var readingTimeMinutes: Int {
+        max(1, (wordCount + 229) / 230)
+    }
+
+    /// The text of the top-level paragraphs: the prose, without headings, lists, tables or code.
+    public let leadText: String
+
+    /// The first ~160 characters of the prose (of the plaintext when there is no prose),
+    /// cut at a word boundary.
+    public var fallbackExcerpt: String {
+        Excerpt.make(from: leadText.isEmpty ? plaintext : leadText)
+    }
+}
+
+/// GitHub-flavoured Markdown through the reference cmark-gfm library, with the table,
+/// strikethrough, autolink, task list and tag filter extensions.
+public enum MarkdownRenderer {
+    private static let extensionNames = ["table", "strikethrough", "autolink", "tasklist", "tagfilter"]
+
+    /// cmark-gfm keeps its extension registry in process-wide state; register it once.
+    /// Swift runs a static initialiser exactly once, however many threads ask.
+    private static let registration: Void = cmark_gfm_core_extensions_ensure_registered()
+
+    /// Without CMARK_OPT_UNSAFE, raw HTML becomes `<!-- raw HTML omitted -->` and
+    /// `javascript:`-style link destinations are emptied.
+    private static let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8
+
+    public static func render(_ markdown: String) -> RenderedBody {
+        _ = registration
+        guard let parser = cmark_parser_new(options) else {
+            fatalError("cmark-gfm could not allocate a parser")
+        }
+        defer { cmark_parser_free(parser) }
+        for name in extensionNames {
+            if let syntaxExtension = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, syntaxExtension)
+            }
+        }
+        var source = markdown
+        source.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { characters in
+                cmark_parser_feed(parser, characters.baseAddress, characters.count)
+            }
+        }
+        guard let document = cmark_parser_finish(parser) else {
+            fatalError("cmark-gfm could not finish a document")
+        }
+        defer { cmark_node_free(document) }
+
+        let html = takeString(cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)))
+        let (plaintext, leadText) = PlaintextCollector.collect(document)
+        return RenderedBody(html: html, plaintext: plaintext, wordCount: countWords(plaintext), leadText: leadText)
+    }
+
+    /// Words are runs of non-space characters holding at least one letter or digit.
+    static func countWords(_ text: String) -> Int {
+        var count = 0
+        var inWord = false
+        var wordHasAlphanumeric = false
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isWhitespace {
+                if inWord && wordHasAlphanumeric { count += 1 }
+                inWord = false
+                wordHasAlphanumeric = false
+            } else {
+                inWord = true
+                if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                    wordHasAlphanumeric = true
+                }
+            }
+        }
+        if inWord && wordHasAlphanumeric { count += 1 }
+        return count
+    }
+
+    private static func takeString(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
+        guard let pointer else { return "" }
+        defer { free(pointer) }
+        return String(cString: pointer)
+    }
+}
+
+/// Walks a cmark document and keeps the text a reader would see.
+private enum PlaintextCollector {
+    /// The whole plaintext, and the text of the top-level paragraphs alone.
+    static func collect(_ document: OpaquePointer) -> (plaintext: String, leadText: String) {
+        guard let iterator = cmark_iter_new(document) else { return ("", "") }
+        defer { cmark_iter_free(iterator) }
+        var text = ""
+        var lead = ""
+        var leadParagraph: OpaquePointer?
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard let node = cmark_iter_get_node(iterator) else { continue }
+            let type = cmark_node_get_type(node)
+            if event == CMARK_EVENT_ENTER {
+                var piece = ""
+                switch type {
+                case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_CODE_BLOCK:
+                    if let literal = cmark_node_get_literal(node) {
+                        piece = String(cString: literal)
+                    }
+                case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+                    piece = " "
+                case CMARK_NODE_PARAGRAPH where cmark_node_parent(node) == document:
+                    leadParagraph = node
+                default:
+                    break
+                }
+                text += piece
+                if leadParagraph != nil { lead += piece }
+            } else if event == CMARK_EVENT_EXIT {
+                if node == leadParagraph {
+                    leadParagraph = nil
+                    lead += "\n"
+                }
+                if let name = cmark_node_get_type_string(node), String(cString: name) == "table_cell" {
+                    text += " "
+                } else if UInt32(type.rawValue) & UInt32(CMARK_NODE_TYPE_MASK) == UInt32(CMARK_NODE_TYPE_BLOCK) {
+                    text += "\n"
+                }
+            }
+        }
+        return (normalise(text), normalise(lead))
+    }
+
+    /// One line per block: spaces folded, blank lines dropped.
+    private static func normalise(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline)
+            .map { line in line.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+            .filter { !$0.isEmpty }
+            .joined(separator: "\n")
+    }
+}
+
+/// Excerpts made from plaintext.
+public enum Excerpt {
+    public static let targetLength = 160
+
+    /// The whole text on one line if it fits in `targetLength` characters; otherwise as many
+    /// whole words as fit, followed by an ellipsis.
+    public static func make(from plaintext: String) -> String {
+        let oneLine = plaintext.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        guard oneLine.count > targetLength else { return oneLine }
+        let head = oneLine.prefix(targetLength)
+        let cut = head.lastIndex(of: " ").map { head[..<$0] } ?? head
+        let trimmed = cut.trimmingSuffix { $0.isPunctuation || $0.isWhitespace }
+        return trimmed + "…"
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingSuffix(while predicate: (Character) -> Bool) -> Substring {
+        var end = endIndex
+        while end > startIndex, predicate(self[index(before: end)]) {
+            end = index(before: end)
+        }
+        return self[startIndex..<end]
+    }
+}

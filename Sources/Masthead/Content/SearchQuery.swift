@@ -1,0 +1,73 @@
+/// A full-text query made safe for SQLite FTS5.
+///
+/// Every term is quoted, so user input is never read as FTS5 syntax: `AND`, `NEAR(`, `*`
+/// and a lone `"` are just text. Double-quoted phrases stay phrases, a trailing `*` asks for
+/// a prefix, and all terms are required.
+///
+/// The index stems with Porter, which maps "deploying" to `deploi` but "deployment" to
+/// `deploy`. So a plain word also matches, as a prefix, its root with common English endings
+/// and a final e/i/y removed (`deplo*`): inflections of one word find each other.
+public struct SearchQuery: Sendable, Equatable {
+    public static let maximumLength = 256
+
+    /// The FTS5 MATCH expression.
+    public let matchExpression: String
+
+    /// Nil when `text` holds no letter or digit to search for.
+    public init?(parsing text: some StringProtocol) {
+        var terms: [String] = []
+        var current = ""
+        var inPhrase = false
+
+        func finishTerm() {
+            defer { current = "" }
+            let isPrefix = !inPhrase && current.hasSuffix("*")
+            let word = String(
+                current.filter {
+                    $0 != "*" && !$0.unicodeScalars.contains { $0.properties.generalCategory == .control }
+                }
+            )
+            guard word.contains(where: { $0.isLetter || $0.isNumber }) else { return }
+            let quoted = "\"" + word + "\""
+            if isPrefix {
+                terms.append(quoted + "*")
+            } else if !inPhrase, let root = Self.root(of: word) {
+                terms.append("(\(quoted) OR \"\(root)\"*)")
+            } else {
+                terms.append(quoted)
+            }
+        }
+
+        for character in text {
+            if character == "\"" {
+                finishTerm()
+                inPhrase.toggle()
+            } else if character.isWhitespace && !inPhrase {
+                finishTerm()
+            } else {
+                current.append(character)
+            }
+        }
+        finishTerm()
+        guard !terms.isEmpty else { return nil }
+        matchExpression = terms.joined(separator: " AND ")
+    }
+
+    private static let endings = ["ments", "ment", "ings", "ing", "edly", "ed", "ers", "er", "ies", "es", "s", "ly"]
+
+    /// The word without a common English ending and a final e, i or y; nil when that leaves
+    /// fewer than four letters (too short a prefix to mean anything) or changes nothing.
+    static func root(of word: String) -> String? {
+        let lowered = word.lowercased()
+        guard lowered.allSatisfy({ $0.isASCII && $0.isLetter }) else { return nil }
+        var root = Substring(lowered)
+        if let ending = endings.first(where: { root.hasSuffix($0) && root.count - $0.count >= 4 }) {
+            root = root.dropLast(ending.count)
+        }
+        while let last = root.last, "eiy".contains(last), root.count > 4 {
+            root = root.dropLast()
+        }
+        guard root.count >= 4, root != lowered else { return nil }
+        return String(root)
+    }
+}

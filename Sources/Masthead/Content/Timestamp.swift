@@ -1,0 +1,162 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A point in time with second precision, written as RFC 3339 UTC (`2026-11-28T09:30:00Z`).
+///
+/// The same text is the API's format and the database's, so a stored time is served as
+/// it is, and stored times compare correctly as text.
+public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Seconds since 1970-01-01T00:00:00Z.
+    public let secondsSinceEpoch: Int64
+
+    public init(secondsSinceEpoch: Int64) {
+        self.secondsSinceEpoch = secondsSinceEpoch
+    }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
+        lhs.secondsSinceEpoch < rhs.secondsSinceEpoch
+    }
+
+    public func adding(seconds: Int64) -> Timestamp {
+        Timestamp(secondsSinceEpoch: secondsSinceEpoch + seconds)
+    }
+
+    public func adding(days: Int64) -> Timestamp {
+        adding(seconds: days * 86_400)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ`.
+    public var rfc3339: String {
+        var time = time_t(secondsSinceEpoch)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        return Self.pad(Int(parts.tm_year) + 1900, 4) + "-" + Self.pad(Int(parts.tm_mon) + 1, 2) + "-"
+            + Self.pad(Int(parts.tm_mday), 2) + "T" + Self.pad(Int(parts.tm_hour), 2) + ":"
+            + Self.pad(Int(parts.tm_min), 2) + ":" + Self.pad(Int(parts.tm_sec), 2) + "Z"
+    }
+
+    public var description: String { rfc3339 }
+
+    /// Parses an RFC 3339 date-time (`2026-11-28T09:30:00Z`, `2026-11-28T10:30:00.5+01:00`)
+    /// or a full date (`2026-11-28`, meaning its midnight UTC). Fractions of a second are dropped.
+    public init?(rfc3339 text: some StringProtocol) {
+        let bytes = Array(text.utf8)
+        var reader = DigitReader(bytes: bytes)
+        guard let year = reader.number(4), reader.skip("-"), let month = reader.number(2), reader.skip("-"),
+            let day = reader.number(2)
+        else { return nil }
+        var hour = 0
+        var minute = 0
+        var second = 0
+        var offsetSeconds = 0
+        if !reader.atEnd {
+            guard reader.skip("T") || reader.skip("t") || reader.skip(" "),
+                let h = reader.number(2), reader.skip(":"), let m = reader.number(2), reader.skip(":"),
+                let s = reader.number(2)
+            else { return nil }
+            (hour, minute, second) = (h, m, s)
+            if reader.skip(".") {
+                guard reader.skipDigits() else { return nil }
+            }
+            if reader.skip("Z") || reader.skip("z") {
+                offsetSeconds = 0
+            } else if let sign = reader.sign(), let oh = reader.number(2), reader.skip(":"), let om = reader.number(2),
+                oh < 24, om < 60
+            {
+                offsetSeconds = sign * (oh * 3600 + om * 60)
+            } else {
+                return nil
+            }
+            guard reader.atEnd else { return nil }
+        }
+        guard (1...12).contains(month), (1...Self.daysIn(month: month, year: year)).contains(day),
+            hour < 24, minute < 60, second < 61
+        else { return nil }
+        let days = Self.daysFromCivil(year: year, month: month, day: day)
+        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59)) - Int64(offsetSeconds)
+        self.init(secondsSinceEpoch: seconds)
+    }
+
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+}
+
+/// Reads fixed-width ASCII numbers and separators from the front of a byte array.
+private struct DigitReader {
+    let bytes: [UInt8]
+    var index = 0
+
+    var atEnd: Bool { index == bytes.count }
+
+    mutating func number(_ width: Int) -> Int? {
+        guard index + width <= bytes.count else { return nil }
+        var value = 0
+        for byte in bytes[index..<index + width] {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        index += width
+        return value
+    }
+
+    mutating func skip(_ character: Unicode.Scalar) -> Bool {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: character) else { return false }
+        index += 1
+        return true
+    }
+
+    mutating func skipDigits() -> Bool {
+        let start = index
+        while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+            index += 1
+        }
+        return index > start
+    }
+
+    mutating func sign() -> Int? {
+        if skip("+") { return 1 }
+        if skip("-") { return -1 }
+        return nil
+    }
+}
+
+/// Where the application reads the current time, so that tests can move it.
+public struct ContentClock: Sendable {
+    private let read: @Sendable () -> Timestamp
+
+    public init(_ read: @escaping @Sendable () -> Timestamp) {
+        self.read = read
+    }
+
+    public var now: Timestamp { read() }
+
+    /// The system's wall clock.
+    public static let system = ContentClock {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Timestamp(secondsSinceEpoch: Int64(spec.tv_sec))
+    }
+}

@@ -1,0 +1,149 @@
+import GRDB
+
+/// Table records: one struct per table, columns named as in the migrations (snake_case).
+/// They are the write side's shapes; reads go through the repositories' own row mapping.
+
+protocol SnakeCaseRecord: Codable, FetchableRecord, MutablePersistableRecord {}
+
+extension SnakeCaseRecord {
+    static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .convertFromSnakeCase }
+    static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy { .convertToSnakeCase }
+}
+
+struct SiteRecord: SnakeCaseRecord {
+    static let databaseTableName = "site"
+    var id: Int64 = 1
+    var title: String
+    var description: String
+    var url: String
+    var locale: String
+    var timezone: String
+    var revision: Int = 1
+    var updatedAt: String
+}
+
+struct AuthorRecord: SnakeCaseRecord {
+    static let databaseTableName = "authors"
+    var id: Int64?
+    var slug: String
+    var name: String
+    var bio: String?
+    var avatarUrl: String?
+    var websiteUrl: String?
+    var location: String?
+    var revision: Int = 1
+    var createdAt: String
+    var updatedAt: String
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}
+
+struct TagRecord: SnakeCaseRecord {
+    static let databaseTableName = "tags"
+    var id: Int64?
+    var slug: String
+    var name: String
+    var description: String?
+    var revision: Int = 1
+    var createdAt: String
+    var updatedAt: String
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}
+
+struct ArticleRecord: SnakeCaseRecord {
+    static let databaseTableName = "articles"
+    var id: Int64?
+    var slug: String
+    var title: String
+    var customExcerpt: String?
+    var excerpt: String
+    /// `draft` or `published`.
+    var status: String
+    var featured: Bool
+    var publishedAt: String?
+    var authorId: Int64
+    var bodyMarkdown: String
+    var bodyHtml: String
+    var bodyPlaintext: String
+    var wordCount: Int
+    var readingTimeMinutes: Int
+    var views: Int = 0
+    var coverImageUrl: String?
+    var coverImageAlt: String?
+    var seoTitle: String?
+    var seoDescription: String?
+    var canonicalUrl: String?
+    var revision: Int = 1
+    var createdAt: String
+    var updatedAt: String
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+
+    /// Sets the Markdown body and everything computed from it: HTML, plaintext, word count,
+    /// reading time, and the served excerpt (the custom one, or the start of the plaintext).
+    mutating func setBody(_ markdown: String) {
+        let rendered = MarkdownRenderer.render(markdown)
+        bodyMarkdown = markdown
+        bodyHtml = rendered.html
+        bodyPlaintext = rendered.plaintext
+        wordCount = rendered.wordCount
+        readingTimeMinutes = rendered.readingTimeMinutes
+        excerpt = customExcerpt ?? rendered.fallbackExcerpt
+    }
+}
+
+struct ArticleTagRecord: SnakeCaseRecord, PersistableRecord {
+    static let databaseTableName = "article_tags"
+    var articleId: Int64
+    var tagId: Int64
+    var position: Int
+}
+
+struct PlatformRecord: SnakeCaseRecord {
+    static let databaseTableName = "platforms"
+    var id: Int64?
+    var slug: String
+    var name: String
+    var focus: String
+    var tagline: String
+    var description: String
+    var url: String?
+    var position: Int
+    var revision: Int = 1
+    var createdAt: String
+    var updatedAt: String
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}
+
+struct ServiceRecord: SnakeCaseRecord {
+    static let databaseTableName = "services"
+    var id: Int64?
+    var slug: String
+    var title: String
+    var subtitle: String
+    var description: String
+    var position: Int
+    var revision: Int = 1
+    var createdAt: String
+    var updatedAt: String
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}
+
+struct PlatformServiceRecord: SnakeCaseRecord, PersistableRecord {
+    static let databaseTableName = "platform_services"
+    var platformId: Int64
+    var serviceId: Int64
+}

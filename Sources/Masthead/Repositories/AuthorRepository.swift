@@ -1,0 +1,68 @@
+import GRDB
+
+public protocol AuthorRepository: Sendable {
+    /// Authors by name.
+    func list(_ page: PageRequest) async throws -> Page<Author>
+    func find(slug: Slug) async throws -> Author
+}
+
+public struct SQLiteAuthorRepository: AuthorRepository {
+    let database: AppDatabase
+    let clock: ContentClock
+
+    public init(database: AppDatabase, clock: ContentClock) {
+        self.database = database
+        self.clock = clock
+    }
+
+    public func list(_ page: PageRequest) async throws -> Page<Author> {
+        let now = clock.now
+        return try await database.pool.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM authors") ?? 0
+            let rows = try Row.fetchAll(
+                db,
+                SQLRequest<Row>(
+                    literal: """
+                        \(Self.select(now: now)) ORDER BY au.name COLLATE NOCASE, au.id
+                        LIMIT \(page.limit) OFFSET \(page.offset)
+                        """
+                )
+            )
+            return Page(items: rows.map(Self.author), total: total)
+        }
+    }
+
+    public func find(slug: Slug) async throws -> Author {
+        let now = clock.now
+        return try await database.pool.read { db in
+            let request = SQLRequest<Row>(literal: "\(Self.select(now: now)) WHERE au.slug = \(slug.value)")
+            guard let row = try Row.fetchOne(db, request) else {
+                throw RepositoryError.notFound(resource: "author", slug: slug.value)
+            }
+            return Self.author(from: row)
+        }
+    }
+
+    private static func select(now: Timestamp) -> SQL {
+        """
+        SELECT au.*, (SELECT COUNT(*) FROM articles a WHERE a.author_id = au.id AND \(SQLiteArticleRepository.visible(at: now)))
+               AS article_count
+        FROM authors au
+        """
+    }
+
+    private static func author(from row: Row) -> Author {
+        Author(
+            id: row["id"],
+            slug: row["slug"],
+            name: row["name"],
+            bio: row["bio"],
+            avatarURL: row["avatar_url"],
+            websiteURL: row["website_url"],
+            location: row["location"],
+            articleCount: row["article_count"],
+            createdAt: row["created_at"],
+            updatedAt: row["updated_at"]
+        )
+    }
+}

@@ -1,0 +1,153 @@
+/// What repositories return: the publication's content as read, independent of both the
+/// table layout and the JSON the API serves.
+
+/// An article's state as readers see it. `scheduled` is a published article whose
+/// publication time has not come yet.
+public enum ArticleStatus: String, Sendable, CaseIterable {
+    case draft
+    case published
+    case scheduled
+
+    /// The state at `now` of an article stored with `storedStatus` and `publishedAt`.
+    static func at(_ now: Timestamp, storedStatus: String, publishedAt: String?) -> ArticleStatus {
+        guard storedStatus == "published", let publishedAt else { return .draft }
+        return publishedAt > now.rfc3339 ? .scheduled : .published
+    }
+}
+
+/// The body renderings an article can be served with.
+public enum BodyFormat: String, Sendable, CaseIterable {
+    case html
+    case markdown
+    case plaintext
+}
+
+public struct AuthorSummary: Sendable, Equatable {
+    public let id: Int64
+    public let slug: String
+    public let name: String
+    public let avatarURL: String?
+}
+
+public struct TagSummary: Sendable, Equatable {
+    public let id: Int64
+    public let slug: String
+    public let name: String
+}
+
+public struct Article: Sendable {
+    public let id: Int64
+    public let slug: String
+    public let title: String
+    public let excerpt: String
+    public let status: ArticleStatus
+    public let featured: Bool
+    public let publishedAt: String?
+    public let createdAt: String
+    public let updatedAt: String
+    public let readingTimeMinutes: Int
+    public let wordCount: Int
+    public let views: Int
+    public let coverImageURL: String?
+    public let coverImageAlt: String?
+    public let seoTitle: String?
+    public let seoDescription: String?
+    public let canonicalURL: String?
+    public let author: AuthorSummary
+    /// In the editor's order; the first is the primary tag.
+    public internal(set) var tags: [TagSummary]
+    /// Only the renderings that were asked for are loaded; the others are nil.
+    public let bodyHTML: String?
+    public let bodyMarkdown: String?
+    public let bodyPlaintext: String?
+}
+
+public struct Author: Sendable {
+    public let id: Int64
+    public let slug: String
+    public let name: String
+    public let bio: String?
+    public let avatarURL: String?
+    public let websiteURL: String?
+    public let location: String?
+    /// Published articles only.
+    public let articleCount: Int
+    public let createdAt: String
+    public let updatedAt: String
+}
+
+public struct Tag: Sendable {
+    public let id: Int64
+    public let slug: String
+    public let name: String
+    public let description: String?
+    /// Published articles only.
+    public let articleCount: Int
+}
+
+public struct Platform: Sendable {
+    public struct ServiceLink: Sendable, Equatable {
+        public let slug: String
+        public let title: String
+    }
+
+    public let id: Int64
+    public let slug: String
+    public let name: String
+    public let focus: String
+    public let tagline: String
+    public let description: String
+    public let url: String?
+    public let position: Int
+    /// In the services' own order.
+    public internal(set) var services: [ServiceLink]
+}
+
+public struct Service: Sendable {
+    public struct PlatformLink: Sendable, Equatable {
+        public let slug: String
+        public let name: String
+    }
+
+    public let id: Int64
+    public let slug: String
+    public let title: String
+    public let subtitle: String
+    public let description: String
+    public let position: Int
+    /// In the platforms' own order.
+    public internal(set) var platforms: [PlatformLink]
+}
+
+public struct Site: Sendable, Equatable {
+    public let title: String
+    public let description: String
+    public let url: String
+    public let locale: String
+    public let timezone: String
+}
+
+/// Offset paging: page `number` (from 1) of `limit` items.
+public struct PageRequest: Sendable, Equatable {
+    public let number: Int
+    public let limit: Int
+
+    public init(number: Int, limit: Int) {
+        self.number = number
+        self.limit = limit
+    }
+
+    var offset: Int { (number - 1) * limit }
+}
+
+/// One page of a collection and the size of the whole collection.
+public struct Page<Item: Sendable>: Sendable {
+    public let items: [Item]
+    public let total: Int
+}
+
+/// Errors a repository reports; the HTTP layer maps them to problem responses in one place.
+public enum RepositoryError: Error, Equatable {
+    /// No `resource` (e.g. "article") with that slug is visible.
+    case notFound(resource: String, slug: String)
+}
