@@ -1,0 +1,150 @@
+import Hummingbird
+
+/// `GET /v1/articles` and `GET /v1/articles/{slug}`.
+struct ArticleController<Repository: ArticleRepository> {
+    let repository: Repository
+
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get(use: list)
+        routes.get("{slug}", use: show)
+        return routes
+    }
+
+    static var listParameters: [String] {
+        [
+            "page", "limit", "cursor", "tag", "author", "featured", "status", "published_after", "published_before",
+            "q",
+            "sort", "fields", "formats",
+        ]
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let reader = try QueryReader(request, allowed: Self.listParameters)
+        var query = ArticleListQuery()
+        query.limit = try reader.limit()
+        query.tags = try reader.slugs("tag") ?? []
+        if let authors = try reader.slugs("author") {
+            guard authors.count == 1 else { throw ProblemError.invalidParameter("author", "takes one author slug.") }
+            query.author = authors[0]
+        }
+        query.featured = try reader.boolean("featured")
+        query.publishedAfter = try reader.timestamp("published_after")
+        query.publishedBefore = try reader.timestamp("published_before")
+        try Self.checkStatus(reader.string("status"))
+        if let text = reader.string("q") {
+            guard text.count <= SearchQuery.maximumLength else {
+                throw ProblemError.invalidParameter("q", "must be at most \(SearchQuery.maximumLength) characters.")
+            }
+            guard let search = SearchQuery(parsing: text) else {
+                throw ProblemError.invalidParameter("q", "must contain at least one letter or digit.")
+            }
+            query.search = search
+        }
+        if let sort = reader.string("sort") {
+            guard let parsed = ArticleSort(parsing: sort) else {
+                let allowed = ArticleSortField.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ProblemError.invalidParameter(
+                    "sort",
+                    "must be one of \(allowed), each optionally prefixed with '-'."
+                )
+            }
+            query.sort = parsed
+        }
+        query.paging = try Self.paging(reader, sort: query.effectiveSort)
+        let selection = try Self.selection(reader, defaultFormats: [])
+        query.bodies = selection.bodies
+
+        let page = try await repository.list(query)
+        let cursorToken: String?? =
+            query.effectiveSort?.field.supportsCursor == true ? .some(page.nextCursor?.token) : .none
+        let pagination =
+            switch query.paging {
+            case .page(let number):
+                PaginationMeta(
+                    page: PageRequest(number: number, limit: query.limit),
+                    total: page.total,
+                    nextCursor: cursorToken
+                )
+            case .after:
+                PaginationMeta(limit: query.limit, total: page.total, nextCursor: page.nextCursor?.token)
+            }
+        let items = page.articles.map { ArticleResponse(article: $0, selection: selection) }
+        return JSONResponse.make(
+            ListEnvelope(data: items, pagination: pagination),
+            headers: pagination.headers(for: request)
+        )
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let reader = try QueryReader(request, allowed: ["fields", "formats"])
+        let selection = try Self.selection(reader, defaultFormats: [.html])
+        let slug = try context.slug(of: "article")
+        let article = try await repository.find(slug: slug, bodies: selection.bodies)
+        return JSONResponse.make(DataEnvelope(data: ArticleResponse(article: article, selection: selection)))
+    }
+
+    /// Drafts and scheduled articles are for tokens with `content:read`; the public may only
+    /// ask for what it sees anyway.
+    private static func checkStatus(_ status: String?) throws {
+        switch status {
+        case nil, "published":
+            return
+        case "draft", "scheduled", "all":
+            throw ProblemError.tokenRequired(
+                "Listing articles with status '\(status!)' needs a token with content:read."
+            )
+        default:
+            throw ProblemError.invalidParameter("status", "must be one of published, draft, scheduled, all.")
+        }
+    }
+
+    private static func paging(_ reader: QueryReader, sort: ArticleSort?) throws -> ArticlePaging {
+        guard let token = reader.string("cursor") else {
+            return .page(try reader.pageRequest().number)
+        }
+        guard reader.string("page") == nil else {
+            throw ProblemError.invalidParameter("cursor", "cannot be combined with page.")
+        }
+        guard let cursor = ArticleCursor(token: token) else {
+            throw ProblemError.invalidParameter("cursor", "is not a cursor this server issued.")
+        }
+        guard cursor.sort == sort else {
+            throw ProblemError.invalidParameter(
+                "cursor",
+                "was issued for sort=\(cursor.sort.description); ask again with that sort, or start over without a cursor."
+            )
+        }
+        return .after(cursor)
+    }
+
+    private static func selection(_ reader: QueryReader, defaultFormats: [BodyFormat]) throws -> ArticleSelection {
+        let fields = try reader.list("fields")?.map { name in
+            guard let field = ArticleField(rawValue: name) else {
+                throw ProblemError.invalidParameter(
+                    "fields",
+                    "'\(QueryReader.printable(name))' is not an article field."
+                )
+            }
+            return field
+        }
+        let formats = try reader.list("formats")?.map { name in
+            guard let format = BodyFormat(rawValue: name) else {
+                throw ProblemError.invalidParameter("formats", "must list html, markdown or plaintext.")
+            }
+            return format
+        }
+        return ArticleSelection(fields: fields, formats: formats, defaultFormats: defaultFormats)
+    }
+}
+
+extension AppRequestContext {
+    /// The `{slug}` path parameter; a malformed one can match nothing, so it is a 404.
+    func slug(of resource: String) throws -> Slug {
+        let text = parameters.get("slug") ?? ""
+        guard let slug = Slug(parsing: text) else {
+            throw ProblemError(status: .notFound, code: "not_found", detail: "No \(resource) with that slug.")
+        }
+        return slug
+    }
+}

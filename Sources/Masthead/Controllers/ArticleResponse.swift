@@ -1,0 +1,127 @@
+/// The top-level fields of an article as served; `fields=` may pick any of them.
+enum ArticleField: String, CaseIterable, Sendable {
+    case id, slug, title, excerpt, status, featured
+    case publishedAt = "published_at"
+    case createdAt = "created_at"
+    case updatedAt = "updated_at"
+    case readingTimeMinutes = "reading_time_minutes"
+    case wordCount = "word_count"
+    case views
+    case coverImageURL = "cover_image_url"
+    case coverImageAlt = "cover_image_alt"
+    case seoTitle = "seo_title"
+    case seoDescription = "seo_description"
+    case canonicalURL = "canonical_url"
+    case author, tags
+    case primaryTag = "primary_tag"
+    case bodyHTML = "body_html"
+    case bodyMarkdown = "body_markdown"
+    case bodyPlaintext = "body_plaintext"
+
+    /// The field that carries a body rendering.
+    init(_ format: BodyFormat) {
+        switch format {
+        case .html: self = .bodyHTML
+        case .markdown: self = .bodyMarkdown
+        case .plaintext: self = .bodyPlaintext
+        }
+    }
+
+    /// The body rendering this field carries, if it is a body field.
+    var bodyFormat: BodyFormat? {
+        switch self {
+        case .bodyHTML: .html
+        case .bodyMarkdown: .markdown
+        case .bodyPlaintext: .plaintext
+        default: nil
+        }
+    }
+
+    static let nonBody = allCases.filter { $0.bodyFormat == nil }
+}
+
+/// Which fields of an article a response carries, from the `fields` and `formats` parameters.
+///
+/// Without `fields`, every non-body field is served; with it, exactly the fields listed.
+/// Body fields come from `formats` (default: `html` for one article, none in lists), and
+/// naming a body field in `fields` asks for that rendering too.
+struct ArticleSelection: Sendable, Equatable {
+    let fields: Set<ArticleField>
+
+    init(fields requested: [ArticleField]?, formats: [BodyFormat]?, defaultFormats: [BodyFormat]) {
+        var fields = Set(requested ?? ArticleField.nonBody)
+        let formats = formats ?? (requested == nil ? defaultFormats : [])
+        fields.formUnion(formats.map(ArticleField.init))
+        self.fields = fields
+    }
+
+    /// The renderings the repository has to load.
+    var bodies: Set<BodyFormat> {
+        Set(fields.compactMap(\.bodyFormat))
+    }
+}
+
+extension AuthorSummary: JSONEncodable {
+    func encode(to json: inout JSONWriter) {
+        json.object { object in
+            object.field("id", id)
+            object.field("slug", slug)
+            object.field("name", name)
+            object.field("avatar_url", avatarURL)
+        }
+    }
+}
+
+extension TagSummary: JSONEncodable {
+    func encode(to json: inout JSONWriter) {
+        json.object { object in
+            object.field("id", id)
+            object.field("slug", slug)
+            object.field("name", name)
+        }
+    }
+}
+
+/// An article as served, carrying only the selected fields.
+struct ArticleResponse: JSONEncodable {
+    let article: Article
+    let selection: ArticleSelection
+
+    func encode(to json: inout JSONWriter) {
+        json.object { object in
+            // Keys in the contract's order, whatever order `fields` named them in.
+            for field in ArticleField.allCases where selection.fields.contains(field) {
+                write(field, into: &object)
+            }
+        }
+    }
+
+    private func write(_ field: ArticleField, into object: inout JSONWriter) {
+        let key = field.rawValue
+        switch field {
+        case .id: object.field(key, article.id)
+        case .slug: object.field(key, article.slug)
+        case .title: object.field(key, article.title)
+        case .excerpt: object.field(key, article.excerpt)
+        case .status: object.field(key, article.status.rawValue)
+        case .featured: object.field(key, article.featured)
+        case .publishedAt: object.field(key, article.publishedAt)
+        case .createdAt: object.field(key, article.createdAt)
+        case .updatedAt: object.field(key, article.updatedAt)
+        case .readingTimeMinutes: object.field(key, article.readingTimeMinutes)
+        case .wordCount: object.field(key, article.wordCount)
+        case .views: object.field(key, article.views)
+        case .coverImageURL: object.field(key, article.coverImageURL)
+        case .coverImageAlt: object.field(key, article.coverImageAlt)
+        case .seoTitle: object.field(key, article.seoTitle)
+        case .seoDescription: object.field(key, article.seoDescription)
+        case .canonicalURL: object.field(key, article.canonicalURL)
+        case .author: object.field(key, article.author)
+        case .tags: object.field(key, article.tags)
+        case .primaryTag: object.field(key, article.tags.first)
+        case .bodyHTML: object.field(key, article.bodyHTML)
+        case .bodyMarkdown: object.field(key, article.bodyMarkdown)
+        case .bodyPlaintext: object.field(key, article.bodyPlaintext)
+        }
+    }
+}

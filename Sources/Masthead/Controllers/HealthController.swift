@@ -1,0 +1,39 @@
+import Hummingbird
+
+/// `GET /healthz` (the process answers) and `GET /readyz` (the database answers and every
+/// migration has been applied), for load balancers and orchestrators.
+struct HealthController {
+    let database: AppDatabase
+
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get("healthz", use: health)
+        routes.get("readyz", use: readiness)
+        return routes
+    }
+
+    struct Status: JSONEncodable {
+        let status: String
+
+        func encode(to json: inout JSONWriter) {
+            json.object { $0.field("status", status) }
+        }
+    }
+
+    @Sendable func health(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try QueryReader(request, allowed: [])
+        return JSONResponse.make(Status(status: "ok"), headers: [.cacheControl: "no-store"])
+    }
+
+    @Sendable func readiness(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try QueryReader(request, allowed: [])
+        guard await database.isReady() else {
+            throw ProblemError(
+                status: .serviceUnavailable,
+                code: "not_ready",
+                detail: "The database is not answering or has migrations still to apply."
+            )
+        }
+        return JSONResponse.make(Status(status: "ready"), headers: [.cacheControl: "no-store"])
+    }
+}

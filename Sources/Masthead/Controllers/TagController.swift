@@ -1,0 +1,55 @@
+import Hummingbird
+
+/// `GET /v1/tags` (`sort=name`, the default, or `-article_count`) and `GET /v1/tags/{slug}`.
+struct TagController<Repository: TagRepository> {
+    let repository: Repository
+
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get(use: list)
+        routes.get("{slug}", use: show)
+        return routes
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let reader = try QueryReader(request, allowed: ["page", "limit", "sort"])
+        let page = try reader.pageRequest()
+        var sort = TagSort.name
+        if let text = reader.string("sort") {
+            guard let parsed = TagSort(rawValue: text) else {
+                throw ProblemError.invalidParameter("sort", "must be name or -article_count.")
+            }
+            sort = parsed
+        }
+        let tags = try await repository.list(page, sort: sort)
+        let pagination = PaginationMeta(page: page, total: tags.total)
+        return JSONResponse.make(
+            ListEnvelope(data: tags.items.map(TagResponse.init), pagination: pagination),
+            headers: pagination.headers(for: request)
+        )
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try QueryReader(request, allowed: [])
+        let tag = try await repository.find(slug: try context.slug(of: "tag"))
+        return JSONResponse.make(DataEnvelope(data: TagResponse(tag)))
+    }
+}
+
+struct TagResponse: JSONEncodable {
+    let tag: Tag
+
+    init(_ tag: Tag) {
+        self.tag = tag
+    }
+
+    func encode(to json: inout JSONWriter) {
+        json.object { object in
+            object.field("id", tag.id)
+            object.field("slug", tag.slug)
+            object.field("name", tag.name)
+            object.field("description", tag.description)
+            object.field("article_count", tag.articleCount)
+        }
+    }
+}

@@ -1,0 +1,132 @@
+/// Writes JSON straight to bytes, keys in the order they are written.
+///
+/// Responses are written field by field by their own types (`JSONEncodable`): typed, with
+/// keys in the contract's order, and without the intermediate tree and per-key reflection
+/// of `JSONEncoder`.
+struct JSONWriter {
+    private(set) var bytes: [UInt8] = []
+    /// Whether the next value or key needs a comma before it.
+    private var needsComma = false
+
+    init(capacity: Int = 1024) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    mutating func object(_ body: (inout JSONWriter) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        needsComma = false
+        body(&self)
+        bytes.append(UInt8(ascii: "}"))
+        needsComma = true
+    }
+
+    mutating func array<Elements: Sequence>(_ elements: Elements) where Elements.Element: JSONEncodable {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        needsComma = false
+        for element in elements {
+            element.encode(to: &self)
+        }
+        bytes.append(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
+    /// `"key":value` inside an object. A nil optional is written as `null`, never dropped:
+    /// clients can rely on every documented key being present.
+    mutating func field(_ key: String, _ value: some JSONEncodable) {
+        separate()
+        writeString(key)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+        value.encode(to: &self)
+    }
+
+    mutating func string(_ value: String) {
+        separate()
+        writeString(value)
+        needsComma = true
+    }
+
+    mutating func raw(_ literal: StaticString) {
+        separate()
+        literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        needsComma = true
+    }
+
+    mutating func integer(_ value: Int64) {
+        separate()
+        bytes.append(contentsOf: String(value).utf8)
+        needsComma = true
+    }
+
+    private mutating func separate() {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// RFC 8259 escaping: quote, backslash and control characters; everything else as UTF-8.
+    private mutating func writeString(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { utf8 in
+            var start = 0
+            for index in utf8.indices {
+                let byte = utf8[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                bytes.append(contentsOf: utf8[start..<index])
+                start = index + 1
+                switch byte {
+                case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+                case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+                case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+                case UInt8(ascii: "\r"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+                case UInt8(ascii: "\t"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+                default:
+                    bytes.append(contentsOf: [
+                        UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                    ])
+                    bytes.append(Self.hexDigits[Int(byte >> 4)])
+                    bytes.append(Self.hexDigits[Int(byte & 0xF)])
+                }
+            }
+            bytes.append(contentsOf: utf8[start...])
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
+
+/// A value that writes itself as JSON.
+protocol JSONEncodable {
+    func encode(to json: inout JSONWriter)
+}
+
+extension String: JSONEncodable {
+    func encode(to json: inout JSONWriter) { json.string(self) }
+}
+
+extension Int: JSONEncodable {
+    func encode(to json: inout JSONWriter) { json.integer(Int64(self)) }
+}
+
+extension Int64: JSONEncodable {
+    func encode(to json: inout JSONWriter) { json.integer(self) }
+}
+
+extension Bool: JSONEncodable {
+    func encode(to json: inout JSONWriter) { json.raw(self ? "true" : "false") }
+}
+
+extension Optional: JSONEncodable where Wrapped: JSONEncodable {
+    func encode(to json: inout JSONWriter) {
+        switch self {
+        case .some(let value): value.encode(to: &json)
+        case .none: json.raw("null")
+        }
+    }
+}
+
+extension Array: JSONEncodable where Element: JSONEncodable {
+    func encode(to json: inout JSONWriter) { json.array(self) }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+extension HTTPField.Name {
+    static let xRequestID = HTTPField.Name("X-Request-ID")!
+    static let xTotalCount = HTTPField.Name("X-Total-Count")!
+    static let link = HTTPField.Name("Link")!
+}
+
+/// `meta.pagination` of every list.
+struct PaginationMeta: JSONEncodable, Equatable {
+    /// Nil when the page was asked for with a cursor.
+    let page: Int?
+    let limit: Int
+    let total: Int
+    let pages: Int
+    let next: Int?
+    let prev: Int?
+    /// Only time-ordered lists carry a cursor; nil otherwise.
+    let cursor: CursorMeta?
+
+    struct CursorMeta: Equatable {
+        /// Where the next page starts, or nil on the last page.
+        let next: String?
+    }
+
+    /// Offset paging.
+    init(page: PageRequest, total: Int, nextCursor: String?? = nil) {
+        let pages = (total + page.limit - 1) / page.limit
+        self.page = page.number
+        self.limit = page.limit
+        self.total = total
+        self.pages = pages
+        self.next = page.number < pages ? page.number + 1 : nil
+        self.prev = page.number > 1 ? min(page.number - 1, max(pages, 1)) : nil
+        self.cursor = nextCursor.map { CursorMeta(next: $0) }
+    }
+
+    /// Keyset paging.
+    init(limit: Int, total: Int, nextCursor: String?) {
+        self.page = nil
+        self.limit = limit
+        self.total = total
+        self.pages = (total + limit - 1) / limit
+        self.next = nil
+        self.prev = nil
+        self.cursor = CursorMeta(next: nextCursor)
+    }
+
+    func encode(to json: inout JSONWriter) {
+        json.object { object in
+            object.field("page", page)
+            object.field("limit", limit)
+            object.field("total", total)
+            object.field("pages", pages)
+            object.field("next", next)
+            object.field("prev", prev)
+            if let cursor {
+                object.field("next_cursor", cursor.next)
+            }
+        }
+    }
+
+    /// `X-Total-Count`, and a `Link` header with `rel="next"` and `rel="prev"` where they exist,
+    /// each the request's own URL with only the page (or cursor) changed.
+    func headers(for request: Request) -> HTTPFields {
+        var fields: HTTPFields = [.xTotalCount: String(total)]
+        let kept = ((try? QueryReader.parameters(of: request.uri.query)) ?? [])
+            .filter { $0.name != "page" && $0.name != "cursor" }
+        func link(_ extra: (name: String, value: String), _ relation: String) -> String {
+            let query = (kept + [extra]).map { Self.escape($0.name) + "=" + Self.escape($0.value) }
+            return "<\(request.uri.path)?\(query.joined(separator: "&"))>; rel=\"\(relation)\""
+        }
+        var links: [String] = []
+        if page == nil {
+            if let next = cursor?.next { links.append(link(("cursor", next), "next")) }
+        } else {
+            if let next { links.append(link(("page", String(next)), "next")) }
+            if let prev { links.append(link(("page", String(prev)), "prev")) }
+        }
+        if !links.isEmpty {
+            fields[.link] = links.joined(separator: ", ")
+        }
+        return fields
+    }
+
+    private static let queryValueCharacters = CharacterSet(charactersIn: "-._~,:*")
+        .union(CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"))
+
+    private static func escape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: queryValueCharacters) ?? ""
+    }
+}

@@ -1,0 +1,81 @@
+import Hummingbird
+
+/// An error the API answers with an RFC 9457 problem document. Everything a client can get
+/// wrong is one of these; anything else thrown becomes a 500 that says nothing internal.
+public struct ProblemError: Error, Sendable {
+    public let status: HTTPResponse.Status
+    /// A stable, machine-readable reason (`not_found`, `invalid_parameter`, …).
+    public let code: String
+    public let detail: String
+    public var headers: HTTPFields = [:]
+
+    public init(status: HTTPResponse.Status, code: String, detail: String, headers: HTTPFields = [:]) {
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.headers = headers
+    }
+
+    public static func invalidParameter(_ name: String, _ detail: String) -> ProblemError {
+        ProblemError(status: .badRequest, code: "invalid_parameter", detail: "Query parameter '\(name)': \(detail)")
+    }
+
+    public static func unknownParameter(_ name: String, allowed: [String]) -> ProblemError {
+        let list = allowed.isEmpty ? "none" : allowed.joined(separator: ", ")
+        return ProblemError(
+            status: .badRequest,
+            code: "unknown_parameter",
+            detail: "Unknown query parameter '\(name)'. Allowed here: \(list)."
+        )
+    }
+
+    public static func routeNotFound(_ method: HTTPRequest.Method, _ path: String) -> ProblemError {
+        ProblemError(status: .notFound, code: "not_found", detail: "No route for \(method) \(path).")
+    }
+
+    public static func methodNotAllowed(_ method: HTTPRequest.Method, allowed: [HTTPRequest.Method]) -> ProblemError {
+        let allow = allowed.map(\.rawValue).joined(separator: ", ")
+        return ProblemError(
+            status: .methodNotAllowed,
+            code: "method_not_allowed",
+            detail: "\(method) is not allowed here; use \(allow).",
+            headers: [.allow: allow]
+        )
+    }
+
+    public static func tokenRequired(_ detail: String) -> ProblemError {
+        ProblemError(
+            status: .unauthorized,
+            code: "unauthorized",
+            detail: detail,
+            headers: [.wwwAuthenticate: "Bearer"]
+        )
+    }
+
+    static func from(_ error: RepositoryError) -> ProblemError {
+        switch error {
+        case .notFound(let resource, let slug):
+            ProblemError(status: .notFound, code: "not_found", detail: "No \(resource) with slug '\(slug)'.")
+        }
+    }
+}
+
+/// The body of a problem response.
+struct ProblemDocument: JSONEncodable {
+    let title: String
+    let status: Int
+    let detail: String
+    let code: String
+    let requestID: String
+
+    func encode(to json: inout JSONWriter) {
+        json.object { object in
+            object.field("type", "about:blank")
+            object.field("title", title)
+            object.field("status", status)
+            object.field("detail", detail)
+            object.field("code", code)
+            object.field("request_id", requestID)
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Hummingbird
+
+/// Reads a request's query string strictly: a parameter the route does not know, one given
+/// twice, or a value that does not parse is a 400, never ignored or clamped.
+struct QueryReader {
+    private let values: [String: String]
+
+    /// Names and values, percent-decoded, `+` read as a space (as HTML forms send it).
+    static func parameters(of query: String?) throws -> [(name: String, value: String)] {
+        guard let query, !query.isEmpty else { return [] }
+        return try query.split(separator: "&", omittingEmptySubsequences: true).map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = try decode(parts[0])
+            let value = parts.count > 1 ? try decode(parts[1]) : ""
+            return (name, value)
+        }
+    }
+
+    init(_ request: Request, allowed: [String]) throws {
+        var values: [String: String] = [:]
+        for (name, value) in try Self.parameters(of: request.uri.query) {
+            guard allowed.contains(name) else {
+                throw ProblemError.unknownParameter(Self.printable(name), allowed: allowed)
+            }
+            guard values.updateValue(value, forKey: name) == nil else {
+                throw ProblemError.invalidParameter(name, "given more than once; use a comma-separated list.")
+            }
+        }
+        self.values = values
+    }
+
+    func string(_ name: String) -> String? {
+        values[name]
+    }
+
+    func integer(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = values[name] else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            let bound =
+                range.upperBound == .max
+                ? "at least \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
+            throw ProblemError.invalidParameter(name, "must be a whole number \(bound).")
+        }
+        return value
+    }
+
+    func boolean(_ name: String) throws -> Bool? {
+        switch values[name] {
+        case nil: return nil
+        case "true": return true
+        case "false": return false
+        default: throw ProblemError.invalidParameter(name, "must be true or false.")
+        }
+    }
+
+    /// A comma-separated list; empty items are refused.
+    func list(_ name: String) throws -> [String]? {
+        guard let text = values[name] else { return nil }
+        let items = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard !items.contains(where: \.isEmpty) else {
+            throw ProblemError.invalidParameter(name, "must be a comma-separated list without empty items.")
+        }
+        return items
+    }
+
+    func slugs(_ name: String) throws -> [Slug]? {
+        try list(name)?.map { item in
+            guard let slug = Slug(parsing: item) else {
+                throw ProblemError.invalidParameter(name, "'\(Self.printable(item))' is not a slug.")
+            }
+            return slug
+        }
+    }
+
+    func timestamp(_ name: String) throws -> Timestamp? {
+        guard let text = values[name] else { return nil }
+        guard let time = Timestamp(rfc3339: text) else {
+            throw ProblemError.invalidParameter(
+                name,
+                "must be an RFC 3339 date-time or date, such as 2026-11-28T09:30:00Z."
+            )
+        }
+        return time
+    }
+
+    /// `page` (from 1) and `limit` (1...100, default 20).
+    func pageRequest() throws -> PageRequest {
+        PageRequest(number: try integer("page", in: 1...1_000_000) ?? 1, limit: try limit())
+    }
+
+    func limit(default defaultLimit: Int = 20) throws -> Int {
+        try integer("limit", in: 1...100) ?? defaultLimit
+    }
+
+    /// A value quoted back to the client, shortened so an error never echoes a whole payload.
+    static func printable(_ text: String) -> String {
+        text.count <= 40 ? text : text.prefix(40) + "…"
+    }
+
+    private static func decode(_ component: Substring) throws -> String {
+        let spaced = component.replacingOccurrences(of: "+", with: " ")
+        guard let decoded = spaced.removingPercentEncoding else {
+            throw ProblemError(
+                status: .badRequest,
+                code: "invalid_query",
+                detail: "The query string has a malformed percent-encoding."
+            )
+        }
+        return decoded
+    }
+}
