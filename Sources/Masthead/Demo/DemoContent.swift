@@ -1,0 +1,180 @@
+import GRDB
+
+/// The demo publication: the Signal blog and the product catalog, compiled into the binary
+/// so that `masthead serve --demo` works from any directory.
+public enum DemoContent {
+    struct DemoAuthor {
+        let slug: String
+        let name: String
+        let bio: String
+        let location: String
+        let websiteURL: String?
+    }
+
+    struct DemoTag {
+        let slug: String
+        let name: String
+        let description: String
+    }
+
+    enum Publication {
+        /// Published this many days before the content was loaded.
+        case published(daysAgo: Int)
+        /// Due this many days after the content was loaded.
+        case scheduled(daysAhead: Int)
+        case draft
+    }
+
+    struct DemoArticle {
+        let slug: String
+        let title: String
+        let author: String
+        let tags: [String]
+        let publication: Publication
+        var featured = false
+        var excerpt: String? = nil
+        let body: String
+    }
+
+    struct DemoPlatform {
+        let slug: String
+        let name: String
+        let focus: String
+        let tagline: String
+        let description: String
+    }
+
+    struct DemoService {
+        let slug: String
+        let title: String
+        let subtitle: String
+        let description: String
+        /// Slugs of the platforms that deliver it.
+        let platforms: [String]
+    }
+
+    /// Loads the demo publication in one transaction, unless the database already holds
+    /// content (any author, tag, article, platform or service). Returns whether it loaded.
+    /// Dates are relative to `now`, so the demo always has recent articles and one still to come.
+    public static func load(into database: AppDatabase, now: Timestamp) async throws -> Bool {
+        try await database.pool.write { db in
+            let hasContent = try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM articles) OR EXISTS (SELECT 1 FROM authors)
+                        OR EXISTS (SELECT 1 FROM tags) OR EXISTS (SELECT 1 FROM platforms)
+                        OR EXISTS (SELECT 1 FROM services)
+                    """
+            )
+            guard hasContent == false else { return false }
+            try insertAll(db, now: now)
+            return true
+        }
+    }
+
+    private static func insertAll(_ db: Database, now: Timestamp) throws {
+        let created = now.rfc3339
+        try SiteRecord(
+            title: site.title,
+            description: site.description,
+            url: site.url,
+            locale: site.locale,
+            timezone: site.timezone,
+            updatedAt: created
+        ).update(db)
+
+        var authorIDs: [String: Int64] = [:]
+        for author in authors {
+            var record = AuthorRecord(
+                slug: author.slug,
+                name: author.name,
+                bio: author.bio,
+                websiteUrl: author.websiteURL,
+                location: author.location,
+                createdAt: created,
+                updatedAt: created
+            )
+            try record.insert(db)
+            authorIDs[author.slug] = record.id
+        }
+
+        var tagIDs: [String: Int64] = [:]
+        for tag in tags {
+            var record = TagRecord(
+                slug: tag.slug,
+                name: tag.name,
+                description: tag.description,
+                createdAt: created,
+                updatedAt: created
+            )
+            try record.insert(db)
+            tagIDs[tag.slug] = record.id
+        }
+
+        // On the hour, so that the demo's dates read naturally.
+        let hour = Timestamp(secondsSinceEpoch: now.secondsSinceEpoch / 3600 * 3600)
+        for article in articles {
+            let (status, publishedAt): (String, Timestamp?) =
+                switch article.publication {
+                case .published(let days): ("published", hour.adding(days: -Int64(days)))
+                case .scheduled(let days): ("published", hour.adding(days: Int64(days)))
+                case .draft: ("draft", nil)
+                }
+            let written = (publishedAt.map { min($0, now) } ?? now).rfc3339
+            var record = ArticleRecord(
+                slug: article.slug,
+                title: article.title,
+                customExcerpt: article.excerpt,
+                excerpt: "",
+                status: status,
+                featured: article.featured,
+                publishedAt: publishedAt?.rfc3339,
+                authorId: authorIDs[article.author]!,
+                bodyMarkdown: "",
+                bodyHtml: "",
+                bodyPlaintext: "",
+                wordCount: 0,
+                readingTimeMinutes: 1,
+                createdAt: written,
+                updatedAt: written
+            )
+            record.setBody(article.body)
+            try record.insert(db)
+            for (position, tag) in article.tags.enumerated() {
+                try ArticleTagRecord(articleId: record.id!, tagId: tagIDs[tag]!, position: position).insert(db)
+            }
+        }
+
+        var platformIDs: [String: Int64] = [:]
+        for (position, platform) in platforms.enumerated() {
+            var record = PlatformRecord(
+                slug: platform.slug,
+                name: platform.name,
+                focus: platform.focus,
+                tagline: platform.tagline,
+                description: platform.description,
+                url: "\(site.url)/platforms/\(platform.slug)",
+                position: position + 1,
+                createdAt: created,
+                updatedAt: created
+            )
+            try record.insert(db)
+            platformIDs[platform.slug] = record.id
+        }
+        for (position, service) in services.enumerated() {
+            var record = ServiceRecord(
+                slug: service.slug,
+                title: service.title,
+                subtitle: service.subtitle,
+                description: service.description,
+                position: position + 1,
+                createdAt: created,
+                updatedAt: created
+            )
+            try record.insert(db)
+            for platform in service.platforms {
+                try PlatformServiceRecord(platformId: platformIDs[platform]!, serviceId: record.id!).insert(db)
+            }
+        }
+    }
+}
