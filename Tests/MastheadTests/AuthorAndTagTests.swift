@@ -1,0 +1,97 @@
+import Testing
+
+@testable import Masthead
+
+private func seedPeople(_ seed: Seeder) async throws {
+    try await seed.author("maya-okafor", name: "Maya Okafor")
+    try await seed.author("alex-kim", name: "Alex Kim")
+    try await seed.author("zed", name: "zed")
+    try await seed.tag("go", name: "Go")
+    try await seed.tag("api", name: "API")
+    try await seed.tag("unused", name: "Unused")
+    try await seed.article("a", author: "alex-kim", tags: ["go", "api"], publishedAt: seed.daysAgo(3))
+    try await seed.article("b", author: "alex-kim", tags: ["go"], publishedAt: seed.daysAgo(2))
+    try await seed.article("c", author: "maya-okafor", tags: ["api"], publishedAt: seed.daysAgo(1))
+    try await seed.article("draft", author: "maya-okafor", tags: ["go", "unused"], publishedAt: nil)
+}
+
+@Suite struct AuthorTests {
+    @Test func listsAuthorsByNameWithPublishedArticleCounts() async throws {
+        try await withApp(seed: seedPeople) { client, _ async throws in
+            let response = try await client.get("/v1/authors")
+            #expect(response.status == .ok)
+            #expect(response.headers[.xTotalCount] == "3")
+            let json = try response.json
+            #expect(json["data"].slugs == ["alex-kim", "maya-okafor", "zed"])
+            #expect(json["data"].array.map { $0["article_count"].int } == [2, 1, 0])
+            #expect(
+                json["data"][0].keys == [
+                    "id", "slug", "name", "bio", "avatar_url", "website_url", "location", "article_count", "created_at",
+                    "updated_at",
+                ]
+            )
+        }
+    }
+
+    @Test func pagesAuthors() async throws {
+        try await withApp(seed: seedPeople) { client, _ async throws in
+            let response = try await client.get("/v1/authors?limit=2&page=2")
+            #expect(try response.json["data"].slugs == ["zed"])
+            #expect(response.headers[.link] == #"</v1/authors?limit=2&page=1>; rel="prev""#)
+        }
+    }
+
+    @Test func showsOneAuthorOr404() async throws {
+        try await withApp(seed: seedPeople) { client, _ async throws in
+            let author = try await client.get("/v1/authors/maya-okafor").json["data"]
+            #expect(author["name"].string == "Maya Okafor")
+            #expect(author["article_count"].int == 1)
+            let missing = try await client.get("/v1/authors/nobody")
+            #expect(missing.status == .notFound)
+            #expect(try missing.json["detail"].string == "No author with slug 'nobody'.")
+        }
+    }
+
+    @Test(arguments: ["sort=name", "limit=0", "page=0", "tag=go"])
+    func badAuthorListQueriesAre400(_ query: String) async throws {
+        try await withApp(seed: seedPeople) { client, _ async throws in
+            #expect(try await client.get("/v1/authors?\(query)").status == .badRequest)
+        }
+    }
+}
+
+@Suite struct TagTests {
+    @Test func listsTagsByNameWithPublishedArticleCounts() async throws {
+        try await withApp(seed: seedPeople) { client, _ async throws in
+            let json = try await client.get("/v1/tags").json
+            #expect(json["data"].slugs == ["api", "go", "unused"])
+            #expect(json["data"].array.map { $0["article_count"].int } == [2, 2, 0])
+            #expect(json["data"][0].keys == ["id", "slug", "name", "description", "article_count"])
+        }
+    }
+
+    @Test func sortsTagsByArticleCount() async throws {
+        try await withApp(seed: { seed in
+            try await seedPeople(seed)
+            try await seed.article("d", author: "zed", tags: ["go"], publishedAt: seed.daysAgo(1))
+        }) { client, _ async throws in
+            let json = try await client.get("/v1/tags?sort=-article_count").json
+            #expect(json["data"].slugs == ["go", "api", "unused"])
+            #expect(try await client.get("/v1/tags?sort=name").json["data"].slugs == ["api", "go", "unused"])
+        }
+    }
+
+    @Test func showsOneTagOr404() async throws {
+        try await withApp(seed: seedPeople) { client, _ async throws in
+            #expect(try await client.get("/v1/tags/go").json["data"]["article_count"].int == 2)
+            #expect(try await client.get("/v1/tags/nope").status == .notFound)
+        }
+    }
+
+    @Test(arguments: ["sort=article_count", "sort=-name", "limit=101", "q=x"])
+    func badTagListQueriesAre400(_ query: String) async throws {
+        try await withApp(seed: seedPeople) { client, _ async throws in
+            #expect(try await client.get("/v1/tags?\(query)").status == .badRequest)
+        }
+    }
+}

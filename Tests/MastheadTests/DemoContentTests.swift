@@ -1,0 +1,86 @@
+import GRDB
+import Testing
+
+@testable import Masthead
+
+@Suite struct DemoContentTests {
+    @Test func demoHoldsThePublicationTheCatalogAndUnpublishedWork() async throws {
+        let clock = TestClock()
+        try await withApp(demo: true, clock: clock) { client, database async throws in
+            let counts = try await database.pool.read { db in
+                (
+                    authors: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM authors")!,
+                    tags: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tags")!,
+                    drafts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM articles WHERE status = 'draft'")!,
+                    scheduled: try Int.fetchOne(
+                        db,
+                        sql: "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at > ?",
+                        arguments: [clock.now.rfc3339]
+                    )!,
+                    platforms: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM platforms")!,
+                    services: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM services")!
+                )
+            }
+            #expect(counts.authors >= 3)
+            #expect(counts.tags >= 12)
+            #expect(counts.drafts == 2)
+            #expect(counts.scheduled == 1)
+            #expect(counts.platforms == 6)
+            #expect(counts.services == 4)
+            #expect(try await client.get("/v1/articles").json["meta"]["pagination"]["total"].int == 24)
+            #expect(try await client.get("/v1/site").json["data"]["title"].string == "Signal")
+        }
+    }
+
+    @Test func alexKimWritesTheGoInProductionPiece() async throws {
+        try await withApp(demo: true) { client, _ async throws in
+            let alex = try await client.get("/v1/authors/alex-kim").json["data"]
+            #expect(alex["name"].string == "Alex Kim")
+            #expect(alex["bio"].string?.contains("distributed systems and microservices") == true)
+            let article = try await client.get("/v1/articles/go-in-production").json["data"]
+            #expect(article["author"]["slug"].string == "alex-kim")
+            #expect(article["tags"].slugs == ["api", "go", "observability"])
+            #expect(article["body_html"].string?.contains("<pre><code class=\"language-go\">") == true)
+        }
+    }
+
+    @Test func goArticlesPageInFives() async throws {
+        try await withApp(demo: true) { client, _ async throws in
+            let first = try await client.get("/v1/articles?tag=go&limit=5")
+            let json = try first.json
+            #expect(json["data"].array.count == 5)
+            #expect(json["meta"]["pagination"]["total"].int == 8)
+            #expect(json["meta"]["pagination"]["next"].int == 2)
+            #expect(first.headers[.link] == #"</v1/articles?tag=go&limit=5&page=2>; rel="next""#)
+            let second = try await client.get("/v1/articles?tag=go&limit=5&page=2").json
+            #expect(second["data"].array.count == 3)
+            #expect(Set(json["data"].slugs).isDisjoint(with: second["data"].slugs))
+        }
+    }
+
+    @Test func demoMarkdownUsesHeadingsListsLinksTablesAndCode() async throws {
+        try await withApp(demo: true) { _, database async throws in
+            let html = try await database.pool.read { db in
+                try String.fetchAll(db, sql: "SELECT body_html FROM articles").joined()
+            }
+            for element in ["<h2>", "<ul>", "<ol>", "<a href=", "<table>", "<pre><code"] {
+                #expect(html.contains(element), "no \(element) in the demo articles")
+            }
+        }
+    }
+
+    @Test func demoContentLoadsOnlyIntoAnEmptyDatabase() async throws {
+        try await withApp(demo: true) { _, database async throws in
+            #expect(try await DemoContent.load(into: database, now: TestClock().now) == false)
+            let articles = try await database.pool.read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM articles")
+            }
+            #expect(articles == 27)
+        }
+        try await withApp(seed: { seed in try await seed.tag("mine") }) { _, database async throws in
+            #expect(try await DemoContent.load(into: database, now: TestClock().now) == false)
+            let tags = try await database.pool.read { db in try String.fetchAll(db, sql: "SELECT slug FROM tags") }
+            #expect(tags == ["mine"])
+        }
+    }
+}

@@ -1,0 +1,246 @@
+import Foundation
+import GRDB
+import Hummingbird
+import HummingbirdTesting
+import Synchronization
+import Testing
+
+@testable import Masthead
+
+/// A clock that tests move by hand.
+final class TestClock: Sendable {
+    private let current: Mutex<Timestamp>
+
+    init(_ start: Timestamp = Timestamp(rfc3339: "2026-11-28T12:00:00Z")!) {
+        current = Mutex(start)
+    }
+
+    var now: Timestamp { current.withLock { $0 } }
+
+    func advance(seconds: Int64) {
+        current.withLock { $0 = $0.adding(seconds: seconds) }
+    }
+
+    var contentClock: ContentClock {
+        ContentClock { self.now }
+    }
+}
+
+/// A fresh folder for a test's database file, removed when the test ends.
+final class TemporaryFolder: Sendable {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("masthead-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    var databasePath: String { url.appendingPathComponent("masthead.sqlite").path }
+
+    deinit {
+        try? FileManager.default.removeItem(at: url)
+    }
+}
+
+/// Builds the real application on a fresh database, runs `body` against its router, and
+/// hands the test the database too, to seed it and to check its state.
+func withApp(
+    demo: Bool = false,
+    clock: TestClock = TestClock(),
+    seed: (Seeder) async throws -> Void = { _ in },
+    _ body: @Sendable (any TestClientProtocol, AppDatabase) async throws -> Void
+) async throws {
+    let folder = try TemporaryFolder()
+    let configuration = AppConfiguration(databasePath: folder.databasePath, loadDemoContent: demo, logLevel: .error)
+    let app = try await buildApplication(configuration, clock: clock.contentClock)
+    let database = try AppDatabase(path: folder.databasePath)
+    try await seed(Seeder(database, now: clock.now))
+    try await app.test(.router) { client in
+        try await body(client, database)
+    }
+    withExtendedLifetime(folder) {}
+}
+
+extension TestClientProtocol {
+    func get(_ uri: String, headers: HTTPFields = [:]) async throws -> TestResponse {
+        try await execute(uri: uri, method: .get, headers: headers) { $0 }
+    }
+}
+
+extension TestResponse {
+    /// The body parsed as JSON.
+    var json: JSON {
+        get throws { try JSONDecoder().decode(JSON.self, from: Data(buffer: body)) }
+    }
+
+    var text: String { String(buffer: body) }
+}
+
+/// A parsed JSON document, typed, for assertions.
+enum JSON: Decodable, Equatable, CustomStringConvertible {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSON])
+    case object([String: JSON])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSON].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSON].self))
+        }
+    }
+
+    subscript(key: String) -> JSON {
+        if case .object(let members) = self { return members[key] ?? .null }
+        return .null
+    }
+
+    subscript(index: Int) -> JSON {
+        if case .array(let items) = self, items.indices.contains(index) { return items[index] }
+        return .null
+    }
+
+    var string: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+
+    var int: Int? {
+        if case .number(let value) = self { return Int(exactly: value) }
+        return nil
+    }
+
+    var bool: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
+
+    var array: [JSON] {
+        if case .array(let items) = self { return items }
+        return []
+    }
+
+    var keys: Set<String> {
+        if case .object(let members) = self { return Set(members.keys) }
+        return []
+    }
+
+    var isNull: Bool { self == .null }
+
+    /// The `slug` of every item of a list.
+    var slugs: [String] { array.compactMap { $0["slug"].string } }
+
+    var description: String {
+        switch self {
+        case .null: "null"
+        case .bool(let value): "\(value)"
+        case .number(let value): "\(value)"
+        case .string(let value): "\"\(value)\""
+        case .array(let items): "[\(items.map(\.description).joined(separator: ","))]"
+        case .object(let members):
+            "{\(members.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ","))}"
+        }
+    }
+}
+
+/// Writes hand-built content straight into a test database.
+struct Seeder: Sendable {
+    let database: AppDatabase
+    let now: Timestamp
+
+    init(_ database: AppDatabase, now: Timestamp) {
+        self.database = database
+        self.now = now
+    }
+
+    @discardableResult
+    func author(_ slug: String, name: String? = nil) async throws -> Int64 {
+        let now = now
+        return try await database.pool.write { db in
+            var record = AuthorRecord(
+                slug: slug,
+                name: name ?? slug.capitalized,
+                createdAt: now.rfc3339,
+                updatedAt: now.rfc3339
+            )
+            try record.insert(db)
+            return record.id!
+        }
+    }
+
+    @discardableResult
+    func tag(_ slug: String, name: String? = nil) async throws -> Int64 {
+        let now = now
+        return try await database.pool.write { db in
+            var record = TagRecord(
+                slug: slug,
+                name: name ?? slug.uppercased(),
+                createdAt: now.rfc3339,
+                updatedAt: now.rfc3339
+            )
+            try record.insert(db)
+            return record.id!
+        }
+    }
+
+    /// An article by `author`, tagged with `tags` (slugs that exist), published at
+    /// `publishedAt` (nil for a draft).
+    @discardableResult
+    func article(
+        _ slug: String,
+        title: String? = nil,
+        author: String,
+        tags: [String] = [],
+        publishedAt: Timestamp?,
+        featured: Bool = false,
+        views: Int = 0,
+        body: String = "Some words for the body."
+    ) async throws -> Int64 {
+        let now = now
+        return try await database.pool.write { db in
+            let authorID = try Int64.fetchOne(db, sql: "SELECT id FROM authors WHERE slug = ?", arguments: [author])!
+            let written = (publishedAt ?? now).rfc3339
+            var record = ArticleRecord(
+                slug: slug,
+                title: title ?? slug.replacingOccurrences(of: "-", with: " ").capitalized,
+                excerpt: "",
+                status: publishedAt == nil ? "draft" : "published",
+                featured: featured,
+                publishedAt: publishedAt?.rfc3339,
+                authorId: authorID,
+                bodyMarkdown: "",
+                bodyHtml: "",
+                bodyPlaintext: "",
+                wordCount: 0,
+                readingTimeMinutes: 1,
+                views: views,
+                createdAt: written,
+                updatedAt: written
+            )
+            record.setBody(body)
+            try record.insert(db)
+            for (position, tag) in tags.enumerated() {
+                let tagID = try Int64.fetchOne(db, sql: "SELECT id FROM tags WHERE slug = ?", arguments: [tag])!
+                try ArticleTagRecord(articleId: record.id!, tagId: tagID, position: position).insert(db)
+            }
+            return record.id!
+        }
+    }
+
+    /// `days` days before `now`.
+    func daysAgo(_ days: Int64) -> Timestamp {
+        now.adding(days: -days)
+    }
+}
