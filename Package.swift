@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .executableTarget(
@@ -43,9 +45,11 @@ let package = Package(
                 "CMarkGFM",
                 "MastheadMigrations",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -55,6 +59,8 @@ let package = Package(
             resources: [
                 .embedInCode("0001_create_content_schema.sql"),
                 .embedInCode("0002_create_article_search.sql"),
+                .embedInCode("0003_create_api_tokens.sql"),
+                .embedInCode("0004_create_article_redirects.sql"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -19,5 +19,7 @@ public enum MastheadMigrations {
     public static let all: [Migration] = [
         Migration("0001_create_content_schema", PackageResources._001_create_content_schema_sql),
         Migration("0002_create_article_search", PackageResources._002_create_article_search_sql),
+        Migration("0003_create_api_tokens", PackageResources._003_create_api_tokens_sql),
+        Migration("0004_create_article_redirects", PackageResources._004_create_article_redirects_sql),
     ]
 }

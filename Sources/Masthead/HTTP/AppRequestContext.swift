@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 
 /// The request context of every Masthead route.
 public struct AppRequestContext: RequestContext {
@@ -6,8 +7,31 @@ public struct AppRequestContext: RequestContext {
     /// The client's `X-Request-ID` when it sent a sane one, otherwise one of ours;
     /// set by `RequestIDMiddleware` before anything else runs.
     public var requestID: String = ""
+    /// The peer's IP address, when the connection has one.
+    public let peerAddress: String?
+    /// The token the request was authenticated with, set by `AuthenticationMiddleware`.
+    public var token: TokenInfo?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.peerAddress = source.channel.remoteAddress?.ipAddress
+    }
+
+    /// The request's token; throws 401 when there is none, 403 when it is too weak.
+    @discardableResult
+    public func require(_ scope: Scope) throws -> TokenInfo {
+        guard let token else {
+            throw ProblemError.tokenRequired(
+                "This needs a token with \(scope.rawValue); send it as Authorization: Bearer."
+            )
+        }
+        guard token.allows(scope) else {
+            throw ProblemError(
+                status: .forbidden,
+                code: "insufficient_scope",
+                detail: "This needs a token with \(scope.rawValue); this token has \(token.scope.rawValue)."
+            )
+        }
+        return token
     }
 }

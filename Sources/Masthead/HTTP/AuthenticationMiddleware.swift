@@ -1,0 +1,74 @@
+import Hummingbird
+import Logging
+
+/// Reads `Authorization: Bearer …`. A request without it goes on anonymously (routes that
+/// need a token say so with `context.require(_:)`); a request with a malformed, unknown,
+/// revoked or expired token is refused with the same 401 whatever the reason, and counts
+/// as a failed attempt for its client address. Tokens are only ever read from this header.
+struct AuthenticationMiddleware<Tokens: TokenRepository>: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let tokens: Tokens
+    let limiter: FailedAuthenticationLimiter
+    let clock: ContentClock
+    /// Take the client address from `X-Forwarded-For` (set by a trusted reverse proxy).
+    let trustForwardedFor: Bool
+
+    func handle(
+        _ request: Request,
+        context: AppRequestContext,
+        next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
+        guard let header = request.headers[.authorization] else {
+            return try await next(request, context)
+        }
+        let now = clock.now
+        let address = clientAddress(request, context)
+        if let seconds = limiter.retryAfter(for: address, at: now) {
+            throw ProblemError(
+                status: .tooManyRequests,
+                code: "too_many_failed_attempts",
+                detail: "Too many requests with invalid tokens from this address; try again in \(seconds) s.",
+                headers: [.retryAfter: String(seconds)]
+            )
+        }
+        guard let token = Self.bearerToken(header), let info = try await tokens.authenticate(token) else {
+            limiter.recordFailure(for: address, at: now)
+            throw ProblemError(
+                status: .unauthorized,
+                code: "invalid_token",
+                detail: "The token is not valid.",
+                headers: [.wwwAuthenticate: #"Bearer error="invalid_token""#]
+            )
+        }
+        var context = context
+        context.token = info
+        context.logger[metadataKey: "token_id"] = .stringConvertible(info.id)
+        return try await next(request, context)
+    }
+
+    /// `Bearer <token>`, the scheme matched case-insensitively (RFC 9110 §11.1).
+    static func bearerToken(_ header: String) -> APIToken? {
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return APIToken(parsing: parts[1].trimmingSpaces)
+    }
+
+    private func clientAddress(_ request: Request, _ context: AppRequestContext) -> String {
+        if trustForwardedFor, let forwarded = request.headers[.xForwardedFor],
+            let first = forwarded.split(separator: ",").first?.trimmingSpaces, !first.isEmpty
+        {
+            return String(first)
+        }
+        return context.peerAddress ?? "unknown"
+    }
+}
+
+extension Substring {
+    var trimmingSpaces: Substring {
+        var result = self
+        while let first = result.first, first == " " || first == "\t" { result = result.dropFirst() }
+        while let last = result.last, last == " " || last == "\t" { result = result.dropLast() }
+        return result
+    }
+}

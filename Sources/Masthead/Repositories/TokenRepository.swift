@@ -1,0 +1,123 @@
+import Foundation
+import GRDB
+
+/// A stored API token, never its secret.
+public struct TokenInfo: Sendable, Equatable {
+    public let id: Int64
+    public let name: String
+    public let scopes: [Scope]
+    public let createdAt: String
+    public let lastUsedAt: String?
+    public let expiresAt: String?
+    public let revokedAt: String?
+
+    /// The strongest scope the token holds; scopes imply the weaker ones.
+    public var scope: Scope { scopes.max() ?? .contentRead }
+
+    public func allows(_ needed: Scope) -> Bool { scope >= needed }
+}
+
+public protocol TokenRepository: Sendable {
+    /// Stores a new token's hash and returns the token, whose secret exists nowhere else.
+    func create(name: String, scopes: [Scope], expiresAt: Timestamp?) async throws -> (APIToken, TokenInfo)
+    func list() async throws -> [TokenInfo]
+    /// Throws `RepositoryError.notFound` for an unknown id.
+    func revoke(id: Int64) async throws -> TokenInfo
+    /// The token's record when it is known, not revoked and not expired; nil otherwise.
+    func authenticate(_ token: APIToken) async throws -> TokenInfo?
+    func isEmpty() async throws -> Bool
+}
+
+public struct SQLiteTokenRepository: TokenRepository {
+    let database: AppDatabase
+    let clock: ContentClock
+
+    /// `last_used_at` is written at most this often per token, so reads stay reads.
+    static let lastUsedResolutionSeconds: Int64 = 60
+
+    public init(database: AppDatabase, clock: ContentClock) {
+        self.database = database
+        self.clock = clock
+    }
+
+    public func create(name: String, scopes: [Scope], expiresAt: Timestamp?) async throws -> (APIToken, TokenInfo) {
+        let token = APIToken.generate()
+        let now = clock.now.rfc3339
+        let info = try await database.pool.write { db in
+            try db.execute(
+                literal: """
+                    INSERT INTO api_tokens (name, token_sha256, scopes, created_at, expires_at)
+                    VALUES (\(name), \(Data(token.sha256)), \(Self.text(scopes)), \(now), \(expiresAt?.rfc3339))
+                    """
+            )
+            return try Self.fetch(db, id: db.lastInsertedRowID)!
+        }
+        return (token, info)
+    }
+
+    public func list() async throws -> [TokenInfo] {
+        try await database.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM api_tokens ORDER BY id").map(Self.info)
+        }
+    }
+
+    public func revoke(id: Int64) async throws -> TokenInfo {
+        let now = clock.now.rfc3339
+        return try await database.pool.write { db in
+            try db.execute(
+                literal: "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, \(now)) WHERE id = \(id)"
+            )
+            guard let info = try Self.fetch(db, id: id) else {
+                throw RepositoryError.notFound(resource: "token", slug: String(id))
+            }
+            return info
+        }
+    }
+
+    public func authenticate(_ token: APIToken) async throws -> TokenInfo? {
+        let now = clock.now
+        let hash = Data(token.sha256)
+        let found = try await database.pool.read { db in
+            try Row.fetchOne(db, SQLRequest<Row>(literal: "SELECT * FROM api_tokens WHERE token_sha256 = \(hash)")).map(
+                Self.info
+            )
+        }
+        guard let found, found.revokedAt == nil, found.expiresAt.map({ $0 > now.rfc3339 }) ?? true else {
+            return nil
+        }
+        let stale = now.adding(seconds: -Self.lastUsedResolutionSeconds).rfc3339
+        if found.lastUsedAt.map({ $0 <= stale }) ?? true {
+            try await database.pool.write { db in
+                try db.execute(literal: "UPDATE api_tokens SET last_used_at = \(now.rfc3339) WHERE id = \(found.id)")
+            }
+        }
+        return found
+    }
+
+    public func isEmpty() async throws -> Bool {
+        try await database.pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM api_tokens)") ?? true
+        }
+    }
+
+    private static func fetch(_ db: Database, id: Int64) throws -> TokenInfo? {
+        try Row.fetchOne(db, SQLRequest<Row>(literal: "SELECT * FROM api_tokens WHERE id = \(id)")).map(info)
+    }
+
+    private static func text(_ scopes: [Scope]) -> String {
+        scopes.map(\.rawValue).joined(separator: " ")
+    }
+
+    private static func info(from row: Row) -> TokenInfo {
+        let scopes: String = row["scopes"]
+        return TokenInfo(
+            id: row["id"],
+            name: row["name"],
+            scopes: scopes.split(separator: " ").compactMap { Scope(rawValue: String($0)) },
+            createdAt: row["created_at"],
+            lastUsedAt: row["last_used_at"],
+            expiresAt: row["expires_at"],
+            revokedAt: row["revoked_at"]
+        )
+    }
+}
