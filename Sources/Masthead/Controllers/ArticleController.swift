@@ -31,7 +31,7 @@ struct ArticleController<Repository: ArticleRepository> {
         query.featured = try reader.boolean("featured")
         query.publishedAfter = try reader.timestamp("published_after")
         query.publishedBefore = try reader.timestamp("published_before")
-        try Self.checkStatus(reader.string("status"))
+        query.visibility = try Self.visibility(reader.string("status"), context: context)
         if let text = reader.string("q") {
             guard text.count <= SearchQuery.maximumLength else {
                 throw ProblemError.invalidParameter("q", "must be at most \(SearchQuery.maximumLength) characters.")
@@ -76,27 +76,41 @@ struct ArticleController<Repository: ArticleRepository> {
         )
     }
 
+    /// One article; a token with `content:read` also sees drafts and scheduled articles.
+    /// A slug the article had before a rename answers 301 with the current address.
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let reader = try QueryReader(request, allowed: ["fields", "formats"])
         let selection = try Self.selection(reader, defaultFormats: [.html])
         let slug = try context.slug(of: "article")
-        let article = try await repository.find(slug: slug, bodies: selection.bodies)
-        return JSONResponse.make(DataEnvelope(data: ArticleResponse(article: article, selection: selection)))
+        let visibility: ArticleVisibility = context.token?.allows(.contentRead) == true ? .all : .published
+        do {
+            let article = try await repository.find(slug: slug, bodies: selection.bodies, visibility: visibility)
+            return JSONResponse.make(DataEnvelope(data: ArticleResponse(article: article, selection: selection)))
+        } catch RepositoryError.notFound(let resource, let missing) {
+            guard let current = try await repository.currentSlug(forOldSlug: slug, visibility: visibility) else {
+                throw RepositoryError.notFound(resource: resource, slug: missing)
+            }
+            let query = request.uri.query.map { "?" + $0 } ?? ""
+            return Response(
+                status: .movedPermanently,
+                headers: [.location: "/v1/articles/\(current)\(query)", .cacheControl: "public, max-age=300"]
+            )
+        }
     }
 
-    /// Drafts and scheduled articles are for tokens with `content:read`; the public may only
-    /// ask for what it sees anyway.
-    private static func checkStatus(_ status: String?) throws {
+    /// Drafts and scheduled articles are for tokens with `content:read`; anyone may ask for
+    /// what the public sees anyway.
+    private static func visibility(_ status: String?, context: AppRequestContext) throws -> ArticleVisibility {
+        let visibility: ArticleVisibility
         switch status {
-        case nil, "published":
-            return
-        case "draft", "scheduled", "all":
-            throw ProblemError.tokenRequired(
-                "Listing articles with status '\(status!)' needs a token with content:read."
-            )
-        default:
-            throw ProblemError.invalidParameter("status", "must be one of published, draft, scheduled, all.")
+        case nil, "published": return .published
+        case "draft": visibility = .drafts
+        case "scheduled": visibility = .scheduled
+        case "all": visibility = .all
+        default: throw ProblemError.invalidParameter("status", "must be one of published, draft, scheduled, all.")
         }
+        try context.require(.contentRead)
+        return visibility
     }
 
     private static func paging(_ reader: QueryReader, sort: ArticleSort?) throws -> ArticlePaging {

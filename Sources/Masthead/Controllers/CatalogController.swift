@@ -1,8 +1,9 @@
+import Foundation
 import Hummingbird
 
 /// The product catalog and the site settings: `/v1/platforms`, `/v1/services`,
 /// `/v1/catalog` and `/v1/site`.
-struct CatalogController<Repository: CatalogRepository> {
+struct CatalogController<Repository: CatalogRepository & CatalogWriting> {
     let repository: Repository
 
     var endpoints: RouteCollection<AppRequestContext> {
@@ -13,6 +14,7 @@ struct CatalogController<Repository: CatalogRepository> {
         routes.get("services/{slug}", use: showService)
         routes.get("catalog", use: showCatalog)
         routes.get("site", use: showSite)
+        routes.put("site", use: replaceSite)
         return routes
     }
 
@@ -57,6 +59,27 @@ struct CatalogController<Repository: CatalogRepository> {
     @Sendable func showSite(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try QueryReader(request, allowed: [])
         return JSONResponse.make(DataEnvelope(data: try await repository.site()))
+    }
+
+    /// `PUT /v1/site`: every setting at once, for `admin` tokens only; `If-Match` honoured.
+    @Sendable func replaceSite(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try context.require(.admin)
+        _ = try QueryReader(request, allowed: [])
+        let current = try await repository.site()
+        if let header = request.headers[.ifMatch],
+            !EntityTag.ifMatch(
+                header,
+                matches: EntityTag.strong(for: JSONResponse.bytes(of: DataEnvelope(data: current)))
+            )
+        {
+            throw ProblemError.preconditionFailed
+        }
+        var reader = FieldReader(try await RequestBody.object(of: request), writable: SiteInput.fields)
+        let input = SiteInput.read(from: &reader)
+        try reader.finish()
+        let expected = request.headers[.ifMatch] == nil ? nil : current.revision
+        let site = try await repository.replaceSite(with: input!, expectedRevision: expected)
+        return JSONResponse.make(DataEnvelope(data: site), headers: [.cacheControl: "no-store"])
     }
 }
 
@@ -141,5 +164,30 @@ struct CatalogResponse: JSONEncodable {
             object.field("platforms", catalog.platforms.map(PlatformResponse.init))
             object.field("services", catalog.services.map(ServiceResponse.init))
         }
+    }
+}
+
+extension SiteInput {
+    static let fields: Set<String> = ["title", "description", "url", "locale", "timezone"]
+
+    /// Title up to 200 characters, an http(s) URL, a BCP 47 locale (`en`, `en-GB`) and an
+    /// IANA time zone (`Europe/London`).
+    static func read(from reader: inout FieldReader) -> SiteInput? {
+        let title = reader.string("title", required: true, maxLength: 200)
+        let description = reader.string("description", maxLength: 1000) ?? ""
+        let url = reader.url("url")
+        if url == nil && reader.errors.allSatisfy({ $0.pointer != "/url" }) {
+            reader.add("url", "required", "url is required")
+        }
+        let locale = reader.string("locale", maxLength: 35) ?? "en"
+        if locale.range(of: "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", options: .regularExpression) == nil {
+            reader.add("locale", "invalid_value", "locale must be a language tag such as en or en-GB")
+        }
+        let timezone = reader.string("timezone", maxLength: 64) ?? "UTC"
+        if TimeZone(identifier: timezone) == nil {
+            reader.add("timezone", "invalid_value", "timezone must be an IANA time zone such as Europe/London")
+        }
+        guard let title, let url, reader.errors.isEmpty else { return nil }
+        return SiteInput(title: title, description: description, url: url, locale: locale, timezone: timezone)
     }
 }

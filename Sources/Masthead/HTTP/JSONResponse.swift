@@ -33,17 +33,24 @@ struct ListEnvelope<Item: JSONEncodable>: JSONEncodable {
 enum JSONResponse {
     static let contentType = "application/json; charset=utf-8"
 
-    static func encode(_ value: some JSONEncodable) -> ByteBuffer {
+    static func bytes(of value: some JSONEncodable) -> [UInt8] {
         var writer = JSONWriter()
         value.encode(to: &writer)
-        return ByteBuffer(bytes: writer.bytes)
+        return writer.bytes
     }
 
+    static func encode(_ value: some JSONEncodable) -> ByteBuffer {
+        ByteBuffer(bytes: bytes(of: value))
+    }
+
+    /// A JSON response carrying the strong `ETag` of its bytes.
     static func make(_ value: some JSONEncodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:])
         -> Response
     {
+        let body = bytes(of: value)
         var fields = headers
         fields[.contentType] = contentType
-        return Response(status: status, headers: fields, body: .init(byteBuffer: encode(value)))
+        fields[.eTag] = EntityTag.strong(for: body)
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

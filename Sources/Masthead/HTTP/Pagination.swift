@@ -6,6 +6,7 @@ extension HTTPField.Name {
     static let xRequestID = HTTPField.Name("X-Request-ID")!
     static let xTotalCount = HTTPField.Name("X-Total-Count")!
     static let link = HTTPField.Name("Link")!
+    static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
 }
 
 /// `meta.pagination` of every list.

@@ -8,12 +8,21 @@ public struct ProblemError: Error, Sendable {
     public let code: String
     public let detail: String
     public var headers: HTTPFields = [:]
+    /// For 422: every problem with the body.
+    public var errors: [FieldError] = []
 
-    public init(status: HTTPResponse.Status, code: String, detail: String, headers: HTTPFields = [:]) {
+    public init(
+        status: HTTPResponse.Status,
+        code: String,
+        detail: String,
+        headers: HTTPFields = [:],
+        errors: [FieldError] = []
+    ) {
         self.status = status
         self.code = code
         self.detail = detail
         self.headers = headers
+        self.errors = errors
     }
 
     public static func invalidParameter(_ name: String, _ detail: String) -> ProblemError {
@@ -56,8 +65,38 @@ public struct ProblemError: Error, Sendable {
         switch error {
         case .notFound(let resource, let slug):
             ProblemError(status: .notFound, code: "not_found", detail: "No \(resource) with slug '\(slug)'.")
+        case .conflict(let code, let detail):
+            ProblemError(status: .conflict, code: code, detail: detail)
+        case .revisionChanged:
+            preconditionFailed
+        case .missingReferences(let references):
+            from(ValidationFailure(errors: references.map(unknownReference)))
         }
     }
+
+    static func unknownReference(_ reference: MissingReference) -> FieldError {
+        FieldError(
+            pointer: FieldReader.pointer(reference.field, index: reference.index),
+            code: "unknown_reference",
+            detail: "\(reference.field) names '\(reference.slug)', which does not exist"
+        )
+    }
+
+    static func from(_ failure: ValidationFailure) -> ProblemError {
+        let count = failure.errors.count
+        return ProblemError(
+            status: .unprocessableContent,
+            code: "validation_failed",
+            detail: count == 1 ? "The body has 1 problem." : "The body has \(count) problems.",
+            errors: failure.errors
+        )
+    }
+
+    static let preconditionFailed = ProblemError(
+        status: .preconditionFailed,
+        code: "precondition_failed",
+        detail: "The resource has changed since the ETag in If-Match; fetch it again and retry."
+    )
 }
 
 /// The body of a problem response.
@@ -67,6 +106,7 @@ struct ProblemDocument: JSONEncodable {
     let detail: String
     let code: String
     let requestID: String
+    let errors: [FieldError]
 
     func encode(to json: inout JSONWriter) {
         json.object { object in
@@ -76,6 +116,19 @@ struct ProblemDocument: JSONEncodable {
             object.field("detail", detail)
             object.field("code", code)
             object.field("request_id", requestID)
+            if !errors.isEmpty {
+                object.field("errors", errors)
+            }
+        }
+    }
+}
+
+extension FieldError: JSONEncodable {
+    func encode(to json: inout JSONWriter) {
+        json.object { object in
+            object.field("pointer", pointer)
+            object.field("code", code)
+            object.field("detail", detail)
         }
     }
 }

@@ -19,6 +19,8 @@ struct ProblemMiddleware: RouterMiddleware {
             return Self.response(for: error, context: context)
         } catch let error as RepositoryError {
             return Self.response(for: .from(error), context: context)
+        } catch let failure as ValidationFailure {
+            return Self.response(for: .from(failure), context: context)
         } catch let error as HTTPError {
             // Hummingbird's own errors: the router's "no such route" and request-level failures.
             let problem =
@@ -49,7 +51,8 @@ struct ProblemMiddleware: RouterMiddleware {
             status: problem.status.code,
             detail: problem.detail,
             code: problem.code,
-            requestID: context.requestID
+            requestID: context.requestID,
+            errors: problem.errors
         )
         var headers = problem.headers
         headers[.contentType] = "application/problem+json"

@@ -94,6 +94,7 @@ public struct ArticleListQuery: Sendable {
     public var limit: Int = 20
     /// The body renderings to load.
     public var bodies: Set<BodyFormat> = []
+    public var visibility: ArticleVisibility = .published
 
     public init() {}
 

@@ -1,10 +1,29 @@
 import GRDB
 
-/// Reads articles as the public sees them: published, with their time come.
+/// Which articles a reader may see.
+public enum ArticleVisibility: Sendable, Equatable {
+    /// Published, with their time come: what the public sees.
+    case published
+    case drafts
+    /// Published with a time still to come.
+    case scheduled
+    case all
+}
+
+/// Articles: reads for the public and for tokens, and the writes that keep the rendered
+/// body, tags, slug redirects and search index consistent in one transaction each.
 public protocol ArticleRepository: Sendable {
     func list(_ query: ArticleListQuery) async throws -> ArticlePage
-    /// Throws `RepositoryError.notFound` when no visible article has that slug.
-    func find(slug: Slug, bodies: Set<BodyFormat>) async throws -> Article
+    /// Throws `RepositoryError.notFound` when no article with that slug is visible.
+    func find(slug: Slug, bodies: Set<BodyFormat>, visibility: ArticleVisibility) async throws -> Article
+    /// The current slug of the visible article that used to be called `slug`, if any.
+    func currentSlug(forOldSlug slug: Slug, visibility: ArticleVisibility) async throws -> String?
+    /// Returns the new article with its HTML body.
+    func create(_ input: ArticleInput) async throws -> Article
+    /// Replaces every writable field. With `expectedRevision`, throws
+    /// `RepositoryError.revisionChanged` unless that is still the article's revision.
+    func replace(slug: Slug, with input: ArticleInput, expectedRevision: Int?) async throws -> Article
+    func delete(slug: Slug, expectedRevision: Int?) async throws
 }
 
 public struct SQLiteArticleRepository: ArticleRepository {
@@ -19,7 +38,7 @@ public struct SQLiteArticleRepository: ArticleRepository {
     public func list(_ query: ArticleListQuery) async throws -> ArticlePage {
         let now = clock.now
         return try await database.pool.read { db in
-            var conditions = [Self.visible(at: now)]
+            var conditions = [Self.condition(for: query.visibility, at: now)]
             if !query.tags.isEmpty {
                 let slugs = query.tags.map(\.value)
                 conditions.append(
@@ -56,14 +75,14 @@ public struct SQLiteArticleRepository: ArticleRepository {
                 offset = (number - 1) * query.limit
             case .after(let cursor):
                 if let sort {
-                    let column = Self.column(for: sort.field)
+                    let column = Self.column(for: sort.field, visibility: query.visibility)
                     let comparison = sort.descending ? "<" : ">"
                     pageFilter =
                         "\(filter) AND (\(sql: column), a.id) \(sql: comparison) (\(cursor.time), \(cursor.id))"
                 }
                 limit += 1  // one more, to know whether a next page exists
             }
-            let order: SQL = sort.map { Self.ordering(for: $0) } ?? "hit.rank, a.id"
+            let order: SQL = sort.map { Self.ordering(for: $0, visibility: query.visibility) } ?? "hit.rank, a.id"
             let rows = try Row.fetchAll(
                 db,
                 SQLRequest<Row>(
@@ -83,29 +102,60 @@ public struct SQLiteArticleRepository: ArticleRepository {
                 }
             var nextCursor: ArticleCursor?
             if hasMore, let sort, sort.field.supportsCursor, let last = articles.last {
-                let time = sort.field == .publishedAt ? last.publishedAt : last.updatedAt
-                nextCursor = time.map { ArticleCursor(sort: sort, time: $0, id: last.id) }
+                let time = sort.field == .publishedAt ? last.publishedAt ?? last.createdAt : last.updatedAt
+                nextCursor = ArticleCursor(sort: sort, time: time, id: last.id)
             }
             return ArticlePage(articles: articles, total: total, nextCursor: nextCursor)
         }
     }
 
-    public func find(slug: Slug, bodies: Set<BodyFormat>) async throws -> Article {
+    public func find(slug: Slug, bodies: Set<BodyFormat>, visibility: ArticleVisibility) async throws -> Article {
         let now = clock.now
         return try await database.pool.read { db in
-            let request = SQLRequest<Row>(
-                literal: """
-                    SELECT \(sql: Self.selection(bodies: bodies))
-                    FROM articles a JOIN authors au ON au.id = a.author_id
-                    WHERE a.slug = \(slug.value) AND \(Self.visible(at: now))
-                    """
-            )
-            guard let row = try Row.fetchOne(db, request) else {
+            let filter: SQL = "a.slug = \(slug.value) AND \(Self.condition(for: visibility, at: now))"
+            guard let article = try Self.fetchOne(db, where: filter, bodies: bodies, now: now) else {
                 throw RepositoryError.notFound(resource: "article", slug: slug.value)
             }
-            var articles = [Self.article(from: row, now: now)]
-            try Self.attachTags(to: &articles, db)
-            return articles[0]
+            return article
+        }
+    }
+
+    public func currentSlug(forOldSlug slug: Slug, visibility: ArticleVisibility) async throws -> String? {
+        let now = clock.now
+        return try await database.pool.read { db in
+            try String.fetchOne(
+                db,
+                SQLRequest<String>(
+                    literal: """
+                        SELECT a.slug FROM article_redirects r JOIN articles a ON a.id = r.article_id
+                        WHERE r.old_slug = \(slug.value) AND \(Self.condition(for: visibility, at: now))
+                        """
+                )
+            )
+        }
+    }
+
+    /// One article with its author and tags, or nil.
+    static func fetchOne(_ db: Database, where filter: SQL, bodies: Set<BodyFormat>, now: Timestamp) throws -> Article?
+    {
+        let request = SQLRequest<Row>(
+            literal: """
+                SELECT \(sql: selection(bodies: bodies)) FROM articles a JOIN authors au ON au.id = a.author_id
+                WHERE \(filter)
+                """
+        )
+        guard let row = try Row.fetchOne(db, request) else { return nil }
+        var articles = [article(from: row, now: now)]
+        try attachTags(to: &articles, db)
+        return articles[0]
+    }
+
+    static func condition(for visibility: ArticleVisibility, at now: Timestamp) -> SQL {
+        switch visibility {
+        case .published: visible(at: now)
+        case .drafts: "a.status = 'draft'"
+        case .scheduled: "a.status = 'published' AND a.published_at > \(now.rfc3339)"
+        case .all: "1"
         }
     }
 
@@ -117,31 +167,33 @@ public struct SQLiteArticleRepository: ArticleRepository {
     private static let summaryColumns = """
         a.id, a.slug, a.title, a.excerpt, a.status, a.featured, a.published_at, a.created_at, a.updated_at,
         a.reading_time_minutes, a.word_count, a.views, a.cover_image_url, a.cover_image_alt, a.seo_title,
-        a.seo_description, a.canonical_url,
+        a.seo_description, a.canonical_url, a.custom_excerpt, a.revision,
         au.id AS author_id, au.slug AS author_slug, au.name AS author_name, au.avatar_url AS author_avatar_url
         """
 
-    private static func selection(bodies: Set<BodyFormat>) -> String {
+    static func selection(bodies: Set<BodyFormat>) -> String {
         summaryColumns + (bodies.contains(.html) ? ", a.body_html" : "")
             + (bodies.contains(.markdown) ? ", a.body_markdown" : "")
             + (bodies.contains(.plaintext) ? ", a.body_plaintext" : "")
     }
 
-    private static func column(for field: ArticleSortField) -> String {
+    /// Drafts may have no publication time; lists that include them order those by creation.
+    private static func column(for field: ArticleSortField, visibility: ArticleVisibility) -> String {
         switch field {
-        case .publishedAt: "a.published_at"
+        case .publishedAt:
+            visibility == .drafts || visibility == .all ? "COALESCE(a.published_at, a.created_at)" : "a.published_at"
         case .updatedAt: "a.updated_at"
         case .title: "a.title COLLATE NOCASE"
         case .views: "a.views"
         }
     }
 
-    private static func ordering(for sort: ArticleSort) -> SQL {
+    private static func ordering(for sort: ArticleSort, visibility: ArticleVisibility) -> SQL {
         let direction = sort.descending ? " DESC" : ""
-        return "\(sql: column(for: sort.field) + direction), \(sql: "a.id" + direction)"
+        return "\(sql: column(for: sort.field, visibility: visibility) + direction), \(sql: "a.id" + direction)"
     }
 
-    private static func article(from row: Row, now: Timestamp) -> Article {
+    static func article(from row: Row, now: Timestamp) -> Article {
         let status: String = row["status"]
         let publishedAt: String? = row["published_at"]
         return Article(
@@ -162,6 +214,8 @@ public struct SQLiteArticleRepository: ArticleRepository {
             seoTitle: row["seo_title"],
             seoDescription: row["seo_description"],
             canonicalURL: row["canonical_url"],
+            customExcerpt: row["custom_excerpt"],
+            revision: row["revision"],
             author: AuthorSummary(
                 id: row["author_id"],
                 slug: row["author_slug"],
@@ -176,7 +230,7 @@ public struct SQLiteArticleRepository: ArticleRepository {
     }
 
     /// One query for the tags of every article on the page.
-    private static func attachTags(to articles: inout [Article], _ db: Database) throws {
+    static func attachTags(to articles: inout [Article], _ db: Database) throws {
         guard !articles.isEmpty else { return }
         let ids = articles.map(\.id)
         let rows = try Row.fetchAll(

@@ -43,7 +43,7 @@ public struct SQLiteAuthorRepository: AuthorRepository {
         }
     }
 
-    private static func select(now: Timestamp) -> SQL {
+    static func select(now: Timestamp) -> SQL {
         """
         SELECT au.*, (SELECT COUNT(*) FROM articles a WHERE a.author_id = au.id AND \(SQLiteArticleRepository.visible(at: now)))
                AS article_count
@@ -51,7 +51,7 @@ public struct SQLiteAuthorRepository: AuthorRepository {
         """
     }
 
-    private static func author(from row: Row) -> Author {
+    static func author(from row: Row) -> Author {
         Author(
             id: row["id"],
             slug: row["slug"],
@@ -61,6 +61,7 @@ public struct SQLiteAuthorRepository: AuthorRepository {
             websiteURL: row["website_url"],
             location: row["location"],
             articleCount: row["article_count"],
+            revision: row["revision"],
             createdAt: row["created_at"],
             updatedAt: row["updated_at"]
         )

@@ -21,9 +21,11 @@ public struct Catalog: Sendable {
 
 public struct SQLiteCatalogRepository: CatalogRepository {
     let database: AppDatabase
+    let clock: ContentClock
 
-    public init(database: AppDatabase) {
+    public init(database: AppDatabase, clock: ContentClock) {
         self.database = database
+        self.clock = clock
     }
 
     public func site() async throws -> Site {
@@ -75,7 +77,7 @@ public struct SQLiteCatalogRepository: CatalogRepository {
         }
     }
 
-    private static func site(_ db: Database) throws -> Site {
+    static func site(_ db: Database) throws -> Site {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM site WHERE id = 1") else {
             throw RepositoryError.notFound(resource: "site", slug: "site")
         }
@@ -84,12 +86,13 @@ public struct SQLiteCatalogRepository: CatalogRepository {
             description: row["description"],
             url: row["url"],
             locale: row["locale"],
-            timezone: row["timezone"]
+            timezone: row["timezone"],
+            revision: row["revision"]
         )
     }
 
     /// `limit` -1 means all, as in SQLite.
-    private static func platforms(_ db: Database, where filter: SQL, limit: Int, offset: Int) throws -> [Platform] {
+    static func platforms(_ db: Database, where filter: SQL, limit: Int, offset: Int) throws -> [Platform] {
         let rows = try Row.fetchAll(
             db,
             SQLRequest<Row>(
@@ -108,6 +111,7 @@ public struct SQLiteCatalogRepository: CatalogRepository {
                 description: row["description"],
                 url: row["url"],
                 position: row["position"],
+                revision: row["revision"],
                 services: []
             )
         }
@@ -131,7 +135,7 @@ public struct SQLiteCatalogRepository: CatalogRepository {
         return platforms
     }
 
-    private static func services(_ db: Database, where filter: SQL, limit: Int, offset: Int) throws -> [Service] {
+    static func services(_ db: Database, where filter: SQL, limit: Int, offset: Int) throws -> [Service] {
         let rows = try Row.fetchAll(
             db,
             SQLRequest<Row>(
@@ -148,6 +152,7 @@ public struct SQLiteCatalogRepository: CatalogRepository {
                 subtitle: row["subtitle"],
                 description: row["description"],
                 position: row["position"],
+                revision: row["revision"],
                 platforms: []
             )
         }

@@ -53,6 +53,10 @@ public struct Article: Sendable {
     public let seoTitle: String?
     public let seoDescription: String?
     public let canonicalURL: String?
+    /// The editor's own excerpt; nil when `excerpt` is the start of the body.
+    public let customExcerpt: String?
+    /// Grows with every write to the article.
+    public let revision: Int
     public let author: AuthorSummary
     /// In the editor's order; the first is the primary tag.
     public internal(set) var tags: [TagSummary]
@@ -72,6 +76,7 @@ public struct Author: Sendable {
     public let location: String?
     /// Published articles only.
     public let articleCount: Int
+    public let revision: Int
     public let createdAt: String
     public let updatedAt: String
 }
@@ -83,6 +88,7 @@ public struct Tag: Sendable {
     public let description: String?
     /// Published articles only.
     public let articleCount: Int
+    public let revision: Int
 }
 
 public struct Platform: Sendable {
@@ -99,6 +105,7 @@ public struct Platform: Sendable {
     public let description: String
     public let url: String?
     public let position: Int
+    public let revision: Int
     /// In the services' own order.
     public internal(set) var services: [ServiceLink]
 }
@@ -115,6 +122,7 @@ public struct Service: Sendable {
     public let subtitle: String
     public let description: String
     public let position: Int
+    public let revision: Int
     /// In the platforms' own order.
     public internal(set) var platforms: [PlatformLink]
 }
@@ -125,6 +133,7 @@ public struct Site: Sendable, Equatable {
     public let url: String
     public let locale: String
     public let timezone: String
+    public var revision: Int = 1
 }
 
 /// Offset paging: page `number` (from 1) of `limit` items.
@@ -146,8 +155,23 @@ public struct Page<Item: Sendable>: Sendable {
     public let total: Int
 }
 
+/// A slug a write named that does not exist: `field` is the body's field, `index` the
+/// position in a list field.
+public struct MissingReference: Sendable, Equatable {
+    public let field: String
+    public let index: Int?
+    public let slug: String
+}
+
 /// Errors a repository reports; the HTTP layer maps them to problem responses in one place.
 public enum RepositoryError: Error, Equatable {
     /// No `resource` (e.g. "article") with that slug is visible.
     case notFound(resource: String, slug: String)
+    /// The write would break a rule of the stored data: a taken slug, an author who still
+    /// has articles. `code` is stable for clients; `detail` says what to do.
+    case conflict(code: String, detail: String)
+    /// The resource changed since the revision the write was based on.
+    case revisionChanged
+    /// Slugs the write referred to that do not exist.
+    case missingReferences([MissingReference])
 }

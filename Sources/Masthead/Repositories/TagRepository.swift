@@ -49,22 +49,23 @@ public struct SQLiteTagRepository: TagRepository {
         }
     }
 
-    private static func select(now: Timestamp) -> SQL {
+    static func select(now: Timestamp) -> SQL {
         """
-        SELECT t.id, t.slug, t.name, t.description,
+        SELECT t.id, t.slug, t.name, t.description, t.revision,
                (SELECT COUNT(*) FROM article_tags at JOIN articles a ON a.id = at.article_id
                 WHERE at.tag_id = t.id AND \(SQLiteArticleRepository.visible(at: now))) AS article_count
         FROM tags t
         """
     }
 
-    private static func tag(from row: Row) -> Tag {
+    static func tag(from row: Row) -> Tag {
         Tag(
             id: row["id"],
             slug: row["slug"],
             name: row["name"],
             description: row["description"],
-            articleCount: row["article_count"]
+            articleCount: row["article_count"],
+            revision: row["revision"]
         )
     }
 }

@@ -1,0 +1,142 @@
+import Hummingbird
+
+/// One collection's part in the write flow that every collection shares.
+protocol WritableCollection: Sendable {
+    associatedtype Resource: Sendable
+    associatedtype Input: Sendable
+    associatedtype Representation: JSONEncodable
+
+    /// "article", for messages.
+    static var resourceName: String { get }
+    /// Where the collection lives, for `Location`: "/v1/articles".
+    static var path: String { get }
+    /// The fields a body may carry.
+    static var writableFields: Set<String> { get }
+
+    /// Finds any resource, drafts included.
+    func find(_ slug: Slug) async throws -> Resource
+    func create(_ input: Input) async throws -> Resource
+    func replace(_ slug: Slug, with input: Input, expectedRevision: Int?) async throws -> Resource
+    func delete(_ slug: Slug, expectedRevision: Int?) async throws
+
+    func slug(of resource: Resource) -> String
+    func revision(of resource: Resource) -> Int
+    /// What `GET {path}/{slug}` serves by default; its bytes make the resource's ETag.
+    func representation(of resource: Resource) -> Representation
+    /// The writable fields as the body of a PUT would carry them: the base of a merge patch.
+    func document(of resource: Resource) -> JSONObject
+    /// Reads a body; problems go into `reader`. `existing` is nil on create.
+    func input(from reader: inout FieldReader, existing: Resource?) -> Input?
+    /// A problem for every slug the body names that does not exist.
+    func missingReferences(in document: JSONObject) async throws -> [FieldError]
+}
+
+extension WritableCollection {
+    func missingReferences(in document: JSONObject) async throws -> [FieldError] { [] }
+
+    /// The input a body describes, or a 422 naming every problem with it, unknown references included.
+    func validInput(from document: JSONObject, existing: Resource?) async throws -> Input {
+        var reader = FieldReader(document, writable: Self.writableFields)
+        let input = self.input(from: &reader, existing: existing)
+        reader.add(try await missingReferences(in: document))
+        try reader.finish()
+        return input!
+    }
+}
+
+/// `POST {path}`, `PUT`, `PATCH` (JSON merge patch, RFC 7396) and `DELETE {path}/{slug}`,
+/// each needing `content:write`, each one transaction in the repository. `If-Match` is
+/// honoured on PUT, PATCH and DELETE; a write based on a stale revision never lands.
+struct WriteController<Collection: WritableCollection> {
+    let collection: Collection
+    /// How many times a PATCH without If-Match is rebased onto a concurrent write before giving up.
+    private static var rebaseAttempts: Int { 3 }
+
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.post(use: create)
+        routes.put("{slug}", use: replace)
+        routes.patch("{slug}", use: patch)
+        routes.delete("{slug}", use: delete)
+        return routes
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try context.require(.contentWrite)
+        _ = try QueryReader(request, allowed: [])
+        let input = try await collection.validInput(from: try await RequestBody.object(of: request), existing: nil)
+        let created = try await collection.create(input)
+        return respond(with: created, status: .created, location: true)
+    }
+
+    @Sendable func replace(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try context.require(.contentWrite)
+        _ = try QueryReader(request, allowed: [])
+        let slug = try context.slug(of: Collection.resourceName)
+        let current = try await collection.find(slug)
+        try checkIfMatch(request, current)
+        let input = try await collection.validInput(from: try await RequestBody.object(of: request), existing: current)
+        let expected = request.headers[.ifMatch] == nil ? nil : collection.revision(of: current)
+        let replaced = try await collection.replace(slug, with: input, expectedRevision: expected)
+        return respond(with: replaced, status: .ok, location: false)
+    }
+
+    @Sendable func patch(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try context.require(.contentWrite)
+        _ = try QueryReader(request, allowed: [])
+        let slug = try context.slug(of: Collection.resourceName)
+        let patch = try await RequestBody.object(of: request)
+        var attempt = 1
+        while true {
+            let current = try await collection.find(slug)
+            try checkIfMatch(request, current)
+            let document = collection.document(of: current).merging(patch: patch)
+            let input = try await collection.validInput(from: document, existing: current)
+            do {
+                let patched = try await collection.replace(
+                    slug,
+                    with: input,
+                    expectedRevision: collection.revision(of: current)
+                )
+                return respond(with: patched, status: .ok, location: false)
+            } catch RepositoryError.revisionChanged
+                where request.headers[.ifMatch] == nil && attempt < Self.rebaseAttempts
+            {
+                // Someone wrote in between: apply the patch again to what they wrote.
+                attempt += 1
+            }
+        }
+    }
+
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try context.require(.contentWrite)
+        _ = try QueryReader(request, allowed: [])
+        let slug = try context.slug(of: Collection.resourceName)
+        let current = try await collection.find(slug)
+        try checkIfMatch(request, current)
+        let expected = request.headers[.ifMatch] == nil ? nil : collection.revision(of: current)
+        try await collection.delete(slug, expectedRevision: expected)
+        return Response(status: .noContent, headers: [.cacheControl: "no-store"])
+    }
+
+    /// 412 unless `If-Match` is absent or names the resource's current ETag.
+    private func checkIfMatch(_ request: Request, _ current: Collection.Resource) throws {
+        guard let header = request.headers[.ifMatch] else { return }
+        let etag = EntityTag.strong(
+            for: JSONResponse.bytes(of: DataEnvelope(data: collection.representation(of: current)))
+        )
+        guard EntityTag.ifMatch(header, matches: etag) else { throw ProblemError.preconditionFailed }
+    }
+
+    private func respond(with resource: Collection.Resource, status: HTTPResponse.Status, location: Bool) -> Response {
+        var headers: HTTPFields = [.cacheControl: "no-store"]
+        if location {
+            headers[.location] = "\(Collection.path)/\(collection.slug(of: resource))"
+        }
+        return JSONResponse.make(
+            DataEnvelope(data: collection.representation(of: resource)),
+            status: status,
+            headers: headers
+        )
+    }
+}

@@ -1,0 +1,135 @@
+/// Articles in the shared write flow.
+struct ArticleWrites<Repository: ArticleRepository, References: ReferenceRepository>: WritableCollection {
+    let repository: Repository
+    let references: References
+    let clock: ContentClock
+
+    static var resourceName: String { "article" }
+    static var path: String { "/v1/articles" }
+    static var writableFields: Set<String> {
+        [
+            "slug", "title", "excerpt", "body_markdown", "status", "published_at", "featured", "author", "tags",
+            "cover_image_url", "cover_image_alt", "seo_title", "seo_description", "canonical_url",
+        ]
+    }
+
+    func find(_ slug: Slug) async throws -> Article {
+        try await repository.find(slug: slug, bodies: [.html, .markdown], visibility: .all)
+    }
+
+    func create(_ input: ArticleInput) async throws -> Article {
+        try await repository.create(input)
+    }
+
+    func replace(_ slug: Slug, with input: ArticleInput, expectedRevision: Int?) async throws -> Article {
+        try await repository.replace(slug: slug, with: input, expectedRevision: expectedRevision)
+    }
+
+    func delete(_ slug: Slug, expectedRevision: Int?) async throws {
+        try await repository.delete(slug: slug, expectedRevision: expectedRevision)
+    }
+
+    func missingReferences(in document: JSONObject) async throws -> [FieldError] {
+        try await references.missing(.authors, in: document, field: "author")
+            + references.missing(.tags, in: document, field: "tags")
+    }
+
+    func slug(of article: Article) -> String { article.slug }
+    func revision(of article: Article) -> Int { article.revision }
+
+    func representation(of article: Article) -> ArticleResponse {
+        ArticleResponse(article: article, selection: .detailDefault)
+    }
+
+    func document(of article: Article) -> JSONObject {
+        var document: JSONObject = [
+            "slug": .string(article.slug),
+            "title": .string(article.title),
+            "status": .string(article.status.rawValue),
+            "featured": .bool(article.featured),
+            "author": .string(article.author.slug),
+            "tags": .array(article.tags.map { .string($0.slug) }),
+        ]
+        document["body_markdown"] = article.bodyMarkdown.map(JSONValue.string)
+        document["excerpt"] = article.customExcerpt.map(JSONValue.string)
+        document["published_at"] = article.publishedAt.map(JSONValue.string)
+        document["cover_image_url"] = article.coverImageURL.map(JSONValue.string)
+        document["cover_image_alt"] = article.coverImageAlt.map(JSONValue.string)
+        document["seo_title"] = article.seoTitle.map(JSONValue.string)
+        document["seo_description"] = article.seoDescription.map(JSONValue.string)
+        document["canonical_url"] = article.canonicalURL.map(JSONValue.string)
+        return document
+    }
+
+    /// Titles up to 200 characters, excerpts up to 500, bodies up to 512 KiB of Markdown.
+    /// `scheduled` needs a future `published_at`; `published` without one publishes now.
+    func input(from reader: inout FieldReader, existing: Article?) -> ArticleInput? {
+        let title = reader.string("title", required: true, maxLength: 200)
+        let slug = reader.slugChoice(titledBy: title, existing: existing != nil)
+        let excerpt = reader.string("excerpt", maxLength: 500)
+        let body = reader.text("body_markdown", required: true, maxLength: 512 * 1024)
+        let publishedAt = reader.timestamp("published_at")
+        let status = readStatus(&reader, publishedAt: publishedAt)
+        let featured = reader.boolean("featured") ?? false
+        let author = reader.slug("author", required: true)
+        let tags = reader.slugs("tags", maxCount: 20)
+        let coverImageURL = reader.url("cover_image_url")
+        let coverImageAlt = reader.string("cover_image_alt", maxLength: 300)
+        let seoTitle = reader.string("seo_title", maxLength: 200)
+        let seoDescription = reader.string("seo_description", maxLength: 500)
+        let canonicalURL = reader.url("canonical_url")
+        guard let slug, let title, let body, let status, let author, reader.errors.isEmpty else { return nil }
+        return ArticleInput(
+            slug: slug,
+            title: title,
+            customExcerpt: excerpt,
+            bodyMarkdown: body,
+            status: status,
+            publishedAt: publishedAt,
+            featured: featured,
+            author: author,
+            tags: tags,
+            coverImageURL: coverImageURL,
+            coverImageAlt: coverImageAlt,
+            seoTitle: seoTitle,
+            seoDescription: seoDescription,
+            canonicalURL: canonicalURL
+        )
+    }
+
+    private func readStatus(_ reader: inout FieldReader, publishedAt: Timestamp?) -> ArticleInput.StoredStatus? {
+        guard let text = reader.string("status", maxLength: 20) else { return .draft }
+        switch ArticleStatus(rawValue: text) {
+        case .draft?: return .draft
+        case .published?: return .published
+        case .scheduled?:
+            guard let publishedAt, publishedAt > clock.now else {
+                reader.add("published_at", "must_be_future", "a scheduled article needs a published_at in the future")
+                return nil
+            }
+            return .published
+        case nil:
+            reader.add("status", "invalid_value", "status must be draft, published or scheduled")
+            return nil
+        }
+    }
+}
+
+extension ArticleSelection {
+    /// What `GET /v1/articles/{slug}` serves without `fields` or `formats`.
+    static let detailDefault = ArticleSelection(fields: nil, formats: nil, defaultFormats: [.html])
+}
+
+extension FieldReader {
+    /// The slug a body asks for: the given one, else (on create) one made from the title.
+    mutating func slugChoice(titledBy title: String?, existing: Bool) -> SlugChoice? {
+        if let slug = slug("slug") { return .given(slug) }
+        if existing { return .keep }
+        guard let title else { return nil }
+        guard let derived = Slug(derivingFrom: title) else {
+            add("slug", "required", "no slug can be made from the title; give one")
+            return nil
+        }
+        return .derived(derived)
+    }
+}

@@ -1,0 +1,122 @@
+/// Platforms in the shared write flow.
+struct PlatformWrites<Repository: CatalogRepository & CatalogWriting, References: ReferenceRepository>:
+    WritableCollection
+{
+    let repository: Repository
+    let references: References
+
+    static var resourceName: String { "platform" }
+    static var path: String { "/v1/platforms" }
+    static var writableFields: Set<String> {
+        ["slug", "name", "focus", "tagline", "description", "url", "position", "services"]
+    }
+
+    func find(_ slug: Slug) async throws -> Platform { try await repository.platform(slug: slug) }
+    func create(_ input: PlatformInput) async throws -> Platform { try await repository.createPlatform(input) }
+
+    func replace(_ slug: Slug, with input: PlatformInput, expectedRevision: Int?) async throws -> Platform {
+        try await repository.replacePlatform(slug: slug, with: input, expectedRevision: expectedRevision)
+    }
+
+    func delete(_ slug: Slug, expectedRevision: Int?) async throws {
+        try await repository.deletePlatform(slug: slug, expectedRevision: expectedRevision)
+    }
+
+    func missingReferences(in document: JSONObject) async throws -> [FieldError] {
+        try await references.missing(.services, in: document, field: "services")
+    }
+
+    func slug(of platform: Platform) -> String { platform.slug }
+    func revision(of platform: Platform) -> Int { platform.revision }
+    func representation(of platform: Platform) -> PlatformResponse { PlatformResponse(platform) }
+
+    func document(of platform: Platform) -> JSONObject {
+        var document: JSONObject = [
+            "slug": .string(platform.slug), "name": .string(platform.name), "focus": .string(platform.focus),
+            "tagline": .string(platform.tagline), "description": .string(platform.description),
+            "position": .integer(Int64(platform.position)),
+            "services": .array(platform.services.map { .string($0.slug) }),
+        ]
+        document["url"] = platform.url.map(JSONValue.string)
+        return document
+    }
+
+    func input(from reader: inout FieldReader, existing: Platform?) -> PlatformInput? {
+        let name = reader.string("name", required: true, maxLength: 100)
+        let slug = reader.slugChoice(titledBy: name, existing: existing != nil)
+        let focus = reader.string("focus", required: true, maxLength: 200)
+        let tagline = reader.string("tagline", required: true, maxLength: 300)
+        let description = reader.string("description", required: true, maxLength: 5000)
+        let url = reader.url("url")
+        let position = reader.integer("position", in: 0...1_000_000)
+        let services = reader.slugs("services", maxCount: 100)
+        guard let slug, let name, let focus, let tagline, let description, reader.errors.isEmpty else { return nil }
+        return PlatformInput(
+            slug: slug,
+            name: name,
+            focus: focus,
+            tagline: tagline,
+            description: description,
+            url: url,
+            position: position,
+            services: services
+        )
+    }
+}
+
+/// Services in the shared write flow.
+struct ServiceWrites<Repository: CatalogRepository & CatalogWriting, References: ReferenceRepository>:
+    WritableCollection
+{
+    let repository: Repository
+    let references: References
+
+    static var resourceName: String { "service" }
+    static var path: String { "/v1/services" }
+    static var writableFields: Set<String> { ["slug", "title", "subtitle", "description", "position", "platforms"] }
+
+    func find(_ slug: Slug) async throws -> Service { try await repository.service(slug: slug) }
+    func create(_ input: ServiceInput) async throws -> Service { try await repository.createService(input) }
+
+    func replace(_ slug: Slug, with input: ServiceInput, expectedRevision: Int?) async throws -> Service {
+        try await repository.replaceService(slug: slug, with: input, expectedRevision: expectedRevision)
+    }
+
+    func delete(_ slug: Slug, expectedRevision: Int?) async throws {
+        try await repository.deleteService(slug: slug, expectedRevision: expectedRevision)
+    }
+
+    func missingReferences(in document: JSONObject) async throws -> [FieldError] {
+        try await references.missing(.platforms, in: document, field: "platforms")
+    }
+
+    func slug(of service: Service) -> String { service.slug }
+    func revision(of service: Service) -> Int { service.revision }
+    func representation(of service: Service) -> ServiceResponse { ServiceResponse(service) }
+
+    func document(of service: Service) -> JSONObject {
+        [
+            "slug": .string(service.slug), "title": .string(service.title), "subtitle": .string(service.subtitle),
+            "description": .string(service.description), "position": .integer(Int64(service.position)),
+            "platforms": .array(service.platforms.map { .string($0.slug) }),
+        ]
+    }
+
+    func input(from reader: inout FieldReader, existing: Service?) -> ServiceInput? {
+        let title = reader.string("title", required: true, maxLength: 200)
+        let slug = reader.slugChoice(titledBy: title, existing: existing != nil)
+        let subtitle = reader.string("subtitle", required: true, maxLength: 200)
+        let description = reader.string("description", required: true, maxLength: 5000)
+        let position = reader.integer("position", in: 0...1_000_000)
+        let platforms = reader.slugs("platforms", maxCount: 100)
+        guard let slug, let title, let subtitle, let description, reader.errors.isEmpty else { return nil }
+        return ServiceInput(
+            slug: slug,
+            title: title,
+            subtitle: subtitle,
+            description: description,
+            position: position,
+            platforms: platforms
+        )
+    }
+}

@@ -1,0 +1,88 @@
+/// Authors in the shared write flow.
+struct AuthorWrites<Repository: AuthorRepository & AuthorWriting>: WritableCollection {
+    let repository: Repository
+
+    static var resourceName: String { "author" }
+    static var path: String { "/v1/authors" }
+    static var writableFields: Set<String> { ["slug", "name", "bio", "avatar_url", "website_url", "location"] }
+
+    func find(_ slug: Slug) async throws -> Author { try await repository.find(slug: slug) }
+    func create(_ input: AuthorInput) async throws -> Author { try await repository.create(input) }
+
+    func replace(_ slug: Slug, with input: AuthorInput, expectedRevision: Int?) async throws -> Author {
+        try await repository.replace(slug: slug, with: input, expectedRevision: expectedRevision)
+    }
+
+    func delete(_ slug: Slug, expectedRevision: Int?) async throws {
+        try await repository.delete(slug: slug, expectedRevision: expectedRevision)
+    }
+
+    func slug(of author: Author) -> String { author.slug }
+    func revision(of author: Author) -> Int { author.revision }
+    func representation(of author: Author) -> AuthorResponse { AuthorResponse(author) }
+
+    func document(of author: Author) -> JSONObject {
+        var document: JSONObject = ["slug": .string(author.slug), "name": .string(author.name)]
+        document["bio"] = author.bio.map(JSONValue.string)
+        document["avatar_url"] = author.avatarURL.map(JSONValue.string)
+        document["website_url"] = author.websiteURL.map(JSONValue.string)
+        document["location"] = author.location.map(JSONValue.string)
+        return document
+    }
+
+    func input(from reader: inout FieldReader, existing: Author?) -> AuthorInput? {
+        let name = reader.string("name", required: true, maxLength: 200)
+        let slug = reader.slugChoice(titledBy: name, existing: existing != nil)
+        let bio = reader.string("bio", maxLength: 5000)
+        let avatarURL = reader.url("avatar_url")
+        let websiteURL = reader.url("website_url")
+        let location = reader.string("location", maxLength: 200)
+        guard let slug, let name, reader.errors.isEmpty else { return nil }
+        return AuthorInput(
+            slug: slug,
+            name: name,
+            bio: bio,
+            avatarURL: avatarURL,
+            websiteURL: websiteURL,
+            location: location
+        )
+    }
+}
+
+/// Tags in the shared write flow.
+struct TagWrites<Repository: TagRepository & TagWriting>: WritableCollection {
+    let repository: Repository
+
+    static var resourceName: String { "tag" }
+    static var path: String { "/v1/tags" }
+    static var writableFields: Set<String> { ["slug", "name", "description"] }
+
+    func find(_ slug: Slug) async throws -> Tag { try await repository.find(slug: slug) }
+    func create(_ input: TagInput) async throws -> Tag { try await repository.create(input) }
+
+    func replace(_ slug: Slug, with input: TagInput, expectedRevision: Int?) async throws -> Tag {
+        try await repository.replace(slug: slug, with: input, expectedRevision: expectedRevision)
+    }
+
+    func delete(_ slug: Slug, expectedRevision: Int?) async throws {
+        try await repository.delete(slug: slug, expectedRevision: expectedRevision)
+    }
+
+    func slug(of tag: Tag) -> String { tag.slug }
+    func revision(of tag: Tag) -> Int { tag.revision }
+    func representation(of tag: Tag) -> TagResponse { TagResponse(tag) }
+
+    func document(of tag: Tag) -> JSONObject {
+        var document: JSONObject = ["slug": .string(tag.slug), "name": .string(tag.name)]
+        document["description"] = tag.description.map(JSONValue.string)
+        return document
+    }
+
+    func input(from reader: inout FieldReader, existing: Tag?) -> TagInput? {
+        let name = reader.string("name", required: true, maxLength: 100)
+        let slug = reader.slugChoice(titledBy: name, existing: existing != nil)
+        let description = reader.string("description", maxLength: 500)
+        guard let slug, let name, reader.errors.isEmpty else { return nil }
+        return TagInput(slug: slug, name: name, description: description)
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+
+/// One problem with one field of a request body; `pointer` is an RFC 6901 JSON pointer.
+public struct FieldError: Sendable, Equatable {
+    public let pointer: String
+    public let code: String
+    public let detail: String
+
+    public init(pointer: String, code: String, detail: String) {
+        self.pointer = pointer
+        self.code = code
+        self.detail = detail
+    }
+}
+
+/// A body that parsed but broke rules: every problem, reported together with a 422.
+public struct ValidationFailure: Error, Sendable {
+    public let errors: [FieldError]
+}
+
+/// Reads a JSON object's fields into domain values, collecting every problem instead of
+/// stopping at the first. Fields outside `writable` are refused: server-owned ones as
+/// `read_only`, anything else as `unknown_field`, so nothing is ever silently ignored.
+struct FieldReader {
+    private let object: JSONObject
+    private(set) var errors: [FieldError] = []
+
+    /// Fields the server computes and every resource refuses.
+    static let serverOwned: Set<String> = [
+        "id", "views", "created_at", "updated_at", "reading_time_minutes", "word_count", "body_html", "body_plaintext",
+        "article_count", "primary_tag",
+    ]
+
+    init(_ object: JSONObject, writable: Set<String>) {
+        self.object = object
+        for key in object.keys.sorted() where !writable.contains(key) {
+            if Self.serverOwned.contains(key) {
+                add(key, "read_only", "\(key) is set by the server and cannot be written")
+            } else {
+                add(key, "unknown_field", "\(QueryReader.printable(key)) is not a field of this resource")
+            }
+        }
+    }
+
+    mutating func add(_ errors: [FieldError]) {
+        self.errors += errors
+    }
+
+    mutating func add(_ key: String, _ code: String, _ detail: String) {
+        errors.append(FieldError(pointer: Self.pointer(key), code: code, detail: detail))
+    }
+
+    /// Throws the collected problems, if any.
+    func finish() throws {
+        if !errors.isEmpty { throw ValidationFailure(errors: errors) }
+    }
+
+    /// A string of 1...`maxLength` characters; nil when absent or null (an error if `required`).
+    mutating func string(_ key: String, required: Bool = false, maxLength: Int) -> String? {
+        switch object[key] {
+        case nil, .null?:
+            if required { add(key, "required", "\(key) is required") }
+            return nil
+        case .string(let text)?:
+            if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                add(key, required ? "required" : "too_short", "\(key) must not be blank")
+                return nil
+            }
+            if text.count > maxLength {
+                add(key, "too_long", "\(key) must be at most \(maxLength) characters")
+                return nil
+            }
+            return text
+        case let value?:
+            add(key, "invalid_type", "\(key) must be a string, not \(value.typeName)")
+            return nil
+        }
+    }
+
+    /// A string that may be empty (a body, say), at most `maxLength` characters.
+    mutating func text(_ key: String, required: Bool, maxLength: Int) -> String? {
+        switch object[key] {
+        case nil, .null?:
+            if required { add(key, "required", "\(key) is required") }
+            return nil
+        case .string(let text)?:
+            guard text.utf8.count <= maxLength else {
+                add(key, "too_long", "\(key) must be at most \(maxLength) bytes")
+                return nil
+            }
+            return text
+        case let value?:
+            add(key, "invalid_type", "\(key) must be a string, not \(value.typeName)")
+            return nil
+        }
+    }
+
+    mutating func slug(_ key: String, required: Bool = false) -> Slug? {
+        guard let text = string(key, required: required, maxLength: Slug.maximumLength + 1) else { return nil }
+        guard let slug = Slug(parsing: text) else {
+            add(key, "invalid_slug", "\(key) must be lowercase letters and digits joined by single hyphens, at most 96")
+            return nil
+        }
+        return slug
+    }
+
+    /// An absolute http or https URL.
+    mutating func url(_ key: String) -> String? {
+        guard let text = string(key, maxLength: 2048) else { return nil }
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
+        else {
+            add(key, "invalid_url", "\(key) must be an absolute http or https URL")
+            return nil
+        }
+        return text
+    }
+
+    mutating func boolean(_ key: String) -> Bool? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .bool(let value)?: return value
+        case let value?:
+            add(key, "invalid_type", "\(key) must be true or false, not \(value.typeName)")
+            return nil
+        }
+    }
+
+    mutating func integer(_ key: String, in range: ClosedRange<Int>) -> Int? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .integer(let value)?:
+            guard let value = Int(exactly: value), range.contains(value) else {
+                add(key, "out_of_range", "\(key) must be from \(range.lowerBound) to \(range.upperBound)")
+                return nil
+            }
+            return value
+        case let value?:
+            add(key, "invalid_type", "\(key) must be a whole number, not \(value.typeName)")
+            return nil
+        }
+    }
+
+    mutating func timestamp(_ key: String) -> Timestamp? {
+        guard let text = string(key, maxLength: 64) else { return nil }
+        guard let time = Timestamp(rfc3339: text) else {
+            add(key, "invalid_date", "\(key) must be an RFC 3339 date-time such as 2026-11-28T09:30:00Z")
+            return nil
+        }
+        return time
+    }
+
+    /// An array of distinct slugs, at most `maxCount`; absent or null is empty.
+    mutating func slugs(_ key: String, maxCount: Int) -> [Slug] {
+        switch object[key] {
+        case nil, .null?: return []
+        case .array(let items)?:
+            if items.count > maxCount {
+                add(key, "too_many", "\(key) may list at most \(maxCount)")
+                return []
+            }
+            var slugs: [Slug] = []
+            for (index, item) in items.enumerated() {
+                let pointer = Self.pointer(key, index: index)
+                guard case .string(let text) = item, let slug = Slug(parsing: text) else {
+                    errors.append(FieldError(pointer: pointer, code: "invalid_slug", detail: "\(key) must list slugs"))
+                    continue
+                }
+                if slugs.contains(slug) {
+                    errors.append(FieldError(pointer: pointer, code: "duplicate", detail: "\(text) is listed twice"))
+                    continue
+                }
+                slugs.append(slug)
+            }
+            return slugs
+        case let value?:
+            add(key, "invalid_type", "\(key) must be an array of slugs, not \(value.typeName)")
+            return []
+        }
+    }
+
+    /// `/key` or `/key/index`, the key escaped as RFC 6901 says.
+    static func pointer(_ key: String, index: Int? = nil) -> String {
+        let escaped = key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        return "/" + escaped + (index.map { "/\($0)" } ?? "")
+    }
+}

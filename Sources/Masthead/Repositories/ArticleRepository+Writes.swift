@@ -1,0 +1,138 @@
+import GRDB
+
+extension SQLiteArticleRepository {
+    public func create(_ input: ArticleInput) async throws -> Article {
+        let now = clock.now
+        return try await database.pool.write { db in
+            let (authorID, tagIDs) = try Self.references(of: input, db)
+            let slug = try WriteSupport.slug(
+                for: input.slug,
+                current: nil,
+                table: "articles",
+                resource: "article",
+                excludingID: nil,
+                db
+            )
+            var record = ArticleRecord(
+                slug: slug,
+                title: "",
+                excerpt: "",
+                status: "",
+                featured: false,
+                authorId: authorID,
+                bodyMarkdown: "",
+                bodyHtml: "",
+                bodyPlaintext: "",
+                wordCount: 0,
+                readingTimeMinutes: 1,
+                createdAt: now.rfc3339,
+                updatedAt: now.rfc3339
+            )
+            record.apply(input, now: now)
+            try record.insert(db)
+            try Self.claim(slug: slug, db)
+            try Self.setTags(tagIDs, of: record.id!, db)
+            return try Self.fetchOne(db, where: "a.id = \(record.id!)", bodies: [.html], now: now)!
+        }
+    }
+
+    public func replace(slug: Slug, with input: ArticleInput, expectedRevision: Int?) async throws -> Article {
+        let now = clock.now
+        return try await database.pool.write { db in
+            guard var record = try ArticleRecord.filter(Column("slug") == slug.value).fetchOne(db) else {
+                throw RepositoryError.notFound(resource: "article", slug: slug.value)
+            }
+            record.revision = try WriteSupport.nextRevision(current: record.revision, expected: expectedRevision)
+            let (authorID, tagIDs) = try Self.references(of: input, db)
+            let newSlug = try WriteSupport.slug(
+                for: input.slug,
+                current: record.slug,
+                table: "articles",
+                resource: "article",
+                excludingID: record.id,
+                db
+            )
+            if newSlug != record.slug {
+                try Self.claim(slug: newSlug, db)
+                try db.execute(
+                    literal: """
+                        INSERT OR REPLACE INTO article_redirects (old_slug, article_id, created_at)
+                        VALUES (\(record.slug), \(record.id!), \(now.rfc3339))
+                        """
+                )
+                record.slug = newSlug
+            }
+            record.authorId = authorID
+            record.apply(input, now: now)
+            record.updatedAt = now.rfc3339
+            try record.update(db)
+            try Self.setTags(tagIDs, of: record.id!, db)
+            return try Self.fetchOne(db, where: "a.id = \(record.id!)", bodies: [.html], now: now)!
+        }
+    }
+
+    public func delete(slug: Slug, expectedRevision: Int?) async throws {
+        try await database.pool.write { db in
+            guard let record = try ArticleRecord.filter(Column("slug") == slug.value).fetchOne(db) else {
+                throw RepositoryError.notFound(resource: "article", slug: slug.value)
+            }
+            _ = try WriteSupport.nextRevision(current: record.revision, expected: expectedRevision)
+            // Tags and redirects go with it (ON DELETE CASCADE); the search index by trigger.
+            try record.delete(db)
+        }
+    }
+
+    /// The author's and tags' ids; every slug that does not exist is reported at once.
+    private static func references(of input: ArticleInput, _ db: Database) throws -> (Int64, [Int64]) {
+        var missing: [MissingReference] = []
+        let authorIDs = try WriteSupport.ids(
+            of: [input.author],
+            in: "authors",
+            field: "author",
+            listed: false,
+            db,
+            missing: &missing
+        )
+        let tagIDs = try WriteSupport.ids(
+            of: input.tags,
+            in: "tags",
+            field: "tags",
+            listed: true,
+            db,
+            missing: &missing
+        )
+        guard missing.isEmpty, let authorID = authorIDs.first else {
+            throw RepositoryError.missingReferences(missing)
+        }
+        return (authorID, tagIDs)
+    }
+
+    /// A slug an article now uses stops redirecting to whichever article used to have it.
+    private static func claim(slug: String, _ db: Database) throws {
+        try db.execute(literal: "DELETE FROM article_redirects WHERE old_slug = \(slug)")
+    }
+
+    private static func setTags(_ tagIDs: [Int64], of articleID: Int64, _ db: Database) throws {
+        try db.execute(literal: "DELETE FROM article_tags WHERE article_id = \(articleID)")
+        for (position, tagID) in tagIDs.enumerated() {
+            try ArticleTagRecord(articleId: articleID, tagId: tagID, position: position).insert(db)
+        }
+    }
+}
+
+extension ArticleRecord {
+    /// Every writable field from `input`; publishing without a time publishes now.
+    mutating func apply(_ input: ArticleInput, now: Timestamp) {
+        title = input.title
+        customExcerpt = input.customExcerpt
+        status = input.status.rawValue
+        publishedAt = input.publishedAt?.rfc3339 ?? (input.status == .published ? now.rfc3339 : nil)
+        featured = input.featured
+        coverImageUrl = input.coverImageURL
+        coverImageAlt = input.coverImageAlt
+        seoTitle = input.seoTitle
+        seoDescription = input.seoDescription
+        canonicalUrl = input.canonicalURL
+        setBody(input.bodyMarkdown)
+    }
+}

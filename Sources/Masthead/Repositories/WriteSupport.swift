@@ -1,0 +1,84 @@
+import GRDB
+
+/// Pieces every collection's writes share, run inside the caller's write transaction.
+enum WriteSupport {
+    /// The slug a write ends up with. `table` is one of ours, never user input.
+    static func slug(
+        for choice: SlugChoice,
+        current: String?,
+        table: String,
+        resource: String,
+        excludingID id: Int64?,
+        _ db: Database
+    ) throws -> String {
+        func isTaken(_ candidate: String) throws -> Bool {
+            try Bool.fetchOne(
+                db,
+                SQLRequest<Bool>(
+                    literal:
+                        "SELECT EXISTS (SELECT 1 FROM \(identifier: table) WHERE slug = \(candidate) AND id IS NOT \(id))"
+                )
+            ) ?? false
+        }
+        switch choice {
+        case .keep:
+            guard let current else { preconditionFailure("a new resource has no slug to keep") }
+            return current
+        case .given(let slug):
+            if try isTaken(slug.value) {
+                throw RepositoryError.conflict(
+                    code: "slug_taken",
+                    detail: "Another \(resource) already has the slug '\(slug.value)'; choose another."
+                )
+            }
+            return slug.value
+        case .derived(let slug):
+            if try !isTaken(slug.value) { return slug.value }
+            for number in 2...10_000 {
+                let suffix = "-\(number)"
+                let base = String(slug.value.prefix(Slug.maximumLength - suffix.count))
+                let candidate = (base.hasSuffix("-") ? String(base.dropLast()) : base) + suffix
+                if try !isTaken(candidate) { return candidate }
+            }
+            throw RepositoryError.conflict(
+                code: "slug_taken",
+                detail: "No free slug could be made from the title; give a slug."
+            )
+        }
+    }
+
+    /// The ids of `slugs` in `table`, in order; every slug that does not exist is reported
+    /// against `field` at its index (or without one when `listed` is false).
+    static func ids(
+        of slugs: [Slug],
+        in table: String,
+        field: String,
+        listed: Bool,
+        _ db: Database,
+        missing: inout [MissingReference]
+    ) throws -> [Int64] {
+        guard !slugs.isEmpty else { return [] }
+        let values = slugs.map(\.value)
+        let rows = try Row.fetchAll(
+            db,
+            SQLRequest<Row>(literal: "SELECT id, slug FROM \(identifier: table) WHERE slug IN \(values)")
+        )
+        var idsBySlug: [String: Int64] = [:]
+        for row in rows { idsBySlug[row["slug"]] = row["id"] }
+        var ids: [Int64] = []
+        for (index, slug) in values.enumerated() {
+            if let id = idsBySlug[slug] {
+                ids.append(id)
+            } else {
+                missing.append(MissingReference(field: field, index: listed ? index : nil, slug: slug))
+            }
+        }
+        return ids
+    }
+
+    /// The next write's revision, after checking that nobody wrote since `expected`.
+    static func nextRevision(current: Int, expected: Int?) throws -> Int {
+        if let expected, expected != current { throw RepositoryError.revisionChanged }
+        return current + 1
+    }
+}
