@@ -10,7 +10,7 @@ struct MastheadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "masthead",
         abstract: "Masthead: a headless content API on an embedded SQLite database.",
-        subcommands: [Serve.self, Migrate.self]
+        subcommands: [Serve.self, Migrate.self, TokenCommand.self]
     )
 }
 
@@ -41,10 +41,20 @@ struct Serve: AsyncParsableCommand {
     var port: String?
 
     @Flag(
-        help:
-            "Load the demo publication (Signal and its catalog) if the database holds no content yet. Env: MASTHEAD_DEMO=true"
+        help: """
+            Load the demo publication (Signal and its catalog) if the database holds no content yet, and \
+            print an admin token named 'demo' if it has no token yet. Env: MASTHEAD_DEMO=true
+            """
     )
     var demo = false
+
+    @Flag(
+        help: """
+            Trust X-Forwarded-For for client addresses (only behind a reverse proxy that sets it). \
+            Env: MASTHEAD_TRUST_PROXY=true
+            """
+    )
+    var trustProxy = false
 
     @OptionGroup var database: DatabaseOptions
 
@@ -54,13 +64,14 @@ struct Serve: AsyncParsableCommand {
             port: port,
             databasePath: database.databasePath,
             demo: demo,
-            logLevel: database.logLevel
+            logLevel: database.logLevel,
+            trustProxy: trustProxy
         )
         let configuration = try resolveOrExit(flags)
         bootstrapLogging(configuration.logLevel)
         let app: any ApplicationProtocol
         do {
-            app = try await buildApplication(configuration)
+            app = try await buildApplication(configuration) { announce($0, at: configuration) }
         } catch {
             exitWithMessage("cannot open the database at '\(configuration.databasePath)': \(describe(error))")
         }
@@ -90,6 +101,140 @@ struct Migrate: AsyncParsableCommand {
         } catch {
             exitWithMessage("cannot migrate the database at '\(configuration.databasePath)': \(describe(error))")
         }
+    }
+}
+
+/// Shows the demo token to whoever started the server: on standard output, not in the log.
+private func announce(_ token: APIToken, at configuration: AppConfiguration) {
+    print(
+        """
+
+        Demo admin token (shown once; it is stored only as a hash):
+
+            \(token.secret)
+
+        Try: curl -H 'Authorization: Bearer \(token.secret)' http://\(configuration.host):\(configuration.port)/v1/tokens/self
+
+        """
+    )
+}
+
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token",
+        abstract: "Create, list and revoke API tokens.",
+        subcommands: [Create.self, List.self, Revoke.self]
+    )
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a token and print it once. Only its SHA-256 is stored."
+        )
+
+        @Option(help: "A name that says who or what uses the token.")
+        var name: String
+
+        @Option(
+            help: "content:read (see drafts), content:write (also write content) or admin (everything). Repeatable."
+        )
+        var scope: [String]
+
+        @Option(help: "Lifetime such as 30d, 12h or 90m; without it the token does not expire.")
+        var expires: String?
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let scopes = scope.map { text in
+                guard let scope = Scope(rawValue: text) else {
+                    exitWithMessage("unknown scope '\(text)': use content:read, content:write or admin", code: 64)
+                }
+                return scope
+            }
+            guard !scopes.isEmpty else { exitWithMessage("give at least one --scope", code: 64) }
+            let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !name.isEmpty, name.count <= 100 else {
+                exitWithMessage("the name must be 1 to 100 characters", code: 64)
+            }
+            let lifetime = expires.map { text in
+                guard let seconds = Lifetime.seconds(text) else {
+                    exitWithMessage(
+                        "invalid --expires '\(text)': use a number followed by d, h or m, such as 30d",
+                        code: 64
+                    )
+                }
+                return seconds
+            }
+            let tokens = SQLiteTokenRepository(database: try openDatabase(database), clock: .system)
+            let expiresAt = lifetime.map { ContentClock.system.now.adding(seconds: $0) }
+            let (token, info) = try await tokens.create(name: name, scopes: scopes, expiresAt: expiresAt)
+            print(token.secret)
+            FileHandle.standardError.write(
+                Data(
+                    "Created token \(info.id) '\(info.name)' (\(scopes.map(\.rawValue).joined(separator: " "))). Keep it: it is not shown again.\n"
+                        .utf8
+                )
+            )
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens (never their secrets).")
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let tokens = SQLiteTokenRepository(database: try openDatabase(database), clock: .system)
+            print(["ID", "NAME", "SCOPES", "CREATED", "LAST USED", "EXPIRES", "REVOKED"].joined(separator: "\t"))
+            for token in try await tokens.list() {
+                let columns = [
+                    String(token.id), token.name, token.scopes.map(\.rawValue).joined(separator: ","), token.createdAt,
+                    token.lastUsedAt ?? "-", token.expiresAt ?? "-", token.revokedAt ?? "-",
+                ]
+                print(columns.joined(separator: "\t"))
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token by id; it stops working at once.")
+
+        @Argument(help: "The token's id, from 'masthead token list'.")
+        var id: Int64
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let tokens = SQLiteTokenRepository(database: try openDatabase(database), clock: .system)
+            do {
+                let token = try await tokens.revoke(id: id)
+                print("Revoked token \(token.id) '\(token.name)'.")
+            } catch RepositoryError.notFound {
+                exitWithMessage("no token with id \(id)")
+            }
+        }
+    }
+}
+
+/// Token lifetimes: a whole number of days, hours or minutes.
+enum Lifetime {
+    static func seconds(_ text: String) -> Int64? {
+        guard let unit = text.last, let count = Int64(text.dropLast()), count > 0, count <= 100_000 else { return nil }
+        switch unit {
+        case "d": return count * 86_400
+        case "h": return count * 3_600
+        case "m": return count * 60
+        default: return nil
+        }
+    }
+}
+
+private func openDatabase(_ options: DatabaseOptions) throws -> AppDatabase {
+    let configuration = try resolveOrExit(.init(databasePath: options.databasePath, logLevel: options.logLevel))
+    do {
+        return try AppDatabase(path: configuration.databasePath)
+    } catch {
+        exitWithMessage("cannot open the database at '\(configuration.databasePath)': \(describe(error))")
     }
 }
 

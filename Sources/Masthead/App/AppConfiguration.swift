@@ -10,19 +10,23 @@ public struct AppConfiguration: Sendable {
     /// Load the demo publication into an empty database at start-up.
     public var loadDemoContent: Bool
     public var logLevel: Logger.Level
+    /// Take client addresses from `X-Forwarded-For`, as set by a reverse proxy in front.
+    public var trustProxy: Bool
 
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
         databasePath: String = "./masthead.sqlite",
         loadDemoContent: Bool = false,
-        logLevel: Logger.Level = .info
+        logLevel: Logger.Level = .info,
+        trustProxy: Bool = false
     ) {
         self.host = host
         self.port = port
         self.databasePath = databasePath
         self.loadDemoContent = loadDemoContent
         self.logLevel = logLevel
+        self.trustProxy = trustProxy
     }
 
     /// The values given on the command line, each nil when not given.
@@ -32,19 +36,22 @@ public struct AppConfiguration: Sendable {
         public var databasePath: String?
         public var demo: Bool
         public var logLevel: String?
+        public var trustProxy: Bool
 
         public init(
             host: String? = nil,
             port: String? = nil,
             databasePath: String? = nil,
             demo: Bool = false,
-            logLevel: String? = nil
+            logLevel: String? = nil,
+            trustProxy: Bool = false
         ) {
             self.host = host
             self.port = port
             self.databasePath = databasePath
             self.demo = demo
             self.logLevel = logLevel
+            self.trustProxy = trustProxy
         }
     }
 
@@ -54,7 +61,8 @@ public struct AppConfiguration: Sendable {
     }
 
     /// Each setting from its flag, else its environment variable (`MASTHEAD_HOST`,
-    /// `MASTHEAD_PORT`, `MASTHEAD_DB`, `MASTHEAD_DEMO`, `MASTHEAD_LOG_LEVEL`), else its default.
+    /// `MASTHEAD_PORT`, `MASTHEAD_DB`, `MASTHEAD_DEMO`, `MASTHEAD_LOG_LEVEL`,
+    /// `MASTHEAD_TRUST_PROXY`), else its default.
     public static func resolve(flags: Flags, environment: [String: String]) throws(Invalid) -> AppConfiguration {
         var configuration = AppConfiguration()
         if let host = flags.host ?? environment["MASTHEAD_HOST"] {
@@ -73,15 +81,8 @@ public struct AppConfiguration: Sendable {
             guard !path.isEmpty else { throw Invalid(description: "invalid database path: it is empty") }
             configuration.databasePath = path
         }
-        if flags.demo {
-            configuration.loadDemoContent = true
-        } else if let text = environment["MASTHEAD_DEMO"] {
-            switch text.lowercased() {
-            case "1", "true", "yes": configuration.loadDemoContent = true
-            case "0", "false", "no", "": configuration.loadDemoContent = false
-            default: throw Invalid(description: "invalid MASTHEAD_DEMO '\(text)': expected true or false")
-            }
-        }
+        configuration.loadDemoContent = flags.demo ? true : try boolean("MASTHEAD_DEMO", in: environment)
+        configuration.trustProxy = flags.trustProxy ? true : try boolean("MASTHEAD_TRUST_PROXY", in: environment)
         if let text = flags.logLevel ?? environment["MASTHEAD_LOG_LEVEL"] {
             guard let level = Logger.Level(rawValue: text.lowercased()) else {
                 let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
@@ -90,5 +91,13 @@ public struct AppConfiguration: Sendable {
             configuration.logLevel = level
         }
         return configuration
+    }
+
+    private static func boolean(_ name: String, in environment: [String: String]) throws(Invalid) -> Bool {
+        switch environment[name]?.lowercased() {
+        case nil, "", "0", "false", "no": return false
+        case "1", "true", "yes": return true
+        case let text?: throw Invalid(description: "invalid \(name) '\(text)': expected true or false")
+        }
     }
 }

@@ -8,54 +8,120 @@ public struct Repositories: Sendable {
     public let authors: SQLiteAuthorRepository
     public let tags: SQLiteTagRepository
     public let catalog: SQLiteCatalogRepository
+    public let tokens: SQLiteTokenRepository
+    public let references: SQLiteReferenceRepository
 
     public init(database: AppDatabase, clock: ContentClock) {
         self.articles = SQLiteArticleRepository(database: database, clock: clock)
         self.authors = SQLiteAuthorRepository(database: database, clock: clock)
         self.tags = SQLiteTagRepository(database: database, clock: clock)
-        self.catalog = SQLiteCatalogRepository(database: database)
+        self.catalog = SQLiteCatalogRepository(database: database, clock: clock)
+        self.tokens = SQLiteTokenRepository(database: database, clock: clock)
+        self.references = SQLiteReferenceRepository(database: database)
     }
 }
 
 /// Opens the database (applying migrations), loads the demo content when asked, and builds
 /// the HTTP application. Everything but reading flags happens here, so tests build the same
 /// application the binary runs.
+///
+/// With demo content and no token yet, an `admin` token named `demo` is made and handed to
+/// `onDemoToken`, once: the caller shows it to the person who started the server. It is
+/// never logged.
 public func buildApplication(
     _ configuration: AppConfiguration,
     clock: ContentClock = .system,
-    logger: Logger? = nil
+    logger: Logger? = nil,
+    onDemoToken: (APIToken) -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     var logger = logger ?? Logger(label: "masthead")
     logger.logLevel = configuration.logLevel
     let database = try AppDatabase(path: configuration.databasePath)
+    let repositories = Repositories(database: database, clock: clock)
     if configuration.loadDemoContent {
         if try await DemoContent.load(into: database, now: clock.now) {
             logger.info("Loaded the demo publication", metadata: ["database": "\(configuration.databasePath)"])
         } else {
             logger.info("The database already holds content; demo content not loaded")
         }
+        if try await repositories.tokens.isEmpty() {
+            let (token, info) = try await repositories.tokens.create(name: "demo", scopes: [.admin], expiresAt: nil)
+            logger.info("Created the demo admin token", metadata: ["token_id": "\(info.id)"])
+            onDemoToken(token)
+        }
     }
-    let router = buildRouter(database: database, repositories: Repositories(database: database, clock: clock))
+    let router = MastheadRouter(
+        database: database,
+        repositories: repositories,
+        clock: clock,
+        trustProxy: configuration.trustProxy
+    )
     return Application(
-        router: router,
+        router: router.router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Masthead"),
         logger: logger
     )
 }
 
-/// Every route of the API. Paths a route serves answer the methods they lack with 405 and
-/// `Allow`; paths no route serves answer 404.
-public func buildRouter(database: AppDatabase, repositories: Repositories) -> Router<AppRequestContext> {
-    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
-    router.add(middleware: RequestIDMiddleware())
-    router.add(middleware: ProblemMiddleware())
-    router.addRoutes(HealthController(database: database).endpoints)
-    router.addRoutes(ArticleController(repository: repositories.articles).endpoints, atPath: "/v1/articles")
-    router.addRoutes(AuthorController(repository: repositories.authors).endpoints, atPath: "/v1/authors")
-    router.addRoutes(TagController(repository: repositories.tags).endpoints, atPath: "/v1/tags")
-    router.addRoutes(CatalogController(repository: repositories.catalog).endpoints, atPath: "/v1")
-    router.answerMissingMethods()
-    return router
+/// Every route of the API, with the middleware they share. Paths a route serves answer
+/// the methods they lack with 405 and `Allow`; paths no route serves answer 404.
+public struct MastheadRouter {
+    public let router: Router<AppRequestContext>
+    /// The routes the API serves, without the generated 405 and OPTIONS answers.
+    public let routes: [Router<AppRequestContext>.RouteDescription]
+
+    public init(database: AppDatabase, repositories: Repositories, clock: ContentClock, trustProxy: Bool = false) {
+        let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: ProblemMiddleware())
+        router.add(
+            middleware: AuthenticationMiddleware(
+                tokens: repositories.tokens,
+                limiter: FailedAuthenticationLimiter(),
+                clock: clock,
+                trustForwardedFor: trustProxy
+            )
+        )
+        router.addRoutes(HealthController(database: database).endpoints)
+        router.addRoutes(ArticleController(repository: repositories.articles).endpoints, atPath: "/v1/articles")
+        router.addRoutes(
+            WriteController(
+                collection: ArticleWrites(
+                    repository: repositories.articles,
+                    references: repositories.references,
+                    clock: clock
+                )
+            ).endpoints,
+            atPath: "/v1/articles"
+        )
+        router.addRoutes(AuthorController(repository: repositories.authors).endpoints, atPath: "/v1/authors")
+        router.addRoutes(
+            WriteController(collection: AuthorWrites(repository: repositories.authors)).endpoints,
+            atPath: "/v1/authors"
+        )
+        router.addRoutes(TagController(repository: repositories.tags).endpoints, atPath: "/v1/tags")
+        router.addRoutes(
+            WriteController(collection: TagWrites(repository: repositories.tags)).endpoints,
+            atPath: "/v1/tags"
+        )
+        router.addRoutes(CatalogController(repository: repositories.catalog).endpoints, atPath: "/v1")
+        router.addRoutes(
+            WriteController(
+                collection: PlatformWrites(repository: repositories.catalog, references: repositories.references)
+            ).endpoints,
+            atPath: "/v1/platforms"
+        )
+        router.addRoutes(
+            WriteController(
+                collection: ServiceWrites(repository: repositories.catalog, references: repositories.references)
+            ).endpoints,
+            atPath: "/v1/services"
+        )
+        router.addRoutes(TokenController().endpoints, atPath: "/v1/tokens")
+        self.routes = router.routes
+        router.answerMissingMethods()
+        self.router = router
+    }
 }
 
 extension Router where Context == AppRequestContext {

@@ -2,6 +2,8 @@ import Foundation
 import GRDB
 import Hummingbird
 import HummingbirdTesting
+import Logging
+import NIOCore
 import Synchronization
 import Testing
 
@@ -47,12 +49,26 @@ final class TemporaryFolder: Sendable {
 func withApp(
     demo: Bool = false,
     clock: TestClock = TestClock(),
+    trustProxy: Bool = false,
+    logs: LogRecorder? = nil,
+    onDemoToken: (APIToken) -> Void = { _ in },
     seed: (Seeder) async throws -> Void = { _ in },
     _ body: @Sendable (any TestClientProtocol, AppDatabase) async throws -> Void
 ) async throws {
     let folder = try TemporaryFolder()
-    let configuration = AppConfiguration(databasePath: folder.databasePath, loadDemoContent: demo, logLevel: .error)
-    let app = try await buildApplication(configuration, clock: clock.contentClock)
+    let configuration = AppConfiguration(
+        databasePath: folder.databasePath,
+        loadDemoContent: demo,
+        logLevel: logs == nil ? .error : .trace,
+        trustProxy: trustProxy
+    )
+    let logger = logs?.logger
+    let app = try await buildApplication(
+        configuration,
+        clock: clock.contentClock,
+        logger: logger,
+        onDemoToken: onDemoToken
+    )
     let database = try AppDatabase(path: folder.databasePath)
     try await seed(Seeder(database, now: clock.now))
     try await app.test(.router) { client in
@@ -64,6 +80,25 @@ func withApp(
 extension TestClientProtocol {
     func get(_ uri: String, headers: HTTPFields = [:]) async throws -> TestResponse {
         try await execute(uri: uri, method: .get, headers: headers) { $0 }
+    }
+
+    /// A request with a JSON body (Content-Type: application/json unless `headers` say otherwise).
+    func send(
+        _ method: HTTPRequest.Method,
+        _ uri: String,
+        json: String? = nil,
+        token: String? = nil,
+        headers: HTTPFields = [:]
+    ) async throws -> TestResponse {
+        var fields = headers
+        if let token { fields[.authorization] = "Bearer \(token)" }
+        if json != nil && fields[.contentType] == nil { fields[.contentType] = "application/json" }
+        return try await execute(
+            uri: uri,
+            method: method,
+            headers: fields,
+            body: json.map { ByteBuffer(string: $0) }
+        ) { $0 }
     }
 }
 
@@ -155,6 +190,49 @@ enum JSON: Decodable, Equatable, CustomStringConvertible {
     }
 }
 
+/// Makes a token straight in the database and returns its secret.
+func makeToken(
+    _ database: AppDatabase,
+    _ scopes: [Scope],
+    name: String = "test",
+    expiresAt: Timestamp? = nil,
+    clock: TestClock = TestClock()
+) async throws -> String {
+    let tokens = SQLiteTokenRepository(database: database, clock: clock.contentClock)
+    return try await tokens.create(name: name, scopes: scopes, expiresAt: expiresAt).0.secret
+}
+
+/// Keeps every log line, message and metadata, for tests that check what is logged.
+final class LogRecorder: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    var all: [String] { lines.withLock { $0 } }
+
+    func append(_ line: String) {
+        lines.withLock { $0.append(line) }
+    }
+
+    var logger: Logger {
+        Logger(label: "masthead-test") { _ in RecordingLogHandler(recorder: self) }
+    }
+}
+
+struct RecordingLogHandler: LogHandler {
+    let recorder: LogRecorder
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let all = metadata.merging(event.metadata ?? [:]) { $1 }
+        let rendered = all.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
+        recorder.append("\(event.level) \(event.message) \(rendered)")
+    }
+}
 /// Writes hand-built content straight into a test database.
 struct Seeder: Sendable {
     let database: AppDatabase
