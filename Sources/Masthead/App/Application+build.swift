@@ -73,6 +73,7 @@ public struct MastheadRouter {
     public init(database: AppDatabase, repositories: Repositories, clock: ContentClock, trustProxy: Bool = false) {
         let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ProblemMiddleware())
         router.add(
             middleware: AuthenticationMiddleware(

@@ -1,0 +1,33 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// One log line per request, when its response is ready: method, route (the pattern, so
+/// no slug, query string or token ends up in the log), status, body bytes and duration.
+/// The request id comes with the logger's metadata.
+struct RequestLogMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(
+        _ request: Request,
+        context: AppRequestContext,
+        next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
+        let start = ContinuousClock.now
+        let response = try await next(request, context)
+        let elapsed = ContinuousClock.now - start
+        let microseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        context.logger.info(
+            "request",
+            metadata: [
+                "method": .string(request.method.rawValue),
+                "route": .string(context.endpointPath ?? "unmatched"),
+                "status": .stringConvertible(response.status.code),
+                "bytes": .stringConvertible(response.body.contentLength ?? 0),
+                "duration_ms": .string(String(format: "%.3f", Double(microseconds) / 1000)),
+            ]
+        )
+        return response
+    }
+}

@@ -1,0 +1,393 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import Masthead
+
+private let newArticle = #"""
+    {"title": "Café Déjà Vu", "body_markdown": "## Hello\n\nA body with **bold** words.", "author": "alex-kim",
+     "tags": ["go", "api"], "status": "published"}
+    """#
+
+private func articleRow(_ database: AppDatabase, _ slug: String) async throws -> Row? {
+    try database.pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM articles WHERE slug = ?", arguments: [slug])
+    }
+}
+
+private func articleCount(_ database: AppDatabase) async throws -> Int {
+    try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM articles")! }
+}
+
+@Suite struct ArticleCreateTests {
+    @Test func createIs201WithLocationETagAndTheRenderedArticle() async throws {
+        let clock = TestClock()
+        try await withApp(demo: true, clock: clock) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            let response = try await client.send(.post, "/v1/articles", json: newArticle, token: token)
+            #expect(response.status == .created)
+            #expect(response.headers[.location] == "/v1/articles/cafe-deja-vu")
+            let etag = try #require(response.headers[.eTag])
+            #expect(etag.hasPrefix("\"") && etag.count == 24)
+            let article = try response.json["data"]
+            #expect(article["slug"].string == "cafe-deja-vu")
+            #expect(article["status"].string == "published")
+            #expect(article["published_at"].string == clock.now.rfc3339)
+            #expect(article["body_html"].string == "<h2>Hello</h2>\n<p>A body with <strong>bold</strong> words.</p>\n")
+            #expect(article["excerpt"].string == "A body with bold words.")
+            #expect(article["word_count"].int == 6)
+            #expect(article["reading_time_minutes"].int == 1)
+            #expect(article["tags"].slugs == ["go", "api"])
+            #expect(article["author"]["slug"].string == "alex-kim")
+
+            let row = try #require(try await articleRow(database, "cafe-deja-vu"))
+            #expect(row["body_markdown"] == "## Hello\n\nA body with **bold** words.")
+            #expect(row["body_plaintext"] == "Hello\nA body with bold words.")
+            #expect(row["revision"] == 1)
+            // What GET serves is what the write answered, byte for byte, and so is its ETag.
+            let fetched = try await client.get("/v1/articles/cafe-deja-vu")
+            #expect(fetched.headers[.eTag] == etag)
+            #expect(fetched.body == response.body)
+            #expect(try await client.get("/v1/articles?q=bold").json["data"].slugs == ["cafe-deja-vu"])
+        }
+    }
+
+    @Test func aTakenSlugMadeFromTheTitleGetsASuffixAndAGivenOneIs409() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            let body = #"{"title": "Go in Production", "body_markdown": "x", "author": "alex-kim"}"#
+            let derived = try await client.send(.post, "/v1/articles", json: body, token: token)
+            #expect(derived.status == .created)
+            #expect(try derived.json["data"]["slug"].string == "go-in-production-2")
+            #expect(
+                try await client.send(.post, "/v1/articles", json: body, token: token).json["data"]["slug"].string
+                    == "go-in-production-3"
+            )
+
+            let given = #"{"slug": "go-in-production", "title": "Another", "body_markdown": "x", "author": "alex-kim"}"#
+            let conflict = try await client.send(.post, "/v1/articles", json: given, token: token)
+            #expect(conflict.status == .conflict)
+            #expect(try conflict.json["code"].string == "slug_taken")
+            #expect(try await articleCount(database) == 29)
+        }
+    }
+
+    @Test func draftsAreVisibleToContentReadTokensOnly() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let writer = try await makeToken(database, [.contentWrite])
+            let reader = try await makeToken(database, [.contentRead])
+            let draft = #"{"title": "Secret plans", "body_markdown": "Soon.", "author": "alex-kim"}"#
+            let created = try await client.send(.post, "/v1/articles", json: draft, token: writer)
+            #expect(try created.json["data"]["status"].string == "draft")
+            #expect(try created.json["data"]["published_at"].isNull)
+
+            #expect(try await client.get("/v1/articles/secret-plans").status == .notFound)
+            let auth: HTTPFields = [.authorization: "Bearer \(reader)"]
+            #expect(try await client.get("/v1/articles/secret-plans", headers: auth).status == .ok)
+            let drafts = try await client.get("/v1/articles?status=draft&limit=100", headers: auth).json
+            #expect(Set(drafts["data"].slugs) == ["secret-plans", "zero-downtime-migrations", "brand-audit-template"])
+            #expect(
+                try await client.get("/v1/articles?status=scheduled", headers: auth).json["data"].slugs == [
+                    "quarterly-kpi-review"
+                ]
+            )
+            #expect(
+                try await client.get("/v1/articles?status=all&limit=1", headers: auth).json["meta"]["pagination"][
+                    "total"
+                ].int == 28
+            )
+            #expect(
+                try await client.get("/v1/articles?limit=1", headers: auth).json["meta"]["pagination"]["total"].int
+                    == 24
+            )
+            #expect(!(try await client.get("/v1/articles?limit=100").json["data"].slugs.contains("secret-plans")))
+        }
+    }
+
+    @Test func scheduledNeedsAFutureTimeAndStaysHiddenUntilThen() async throws {
+        let clock = TestClock()
+        try await withApp(demo: true, clock: clock) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            let past =
+                #"{"title":"Later","body_markdown":"x","author":"alex-kim","status":"scheduled","published_at":"2020-01-01T00:00:00Z"}"#
+            let refused = try await client.send(.post, "/v1/articles", json: past, token: token)
+            #expect(refused.status == .unprocessableContent)
+            #expect(try refused.json["errors"][0]["pointer"].string == "/published_at")
+
+            let future = clock.now.adding(seconds: 3600).rfc3339
+            let body =
+                #"{"title":"Later","body_markdown":"x","author":"alex-kim","status":"scheduled","published_at":"\#(future)"}"#
+            let created = try await client.send(.post, "/v1/articles", json: body, token: token)
+            #expect(created.status == .created)
+            #expect(try created.json["data"]["status"].string == "scheduled")
+            #expect(try await client.get("/v1/articles/later").status == .notFound)
+            clock.advance(seconds: 3600)
+            #expect(try await client.get("/v1/articles/later").json["data"]["status"].string == "published")
+        }
+    }
+}
+
+@Suite struct ArticleValidationTests {
+    @Test func everyProblemIsReportedTogetherWithPointersAndNothingIsWritten() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            let body = #"""
+                {"id": 7, "views": 100, "body_html": "<script>", "colour": "red", "title": "",
+                 "excerpt": "\#(String(repeating: "e", count: 501))", "slug": "Not A Slug", "status": "live",
+                 "author": "nobody", "tags": ["go", "no-such-tag", "go", 5], "featured": "yes",
+                 "cover_image_url": "ftp://example.com/a.png", "canonical_url": "javascript:alert(1)",
+                 "published_at": "yesterday"}
+                """#
+            let response = try await client.send(.post, "/v1/articles", json: body, token: token)
+            #expect(response.status == .unprocessableContent)
+            #expect(response.headers[.contentType] == "application/problem+json")
+            let problem = try response.json
+            #expect(problem["code"].string == "validation_failed")
+            let errors = problem["errors"].array.map { "\($0["pointer"].string ?? "") \($0["code"].string ?? "")" }
+            for expected in [
+                "/id read_only", "/views read_only", "/body_html read_only", "/colour unknown_field", "/title required",
+                "/excerpt too_long", "/slug invalid_slug", "/status invalid_value", "/author unknown_reference",
+                "/tags/1 unknown_reference", "/tags/2 duplicate", "/tags/3 invalid_slug", "/featured invalid_type",
+                "/cover_image_url invalid_url", "/canonical_url invalid_url", "/published_at invalid_date",
+                "/body_markdown required",
+            ] {
+                #expect(errors.contains(expected), "missing \(expected) in \(errors)")
+            }
+            #expect(try await articleCount(database) == 27)
+        }
+    }
+
+    @Test func aTitleOver200CharactersIsTooLong() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            let body = #"{"title":"\#(String(repeating: "t", count: 201))","body_markdown":"x","author":"alex-kim"}"#
+            let response = try await client.send(.post, "/v1/articles", json: body, token: token)
+            #expect(response.status == .unprocessableContent)
+            #expect(try response.json["errors"][0]["pointer"].string == "/title")
+            #expect(try response.json["errors"][0]["code"].string == "too_long")
+        }
+    }
+
+    @Test func malformedJSONIs400AndNotJSONIs415() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            for broken in [#"{"title": "#, "not json", "[1, 2]", "\"string\"", ""] {
+                let response = try await client.send(.post, "/v1/articles", json: broken, token: token)
+                #expect(response.status == .badRequest, "\(broken)")
+                #expect(try response.json["code"].string == "malformed_json")
+            }
+            let form = try await client.send(
+                .post,
+                "/v1/articles",
+                json: "title=x",
+                token: token,
+                headers: [.contentType: "application/x-www-form-urlencoded"]
+            )
+            #expect(form.status == .unsupportedMediaType)
+            let none = try await client.execute(
+                uri: "/v1/articles",
+                method: .post,
+                headers: [.authorization: "Bearer \(token)"],
+                body: ByteBuffer(string: "{}")
+            ) { $0 }
+            #expect(none.status == .unsupportedMediaType)
+            #expect(try await articleCount(database) == 27)
+        }
+    }
+
+    @Test func aBodyOver1MiBIs413() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            let huge =
+                #"{"title":"Big","author":"alex-kim","body_markdown":""# + String(repeating: "a", count: 1 << 20)
+                + #""}"#
+            let response = try await client.send(.post, "/v1/articles", json: huge, token: token)
+            #expect(response.status == .contentTooLarge)
+            #expect(try response.json["code"].string == "payload_too_large")
+            #expect(try await articleCount(database) == 27)
+        }
+    }
+}
+
+@Suite struct ArticleChangeTests {
+    @Test func patchWithTheCurrentETagChangesOnlyWhatItNames() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            let before = try await client.get("/v1/articles/go-in-production")
+            let etag = try #require(before.headers[.eTag])
+            let response = try await client.send(
+                .patch,
+                "/v1/articles/go-in-production",
+                json: #"{"featured": false, "seo_title": "Go, boringly"}"#,
+                token: token,
+                headers: [.ifMatch: etag, .contentType: "application/merge-patch+json"]
+            )
+            #expect(response.status == .ok)
+            #expect(response.headers[.eTag] != etag)
+            let article = try response.json["data"]
+            #expect(article["featured"].bool == false)
+            #expect(article["seo_title"].string == "Go, boringly")
+            #expect(article["title"].string == "Go in Production")
+            #expect(article["tags"].slugs == ["api", "go", "observability"])
+            #expect(article["excerpt"] == (try before.json["data"]["excerpt"]))
+            let row = try #require(try await articleRow(database, "go-in-production"))
+            #expect(row["revision"] == 2)
+            #expect(row["featured"] == false)
+        }
+    }
+
+    @Test func aStaleIfMatchIs412AndChangesNothing() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            let stale = try #require(try await client.get("/v1/articles/go-in-production").headers[.eTag])
+            #expect(
+                try await client.send(
+                    .patch,
+                    "/v1/articles/go-in-production",
+                    json: #"{"title":"First"}"#,
+                    token: token
+                ).status == .ok
+            )
+            let before = try await articleRow(database, "go-in-production")
+            for method in [HTTPRequest.Method.patch, .put, .delete] {
+                let response = try await client.send(
+                    method,
+                    "/v1/articles/go-in-production",
+                    json: method == .delete ? nil : #"{"title":"Second","body_markdown":"x","author":"alex-kim"}"#,
+                    token: token,
+                    headers: [.ifMatch: stale]
+                )
+                #expect(response.status == .preconditionFailed, "\(method)")
+                #expect(try response.json["code"].string == "precondition_failed")
+            }
+            #expect(try await articleRow(database, "go-in-production") == before)
+        }
+    }
+
+    @Test func twoClientsRacingWithTheSameIfMatchExactlyOneWins() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            let etag = try #require(try await client.get("/v1/articles/go-in-production").headers[.eTag])
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        try await client.send(
+                            .patch,
+                            "/v1/articles/go-in-production",
+                            json: #"{"title":"Racer \#(index)"}"#,
+                            token: token,
+                            headers: [.ifMatch: etag]
+                        ).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .ok }.count == 1)
+            #expect(statuses.filter { $0 == .preconditionFailed }.count == 7)
+            let row = try #require(try await articleRow(database, "go-in-production"))
+            #expect(row["revision"] == 2)
+        }
+    }
+
+    @Test func putReplacesEveryFieldAndKeepsTheSlugWhenNoneIsGiven() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            let body = #"{"title":"Go, Replaced","body_markdown":"Only this.","author":"maya-okafor","status":"draft"}"#
+            let response = try await client.send(.put, "/v1/articles/go-in-production", json: body, token: token)
+            #expect(response.status == .ok)
+            let article = try response.json["data"]
+            #expect(article["slug"].string == "go-in-production")
+            #expect(article["title"].string == "Go, Replaced")
+            #expect(article["tags"].array.isEmpty)
+            #expect(article["featured"].bool == false)
+            #expect(article["excerpt"].string == "Only this.")
+            #expect(article["status"].string == "draft")
+            #expect(try await client.get("/v1/articles/go-in-production").status == .notFound)
+            let tags = try await database.pool.read { db in
+                try Int.fetchOne(
+                    db,
+                    sql:
+                        "SELECT COUNT(*) FROM article_tags JOIN articles a ON a.id = article_id WHERE a.slug = 'go-in-production'"
+                )
+            }
+            #expect(tags == 0)
+        }
+    }
+
+    @Test func renamingKeepsTheOldSlugAsARedirect() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            let renamed = try await client.send(
+                .patch,
+                "/v1/articles/go-in-production",
+                json: #"{"slug":"go-in-prod"}"#,
+                token: token
+            )
+            #expect(renamed.status == .ok)
+            let old = try await client.get("/v1/articles/go-in-production?formats=markdown")
+            #expect(old.status == .movedPermanently)
+            #expect(old.headers[.location] == "/v1/articles/go-in-prod?formats=markdown")
+            // Renamed again: the first slug follows to the newest.
+            _ = try await client.send(
+                .patch,
+                "/v1/articles/go-in-prod",
+                json: #"{"slug":"go-production"}"#,
+                token: token
+            )
+            #expect(
+                try await client.get("/v1/articles/go-in-production").headers[.location] == "/v1/articles/go-production"
+            )
+            #expect(try await client.get("/v1/articles/go-in-prod").headers[.location] == "/v1/articles/go-production")
+            // A new article may take an old slug; then it is no longer a redirect.
+            let reuse =
+                #"{"slug":"go-in-production","title":"New","body_markdown":"x","author":"alex-kim","status":"published"}"#
+            #expect(try await client.send(.post, "/v1/articles", json: reuse, token: token).status == .created)
+            #expect(try await client.get("/v1/articles/go-in-production").json["data"]["title"].string == "New")
+            // A rename to a slug another article has is a conflict.
+            let clash = try await client.send(
+                .patch,
+                "/v1/articles/go-production",
+                json: #"{"slug":"api-versioning"}"#,
+                token: token
+            )
+            #expect(clash.status == .conflict)
+        }
+    }
+
+    @Test func deleteIs204AndRemovesTagsAndRedirects() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            _ = try await client.send(
+                .patch,
+                "/v1/articles/go-in-production",
+                json: #"{"slug":"go-prod"}"#,
+                token: token
+            )
+            let etag = try #require(try await client.get("/v1/articles/go-prod").headers[.eTag])
+            let response = try await client.send(
+                .delete,
+                "/v1/articles/go-prod",
+                token: token,
+                headers: [.ifMatch: etag]
+            )
+            #expect(response.status == .noContent)
+            #expect(response.body.readableBytes == 0)
+            #expect(try await articleRow(database, "go-prod") == nil)
+            let leftovers = try await database.pool.read { db in
+                (
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM article_redirects")!,
+                    try Int.fetchOne(
+                        db,
+                        sql: "SELECT COUNT(*) FROM article_tags WHERE article_id NOT IN (SELECT id FROM articles)"
+                    )!
+                )
+            }
+            #expect(leftovers == (0, 0))
+            #expect(try await client.get("/v1/articles/go-in-production").status == .notFound)
+            #expect(try await client.send(.delete, "/v1/articles/go-prod", token: token).status == .notFound)
+            #expect(try await client.get("/v1/articles?q=goroutine").json["data"].slugs.isEmpty)
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Synchronization
+import Testing
+
+@testable import Masthead
+
+/// The parts of a problem document that do not change from request to request.
+private func stableProblem(_ response: TestResponse) throws -> JSON {
+    guard case .object(var members) = try response.json else { return .null }
+    members["request_id"] = nil
+    return .object(members)
+}
+
+@Suite struct AuthenticationTests {
+    @Test func aWriteWithoutATokenIs401WithWWWAuthenticate() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let response = try await client.send(.post, "/v1/tags", json: #"{"name":"New"}"#)
+            #expect(response.status == .unauthorized)
+            #expect(response.headers[.wwwAuthenticate] == "Bearer")
+            #expect(try response.json["code"].string == "unauthorized")
+            let tags = try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tags") }
+            #expect(tags == 13)
+        }
+    }
+
+    @Test func malformedUnknownRevokedAndExpiredTokensGetTheSame401() async throws {
+        let clock = TestClock()
+        try await withApp(clock: clock) { client, database async throws in
+            let tokens = SQLiteTokenRepository(database: database, clock: clock.contentClock)
+            let (revoked, revokedInfo) = try await tokens.create(name: "r", scopes: [.admin], expiresAt: nil)
+            _ = try await tokens.revoke(id: revokedInfo.id)
+            let (expired, _) = try await tokens.create(
+                name: "e",
+                scopes: [.admin],
+                expiresAt: clock.now.adding(seconds: -1)
+            )
+            let unknown = APIToken.generate().secret
+            let candidates = [
+                "Bearer not-a-token", "Bearer " + unknown, "Bearer " + revoked.secret, "Bearer " + expired.secret,
+                "Basic dXNlcjpwYXNz", "Bearer", "Bearer " + String(unknown.dropLast()) + "0",
+            ]
+            var bodies: [JSON] = []
+            for header in candidates {
+                let response = try await client.get("/v1/tokens/self", headers: [.authorization: header])
+                #expect(response.status == .unauthorized, "\(header)")
+                #expect(response.headers[.wwwAuthenticate] == #"Bearer error="invalid_token""#)
+                bodies.append(try stableProblem(response))
+            }
+            #expect(Set(bodies.map(\.description)).count == 1)
+            #expect(bodies[0]["code"].string == "invalid_token")
+        }
+    }
+
+    @Test func aTokenTooWeakForTheRouteIs403() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let reader = try await makeToken(database, [.contentRead])
+            let writer = try await makeToken(database, [.contentWrite])
+            let tag = try await client.send(.post, "/v1/tags", json: #"{"name":"New"}"#, token: reader)
+            #expect(tag.status == .forbidden)
+            #expect(try tag.json["code"].string == "insufficient_scope")
+            let site = try await client.send(
+                .put,
+                "/v1/site",
+                json: #"{"title":"X","url":"https://x.example"}"#,
+                token: writer
+            )
+            #expect(site.status == .forbidden)
+            #expect(try await client.get("/v1/site").json["data"]["title"].string == "Signal")
+        }
+    }
+
+    @Test func tokensSelfDescribesTheCallingTokenButNeverItsSecret() async throws {
+        try await withApp { client, database async throws in
+            let secret = try await makeToken(database, [.contentWrite], name: "ci-deploy")
+            let response = try await client.get("/v1/tokens/self", headers: [.authorization: "Bearer \(secret)"])
+            #expect(response.status == .ok)
+            #expect(response.headers[.cacheControl] == "private, no-store")
+            let token = try response.json["data"]
+            #expect(token["name"].string == "ci-deploy")
+            #expect(token["scopes"] == .array([.string("content:write")]))
+            #expect(token.keys == ["id", "name", "scopes", "created_at", "last_used_at", "expires_at"])
+            #expect(!response.text.contains(secret))
+            #expect(try await client.get("/v1/tokens/self").status == .unauthorized)
+        }
+    }
+
+    @Test func aTokenInTheQueryStringIsNeverAccepted() async throws {
+        try await withApp { client, database async throws in
+            let secret = try await makeToken(database, [.admin])
+            for parameter in ["access_token", "token", "api_key"] {
+                let response = try await client.get("/v1/tokens/self?\(parameter)=\(secret)")
+                #expect(response.status == .unauthorized, "\(parameter)")
+                let tag = try await client.send(.post, "/v1/tags?\(parameter)=\(secret)", json: #"{"name":"X"}"#)
+                #expect(tag.status == .unauthorized || tag.status == .badRequest)
+            }
+            let tags = try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tags") }
+            #expect(tags == 0)
+        }
+    }
+
+    @Test func twentyFailuresInAMinuteLockOutThatAddressOnly() async throws {
+        let clock = TestClock()
+        try await withApp(clock: clock, trustProxy: true) { client, database async throws in
+            let valid = try await makeToken(database, [.contentRead])
+            let attacker: HTTPFields = [
+                .xForwardedFor: "203.0.113.7", .authorization: "Bearer " + APIToken.generate().secret,
+            ]
+            for attempt in 1...20 {
+                let response = try await client.get("/v1/tokens/self", headers: attacker)
+                #expect(response.status == .unauthorized, "attempt \(attempt)")
+            }
+            clock.advance(seconds: 15)
+            let locked = try await client.get("/v1/tokens/self", headers: attacker)
+            #expect(locked.status == .tooManyRequests)
+            #expect(locked.headers[.retryAfter] == "45")
+            #expect(try locked.json["code"].string == "too_many_failed_attempts")
+            // Even a valid token from the locked address waits…
+            let lockedValid = try await client.get(
+                "/v1/tokens/self",
+                headers: [.xForwardedFor: "203.0.113.7", .authorization: "Bearer \(valid)"]
+            )
+            #expect(lockedValid.status == .tooManyRequests)
+            // …while valid tokens from other addresses are unaffected, and so are anonymous reads.
+            let other = try await client.get(
+                "/v1/tokens/self",
+                headers: [.xForwardedFor: "198.51.100.1", .authorization: "Bearer \(valid)"]
+            )
+            #expect(other.status == .ok)
+            #expect(try await client.get("/v1/articles", headers: [.xForwardedFor: "203.0.113.7"]).status == .ok)
+
+            clock.advance(seconds: 45)
+            let afterMinute = try await client.get(
+                "/v1/tokens/self",
+                headers: [.xForwardedFor: "203.0.113.7", .authorization: "Bearer \(valid)"]
+            )
+            #expect(afterMinute.status == .ok)
+        }
+    }
+
+    @Test func theTokenIsNeverStoredOrLoggedInClear() async throws {
+        let logs = LogRecorder()
+        let secret = Mutex("")
+        try await withApp(logs: logs) { client, database async throws in
+            let token = try await makeToken(database, [.admin])
+            secret.withLock { $0 = token }
+            let headers: HTTPFields = [.authorization: "Bearer \(token)"]
+            #expect(try await client.get("/v1/tokens/self", headers: headers).status == .ok)
+            #expect(
+                try await client.send(.post, "/v1/tags", json: #"{"name":"Logged"}"#, token: token).status == .created
+            )
+            #expect(try await client.get("/v1/nowhere", headers: headers).status == .notFound)
+            // Everything the database holds, on disk: the main file and its write-ahead log.
+            for path in [database.pool.path, database.pool.path + "-wal"] {
+                guard let bytes = FileManager.default.contents(atPath: path) else { continue }
+                #expect(bytes.range(of: Data(token.utf8)) == nil, "\(path)")
+                #expect(bytes.range(of: Data(token.dropFirst(3).prefix(40).utf8)) == nil, "\(path)")
+            }
+        }
+        let token = secret.withLock { $0 }
+        #expect(!token.isEmpty)
+        #expect(logs.all.count >= 3)
+        #expect(!logs.all.contains { $0.contains(token.dropFirst(3).prefix(20)) })
+    }
+
+    @Test func theDemoGetsOneAdminTokenOnce() async throws {
+        let handed = Mutex<[APIToken]>([])
+        let folder = try TemporaryFolder()
+        for _ in 1...2 {
+            let configuration = AppConfiguration(
+                databasePath: folder.databasePath,
+                loadDemoContent: true,
+                logLevel: .error
+            )
+            _ = try await buildApplication(configuration) { token in handed.withLock { $0.append(token) } }
+        }
+        let tokens = handed.withLock { $0 }
+        #expect(tokens.count == 1)
+        let database = try AppDatabase(path: folder.databasePath)
+        let stored = try await SQLiteTokenRepository(database: database, clock: .system).list()
+        #expect(stored.map(\.name) == ["demo"])
+        #expect(stored.map(\.scopes) == [[.admin]])
+        #expect(
+            try await SQLiteTokenRepository(database: database, clock: .system).authenticate(tokens[0])?.name == "demo"
+        )
+    }
+}

@@ -1,0 +1,238 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import Masthead
+
+private func count(_ database: AppDatabase, _ sql: String) async throws -> Int {
+    try await database.pool.read { db in try Int.fetchOne(db, sql: sql)! }
+}
+
+@Suite struct AuthorWriteTests {
+    @Test func createPatchAndDeleteAnAuthor() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            let created = try await client.send(
+                .post,
+                "/v1/authors",
+                json: #"{"name":"Jo Writer","website_url":"https://jo.example"}"#,
+                token: token
+            )
+            #expect(created.status == .created)
+            #expect(created.headers[.location] == "/v1/authors/jo-writer")
+            #expect(try created.json["data"]["article_count"].int == 0)
+            let patched = try await client.send(
+                .patch,
+                "/v1/authors/jo-writer",
+                json: #"{"bio":"Writes.","website_url":null}"#,
+                token: token
+            )
+            #expect(try patched.json["data"]["bio"].string == "Writes.")
+            #expect(try patched.json["data"]["website_url"].isNull)
+            #expect(try patched.json["data"]["name"].string == "Jo Writer")
+            #expect(try await client.send(.delete, "/v1/authors/jo-writer", token: token).status == .noContent)
+            #expect(try await count(database, "SELECT COUNT(*) FROM authors WHERE slug = 'jo-writer'") == 0)
+        }
+    }
+
+    @Test func deletingAnAuthorWithArticlesIs409NamingHowMany() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            let response = try await client.send(.delete, "/v1/authors/maya-okafor", token: token)
+            #expect(response.status == .conflict)
+            #expect(try response.json["code"].string == "author_has_articles")
+            #expect(try response.json["detail"].string?.contains("6 articles") == true)
+            #expect(try await count(database, "SELECT COUNT(*) FROM authors WHERE slug = 'maya-okafor'") == 1)
+        }
+    }
+
+    @Test func invalidAuthorsAre422() async throws {
+        try await withApp { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            let response = try await client.send(
+                .post,
+                "/v1/authors",
+                json: #"{"name":"   ","avatar_url":"not a url","article_count":3}"#,
+                token: token
+            )
+            #expect(response.status == .unprocessableContent)
+            let pointers = try response.json["errors"].array.compactMap { $0["pointer"].string }
+            #expect(Set(pointers) == ["/name", "/avatar_url", "/article_count"])
+            #expect(try await count(database, "SELECT COUNT(*) FROM authors") == 0)
+        }
+    }
+}
+
+@Suite struct TagWriteTests {
+    @Test func deletingATagRemovesItFromItsArticles() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            #expect(
+                try await client.get("/v1/articles/go-in-production").json["data"]["primary_tag"]["slug"].string
+                    == "api"
+            )
+            #expect(try await client.send(.delete, "/v1/tags/api", token: token).status == .noContent)
+            let article = try await client.get("/v1/articles/go-in-production").json["data"]
+            #expect(article["tags"].slugs == ["go", "observability"])
+            #expect(article["primary_tag"]["slug"].string == "go")
+            #expect(
+                try await count(database, "SELECT COUNT(*) FROM article_tags WHERE tag_id NOT IN (SELECT id FROM tags)")
+                    == 0
+            )
+            #expect(try await client.get("/v1/tags/api").status == .notFound)
+        }
+    }
+
+    @Test func renamingATagChangesItEverywhere() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            let response = try await client.send(
+                .put,
+                "/v1/tags/go",
+                json: #"{"name":"Golang","description":"Go."}"#,
+                token: token
+            )
+            #expect(try response.json["data"]["slug"].string == "go")
+            #expect(
+                try await client.get("/v1/articles/go-in-production").json["data"]["tags"][1]["name"].string == "Golang"
+            )
+            let taken = try await client.send(.patch, "/v1/tags/go", json: #"{"slug":"api"}"#, token: token)
+            #expect(taken.status == .conflict)
+        }
+    }
+}
+
+@Suite struct CatalogWriteTests {
+    @Test func platformsAndServicesAreLinkedFromEitherSide() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            let platform = try await client.send(
+                .post,
+                "/v1/platforms",
+                json:
+                    #"{"name":"NOVA","focus":"Research","tagline":"Look ahead.","description":"Research.","services":["build-your-clarity"]}"#,
+                token: token
+            )
+            #expect(platform.status == .created)
+            #expect(try platform.json["data"]["position"].int == 7)
+            #expect(try platform.json["data"]["services"].slugs == ["build-your-clarity"])
+            #expect(
+                try await client.get("/v1/services/build-your-clarity").json["data"]["platforms"].slugs == [
+                    "stella", "nova",
+                ]
+            )
+
+            let service = try await client.send(
+                .patch,
+                "/v1/services/build-your-clarity",
+                json: #"{"platforms":["nova"]}"#,
+                token: token
+            )
+            #expect(try service.json["data"]["platforms"].slugs == ["nova"])
+            #expect(
+                try await client.get("/v1/platforms/stella").json["data"]["services"].slugs == ["build-your-engine"]
+            )
+        }
+    }
+
+    @Test func deletingAPlatformRemovesItsLinks() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            #expect(try await client.send(.delete, "/v1/platforms/argus", token: token).status == .noContent)
+            #expect(
+                try await client.get("/v1/services/build-your-engine").json["data"]["platforms"].slugs == [
+                    "stella", "forge",
+                ]
+            )
+            #expect(
+                try await count(
+                    database,
+                    "SELECT COUNT(*) FROM platform_services WHERE platform_id NOT IN (SELECT id FROM platforms)"
+                ) == 0
+            )
+            #expect(try await client.get("/v1/catalog").json["data"]["platforms"].slugs.count == 5)
+        }
+    }
+
+    @Test func unknownLinkedSlugsAre422AndChangeNothing() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            let response = try await client.send(
+                .patch,
+                "/v1/platforms/arion",
+                json: #"{"services":["nope","build-your-brand"],"position":-1}"#,
+                token: token
+            )
+            #expect(response.status == .unprocessableContent)
+            let pointers = try response.json["errors"].array.compactMap { $0["pointer"].string }
+            #expect(Set(pointers) == ["/services/0", "/position"])
+            #expect(try await client.get("/v1/platforms/arion").json["data"]["services"].slugs == ["build-your-brand"])
+        }
+    }
+}
+
+@Suite struct SiteWriteTests {
+    @Test func anAdminReplacesTheSiteSettings() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let admin = try await makeToken(database, [.admin])
+            let etag = try #require(try await client.get("/v1/site").headers[.eTag])
+            let body =
+                #"{"title":"Signal Weekly","description":"News.","url":"https://news.example","locale":"en-US","timezone":"America/New_York"}"#
+            let response = try await client.send(.put, "/v1/site", json: body, token: admin, headers: [.ifMatch: etag])
+            #expect(response.status == .ok)
+            #expect(try response.json["data"]["title"].string == "Signal Weekly")
+            #expect(try await client.get("/v1/catalog").json["data"]["site"]["timezone"].string == "America/New_York")
+            let stale = try await client.send(.put, "/v1/site", json: body, token: admin, headers: [.ifMatch: etag])
+            #expect(stale.status == .preconditionFailed)
+        }
+    }
+
+    @Test func invalidSiteSettingsAre422() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let admin = try await makeToken(database, [.admin])
+            let body = #"{"title":"X","url":"mailto:a@b.c","locale":"english please","timezone":"Mars/Olympus"}"#
+            let response = try await client.send(.put, "/v1/site", json: body, token: admin)
+            #expect(response.status == .unprocessableContent)
+            let pointers = try response.json["errors"].array.compactMap { $0["pointer"].string }
+            #expect(Set(pointers) == ["/url", "/locale", "/timezone"])
+            #expect(try await client.get("/v1/site").json["data"]["title"].string == "Signal")
+        }
+    }
+}
+
+@Suite struct WriteRouteAuthenticationTests {
+    /// Every route that writes, as the router has it, refuses a request without a token, so
+    /// a write route added later without authentication fails here.
+    @Test func everyWriteRouteRefusesAMissingToken() async throws {
+        let folder = try TemporaryFolder()
+        let database = try AppDatabase(path: folder.databasePath)
+        _ = try await DemoContent.load(into: database, now: .init(secondsSinceEpoch: 1_795_858_200))
+        let router = MastheadRouter(
+            database: database,
+            repositories: Repositories(database: database, clock: .system),
+            clock: .system
+        )
+        let writes = router.routes.filter { [.post, .put, .patch, .delete].contains($0.method) }
+            .map { (method: $0.method, path: $0.path.description) }
+        #expect(writes.count >= 21)
+        let app = Application(router: router.router)
+        try await app.test(.router) { client in
+            for route in writes {
+                let path = route.path.replacingOccurrences(of: "{slug}", with: "arion")
+                    .replacingOccurrences(of: ":slug", with: "arion")
+                let response = try await client.execute(
+                    uri: path,
+                    method: route.method,
+                    headers: [.contentType: "application/json"],
+                    body: ByteBuffer(string: "{}")
+                ) { $0 }
+                #expect(response.status == .unauthorized, "\(route.method) \(route.path) answered \(response.status)")
+                #expect(response.headers[.wwwAuthenticate] == "Bearer", "\(route.method) \(route.path)")
+            }
+        }
+        #expect(try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM platforms") } == 6)
+    }
+}
