@@ -94,7 +94,7 @@ private func seedPublication(_ seed: Seeder) async throws {
             #expect(
                 item["author"]
                     == .object([
-                        "id": .number(2), "slug": .string("maya-okafor"), "name": .string("Maya Okafor"),
+                        "id": .integer(2), "slug": .string("maya-okafor"), "name": .string("Maya Okafor"),
                         "avatar_url": .null,
                     ])
             )

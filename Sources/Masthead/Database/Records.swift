@@ -5,6 +5,60 @@ import GRDB
 
 protocol SnakeCaseRecord: Codable, FetchableRecord, MutablePersistableRecord {}
 
+/// A row of a collection the API addresses by slug, versioned by `revision`.
+protocol SluggedRecord: SnakeCaseRecord, TableRecord {
+    var id: Int64? { get }
+    var slug: String { get set }
+    var revision: Int { get set }
+    var updatedAt: String { get set }
+}
+
+extension SluggedRecord {
+    /// The row with `slug`, or `RepositoryError.notFound` naming `resource`.
+    static func find(slug: Slug, resource: String, _ db: Database) throws -> Self {
+        guard let record = try filter(Column("slug") == slug.value).fetchOne(db) else {
+            throw RepositoryError.notFound(resource: resource, slug: slug.value)
+        }
+        return record
+    }
+
+    /// Readies a replace: checks the revision the write was based on, moves to the next
+    /// revision, settles the slug and stamps the time.
+    mutating func prepareReplace(
+        slug choice: SlugChoice,
+        expectedRevision: Int?,
+        resource: String,
+        now: Timestamp,
+        _ db: Database
+    ) throws {
+        revision = try WriteSupport.nextRevision(current: revision, expected: expectedRevision)
+        slug = try WriteSupport.slug(
+            for: choice,
+            current: slug,
+            table: Self.databaseTableName,
+            resource: resource,
+            excludingID: id,
+            db
+        )
+        updatedAt = now.rfc3339
+    }
+
+    /// Deletes the row with `slug` unless it changed since `expectedRevision`; `check` may
+    /// refuse first (an author who still has articles, say).
+    static func delete(
+        slug: Slug,
+        expectedRevision: Int?,
+        resource: String,
+        _ db: Database,
+        check: (Self) throws -> Void = { _ in }
+    ) throws {
+        let record = try find(slug: slug, resource: resource, db)
+        _ = try WriteSupport.nextRevision(current: record.revision, expected: expectedRevision)
+        try check(record)
+        try record.delete(db)
+    }
+}
+
 extension SnakeCaseRecord {
     static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .convertFromSnakeCase }
     static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy { .convertToSnakeCase }
@@ -22,7 +76,7 @@ struct SiteRecord: SnakeCaseRecord {
     var updatedAt: String
 }
 
-struct AuthorRecord: SnakeCaseRecord {
+struct AuthorRecord: SluggedRecord {
     static let databaseTableName = "authors"
     var id: Int64?
     var slug: String
@@ -40,7 +94,7 @@ struct AuthorRecord: SnakeCaseRecord {
     }
 }
 
-struct TagRecord: SnakeCaseRecord {
+struct TagRecord: SluggedRecord {
     static let databaseTableName = "tags"
     var id: Int64?
     var slug: String
@@ -55,7 +109,7 @@ struct TagRecord: SnakeCaseRecord {
     }
 }
 
-struct ArticleRecord: SnakeCaseRecord {
+struct ArticleRecord: SluggedRecord {
     static let databaseTableName = "articles"
     var id: Int64?
     var slug: String
@@ -106,7 +160,7 @@ struct ArticleTagRecord: SnakeCaseRecord, PersistableRecord {
     var position: Int
 }
 
-struct PlatformRecord: SnakeCaseRecord {
+struct PlatformRecord: SluggedRecord {
     static let databaseTableName = "platforms"
     var id: Int64?
     var slug: String
@@ -125,7 +179,7 @@ struct PlatformRecord: SnakeCaseRecord {
     }
 }
 
-struct ServiceRecord: SnakeCaseRecord {
+struct ServiceRecord: SluggedRecord {
     static let databaseTableName = "services"
     var id: Int64?
     var slug: String

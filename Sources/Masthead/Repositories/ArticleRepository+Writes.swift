@@ -39,32 +39,27 @@ extension SQLiteArticleRepository {
     public func replace(slug: Slug, with input: ArticleInput, expectedRevision: Int?) async throws -> Article {
         let now = clock.now
         return try await database.pool.write { db in
-            guard var record = try ArticleRecord.filter(Column("slug") == slug.value).fetchOne(db) else {
-                throw RepositoryError.notFound(resource: "article", slug: slug.value)
-            }
-            record.revision = try WriteSupport.nextRevision(current: record.revision, expected: expectedRevision)
-            let (authorID, tagIDs) = try Self.references(of: input, db)
-            let newSlug = try WriteSupport.slug(
-                for: input.slug,
-                current: record.slug,
-                table: "articles",
+            var record = try ArticleRecord.find(slug: slug, resource: "article", db)
+            let oldSlug = record.slug
+            try record.prepareReplace(
+                slug: input.slug,
+                expectedRevision: expectedRevision,
                 resource: "article",
-                excludingID: record.id,
+                now: now,
                 db
             )
-            if newSlug != record.slug {
-                try Self.claim(slug: newSlug, db)
+            let (authorID, tagIDs) = try Self.references(of: input, db)
+            if record.slug != oldSlug {
+                try Self.claim(slug: record.slug, db)
                 try db.execute(
                     literal: """
                         INSERT OR REPLACE INTO article_redirects (old_slug, article_id, created_at)
-                        VALUES (\(record.slug), \(record.id!), \(now.rfc3339))
+                        VALUES (\(oldSlug), \(record.id!), \(now.rfc3339))
                         """
                 )
-                record.slug = newSlug
             }
             record.authorId = authorID
             record.apply(input, now: now)
-            record.updatedAt = now.rfc3339
             try record.update(db)
             try Self.setTags(tagIDs, of: record.id!, db)
             return try Self.fetchOne(db, where: "a.id = \(record.id!)", bodies: [.html], now: now)!
@@ -73,12 +68,8 @@ extension SQLiteArticleRepository {
 
     public func delete(slug: Slug, expectedRevision: Int?) async throws {
         try await database.pool.write { db in
-            guard let record = try ArticleRecord.filter(Column("slug") == slug.value).fetchOne(db) else {
-                throw RepositoryError.notFound(resource: "article", slug: slug.value)
-            }
-            _ = try WriteSupport.nextRevision(current: record.revision, expected: expectedRevision)
             // Tags and redirects go with it (ON DELETE CASCADE); the search index by trigger.
-            try record.delete(db)
+            try ArticleRecord.delete(slug: slug, expectedRevision: expectedRevision, resource: "article", db)
         }
     }
 

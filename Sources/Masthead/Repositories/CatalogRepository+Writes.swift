@@ -46,21 +46,16 @@ extension SQLiteCatalogRepository: CatalogWriting {
     {
         let now = clock.now
         return try await database.pool.write { db in
-            guard var record = try PlatformRecord.filter(Column("slug") == slug.value).fetchOne(db) else {
-                throw RepositoryError.notFound(resource: "platform", slug: slug.value)
-            }
-            record.revision = try WriteSupport.nextRevision(current: record.revision, expected: expectedRevision)
-            let serviceIDs = try Self.ids(of: input.services, in: "services", field: "services", db)
-            record.slug = try WriteSupport.slug(
-                for: input.slug,
-                current: record.slug,
-                table: "platforms",
+            var record = try PlatformRecord.find(slug: slug, resource: "platform", db)
+            try record.prepareReplace(
+                slug: input.slug,
+                expectedRevision: expectedRevision,
                 resource: "platform",
-                excludingID: record.id,
+                now: now,
                 db
             )
+            let serviceIDs = try Self.ids(of: input.services, in: "services", field: "services", db)
             record.apply(input)
-            record.updatedAt = now.rfc3339
             try record.update(db)
             try db.execute(literal: "DELETE FROM platform_services WHERE platform_id = \(record.id!)")
             try Self.link(platform: record.id!, services: serviceIDs, db)
@@ -70,11 +65,8 @@ extension SQLiteCatalogRepository: CatalogWriting {
 
     public func deletePlatform(slug: Slug, expectedRevision: Int?) async throws {
         try await database.pool.write { db in
-            guard let record = try PlatformRecord.filter(Column("slug") == slug.value).fetchOne(db) else {
-                throw RepositoryError.notFound(resource: "platform", slug: slug.value)
-            }
-            _ = try WriteSupport.nextRevision(current: record.revision, expected: expectedRevision)
-            try record.delete(db)  // its links go with it (ON DELETE CASCADE)
+            // Its links go with it (ON DELETE CASCADE).
+            try PlatformRecord.delete(slug: slug, expectedRevision: expectedRevision, resource: "platform", db)
         }
     }
 
@@ -109,21 +101,16 @@ extension SQLiteCatalogRepository: CatalogWriting {
     public func replaceService(slug: Slug, with input: ServiceInput, expectedRevision: Int?) async throws -> Service {
         let now = clock.now
         return try await database.pool.write { db in
-            guard var record = try ServiceRecord.filter(Column("slug") == slug.value).fetchOne(db) else {
-                throw RepositoryError.notFound(resource: "service", slug: slug.value)
-            }
-            record.revision = try WriteSupport.nextRevision(current: record.revision, expected: expectedRevision)
-            let platformIDs = try Self.ids(of: input.platforms, in: "platforms", field: "platforms", db)
-            record.slug = try WriteSupport.slug(
-                for: input.slug,
-                current: record.slug,
-                table: "services",
+            var record = try ServiceRecord.find(slug: slug, resource: "service", db)
+            try record.prepareReplace(
+                slug: input.slug,
+                expectedRevision: expectedRevision,
                 resource: "service",
-                excludingID: record.id,
+                now: now,
                 db
             )
+            let platformIDs = try Self.ids(of: input.platforms, in: "platforms", field: "platforms", db)
             record.apply(input)
-            record.updatedAt = now.rfc3339
             try record.update(db)
             try db.execute(literal: "DELETE FROM platform_services WHERE service_id = \(record.id!)")
             try Self.link(service: record.id!, platforms: platformIDs, db)
@@ -133,11 +120,8 @@ extension SQLiteCatalogRepository: CatalogWriting {
 
     public func deleteService(slug: Slug, expectedRevision: Int?) async throws {
         try await database.pool.write { db in
-            guard let record = try ServiceRecord.filter(Column("slug") == slug.value).fetchOne(db) else {
-                throw RepositoryError.notFound(resource: "service", slug: slug.value)
-            }
-            _ = try WriteSupport.nextRevision(current: record.revision, expected: expectedRevision)
-            try record.delete(db)
+            // Its links go with it (ON DELETE CASCADE).
+            try ServiceRecord.delete(slug: slug, expectedRevision: expectedRevision, resource: "service", db)
         }
     }
 

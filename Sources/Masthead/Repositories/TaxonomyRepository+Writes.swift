@@ -37,20 +37,15 @@ extension SQLiteAuthorRepository: AuthorWriting {
     public func replace(slug: Slug, with input: AuthorInput, expectedRevision: Int?) async throws -> Author {
         let now = clock.now
         return try await database.pool.write { db in
-            guard var record = try AuthorRecord.filter(Column("slug") == slug.value).fetchOne(db) else {
-                throw RepositoryError.notFound(resource: "author", slug: slug.value)
-            }
-            record.revision = try WriteSupport.nextRevision(current: record.revision, expected: expectedRevision)
-            record.slug = try WriteSupport.slug(
-                for: input.slug,
-                current: record.slug,
-                table: "authors",
+            var record = try AuthorRecord.find(slug: slug, resource: "author", db)
+            try record.prepareReplace(
+                slug: input.slug,
+                expectedRevision: expectedRevision,
                 resource: "author",
-                excludingID: record.id,
+                now: now,
                 db
             )
             record.apply(input)
-            record.updatedAt = now.rfc3339
             try record.update(db)
             return try Self.fetch(db, id: record.id!, now: now)
         }
@@ -58,24 +53,22 @@ extension SQLiteAuthorRepository: AuthorWriting {
 
     public func delete(slug: Slug, expectedRevision: Int?) async throws {
         try await database.pool.write { db in
-            guard let record = try AuthorRecord.filter(Column("slug") == slug.value).fetchOne(db) else {
-                throw RepositoryError.notFound(resource: "author", slug: slug.value)
+            try AuthorRecord.delete(slug: slug, expectedRevision: expectedRevision, resource: "author", db) { record in
+                let articles =
+                    try Int.fetchOne(
+                        db,
+                        SQLRequest<Int>(literal: "SELECT COUNT(*) FROM articles WHERE author_id = \(record.id!)")
+                    )
+                    ?? 0
+                guard articles == 0 else {
+                    let noun = articles == 1 ? "1 article" : "\(articles) articles"
+                    throw RepositoryError.conflict(
+                        code: "author_has_articles",
+                        detail:
+                            "Author '\(slug.value)' still has \(noun) (drafts included); reassign or delete them first."
+                    )
+                }
             }
-            _ = try WriteSupport.nextRevision(current: record.revision, expected: expectedRevision)
-            let articles =
-                try Int.fetchOne(
-                    db,
-                    SQLRequest<Int>(literal: "SELECT COUNT(*) FROM articles WHERE author_id = \(record.id!)")
-                )
-                ?? 0
-            guard articles == 0 else {
-                let noun = articles == 1 ? "1 article" : "\(articles) articles"
-                throw RepositoryError.conflict(
-                    code: "author_has_articles",
-                    detail: "Author '\(slug.value)' still has \(noun) (drafts included); reassign or delete them first."
-                )
-            }
-            try record.delete(db)
         }
     }
 
@@ -122,21 +115,16 @@ extension SQLiteTagRepository: TagWriting {
     public func replace(slug: Slug, with input: TagInput, expectedRevision: Int?) async throws -> Tag {
         let now = clock.now
         return try await database.pool.write { db in
-            guard var record = try TagRecord.filter(Column("slug") == slug.value).fetchOne(db) else {
-                throw RepositoryError.notFound(resource: "tag", slug: slug.value)
-            }
-            record.revision = try WriteSupport.nextRevision(current: record.revision, expected: expectedRevision)
-            record.slug = try WriteSupport.slug(
-                for: input.slug,
-                current: record.slug,
-                table: "tags",
+            var record = try TagRecord.find(slug: slug, resource: "tag", db)
+            try record.prepareReplace(
+                slug: input.slug,
+                expectedRevision: expectedRevision,
                 resource: "tag",
-                excludingID: record.id,
+                now: now,
                 db
             )
             record.name = input.name
             record.description = input.description
-            record.updatedAt = now.rfc3339
             try record.update(db)
             return try Self.fetch(db, id: record.id!, now: now)
         }
@@ -144,11 +132,8 @@ extension SQLiteTagRepository: TagWriting {
 
     public func delete(slug: Slug, expectedRevision: Int?) async throws {
         try await database.pool.write { db in
-            guard let record = try TagRecord.filter(Column("slug") == slug.value).fetchOne(db) else {
-                throw RepositoryError.notFound(resource: "tag", slug: slug.value)
-            }
-            _ = try WriteSupport.nextRevision(current: record.revision, expected: expectedRevision)
-            try record.delete(db)  // article_tags rows go with it (ON DELETE CASCADE)
+            // article_tags rows go with it (ON DELETE CASCADE).
+            try TagRecord.delete(slug: slug, expectedRevision: expectedRevision, resource: "tag", db)
         }
     }
 

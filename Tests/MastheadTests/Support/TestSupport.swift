@@ -111,32 +111,10 @@ extension TestResponse {
     var text: String { String(buffer: body) }
 }
 
-/// A parsed JSON document, typed, for assertions.
-enum JSON: Decodable, Equatable, CustomStringConvertible {
-    case null
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    case array([JSON])
-    case object([String: JSON])
+/// A parsed JSON document, typed, for assertions: the server's own `JSONValue`.
+typealias JSON = JSONValue
 
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSON].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSON].self))
-        }
-    }
-
+extension JSONValue: CustomStringConvertible {
     subscript(key: String) -> JSON {
         if case .object(let members) = self { return members[key] ?? .null }
         return .null
@@ -153,7 +131,7 @@ enum JSON: Decodable, Equatable, CustomStringConvertible {
     }
 
     var int: Int? {
-        if case .number(let value) = self { return Int(exactly: value) }
+        if case .integer(let value) = self { return Int(value) }
         return nil
     }
 
@@ -177,10 +155,11 @@ enum JSON: Decodable, Equatable, CustomStringConvertible {
     /// The `slug` of every item of a list.
     var slugs: [String] { array.compactMap { $0["slug"].string } }
 
-    var description: String {
+    public var description: String {
         switch self {
         case .null: "null"
         case .bool(let value): "\(value)"
+        case .integer(let value): "\(value)"
         case .number(let value): "\(value)"
         case .string(let value): "\"\(value)\""
         case .array(let items): "[\(items.map(\.description).joined(separator: ","))]"
