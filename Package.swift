@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .executableTarget(
@@ -50,6 +51,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -61,6 +63,8 @@ let package = Package(
                 .embedInCode("0002_create_article_search.sql"),
                 .embedInCode("0003_create_api_tokens.sql"),
                 .embedInCode("0004_create_article_redirects.sql"),
+                .embedInCode("0005_create_article_views.sql"),
+                .embedInCode("0006_create_search_index.sql"),
             ],
             swiftSettings: swiftSettings
         ),

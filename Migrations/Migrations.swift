@@ -21,5 +21,7 @@ public enum MastheadMigrations {
         Migration("0002_create_article_search", PackageResources._002_create_article_search_sql),
         Migration("0003_create_api_tokens", PackageResources._003_create_api_tokens_sql),
         Migration("0004_create_article_redirects", PackageResources._004_create_article_redirects_sql),
+        Migration("0005_create_article_views", PackageResources._005_create_article_views_sql),
+        Migration("0006_create_search_index", PackageResources._006_create_search_index_sql),
     ]
 }

@@ -56,6 +56,20 @@ struct Serve: AsyncParsableCommand {
     )
     var trustProxy = false
 
+    @Option(
+        help:
+            "How often counted views are written to the database, such as 1s or 500ms. Env: MASTHEAD_VIEWS_FLUSH_INTERVAL. Default: 1s"
+    )
+    var viewsFlushInterval: String?
+
+    @Option(
+        help: """
+            How long repeated views of one article by the same visitor count once, such as 30m; 0 turns it off. \
+            Env: MASTHEAD_VIEWS_DEDUPE_WINDOW. Default: 30m
+            """
+    )
+    var viewsDedupeWindow: String?
+
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
@@ -65,7 +79,9 @@ struct Serve: AsyncParsableCommand {
             databasePath: database.databasePath,
             demo: demo,
             logLevel: database.logLevel,
-            trustProxy: trustProxy
+            trustProxy: trustProxy,
+            viewsFlushInterval: viewsFlushInterval,
+            viewsDedupeWindow: viewsDedupeWindow
         )
         let configuration = try resolveOrExit(flags)
         bootstrapLogging(configuration.logLevel)

@@ -51,7 +51,8 @@ import Testing
     @Test func everyTermIsQuotedSoInputIsNeverFTSSyntax() {
         #expect(SearchQuery(parsing: "go api")?.matchExpression == #""go" AND "api""#)
         #expect(SearchQuery(parsing: #""graceful shutdown""#)?.matchExpression == #""graceful shutdown""#)
-        #expect(SearchQuery(parsing: "observ*")?.matchExpression == #""observ"*"#)
+        #expect(SearchQuery(parsing: "observ*")?.matchExpression == #"("observ"* OR "obse"*)"#)
+        #expect(SearchQuery(parsing: "go*")?.matchExpression == #""go"*"#)
         #expect(SearchQuery(parsing: "AND")?.matchExpression == #""AND""#)
         #expect(SearchQuery(parsing: "NEAR(")?.matchExpression == #""NEAR(""#)
         #expect(SearchQuery(parsing: "c'est")?.matchExpression == #""c'est""#)

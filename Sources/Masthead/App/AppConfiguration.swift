@@ -12,6 +12,7 @@ public struct AppConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Take client addresses from `X-Forwarded-For`, as set by a reverse proxy in front.
     public var trustProxy: Bool
+    public var views: ViewSettings
 
     public init(
         host: String = "127.0.0.1",
@@ -19,7 +20,8 @@ public struct AppConfiguration: Sendable {
         databasePath: String = "./masthead.sqlite",
         loadDemoContent: Bool = false,
         logLevel: Logger.Level = .info,
-        trustProxy: Bool = false
+        trustProxy: Bool = false,
+        views: ViewSettings = ViewSettings()
     ) {
         self.host = host
         self.port = port
@@ -27,6 +29,7 @@ public struct AppConfiguration: Sendable {
         self.loadDemoContent = loadDemoContent
         self.logLevel = logLevel
         self.trustProxy = trustProxy
+        self.views = views
     }
 
     /// The values given on the command line, each nil when not given.
@@ -37,6 +40,8 @@ public struct AppConfiguration: Sendable {
         public var demo: Bool
         public var logLevel: String?
         public var trustProxy: Bool
+        public var viewsFlushInterval: String?
+        public var viewsDedupeWindow: String?
 
         public init(
             host: String? = nil,
@@ -44,7 +49,9 @@ public struct AppConfiguration: Sendable {
             databasePath: String? = nil,
             demo: Bool = false,
             logLevel: String? = nil,
-            trustProxy: Bool = false
+            trustProxy: Bool = false,
+            viewsFlushInterval: String? = nil,
+            viewsDedupeWindow: String? = nil
         ) {
             self.host = host
             self.port = port
@@ -52,6 +59,8 @@ public struct AppConfiguration: Sendable {
             self.demo = demo
             self.logLevel = logLevel
             self.trustProxy = trustProxy
+            self.viewsFlushInterval = viewsFlushInterval
+            self.viewsDedupeWindow = viewsDedupeWindow
         }
     }
 
@@ -62,7 +71,8 @@ public struct AppConfiguration: Sendable {
 
     /// Each setting from its flag, else its environment variable (`MASTHEAD_HOST`,
     /// `MASTHEAD_PORT`, `MASTHEAD_DB`, `MASTHEAD_DEMO`, `MASTHEAD_LOG_LEVEL`,
-    /// `MASTHEAD_TRUST_PROXY`), else its default.
+    /// `MASTHEAD_TRUST_PROXY`, `MASTHEAD_VIEWS_FLUSH_INTERVAL`, `MASTHEAD_VIEWS_DEDUPE_WINDOW`),
+    /// else its default.
     public static func resolve(flags: Flags, environment: [String: String]) throws(Invalid) -> AppConfiguration {
         var configuration = AppConfiguration()
         if let host = flags.host ?? environment["MASTHEAD_HOST"] {
@@ -90,6 +100,20 @@ public struct AppConfiguration: Sendable {
             }
             configuration.logLevel = level
         }
+        if let text = flags.viewsFlushInterval ?? environment["MASTHEAD_VIEWS_FLUSH_INTERVAL"] {
+            guard let seconds = DurationText.seconds(text), seconds >= 0.01, seconds <= 3600 else {
+                throw Invalid(
+                    description: "invalid views flush interval '\(text)': expected 10ms to 1h, such as 1s or 500ms"
+                )
+            }
+            configuration.views.flushInterval = .milliseconds(Int64((seconds * 1000).rounded()))
+        }
+        if let text = flags.viewsDedupeWindow ?? environment["MASTHEAD_VIEWS_DEDUPE_WINDOW"] {
+            guard let seconds = DurationText.seconds(text), seconds >= 0, seconds <= 7 * 86_400 else {
+                throw Invalid(description: "invalid views dedupe window '\(text)': expected 0 (off) to 7d, such as 30m")
+            }
+            configuration.views.dedupeWindowSeconds = Int64(seconds.rounded())
+        }
         return configuration
     }
 
@@ -99,5 +123,17 @@ public struct AppConfiguration: Sendable {
         case "1", "true", "yes": return true
         case let text?: throw Invalid(description: "invalid \(name) '\(text)': expected true or false")
         }
+    }
+}
+
+/// Durations as operators write them: `500ms`, `1s`, `30m`, `2h`, `7d`; a bare number is seconds.
+enum DurationText {
+    static func seconds(_ text: String) -> Double? {
+        let units: [(suffix: String, seconds: Double)] = [
+            ("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400),
+        ]
+        let unit = units.first { text.hasSuffix($0.suffix) } ?? ("", 1)
+        guard let value = Double(text.dropLast(unit.suffix.count)), value.isFinite, value >= 0 else { return nil }
+        return value * unit.seconds
     }
 }

@@ -10,6 +10,8 @@ public struct Repositories: Sendable {
     public let catalog: SQLiteCatalogRepository
     public let tokens: SQLiteTokenRepository
     public let references: SQLiteReferenceRepository
+    public let views: SQLiteViewRepository
+    public let search: SQLiteSearchRepository
 
     public init(database: AppDatabase, clock: ContentClock) {
         self.articles = SQLiteArticleRepository(database: database, clock: clock)
@@ -18,6 +20,8 @@ public struct Repositories: Sendable {
         self.catalog = SQLiteCatalogRepository(database: database, clock: clock)
         self.tokens = SQLiteTokenRepository(database: database, clock: clock)
         self.references = SQLiteReferenceRepository(database: database)
+        self.views = SQLiteViewRepository(database: database, clock: clock)
+        self.search = SQLiteSearchRepository(database: database, clock: clock)
     }
 }
 
@@ -50,17 +54,23 @@ public func buildApplication(
             onDemoToken(token)
         }
     }
+    let counter = ViewCounter(store: repositories.views, clock: clock, settings: configuration.views, logger: logger)
     let router = MastheadRouter(
         database: database,
         repositories: repositories,
+        counter: counter,
         clock: clock,
         trustProxy: configuration.trustProxy
     )
-    return Application(
+    var app = Application(
         router: router.router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Masthead"),
         logger: logger
     )
+    // Stopped after the server (services stop in reverse order), so views counted while
+    // the last requests drain are flushed too.
+    app.addServices(counter)
+    return app
 }
 
 /// Every route of the API, with the middleware they share. Paths a route serves answer
@@ -70,17 +80,23 @@ public struct MastheadRouter {
     /// The routes the API serves, without the generated 405 and OPTIONS answers.
     public let routes: [Router<AppRequestContext>.RouteDescription]
 
-    public init(database: AppDatabase, repositories: Repositories, clock: ContentClock, trustProxy: Bool = false) {
+    public init(
+        database: AppDatabase,
+        repositories: Repositories,
+        counter: ViewCounter,
+        clock: ContentClock,
+        trustProxy: Bool = false
+    ) {
         let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ProblemMiddleware())
+        router.add(middleware: ClientAddressMiddleware(trustForwardedFor: trustProxy))
         router.add(
             middleware: AuthenticationMiddleware(
                 tokens: repositories.tokens,
                 limiter: FailedAuthenticationLimiter(),
-                clock: clock,
-                trustForwardedFor: trustProxy
+                clock: clock
             )
         )
         router.addRoutes(HealthController(database: database).endpoints)
@@ -119,6 +135,14 @@ public struct MastheadRouter {
             atPath: "/v1/services"
         )
         router.addRoutes(TokenController().endpoints, atPath: "/v1/tokens")
+        let discovery = DiscoveryController(
+            articles: repositories.articles,
+            views: repositories.views,
+            counter: counter
+        )
+        router.addRoutes(discovery.articleEndpoints, atPath: "/v1/articles")
+        router.addRoutes(discovery.popularEndpoints, atPath: "/v1/popular")
+        router.addRoutes(SearchController(repository: repositories.search).endpoints, atPath: "/v1/search")
         self.routes = router.routes
         router.answerMissingMethods()
         self.router = router

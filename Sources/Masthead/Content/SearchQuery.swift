@@ -6,7 +6,9 @@
 ///
 /// The index stems with Porter, which maps "deploying" to `deploi` but "deployment" to
 /// `deploy`. So a plain word also matches, as a prefix, its root with common English endings
-/// and a final e/i/y removed (`deplo*`): inflections of one word find each other.
+/// and a final e/i/y removed (`deplo*`): inflections of one word find each other. A prefix
+/// of five letters or more also matches two letters shorter, since stems can be shorter
+/// than the prefix typed (`operat*` must find "operations", stored as `oper`).
 public struct SearchQuery: Sendable, Equatable {
     public static let maximumLength = 256
 
@@ -30,7 +32,15 @@ public struct SearchQuery: Sendable, Equatable {
             guard word.contains(where: { $0.isLetter || $0.isNumber }) else { return }
             let quoted = "\"" + word + "\""
             if isPrefix {
-                terms.append(quoted + "*")
+                // The index holds stems, which can be shorter than the prefix typed
+                // ("operations" is stored as `oper`): a shorter prefix finds those too.
+                let letters = word.lowercased()
+                if letters.count >= 5, letters.allSatisfy({ $0.isASCII && $0.isLetter }) {
+                    let shorter = String(letters.prefix(max(4, letters.count - 2)))
+                    terms.append("(\(quoted)* OR \"\(shorter)\"*)")
+                } else {
+                    terms.append(quoted + "*")
+                }
             } else if !inPhrase, let root = Self.root(of: word) {
                 terms.append("(\(quoted) OR \"\(root)\"*)")
             } else {
@@ -52,6 +62,26 @@ public struct SearchQuery: Sendable, Equatable {
         guard !terms.isEmpty else { return nil }
         matchExpression = terms.joined(separator: " AND ")
     }
+
+    /// Matches text sharing any of the words of `text` (at least three letters long, the
+    /// first twelve distinct ones): for finding similar articles, not for user queries.
+    public init?(anyOf text: String) {
+        var seen: Set<String> = []
+        var terms: [String] = []
+        for word in text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) where word.count >= 3 {
+            let lowered = word.lowercased()
+            guard !Self.stopWords.contains(lowered), seen.insert(lowered).inserted else { continue }
+            terms.append("\"" + lowered + "\"")
+            if terms.count == 12 { break }
+        }
+        guard !terms.isEmpty else { return nil }
+        matchExpression = terms.joined(separator: " OR ")
+    }
+
+    private static let stopWords: Set<String> = [
+        "the", "and", "for", "with", "that", "this", "from", "are", "was", "were", "you", "your", "not", "but", "have",
+        "has", "its", "our", "can", "all", "how", "why", "what", "when", "who", "into", "out", "one", "they", "their",
+    ]
 
     private static let endings = ["ments", "ment", "ings", "ing", "edly", "ed", "ers", "er", "ies", "es", "s", "ly"]
 

@@ -32,15 +32,7 @@ struct ArticleController<Repository: ArticleRepository> {
         query.publishedAfter = try reader.timestamp("published_after")
         query.publishedBefore = try reader.timestamp("published_before")
         query.visibility = try Self.visibility(reader.string("status"), context: context)
-        if let text = reader.string("q") {
-            guard text.count <= SearchQuery.maximumLength else {
-                throw ProblemError.invalidParameter("q", "must be at most \(SearchQuery.maximumLength) characters.")
-            }
-            guard let search = SearchQuery(parsing: text) else {
-                throw ProblemError.invalidParameter("q", "must contain at least one letter or digit.")
-            }
-            query.search = search
-        }
+        query.search = try reader.searchQuery("q", required: false)
         if let sort = reader.string("sort") {
             guard let parsed = ArticleSort(parsing: sort) else {
                 let allowed = ArticleSortField.allCases.map(\.rawValue).joined(separator: ", ")

@@ -55,6 +55,9 @@ struct ArticleSelection: Sendable, Equatable {
         self.fields = fields
     }
 
+    /// What a list serves without `fields` or `formats`: every field but the bodies.
+    static let listDefault = ArticleSelection(fields: nil, formats: nil, defaultFormats: [])
+
     /// The renderings the repository has to load.
     var bodies: Set<BodyFormat> {
         Set(fields.compactMap(\.bodyFormat))
@@ -72,6 +75,20 @@ extension AuthorSummary: JSONEncodable {
     }
 }
 
+extension RelatedReason: JSONEncodable {
+    /// `{"shared_tags": [...], "same_author": true}` or `{"similar_text": true}`.
+    func encode(to json: inout JSONWriter) {
+        json.object { object in
+            if similarText {
+                object.field("similar_text", true)
+            } else {
+                object.field("shared_tags", sharedTags)
+                object.field("same_author", sameAuthor)
+            }
+        }
+    }
+}
+
 extension TagSummary: JSONEncodable {
     func encode(to json: inout JSONWriter) {
         json.object { object in
@@ -82,16 +99,34 @@ extension TagSummary: JSONEncodable {
     }
 }
 
+/// What some lists add to each article.
+enum ArticleExtra {
+    /// Popular articles: views within the window asked for.
+    case viewsInWindow(Int)
+    /// Related articles: how related, and why.
+    case related(Double, RelatedReason)
+}
+
 /// An article as served, carrying only the selected fields.
 struct ArticleResponse: JSONEncodable {
     let article: Article
     let selection: ArticleSelection
+    var extra: ArticleExtra? = nil
 
     func encode(to json: inout JSONWriter) {
         json.object { object in
             // Keys in the contract's order, whatever order `fields` named them in.
             for field in ArticleField.allCases where selection.fields.contains(field) {
                 write(field, into: &object)
+            }
+            switch extra {
+            case .viewsInWindow(let views)?:
+                object.field("views_in_window", views)
+            case .related(let score, let reason)?:
+                object.field("score", score)
+                object.field("reason", reason)
+            case nil:
+                break
             }
         }
     }

@@ -35,7 +35,7 @@ extension DemoContent {
 
             Every goroutine needs an owner that can stop it. If you cannot say who cancels it, it leaks.
 
-            ### 4. Logs and metrics from day one
+            ### 4. Observability from day one
 
             - one structured log line per request, with a request id
             - latency histograms by route and status
@@ -193,8 +193,8 @@ extension DemoContent {
             defer span.End()
             ```
 
-            Traces are most useful next to metrics: a latency histogram shows *that* the p99 moved, and an
-            exemplar trace shows *why*.
+            Traces are the part of observability that crosses service boundaries, and they are most useful
+            next to metrics: a latency histogram shows *that* the p99 moved, and an exemplar trace shows *why*.
             """#
         ),
         DemoArticle(

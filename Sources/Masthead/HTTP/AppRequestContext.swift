@@ -9,6 +9,8 @@ public struct AppRequestContext: RequestContext {
     public var requestID: String = ""
     /// The peer's IP address, when the connection has one.
     public let peerAddress: String?
+    /// The client's address as `ClientAddressMiddleware` settled it.
+    public var clientAddress = "unknown"
     /// The token the request was authenticated with, set by `AuthenticationMiddleware`.
     public var token: TokenInfo?
 

@@ -11,8 +11,6 @@ struct AuthenticationMiddleware<Tokens: TokenRepository>: RouterMiddleware {
     let tokens: Tokens
     let limiter: FailedAuthenticationLimiter
     let clock: ContentClock
-    /// Take the client address from `X-Forwarded-For` (set by a trusted reverse proxy).
-    let trustForwardedFor: Bool
 
     func handle(
         _ request: Request,
@@ -23,7 +21,7 @@ struct AuthenticationMiddleware<Tokens: TokenRepository>: RouterMiddleware {
             return try await next(request, context)
         }
         let now = clock.now
-        let address = clientAddress(request, context)
+        let address = context.clientAddress
         if let seconds = limiter.retryAfter(for: address, at: now) {
             throw ProblemError(
                 status: .tooManyRequests,
@@ -52,15 +50,6 @@ struct AuthenticationMiddleware<Tokens: TokenRepository>: RouterMiddleware {
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
         return APIToken(parsing: parts[1].trimmingSpaces)
-    }
-
-    private func clientAddress(_ request: Request, _ context: AppRequestContext) -> String {
-        if trustForwardedFor, let forwarded = request.headers[.xForwardedFor],
-            let first = forwarded.split(separator: ",").first?.trimmingSpaces, !first.isEmpty
-        {
-            return String(first)
-        }
-        return context.peerAddress ?? "unknown"
     }
 }
 

@@ -30,6 +30,19 @@ struct ListEnvelope<Item: JSONEncodable>: JSONEncodable {
     }
 }
 
+/// `{"data": [...], "meta": {...}}` for lists that are not paged.
+struct ListWithMeta<Item: JSONEncodable, Meta: JSONEncodable>: JSONEncodable {
+    let data: [Item]
+    let meta: Meta
+
+    func encode(to json: inout JSONWriter) {
+        json.object { object in
+            object.field("data", data)
+            object.field("meta", meta)
+        }
+    }
+}
+
 enum JSONResponse {
     static let contentType = "application/json; charset=utf-8"
 

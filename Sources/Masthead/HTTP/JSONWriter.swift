@@ -54,6 +54,13 @@ struct JSONWriter {
         needsComma = true
     }
 
+    /// A number already written as JSON text.
+    mutating func number(_ text: String) {
+        separate()
+        bytes.append(contentsOf: text.utf8)
+        needsComma = true
+    }
+
     mutating func integer(_ value: Int64) {
         separate()
         bytes.append(contentsOf: String(value).utf8)
@@ -112,6 +119,14 @@ extension Int: JSONEncodable {
 
 extension Int64: JSONEncodable {
     func encode(to json: inout JSONWriter) { json.integer(self) }
+}
+
+extension Double: JSONEncodable {
+    /// Rounded to four decimals; JSON has no infinity or NaN, so those are written as 0.
+    func encode(to json: inout JSONWriter) {
+        let rounded = isFinite ? (self * 10_000).rounded() / 10_000 : 0
+        json.number(rounded == rounded.rounded() ? String(Int64(rounded)) : String(rounded))
+    }
 }
 
 extension Bool: JSONEncodable {

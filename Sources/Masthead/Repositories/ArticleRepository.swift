@@ -57,8 +57,9 @@ public struct SQLiteArticleRepository: ArticleRepository {
             if let search = query.search {
                 from =
                     """
-                    \(from) JOIN (SELECT rowid AS id, bm25(article_search, 10.0, 5.0, 1.0) AS rank
-                                  FROM article_search WHERE article_search MATCH \(search.matchExpression)) hit
+                    \(from) JOIN (SELECT ref_id AS id, bm25(search_index, 0, 0, 0, 10.0, 5.0, 1.0) AS rank
+                                  FROM search_index
+                                  WHERE search_index MATCH \(search.matchExpression) AND kind = 'article') hit
                             ON hit.id = a.id
                     """
             }

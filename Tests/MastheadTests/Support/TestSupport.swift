@@ -50,6 +50,7 @@ func withApp(
     demo: Bool = false,
     clock: TestClock = TestClock(),
     trustProxy: Bool = false,
+    views: ViewSettings = ViewSettings(),
     logs: LogRecorder? = nil,
     onDemoToken: (APIToken) -> Void = { _ in },
     seed: (Seeder) async throws -> Void = { _ in },
@@ -60,7 +61,8 @@ func withApp(
         databasePath: folder.databasePath,
         loadDemoContent: demo,
         logLevel: logs == nil ? .error : .trace,
-        trustProxy: trustProxy
+        trustProxy: trustProxy,
+        views: views
     )
     let logger = logs?.logger
     let app = try await buildApplication(
@@ -138,6 +140,14 @@ extension JSONValue: CustomStringConvertible {
     var bool: Bool? {
         if case .bool(let value) = self { return value }
         return nil
+    }
+
+    var number: Double? {
+        switch self {
+        case .integer(let value): Double(value)
+        case .number(let value): value
+        default: nil
+        }
     }
 
     var array: [JSON] {

@@ -1,0 +1,100 @@
+import Hummingbird
+
+/// `POST /v1/articles/{slug}/views`, `GET /v1/articles/{slug}/related` and `GET /v1/popular`.
+struct DiscoveryController<Articles: DiscoveryRepository, Views: ViewRepository> {
+    let articles: Articles
+    let views: Views
+    let counter: ViewCounter
+
+    var articleEndpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.post("{slug}/views", use: countView)
+        routes.get("{slug}/related", use: related)
+        return routes
+    }
+
+    var popularEndpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get(use: popular)
+        return routes
+    }
+
+    /// Counts one view of a published article and answers with its total. The same visitor
+    /// viewing the same article again within the dedupe window is answered but not counted.
+    @Sendable func countView(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try QueryReader(request, allowed: [])
+        let slug = try context.slug(of: "article")
+        guard let article = try await views.viewable(slug: slug) else {
+            throw RepositoryError.notFound(resource: "article", slug: slug.value)
+        }
+        let visitor = Visitor(address: context.clientAddress, userAgent: request.headers[.userAgent] ?? "")
+        counter.record(articleID: article.id, visitor: visitor)
+        var first = true
+        let total = try await counter.total(of: article.id) {
+            // The first read came with the lookup; a retry reads again.
+            if first {
+                first = false
+                return article.views
+            }
+            return try await views.storedViews(of: article.id)
+        }
+        return JSONResponse.make(DataEnvelope(data: ViewCount(views: total)), headers: [.cacheControl: "no-store"])
+    }
+
+    /// Related articles, best first, each with its `score` and `reason`.
+    @Sendable func related(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let reader = try QueryReader(request, allowed: ["limit"])
+        let limit = try reader.integer("limit", in: 1...12) ?? 3
+        let related = try await articles.related(to: try context.slug(of: "article"), limit: limit)
+        let items = related.map {
+            ArticleResponse(article: $0.article, selection: .listDefault, extra: .related($0.score, $0.reason))
+        }
+        return JSONResponse.make(ListWithMeta(data: items, meta: RelatedMeta(limit: limit)))
+    }
+
+    /// `window` is 24h, 7d (the default), 30d or all; `limit` 1 to 50, default 10.
+    @Sendable func popular(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let reader = try QueryReader(request, allowed: ["window", "limit"])
+        var window = PopularWindow.week
+        if let text = reader.string("window") {
+            guard let parsed = PopularWindow(rawValue: text) else {
+                throw ProblemError.invalidParameter("window", "must be one of 24h, 7d, 30d, all.")
+            }
+            window = parsed
+        }
+        let limit = try reader.integer("limit", in: 1...50) ?? 10
+        let popular = try await articles.popular(window: window, limit: limit)
+        let items = popular.map {
+            ArticleResponse(article: $0.article, selection: .listDefault, extra: .viewsInWindow($0.viewsInWindow))
+        }
+        return JSONResponse.make(ListWithMeta(data: items, meta: PopularMeta(window: window, limit: limit)))
+    }
+
+    struct RelatedMeta: JSONEncodable {
+        let limit: Int
+
+        func encode(to json: inout JSONWriter) {
+            json.object { $0.field("limit", limit) }
+        }
+    }
+
+    struct PopularMeta: JSONEncodable {
+        let window: PopularWindow
+        let limit: Int
+
+        func encode(to json: inout JSONWriter) {
+            json.object { object in
+                object.field("window", window.rawValue)
+                object.field("limit", limit)
+            }
+        }
+    }
+
+    struct ViewCount: JSONEncodable {
+        let views: Int
+
+        func encode(to json: inout JSONWriter) {
+            json.object { $0.field("views", views) }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Hummingbird
+
+/// `GET /v1/search?q=…&type=article,author,tag,platform,service`: ranked hits across kinds,
+/// paged like every list.
+struct SearchController<Repository: SearchRepository> {
+    let repository: Repository
+
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get(use: search)
+        return routes
+    }
+
+    @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let reader = try QueryReader(request, allowed: ["q", "type", "page", "limit"])
+        let query = try reader.searchQuery("q", required: true)!
+        var kinds = Set(SearchKind.allCases)
+        if let names = try reader.list("type") {
+            kinds = Set(
+                try names.map { name in
+                    guard let kind = SearchKind(rawValue: name) else {
+                        throw ProblemError.invalidParameter(
+                            "type",
+                            "must list article, author, tag, platform or service."
+                        )
+                    }
+                    return kind
+                }
+            )
+        }
+        let page = try reader.pageRequest()
+        let hits = try await repository.search(query, kinds: kinds, page: page)
+        let pagination = PaginationMeta(page: page, total: hits.total)
+        return JSONResponse.make(
+            ListEnvelope(data: hits.items.map(SearchHitResponse.init), pagination: pagination),
+            headers: pagination.headers(for: request)
+        )
+    }
+}
+
+struct SearchHitResponse: JSONEncodable {
+    let hit: SearchHit
+
+    init(_ hit: SearchHit) {
+        self.hit = hit
+    }
+
+    func encode(to json: inout JSONWriter) {
+        json.object { object in
+            object.field("type", hit.kind.rawValue)
+            object.field("slug", hit.slug)
+            object.field("title", hit.title)
+            object.field("snippet", Self.html(hit.snippet))
+            object.field("score", hit.score)
+        }
+    }
+
+    /// The snippet as safe HTML: text escaped, matches in `<mark>`.
+    static func html(_ snippet: String) -> String {
+        var html = ""
+        html.reserveCapacity(snippet.utf8.count + 32)
+        for character in snippet {
+            switch character {
+            case "&": html += "&amp;"
+            case "<": html += "&lt;"
+            case ">": html += "&gt;"
+            case "\"": html += "&quot;"
+            case "'": html += "&#39;"
+            case Character(SearchHit.markStart): html += "<mark>"
+            case Character(SearchHit.markEnd): html += "</mark>"
+            default: html.append(character)
+            }
+        }
+        return html
+    }
+}
+
+extension QueryReader {
+    /// A full-text query: at most 256 characters, with at least one letter or digit.
+    func searchQuery(_ name: String, required: Bool) throws -> SearchQuery? {
+        guard let text = string(name) else {
+            if required { throw ProblemError.invalidParameter(name, "is required.") }
+            return nil
+        }
+        guard text.count <= SearchQuery.maximumLength else {
+            throw ProblemError.invalidParameter(name, "must be at most \(SearchQuery.maximumLength) characters.")
+        }
+        guard let query = SearchQuery(parsing: text) else {
+            throw ProblemError.invalidParameter(name, "must contain at least one letter or digit.")
+        }
+        return query
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import GRDB
+
+/// A time window for popularity. Views are counted per UTC day, so a window covers every
+/// day it overlaps: `24h` is today and yesterday, `7d` today and the seven days before.
+public enum PopularWindow: String, Sendable, CaseIterable {
+    case day = "24h"
+    case week = "7d"
+    case month = "30d"
+    case all
+
+    var seconds: Int64? {
+        switch self {
+        case .day: 86_400
+        case .week: 7 * 86_400
+        case .month: 30 * 86_400
+        case .all: nil
+        }
+    }
+}
+
+public struct PopularArticle: Sendable {
+    public let article: Article
+    public let viewsInWindow: Int
+}
+
+/// Why an article is related to another.
+public struct RelatedReason: Sendable, Equatable {
+    /// Slugs of the tags both share, in the first article's tag order.
+    public let sharedTags: [String]
+    public let sameAuthor: Bool
+    /// Found by the words of the title and excerpt rather than by tags.
+    public let similarText: Bool
+}
+
+public struct RelatedArticle: Sendable {
+    public let article: Article
+    public let score: Double
+    public let reason: RelatedReason
+}
+
+/// Reads that help readers find the next article: what is popular and what is related.
+public protocol DiscoveryRepository: Sendable {
+    /// Published articles with views in the window, most viewed first, ties newest first.
+    func popular(window: PopularWindow, limit: Int) async throws -> [PopularArticle]
+    /// Throws `RepositoryError.notFound` when no published article has that slug.
+    func related(to slug: Slug, limit: Int) async throws -> [RelatedArticle]
+}
+
+extension SQLiteArticleRepository: DiscoveryRepository {
+    /// Same-author and recency bonuses are small next to a shared tag (whose weight is at
+    /// least ln 2 ≈ 0.69): they order articles that share as much, they do not outrank sharing.
+    static let sameAuthorBonus = 0.5
+    static let recencyBonus = 0.25
+    static let recencyScaleDays = 30.0
+
+    public func popular(window: PopularWindow, limit: Int) async throws -> [PopularArticle] {
+        let now = clock.now
+        return try await database.pool.read { db in
+            let ranked: SQLRequest<Row>
+            if let seconds = window.seconds {
+                let firstDay = String(now.adding(seconds: -seconds).rfc3339.prefix(10))
+                ranked = """
+                    SELECT a.id, w.views AS views_in_window FROM articles a
+                    JOIN (SELECT article_id, SUM(views) AS views FROM article_views_daily WHERE day >= \(firstDay)
+                          GROUP BY article_id) w ON w.article_id = a.id
+                    WHERE \(Self.visible(at: now))
+                    ORDER BY w.views DESC, a.published_at DESC, a.id DESC LIMIT \(limit)
+                    """
+            } else {
+                ranked = """
+                    SELECT a.id, a.views AS views_in_window FROM articles a
+                    WHERE a.views > 0 AND \(Self.visible(at: now))
+                    ORDER BY a.views DESC, a.published_at DESC, a.id DESC LIMIT \(limit)
+                    """
+            }
+            let rows = try Row.fetchAll(db, ranked)
+            let articles = try Self.fetchMany(db, ids: rows.map { $0["id"] }, now: now)
+            return zip(rows, articles).map { PopularArticle(article: $1, viewsInWindow: $0["views_in_window"]) }
+        }
+    }
+
+    public func related(to slug: Slug, limit: Int) async throws -> [RelatedArticle] {
+        let now = clock.now
+        return try await database.pool.read { db in
+            let visible = Self.visible(at: now)
+            guard
+                let target = try Row.fetchOne(
+                    db,
+                    SQLRequest<Row>(
+                        literal:
+                            "SELECT a.id, a.author_id, a.title, a.excerpt FROM articles a WHERE a.slug = \(slug.value) AND \(visible)"
+                    )
+                )
+            else { throw RepositoryError.notFound(resource: "article", slug: slug.value) }
+            let targetID: Int64 = target["id"]
+            let authorID: Int64 = target["author_id"]
+
+            // The target's tags, each weighted by how rare it is among published articles.
+            let published =
+                try Int.fetchOne(db, SQLRequest<Int>(literal: "SELECT COUNT(*) FROM articles a WHERE \(visible)")) ?? 1
+            let tagRows = try Row.fetchAll(
+                db,
+                SQLRequest<Row>(
+                    literal: """
+                        SELECT at.tag_id, t.slug,
+                               (SELECT COUNT(*) FROM article_tags x JOIN articles a ON a.id = x.article_id
+                                WHERE x.tag_id = at.tag_id AND \(visible)) AS articles
+                        FROM article_tags at JOIN tags t ON t.id = at.tag_id
+                        WHERE at.article_id = \(targetID) ORDER BY at.position
+                        """
+                )
+            )
+            let tags = tagRows.map { row in
+                (
+                    id: row["tag_id"] as Int64, slug: row["slug"] as String,
+                    weight: log(1 + Double(published) / Double(max(1, row["articles"] as Int)))
+                )
+            }
+
+            var results: [(id: Int64, score: Double, reason: RelatedReason)] = []
+            if !tags.isEmpty {
+                let weightCase = tags.map { tag -> SQL in "WHEN \(tag.id) THEN \(tag.weight)" }.joined(separator: " ")
+                let score: SQL = """
+                    SUM(CASE at.tag_id \(weightCase) ELSE 0 END)
+                    + \(Self.sameAuthorBonus) * (a.author_id = \(authorID))
+                    + \(Self.recencyBonus) / (1.0 + max(0.0, julianday(\(now.rfc3339)) - julianday(a.published_at)) / \(Self.recencyScaleDays))
+                    """
+                let rows = try Row.fetchAll(
+                    db,
+                    SQLRequest<Row>(
+                        literal: """
+                            SELECT a.id, \(score) AS score, group_concat(at.tag_id) AS shared, a.author_id = \(authorID) AS same_author
+                            FROM article_tags at JOIN articles a ON a.id = at.article_id
+                            WHERE at.tag_id IN \(tags.map(\.id)) AND a.id != \(targetID) AND \(visible)
+                            GROUP BY a.id ORDER BY score DESC, a.published_at DESC, a.id DESC LIMIT \(limit)
+                            """
+                    )
+                )
+                for row in rows {
+                    let shared = Set(((row["shared"] as String?) ?? "").split(separator: ",").compactMap { Int64($0) })
+                    let reason = RelatedReason(
+                        sharedTags: tags.filter { shared.contains($0.id) }.map(\.slug),
+                        sameAuthor: row["same_author"],
+                        similarText: false
+                    )
+                    results.append((row["id"], row["score"], reason))
+                }
+            }
+
+            // Too few share a tag: fill with the closest by the words of title and excerpt.
+            let missing = limit - results.count
+            let title: String = target["title"]
+            let excerpt: String = target["excerpt"]
+            if missing > 0, let words = SearchQuery(anyOf: title + " " + excerpt) {
+                let excluded = [targetID] + results.map(\.id)
+                let rows = try Row.fetchAll(
+                    db,
+                    SQLRequest<Row>(
+                        literal: """
+                            SELECT s.ref_id AS id, bm25(search_index, 0, 0, 0, 10.0, 5.0, 1.0) AS rank
+                            FROM search_index s JOIN articles a ON a.id = s.ref_id
+                            WHERE search_index MATCH \(words.matchExpression) AND s.kind = 'article'
+                              AND s.ref_id NOT IN \(excluded) AND \(visible)
+                            ORDER BY rank, a.published_at DESC, a.id DESC LIMIT \(missing)
+                            """
+                    )
+                )
+                for row in rows {
+                    let relevance = -(row["rank"] as Double)
+                    let reason = RelatedReason(sharedTags: [], sameAuthor: false, similarText: true)
+                    results.append((row["id"], 0.5 * relevance / (1 + relevance), reason))
+                }
+            }
+
+            let articles = try Self.fetchMany(db, ids: results.map(\.id), now: now)
+            return zip(results, articles).map { RelatedArticle(article: $1, score: $0.score, reason: $0.reason) }
+        }
+    }
+
+    /// Articles by id, in the order given, each with author and tags, without bodies.
+    static func fetchMany(_ db: Database, ids: [Int64], now: Timestamp) throws -> [Article] {
+        guard !ids.isEmpty else { return [] }
+        let rows = try Row.fetchAll(
+            db,
+            SQLRequest<Row>(
+                literal: """
+                    SELECT \(sql: selection(bodies: [])) FROM articles a JOIN authors au ON au.id = a.author_id
+                    WHERE a.id IN \(ids)
+                    """
+            )
+        )
+        var articles = rows.map { article(from: $0, now: now) }
+        try attachTags(to: &articles, db)
+        let byID = Dictionary(uniqueKeysWithValues: articles.map { ($0.id, $0) })
+        return ids.compactMap { byID[$0] }
+    }
+}

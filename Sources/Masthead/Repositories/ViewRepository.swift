@@ -1,0 +1,62 @@
+import GRDB
+
+/// The database side of view counting.
+public protocol ViewRepository: ViewStore {
+    /// The id and stored view count of the article with `slug`, if the public can see it.
+    func viewable(slug: Slug) async throws -> (id: Int64, views: Int)?
+    func storedViews(of articleID: Int64) async throws -> Int
+}
+
+public struct SQLiteViewRepository: ViewRepository {
+    let database: AppDatabase
+    let clock: ContentClock
+
+    public init(database: AppDatabase, clock: ContentClock) {
+        self.database = database
+        self.clock = clock
+    }
+
+    public func viewable(slug: Slug) async throws -> (id: Int64, views: Int)? {
+        let now = clock.now
+        let row = try await database.pool.read { db in
+            try Row.fetchOne(
+                db,
+                SQLRequest<Row>(
+                    literal: """
+                        SELECT a.id, a.views FROM articles a
+                        WHERE a.slug = \(slug.value) AND \(SQLiteArticleRepository.visible(at: now))
+                        """
+                )
+            ).map { (id: $0["id"] as Int64, views: $0["views"] as Int) }
+        }
+        return row
+    }
+
+    public func storedViews(of articleID: Int64) async throws -> Int {
+        try await database.pool.read { db in
+            try Int.fetchOne(db, SQLRequest<Int>(literal: "SELECT views FROM articles WHERE id = \(articleID)")) ?? 0
+        }
+    }
+
+    /// One transaction for the whole batch. An article deleted since its views were counted
+    /// simply takes its views with it.
+    public func add(_ counts: [ViewCounter.Bucket: Int]) async throws {
+        try await database.pool.write { db in
+            var totals: [Int64: Int] = [:]
+            for (bucket, count) in counts {
+                totals[bucket.articleID, default: 0] += count
+                let day = Timestamp(secondsSinceEpoch: bucket.day * 86_400).rfc3339.prefix(10)
+                try db.execute(
+                    literal: """
+                        INSERT INTO article_views_daily (article_id, day, views)
+                        SELECT id, \(String(day)), \(count) FROM articles WHERE id = \(bucket.articleID)
+                        ON CONFLICT (article_id, day) DO UPDATE SET views = views + excluded.views
+                        """
+                )
+            }
+            for (articleID, count) in totals {
+                try db.execute(literal: "UPDATE articles SET views = views + \(count) WHERE id = \(articleID)")
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+import Crypto
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Who viewed: hashed with a salt that changes every UTC day and lives only in memory, so
+/// neither the address nor the User-Agent is ever stored or logged, and visitors cannot be
+/// followed from one day to the next.
+public struct Visitor: Sendable {
+    public let address: String
+    public let userAgent: String
+
+    public init(address: String, userAgent: String) {
+        self.address = address
+        self.userAgent = userAgent
+    }
+}
+
+/// How views are counted: how often counts reach the database, and how long the same
+/// visitor's views of one article count once (0 turns that off).
+public struct ViewSettings: Sendable {
+    public var flushInterval: Duration
+    public var dedupeWindowSeconds: Int64
+
+    public init(flushInterval: Duration = .seconds(1), dedupeWindowSeconds: Int64 = 30 * 60) {
+        self.flushInterval = flushInterval
+        self.dedupeWindowSeconds = dedupeWindowSeconds
+    }
+}
+
+/// Counts article views in memory and writes them in one transaction per interval, so that
+/// a flood of views costs one write a second and never makes reads wait. A service of the
+/// application: on graceful shutdown (after the server has stopped taking requests) it
+/// flushes every counted view before returning.
+public final class ViewCounter: ServiceLifecycle.Service, Sendable {
+    /// A day's views of one article, waiting to be written.
+    public struct Bucket: Hashable, Sendable {
+        public let articleID: Int64
+        /// Days since 1970-01-01 (UTC).
+        public let day: Int64
+    }
+
+    private struct DedupeKey: Hashable {
+        let high: UInt64
+        let low: UInt64
+        let articleID: Int64
+    }
+
+    private struct State {
+        /// Counted and not yet taken by a flush.
+        var pending: [Bucket: Int] = [:]
+        /// Per article: counted and not yet committed (pending, or in a flush under way).
+        var unflushed: [Int64: Int] = [:]
+        /// Odd while a flush is between taking `pending` and committing (a sequence lock).
+        var sequence: UInt64 = 0
+        var lastCounted: [DedupeKey: Int64] = [:]
+        var saltDay: Int64 = -1
+        var salt: [UInt8] = []
+    }
+
+    private let state = Mutex(State())
+    private let store: any ViewStore
+    private let clock: ContentClock
+    public let settings: ViewSettings
+    private let logger: Logger
+    /// Past this many remembered visitor-article pairs, expired ones are swept out.
+    private let dedupeSweepThreshold = 100_000
+
+    public init(store: some ViewStore, clock: ContentClock, settings: ViewSettings, logger: Logger) {
+        self.store = store
+        self.clock = clock
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// Counts one view of `articleID` unless `visitor` had a view of it counted within the
+    /// dedupe window. Returns whether it counted.
+    @discardableResult
+    public func record(articleID: Int64, visitor: Visitor?) -> Bool {
+        let now = clock.now.secondsSinceEpoch
+        let day = now / 86_400
+        return state.withLock { state in
+            if settings.dedupeWindowSeconds > 0, let visitor {
+                if state.saltDay != day {
+                    state.saltDay = day
+                    state.salt = (0..<32).map { _ in UInt8.random(in: .min ... .max) }
+                    state.lastCounted.removeAll(keepingCapacity: true)
+                }
+                let key = Self.key(visitor, articleID: articleID, salt: state.salt)
+                if let last = state.lastCounted[key], now - last < settings.dedupeWindowSeconds {
+                    return false
+                }
+                state.lastCounted[key] = now
+                if state.lastCounted.count > dedupeSweepThreshold {
+                    state.lastCounted = state.lastCounted.filter { now - $0.value < settings.dedupeWindowSeconds }
+                }
+            }
+            state.pending[Bucket(articleID: articleID, day: day), default: 0] += 1
+            state.unflushed[articleID, default: 0] += 1
+            return true
+        }
+    }
+
+    /// The article's total: what the database holds (`stored`, read by the caller) plus what
+    /// is counted but not yet written. Reads that straddle a flush are retried, so a flushed
+    /// view is never counted twice or missed.
+    public func total(of articleID: Int64, stored: () async throws -> Int) async throws -> Int {
+        var estimate = 0
+        for _ in 0..<5 {
+            let before = state.withLock { $0.sequence }
+            let flushed = try await stored()
+            let (after, unflushed) = state.withLock { ($0.sequence, $0.unflushed[articleID] ?? 0) }
+            estimate = flushed + unflushed
+            if before == after && before % 2 == 0 { return estimate }
+            await Task.yield()
+        }
+        return estimate
+    }
+
+    /// Writes every counted view in one transaction. On failure the counts go back to pending.
+    @discardableResult
+    public func flush() async throws -> Int {
+        // One flush at a time: another caller waits for the one under way to commit.
+        var taken: [Bucket: Int]?
+        while taken == nil {
+            taken = state.withLock { state -> [Bucket: Int]? in
+                guard state.sequence % 2 == 0 else { return nil }
+                guard !state.pending.isEmpty else { return [:] }
+                state.sequence += 1
+                defer { state.pending = [:] }
+                return state.pending
+            }
+            if taken == nil { try await Task.sleep(for: .milliseconds(1)) }
+        }
+        let batch = taken ?? [:]
+        guard !batch.isEmpty else { return 0 }
+        do {
+            try await store.add(batch)
+        } catch {
+            state.withLock { state in
+                state.pending.merge(batch, uniquingKeysWith: +)
+                state.sequence += 1
+            }
+            throw error
+        }
+        state.withLock { state in
+            for (bucket, count) in batch {
+                let left = (state.unflushed[bucket.articleID] ?? 0) - count
+                state.unflushed[bucket.articleID] = left > 0 ? left : nil
+            }
+            state.sequence += 1
+        }
+        return batch.values.reduce(0, +)
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully {
+            do {
+                try await cancelWhenGracefulShutdown {
+                    try await Task.sleep(for: self.settings.flushInterval)
+                }
+            } catch is CancellationError {
+                break
+            }
+            do {
+                try await flush()
+            } catch {
+                logger.error(
+                    "Could not write view counts; keeping them for the next flush",
+                    metadata: ["error": "\(error)"]
+                )
+            }
+        }
+        let written = try await flush()
+        logger.info("View counter stopped", metadata: ["flushed_on_shutdown": "\(written)"])
+    }
+
+    private static func key(_ visitor: Visitor, articleID: Int64, salt: [UInt8]) -> DedupeKey {
+        var hasher = SHA256()
+        hasher.update(data: salt)
+        hasher.update(data: Array(visitor.address.utf8))
+        hasher.update(data: [0])
+        hasher.update(data: Array(visitor.userAgent.utf8))
+        let digest = Array(hasher.finalize())
+        func word(_ offset: Int) -> UInt64 {
+            digest[offset..<offset + 8].reduce(0) { $0 << 8 | UInt64($1) }
+        }
+        return DedupeKey(high: word(0), low: word(8), articleID: articleID)
+    }
+}
+
+/// Where the view counter writes.
+public protocol ViewStore: Sendable {
+    /// Adds the counts to each article's total and to its per-day counts, in one transaction.
+    func add(_ counts: [ViewCounter.Bucket: Int]) async throws
+}

@@ -1,0 +1,245 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import Masthead
+
+@Suite struct RelatedTests {
+    /// T shares a rare tag with X and Z, a common one with Y, Z and five fillers; Y has T's author.
+    private static func seedCatalogue(_ seed: Seeder) async throws {
+        try await seed.author("ann")
+        try await seed.author("bob")
+        for tag in ["common", "rare", "lonely"] { try await seed.tag(tag) }
+        try await seed.article(
+            "t",
+            title: "Kubernetes Deployment Strategies",
+            author: "ann",
+            tags: ["rare", "common"],
+            publishedAt: seed.daysAgo(5)
+        )
+        try await seed.article("x", author: "bob", tags: ["rare"], publishedAt: seed.daysAgo(10))
+        try await seed.article("y", author: "ann", tags: ["common"], publishedAt: seed.daysAgo(1))
+        try await seed.article("z", author: "bob", tags: ["common", "rare"], publishedAt: seed.daysAgo(50))
+        for index in 1...5 {
+            try await seed.article(
+                "filler-\(index)",
+                author: "bob",
+                tags: ["common"],
+                publishedAt: seed.daysAgo(Int64(index))
+            )
+        }
+        try await seed.article("w", title: "Kubernetes in Practice", author: "bob", publishedAt: seed.daysAgo(30))
+        try await seed.article("v", title: "Nothing Alike", author: "bob", publishedAt: seed.daysAgo(2))
+        try await seed.article(
+            "lone",
+            title: "Deployment Checklists",
+            author: "bob",
+            tags: ["lonely"],
+            publishedAt: seed.daysAgo(3),
+            body: "Lists for shipping safely."
+        )
+        try await seed.article("draft-twin", author: "ann", tags: ["rare", "common"], publishedAt: nil)
+    }
+
+    @Test func sharedRareTagsOutrankCommonOnesAndReasonsSayWhy() async throws {
+        try await withApp(seed: Self.seedCatalogue) { client, _ async throws in
+            let response = try await client.get("/v1/articles/t/related")
+            #expect(response.status == .ok)
+            let json = try response.json
+            #expect(json["data"].slugs == ["z", "x", "y"])
+            #expect(json["meta"]["limit"].int == 3)
+            let reasons = json["data"].array.map { $0["reason"] }
+            #expect(
+                reasons[0]
+                    == .object([
+                        "shared_tags": .array([.string("rare"), .string("common")]), "same_author": .bool(false),
+                    ])
+            )
+            #expect(reasons[1] == .object(["shared_tags": .array([.string("rare")]), "same_author": .bool(false)]))
+            #expect(reasons[2] == .object(["shared_tags": .array([.string("common")]), "same_author": .bool(true)]))
+            let scores = try json["data"].array.map { try #require($0["score"].number) }
+            #expect(scores == scores.sorted(by: >))
+            #expect(!json["data"].slugs.contains("draft-twin"))
+            #expect(json["data"][0].keys.isSuperset(of: ["id", "title", "author", "tags", "score", "reason"]))
+            // Deterministic.
+            #expect(try await client.get("/v1/articles/t/related").body == response.body)
+        }
+    }
+
+    @Test func fewerTaggedMatchesAreFilledBySimilarText() async throws {
+        try await withApp(seed: Self.seedCatalogue) { client, _ async throws in
+            let json = try await client.get("/v1/articles/lone/related?limit=2").json
+            #expect(json["data"].slugs == ["t"])
+            #expect(json["data"][0]["reason"] == .object(["similar_text": .bool(true)]))
+            let more = try await client.get("/v1/articles/t/related?limit=12").json["data"]
+            #expect(
+                more.slugs.prefix(8) == ["z", "x", "y", "filler-1", "filler-2", "filler-3", "filler-4", "filler-5"]
+            )
+            #expect(more.slugs.dropFirst(8).contains("w"))
+            #expect(more.array.last?["reason"]["similar_text"].bool == true)
+        }
+    }
+
+    @Test func relatedOfAnUnknownOrDraftArticleIs404() async throws {
+        try await withApp(seed: Self.seedCatalogue) { client, _ async throws in
+            #expect(try await client.get("/v1/articles/missing/related").status == .notFound)
+            #expect(try await client.get("/v1/articles/draft-twin/related").status == .notFound)
+            for query in ["limit=0", "limit=13", "sort=score"] {
+                #expect(try await client.get("/v1/articles/t/related?\(query)").status == .badRequest)
+            }
+        }
+    }
+
+    @Test func theDemoGoArticleIsRelatedByItsTags() async throws {
+        try await withApp(demo: true) { client, _ async throws in
+            let json = try await client.get("/v1/articles/go-in-production/related").json
+            #expect(json["data"].array.count == 3)
+            for item in json["data"].array {
+                let shared = item["reason"]["shared_tags"].array.compactMap(\.string)
+                #expect(!shared.isEmpty)
+                #expect(Set(shared).isSubset(of: ["api", "go", "observability"]))
+            }
+        }
+    }
+}
+
+@Suite struct SearchTests {
+    private static func seedDocuments(_ seed: Seeder) async throws {
+        try await seed.author("ann", name: "Ann Observer")
+        try await seed.tag("shutdown", name: "Shutdown")
+        try await seed.article(
+            "in-title",
+            title: "Graceful Shutdown",
+            author: "ann",
+            publishedAt: seed.daysAgo(3),
+            body: "Stopping things."
+        )
+        try await seed.article(
+            "in-body",
+            title: "Operations Notes",
+            author: "ann",
+            publishedAt: seed.daysAgo(2),
+            body: "Here we discuss a graceful shutdown, among other things like `<script>` tags & deployment."
+        )
+        try await seed.article("hidden", title: "Shutdown Secrets", author: "ann", publishedAt: nil)
+        try await seed.article("later", title: "Shutdown Later", author: "ann", publishedAt: seed.now.adding(days: 1))
+    }
+
+    @Test func aTitleMatchOutranksABodyMatch() async throws {
+        try await withApp(seed: Self.seedDocuments) { client, _ async throws in
+            let response = try await client.get("/v1/search?q=graceful")
+            #expect(response.status == .ok)
+            let json = try response.json
+            #expect(json["data"].slugs == ["in-title", "in-body"])
+            let first = json["data"][0]
+            #expect(first.keys == ["type", "slug", "title", "snippet", "score"])
+            #expect(first["type"].string == "article")
+            #expect(first["snippet"].string == "<mark>Graceful</mark> Shutdown")
+            #expect((first["score"].number ?? 0) > (json["data"][1]["score"].number ?? 0))
+            #expect(json["meta"]["pagination"]["total"].int == 2)
+        }
+    }
+
+    @Test func searchCoversEveryKindAndTypeRestrictsIt() async throws {
+        try await withApp(seed: Self.seedDocuments) { client, _ async throws in
+            let all = try await client.get("/v1/search?q=shutdown").json["data"]
+            #expect(Set(all.array.compactMap { $0["type"].string }) == ["article", "tag"])
+            #expect(!all.slugs.contains("hidden") && !all.slugs.contains("later"))
+            #expect(try await client.get("/v1/search?q=shutdown&type=tag").json["data"].slugs == ["shutdown"])
+            #expect(try await client.get("/v1/search?q=observer&type=author,tag").json["data"].slugs == ["ann"])
+            #expect(
+                try await client.get("/v1/search?q=shutdown&type=article&limit=1&page=2").json["data"].slugs.count == 1
+            )
+        }
+    }
+
+    @Test func phrasesPrefixesAndStemsWork() async throws {
+        try await withApp(seed: Self.seedDocuments) { client, _ async throws in
+            #expect(
+                try await client.get("/v1/search?q=%22graceful+shutdown%22&type=article").json["data"].slugs == [
+                    "in-title", "in-body",
+                ]
+            )
+            #expect(try await client.get("/v1/search?q=%22shutdown+graceful%22").json["data"].slugs.isEmpty)
+            let operat = try await client.get("/v1/search?q=operat*").json["data"]
+            #expect(operat.slugs == ["in-body"], "\(operat)")
+            #expect(try await client.get("/v1/search?q=deploying").json["data"].slugs == ["in-body"])
+            #expect(try await client.get("/v1/search?q=graceful+stopping").json["data"].slugs == ["in-title"])
+        }
+    }
+
+    @Test func snippetsAreEscapedHTMLWithMarks() async throws {
+        try await withApp(seed: Self.seedDocuments) { client, _ async throws in
+            let snippet = try await client.get("/v1/search?q=script").json["data"][0]["snippet"].string ?? ""
+            #expect(snippet.contains("&lt;<mark>script</mark>&gt;"))
+            #expect(snippet.contains("&amp;"))
+            #expect(!snippet.contains("<script"))
+        }
+    }
+
+    @Test(arguments: [
+        "AND", "OR", "NOT", "NEAR(", "NEAR(a b", "*", "\"", "\"\"\"", "a AND", "(", ")", "^", "col:term", "title:x",
+        "caf%C3%A9", "%F0%9F%9A%80+rocket", "%E4%B8%AD%E6%96%87", "a-b", "'", "%00",
+    ])
+    func hostileQueriesGetResultsOrA400NeverA500(_ query: String) async throws {
+        try await withApp(seed: Self.seedDocuments) { client, _ async throws in
+            for path in ["/v1/search?q=\(query)", "/v1/articles?q=\(query)"] {
+                let response = try await client.get(path)
+                #expect(response.status == .ok || response.status == .badRequest, "\(path): \(response.status)")
+                if response.status == .badRequest {
+                    #expect(try response.json["code"].string == "invalid_parameter")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: ["", "+", "%F0%9F%9A%80", "***", String(repeating: "a", count: 1000)])
+    func emptyEmojiOnlyAndOverlongQueriesAre400(_ query: String) async throws {
+        try await withApp(seed: Self.seedDocuments) { client, _ async throws in
+            let response = try await client.get("/v1/search?q=\(query)")
+            #expect(response.status == .badRequest)
+            #expect(try response.json["code"].string == "invalid_parameter")
+        }
+    }
+
+    @Test func searchNeedsAQueryAndKnownTypes() async throws {
+        try await withApp(seed: Self.seedDocuments) { client, _ async throws in
+            #expect(try await client.get("/v1/search").status == .badRequest)
+            #expect(try await client.get("/v1/search?q=x&type=draft").status == .badRequest)
+            #expect(try await client.get("/v1/search?q=x&sort=title").status == .badRequest)
+        }
+    }
+
+    @Test func theIndexFollowsEveryWrite() async throws {
+        try await withApp(seed: Self.seedDocuments) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            _ = try await client.send(
+                .patch,
+                "/v1/articles/in-body",
+                json: #"{"title":"Zebra Crossing"}"#,
+                token: token
+            )
+            #expect(try await client.get("/v1/search?q=zebra").json["data"].slugs == ["in-body"])
+            _ = try await client.send(.patch, "/v1/tags/shutdown", json: #"{"name":"Halting"}"#, token: token)
+            #expect(try await client.get("/v1/search?q=halting&type=tag").json["data"].slugs == ["shutdown"])
+            _ = try await client.send(.delete, "/v1/articles/in-body", token: token)
+            #expect(try await client.get("/v1/search?q=zebra").json["data"].slugs.isEmpty)
+            let rows = try await database.pool.read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM search_index")!
+            }
+            #expect(rows == 5)
+        }
+    }
+
+    @Test func theDemoFindsObservPrefixAcrossTypes() async throws {
+        try await withApp(demo: true) { client, _ async throws in
+            let json = try await client.get("/v1/search?q=observ*").json
+            let types = Set(json["data"].array.compactMap { $0["type"].string })
+            #expect(types.isSuperset(of: ["article", "tag", "platform"]))
+            #expect(json["data"].array.allSatisfy { $0["snippet"].string?.contains("<mark>") == true })
+        }
+    }
+}
