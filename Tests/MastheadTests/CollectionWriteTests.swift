@@ -218,7 +218,13 @@ private func count(_ database: AppDatabase, _ sql: String) async throws -> Int {
             settings: .init(),
             logger: Logger(label: "test")
         )
-        let router = MastheadRouter(database: database, repositories: repositories, counter: counter, clock: .system)
+        let router = MastheadRouter(
+            database: database,
+            repositories: repositories,
+            counter: counter,
+            cache: ResponseCache(maximumBytes: 0),
+            clock: .system
+        )
         // Counting a view is the one public write.
         let writes = router.routes.filter { [.post, .put, .patch, .delete].contains($0.method) }
             .filter { !$0.path.description.hasSuffix("/views") }

@@ -13,6 +13,9 @@ public struct AppConfiguration: Sendable {
     /// Take client addresses from `X-Forwarded-For`, as set by a reverse proxy in front.
     public var trustProxy: Bool
     public var views: ViewSettings
+    /// Bytes the in-process response cache may hold; 0 turns it off.
+    public var cacheMaxBytes: Int
+    public var cachePolicy: CachePolicy
 
     public init(
         host: String = "127.0.0.1",
@@ -21,7 +24,9 @@ public struct AppConfiguration: Sendable {
         loadDemoContent: Bool = false,
         logLevel: Logger.Level = .info,
         trustProxy: Bool = false,
-        views: ViewSettings = ViewSettings()
+        views: ViewSettings = ViewSettings(),
+        cacheMaxBytes: Int = 64 << 20,
+        cachePolicy: CachePolicy = CachePolicy()
     ) {
         self.host = host
         self.port = port
@@ -30,6 +35,8 @@ public struct AppConfiguration: Sendable {
         self.logLevel = logLevel
         self.trustProxy = trustProxy
         self.views = views
+        self.cacheMaxBytes = cacheMaxBytes
+        self.cachePolicy = cachePolicy
     }
 
     /// The values given on the command line, each nil when not given.
@@ -42,6 +49,8 @@ public struct AppConfiguration: Sendable {
         public var trustProxy: Bool
         public var viewsFlushInterval: String?
         public var viewsDedupeWindow: String?
+        public var cacheMaxBytes: String?
+        public var cacheMaxAge: String?
 
         public init(
             host: String? = nil,
@@ -51,7 +60,9 @@ public struct AppConfiguration: Sendable {
             logLevel: String? = nil,
             trustProxy: Bool = false,
             viewsFlushInterval: String? = nil,
-            viewsDedupeWindow: String? = nil
+            viewsDedupeWindow: String? = nil,
+            cacheMaxBytes: String? = nil,
+            cacheMaxAge: String? = nil
         ) {
             self.host = host
             self.port = port
@@ -61,6 +72,8 @@ public struct AppConfiguration: Sendable {
             self.trustProxy = trustProxy
             self.viewsFlushInterval = viewsFlushInterval
             self.viewsDedupeWindow = viewsDedupeWindow
+            self.cacheMaxBytes = cacheMaxBytes
+            self.cacheMaxAge = cacheMaxAge
         }
     }
 
@@ -71,8 +84,8 @@ public struct AppConfiguration: Sendable {
 
     /// Each setting from its flag, else its environment variable (`MASTHEAD_HOST`,
     /// `MASTHEAD_PORT`, `MASTHEAD_DB`, `MASTHEAD_DEMO`, `MASTHEAD_LOG_LEVEL`,
-    /// `MASTHEAD_TRUST_PROXY`, `MASTHEAD_VIEWS_FLUSH_INTERVAL`, `MASTHEAD_VIEWS_DEDUPE_WINDOW`),
-    /// else its default.
+    /// `MASTHEAD_TRUST_PROXY`, `MASTHEAD_VIEWS_FLUSH_INTERVAL`, `MASTHEAD_VIEWS_DEDUPE_WINDOW`,
+    /// `MASTHEAD_CACHE_MAX_BYTES`, `MASTHEAD_CACHE_MAX_AGE`), else its default.
     public static func resolve(flags: Flags, environment: [String: String]) throws(Invalid) -> AppConfiguration {
         var configuration = AppConfiguration()
         if let host = flags.host ?? environment["MASTHEAD_HOST"] {
@@ -114,6 +127,20 @@ public struct AppConfiguration: Sendable {
             }
             configuration.views.dedupeWindowSeconds = Int64(seconds.rounded())
         }
+        if let text = flags.cacheMaxBytes ?? environment["MASTHEAD_CACHE_MAX_BYTES"] {
+            guard let bytes = ByteCountText.bytes(text), bytes <= 1 << 40 else {
+                throw Invalid(
+                    description: "invalid cache size '\(text)': expected bytes such as 67108864, 64MiB or 0 (off)"
+                )
+            }
+            configuration.cacheMaxBytes = bytes
+        }
+        if let text = flags.cacheMaxAge ?? environment["MASTHEAD_CACHE_MAX_AGE"] {
+            guard let seconds = DurationText.seconds(text), seconds <= 365 * 86_400 else {
+                throw Invalid(description: "invalid cache max age '\(text)': expected a duration such as 60s or 5m")
+            }
+            configuration.cachePolicy.maxAge = Int(seconds.rounded())
+        }
         return configuration
     }
 
@@ -135,5 +162,19 @@ enum DurationText {
         let unit = units.first { text.hasSuffix($0.suffix) } ?? ("", 1)
         guard let value = Double(text.dropLast(unit.suffix.count)), value.isFinite, value >= 0 else { return nil }
         return value * unit.seconds
+    }
+}
+
+/// Sizes as operators write them: `67108864`, `64MiB`, `512KiB`, `1GiB` (or KB, MB, GB as the same powers of 2).
+enum ByteCountText {
+    static func bytes(_ text: String) -> Int? {
+        let units: [(suffix: String, factor: Int)] = [
+            ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("KB", 1 << 10), ("MB", 1 << 20), ("GB", 1 << 30),
+            ("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30),
+        ]
+        let unit = units.first { text.hasSuffix($0.suffix) } ?? ("", 1)
+        guard let value = Int(text.dropLast(unit.suffix.count)), value >= 0 else { return nil }
+        let (bytes, overflow) = value.multipliedReportingOverflow(by: unit.factor)
+        return overflow ? nil : bytes
     }
 }

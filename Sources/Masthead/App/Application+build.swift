@@ -54,11 +54,20 @@ public func buildApplication(
             onDemoToken(token)
         }
     }
-    let counter = ViewCounter(store: repositories.views, clock: clock, settings: configuration.views, logger: logger)
+    let cache = ResponseCache(maximumBytes: configuration.cacheMaxBytes)
+    let counter = ViewCounter(
+        store: repositories.views,
+        clock: clock,
+        settings: configuration.views,
+        logger: logger,
+        onFlush: { cache.invalidate([.articles]) }
+    )
     let router = MastheadRouter(
         database: database,
         repositories: repositories,
         counter: counter,
+        cache: cache,
+        cachePolicy: configuration.cachePolicy,
         clock: clock,
         trustProxy: configuration.trustProxy
     )
@@ -84,9 +93,13 @@ public struct MastheadRouter {
         database: AppDatabase,
         repositories: Repositories,
         counter: ViewCounter,
+        cache: ResponseCache,
+        cachePolicy: CachePolicy = CachePolicy(),
         clock: ContentClock,
         trustProxy: Bool = false
     ) {
+        let schedule = PublicationSchedule(articles: repositories.articles, clock: clock)
+        let changes = ContentChanges(cache: cache, schedule: schedule)
         let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: RequestLogMiddleware())
@@ -99,41 +112,34 @@ public struct MastheadRouter {
                 clock: clock
             )
         )
+        router.add(middleware: CachingMiddleware(cache: cache, policy: cachePolicy, schedule: schedule))
         router.addRoutes(HealthController(database: database).endpoints)
-        router.addRoutes(ArticleController(repository: repositories.articles).endpoints, atPath: "/v1/articles")
-        router.addRoutes(
-            WriteController(
-                collection: ArticleWrites(
-                    repository: repositories.articles,
-                    references: repositories.references,
-                    clock: clock
-                )
-            ).endpoints,
-            atPath: "/v1/articles"
+        router.addRoutes(MetricsController(cache: cache, counter: counter).endpoints)
+        let articleWrites = ArticleWrites(
+            repository: repositories.articles,
+            references: repositories.references,
+            clock: clock
         )
+        let platformWrites = PlatformWrites(repository: repositories.catalog, references: repositories.references)
+        let serviceWrites = ServiceWrites(repository: repositories.catalog, references: repositories.references)
+        router.addRoutes(ArticleController(repository: repositories.articles).endpoints, atPath: "/v1/articles")
+        router.addRoutes(WriteController(collection: articleWrites, changes: changes).endpoints, atPath: "/v1/articles")
         router.addRoutes(AuthorController(repository: repositories.authors).endpoints, atPath: "/v1/authors")
         router.addRoutes(
-            WriteController(collection: AuthorWrites(repository: repositories.authors)).endpoints,
+            WriteController(collection: AuthorWrites(repository: repositories.authors), changes: changes).endpoints,
             atPath: "/v1/authors"
         )
         router.addRoutes(TagController(repository: repositories.tags).endpoints, atPath: "/v1/tags")
         router.addRoutes(
-            WriteController(collection: TagWrites(repository: repositories.tags)).endpoints,
+            WriteController(collection: TagWrites(repository: repositories.tags), changes: changes).endpoints,
             atPath: "/v1/tags"
         )
-        router.addRoutes(CatalogController(repository: repositories.catalog).endpoints, atPath: "/v1")
+        router.addRoutes(CatalogController(repository: repositories.catalog, changes: changes).endpoints, atPath: "/v1")
         router.addRoutes(
-            WriteController(
-                collection: PlatformWrites(repository: repositories.catalog, references: repositories.references)
-            ).endpoints,
+            WriteController(collection: platformWrites, changes: changes).endpoints,
             atPath: "/v1/platforms"
         )
-        router.addRoutes(
-            WriteController(
-                collection: ServiceWrites(repository: repositories.catalog, references: repositories.references)
-            ).endpoints,
-            atPath: "/v1/services"
-        )
+        router.addRoutes(WriteController(collection: serviceWrites, changes: changes).endpoints, atPath: "/v1/services")
         router.addRoutes(TokenController().endpoints, atPath: "/v1/tokens")
         let discovery = DiscoveryController(
             articles: repositories.articles,

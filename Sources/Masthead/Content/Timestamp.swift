@@ -40,6 +40,18 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public var description: String { rfc3339 }
 
+    /// The HTTP date format (RFC 9110 §5.6.7): `Sun, 29 Nov 2026 11:00:32 GMT`.
+    public var httpDate: String {
+        var time = time_t(secondsSinceEpoch)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return days[Int(parts.tm_wday)] + ", " + Self.pad(Int(parts.tm_mday), 2) + " " + months[Int(parts.tm_mon)]
+            + " " + Self.pad(Int(parts.tm_year) + 1900, 4) + " " + Self.pad(Int(parts.tm_hour), 2) + ":"
+            + Self.pad(Int(parts.tm_min), 2) + ":" + Self.pad(Int(parts.tm_sec), 2) + " GMT"
+    }
+
     /// Parses an RFC 3339 date-time (`2026-11-28T09:30:00Z`, `2026-11-28T10:30:00.5+01:00`)
     /// or a full date (`2026-11-28`, meaning its midnight UTC). Fractions of a second are dropped.
     public init?(rfc3339 text: some StringProtocol) {

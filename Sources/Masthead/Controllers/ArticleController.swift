@@ -77,7 +77,10 @@ struct ArticleController<Repository: ArticleRepository> {
         let visibility: ArticleVisibility = context.token?.allows(.contentRead) == true ? .all : .published
         do {
             let article = try await repository.find(slug: slug, bodies: selection.bodies, visibility: visibility)
-            return JSONResponse.make(DataEnvelope(data: ArticleResponse(article: article, selection: selection)))
+            return JSONResponse.make(
+                DataEnvelope(data: ArticleResponse(article: article, selection: selection)),
+                headers: HTTPFields(lastModified: article.updatedAt)
+            )
         } catch RepositoryError.notFound(let resource, let missing) {
             guard let current = try await repository.currentSlug(forOldSlug: slug, visibility: visibility) else {
                 throw RepositoryError.notFound(resource: resource, slug: missing)

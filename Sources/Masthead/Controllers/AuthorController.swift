@@ -24,7 +24,10 @@ struct AuthorController<Repository: AuthorRepository> {
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try QueryReader(request, allowed: [])
         let author = try await repository.find(slug: try context.slug(of: "author"))
-        return JSONResponse.make(DataEnvelope(data: AuthorResponse(author)))
+        return JSONResponse.make(
+            DataEnvelope(data: AuthorResponse(author)),
+            headers: HTTPFields(lastModified: author.updatedAt)
+        )
     }
 }
 

@@ -5,6 +5,7 @@ import Hummingbird
 /// `/v1/catalog` and `/v1/site`.
 struct CatalogController<Repository: CatalogRepository & CatalogWriting> {
     let repository: Repository
+    let changes: ContentChanges
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -79,6 +80,7 @@ struct CatalogController<Repository: CatalogRepository & CatalogWriting> {
         try reader.finish()
         let expected = request.headers[.ifMatch] == nil ? nil : current.revision
         let site = try await repository.replaceSite(with: input!, expectedRevision: expected)
+        changes.committed([.catalog])
         return JSONResponse.make(DataEnvelope(data: site), headers: [.cacheControl: "no-store"])
     }
 }

@@ -12,6 +12,8 @@ protocol WritableCollection: Sendable {
     static var path: String { get }
     /// The fields a body may carry.
     static var writableFields: Set<String> { get }
+    /// The cached responses a write to this collection can change.
+    static var invalidates: Set<CacheScope> { get }
 
     /// Finds any resource, drafts included.
     func find(_ slug: Slug) async throws -> Resource
@@ -49,6 +51,7 @@ extension WritableCollection {
 /// honoured on PUT, PATCH and DELETE; a write based on a stale revision never lands.
 struct WriteController<Collection: WritableCollection> {
     let collection: Collection
+    let changes: ContentChanges
     /// How many times a PATCH without If-Match is rebased onto a concurrent write before giving up.
     private static var rebaseAttempts: Int { 3 }
 
@@ -66,6 +69,7 @@ struct WriteController<Collection: WritableCollection> {
         _ = try QueryReader(request, allowed: [])
         let input = try await collection.validInput(from: try await RequestBody.object(of: request), existing: nil)
         let created = try await collection.create(input)
+        changes.committed(Collection.invalidates)
         return respond(with: created, status: .created, location: true)
     }
 
@@ -78,6 +82,7 @@ struct WriteController<Collection: WritableCollection> {
         let input = try await collection.validInput(from: try await RequestBody.object(of: request), existing: current)
         let expected = request.headers[.ifMatch] == nil ? nil : collection.revision(of: current)
         let replaced = try await collection.replace(slug, with: input, expectedRevision: expected)
+        changes.committed(Collection.invalidates)
         return respond(with: replaced, status: .ok, location: false)
     }
 
@@ -98,6 +103,7 @@ struct WriteController<Collection: WritableCollection> {
                     with: input,
                     expectedRevision: collection.revision(of: current)
                 )
+                changes.committed(Collection.invalidates)
                 return respond(with: patched, status: .ok, location: false)
             } catch RepositoryError.revisionChanged
                 where request.headers[.ifMatch] == nil && attempt < Self.rebaseAttempts
@@ -116,6 +122,7 @@ struct WriteController<Collection: WritableCollection> {
         try checkIfMatch(request, current)
         let expected = request.headers[.ifMatch] == nil ? nil : collection.revision(of: current)
         try await collection.delete(slug, expectedRevision: expected)
+        changes.committed(Collection.invalidates)
         return Response(status: .noContent, headers: [.cacheControl: "no-store"])
     }
 

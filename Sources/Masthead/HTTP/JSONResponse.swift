@@ -67,3 +67,11 @@ enum JSONResponse {
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
+
+extension HTTPFields {
+    /// `Last-Modified` from a stored RFC 3339 time; empty if the time does not parse.
+    init(lastModified rfc3339: String) {
+        self.init()
+        if let time = Timestamp(rfc3339: rfc3339) { self[.lastModified] = time.httpDate }
+    }
+}

@@ -56,6 +56,8 @@ public final class ViewCounter: ServiceLifecycle.Service, Sendable {
         var lastCounted: [DedupeKey: Int64] = [:]
         var saltDay: Int64 = -1
         var salt: [UInt8] = []
+        var counted = 0
+        var flushed = 0
     }
 
     private let state = Mutex(State())
@@ -63,14 +65,28 @@ public final class ViewCounter: ServiceLifecycle.Service, Sendable {
     private let clock: ContentClock
     public let settings: ViewSettings
     private let logger: Logger
+    /// Called after each flush that wrote something: responses showing view counts are stale.
+    private let onFlush: @Sendable () -> Void
     /// Past this many remembered visitor-article pairs, expired ones are swept out.
     private let dedupeSweepThreshold = 100_000
 
-    public init(store: some ViewStore, clock: ContentClock, settings: ViewSettings, logger: Logger) {
+    public init(
+        store: some ViewStore,
+        clock: ContentClock,
+        settings: ViewSettings,
+        logger: Logger,
+        onFlush: @escaping @Sendable () -> Void = {}
+    ) {
         self.store = store
         self.clock = clock
         self.settings = settings
         self.logger = logger
+        self.onFlush = onFlush
+    }
+
+    /// Views counted since start, and views written to the database since start.
+    public var statistics: (counted: Int, flushed: Int) {
+        state.withLock { ($0.counted, $0.flushed) }
     }
 
     /// Counts one view of `articleID` unless `visitor` had a view of it counted within the
@@ -97,6 +113,7 @@ public final class ViewCounter: ServiceLifecycle.Service, Sendable {
             }
             state.pending[Bucket(articleID: articleID, day: day), default: 0] += 1
             state.unflushed[articleID, default: 0] += 1
+            state.counted += 1
             return true
         }
     }
@@ -143,14 +160,17 @@ public final class ViewCounter: ServiceLifecycle.Service, Sendable {
             }
             throw error
         }
+        let written = batch.values.reduce(0, +)
         state.withLock { state in
             for (bucket, count) in batch {
                 let left = (state.unflushed[bucket.articleID] ?? 0) - count
                 state.unflushed[bucket.articleID] = left > 0 ? left : nil
             }
+            state.flushed += written
             state.sequence += 1
         }
-        return batch.values.reduce(0, +)
+        onFlush()
+        return written
     }
 
     public func run() async throws {

@@ -5,6 +5,7 @@ struct ArticleWrites<Repository: ArticleRepository, References: ReferenceReposit
     let clock: ContentClock
 
     static var resourceName: String { "article" }
+    static var invalidates: Set<CacheScope> { [.articles, .authors, .tags, .search] }
     static var path: String { "/v1/articles" }
     static var writableFields: Set<String> {
         [

@@ -6,6 +6,7 @@ struct PlatformWrites<Repository: CatalogRepository & CatalogWriting, References
     let references: References
 
     static var resourceName: String { "platform" }
+    static var invalidates: Set<CacheScope> { [.catalog, .search] }
     static var path: String { "/v1/platforms" }
     static var writableFields: Set<String> {
         ["slug", "name", "focus", "tagline", "description", "url", "position", "services"]
@@ -72,6 +73,7 @@ struct ServiceWrites<Repository: CatalogRepository & CatalogWriting, References:
     let references: References
 
     static var resourceName: String { "service" }
+    static var invalidates: Set<CacheScope> { [.catalog, .search] }
     static var path: String { "/v1/services" }
     static var writableFields: Set<String> { ["slug", "title", "subtitle", "description", "position", "platforms"] }
 

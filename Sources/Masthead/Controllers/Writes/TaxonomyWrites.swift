@@ -3,6 +3,7 @@ struct AuthorWrites<Repository: AuthorRepository & AuthorWriting>: WritableColle
     let repository: Repository
 
     static var resourceName: String { "author" }
+    static var invalidates: Set<CacheScope> { [.authors, .articles, .search] }
     static var path: String { "/v1/authors" }
     static var writableFields: Set<String> { ["slug", "name", "bio", "avatar_url", "website_url", "location"] }
 
@@ -54,6 +55,7 @@ struct TagWrites<Repository: TagRepository & TagWriting>: WritableCollection {
     let repository: Repository
 
     static var resourceName: String { "tag" }
+    static var invalidates: Set<CacheScope> { [.tags, .articles, .search] }
     static var path: String { "/v1/tags" }
     static var writableFields: Set<String> { ["slug", "name", "description"] }
 

@@ -1,0 +1,209 @@
+import CompressNIO
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Synchronization
+
+/// How public responses may be cached by browsers and CDNs.
+public struct CachePolicy: Sendable {
+    /// `max-age` of public reads, in seconds.
+    public var maxAge: Int
+    /// `stale-while-revalidate` of public reads, in seconds.
+    public var staleWhileRevalidate: Int
+
+    public init(maxAge: Int = 60, staleWhileRevalidate: Int = 300) {
+        self.maxAge = maxAge
+        self.staleWhileRevalidate = staleWhileRevalidate
+    }
+}
+
+/// HTTP caching for every successful GET: a strong `ETag`, `If-None-Match` answered with
+/// 304, `Cache-Control` (public for anonymous reads, `private, no-store` for token reads),
+/// `Vary`, gzip for clients that accept it when the body is over 1 KiB, and the in-process
+/// `ResponseCache` for anonymous reads. Other methods pass through untouched.
+struct CachingMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let cache: ResponseCache
+    let policy: CachePolicy
+    let schedule: PublicationSchedule
+
+    /// Bodies smaller than this are sent as they are: gzip would save little and cost more.
+    static let compressionThreshold = 1024
+
+    func handle(
+        _ request: Request,
+        context: AppRequestContext,
+        next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
+        guard request.method == .get || request.method == .head else {
+            return try await next(request, context)
+        }
+        let anonymous = request.headers[.authorization] == nil
+        guard anonymous, cache.isEnabled, let scope = Self.scope(of: request.uri.path) else {
+            let response = try await next(request, context)
+            guard response.status == .ok else { return response }
+            let cacheControl = response.headers[.cacheControl] ?? (anonymous ? publicCacheControl : "private, no-store")
+            return try Self.serve(try await Self.collect(response), to: request, cacheControl: cacheControl)
+        }
+        try await schedule.expireIfDue(cache)
+        let key = Self.key(of: request)
+        if let cached = cache.lookup(key) {
+            return try await serve(cached, key: key, to: request, hit: true)
+        }
+        let generation = cache.generation(of: scope)
+        let response = try await next(request, context)
+        guard response.status == .ok else { return response }
+        let collected = try await Self.collect(response)
+        cache.store(collected, for: key, scope: scope, generation: generation)
+        return try await serve(collected, key: key, to: request, hit: false)
+    }
+
+    private var publicCacheControl: String {
+        "public, max-age=\(policy.maxAge), stale-while-revalidate=\(policy.staleWhileRevalidate)"
+    }
+
+    /// Answers from a cached response, gzipping its body once for all later gzip clients.
+    private func serve(_ cached: CachedResponse, key: String, to request: Request, hit: Bool) async throws -> Response {
+        var cached = cached
+        if cached.gzipped == nil, Self.wantsGzip(request, bodySize: cached.body.count) {
+            cached.gzipped = try Self.gzip(cached.body)
+            cache.attachGzip(cached.gzipped!, for: key, etag: cached.etag)
+        }
+        var response = try Self.serve(cached, to: request, cacheControl: publicCacheControl)
+        response.headers[.xCache] = hit ? "hit" : "miss"
+        return response
+    }
+
+    /// The response for `request`: 304 when `If-None-Match` names its ETag, else the body,
+    /// gzipped when the client accepts it and it is large enough.
+    private static func serve(_ cached: CachedResponse, to request: Request, cacheControl: String) throws -> Response {
+        let gzip = wantsGzip(request, bodySize: cached.body.count)
+        let etag = gzip ? gzipETag(cached.etag) : cached.etag
+        var headers = cached.headers
+        headers[.eTag] = etag
+        headers[.cacheControl] = cacheControl
+        headers[.vary] = "Accept-Encoding, Authorization"
+        if let condition = request.headers[.ifNoneMatch], matches(condition, cached.etag) {
+            var notModified: HTTPFields = [:]
+            for name in [HTTPField.Name.eTag, .cacheControl, .vary, .lastModified] {
+                notModified[name] = headers[name]
+            }
+            return Response(status: .notModified, headers: notModified)
+        }
+        let body: [UInt8]
+        if gzip {
+            body = try cached.gzipped ?? Self.gzip(cached.body)
+            headers[.contentEncoding] = "gzip"
+        } else {
+            body = cached.body
+        }
+        if request.method == .head {
+            headers[.contentLength] = String(body.count)
+            return Response(status: .ok, headers: headers)
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The body and the headers that matter of a response the router produced.
+    private static func collect(_ response: Response) async throws -> CachedResponse {
+        let collector = BodyCollector()
+        try await response.body.write(collector.writer)
+        let body = collector.bytes
+        var headers = response.headers
+        for name in [HTTPField.Name.eTag, .cacheControl, .vary, .contentLength, .contentEncoding, .xRequestID] {
+            headers[name] = nil
+        }
+        return CachedResponse(
+            body: body,
+            etag: response.headers[.eTag] ?? EntityTag.strong(for: body),
+            headers: headers,
+            gzipped: nil
+        )
+    }
+
+    /// Which writes make a response stale, by the collection its path belongs to.
+    static func scope(of path: String) -> CacheScope? {
+        let components = path.split(separator: "/")
+        guard components.count >= 2, components[0] == "v1" else { return nil }
+        switch components[1] {
+        case "articles", "popular": return .articles
+        case "authors": return .authors
+        case "tags": return .tags
+        case "platforms", "services", "catalog", "site": return .catalog
+        case "search": return .search
+        default: return nil
+        }
+    }
+
+    /// The path and the query parameters sorted by name, so that `?a=1&b=2` and `?b=2&a=1`
+    /// share one entry. The encoding is not part of the key: an entry holds both.
+    static func key(of request: Request) -> String {
+        guard let query = request.uri.query, !query.isEmpty else { return request.uri.path }
+        let sorted = query.split(separator: "&").sorted { lhs, rhs in
+            let left = lhs.split(separator: "=", maxSplits: 1).first ?? ""
+            let right = rhs.split(separator: "=", maxSplits: 1).first ?? ""
+            return left == right ? lhs < rhs : left < right
+        }
+        return request.uri.path + "?" + sorted.joined(separator: "&")
+    }
+
+    /// Whether the client accepts gzip (RFC 9110 §12.5.3: `gzip` or `*` listed, without `q=0`).
+    static func wantsGzip(_ request: Request, bodySize: Int) -> Bool {
+        guard bodySize > compressionThreshold, let header = request.headers[.acceptEncoding] else { return false }
+        for item in header.lowercased().split(separator: ",") {
+            let parts = item.split(separator: ";").map { $0.trimmingSpaces }
+            guard let coding = parts.first, coding == "gzip" || coding == "x-gzip" || coding == "*" else { continue }
+            let quality = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            return quality > 0
+        }
+        return false
+    }
+
+    static func gzip(_ body: [UInt8]) throws -> [UInt8] {
+        var buffer = ByteBuffer(bytes: body)
+        let compressed = try buffer.compress(with: .gzip())
+        return Array(compressed.readableBytesView)
+    }
+
+    /// The gzip variant of a representation has its own strong tag.
+    static func gzipETag(_ etag: String) -> String {
+        etag.hasSuffix("\"") ? String(etag.dropLast()) + "-gz\"" : etag
+    }
+
+    /// `If-None-Match` compares weakly (RFC 9110 §13.1.2): `*`, or any listed tag naming this
+    /// representation in either encoding.
+    static func matches(_ header: String, _ etag: String) -> Bool {
+        for candidate in header.split(separator: ",") {
+            var tag = candidate.trimmingSpaces
+            if tag == "*" { return true }
+            if tag.hasPrefix("W/") { tag = tag.dropFirst(2) }
+            if tag == etag[...] || tag == gzipETag(etag)[...] { return true }
+        }
+        return false
+    }
+}
+
+/// Gathers a response body's bytes as Hummingbird writes it.
+private final class BodyCollector: Sendable {
+    private let buffer = Mutex(ByteBuffer())
+
+    var bytes: [UInt8] { buffer.withLock { Array($0.readableBytesView) } }
+
+    var writer: some ResponseBodyWriter { Writer(collector: self) }
+
+    private struct Writer: ResponseBodyWriter {
+        let collector: BodyCollector
+
+        mutating func write(_ buffer: ByteBuffer) async throws {
+            var buffer = buffer
+            collector.buffer.withLock { _ = $0.writeBuffer(&buffer) }
+        }
+
+        consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
+    }
+}
+
+extension HTTPField.Name {
+    static let xCache = HTTPField.Name("X-Cache")!
+}

@@ -1,0 +1,58 @@
+import GRDB
+import Synchronization
+
+/// When the next scheduled article goes live. Cached article responses are built from what
+/// was visible then, so at that moment they must go, though nothing was written.
+public final class PublicationSchedule: Sendable {
+    private let next = Mutex<Timestamp??>(.none)
+    private let articles: any ScheduledPublications
+    private let clock: ContentClock
+
+    public init(articles: some ScheduledPublications, clock: ContentClock) {
+        self.articles = articles
+        self.clock = clock
+    }
+
+    /// Forgets what it knew; the next check reads the database again. Called after every
+    /// article write.
+    public func refresh() {
+        next.withLock { $0 = .none }
+    }
+
+    /// Invalidates content responses once the next scheduled publication time has passed.
+    func expireIfDue(_ cache: ResponseCache) async throws {
+        let now = clock.now
+        let known = next.withLock { $0 }
+        let due: Timestamp?
+        if case .some(let value) = known {
+            due = value
+        } else {
+            due = try await articles.nextPublication(after: now)
+            next.withLock { $0 = .some(due) }
+        }
+        guard let due, now >= due else { return }
+        cache.invalidate([.articles, .authors, .tags, .search])
+        let following = try await articles.nextPublication(after: now)
+        next.withLock { $0 = .some(following) }
+    }
+}
+
+/// The source of scheduled publication times.
+public protocol ScheduledPublications: Sendable {
+    /// The earliest `published_at` of a published article still in the future.
+    func nextPublication(after now: Timestamp) async throws -> Timestamp?
+}
+
+extension SQLiteArticleRepository: ScheduledPublications {
+    public func nextPublication(after now: Timestamp) async throws -> Timestamp? {
+        try await database.pool.read { db in
+            try String.fetchOne(
+                db,
+                SQLRequest<String>(
+                    literal:
+                        "SELECT MIN(published_at) FROM articles WHERE status = 'published' AND published_at > \(now.rfc3339)"
+                )
+            ).flatMap { Timestamp(rfc3339: $0) }
+        }
+    }
+}
