@@ -51,6 +51,7 @@ func withApp(
     clock: TestClock = TestClock(),
     trustProxy: Bool = false,
     views: ViewSettings = ViewSettings(),
+    cacheMaxBytes: Int = 64 << 20,
     logs: LogRecorder? = nil,
     onDemoToken: (APIToken) -> Void = { _ in },
     seed: (Seeder) async throws -> Void = { _ in },
@@ -62,7 +63,8 @@ func withApp(
         loadDemoContent: demo,
         logLevel: logs == nil ? .error : .trace,
         trustProxy: trustProxy,
-        views: views
+        views: views,
+        cacheMaxBytes: cacheMaxBytes
     )
     let logger = logs?.logger
     let app = try await buildApplication(

@@ -1,0 +1,260 @@
+import CompressNIO
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@testable import Masthead
+
+@Suite struct ConditionalRequestTests {
+    @Test func aMatchingIfNoneMatchIs304WithNoBody() async throws {
+        try await withApp(demo: true) { client, _ async throws in
+            for path in [
+                "/v1/articles/go-in-production", "/v1/articles?tag=go", "/v1/catalog", "/v1/site",
+                "/v1/authors/alex-kim",
+            ] {
+                let first = try await client.get(path)
+                let etag = try #require(first.headers[.eTag], "\(path)")
+                let again = try await client.get(path, headers: [.ifNoneMatch: etag])
+                #expect(again.status == .notModified, "\(path)")
+                #expect(again.body.readableBytes == 0)
+                #expect(again.headers[.eTag] == etag)
+                let weak = try await client.get(path, headers: [.ifNoneMatch: "\"other\", W/\(etag)"])
+                #expect(weak.status == .notModified, "\(path) with a weak tag in a list")
+                let stale = try await client.get(path, headers: [.ifNoneMatch: "\"stale\""])
+                #expect(stale.status == .ok)
+            }
+        }
+    }
+
+    @Test func publicReadsArePublicAndTokenReadsPrivate() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let response = try await client.get("/v1/articles/go-in-production")
+            #expect(response.headers[.cacheControl] == "public, max-age=60, stale-while-revalidate=300")
+            #expect(response.headers[.vary] == "Accept-Encoding, Authorization")
+            #expect(response.headers[.lastModified]?.hasSuffix(" GMT") == true)
+            let token = try await makeToken(database, [.contentRead])
+            let private_ = try await client.get(
+                "/v1/articles/go-in-production",
+                headers: [.authorization: "Bearer \(token)"]
+            )
+            #expect(private_.headers[.cacheControl] == "private, no-store")
+            #expect(private_.headers[.vary] == "Accept-Encoding, Authorization")
+            #expect(private_.headers[.xCache] == nil)
+        }
+    }
+
+    @Test func errorsAndWritesAreNeverCached() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let missing = try await client.get("/v1/articles/nope")
+            #expect(missing.headers[.cacheControl] == "no-store")
+            #expect(try await client.get("/v1/articles?limit=0").headers[.cacheControl] == "no-store")
+            let token = try await makeToken(database, [.contentWrite])
+            let created = try await client.send(.post, "/v1/tags", json: #"{"name":"Fresh"}"#, token: token)
+            #expect(created.headers[.cacheControl] == "no-store")
+            #expect(try await client.get("/healthz").headers[.cacheControl] == "no-store")
+        }
+    }
+
+    @Test func theETagChangesAfterAWrite() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            let before = try #require(try await client.get("/v1/articles/go-in-production").headers[.eTag])
+            _ = try await client.send(
+                .patch,
+                "/v1/articles/go-in-production",
+                json: #"{"title":"Go, Again"}"#,
+                token: token
+            )
+            let after = try await client.get("/v1/articles/go-in-production", headers: [.ifNoneMatch: before])
+            #expect(after.status == .ok)
+            #expect(after.headers[.eTag] != before)
+        }
+    }
+}
+
+@Suite struct ResponseCacheTests {
+    @Test func aRepeatedReadIsACacheHitWithTheSameBody() async throws {
+        try await withApp(demo: true) { client, _ async throws in
+            let first = try await client.get("/v1/articles?tag=go&limit=3")
+            #expect(first.headers[.xCache] == "miss")
+            let second = try await client.get("/v1/articles?limit=3&tag=go")
+            #expect(second.headers[.xCache] == "hit", "the same query in another order")
+            #expect(second.body == first.body)
+            #expect(second.headers[.link] == first.headers[.link])
+            #expect(second.headers[.xTotalCount] == "8")
+            #expect(second.headers[.contentType] == "application/json; charset=utf-8")
+        }
+    }
+
+    /// After a write has answered, no read may see what the write replaced: checked for each
+    /// collection, and for the lists and catalog that embed what changed.
+    @Test(arguments: [
+        (
+            "/v1/articles/go-in-production", "/v1/articles/go-in-production", #"{"title":"Changed Title"}"#,
+            "Changed Title"
+        ),
+        ("/v1/articles/go-in-production", "/v1/articles?tag=go", #"{"title":"Changed Title"}"#, "Changed Title"),
+        ("/v1/articles/go-in-production", "/v1/search?q=changed", #"{"title":"Changed Title"}"#, "Changed Title"),
+        ("/v1/authors/alex-kim", "/v1/authors/alex-kim", #"{"name":"Alexandra Kim"}"#, "Alexandra Kim"),
+        ("/v1/authors/alex-kim", "/v1/articles/go-in-production", #"{"name":"Alexandra Kim"}"#, "Alexandra Kim"),
+        ("/v1/authors/alex-kim", "/v1/articles?author=alex-kim", #"{"name":"Alexandra Kim"}"#, "Alexandra Kim"),
+        ("/v1/tags/go", "/v1/tags", #"{"name":"Golang"}"#, "Golang"),
+        ("/v1/tags/go", "/v1/articles/go-in-production", #"{"name":"Golang"}"#, "Golang"),
+        ("/v1/platforms/arion", "/v1/platforms/arion", #"{"tagline":"New tagline."}"#, "New tagline."),
+        ("/v1/platforms/arion", "/v1/catalog", #"{"tagline":"New tagline."}"#, "New tagline."),
+        ("/v1/services/build-your-brand", "/v1/platforms", #"{"title":"Build Your Name"}"#, "Build Your Name"),
+        ("/v1/services/build-your-brand", "/v1/catalog", #"{"title":"Build Your Name"}"#, "Build Your Name"),
+    ])
+    func aReadAfterAWriteNeverSeesTheOldBody(_ resource: String, _ reader: String, _ patch: String, _ expected: String)
+        async throws
+    {
+        try await withApp(demo: true) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            let before = try await client.get(reader)
+            #expect(!before.text.contains(expected))
+            #expect(try await client.get(reader).headers[.xCache] == "hit")
+            let write = try await client.send(.patch, resource, json: patch, token: token)
+            #expect(write.status == .ok)
+            let after = try await client.get(reader)
+            #expect(after.text.contains(expected), "\(reader) after PATCH \(resource)")
+        }
+    }
+
+    @Test func theSiteAndDeletionsReachTheCatalogAndListsAtOnce() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let admin = try await makeToken(database, [.admin])
+            _ = try await client.get("/v1/catalog")
+            _ = try await client.get("/v1/articles?limit=100")
+            _ = try await client.send(
+                .put,
+                "/v1/site",
+                json: #"{"title":"Signal Two","url":"https://two.example"}"#,
+                token: admin
+            )
+            #expect(try await client.get("/v1/catalog").json["data"]["site"]["title"].string == "Signal Two")
+            _ = try await client.send(.delete, "/v1/articles/api-versioning", token: admin)
+            #expect(!(try await client.get("/v1/articles?limit=100").json["data"].slugs.contains("api-versioning")))
+            #expect(try await client.get("/v1/articles/api-versioning").status == .notFound)
+        }
+    }
+
+    @Test func aScheduledArticleAppearsInCachedListsWhenItsTimeComes() async throws {
+        let clock = TestClock()
+        try await withApp(demo: true, clock: clock) { client, _ async throws in
+            let before = try await client.get("/v1/articles?limit=1").json["data"].slugs
+            #expect(before != ["quarterly-kpi-review"])
+            #expect(try await client.get("/v1/articles?limit=1").headers[.xCache] == "hit")
+            clock.advance(seconds: 5 * 86_400)
+            #expect(try await client.get("/v1/articles?limit=1").json["data"].slugs == ["quarterly-kpi-review"])
+        }
+    }
+
+    @Test func gzipBodiesDecompressToThePlainBody() async throws {
+        try await withApp(demo: true) { client, _ async throws in
+            for path in ["/v1/articles?limit=10", "/v1/articles/go-in-production", "/v1/catalog"] {
+                let plain = try await client.get(path)
+                #expect(plain.headers[.contentEncoding] == nil)
+                for _ in 0..<2 {  // a miss, then a hit that reuses the compressed body
+                    let zipped = try await client.get(path, headers: [.acceptEncoding: "br;q=1, gzip;q=0.8"])
+                    #expect(zipped.headers[.contentEncoding] == "gzip", "\(path)")
+                    #expect(zipped.body.readableBytes < plain.body.readableBytes)
+                    var body = zipped.body
+                    let inflated = try body.decompress(with: .gzip())
+                    #expect(inflated == plain.body)
+                    #expect(zipped.headers[.eTag] != plain.headers[.eTag])
+                    let revalidated = try await client.get(
+                        path,
+                        headers: [.acceptEncoding: "gzip", .ifNoneMatch: zipped.headers[.eTag]!]
+                    )
+                    #expect(revalidated.status == .notModified)
+                }
+            }
+            let small = try await client.get("/v1/site", headers: [.acceptEncoding: "gzip"])
+            #expect(small.headers[.contentEncoding] == nil, "bodies under 1 KiB stay plain")
+            let refused = try await client.get("/v1/catalog", headers: [.acceptEncoding: "gzip;q=0, identity"])
+            #expect(refused.headers[.contentEncoding] == nil)
+        }
+    }
+
+    @Test func theCacheStaysUnderItsByteBound() {
+        let cache = ResponseCache(maximumBytes: 10_000)
+        let generation = cache.generation(of: .articles)
+        for index in 0..<100 {
+            let response = CachedResponse(
+                body: Array(repeating: UInt8(index), count: 900),
+                etag: "\"\(index)\"",
+                headers: [:]
+            )
+            cache.store(response, for: "/v1/articles/\(index)", scope: .articles, generation: generation)
+            #expect(cache.statistics.bytes <= 10_000)
+        }
+        let statistics = cache.statistics
+        #expect(statistics.entries > 0 && statistics.entries < 100)
+        #expect(statistics.evictions == 100 - statistics.entries)
+        #expect(cache.lookup("/v1/articles/99") != nil, "the newest stays")
+        #expect(cache.lookup("/v1/articles/0") == nil, "the oldest went first")
+        #expect(cache.statistics.bytes <= 10_000)
+        // Larger than the whole cache: not kept.
+        cache.store(
+            CachedResponse(body: Array(repeating: 0, count: 20_000), etag: "\"big\"", headers: [:]),
+            for: "/big",
+            scope: .articles,
+            generation: generation
+        )
+        #expect(cache.lookup("/big") == nil)
+    }
+
+    @Test func leastRecentlyUsedGoesFirst() {
+        let cache = ResponseCache(maximumBytes: 3 * (300 + 256 + 3))
+        let generation = cache.generation(of: .tags)
+        func store(_ key: String) {
+            cache.store(
+                CachedResponse(body: Array(repeating: 1, count: 300), etag: "\"e\"", headers: [:]),
+                for: key,
+                scope: .tags,
+                generation: generation
+            )
+        }
+        store("a")
+        store("b")
+        store("c")
+        #expect(cache.lookup("a") != nil)  // a is now the most recently used
+        store("d")  // b goes
+        #expect(cache.lookup("b") == nil)
+        #expect(cache.lookup("a") != nil && cache.lookup("c") != nil && cache.lookup("d") != nil)
+    }
+
+    @Test func aResponseBuiltBeforeAWriteIsNeverStored() {
+        let cache = ResponseCache(maximumBytes: 1 << 20)
+        let generation = cache.generation(of: .authors)
+        cache.invalidate([.authors])  // a write committed while the response was being built
+        cache.store(
+            CachedResponse(body: [1], etag: "\"old\"", headers: [:]),
+            for: "/v1/authors",
+            scope: .authors,
+            generation: generation
+        )
+        #expect(cache.lookup("/v1/authors") == nil)
+    }
+
+    @Test func aZeroByteCacheIsOffAndHitsAndMissesAreCounted() async throws {
+        try await withApp(demo: true, cacheMaxBytes: 0) { client, _ async throws in
+            let first = try await client.get("/v1/catalog")
+            let second = try await client.get("/v1/catalog")
+            #expect(first.headers[.xCache] == nil && second.headers[.xCache] == nil)
+            #expect(second.headers[.eTag] == first.headers[.eTag])
+            #expect(second.headers[.cacheControl] == "public, max-age=60, stale-while-revalidate=300")
+        }
+        try await withApp(demo: true) { client, _ async throws in
+            _ = try await client.get("/v1/catalog")
+            _ = try await client.get("/v1/catalog")
+            let metrics = try await client.get("/metrics").text
+            #expect(metrics.contains("masthead_cache_hits_total 1"))
+            #expect(metrics.contains("masthead_cache_misses_total 1"))
+        }
+    }
+}
