@@ -38,7 +38,7 @@ private func storedViews(_ database: AppDatabase, _ slug: String) async throws -
             settings: .init(dedupeWindowSeconds: 0),
             logger: Logger(label: "test")
         )
-        let id = try #require(try await store.viewable(slug: Slug(parsing: "read-me")!)).id
+        let id = try #require(try await store.viewable(slug: Slug(parsing: "read-me")!))
         await withTaskGroup(of: Void.self) { group in
             for task in 0..<50 {
                 group.addTask {
@@ -163,6 +163,22 @@ private func storedViews(_ database: AppDatabase, _ slug: String) async throws -
             }
             #expect(total == 0)
             #expect(try await storedViews(database, "draft") == 0)
+        }
+    }
+
+    @Test func anArticleUnpublishedOrRenamedAfterAViewIsNoLongerCountedUnderItsOldSlug() async throws {
+        try await withApp(views: .init(dedupeWindowSeconds: 0), seed: seedTwoArticles) {
+            client,
+            database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            #expect(try await client.send(.post, "/v1/articles/read-me/views").status == .ok)
+            #expect(try await client.send(.post, "/v1/articles/also-me/views").status == .ok)
+            _ = try await client.send(.patch, "/v1/articles/read-me", json: #"{"status":"draft"}"#, token: token)
+            _ = try await client.send(.patch, "/v1/articles/also-me", json: #"{"slug":"renamed"}"#, token: token)
+            #expect(try await client.send(.post, "/v1/articles/read-me/views").status == .notFound)
+            #expect(try await client.send(.post, "/v1/articles/also-me/views").status == .notFound)
+            let renamed = try await client.send(.post, "/v1/articles/renamed/views")
+            #expect(try renamed.json["data"]["views"].int == 2)
         }
     }
 

@@ -144,7 +144,8 @@ public struct MastheadRouter {
         let discovery = DiscoveryController(
             articles: repositories.articles,
             views: repositories.views,
-            counter: counter
+            counter: counter,
+            targets: ViewTargets { cache.generation(of: .articles) }
         )
         router.addRoutes(discovery.articleEndpoints, atPath: "/v1/articles")
         router.addRoutes(discovery.popularEndpoints, atPath: "/v1/popular")

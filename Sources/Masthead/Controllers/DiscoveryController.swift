@@ -5,6 +5,7 @@ struct DiscoveryController<Articles: DiscoveryRepository, Views: ViewRepository>
     let articles: Articles
     let views: Views
     let counter: ViewCounter
+    let targets: ViewTargets
 
     var articleEndpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -24,20 +25,12 @@ struct DiscoveryController<Articles: DiscoveryRepository, Views: ViewRepository>
     @Sendable func countView(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try QueryReader(request, allowed: [])
         let slug = try context.slug(of: "article")
-        guard let article = try await views.viewable(slug: slug) else {
+        guard let id = try await targets.id(for: slug, lookup: { try await views.viewable(slug: slug) }) else {
             throw RepositoryError.notFound(resource: "article", slug: slug.value)
         }
         let visitor = Visitor(address: context.clientAddress, userAgent: request.headers[.userAgent] ?? "")
-        counter.record(articleID: article.id, visitor: visitor)
-        var first = true
-        let total = try await counter.total(of: article.id) {
-            // The first read came with the lookup; a retry reads again.
-            if first {
-                first = false
-                return article.views
-            }
-            return try await views.storedViews(of: article.id)
-        }
+        counter.record(articleID: id, visitor: visitor)
+        let total = try await counter.total(of: id) { try await views.storedViews(of: id) }
         return JSONResponse.make(DataEnvelope(data: ViewCount(views: total)), headers: [.cacheControl: "no-store"])
     }
 

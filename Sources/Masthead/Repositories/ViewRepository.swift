@@ -2,8 +2,8 @@ import GRDB
 
 /// The database side of view counting.
 public protocol ViewRepository: ViewStore {
-    /// The id and stored view count of the article with `slug`, if the public can see it.
-    func viewable(slug: Slug) async throws -> (id: Int64, views: Int)?
+    /// The id of the article with `slug`, if the public can see it.
+    func viewable(slug: Slug) async throws -> Int64?
     func storedViews(of articleID: Int64) async throws -> Int
 }
 
@@ -16,25 +16,29 @@ public struct SQLiteViewRepository: ViewRepository {
         self.clock = clock
     }
 
-    public func viewable(slug: Slug) async throws -> (id: Int64, views: Int)? {
+    public func viewable(slug: Slug) async throws -> Int64? {
         let now = clock.now
-        let row = try await database.pool.read { db in
-            try Row.fetchOne(
+        return try await database.pool.read { db in
+            try Int64.fetchOne(
                 db,
-                SQLRequest<Row>(
+                SQLRequest<Int64>(
                     literal: """
-                        SELECT a.id, a.views FROM articles a
+                        SELECT a.id FROM articles a
                         WHERE a.slug = \(slug.value) AND \(SQLiteArticleRepository.visible(at: now))
-                        """
+                        """,
+                    cached: true
                 )
-            ).map { (id: $0["id"] as Int64, views: $0["views"] as Int) }
+            )
         }
-        return row
     }
 
     public func storedViews(of articleID: Int64) async throws -> Int {
         try await database.pool.read { db in
-            try Int.fetchOne(db, SQLRequest<Int>(literal: "SELECT views FROM articles WHERE id = \(articleID)")) ?? 0
+            try Int.fetchOne(
+                db,
+                SQLRequest<Int>(literal: "SELECT views FROM articles WHERE id = \(articleID)", cached: true)
+            )
+                ?? 0
         }
     }
 

@@ -58,6 +58,8 @@ public final class ViewCounter: ServiceLifecycle.Service, Sendable {
         var salt: [UInt8] = []
         var counted = 0
         var flushed = 0
+        /// Stored totals read from the database, each valid while `sequence` is unchanged.
+        var stored: [Int64: (views: Int, sequence: UInt64)] = [:]
     }
 
     private let state = Mutex(State())
@@ -119,16 +121,24 @@ public final class ViewCounter: ServiceLifecycle.Service, Sendable {
     }
 
     /// The article's total: what the database holds (`stored`, read by the caller) plus what
-    /// is counted but not yet written. Reads that straddle a flush are retried, so a flushed
-    /// view is never counted twice or missed.
+    /// is counted but not yet written. The stored total is read once per flush interval at
+    /// most; reads that straddle a flush are retried, so a flushed view is never counted
+    /// twice or missed.
     public func total(of articleID: Int64, stored: () async throws -> Int) async throws -> Int {
         var estimate = 0
         for _ in 0..<5 {
-            let before = state.withLock { $0.sequence }
-            let flushed = try await stored()
-            let (after, unflushed) = state.withLock { ($0.sequence, $0.unflushed[articleID] ?? 0) }
+            let (before, known) = state.withLock { state in
+                (state.sequence, state.stored[articleID].flatMap { $0.sequence == state.sequence ? $0.views : nil })
+            }
+            let flushed: Int
+            if let known { flushed = known } else { flushed = try await stored() }
+            let (consistent, unflushed) = state.withLock { state -> (Bool, Int) in
+                let consistent = state.sequence == before && before % 2 == 0
+                if consistent && known == nil { state.stored[articleID] = (flushed, before) }
+                return (consistent, state.unflushed[articleID] ?? 0)
+            }
             estimate = flushed + unflushed
-            if before == after && before % 2 == 0 { return estimate }
+            if consistent { return estimate }
             await Task.yield()
         }
         return estimate
@@ -168,6 +178,7 @@ public final class ViewCounter: ServiceLifecycle.Service, Sendable {
             }
             state.flushed += written
             state.sequence += 1
+            state.stored = [:]
         }
         onFlush()
         return written
