@@ -10,7 +10,7 @@ struct MastheadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "masthead",
         abstract: "Masthead: a headless content API on an embedded SQLite database.",
-        subcommands: [Serve.self, Migrate.self, TokenCommand.self]
+        subcommands: [Serve.self, Migrate.self, TokenCommand.self, Generate.self]
     )
 }
 
@@ -70,6 +70,17 @@ struct Serve: AsyncParsableCommand {
     )
     var viewsDedupeWindow: String?
 
+    @Option(
+        help: """
+            Memory for the in-process response cache, such as 64MiB; 0 turns it off. \
+            Env: MASTHEAD_CACHE_MAX_BYTES. Default: 64MiB
+            """
+    )
+    var cacheMaxBytes: String?
+
+    @Option(help: "max-age of public responses, such as 60s or 5m. Env: MASTHEAD_CACHE_MAX_AGE. Default: 60s")
+    var cacheMaxAge: String?
+
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
@@ -81,7 +92,9 @@ struct Serve: AsyncParsableCommand {
             logLevel: database.logLevel,
             trustProxy: trustProxy,
             viewsFlushInterval: viewsFlushInterval,
-            viewsDedupeWindow: viewsDedupeWindow
+            viewsDedupeWindow: viewsDedupeWindow,
+            cacheMaxBytes: cacheMaxBytes,
+            cacheMaxAge: cacheMaxAge
         )
         let configuration = try resolveOrExit(flags)
         bootstrapLogging(configuration.logLevel)
@@ -116,6 +129,40 @@ struct Migrate: AsyncParsableCommand {
             }
         } catch {
             exitWithMessage("cannot migrate the database at '\(configuration.databasePath)': \(describe(error))")
+        }
+    }
+}
+
+struct Generate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fill an empty database with a large synthetic publication, for benchmarks and load tests."
+    )
+
+    @Option(help: "How many articles to make.")
+    var articles: Int
+
+    @Option(help: "Seed of the generator: the same seed makes the same publication.")
+    var seed: UInt64 = 42
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        guard (1...10_000_000).contains(articles) else {
+            exitWithMessage("--articles must be from 1 to 10000000", code: 64)
+        }
+        let database = try openDatabase(database)
+        let step = max(1, articles / 10)
+        do {
+            try await SyntheticContent.generate(
+                into: database,
+                articles: articles,
+                now: ContentClock.system.now,
+                seed: seed
+            ) {
+                if $0 % step == 0 || $0 == articles { print("generated \($0) of \(articles) articles") }
+            }
+        } catch RepositoryError.conflict(_, let detail) {
+            exitWithMessage(detail)
         }
     }
 }

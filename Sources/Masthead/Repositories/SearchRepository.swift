@@ -46,14 +46,21 @@ public struct SQLiteSearchRepository: SearchRepository {
             let from: SQL = "search_index s LEFT JOIN articles a ON s.kind = 'article' AND a.id = s.ref_id"
             let total =
                 try Int.fetchOne(db, SQLRequest<Int>(literal: "SELECT COUNT(*) FROM \(from) WHERE \(filter)")) ?? 0
+            // Rank every match, but make snippets (which re-read each document) for one page only.
             let rows = try Row.fetchAll(
                 db,
                 SQLRequest<Row>(
                     literal: """
-                        SELECT s.kind, s.slug, s.title, bm25(search_index, 0, 0, 0, 10.0, 5.0, 1.0) AS rank,
+                        WITH top AS MATERIALIZED (
+                            SELECT s.rowid AS id, bm25(search_index, 0, 0, 0, 10.0, 5.0, 1.0) AS rank
+                            FROM \(from) WHERE \(filter)
+                            ORDER BY rank, s.kind, s.ref_id LIMIT \(page.limit) OFFSET \(page.offset)
+                        )
+                        SELECT s.kind, s.slug, s.title, top.rank,
                                snippet(search_index, -1, \(SearchHit.markStart), \(SearchHit.markEnd), '…', 16) AS snippet
-                        FROM \(from) WHERE \(filter)
-                        ORDER BY rank, s.kind, s.ref_id LIMIT \(page.limit) OFFSET \(page.offset)
+                        FROM top CROSS JOIN search_index s ON s.rowid = top.id
+                        WHERE search_index MATCH \(query.matchExpression)
+                        ORDER BY top.rank, s.kind, s.ref_id
                         """
                 )
             )

@@ -1,0 +1,179 @@
+import GRDB
+
+/// A large, realistic, reproducible publication for load tests: articles of 300 to 1,500
+/// words of Markdown (headings, lists, links, code), 100 authors, 300 tags whose popularity
+/// falls off like Zipf's law, 3 to 6 tags per article, publication dates over five years.
+/// The same `seed` always makes the same publication.
+public enum SyntheticContent {
+    public static let authorCount = 100
+    public static let tagCount = 300
+
+    /// Fills an empty database, `batchSize` articles per transaction; reports progress.
+    public static func generate(
+        into database: AppDatabase,
+        articles count: Int,
+        now: Timestamp,
+        seed: UInt64 = 42,
+        batchSize: Int = 500,
+        progress: (Int) -> Void = { _ in }
+    ) async throws {
+        var random = SplitMix64(seed: seed)
+        let created = now.rfc3339
+        try await database.pool.write { db in
+            let hasContent = try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM articles) OR EXISTS (SELECT 1 FROM authors)"
+            )
+            guard hasContent == false else {
+                throw RepositoryError.conflict(code: "not_empty", detail: "The database already holds content.")
+            }
+            for index in 1...authorCount {
+                var author = AuthorRecord(
+                    slug: "author-\(index)",
+                    name: "Author \(index)",
+                    bio: "Writes about \(Self.words[index]).",
+                    createdAt: created,
+                    updatedAt: created
+                )
+                try author.insert(db)
+            }
+            for index in 1...tagCount {
+                var tag = TagRecord(slug: "tag-\(index)", name: "Tag \(index)", createdAt: created, updatedAt: created)
+                try tag.insert(db)
+            }
+        }
+        // Zipf weights: tag i is chosen in proportion to 1/i.
+        let cumulative = (1...tagCount).reduce(into: [Double]()) { $0.append(($0.last ?? 0) + 1 / Double($1)) }
+        var written = 0
+        while written < count {
+            let batch = min(batchSize, count - written)
+            var drafts: [(record: ArticleRecord, tags: [Int64])] = []
+            for offset in 0..<batch {
+                let number = written + offset + 1
+                let title = (0..<random.next(in: 4...9)).map { _ in Self.word(&random) }.joined(separator: " ")
+                    .capitalizedFirst
+                let publishedAt = now.adding(seconds: -Int64(random.next(in: 3600...(5 * 365 * 86_400))))
+                var record = ArticleRecord(
+                    slug: "article-\(number)",
+                    title: title,
+                    excerpt: "",
+                    status: "published",
+                    featured: number % 50 == 0,
+                    publishedAt: publishedAt.rfc3339,
+                    authorId: Int64(random.next(in: 1...authorCount)),
+                    bodyMarkdown: "",
+                    bodyHtml: "",
+                    bodyPlaintext: "",
+                    wordCount: 0,
+                    readingTimeMinutes: 1,
+                    createdAt: publishedAt.rfc3339,
+                    updatedAt: publishedAt.rfc3339
+                )
+                record.setBody(body(&random, words: random.next(in: 300...1500)))
+                var tags: [Int64] = []
+                while tags.count < random.next(in: 3...6) {
+                    let pick = random.nextDouble() * cumulative[cumulative.count - 1]
+                    let tag = Int64((cumulative.firstIndex { $0 >= pick } ?? 0) + 1)
+                    if !tags.contains(tag) { tags.append(tag) }
+                }
+                drafts.append((record, tags))
+            }
+            let ready = drafts
+            try await database.pool.write { db in
+                for var draft in ready {
+                    try draft.record.insert(db)
+                    for (position, tag) in draft.tags.enumerated() {
+                        try ArticleTagRecord(articleId: draft.record.id!, tagId: tag, position: position).insert(db)
+                    }
+                }
+            }
+            written += batch
+            progress(written)
+        }
+    }
+
+    private static func body(_ random: inout SplitMix64, words: Int) -> String {
+        var markdown = ""
+        var left = words
+        var section = 0
+        while left > 0 {
+            section += 1
+            markdown += "## \(word(&random).capitalizedFirst) \(word(&random))\n\n"
+            left -= 2
+            for _ in 0..<random.next(in: 1...3) where left > 0 {
+                let length = min(left, random.next(in: 30...90))
+                var sentence = (0..<length).map { _ in word(&random) }
+                if random.next(in: 0...3) == 0 {
+                    sentence[0] = "[\(sentence[0])](https://example.com/\(sentence[0]))"
+                }
+                markdown += sentence.joined(separator: " ").capitalizedFirst + ".\n\n"
+                left -= length
+            }
+            if left > 0, random.next(in: 0...2) == 0 {
+                let items = min(left, random.next(in: 3...5))
+                markdown +=
+                    (0..<items).map { _ in "- \(word(&random)) \(word(&random))" }.joined(separator: "\n") + "\n\n"
+                left -= items * 2
+            }
+            if left > 0, section % 3 == 0 {
+                markdown += "```go\nfunc \(word(&random))() error {\n    return nil\n}\n```\n\n"
+                left -= 4
+            }
+        }
+        return markdown
+    }
+
+    /// Words drawn with a skew, so that some are common and most are rare, as in prose.
+    private static func word(_ random: inout SplitMix64) -> String {
+        let x = random.nextDouble()
+        return words[Int(x * x * Double(words.count - 1))]
+    }
+
+    private static let words: [String] = {
+        let roots = [
+            "service", "deploy", "latency", "cache", "index", "query", "brand", "growth", "metric", "pipeline",
+            "schema",
+            "token", "request", "response", "cluster", "replica", "shard", "queue", "worker", "signal", "trace", "log",
+            "budget", "launch", "funnel", "campaign", "audience", "report", "dashboard", "workflow", "process", "owner",
+            "contract", "event", "stream", "batch", "retry", "timeout", "deadline", "release", "version", "feature",
+            "design", "system", "platform", "engine", "search", "ranking", "article", "author", "content", "market",
+        ]
+        let suffixes = ["", "s", "ing", "ed", "er", "ment", "ly", "able", "ion", "ness"]
+        let fillers = [
+            "the", "a", "of", "to", "and", "in", "is", "for", "on", "with", "that", "by", "it", "as", "we", "our", "be",
+            "this", "from", "at", "not", "or", "are", "can", "more", "when", "each", "all", "one", "new",
+        ]
+        return fillers + roots.flatMap { root in suffixes.map { root + $0 } }
+    }()
+}
+
+/// A small, fast, seedable generator (Steele, Lea and Flood's SplitMix64).
+struct SplitMix64 {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func next(in range: ClosedRange<Int>) -> Int {
+        range.lowerBound + Int(next() % UInt64(range.count))
+    }
+
+    mutating func nextDouble() -> Double {
+        Double(next() >> 11) / Double(1 << 53)
+    }
+}
+
+extension String {
+    fileprivate var capitalizedFirst: String {
+        prefix(1).uppercased() + dropFirst()
+    }
+}
