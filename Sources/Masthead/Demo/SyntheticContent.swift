@@ -123,27 +123,45 @@ public enum SyntheticContent {
         return markdown
     }
 
-    /// Words drawn with a skew, so that some are common and most are rare, as in prose.
+    /// Words drawn as in prose: the rank-r word about 1/r as often as the commonest (Zipf).
     private static func word(_ random: inout SplitMix64) -> String {
-        let x = random.nextDouble()
-        return words[Int(x * x * Double(words.count - 1))]
+        let pick = random.nextDouble() * wordWeights[wordWeights.count - 1]
+        var low = 0
+        var high = wordWeights.count - 1
+        while low < high {
+            let middle = (low + high) / 2
+            if wordWeights[middle] < pick { low = middle + 1 } else { high = middle }
+        }
+        return words[low]
     }
 
+    /// Cumulative Zipf weights of `words`.
+    private static let wordWeights: [Double] = (1...words.count).reduce(into: []) { $0.append(($0.last ?? 0) + 1 / Double($1)) }
+
+    /// A vocabulary of about 20,000 words: common English function words first, then
+    /// made-up words of two to four syllables, so that, as in real prose, a few words are
+    /// everywhere and most are rare.
     private static let words: [String] = {
-        let roots = [
-            "service", "deploy", "latency", "cache", "index", "query", "brand", "growth", "metric", "pipeline",
-            "schema",
-            "token", "request", "response", "cluster", "replica", "shard", "queue", "worker", "signal", "trace", "log",
-            "budget", "launch", "funnel", "campaign", "audience", "report", "dashboard", "workflow", "process", "owner",
-            "contract", "event", "stream", "batch", "retry", "timeout", "deadline", "release", "version", "feature",
-            "design", "system", "platform", "engine", "search", "ranking", "article", "author", "content", "market",
+        let common = [
+            "the", "of", "and", "to", "a", "in", "is", "that", "for", "it", "as", "with", "was", "on", "be", "by", "this",
+            "are", "or", "from", "at", "we", "an", "not", "can", "more", "when", "each", "all", "one", "new", "service",
+            "data", "team", "system", "request", "cache", "latency", "deploy", "brand", "growth", "metric", "release",
         ]
-        let suffixes = ["", "s", "ing", "ed", "er", "ment", "ly", "able", "ion", "ness"]
-        let fillers = [
-            "the", "a", "of", "to", "and", "in", "is", "for", "on", "with", "that", "by", "it", "as", "we", "our", "be",
-            "this", "from", "at", "not", "or", "are", "can", "more", "when", "each", "all", "one", "new",
-        ]
-        return fillers + roots.flatMap { root in suffixes.map { root + $0 } }
+        let onsets = ["b", "c", "d", "f", "g", "l", "m", "n", "p", "r", "s", "t", "v", "st", "tr", "pl", "gr", "br"]
+        let vowels = ["a", "e", "i", "o", "u", "ai", "ea", "io"]
+        let codas = ["", "n", "r", "s", "l", "t", "nd", "rk"]
+        var generator = SplitMix64(seed: 7)
+        var seen = Set(common)
+        var vocabulary = common
+        while vocabulary.count < 20_000 {
+            let syllables = generator.next(in: 2...4)
+            let word = (0..<syllables).map { _ in
+                onsets[generator.next(in: 0...(onsets.count - 1))] + vowels[generator.next(in: 0...(vowels.count - 1))]
+                    + codas[generator.next(in: 0...(codas.count - 1))]
+            }.joined()
+            if seen.insert(word).inserted { vocabulary.append(word) }
+        }
+        return vocabulary
     }()
 }
 

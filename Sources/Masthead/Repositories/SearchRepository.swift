@@ -58,7 +58,7 @@ public struct SQLiteSearchRepository: SearchRepository {
                         )
                         SELECT s.kind, s.slug, s.title, top.rank,
                                snippet(search_index, -1, \(SearchHit.markStart), \(SearchHit.markEnd), '…', 16) AS snippet
-                        FROM top CROSS JOIN search_index s ON s.rowid = top.id
+                        FROM search_index s JOIN top ON s.rowid = top.id
                         WHERE search_index MATCH \(query.matchExpression)
                         ORDER BY top.rank, s.kind, s.ref_id
                         """
