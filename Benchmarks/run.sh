@@ -176,9 +176,10 @@ for SIZE in $SIZES; do
     curl -fs "http://127.0.0.1:$PORT/v1/articles?limit=100&fields=slug" | grep -o '"slug":"[^"]*"' | cut -d'"' -f4 >"$WORK/slugs.txt"
     TAG=$(curl -fs "http://127.0.0.1:$PORT/v1/tags?sort=-article_count&limit=1" | grep -o '"slug":"[^"]*"' | head -1 | cut -d'"' -f4)
     # Search words as readers type them: two longer words from a title.
-    sqlite3 "$DB" "SELECT lower(title) FROM articles ORDER BY id" |
-        awk '{ n = 0; q = ""; for (i = 1; i <= NF && n < 2; i++) if (length($i) >= 5) { q = q (n ? "+" : "") $i; n++ } if (n == 2 && !(q in seen)) { seen[q] = 1; print q } }' |
-        head -1000 >"$WORK/queries.txt"
+    # (awk stops reading after 1,000, which ends sqlite3 with SIGPIPE: not an error here.)
+    { sqlite3 "$DB" "SELECT lower(title) FROM articles ORDER BY id" |
+        awk '{ n = 0; q = ""; for (i = 1; i <= NF && n < 2; i++) if (length($i) >= 5) { q = q (n ? "+" : "") $i; n++ }
+               if (n == 2 && !(q in seen)) { seen[q] = 1; print q; if (++count == 1000) exit } }' >"$WORK/queries.txt"; } || true
     FIRST_SLUG=$(head -1 "$WORK/slugs.txt")
     curl -fs "http://127.0.0.1:$PORT/v1/articles/$FIRST_SLUG" -o "$WORK/s1.json"
     write_lua s1 GET "/v1/articles/%s" "$WORK/slugs.txt"
