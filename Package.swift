@@ -67,6 +67,7 @@ let package = Package(
                 .embedInCode("0004_create_article_redirects.sql"),
                 .embedInCode("0005_create_article_views.sql"),
                 .embedInCode("0006_create_search_index.sql"),
+                .embedInCode("0007_create_article_visibility_index.sql"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -23,5 +23,9 @@ public enum MastheadMigrations {
         Migration("0004_create_article_redirects", PackageResources._004_create_article_redirects_sql),
         Migration("0005_create_article_views", PackageResources._005_create_article_views_sql),
         Migration("0006_create_search_index", PackageResources._006_create_search_index_sql),
+        Migration(
+            "0007_create_article_visibility_index",
+            PackageResources._007_create_article_visibility_index_sql
+        ),
     ]
 }

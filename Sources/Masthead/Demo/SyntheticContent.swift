@@ -136,14 +136,17 @@ public enum SyntheticContent {
     }
 
     /// Cumulative Zipf weights of `words`.
-    private static let wordWeights: [Double] = (1...words.count).reduce(into: []) { $0.append(($0.last ?? 0) + 1 / Double($1)) }
+    private static let wordWeights: [Double] = (1...words.count).reduce(into: []) {
+        $0.append(($0.last ?? 0) + 1 / Double($1))
+    }
 
     /// A vocabulary of about 20,000 words: common English function words first, then
     /// made-up words of two to four syllables, so that, as in real prose, a few words are
     /// everywhere and most are rare.
     private static let words: [String] = {
         let common = [
-            "the", "of", "and", "to", "a", "in", "is", "that", "for", "it", "as", "with", "was", "on", "be", "by", "this",
+            "the", "of", "and", "to", "a", "in", "is", "that", "for", "it", "as", "with", "was", "on", "be", "by",
+            "this",
             "are", "or", "from", "at", "we", "an", "not", "can", "more", "when", "each", "all", "one", "new", "service",
             "data", "team", "system", "request", "cache", "latency", "deploy", "brand", "growth", "metric", "release",
         ]

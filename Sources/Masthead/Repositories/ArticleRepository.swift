@@ -48,12 +48,15 @@ public struct SQLiteArticleRepository: ArticleRepository {
                     """
                 )
             }
-            if let author = query.author { conditions.append("au.slug = \(author.value)") }
+            if let author = query.author {
+                conditions.append("a.author_id = (SELECT id FROM authors WHERE slug = \(author.value))")
+            }
             if let featured = query.featured { conditions.append("a.featured = \(featured)") }
             if let after = query.publishedAfter { conditions.append("a.published_at > \(after.rfc3339)") }
             if let before = query.publishedBefore { conditions.append("a.published_at < \(before.rfc3339)") }
 
-            var from: SQL = "articles a JOIN authors au ON au.id = a.author_id"
+            // The count needs no author: only the page's rows are joined to theirs.
+            var from: SQL = "articles a"
             if let search = query.search {
                 from =
                     """
@@ -88,7 +91,8 @@ public struct SQLiteArticleRepository: ArticleRepository {
                 db,
                 SQLRequest<Row>(
                     literal: """
-                        SELECT \(sql: Self.selection(bodies: query.bodies)) FROM \(from)
+                        SELECT \(sql: Self.selection(bodies: query.bodies))
+                        FROM \(from) JOIN authors au ON au.id = a.author_id
                         WHERE \(pageFilter) ORDER BY \(order) LIMIT \(limit) OFFSET \(offset)
                         """
                 )

@@ -53,6 +53,7 @@ extension SQLiteArticleRepository: DiscoveryRepository {
     static let sameAuthorBonus = 0.5
     static let recencyBonus = 0.25
     static let recencyScaleDays = 30.0
+    static let candidatesPerTag = 500
 
     public func popular(window: PopularWindow, limit: Int) async throws -> [PopularArticle] {
         let now = clock.now
@@ -121,6 +122,15 @@ extension SQLiteArticleRepository: DiscoveryRepository {
             var results: [(id: Int64, score: Double, reason: RelatedReason)] = []
             if !tags.isEmpty {
                 let weightCase = tags.map { tag -> SQL in "WHEN \(tag.id) THEN \(tag.weight)" }.joined(separator: " ")
+                // The newest articles of each shared tag, at most `candidatesPerTag`: every article
+                // sharing a rarer tag is considered, and a very common tag cannot make the
+                // scoring read half the catalogue.
+                let candidates = tags.map { tag -> SQL in
+                    """
+                    SELECT * FROM (SELECT article_id, tag_id FROM article_tags WHERE tag_id = \(tag.id)
+                                   ORDER BY article_id DESC LIMIT \(Self.candidatesPerTag))
+                    """
+                }.joined(separator: " UNION ALL ")
                 let score: SQL = """
                     SUM(CASE at.tag_id \(weightCase) ELSE 0 END)
                     + \(Self.sameAuthorBonus) * (a.author_id = \(authorID))
@@ -131,8 +141,8 @@ extension SQLiteArticleRepository: DiscoveryRepository {
                     SQLRequest<Row>(
                         literal: """
                             SELECT a.id, \(score) AS score, group_concat(at.tag_id) AS shared, a.author_id = \(authorID) AS same_author
-                            FROM article_tags at JOIN articles a ON a.id = at.article_id
-                            WHERE at.tag_id IN \(tags.map(\.id)) AND a.id != \(targetID) AND \(visible)
+                            FROM (\(candidates)) at JOIN articles a ON a.id = at.article_id
+                            WHERE a.id != \(targetID) AND \(visible)
                             GROUP BY a.id ORDER BY score DESC, a.published_at DESC, a.id DESC LIMIT \(limit)
                             """
                     )
