@@ -21,7 +21,7 @@ import Testing
             publishedAt: seed.daysAgo(5)
         )
         try await seed.article("x", author: "bob", tags: ["rare"], publishedAt: seed.daysAgo(10))
-        try await seed.article("y", author: "ann", tags: ["common"], publishedAt: seed.daysAgo(1))
+        try await seed.article("y", author: "ann", tags: ["common"], publishedAt: seed.daysAgo(20))
         try await seed.article("z", author: "bob", tags: ["common", "rare"], publishedAt: seed.daysAgo(50))
         for index in 1...5 {
             try await seed.article(

@@ -97,16 +97,15 @@ extension SQLiteArticleRepository: DiscoveryRepository {
             let targetID: Int64 = target["id"]
             let authorID: Int64 = target["author_id"]
 
-            // The target's tags, each weighted by how rare it is among published articles.
+            // The target's tags, each weighted by how rare it is: counted over every article that
+            // has it (an index-only count; drafts are too few to matter), against the published total.
             let published =
                 try Int.fetchOne(db, SQLRequest<Int>(literal: "SELECT COUNT(*) FROM articles a WHERE \(visible)")) ?? 1
             let tagRows = try Row.fetchAll(
                 db,
                 SQLRequest<Row>(
                     literal: """
-                        SELECT at.tag_id, t.slug,
-                               (SELECT COUNT(*) FROM article_tags x JOIN articles a ON a.id = x.article_id
-                                WHERE x.tag_id = at.tag_id AND \(visible)) AS articles
+                        SELECT at.tag_id, t.slug, (SELECT COUNT(*) FROM article_tags x WHERE x.tag_id = at.tag_id) AS articles
                         FROM article_tags at JOIN tags t ON t.id = at.tag_id
                         WHERE at.article_id = \(targetID) ORDER BY at.position
                         """
