@@ -7,13 +7,18 @@ protocol SnakeCaseRecord: Codable, FetchableRecord, MutablePersistableRecord {}
 
 /// A row of a collection the API addresses by slug, versioned by `revision`.
 protocol SluggedRecord: SnakeCaseRecord, TableRecord {
-    var id: Int64? { get }
+    var id: Int64? { get set }
     var slug: String { get set }
     var revision: Int { get set }
     var updatedAt: String { get set }
 }
 
 extension SluggedRecord {
+    /// Keeps the id SQLite gave the new row.
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+
     /// The row with `slug`, or `RepositoryError.notFound` naming `resource`.
     static func find(slug: Slug, resource: String, _ db: Database) throws -> Self {
         guard let record = try filter(Column("slug") == slug.value).fetchOne(db) else {
@@ -88,10 +93,6 @@ struct AuthorRecord: SluggedRecord {
     var revision: Int = 1
     var createdAt: String
     var updatedAt: String
-
-    mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
-    }
 }
 
 struct TagRecord: SluggedRecord {
@@ -103,10 +104,6 @@ struct TagRecord: SluggedRecord {
     var revision: Int = 1
     var createdAt: String
     var updatedAt: String
-
-    mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
-    }
 }
 
 struct ArticleRecord: SluggedRecord {
@@ -135,10 +132,6 @@ struct ArticleRecord: SluggedRecord {
     var revision: Int = 1
     var createdAt: String
     var updatedAt: String
-
-    mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
-    }
 
     /// Sets the Markdown body and everything computed from it: HTML, plaintext, word count,
     /// reading time, and the served excerpt (the custom one, or the start of the plaintext).
@@ -173,10 +166,6 @@ struct PlatformRecord: SluggedRecord {
     var revision: Int = 1
     var createdAt: String
     var updatedAt: String
-
-    mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
-    }
 }
 
 struct ServiceRecord: SluggedRecord {
@@ -190,10 +179,6 @@ struct ServiceRecord: SluggedRecord {
     var revision: Int = 1
     var createdAt: String
     var updatedAt: String
-
-    mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
-    }
 }
 
 struct PlatformServiceRecord: SnakeCaseRecord, PersistableRecord {
