@@ -14,11 +14,7 @@ struct AuthorController<Repository: AuthorRepository> {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let page = try QueryReader(request, allowed: ["page", "limit"]).pageRequest()
         let authors = try await repository.list(page)
-        let pagination = PaginationMeta(page: page, total: authors.total)
-        return JSONResponse.make(
-            ListEnvelope(data: authors.items.map(AuthorResponse.init), pagination: pagination),
-            headers: pagination.headers(for: request)
-        )
+        return JSONResponse.page(authors.items.map(AuthorResponse.init), of: page, total: authors.total, for: request)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -22,10 +22,11 @@ struct CatalogController<Repository: CatalogRepository & CatalogWriting> {
     @Sendable func listPlatforms(_ request: Request, context: AppRequestContext) async throws -> Response {
         let page = try QueryReader(request, allowed: ["page", "limit"]).pageRequest()
         let platforms = try await repository.platforms(page)
-        let pagination = PaginationMeta(page: page, total: platforms.total)
-        return JSONResponse.make(
-            ListEnvelope(data: platforms.items.map(PlatformResponse.init), pagination: pagination),
-            headers: pagination.headers(for: request)
+        return JSONResponse.page(
+            platforms.items.map(PlatformResponse.init),
+            of: page,
+            total: platforms.total,
+            for: request
         )
     }
 
@@ -38,10 +39,11 @@ struct CatalogController<Repository: CatalogRepository & CatalogWriting> {
     @Sendable func listServices(_ request: Request, context: AppRequestContext) async throws -> Response {
         let page = try QueryReader(request, allowed: ["page", "limit"]).pageRequest()
         let services = try await repository.services(page)
-        let pagination = PaginationMeta(page: page, total: services.total)
-        return JSONResponse.make(
-            ListEnvelope(data: services.items.map(ServiceResponse.init), pagination: pagination),
-            headers: pagination.headers(for: request)
+        return JSONResponse.page(
+            services.items.map(ServiceResponse.init),
+            of: page,
+            total: services.total,
+            for: request
         )
     }
 

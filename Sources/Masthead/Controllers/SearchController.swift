@@ -30,11 +30,7 @@ struct SearchController<Repository: SearchRepository> {
         }
         let page = try reader.pageRequest()
         let hits = try await repository.search(query, kinds: kinds, page: page)
-        let pagination = PaginationMeta(page: page, total: hits.total)
-        return JSONResponse.make(
-            ListEnvelope(data: hits.items.map(SearchHitResponse.init), pagination: pagination),
-            headers: pagination.headers(for: request)
-        )
+        return JSONResponse.page(hits.items.map(SearchHitResponse.init), of: page, total: hits.total, for: request)
     }
 }
 

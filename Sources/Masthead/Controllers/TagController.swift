@@ -22,11 +22,7 @@ struct TagController<Repository: TagRepository> {
             sort = parsed
         }
         let tags = try await repository.list(page, sort: sort)
-        let pagination = PaginationMeta(page: page, total: tags.total)
-        return JSONResponse.make(
-            ListEnvelope(data: tags.items.map(TagResponse.init), pagination: pagination),
-            headers: pagination.headers(for: request)
-        )
+        return JSONResponse.page(tags.items.map(TagResponse.init), of: page, total: tags.total, for: request)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {

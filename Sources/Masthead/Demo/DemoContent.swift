@@ -58,15 +58,7 @@ public enum DemoContent {
     /// Dates are relative to `now`, so the demo always has recent articles and one still to come.
     public static func load(into database: AppDatabase, now: Timestamp) async throws -> Bool {
         try await database.pool.write { db in
-            let hasContent = try Bool.fetchOne(
-                db,
-                sql: """
-                    SELECT EXISTS (SELECT 1 FROM articles) OR EXISTS (SELECT 1 FROM authors)
-                        OR EXISTS (SELECT 1 FROM tags) OR EXISTS (SELECT 1 FROM platforms)
-                        OR EXISTS (SELECT 1 FROM services)
-                    """
-            )
-            guard hasContent == false else { return false }
+            guard try !AppDatabase.holdsContent(db) else { return false }
             try insertAll(db, now: now)
             return true
         }

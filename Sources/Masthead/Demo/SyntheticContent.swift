@@ -20,11 +20,7 @@ public enum SyntheticContent {
         var random = SplitMix64(seed: seed)
         let created = now.rfc3339
         try await database.pool.write { db in
-            let hasContent = try Bool.fetchOne(
-                db,
-                sql: "SELECT EXISTS (SELECT 1 FROM articles) OR EXISTS (SELECT 1 FROM authors)"
-            )
-            guard hasContent == false else {
+            guard try !AppDatabase.holdsContent(db) else {
                 throw RepositoryError.conflict(code: "not_empty", detail: "The database already holds content.")
             }
             for index in 1...authorCount {

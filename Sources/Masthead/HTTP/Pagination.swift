@@ -93,3 +93,13 @@ struct PaginationMeta: JSONEncodable, Equatable {
         text.addingPercentEncoding(withAllowedCharacters: queryValueCharacters) ?? ""
     }
 }
+
+extension JSONResponse {
+    /// One page of a collection: `{"data": [...], "meta": {"pagination": …}}` with
+    /// `X-Total-Count` and `Link`.
+    static func page(_ items: [some JSONEncodable], of page: PageRequest, total: Int, for request: Request) -> Response
+    {
+        let pagination = PaginationMeta(page: page, total: total)
+        return make(ListEnvelope(data: items, pagination: pagination), headers: pagination.headers(for: request))
+    }
+}
