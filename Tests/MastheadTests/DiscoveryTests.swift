@@ -196,12 +196,25 @@ import Testing
         }
     }
 
-    @Test(arguments: ["", "+", "%F0%9F%9A%80", "***", String(repeating: "a", count: 1000)])
-    func emptyEmojiOnlyAndOverlongQueriesAre400(_ query: String) async throws {
+    @Test(arguments: ["", String(repeating: "a", count: 257), String(repeating: "%C3%A9", count: 257)])
+    func emptyAndOverlongQueriesAre400(_ query: String) async throws {
         try await withApp(seed: Self.seedDocuments) { client, _ async throws in
             let response = try await client.get("/v1/search?q=\(query)")
             #expect(response.status == .badRequest)
             #expect(try response.json["code"].string == "invalid_parameter")
+        }
+    }
+
+    /// A query of punctuation, spaces or emoji is a question with no answer, not a mistake.
+    @Test(arguments: ["+", "%F0%9F%9A%80", "***", "%22%22", String(repeating: "%C3%A9", count: 256)])
+    func queriesWithoutWordsFindNothing(_ query: String) async throws {
+        try await withApp(seed: Self.seedDocuments) { client, _ async throws in
+            for path in ["/v1/search?q=\(query)", "/v1/articles?q=\(query)"] {
+                let response = try await client.get(path)
+                #expect(response.status == .ok, "\(path)")
+                #expect(try response.json["data"].array.count == 0, "\(path)")
+                #expect(try response.json["meta"]["pagination"]["total"].int == 0, "\(path)")
+            }
         }
     }
 

@@ -71,3 +71,48 @@ import Testing
         #expect(SearchQuery(parsing: text) == nil)
     }
 }
+
+/// The text rules request bodies share with `openapi.yaml`'s patterns.
+@Suite struct TextRuleTests {
+    @Test(arguments: ["", " ", "\t\n", "\u{3000}", "\u{A0}\u{2028}", "\u{1C}\u{1F}", "\u{FEFF}", "\u{85}"])
+    func blankTextIsRefused(_ text: String) {
+        #expect(TextRules.isBlank(text))
+    }
+
+    @Test(arguments: ["a", " a ", "\u{200B}", "\u{1}", "é", "🚀"])
+    func textWithAnythingElseIsNotBlank(_ text: String) {
+        #expect(!TextRules.isBlank(text))
+    }
+
+    @Test func webURLsAreAbsoluteHTTPOfPrintableASCII() {
+        for good in [
+            "https://a.example", "http://localhost:8080/x?y=1#z", "https://a.example/p%20q", "https://a.example?",
+        ] {
+            #expect(TextRules.isWebURL(good), "\(good)")
+        }
+        for bad in [
+            "ftp://a.example", "https://", "https://a b", "HTTPS://a.example", "https://a.example/é", "//a.example",
+            "javascript:alert(1)", "https://a.example/ x",
+        ] {
+            #expect(!TextRules.isWebURL(bad), "\(bad)")
+        }
+    }
+
+    @Test func lengthsCountCodePointsAsJSONSchemaDoes() async throws {
+        try await withApp { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            // "é" as e + combining accent: one character to Swift, two code points to JSON Schema.
+            let combined = String(repeating: "e\u{301}", count: 51)
+            let response = try await client.send(.post, "/v1/tags", json: #"{"name":"\#(combined)"}"#, token: token)
+            #expect(response.status == .unprocessableContent)
+            #expect(try response.json["errors"][0]["code"].string == "too_long")
+        }
+    }
+
+    @Test func bodyTimesNeedATimeOfDay() {
+        #expect(TextRules.hasTimeOfDay("2026-11-28T09:30:00Z"))
+        #expect(TextRules.hasTimeOfDay("2026-11-28t09:30:00z"))
+        #expect(!TextRules.hasTimeOfDay("2026-11-28"))
+        #expect(!TextRules.hasTimeOfDay("2026-11-28 09:30:00Z"))
+    }
+}

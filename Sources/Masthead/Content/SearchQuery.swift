@@ -15,6 +15,13 @@ public struct SearchQuery: Sendable, Equatable {
     /// The FTS5 MATCH expression.
     public let matchExpression: String
 
+    /// Matches nothing (an empty FTS5 phrase): what a query without a letter or digit finds.
+    public static let nothing = SearchQuery(matchExpression: "\"\"")
+
+    private init(matchExpression: String) {
+        self.matchExpression = matchExpression
+    }
+
     /// Nil when `text` holds no letter or digit to search for.
     public init?(parsing text: some StringProtocol) {
         var terms: [String] = []

@@ -78,12 +78,11 @@ extension QueryReader {
             if required { throw ProblemError.invalidParameter(name, "is required.") }
             return nil
         }
-        guard text.count <= SearchQuery.maximumLength else {
+        guard !text.isEmpty else { throw ProblemError.invalidParameter(name, "must not be empty.") }
+        guard text.unicodeScalars.count <= SearchQuery.maximumLength else {
             throw ProblemError.invalidParameter(name, "must be at most \(SearchQuery.maximumLength) characters.")
         }
-        guard let query = SearchQuery(parsing: text) else {
-            throw ProblemError.invalidParameter(name, "must contain at least one letter or digit.")
-        }
-        return query
+        // Punctuation alone is a valid query that finds nothing, as in any search box.
+        return SearchQuery(parsing: text) ?? .nothing
     }
 }

@@ -55,18 +55,20 @@ struct FieldReader {
         if !errors.isEmpty { throw ValidationFailure(errors: errors) }
     }
 
-    /// A string of 1...`maxLength` characters; nil when absent or null (an error if `required`).
+    /// A string of 1...`maxLength` characters that is not blank; nil when absent or null
+    /// (an error if `required`). Lengths count Unicode code points, as JSON Schema's
+    /// `maxLength` does, so `openapi.yaml` states the limits exactly.
     mutating func string(_ key: String, required: Bool = false, maxLength: Int) -> String? {
         switch object[key] {
         case nil, .null?:
             if required { add(key, "required", "\(key) is required") }
             return nil
         case .string(let text)?:
-            if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            if TextRules.isBlank(text) {
                 add(key, required ? "required" : "too_short", "\(key) must not be blank")
                 return nil
             }
-            if text.count > maxLength {
+            if text.unicodeScalars.count > maxLength {
                 add(key, "too_long", "\(key) must be at most \(maxLength) characters")
                 return nil
             }
@@ -77,15 +79,15 @@ struct FieldReader {
         }
     }
 
-    /// A string that may be empty (a body, say), at most `maxLength` characters.
+    /// A string that may be empty (a body, say), at most `maxLength` code points.
     mutating func text(_ key: String, required: Bool, maxLength: Int) -> String? {
         switch object[key] {
         case nil, .null?:
             if required { add(key, "required", "\(key) is required") }
             return nil
         case .string(let text)?:
-            guard text.utf8.count <= maxLength else {
-                add(key, "too_long", "\(key) must be at most \(maxLength) bytes")
+            guard text.unicodeScalars.count <= maxLength else {
+                add(key, "too_long", "\(key) must be at most \(maxLength) characters")
                 return nil
             }
             return text
@@ -104,12 +106,10 @@ struct FieldReader {
         return slug
     }
 
-    /// An absolute http or https URL.
+    /// An absolute http or https URL, as `TextRules.isWebURL` defines it.
     mutating func url(_ key: String) -> String? {
         guard let text = string(key, maxLength: 2048) else { return nil }
-        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
-            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
-        else {
+        guard TextRules.isWebURL(text) else {
             add(key, "invalid_url", "\(key) must be an absolute http or https URL")
             return nil
         }
@@ -141,9 +141,10 @@ struct FieldReader {
         }
     }
 
+    /// A full RFC 3339 date-time (a bare date is refused: a body names an instant).
     mutating func timestamp(_ key: String) -> Timestamp? {
         guard let text = string(key, maxLength: 64) else { return nil }
-        guard let time = Timestamp(rfc3339: text) else {
+        guard TextRules.hasTimeOfDay(text), let time = Timestamp(rfc3339: text) else {
             add(key, "invalid_date", "\(key) must be an RFC 3339 date-time such as 2026-11-28T09:30:00Z")
             return nil
         }
@@ -183,5 +184,35 @@ struct FieldReader {
     static func pointer(_ key: String, index: Int? = nil) -> String {
         let escaped = key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
         return "/" + escaped + (index.map { "/\($0)" } ?? "")
+    }
+}
+
+/// Rules on text shared by request bodies and `openapi.yaml`, which states each of them as
+/// a pattern with the same meaning.
+enum TextRules {
+    /// What counts as blank: the characters that Python's and ECMAScript's `\s` match
+    /// (the spec's `NonBlank` pattern lists them), so client-side validation agrees.
+    private static let blankScalars: Set<Unicode.Scalar> = {
+        var scalars: Set<Unicode.Scalar> = ["\t", "\n", "\u{0B}", "\u{0C}", "\r", " ", "\u{85}", "\u{A0}", "\u{1680}"]
+        scalars.formUnion((0x1C...0x1F).compactMap(Unicode.Scalar.init))
+        scalars.formUnion((0x2000...0x200A).compactMap(Unicode.Scalar.init))
+        scalars.formUnion(["\u{2028}", "\u{2029}", "\u{202F}", "\u{205F}", "\u{3000}", "\u{FEFF}"])
+        return scalars
+    }()
+
+    static func isBlank(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy(blankScalars.contains)
+    }
+
+    /// `http` or `https`, a host of letters, digits, dots and hyphens, an optional port,
+    /// then printable ASCII without spaces: the spec's `WebURL` pattern.
+    static func isWebURL(_ text: String) -> Bool {
+        text.wholeMatch(of: #/https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?([/?#][!-~]*)?/#) != nil
+    }
+
+    /// Whether an RFC 3339 text goes on past its date (`2026-11-28T…`).
+    static func hasTimeOfDay(_ text: String) -> Bool {
+        let bytes = Array(text.utf8.prefix(11))
+        return bytes.count == 11 && (bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"))
     }
 }

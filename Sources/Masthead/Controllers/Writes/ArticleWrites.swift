@@ -62,13 +62,13 @@ struct ArticleWrites<Repository: ArticleRepository, References: ReferenceReposit
         return document
     }
 
-    /// Titles up to 200 characters, excerpts up to 500, bodies up to 512 KiB of Markdown.
+    /// Titles up to 200 characters, excerpts up to 500, bodies up to 200,000 characters of Markdown.
     /// `scheduled` needs a future `published_at`; `published` without one publishes now.
     func input(from reader: inout FieldReader, existing: Article?) -> ArticleInput? {
         let title = reader.string("title", required: true, maxLength: 200)
-        let slug = reader.slugChoice(titledBy: title, existing: existing != nil)
+        let slug = reader.slugChoice(titledBy: title, existing: existing != nil, resource: Self.resourceName)
         let excerpt = reader.string("excerpt", maxLength: 500)
-        let body = reader.text("body_markdown", required: true, maxLength: 512 * 1024)
+        let body = reader.text("body_markdown", required: true, maxLength: 200_000)
         let publishedAt = reader.timestamp("published_at")
         let status = readStatus(&reader, publishedAt: publishedAt)
         let featured = reader.boolean("featured") ?? false
@@ -123,14 +123,13 @@ extension ArticleSelection {
 
 extension FieldReader {
     /// The slug a body asks for: the given one, else (on create) one made from the title.
-    mutating func slugChoice(titledBy title: String?, existing: Bool) -> SlugChoice? {
+    /// The slug given, else (on create) one made from the title. A title with nothing to
+    /// make a slug of (`»`, `你好`) gets the resource's name, numbered like any derived slug
+    /// (`tag`, `tag-2`…): a title in any script is accepted.
+    mutating func slugChoice(titledBy title: String?, existing: Bool, resource: String) -> SlugChoice? {
         if let slug = slug("slug") { return .given(slug) }
         if existing { return .keep }
         guard let title else { return nil }
-        guard let derived = Slug(derivingFrom: title) else {
-            add("slug", "required", "no slug can be made from the title; give one")
-            return nil
-        }
-        return .derived(derived)
+        return .derived(Slug(derivingFrom: title) ?? Slug(parsing: resource)!)
     }
 }

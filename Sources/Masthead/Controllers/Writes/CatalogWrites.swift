@@ -44,7 +44,7 @@ struct PlatformWrites<Repository: CatalogRepository & CatalogWriting, References
 
     func input(from reader: inout FieldReader, existing: Platform?) -> PlatformInput? {
         let name = reader.string("name", required: true, maxLength: 100)
-        let slug = reader.slugChoice(titledBy: name, existing: existing != nil)
+        let slug = reader.slugChoice(titledBy: name, existing: existing != nil, resource: Self.resourceName)
         let focus = reader.string("focus", required: true, maxLength: 200)
         let tagline = reader.string("tagline", required: true, maxLength: 300)
         let description = reader.string("description", required: true, maxLength: 5000)
@@ -106,7 +106,7 @@ struct ServiceWrites<Repository: CatalogRepository & CatalogWriting, References:
 
     func input(from reader: inout FieldReader, existing: Service?) -> ServiceInput? {
         let title = reader.string("title", required: true, maxLength: 200)
-        let slug = reader.slugChoice(titledBy: title, existing: existing != nil)
+        let slug = reader.slugChoice(titledBy: title, existing: existing != nil, resource: Self.resourceName)
         let subtitle = reader.string("subtitle", required: true, maxLength: 200)
         let description = reader.string("description", required: true, maxLength: 5000)
         let position = reader.integer("position", in: 0...1_000_000)

@@ -33,7 +33,7 @@ struct AuthorWrites<Repository: AuthorRepository & AuthorWriting>: WritableColle
 
     func input(from reader: inout FieldReader, existing: Author?) -> AuthorInput? {
         let name = reader.string("name", required: true, maxLength: 200)
-        let slug = reader.slugChoice(titledBy: name, existing: existing != nil)
+        let slug = reader.slugChoice(titledBy: name, existing: existing != nil, resource: Self.resourceName)
         let bio = reader.string("bio", maxLength: 5000)
         let avatarURL = reader.url("avatar_url")
         let websiteURL = reader.url("website_url")
@@ -82,7 +82,7 @@ struct TagWrites<Repository: TagRepository & TagWriting>: WritableCollection {
 
     func input(from reader: inout FieldReader, existing: Tag?) -> TagInput? {
         let name = reader.string("name", required: true, maxLength: 100)
-        let slug = reader.slugChoice(titledBy: name, existing: existing != nil)
+        let slug = reader.slugChoice(titledBy: name, existing: existing != nil, resource: Self.resourceName)
         let description = reader.string("description", maxLength: 500)
         guard let slug, let name, reader.errors.isEmpty else { return nil }
         return TagInput(slug: slug, name: name, description: description)
