@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Masthead
+import ServiceLifecycle
 
 /// The `masthead` command: reads flags and the environment, then hands over to the library.
 @main
@@ -10,7 +11,9 @@ struct MastheadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "masthead",
         abstract: "Masthead: a headless content API on an embedded SQLite database.",
-        subcommands: [Serve.self, Migrate.self, TokenCommand.self, Generate.self]
+        subcommands: [
+            Serve.self, Migrate.self, TokenCommand.self, Backup.self, Export.self, Import.self, Generate.self,
+        ]
     )
 }
 
@@ -27,6 +30,9 @@ struct DatabaseOptions: ParsableArguments {
             "Log level: trace, debug, info, notice, warning, error or critical. Env: MASTHEAD_LOG_LEVEL. Default: info"
     )
     var logLevel: String?
+
+    @Option(help: "Log lines as text or json (one object per line). Env: MASTHEAD_LOG_FORMAT. Default: text")
+    var logFormat: String?
 }
 
 struct Serve: AsyncParsableCommand {
@@ -81,6 +87,47 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "max-age of public responses, such as 60s or 5m. Env: MASTHEAD_CACHE_MAX_AGE. Default: 60s")
     var cacheMaxAge: String?
 
+    @Option(
+        help: """
+            Browser origins allowed to call the API, comma-separated: * lets any page read; writes are allowed \
+            only from origins named, such as https://admin.example.com. Env: MASTHEAD_CORS_ORIGINS. Default: *
+            """
+    )
+    var corsOrigins: String?
+
+    @Option(help: "Serve GET /metrics: true or false. Env: MASTHEAD_METRICS. Default: true")
+    var metrics: String?
+
+    @Option(
+        help: """
+            Failed authentications one address may make per minute before it gets 429; 0 turns the limit off. \
+            Env: MASTHEAD_AUTH_FAILURE_LIMIT. Default: 20
+            """
+    )
+    var authFailureLimit: String?
+
+    @Option(
+        help:
+            "How long in-flight requests may take to finish after SIGTERM or SIGINT. Env: MASTHEAD_SHUTDOWN_TIMEOUT. Default: 10s"
+    )
+    var shutdownTimeout: String?
+
+    @Option(
+        help:
+            "How long a connection may wait without sending a complete request head. Env: MASTHEAD_IDLE_TIMEOUT. Default: 60s"
+    )
+    var idleTimeout: String?
+
+    @Option(
+        help: "How long a request body may take to arrive after its head. Env: MASTHEAD_READ_TIMEOUT. Default: 30s"
+    )
+    var readTimeout: String?
+
+    @Option(
+        help: "The most header bytes a request may send, such as 16KiB. Env: MASTHEAD_MAX_HEADER_BYTES. Default: 16KiB"
+    )
+    var maxHeaderBytes: String?
+
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
@@ -94,18 +141,33 @@ struct Serve: AsyncParsableCommand {
             viewsFlushInterval: viewsFlushInterval,
             viewsDedupeWindow: viewsDedupeWindow,
             cacheMaxBytes: cacheMaxBytes,
-            cacheMaxAge: cacheMaxAge
+            cacheMaxAge: cacheMaxAge,
+            logFormat: database.logFormat,
+            authFailureLimit: authFailureLimit,
+            corsOrigins: corsOrigins,
+            metrics: metrics,
+            shutdownTimeout: shutdownTimeout,
+            idleTimeout: idleTimeout,
+            readTimeout: readTimeout,
+            maxHeaderBytes: maxHeaderBytes
         )
         let configuration = try resolveOrExit(flags)
-        bootstrapLogging(configuration.logLevel)
+        bootstrapLogging(configuration)
+        let logger = Logger(label: "masthead")
         let app: any ApplicationProtocol
         do {
             app = try await buildApplication(configuration) { announce($0, at: configuration) }
         } catch {
             exitWithMessage("cannot open the database at '\(configuration.databasePath)': \(describe(error))")
         }
+        let group = makeServiceGroup(
+            running: app,
+            shutdownTimeout: configuration.limits.shutdownTimeout,
+            logger: logger
+        )
         do {
-            try await app.runService()
+            try await group.run()
+            logger.info("Stopped cleanly")
         } catch {
             exitWithMessage("the server stopped: \(describe(error))")
         }
@@ -131,6 +193,95 @@ struct Migrate: AsyncParsableCommand {
             exitWithMessage("cannot migrate the database at '\(configuration.databasePath)': \(describe(error))")
         }
     }
+}
+
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the database to FILE, consistently, even while the server runs (VACUUM INTO)."
+    )
+
+    @Argument(help: "Where to write the copy; it must not exist yet.")
+    var file: String
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        guard !FileManager.default.fileExists(atPath: file) else {
+            exitWithMessage("'\(file)' already exists; give a new file name", code: 64)
+        }
+        let database = try openDatabase(database)
+        do {
+            let bytes = try await database.backup(to: file)
+            print("Backed up to \(file) (\(bytes) bytes, integrity check ok).")
+        } catch {
+            exitWithMessage("the backup failed: \(describe(error))")
+        }
+    }
+}
+
+struct Export: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write all content (not tokens) to FILE as JSON, for 'masthead import' on another instance."
+    )
+
+    @Argument(help: "The JSON file to write; - for standard output.")
+    var file: String
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let portability = SQLitePortabilityRepository(database: try openDatabase(database))
+        let document = try await portability.export()
+        let data = try document.encoded()
+        if file == "-" {
+            FileHandle.standardOutput.write(data)
+            return
+        }
+        do {
+            try data.write(to: URL(fileURLWithPath: file), options: .atomic)
+        } catch {
+            exitWithMessage("cannot write '\(file)': \(describe(error))")
+        }
+        FileHandle.standardError.write(Data("Exported \(contents(of: document)) to \(file).\n".utf8))
+    }
+}
+
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load a 'masthead export' file into an empty database, in one transaction."
+    )
+
+    @Argument(help: "The JSON file to read.")
+    var file: String
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: file))
+        } catch {
+            exitWithMessage("cannot read '\(file)': \(describe(error))")
+        }
+        do {
+            let document = try ContentExport.decode(data)
+            let portability = SQLitePortabilityRepository(database: try openDatabase(database))
+            try await portability.importContent(document)
+            print("Imported \(contents(of: document)).")
+        } catch let failure as ImportFailure {
+            exitWithMessage(
+                "cannot import '\(file)'; nothing was changed:\n  " + failure.problems.joined(separator: "\n  ")
+            )
+        } catch {
+            exitWithMessage("cannot import '\(file)'; nothing was changed: \(describe(error))")
+        }
+    }
+}
+
+/// "43 articles, 26 authors, …": what an export document holds.
+private func contents(of document: ContentExport) -> String {
+    "\(document.articles.count) articles, \(document.authors.count) authors, \(document.tags.count) tags, "
+        + "\(document.platforms.count) platforms and \(document.services.count) services"
 }
 
 struct Generate: AsyncParsableCommand {
@@ -310,11 +461,18 @@ private func resolveOrExit(_ flags: AppConfiguration.Flags) throws -> AppConfigu
     }
 }
 
-private func bootstrapLogging(_ level: Logger.Level) {
+private func bootstrapLogging(_ configuration: AppConfiguration) {
     LoggingSystem.bootstrap { label in
-        var handler = StreamLogHandler.standardOutput(label: label)
-        handler.logLevel = level
-        return handler
+        switch configuration.logFormat {
+        case .text:
+            var handler = StreamLogHandler.standardOutput(label: label)
+            handler.logLevel = configuration.logLevel
+            return handler
+        case .json:
+            var handler = JSONLogHandler.standardOutput(label: label)
+            handler.logLevel = configuration.logLevel
+            return handler
+        }
     }
 }
 

@@ -68,6 +68,20 @@ private func count(_ database: AppDatabase, _ sql: String) async throws -> Int {
 }
 
 @Suite struct TagWriteTests {
+    /// A name with nothing to make a slug of is still a name: the slug is the resource's.
+    @Test func aNameInAnyScriptGetsASlug() async throws {
+        try await withApp { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            for (name, slug) in [("你好", "tag"), ("»«", "tag-2"), ("Ünïcödé", "unicode")] {
+                let response = try await client.send(.post, "/v1/tags", json: #"{"name":"\#(name)"}"#, token: token)
+                #expect(response.status == .created, "\(name)")
+                #expect(try response.json["data"]["slug"].string == slug)
+                #expect(try response.json["data"]["name"].string == name)
+            }
+            #expect(try await count(database, "SELECT COUNT(*) FROM tags") == 3)
+        }
+    }
+
     @Test func deletingATagRemovesItFromItsArticles() async throws {
         try await withApp(demo: true) { client, database async throws in
             let token = try await makeToken(database, [.contentWrite])
@@ -211,20 +225,7 @@ private func count(_ database: AppDatabase, _ sql: String) async throws -> Int {
         let folder = try TemporaryFolder()
         let database = try AppDatabase(path: folder.databasePath)
         _ = try await DemoContent.load(into: database, now: .init(secondsSinceEpoch: 1_795_858_200))
-        let repositories = Repositories(database: database, clock: .system)
-        let counter = ViewCounter(
-            store: repositories.views,
-            clock: .system,
-            settings: .init(),
-            logger: Logger(label: "test")
-        )
-        let router = MastheadRouter(
-            database: database,
-            repositories: repositories,
-            counter: counter,
-            cache: ResponseCache(maximumBytes: 0),
-            clock: .system
-        )
+        let router = makeRouter(database)
         // Counting a view is the one public write.
         let writes = router.routes.filter { [.post, .put, .patch, .delete].contains($0.method) }
             .filter { !$0.path.description.hasSuffix("/views") }

@@ -16,6 +16,16 @@ public struct AppConfiguration: Sendable {
     /// Bytes the in-process response cache may hold; 0 turns it off.
     public var cacheMaxBytes: Int
     public var cachePolicy: CachePolicy
+    /// How log lines are written.
+    public var logFormat: LogFormat
+    /// Failed authentications one address may make per minute before it is refused; 0 is no limit.
+    public var authFailureLimit: Int
+    /// Browser origins allowed to call the API: `*` lets any origin read; writes are allowed
+    /// only from origins listed by name.
+    public var corsOrigins: CORSPolicy
+    /// Serve `GET /metrics`.
+    public var metricsEnabled: Bool
+    public var limits: ConnectionLimits
 
     public init(
         host: String = "127.0.0.1",
@@ -26,7 +36,12 @@ public struct AppConfiguration: Sendable {
         trustProxy: Bool = false,
         views: ViewSettings = ViewSettings(),
         cacheMaxBytes: Int = 64 << 20,
-        cachePolicy: CachePolicy = CachePolicy()
+        cachePolicy: CachePolicy = CachePolicy(),
+        logFormat: LogFormat = .text,
+        authFailureLimit: Int = 20,
+        corsOrigins: CORSPolicy = CORSPolicy(),
+        metricsEnabled: Bool = true,
+        limits: ConnectionLimits = ConnectionLimits()
     ) {
         self.host = host
         self.port = port
@@ -37,6 +52,11 @@ public struct AppConfiguration: Sendable {
         self.views = views
         self.cacheMaxBytes = cacheMaxBytes
         self.cachePolicy = cachePolicy
+        self.logFormat = logFormat
+        self.authFailureLimit = authFailureLimit
+        self.corsOrigins = corsOrigins
+        self.metricsEnabled = metricsEnabled
+        self.limits = limits
     }
 
     /// The values given on the command line, each nil when not given.
@@ -51,6 +71,14 @@ public struct AppConfiguration: Sendable {
         public var viewsDedupeWindow: String?
         public var cacheMaxBytes: String?
         public var cacheMaxAge: String?
+        public var logFormat: String?
+        public var authFailureLimit: String?
+        public var corsOrigins: String?
+        public var metrics: String?
+        public var shutdownTimeout: String?
+        public var idleTimeout: String?
+        public var readTimeout: String?
+        public var maxHeaderBytes: String?
 
         public init(
             host: String? = nil,
@@ -62,7 +90,15 @@ public struct AppConfiguration: Sendable {
             viewsFlushInterval: String? = nil,
             viewsDedupeWindow: String? = nil,
             cacheMaxBytes: String? = nil,
-            cacheMaxAge: String? = nil
+            cacheMaxAge: String? = nil,
+            logFormat: String? = nil,
+            authFailureLimit: String? = nil,
+            corsOrigins: String? = nil,
+            metrics: String? = nil,
+            shutdownTimeout: String? = nil,
+            idleTimeout: String? = nil,
+            readTimeout: String? = nil,
+            maxHeaderBytes: String? = nil
         ) {
             self.host = host
             self.port = port
@@ -74,6 +110,14 @@ public struct AppConfiguration: Sendable {
             self.viewsDedupeWindow = viewsDedupeWindow
             self.cacheMaxBytes = cacheMaxBytes
             self.cacheMaxAge = cacheMaxAge
+            self.logFormat = logFormat
+            self.authFailureLimit = authFailureLimit
+            self.corsOrigins = corsOrigins
+            self.metrics = metrics
+            self.shutdownTimeout = shutdownTimeout
+            self.idleTimeout = idleTimeout
+            self.readTimeout = readTimeout
+            self.maxHeaderBytes = maxHeaderBytes
         }
     }
 
@@ -85,7 +129,10 @@ public struct AppConfiguration: Sendable {
     /// Each setting from its flag, else its environment variable (`MASTHEAD_HOST`,
     /// `MASTHEAD_PORT`, `MASTHEAD_DB`, `MASTHEAD_DEMO`, `MASTHEAD_LOG_LEVEL`,
     /// `MASTHEAD_TRUST_PROXY`, `MASTHEAD_VIEWS_FLUSH_INTERVAL`, `MASTHEAD_VIEWS_DEDUPE_WINDOW`,
-    /// `MASTHEAD_CACHE_MAX_BYTES`, `MASTHEAD_CACHE_MAX_AGE`), else its default.
+    /// `MASTHEAD_CACHE_MAX_BYTES`, `MASTHEAD_CACHE_MAX_AGE`, `MASTHEAD_LOG_FORMAT`,
+    /// `MASTHEAD_AUTH_FAILURE_LIMIT`, `MASTHEAD_CORS_ORIGINS`, `MASTHEAD_METRICS`,
+    /// `MASTHEAD_SHUTDOWN_TIMEOUT`, `MASTHEAD_IDLE_TIMEOUT`, `MASTHEAD_READ_TIMEOUT`,
+    /// `MASTHEAD_MAX_HEADER_BYTES`), else its default.
     public static func resolve(flags: Flags, environment: [String: String]) throws(Invalid) -> AppConfiguration {
         var configuration = AppConfiguration()
         if let host = flags.host ?? environment["MASTHEAD_HOST"] {
@@ -141,7 +188,65 @@ public struct AppConfiguration: Sendable {
             }
             configuration.cachePolicy.maxAge = Int(seconds.rounded())
         }
+        if let text = flags.logFormat ?? environment["MASTHEAD_LOG_FORMAT"] {
+            guard let format = LogFormat(rawValue: text.lowercased()) else {
+                throw Invalid(description: "invalid log format '\(text)': expected text or json")
+            }
+            configuration.logFormat = format
+        }
+        if let text = flags.authFailureLimit ?? environment["MASTHEAD_AUTH_FAILURE_LIMIT"] {
+            guard let limit = Int(text), (0...1_000_000).contains(limit) else {
+                throw Invalid(description: "invalid auth failure limit '\(text)': expected 0 (no limit) to 1000000")
+            }
+            configuration.authFailureLimit = limit
+        }
+        if let text = flags.corsOrigins ?? environment["MASTHEAD_CORS_ORIGINS"] {
+            guard let policy = CORSPolicy(parsing: text) else {
+                throw Invalid(
+                    description:
+                        "invalid CORS origins '\(text)': expected *, or origins such as https://admin.example.com, comma-separated"
+                )
+            }
+            configuration.corsOrigins = policy
+        }
+        if let text = flags.metrics ?? environment["MASTHEAD_METRICS"] {
+            switch text.lowercased() {
+            case "1", "true", "yes", "on": configuration.metricsEnabled = true
+            case "0", "false", "no", "off": configuration.metricsEnabled = false
+            default: throw Invalid(description: "invalid metrics setting '\(text)': expected true or false")
+            }
+        }
+        configuration.limits.shutdownTimeout = try duration(
+            flags.shutdownTimeout ?? environment["MASTHEAD_SHUTDOWN_TIMEOUT"],
+            name: "shutdown timeout",
+            default: configuration.limits.shutdownTimeout
+        )
+        configuration.limits.idleTimeout = try duration(
+            flags.idleTimeout ?? environment["MASTHEAD_IDLE_TIMEOUT"],
+            name: "idle timeout",
+            default: configuration.limits.idleTimeout
+        )
+        configuration.limits.readTimeout = try duration(
+            flags.readTimeout ?? environment["MASTHEAD_READ_TIMEOUT"],
+            name: "read timeout",
+            default: configuration.limits.readTimeout
+        )
+        if let text = flags.maxHeaderBytes ?? environment["MASTHEAD_MAX_HEADER_BYTES"] {
+            guard let bytes = ByteCountText.bytes(text), (1024...(1 << 20)).contains(bytes) else {
+                throw Invalid(description: "invalid max header bytes '\(text)': expected 1KiB to 1MiB, such as 16KiB")
+            }
+            configuration.limits.maxHeaderBytes = bytes
+        }
         return configuration
+    }
+
+    /// A timeout from 100ms to 1h.
+    private static func duration(_ text: String?, name: String, default value: Duration) throws(Invalid) -> Duration {
+        guard let text else { return value }
+        guard let seconds = DurationText.seconds(text), seconds >= 0.1, seconds <= 3600 else {
+            throw Invalid(description: "invalid \(name) '\(text)': expected 100ms to 1h, such as 10s")
+        }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 
     private static func boolean(_ name: String, in environment: [String: String]) throws(Invalid) -> Bool {
@@ -151,6 +256,28 @@ public struct AppConfiguration: Sendable {
         case let text?: throw Invalid(description: "invalid \(name) '\(text)': expected true or false")
         }
     }
+}
+
+/// How log lines are written: `text` for people, `json` (one object per line) for log shippers.
+public enum LogFormat: String, Sendable {
+    case text
+    case json
+}
+
+/// How long connections may take and how large request heads may be, so slow or idle
+/// clients cannot hold connections forever.
+public struct ConnectionLimits: Sendable {
+    /// How long in-flight requests may take to finish after SIGTERM or SIGINT.
+    public var shutdownTimeout: Duration = .seconds(10)
+    /// How long a connection may wait without a complete request head: idle keep-alive
+    /// time, and slowly trickled headers.
+    public var idleTimeout: Duration = .seconds(60)
+    /// How long a request's body may take to arrive after its head.
+    public var readTimeout: Duration = .seconds(30)
+    /// The most header bytes a request may send; more is answered 400 and the connection closed.
+    public var maxHeaderBytes: Int = 16 << 10
+
+    public init() {}
 }
 
 /// Durations as operators write them: `500ms`, `1s`, `30m`, `2h`, `7d`; a bare number is seconds.

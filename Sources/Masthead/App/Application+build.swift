@@ -1,6 +1,9 @@
 import GRDB
 import Hummingbird
 import Logging
+import NIOCore
+import ServiceLifecycle
+import UnixSignals
 
 /// The repositories the application serves from.
 public struct Repositories: Sendable {
@@ -12,6 +15,7 @@ public struct Repositories: Sendable {
     public let references: SQLiteReferenceRepository
     public let views: SQLiteViewRepository
     public let search: SQLiteSearchRepository
+    public let feeds: SQLiteFeedRepository
 
     public init(database: AppDatabase, clock: ContentClock) {
         self.articles = SQLiteArticleRepository(database: database, clock: clock)
@@ -22,6 +26,7 @@ public struct Repositories: Sendable {
         self.references = SQLiteReferenceRepository(database: database)
         self.views = SQLiteViewRepository(database: database, clock: clock)
         self.search = SQLiteSearchRepository(database: database, clock: clock)
+        self.feeds = SQLiteFeedRepository(database: database, clock: clock)
     }
 }
 
@@ -31,12 +36,14 @@ public struct Repositories: Sendable {
 ///
 /// With demo content and no token yet, an `admin` token named `demo` is made and handed to
 /// `onDemoToken`, once: the caller shows it to the person who started the server. It is
-/// never logged.
+/// never logged. `onServerRunning` is told when the server listens (tests bound to port 0
+/// learn their port from it).
 public func buildApplication(
     _ configuration: AppConfiguration,
     clock: ContentClock = .system,
     logger: Logger? = nil,
-    onDemoToken: (APIToken) -> Void = { _ in }
+    onDemoToken: (APIToken) -> Void = { _ in },
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     var logger = logger ?? Logger(label: "masthead")
     logger.logLevel = configuration.logLevel
@@ -55,6 +62,7 @@ public func buildApplication(
         }
     }
     let cache = ResponseCache(maximumBytes: configuration.cacheMaxBytes)
+    let metrics = AppMetrics()
     let counter = ViewCounter(
         store: repositories.views,
         clock: clock,
@@ -67,19 +75,51 @@ public func buildApplication(
         repositories: repositories,
         counter: counter,
         cache: cache,
-        cachePolicy: configuration.cachePolicy,
         clock: clock,
-        trustProxy: configuration.trustProxy
+        settings: RouterSettings(configuration),
+        metrics: metrics
     )
+    let limits = configuration.limits
     var app = Application(
         router: router.router,
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [RequestReadTimeoutHandler(timeout: TimeAmount(limits.readTimeout))],
+                idleTimeout: TimeAmount(limits.idleTimeout),
+                httpDecoderConfiguration: .init(
+                    maxHeaderFieldSize: limits.maxHeaderBytes,
+                    maxHeaderListSize: limits.maxHeaderBytes,
+                    maxHeaderFieldCount: 200
+                )
+            )
+        ),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Masthead"),
+        onServerRunning: onServerRunning,
         logger: logger
     )
-    // Stopped after the server (services stop in reverse order), so views counted while
-    // the last requests drain are flushed too.
-    app.addServices(counter)
+    // Services stop in reverse order, after the server: views counted while the last
+    // requests drain are flushed, then the database closes.
+    app.addServices(DatabaseService(database: database, logger: logger), counter)
     return app
+}
+
+/// The settings the router's middleware and controllers read.
+public struct RouterSettings: Sendable {
+    public var cachePolicy = CachePolicy()
+    public var trustProxy = false
+    public var authFailureLimit = 20
+    public var cors = CORSPolicy()
+    public var metricsEnabled = true
+
+    public init() {}
+
+    public init(_ configuration: AppConfiguration) {
+        cachePolicy = configuration.cachePolicy
+        trustProxy = configuration.trustProxy
+        authFailureLimit = configuration.authFailureLimit
+        cors = configuration.corsOrigins
+        metricsEnabled = configuration.metricsEnabled
+    }
 }
 
 /// Every route of the API, with the middleware they share. Paths a route serves answer
@@ -94,27 +134,40 @@ public struct MastheadRouter {
         repositories: Repositories,
         counter: ViewCounter,
         cache: ResponseCache,
-        cachePolicy: CachePolicy = CachePolicy(),
         clock: ContentClock,
-        trustProxy: Bool = false
+        settings: RouterSettings = RouterSettings(),
+        metrics: AppMetrics = AppMetrics()
     ) {
         let schedule = PublicationSchedule(articles: repositories.articles, clock: clock)
         let changes = ContentChanges(cache: cache, schedule: schedule)
         let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        router.add(middleware: CORSMiddleware(policy: settings.cors))
         router.add(middleware: ProblemMiddleware())
-        router.add(middleware: ClientAddressMiddleware(trustForwardedFor: trustProxy))
+        let servedPaths = ServedPaths()
+        router.add(middleware: UnknownMethodMiddleware(paths: servedPaths))
+        router.add(middleware: ClientAddressMiddleware(trustForwardedFor: settings.trustProxy))
         router.add(
             middleware: AuthenticationMiddleware(
                 tokens: repositories.tokens,
-                limiter: FailedAuthenticationLimiter(),
+                limiter: FailedAuthenticationLimiter(limit: settings.authFailureLimit),
                 clock: clock
             )
         )
-        router.add(middleware: CachingMiddleware(cache: cache, policy: cachePolicy, schedule: schedule))
+        router.add(middleware: CachingMiddleware(cache: cache, policy: settings.cachePolicy, schedule: schedule))
         router.addRoutes(HealthController(database: database).endpoints)
-        router.addRoutes(MetricsController(cache: cache, counter: counter).endpoints)
+        if settings.metricsEnabled {
+            router.addRoutes(
+                MetricsController(metrics: metrics, cache: cache, counter: counter, database: database).endpoints
+            )
+        }
+        router.addRoutes(OpenAPIController().endpoints)
+        router.addRoutes(
+            FeedController(articles: repositories.articles, catalog: repositories.catalog, feeds: repositories.feeds)
+                .endpoints
+        )
         let articleWrites = ArticleWrites(
             repository: repositories.articles,
             references: repositories.references,
@@ -151,24 +204,26 @@ public struct MastheadRouter {
         router.addRoutes(discovery.popularEndpoints, atPath: "/v1/popular")
         router.addRoutes(SearchController(repository: repositories.search).endpoints, atPath: "/v1/search")
         self.routes = router.routes
-        router.answerMissingMethods()
+        router.answerMissingMethods(recordingIn: servedPaths)
         self.router = router
     }
 }
 
 extension Router where Context == AppRequestContext {
-    /// The methods a route may be asked for; others are left to the router's 404.
+    /// The methods a route may be asked for; `UnknownMethodMiddleware` answers the others.
     private static var answeredMethods: [HTTPRequest.Method] { [.get, .head, .post, .put, .patch, .delete, .options] }
 
     /// For every path that has routes: `OPTIONS` answers 204 with `Allow`, and any other
-    /// method the path lacks answers 405 with `Allow`. Call after the last route is added.
-    func answerMissingMethods() {
+    /// method the path lacks answers 405 with `Allow`; `paths` learns every path and its
+    /// methods. Call after the last route is added.
+    func answerMissingMethods(recordingIn paths: ServedPaths) {
         for routesOfPath in Dictionary(grouping: routes, by: \.path.description).values {
             let path = routesOfPath[0].path
             var served = Set(routesOfPath.map(\.method))
             if served.contains(.get) { served.insert(.head) }  // generated by the router
             let allowed = Self.answeredMethods.filter { served.contains($0) || $0 == .options }
             let allow = allowed.map(\.rawValue).joined(separator: ", ")
+            paths.add(pattern: path.description, allowed: allowed)
             for method in Self.answeredMethods where !served.contains(method) {
                 on(path, method: method) { request, _ -> Response in
                     guard request.method == .options else {
@@ -179,4 +234,23 @@ extension Router where Context == AppRequestContext {
             }
         }
     }
+}
+
+/// The service group the binary runs the application in: SIGTERM and SIGINT start a
+/// graceful shutdown (the server stops accepting connections and finishes its in-flight
+/// requests, the view counter flushes, the database closes); whatever is still running
+/// after `shutdownTimeout` is cancelled.
+public func makeServiceGroup(
+    running app: some ApplicationProtocol,
+    shutdownTimeout: Duration,
+    signals: [UnixSignal] = [.sigterm, .sigint],
+    logger: Logger
+) -> ServiceGroup {
+    var configuration = ServiceGroupConfiguration(
+        services: [.init(service: app)],
+        gracefulShutdownSignals: signals,
+        logger: logger
+    )
+    configuration.maximumGracefulShutdownDuration = shutdownTimeout
+    return ServiceGroup(configuration: configuration)
 }

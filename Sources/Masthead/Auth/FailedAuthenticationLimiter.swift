@@ -2,7 +2,8 @@ import Synchronization
 
 /// Slows down token guessing: after `limit` failed authentications from one client address
 /// within a minute (counted from that address's first failure), every further attempt from
-/// it is refused until the minute is over. Other addresses are unaffected.
+/// it is refused until the minute is over. Other addresses are unaffected. A limit of 0
+/// turns the limiter off.
 public final class FailedAuthenticationLimiter: Sendable {
     public let limit: Int
     public let windowSeconds: Int64
@@ -23,7 +24,8 @@ public final class FailedAuthenticationLimiter: Sendable {
 
     /// Seconds until `address` may try again, or nil when it may try now.
     public func retryAfter(for address: String, at now: Timestamp) -> Int64? {
-        windows.withLock { windows in
+        guard limit > 0 else { return nil }
+        return windows.withLock { windows in
             guard let window = windows[address], now.secondsSinceEpoch < window.start + windowSeconds,
                 window.failures >= limit
             else { return nil }

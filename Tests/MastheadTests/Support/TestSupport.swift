@@ -53,12 +53,15 @@ func withApp(
     views: ViewSettings = ViewSettings(),
     cacheMaxBytes: Int = 64 << 20,
     logs: LogRecorder? = nil,
+    testing: TestingSetup = .router,
+    configure: (inout AppConfiguration) -> Void = { _ in },
     onDemoToken: (APIToken) -> Void = { _ in },
     seed: (Seeder) async throws -> Void = { _ in },
     _ body: @Sendable (any TestClientProtocol, AppDatabase) async throws -> Void
 ) async throws {
     let folder = try TemporaryFolder()
-    let configuration = AppConfiguration(
+    var configuration = AppConfiguration(
+        port: 0,
         databasePath: folder.databasePath,
         loadDemoContent: demo,
         logLevel: logs == nil ? .error : .trace,
@@ -66,6 +69,7 @@ func withApp(
         views: views,
         cacheMaxBytes: cacheMaxBytes
     )
+    configure(&configuration)
     let logger = logs?.logger
     let app = try await buildApplication(
         configuration,
@@ -75,10 +79,29 @@ func withApp(
     )
     let database = try AppDatabase(path: folder.databasePath)
     try await seed(Seeder(database, now: clock.now))
-    try await app.test(.router) { client in
+    try await app.test(testing) { client in
         try await body(client, database)
     }
     withExtendedLifetime(folder) {}
+}
+
+/// The application's router on `database`, without a server, for tests that look at the
+/// routes themselves.
+func makeRouter(_ database: AppDatabase) -> MastheadRouter {
+    let repositories = Repositories(database: database, clock: .system)
+    let counter = ViewCounter(
+        store: repositories.views,
+        clock: .system,
+        settings: .init(),
+        logger: Logger(label: "test")
+    )
+    return MastheadRouter(
+        database: database,
+        repositories: repositories,
+        counter: counter,
+        cache: ResponseCache(maximumBytes: 0),
+        clock: .system
+    )
 }
 
 extension TestClientProtocol {
@@ -196,6 +219,13 @@ func makeToken(
 /// Keeps every log line, message and metadata, for tests that check what is logged.
 final class LogRecorder: Sendable {
     private let lines = Mutex<[String]>([])
+    let format: LogFormat
+
+    /// `.text` records `level message key=value…`; `.json` records the lines
+    /// `JSONLogHandler` writes, newline removed.
+    init(format: LogFormat = .text) {
+        self.format = format
+    }
 
     var all: [String] { lines.withLock { $0 } }
 
@@ -204,7 +234,18 @@ final class LogRecorder: Sendable {
     }
 
     var logger: Logger {
-        Logger(label: "masthead-test") { _ in RecordingLogHandler(recorder: self) }
+        switch format {
+        case .text:
+            return Logger(label: "masthead-test") { _ in RecordingLogHandler(recorder: self) }
+        case .json:
+            return Logger(label: "masthead-test") { label in
+                var handler = JSONLogHandler(label: label) { line in
+                    self.append(String(decoding: line.dropLast(), as: UTF8.self))
+                }
+                handler.logLevel = .trace
+                return handler
+            }
+        }
     }
 }
 

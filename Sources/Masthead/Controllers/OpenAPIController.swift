@@ -1,0 +1,20 @@
+import Hummingbird
+import MastheadOpenAPI
+
+/// `GET /openapi.yaml`: the OpenAPI 3.1 document of this server, as compiled in.
+struct OpenAPIController {
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get("openapi.yaml", use: show)
+        return routes
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try QueryReader(request, allowed: [])
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/yaml; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes))
+        )
+    }
+}

@@ -1,0 +1,16 @@
+import Logging
+import ServiceLifecycle
+
+/// Keeps the database open while the application runs and closes it cleanly on graceful
+/// shutdown. Registered before the services that write to it, so it stops after them
+/// (services stop in reverse order): the view counter's last flush still finds it open.
+struct DatabaseService: ServiceLifecycle.Service {
+    let database: AppDatabase
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try database.close()
+        logger.info("Database closed")
+    }
+}

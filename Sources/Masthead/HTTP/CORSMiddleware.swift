@@ -1,0 +1,78 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Which browser origins may call the API. Content is public, so `*` (the default) lets
+/// any page read it; writes carry a token, and a browser may send them only from an
+/// origin listed by name, so a token pasted into the wrong page cannot be used from it.
+public struct CORSPolicy: Sendable, Equatable {
+    /// Any origin may read (`GET`, `HEAD`).
+    public var anyOriginReads: Bool
+    /// Origins that may read and write, such as `https://admin.example.com`.
+    public var origins: Set<String>
+
+    public init(anyOriginReads: Bool = true, origins: Set<String> = []) {
+        self.anyOriginReads = anyOriginReads
+        self.origins = origins
+    }
+
+    /// `*`, origins (`scheme://host[:port]`), or both, comma-separated; empty allows no origin.
+    public init?(parsing text: String) {
+        self.init(anyOriginReads: false)
+        for item in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+            if item == "*" {
+                anyOriginReads = true
+            } else if item.wholeMatch(of: #/https?://[a-z0-9.\-]+(:[0-9]{1,5})?/#) != nil {
+                origins.insert(item)
+            } else {
+                return nil
+            }
+        }
+    }
+}
+
+/// Answers CORS preflights and marks responses readable by the origins `CORSPolicy`
+/// allows. A request without `Origin` (curl, servers) passes untouched. A preflight is
+/// answered only on paths that exist: the route's own `OPTIONS` answer (204 with `Allow`)
+/// gains the CORS headers, or stays without them when the origin may not do what it asks.
+struct CORSMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let policy: CORSPolicy
+
+    static let allowedHeaders = "Authorization, Content-Type, If-Match, If-None-Match, X-Request-ID"
+    static let exposedHeaders = "ETag, Link, Location, Retry-After, X-Cache, X-Request-ID, X-Total-Count"
+    /// How long a browser may reuse a preflight answer, in seconds.
+    static let preflightMaxAge = "600"
+
+    func handle(
+        _ request: Request,
+        context: AppRequestContext,
+        next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
+        guard let origin = request.headers[.origin] else { return try await next(request, context) }
+        let listed = policy.origins.contains(origin)
+        var response = try await next(request, context)
+        response.headers.append(HTTPField(name: .vary, value: "Origin"))
+        if request.method == .options, let asked = request.headers[.accessControlRequestMethod] {
+            guard response.status == .noContent else { return response }
+            let reads = asked == "GET" || asked == "HEAD"
+            guard listed || (reads && policy.anyOriginReads) else { return response }
+            response.headers[.accessControlAllowOrigin] = listed ? origin : "*"
+            response.headers[.accessControlAllowMethods] = listed ? response.headers[.allow] ?? asked : "GET, HEAD"
+            response.headers[.accessControlAllowHeaders] = Self.allowedHeaders
+            response.headers[.accessControlMaxAge] = Self.preflightMaxAge
+            return response
+        }
+        let reads = request.method == .get || request.method == .head
+        if listed {
+            response.headers[.accessControlAllowOrigin] = origin
+        } else if reads && policy.anyOriginReads {
+            response.headers[.accessControlAllowOrigin] = "*"
+        } else {
+            return response
+        }
+        response.headers[.accessControlExposeHeaders] = Self.exposedHeaders
+        return response
+    }
+}

@@ -1,0 +1,100 @@
+import Metrics
+import Prometheus
+import Synchronization
+
+/// The application's metrics, recorded through swift-metrics on a Prometheus registry of
+/// the application's own (not the process-wide `MetricsSystem`, so tests that build many
+/// applications in one process keep their counts apart).
+///
+/// Requests are counted and timed by `MetricsMiddleware` as they happen. The response
+/// cache, the view counter and the database keep counts of their own on their hot paths;
+/// those are carried into the registry when it is scraped.
+public final class AppMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    let factory: PrometheusMetricsFactory
+
+    private let cacheHits: Metrics.Counter
+    private let cacheMisses: Metrics.Counter
+    private let cacheEvictions: Metrics.Counter
+    private let cacheEntries: Metrics.Gauge
+    private let cacheBytes: Metrics.Gauge
+    private let viewsCounted: Metrics.Counter
+    private let viewsFlushed: Metrics.Counter
+    private let busyRetries: Metrics.Counter
+    /// The counts already carried into the registry.
+    private let exported = Mutex(Snapshot())
+
+    /// Counts kept outside the registry, read when it is scraped.
+    struct Snapshot {
+        var cacheHits = 0
+        var cacheMisses = 0
+        var cacheEvictions = 0
+        var viewsCounted = 0
+        var viewsFlushed = 0
+        var busyRetries = 0
+    }
+
+    public init() {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+            .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+            .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
+        ]
+        self.factory = factory
+        cacheHits = Metrics.Counter(label: "masthead_cache_hits_total", factory: factory)
+        cacheMisses = Metrics.Counter(label: "masthead_cache_misses_total", factory: factory)
+        cacheEvictions = Metrics.Counter(label: "masthead_cache_evictions_total", factory: factory)
+        cacheEntries = Metrics.Gauge(label: "masthead_cache_entries", factory: factory)
+        cacheBytes = Metrics.Gauge(label: "masthead_cache_bytes", factory: factory)
+        viewsCounted = Metrics.Counter(label: "masthead_views_counted_total", factory: factory)
+        viewsFlushed = Metrics.Counter(label: "masthead_views_flushed_total", factory: factory)
+        busyRetries = Metrics.Counter(label: "masthead_database_busy_retries_total", factory: factory)
+    }
+
+    /// Counts one answered request: `masthead_http_requests_total` and the
+    /// `masthead_http_request_duration_seconds` histogram, by method, route pattern and status.
+    func recordRequest(method: String, route: String, status: Int, duration: Duration) {
+        let dimensions = [("method", method), ("route", route), ("status", String(status))]
+        Metrics.Counter(label: "masthead_http_requests_total", dimensions: dimensions, factory: factory).increment()
+        Metrics.Timer(label: "masthead_http_request_duration_seconds", dimensions: dimensions, factory: factory)
+            .recordNanoseconds(duration.nanoseconds)
+    }
+
+    /// The Prometheus text format (0.0.4) of every metric, after carrying in the counts
+    /// kept elsewhere.
+    func exposition(
+        cache: ResponseCache.Statistics,
+        views: (counted: Int, flushed: Int),
+        busyRetries retries: Int
+    ) -> [UInt8] {
+        exported.withLock { last in
+            cacheHits.increment(by: cache.hits - last.cacheHits)
+            cacheMisses.increment(by: cache.misses - last.cacheMisses)
+            cacheEvictions.increment(by: cache.evictions - last.cacheEvictions)
+            viewsCounted.increment(by: views.counted - last.viewsCounted)
+            viewsFlushed.increment(by: views.flushed - last.viewsFlushed)
+            busyRetries.increment(by: retries - last.busyRetries)
+            last = Snapshot(
+                cacheHits: cache.hits,
+                cacheMisses: cache.misses,
+                cacheEvictions: cache.evictions,
+                viewsCounted: views.counted,
+                viewsFlushed: views.flushed,
+                busyRetries: retries
+            )
+        }
+        cacheEntries.record(cache.entries)
+        cacheBytes.record(cache.bytes)
+        return registry.emitToBuffer()
+    }
+}
+
+extension Duration {
+    /// The whole nanoseconds of this duration (saturating at about 292 years).
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? .max : whole + attoseconds / 1_000_000_000
+    }
+}

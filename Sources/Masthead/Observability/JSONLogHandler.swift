@@ -1,0 +1,71 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Writes each log record as one JSON object on its own line (`--log-format json`), for
+/// log shippers: `{"time":…,"level":…,"label":…,"message":…,"request_id":…,…}`. Metadata
+/// keys become top-level keys, after the fixed ones.
+public struct JSONLogHandler: LogHandler {
+    public var logLevel: Logger.Level = .info
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+    private let label: String
+    private let output: @Sendable ([UInt8]) -> Void
+
+    /// Writes to standard output.
+    public static func standardOutput(label: String) -> JSONLogHandler {
+        JSONLogHandler(label: label) { line in
+            standardOutputLock.withLock { _ in
+                FileHandle.standardOutput.write(Data(line))
+            }
+        }
+    }
+
+    private static let standardOutputLock = Mutex(())
+
+    /// Hands each line, newline included, to `output`.
+    public init(label: String, output: @escaping @Sendable ([UInt8]) -> Void) {
+        self.label = label
+        self.output = output
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var merged = self.metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
+        if let explicit = event.metadata { merged.merge(explicit) { _, new in new } }
+        let level = event.level
+        let message = event.message
+        var json = JSONWriter(capacity: 256)
+        json.object { object in
+            object.field("time", Self.now())
+            object.field("level", level.rawValue)
+            object.field("label", label)
+            object.field("message", message.description)
+            for key in merged.keys.sorted() where !["time", "level", "label", "message"].contains(key) {
+                object.field(key, Self.text(merged[key]!))
+            }
+        }
+        output(json.bytes + [UInt8(ascii: "\n")])
+    }
+
+    /// The current time in RFC 3339 UTC with milliseconds: `2026-11-29T16:05:03.123Z`.
+    private static func now() -> String {
+        let milliseconds = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+        let seconds = Timestamp(secondsSinceEpoch: milliseconds / 1000).rfc3339
+        let fraction = String(milliseconds % 1000)
+        return seconds.dropLast() + "." + String(repeating: "0", count: 3 - fraction.count) + fraction + "Z"
+    }
+
+    private static func text(_ value: Logger.Metadata.Value) -> String {
+        switch value {
+        case .string(let text): text
+        case .stringConvertible(let value): value.description
+        case .array, .dictionary: value.description
+        }
+    }
+}

@@ -1,0 +1,505 @@
+import Foundation
+import GRDB
+
+/// All of a publication's content as one portable JSON document, for moving it between
+/// instances: `masthead export` writes it, `masthead import` reads it. API tokens are not
+/// content and are never included. Resources refer to each other by slug, not by id, so a
+/// document reads on its own and imports into any empty database; computed fields (HTML,
+/// plaintext, word counts, the search index) are made again on import.
+public struct ContentExport: Codable, Sendable, Equatable {
+    public static let formatName = "masthead-content"
+    public static let currentVersion = 1
+
+    public var format: String
+    public var version: Int
+    public var site: SiteExport?
+    public var authors: [AuthorExport]
+    public var tags: [TagExport]
+    public var articles: [ArticleExport]
+    public var platforms: [PlatformExport]
+    public var services: [ServiceExport]
+
+    /// The document's JSON: keys sorted, indented, so the same content always makes the
+    /// same bytes (an export → import → export round trip is byte-identical).
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self) + Data("\n".utf8)
+    }
+
+    /// Parses a document; `ImportFailure` says what is wrong with one that does not parse.
+    public static func decode(_ data: Data) throws(ImportFailure) -> ContentExport {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do {
+            return try decoder.decode(ContentExport.self, from: data)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw ImportFailure(problems: ["\(Self.path(context.codingPath + [key])): missing"])
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            throw ImportFailure(problems: ["\(Self.path(context.codingPath)): \(context.debugDescription)"])
+        } catch let DecodingError.dataCorrupted(context) {
+            throw ImportFailure(problems: ["\(Self.path(context.codingPath)): \(context.debugDescription)"])
+        } catch {
+            throw ImportFailure(problems: ["not a Masthead export document"])
+        }
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        let path = keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        return path.isEmpty ? "document" : String(path.drop { $0 == "." })
+    }
+}
+
+public struct SiteExport: Codable, Sendable, Equatable {
+    public var title: String
+    public var description: String
+    public var url: String
+    public var locale: String
+    public var timezone: String
+    public var revision: Int
+    public var updatedAt: String
+}
+
+public struct AuthorExport: Codable, Sendable, Equatable {
+    public var slug: String
+    public var name: String
+    public var bio: String?
+    public var avatarUrl: String?
+    public var websiteUrl: String?
+    public var location: String?
+    public var revision: Int
+    public var createdAt: String
+    public var updatedAt: String
+}
+
+public struct TagExport: Codable, Sendable, Equatable {
+    public var slug: String
+    public var name: String
+    public var description: String?
+    public var revision: Int
+    public var createdAt: String
+    public var updatedAt: String
+}
+
+public struct ArticleExport: Codable, Sendable, Equatable {
+    public var slug: String
+    public var title: String
+    public var customExcerpt: String?
+    /// `draft` or `published` (a future `published_at` makes it scheduled).
+    public var status: String
+    public var featured: Bool
+    public var publishedAt: String?
+    /// The author's slug.
+    public var author: String
+    /// Tag slugs, the primary tag first.
+    public var tags: [String]
+    public var bodyMarkdown: String
+    public var views: Int
+    public var dailyViews: [DailyViewsExport]
+    /// Slugs the article had before, each still answering 301.
+    public var oldSlugs: [String]
+    public var coverImageUrl: String?
+    public var coverImageAlt: String?
+    public var seoTitle: String?
+    public var seoDescription: String?
+    public var canonicalUrl: String?
+    public var revision: Int
+    public var createdAt: String
+    public var updatedAt: String
+}
+
+public struct DailyViewsExport: Codable, Sendable, Equatable {
+    /// `YYYY-MM-DD`, UTC.
+    public var day: String
+    public var views: Int
+}
+
+public struct PlatformExport: Codable, Sendable, Equatable {
+    public var slug: String
+    public var name: String
+    public var focus: String
+    public var tagline: String
+    public var description: String
+    public var url: String?
+    public var position: Int
+    /// Service slugs.
+    public var services: [String]
+    public var revision: Int
+    public var createdAt: String
+    public var updatedAt: String
+}
+
+public struct ServiceExport: Codable, Sendable, Equatable {
+    public var slug: String
+    public var title: String
+    public var subtitle: String
+    public var description: String
+    public var position: Int
+    public var revision: Int
+    public var createdAt: String
+    public var updatedAt: String
+}
+
+/// Why a document cannot be imported: one line per problem, for the operator.
+public struct ImportFailure: Error, Sendable, CustomStringConvertible {
+    public let problems: [String]
+    public var description: String { problems.joined(separator: "\n") }
+}
+
+/// Reads and writes whole publications.
+public struct SQLitePortabilityRepository: Sendable {
+    let database: AppDatabase
+
+    public init(database: AppDatabase) {
+        self.database = database
+    }
+
+    /// Everything but tokens, in one read transaction, each list in id order.
+    public func export() async throws -> ContentExport {
+        try await database.pool.read { db in
+            let authors = try AuthorRecord.order(Column("id")).fetchAll(db)
+            let tags = try TagRecord.order(Column("id")).fetchAll(db)
+            let services = try ServiceRecord.order(Column("id")).fetchAll(db)
+            let authorSlugs = Dictionary(uniqueKeysWithValues: authors.map { ($0.id!, $0.slug) })
+            let tagSlugs = Dictionary(uniqueKeysWithValues: tags.map { ($0.id!, $0.slug) })
+            let serviceSlugs = Dictionary(uniqueKeysWithValues: services.map { ($0.id!, $0.slug) })
+            let articleTags = try Self.grouped(
+                db,
+                "SELECT article_id, tag_id FROM article_tags ORDER BY article_id, position"
+            )
+            let platformServices = try Self.grouped(
+                db,
+                "SELECT platform_id, service_id FROM platform_services ORDER BY platform_id, service_id"
+            )
+            var redirects: [Int64: [String]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT article_id, old_slug FROM article_redirects ORDER BY old_slug")
+            {
+                redirects[row["article_id"], default: []].append(row["old_slug"])
+            }
+            var daily: [Int64: [DailyViewsExport]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM article_views_daily ORDER BY article_id, day") {
+                daily[row["article_id"], default: []].append(DailyViewsExport(day: row["day"], views: row["views"]))
+            }
+            let site = try SiteRecord.fetchOne(db)
+            return ContentExport(
+                format: ContentExport.formatName,
+                version: ContentExport.currentVersion,
+                site: site.map {
+                    SiteExport(
+                        title: $0.title,
+                        description: $0.description,
+                        url: $0.url,
+                        locale: $0.locale,
+                        timezone: $0.timezone,
+                        revision: $0.revision,
+                        updatedAt: $0.updatedAt
+                    )
+                },
+                authors: authors.map {
+                    AuthorExport(
+                        slug: $0.slug,
+                        name: $0.name,
+                        bio: $0.bio,
+                        avatarUrl: $0.avatarUrl,
+                        websiteUrl: $0.websiteUrl,
+                        location: $0.location,
+                        revision: $0.revision,
+                        createdAt: $0.createdAt,
+                        updatedAt: $0.updatedAt
+                    )
+                },
+                tags: tags.map {
+                    TagExport(
+                        slug: $0.slug,
+                        name: $0.name,
+                        description: $0.description,
+                        revision: $0.revision,
+                        createdAt: $0.createdAt,
+                        updatedAt: $0.updatedAt
+                    )
+                },
+                articles: try ArticleRecord.order(Column("id")).fetchAll(db).map { article in
+                    let id = article.id!
+                    return ArticleExport(
+                        slug: article.slug,
+                        title: article.title,
+                        customExcerpt: article.customExcerpt,
+                        status: article.status,
+                        featured: article.featured,
+                        publishedAt: article.publishedAt,
+                        author: authorSlugs[article.authorId]!,
+                        tags: articleTags[id, default: []].map { tagSlugs[$0]! },
+                        bodyMarkdown: article.bodyMarkdown,
+                        views: article.views,
+                        dailyViews: daily[id, default: []],
+                        oldSlugs: redirects[id, default: []],
+                        coverImageUrl: article.coverImageUrl,
+                        coverImageAlt: article.coverImageAlt,
+                        seoTitle: article.seoTitle,
+                        seoDescription: article.seoDescription,
+                        canonicalUrl: article.canonicalUrl,
+                        revision: article.revision,
+                        createdAt: article.createdAt,
+                        updatedAt: article.updatedAt
+                    )
+                },
+                platforms: try PlatformRecord.order(Column("id")).fetchAll(db).map { platform in
+                    PlatformExport(
+                        slug: platform.slug,
+                        name: platform.name,
+                        focus: platform.focus,
+                        tagline: platform.tagline,
+                        description: platform.description,
+                        url: platform.url,
+                        position: platform.position,
+                        services: platformServices[platform.id!, default: []].map { serviceSlugs[$0]! },
+                        revision: platform.revision,
+                        createdAt: platform.createdAt,
+                        updatedAt: platform.updatedAt
+                    )
+                },
+                services: services.map {
+                    ServiceExport(
+                        slug: $0.slug,
+                        title: $0.title,
+                        subtitle: $0.subtitle,
+                        description: $0.description,
+                        position: $0.position,
+                        revision: $0.revision,
+                        createdAt: $0.createdAt,
+                        updatedAt: $0.updatedAt
+                    )
+                }
+            )
+        }
+    }
+
+    /// Loads `document` into a database that holds no content, in one transaction: a
+    /// document with any problem, or a database that is not empty, changes nothing.
+    public func importContent(_ document: ContentExport) async throws {
+        let problems = document.problems()
+        guard problems.isEmpty else { throw ImportFailure(problems: problems) }
+        try await database.pool.write { db in
+            guard try !AppDatabase.holdsContent(db) else {
+                throw ImportFailure(problems: ["the database already holds content; import into an empty database"])
+            }
+            if let site = document.site {
+                var record = SiteRecord(
+                    title: site.title,
+                    description: site.description,
+                    url: site.url,
+                    locale: site.locale,
+                    timezone: site.timezone,
+                    revision: site.revision,
+                    updatedAt: site.updatedAt
+                )
+                try record.upsert(db)
+            }
+            let authorIDs = try Self.insert(
+                document.authors.map { author in
+                    AuthorRecord(
+                        slug: author.slug,
+                        name: author.name,
+                        bio: author.bio,
+                        avatarUrl: author.avatarUrl,
+                        websiteUrl: author.websiteUrl,
+                        location: author.location,
+                        revision: author.revision,
+                        createdAt: author.createdAt,
+                        updatedAt: author.updatedAt
+                    )
+                },
+                db
+            )
+            let tagIDs = try Self.insert(
+                document.tags.map { tag in
+                    TagRecord(
+                        slug: tag.slug,
+                        name: tag.name,
+                        description: tag.description,
+                        revision: tag.revision,
+                        createdAt: tag.createdAt,
+                        updatedAt: tag.updatedAt
+                    )
+                },
+                db
+            )
+            let serviceIDs = try Self.insert(
+                document.services.map { service in
+                    ServiceRecord(
+                        slug: service.slug,
+                        title: service.title,
+                        subtitle: service.subtitle,
+                        description: service.description,
+                        position: service.position,
+                        revision: service.revision,
+                        createdAt: service.createdAt,
+                        updatedAt: service.updatedAt
+                    )
+                },
+                db
+            )
+            for platform in document.platforms {
+                var record = PlatformRecord(
+                    slug: platform.slug,
+                    name: platform.name,
+                    focus: platform.focus,
+                    tagline: platform.tagline,
+                    description: platform.description,
+                    url: platform.url,
+                    position: platform.position,
+                    revision: platform.revision,
+                    createdAt: platform.createdAt,
+                    updatedAt: platform.updatedAt
+                )
+                try record.insert(db)
+                for slug in platform.services {
+                    try PlatformServiceRecord(platformId: record.id!, serviceId: serviceIDs[slug]!).insert(db)
+                }
+            }
+            for article in document.articles {
+                var record = ArticleRecord(
+                    slug: article.slug,
+                    title: article.title,
+                    customExcerpt: article.customExcerpt,
+                    excerpt: "",
+                    status: article.status,
+                    featured: article.featured,
+                    publishedAt: article.publishedAt,
+                    authorId: authorIDs[article.author]!,
+                    bodyMarkdown: "",
+                    bodyHtml: "",
+                    bodyPlaintext: "",
+                    wordCount: 0,
+                    readingTimeMinutes: 1,
+                    views: article.views,
+                    coverImageUrl: article.coverImageUrl,
+                    coverImageAlt: article.coverImageAlt,
+                    seoTitle: article.seoTitle,
+                    seoDescription: article.seoDescription,
+                    canonicalUrl: article.canonicalUrl,
+                    revision: article.revision,
+                    createdAt: article.createdAt,
+                    updatedAt: article.updatedAt
+                )
+                record.setBody(article.bodyMarkdown)
+                try record.insert(db)
+                let id = record.id!
+                for (position, slug) in article.tags.enumerated() {
+                    try ArticleTagRecord(articleId: id, tagId: tagIDs[slug]!, position: position).insert(db)
+                }
+                for oldSlug in article.oldSlugs {
+                    try db.execute(
+                        literal: """
+                            INSERT INTO article_redirects (old_slug, article_id, created_at)
+                            VALUES (\(oldSlug), \(id), \(article.updatedAt))
+                            """
+                    )
+                }
+                for bucket in article.dailyViews {
+                    try db.execute(
+                        literal: """
+                            INSERT INTO article_views_daily (article_id, day, views)
+                            VALUES (\(id), \(bucket.day), \(bucket.views))
+                            """
+                    )
+                }
+            }
+        }
+    }
+
+    /// Inserts `records` in order; returns their ids by slug.
+    private static func insert<Record: SluggedRecord>(_ records: [Record], _ db: Database) throws -> [String: Int64] {
+        var ids: [String: Int64] = [:]
+        for var record in records {
+            try record.insert(db)
+            ids[record.slug] = record.id!
+        }
+        return ids
+    }
+
+    /// `first → [second]` for two-column rows, in row order.
+    private static func grouped(_ db: Database, _ sql: String) throws -> [Int64: [Int64]] {
+        var groups: [Int64: [Int64]] = [:]
+        for row in try Row.fetchAll(db, sql: sql) {
+            groups[row[0], default: []].append(row[1])
+        }
+        return groups
+    }
+}
+
+extension ContentExport {
+    /// Every reason the document cannot be imported, one line each; empty when it can.
+    func problems() -> [String] {
+        var problems: [String] = []
+        if format != Self.formatName { problems.append("format: expected '\(Self.formatName)'") }
+        if version != Self.currentVersion { problems.append("version: expected \(Self.currentVersion)") }
+        func checkSlugs(_ slugs: [String], _ collection: String) -> Set<String> {
+            var seen: Set<String> = []
+            for (index, slug) in slugs.enumerated() {
+                if Slug(parsing: slug) == nil {
+                    problems.append("\(collection)[\(index)].slug: '\(slug)' is not a slug")
+                }
+                if !seen.insert(slug).inserted {
+                    problems.append("\(collection)[\(index)].slug: '\(slug)' appears twice")
+                }
+            }
+            return seen
+        }
+        func checkTimes(_ times: [String?], at path: String) {
+            for time in times.compactMap({ $0 }) where Timestamp(rfc3339: time) == nil {
+                problems.append("\(path): '\(time)' is not an RFC 3339 time")
+            }
+        }
+        let authorSlugs = checkSlugs(authors.map(\.slug), "authors")
+        let tagSlugs = checkSlugs(tags.map(\.slug), "tags")
+        let serviceSlugs = checkSlugs(services.map(\.slug), "services")
+        _ = checkSlugs(platforms.map(\.slug), "platforms")
+        var articleSlugs = checkSlugs(articles.map(\.slug), "articles")
+        for (index, author) in authors.enumerated() {
+            checkTimes([author.createdAt, author.updatedAt], at: "authors[\(index)]")
+        }
+        for (index, tag) in tags.enumerated() {
+            checkTimes([tag.createdAt, tag.updatedAt], at: "tags[\(index)]")
+        }
+        for (index, service) in services.enumerated() {
+            checkTimes([service.createdAt, service.updatedAt], at: "services[\(index)]")
+        }
+        for (index, platform) in platforms.enumerated() {
+            checkTimes([platform.createdAt, platform.updatedAt], at: "platforms[\(index)]")
+            for slug in platform.services where !serviceSlugs.contains(slug) {
+                problems.append("platforms[\(index)].services: no service '\(slug)' in the document")
+            }
+        }
+        for (index, article) in articles.enumerated() {
+            let path = "articles[\(index)]"
+            checkTimes([article.createdAt, article.updatedAt, article.publishedAt], at: path)
+            if !["draft", "published"].contains(article.status) {
+                problems.append("\(path).status: expected draft or published")
+            } else if article.status == "published" && article.publishedAt == nil {
+                problems.append("\(path).published_at: a published article needs one")
+            }
+            if !authorSlugs.contains(article.author) {
+                problems.append("\(path).author: no author '\(article.author)' in the document")
+            }
+            for slug in article.tags where !tagSlugs.contains(slug) {
+                problems.append("\(path).tags: no tag '\(slug)' in the document")
+            }
+            if Set(article.tags).count != article.tags.count { problems.append("\(path).tags: a tag appears twice") }
+            if article.views < 0 { problems.append("\(path).views: must not be negative") }
+            for bucket in article.dailyViews
+            where bucket.views <= 0 || bucket.day.wholeMatch(of: #/[0-9]{4}-[0-9]{2}-[0-9]{2}/#) == nil {
+                problems.append(
+                    "\(path).daily_views: '\(bucket.day)' \(bucket.views) is not a day and a positive count"
+                )
+            }
+            for slug in article.oldSlugs {
+                if Slug(parsing: slug) == nil || !articleSlugs.insert(slug).inserted {
+                    problems.append("\(path).old_slugs: '\(slug)' is not a slug, or names another article")
+                }
+            }
+        }
+        return problems
+    }
+}

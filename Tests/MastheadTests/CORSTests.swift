@@ -1,0 +1,134 @@
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import Masthead
+
+/// Any page may read; only listed origins may write from a browser.
+@Suite struct CORSTests {
+    static let admin = "https://admin.example.com"
+
+    static func preflight(
+        _ client: some TestClientProtocol,
+        _ path: String,
+        origin: String,
+        method: String
+    ) async throws -> TestResponse {
+        try await client.execute(
+            uri: path,
+            method: .options,
+            headers: [
+                .origin: origin, .accessControlRequestMethod: method,
+                .accessControlRequestHeaders: "authorization, content-type",
+            ]
+        ) { $0 }
+    }
+
+    @Test func byDefaultAnyOriginMayReadButNotWrite() async throws {
+        try await withApp(demo: true) { client, _ async throws in
+            let read = try await client.get("/v1/articles", headers: [.origin: "https://blog.example.org"])
+            #expect(read.status == .ok)
+            #expect(read.headers[.accessControlAllowOrigin] == "*")
+            #expect(read.headers[.accessControlExposeHeaders]?.contains("ETag") == true)
+
+            let readPreflight = try await Self.preflight(
+                client,
+                "/v1/articles",
+                origin: "https://x.example",
+                method: "GET"
+            )
+            #expect(readPreflight.status == .noContent)
+            #expect(readPreflight.headers[.accessControlAllowOrigin] == "*")
+            #expect(readPreflight.headers[.accessControlAllowMethods] == "GET, HEAD")
+            #expect(readPreflight.headers[.accessControlAllowHeaders]?.contains("Authorization") == true)
+
+            let writePreflight = try await Self.preflight(client, "/v1/articles", origin: Self.admin, method: "POST")
+            #expect(writePreflight.status == .noContent)
+            #expect(writePreflight.headers[.accessControlAllowOrigin] == nil)
+            #expect(writePreflight.headers[.accessControlAllowMethods] == nil)
+        }
+    }
+
+    @Test func listedOriginsMayWrite() async throws {
+        try await withApp(demo: true, configure: { $0.corsOrigins = CORSPolicy(parsing: "*, \(Self.admin)")! }) {
+            client,
+            _ async throws in
+            let preflight = try await Self.preflight(
+                client,
+                "/v1/articles/go-in-production",
+                origin: Self.admin,
+                method: "PATCH"
+            )
+            #expect(preflight.status == .noContent)
+            #expect(preflight.headers[.accessControlAllowOrigin] == Self.admin)
+            #expect(preflight.headers[.accessControlAllowMethods] == "GET, HEAD, PUT, PATCH, DELETE, OPTIONS")
+            #expect(preflight.headers[.accessControlMaxAge] == "600")
+            #expect(preflight.headers[values: .vary].contains("Origin"))
+
+            let other = try await Self.preflight(
+                client,
+                "/v1/articles/go-in-production",
+                origin: "https://evil.example",
+                method: "PATCH"
+            )
+            #expect(other.headers[.accessControlAllowOrigin] == nil)
+
+            // The actual write, refused for want of a token, is still readable by the listed origin.
+            let write = try await client.send(.post, "/v1/tags", json: "{}", headers: [.origin: Self.admin])
+            #expect(write.status == .unauthorized)
+            #expect(write.headers[.accessControlAllowOrigin] == Self.admin)
+            let unlisted = try await client.send(
+                .post,
+                "/v1/tags",
+                json: "{}",
+                headers: [.origin: "https://evil.example"]
+            )
+            #expect(unlisted.headers[.accessControlAllowOrigin] == nil)
+        }
+    }
+
+    @Test func withoutStarOnlyListedOriginsMayRead() async throws {
+        try await withApp(demo: true, configure: { $0.corsOrigins = CORSPolicy(parsing: Self.admin)! }) {
+            client,
+            _ async throws in
+            let other = try await client.get("/v1/site", headers: [.origin: "https://x.example"])
+            #expect(other.status == .ok)
+            #expect(other.headers[.accessControlAllowOrigin] == nil)
+            let listed = try await client.get("/v1/site", headers: [.origin: Self.admin])
+            #expect(listed.headers[.accessControlAllowOrigin] == Self.admin)
+        }
+    }
+
+    @Test func requestsWithoutOriginCarryNoCORSHeaders() async throws {
+        try await withApp(demo: true) { client, _ async throws in
+            let response = try await client.get("/v1/site")
+            #expect(response.headers[.accessControlAllowOrigin] == nil)
+            let options = try await client.execute(uri: "/v1/site", method: .options) { $0 }
+            #expect(options.status == .noContent)
+            #expect(options.headers[.allow] == "GET, HEAD, PUT, OPTIONS")
+        }
+    }
+
+    @Test func aPreflightForAnUnknownPathIs404WithoutCORSHeaders() async throws {
+        try await withApp { client, _ async throws in
+            let response = try await Self.preflight(client, "/v1/nothing", origin: "https://x.example", method: "GET")
+            #expect(response.status == .notFound)
+            #expect(response.headers[.accessControlAllowOrigin] == nil)
+        }
+    }
+
+    @Test func originsAreParsedStrictly() throws {
+        #expect(CORSPolicy(parsing: "*") == CORSPolicy())
+        #expect(CORSPolicy(parsing: "") == CORSPolicy(anyOriginReads: false))
+        #expect(
+            CORSPolicy(parsing: "https://a.example, http://localhost:3000")
+                == CORSPolicy(anyOriginReads: false, origins: ["https://a.example", "http://localhost:3000"])
+        )
+        for bad in ["a.example", "https://a.example/", "ftp://a.example", "https://*.example"] {
+            #expect(CORSPolicy(parsing: bad) == nil, "\(bad)")
+        }
+        #expect(throws: AppConfiguration.Invalid.self) {
+            try AppConfiguration.resolve(flags: .init(corsOrigins: "nope"), environment: [:])
+        }
+    }
+}

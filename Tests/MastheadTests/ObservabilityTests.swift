@@ -1,0 +1,103 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import Masthead
+
+/// Request logs in text and JSON, Prometheus metrics, and 405 for methods no route knows.
+@Suite struct ObservabilityTests {
+    @Test func metricsCountAndTimeRequestsByRoutePatternAndStatus() async throws {
+        try await withApp(demo: true) { client, _ async throws in
+            for _ in 0..<3 { _ = try await client.get("/v1/articles/go-in-production") }
+            _ = try await client.get("/v1/articles/no-such-article")
+            _ = try await client.get("/v1/articles?limit=0")
+            let response = try await client.get("/metrics")
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType] == "text/plain; version=0.0.4; charset=utf-8")
+            #expect(response.headers[.cacheControl] == "no-store")
+            let text = response.text
+            let detail = #"method="GET",route="/v1/articles/{slug}",status="200""#
+            #expect(text.contains(#"masthead_http_requests_total{\#(detail)} 3"#), "\(text)")
+            #expect(text.contains(#"masthead_http_request_duration_seconds_count{\#(detail)} 3"#))
+            #expect(text.contains(#"masthead_http_request_duration_seconds_bucket{\#(detail),le="+Inf"} 3"#))
+            #expect(
+                text.contains(#"masthead_http_requests_total{method="GET",route="/v1/articles/{slug}",status="404"} 1"#)
+            )
+            #expect(text.contains(#"masthead_http_requests_total{method="GET",route="/v1/articles",status="400"} 1"#))
+            #expect(!text.contains("go-in-production"), "a slug became a label")
+            for name in [
+                "masthead_cache_hits_total", "masthead_cache_misses_total", "masthead_views_counted_total",
+                "masthead_views_flushed_total", "masthead_database_busy_retries_total",
+            ] {
+                #expect(text.contains("# TYPE \(name) counter"), "\(name)")
+            }
+            // The first article read missed the cache, the next two hit it.
+            #expect(text.contains("masthead_cache_hits_total 2"))
+        }
+    }
+
+    @Test func metricsCanBeTurnedOff() async throws {
+        try await withApp(configure: { $0.metricsEnabled = false }) { client, _ async throws in
+            #expect(try await client.get("/metrics").status == .notFound)
+        }
+    }
+
+    @Test func everyRequestIsLoggedOnceAsJSONWithItsRequestID() async throws {
+        let logs = LogRecorder(format: .json)
+        try await withApp(demo: true, logs: logs) { client, _ async throws in
+            _ = try await client.get("/v1/articles/go-in-production", headers: [.xRequestID: "trace-me-1"])
+        }
+        let lines = logs.all.filter { $0.contains(#""message":"request""#) }
+        #expect(lines.count == 1)
+        let line = try JSONDecoder().decode([String: String].self, from: Data(try #require(lines.first).utf8))
+        #expect(line["level"] == "info")
+        #expect(line["request_id"] == "trace-me-1")
+        #expect(line["method"] == "GET")
+        #expect(line["route"] == "/v1/articles/{slug}")
+        #expect(line["status"] == "200")
+        #expect(Int(line["bytes"] ?? "") ?? 0 > 0)
+        #expect(Double(line["duration_ms"] ?? "") != nil)
+        #expect(line["time"].flatMap { Timestamp(rfc3339: $0) } != nil)
+        // Every line the application wrote is one JSON object.
+        for text in logs.all {
+            #expect((try? JSONSerialization.jsonObject(with: Data(text.utf8))) != nil, "\(text)")
+        }
+    }
+
+    @Test func logFormatIsConfigurable() throws {
+        let json = try AppConfiguration.resolve(flags: .init(logFormat: "json"), environment: [:])
+        #expect(json.logFormat == .json)
+        let fromEnvironment = try AppConfiguration.resolve(flags: .init(), environment: ["MASTHEAD_LOG_FORMAT": "JSON"])
+        #expect(fromEnvironment.logFormat == .json)
+        #expect(try AppConfiguration.resolve(flags: .init(), environment: [:]).logFormat == .text)
+        #expect(throws: AppConfiguration.Invalid.self) {
+            try AppConfiguration.resolve(flags: .init(logFormat: "xml"), environment: [:])
+        }
+    }
+
+    @Test func aMethodNoRouteKnowsIs405OnAKnownPathAnd404Elsewhere() async throws {
+        try await withApp(demo: true) { client, _ async throws in
+            for method in [HTTPRequest.Method("QUERY")!, .trace, HTTPRequest.Method("PROPFIND")!] {
+                let response = try await client.execute(uri: "/v1/articles/go-in-production", method: method) { $0 }
+                #expect(response.status == .methodNotAllowed, "\(method)")
+                #expect(response.headers[.allow] == "GET, HEAD, PUT, PATCH, DELETE, OPTIONS")
+                #expect(try response.json["code"].string == "method_not_allowed")
+                let elsewhere = try await client.execute(uri: "/v2/nothing", method: method) { $0 }
+                #expect(elsewhere.status == .notFound)
+            }
+        }
+    }
+
+    @Test func healthAndReadinessAnswerWithoutCaching() async throws {
+        try await withApp { client, _ async throws in
+            let health = try await client.get("/healthz")
+            #expect(health.status == .ok)
+            #expect(try health.json["status"].string == "ok")
+            let ready = try await client.get("/readyz")
+            #expect(ready.status == .ok)
+            #expect(try ready.json["status"].string == "ready")
+            #expect(ready.headers[.cacheControl] == "no-store")
+        }
+    }
+}

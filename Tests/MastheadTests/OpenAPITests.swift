@@ -1,0 +1,109 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+@testable import Masthead
+
+/// `openapi.yaml` describes exactly the routes the server has, and is served as compiled in.
+@Suite struct OpenAPITests {
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let specPath = packageRoot.appendingPathComponent("openapi.yaml").path
+
+    /// `METHOD /path` for every operation under `paths:`, read from the document's layout
+    /// (two-space path keys, four-space method keys), which the validator test keeps honest.
+    static func documentedOperations() throws -> Set<String> {
+        let text = try String(contentsOfFile: specPath, encoding: .utf8)
+        var operations: Set<String> = []
+        var inPaths = false
+        var path: String?
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line == "paths:" {
+                inPaths = true
+            } else if inPaths, let first = line.first, first != " " {
+                break
+            } else if inPaths, line.hasPrefix("  /"), line.hasSuffix(":"), !line.hasPrefix("   ") {
+                path = String(line.dropFirst(2).dropLast())
+            } else if inPaths, let path, line.hasPrefix("    "), !line.hasPrefix("     ") {
+                let key = line.trimmingCharacters(in: .whitespaces).dropLast()
+                if ["get", "put", "post", "delete", "patch"].contains(key) {
+                    operations.insert("\(key.uppercased()) \(path)")
+                }
+            }
+        }
+        return operations
+    }
+
+    static func servedOperations() throws -> Set<String> {
+        let folder = try TemporaryFolder()
+        let database = try AppDatabase(path: folder.databasePath)
+        let repositories = Repositories(database: database, clock: .system)
+        let counter = ViewCounter(
+            store: repositories.views,
+            clock: .system,
+            settings: .init(),
+            logger: Logger(label: "t")
+        )
+        let router = MastheadRouter(
+            database: database,
+            repositories: repositories,
+            counter: counter,
+            cache: ResponseCache(maximumBytes: 0),
+            clock: .system
+        )
+        return Set(
+            router.routes.map { route in
+                let path = route.path.description.split(separator: "/")
+                    .map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
+                    .joined(separator: "/")
+                return "\(route.method.rawValue) /\(path)"
+            }
+        )
+    }
+
+    @Test func everyRouteIsDocumentedAndEveryDocumentedOperationIsServed() throws {
+        let documented = try Self.documentedOperations()
+        let served = try Self.servedOperations()
+        #expect(served.subtracting(documented).sorted() == [], "served but not in openapi.yaml")
+        #expect(documented.subtracting(served).sorted() == [], "in openapi.yaml but not served")
+        #expect(served.count >= 45)
+    }
+
+    @Test func theDocumentIsServedAsCompiledIn() async throws {
+        try await withApp { client, _ async throws in
+            let response = try await client.get("/openapi.yaml")
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType] == "application/yaml; charset=utf-8")
+            #expect(response.headers[.eTag] != nil)
+            let file = try Data(contentsOf: URL(fileURLWithPath: Self.specPath))
+            #expect(Data(buffer: response.body) == file)
+        }
+    }
+
+    static var validatorAvailable: Bool {
+        (try? run(["python3", "-c", "import openapi_spec_validator"]).status) == 0
+    }
+
+    /// Runs when openapi-spec-validator is installed (`.ci/run` installs it).
+    @Test(.enabled(if: validatorAvailable, "pip install openapi-spec-validator"))
+    func theDocumentIsValidOpenAPI31() throws {
+        let result = try Self.run(["python3", "-m", "openapi_spec_validator", Self.specPath])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("OK"))
+    }
+
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+}
