@@ -68,6 +68,20 @@ private func count(_ database: AppDatabase, _ sql: String) async throws -> Int {
 }
 
 @Suite struct TagWriteTests {
+    /// Null removes a key in a merge patch; a key that is no field is still refused.
+    @Test func aPatchNamingNoFieldIsRefusedEvenWithNull() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            let before = try await client.get("/v1/tags/api").json
+            for (patch, code) in [(#"{"nope":null}"#, "unknown_field"), (#"{"id":null}"#, "read_only")] {
+                let response = try await client.send(.patch, "/v1/tags/api", json: patch, token: token)
+                #expect(response.status == .unprocessableContent, "\(patch)")
+                #expect(try response.json["errors"][0]["code"].string == code)
+            }
+            #expect(try await client.get("/v1/tags/api").json == before)
+        }
+    }
+
     /// A name with nothing to make a slug of is still a name: the slug is the resource's.
     @Test func aNameInAnyScriptGetsASlug() async throws {
         try await withApp { client, database async throws in

@@ -91,6 +91,9 @@ struct WriteController<Collection: WritableCollection> {
         _ = try QueryReader(request, allowed: [])
         let slug = try context.slug(of: Collection.resourceName)
         let patch = try await RequestBody.object(of: request)
+        // A key that is no field is refused even with null, which a merge patch would
+        // otherwise drop without a word.
+        try FieldReader(patch, writable: Collection.writableFields).finish()
         var attempt = 1
         while true {
             let current = try await collection.find(slug)
