@@ -12,6 +12,9 @@ import Testing
             for _ in 0..<3 { _ = try await client.get("/v1/articles/go-in-production") }
             _ = try await client.get("/v1/articles/no-such-article")
             _ = try await client.get("/v1/articles?limit=0")
+            for method in ["QUERY", "PROPFIND", "BREW"] {
+                _ = try await client.execute(uri: "/v1/site", method: HTTPRequest.Method(method)!) { $0 }
+            }
             let response = try await client.get("/metrics")
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "text/plain; version=0.0.4; charset=utf-8")
@@ -26,6 +29,9 @@ import Testing
             )
             #expect(text.contains(#"masthead_http_requests_total{method="GET",route="/v1/articles",status="400"} 1"#))
             #expect(!text.contains("go-in-production"), "a slug became a label")
+            // Invented methods share one series.
+            #expect(text.contains(#"masthead_http_requests_total{method="other",route="NotFound",status="405"} 3"#))
+            #expect(!text.contains("PROPFIND"))
             for name in [
                 "masthead_cache_hits_total", "masthead_cache_misses_total", "masthead_views_counted_total",
                 "masthead_views_flushed_total", "masthead_database_busy_retries_total",

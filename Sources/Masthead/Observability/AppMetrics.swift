@@ -54,12 +54,38 @@ public final class AppMetrics: Sendable {
 
     /// Counts one answered request: `masthead_http_requests_total` and the
     /// `masthead_http_request_duration_seconds` histogram, by method, route pattern and status.
+    /// Methods outside HTTP's usual ones are labelled `other`, so a client inventing methods
+    /// cannot add series without bound (routes are patterns or `NotFound`, statuses few).
     func recordRequest(method: String, route: String, status: Int, duration: Duration) {
-        let dimensions = [("method", method), ("route", route), ("status", String(status))]
-        Metrics.Counter(label: "masthead_http_requests_total", dimensions: dimensions, factory: factory).increment()
-        Metrics.Timer(label: "masthead_http_request_duration_seconds", dimensions: dimensions, factory: factory)
-            .recordNanoseconds(duration.nanoseconds)
+        let key = RequestSeries(
+            method: Self.labelledMethods.contains(method) ? method : "other",
+            route: route,
+            status: status
+        )
+        let (requests, latency) = requestSeries.withLock { series in
+            if let known = series[key] { return known }
+            let dimensions = [("method", key.method), ("route", key.route), ("status", String(key.status))]
+            let made = (
+                Metrics.Counter(label: "masthead_http_requests_total", dimensions: dimensions, factory: factory),
+                Metrics.Timer(label: "masthead_http_request_duration_seconds", dimensions: dimensions, factory: factory)
+            )
+            series[key] = made
+            return made
+        }
+        requests.increment()
+        latency.recordNanoseconds(duration.nanoseconds)
     }
+
+    private static let labelledMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+    private struct RequestSeries: Hashable {
+        let method: String
+        let route: String
+        let status: Int
+    }
+
+    /// Each series' metrics, made once: the registry's own lookup costs more per request.
+    private let requestSeries = Mutex<[RequestSeries: (Metrics.Counter, Metrics.Timer)]>([:])
 
     /// The Prometheus text format (0.0.4) of every metric, after carrying in the counts
     /// kept elsewhere.
