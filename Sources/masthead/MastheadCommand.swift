@@ -30,9 +30,6 @@ struct DatabaseOptions: ParsableArguments {
             "Log level: trace, debug, info, notice, warning, error or critical. Env: MASTHEAD_LOG_LEVEL. Default: info"
     )
     var logLevel: String?
-
-    @Option(help: "Log lines as text or json (one object per line). Env: MASTHEAD_LOG_FORMAT. Default: text")
-    var logFormat: String?
 }
 
 struct Serve: AsyncParsableCommand {
@@ -128,6 +125,9 @@ struct Serve: AsyncParsableCommand {
     )
     var maxHeaderBytes: String?
 
+    @Option(help: "Log lines as text or json (one object per line). Env: MASTHEAD_LOG_FORMAT. Default: text")
+    var logFormat: String?
+
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
@@ -142,7 +142,7 @@ struct Serve: AsyncParsableCommand {
             viewsDedupeWindow: viewsDedupeWindow,
             cacheMaxBytes: cacheMaxBytes,
             cacheMaxAge: cacheMaxAge,
-            logFormat: database.logFormat,
+            logFormat: logFormat,
             authFailureLimit: authFailureLimit,
             corsOrigins: corsOrigins,
             metrics: metrics,

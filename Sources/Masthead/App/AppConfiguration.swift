@@ -210,11 +210,7 @@ public struct AppConfiguration: Sendable {
             configuration.corsOrigins = policy
         }
         if let text = flags.metrics ?? environment["MASTHEAD_METRICS"] {
-            switch text.lowercased() {
-            case "1", "true", "yes", "on": configuration.metricsEnabled = true
-            case "0", "false", "no", "off": configuration.metricsEnabled = false
-            default: throw Invalid(description: "invalid metrics setting '\(text)': expected true or false")
-            }
+            configuration.metricsEnabled = try boolean(text, name: "metrics setting")
         }
         configuration.limits.shutdownTimeout = try duration(
             flags.shutdownTimeout ?? environment["MASTHEAD_SHUTDOWN_TIMEOUT"],
@@ -250,10 +246,15 @@ public struct AppConfiguration: Sendable {
     }
 
     private static func boolean(_ name: String, in environment: [String: String]) throws(Invalid) -> Bool {
-        switch environment[name]?.lowercased() {
-        case nil, "", "0", "false", "no": return false
-        case "1", "true", "yes": return true
-        case let text?: throw Invalid(description: "invalid \(name) '\(text)': expected true or false")
+        try environment[name].map { text throws(Invalid) in try boolean(text, name: name) } ?? false
+    }
+
+    /// `true`, `1`, `yes`, `on`, or `false`, `0`, `no`, `off`, empty; any case.
+    private static func boolean(_ text: String, name: String) throws(Invalid) -> Bool {
+        switch text.lowercased() {
+        case "", "0", "false", "no", "off": return false
+        case "1", "true", "yes", "on": return true
+        default: throw Invalid(description: "invalid \(name) '\(text)': expected true or false")
         }
     }
 }

@@ -76,7 +76,7 @@ public func buildApplication(
         counter: counter,
         cache: cache,
         clock: clock,
-        settings: RouterSettings(configuration),
+        configuration: configuration,
         metrics: metrics
     )
     let limits = configuration.limits
@@ -103,25 +103,6 @@ public func buildApplication(
     return app
 }
 
-/// The settings the router's middleware and controllers read.
-public struct RouterSettings: Sendable {
-    public var cachePolicy = CachePolicy()
-    public var trustProxy = false
-    public var authFailureLimit = 20
-    public var cors = CORSPolicy()
-    public var metricsEnabled = true
-
-    public init() {}
-
-    public init(_ configuration: AppConfiguration) {
-        cachePolicy = configuration.cachePolicy
-        trustProxy = configuration.trustProxy
-        authFailureLimit = configuration.authFailureLimit
-        cors = configuration.corsOrigins
-        metricsEnabled = configuration.metricsEnabled
-    }
-}
-
 /// Every route of the API, with the middleware they share. Paths a route serves answer
 /// the methods they lack with 405 and `Allow`; paths no route serves answer 404.
 public struct MastheadRouter {
@@ -135,7 +116,7 @@ public struct MastheadRouter {
         counter: ViewCounter,
         cache: ResponseCache,
         clock: ContentClock,
-        settings: RouterSettings = RouterSettings(),
+        configuration: AppConfiguration = AppConfiguration(),
         metrics: AppMetrics = AppMetrics()
     ) {
         let schedule = PublicationSchedule(articles: repositories.articles, clock: clock)
@@ -144,21 +125,21 @@ public struct MastheadRouter {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: MetricsMiddleware(metrics: metrics))
-        router.add(middleware: CORSMiddleware(policy: settings.cors))
+        router.add(middleware: CORSMiddleware(policy: configuration.corsOrigins))
         router.add(middleware: ProblemMiddleware())
         let servedPaths = ServedPaths()
         router.add(middleware: UnknownMethodMiddleware(paths: servedPaths))
-        router.add(middleware: ClientAddressMiddleware(trustForwardedFor: settings.trustProxy))
+        router.add(middleware: ClientAddressMiddleware(trustForwardedFor: configuration.trustProxy))
         router.add(
             middleware: AuthenticationMiddleware(
                 tokens: repositories.tokens,
-                limiter: FailedAuthenticationLimiter(limit: settings.authFailureLimit),
+                limiter: FailedAuthenticationLimiter(limit: configuration.authFailureLimit),
                 clock: clock
             )
         )
-        router.add(middleware: CachingMiddleware(cache: cache, policy: settings.cachePolicy, schedule: schedule))
+        router.add(middleware: CachingMiddleware(cache: cache, policy: configuration.cachePolicy, schedule: schedule))
         router.addRoutes(HealthController(database: database).endpoints)
-        if settings.metricsEnabled {
+        if configuration.metricsEnabled {
             router.addRoutes(
                 MetricsController(metrics: metrics, cache: cache, counter: counter, database: database).endpoints
             )

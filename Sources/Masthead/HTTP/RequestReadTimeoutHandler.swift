@@ -4,11 +4,16 @@ import NIOHTTPTypes
 /// Closes a connection whose request body has not fully arrived `timeout` after its head,
 /// so a client trickling a body cannot hold a connection (and a request task) forever.
 /// Waiting for a head, idle or slowly sent, is bounded by the server's idle timeout.
+///
+/// Most requests arrive whole in one read; the timer is only started for a request still
+/// incomplete when a read ends, so those cost no timer at all.
 final class RequestReadTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
 
     private let timeout: TimeAmount
+    /// A head has arrived and its end has not.
+    private var reading = false
     private var deadline: Scheduled<Void>?
 
     init(timeout: TimeAmount) {
@@ -18,26 +23,35 @@ final class RequestReadTimeoutHandler: ChannelInboundHandler, RemovableChannelHa
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head:
-            deadline?.cancel()
-            deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
-                context.close(promise: nil)
-            }
+            reading = true
         case .body:
             break
         case .end:
-            deadline?.cancel()
-            deadline = nil
+            reading = false
+            cancelDeadline()
         }
         context.fireChannelRead(data)
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if reading && deadline == nil {
+            deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
+                context.close(promise: nil)
+            }
+        }
+        context.fireChannelReadComplete()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
-        deadline?.cancel()
-        deadline = nil
+        cancelDeadline()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        cancelDeadline()
+    }
+
+    private func cancelDeadline() {
         deadline?.cancel()
         deadline = nil
     }

@@ -435,46 +435,33 @@ extension ContentExport {
         var problems: [String] = []
         if format != Self.formatName { problems.append("format: expected '\(Self.formatName)'") }
         if version != Self.currentVersion { problems.append("version: expected \(Self.currentVersion)") }
-        func checkSlugs(_ slugs: [String], _ collection: String) -> Set<String> {
+        /// Checks each item's slug (valid, not repeated) and times; returns the slugs.
+        func check(_ items: [(slug: String, times: [String?])], _ collection: String) -> Set<String> {
             var seen: Set<String> = []
-            for (index, slug) in slugs.enumerated() {
-                if Slug(parsing: slug) == nil {
-                    problems.append("\(collection)[\(index)].slug: '\(slug)' is not a slug")
+            for (index, item) in items.enumerated() {
+                let path = "\(collection)[\(index)]"
+                if Slug(parsing: item.slug) == nil { problems.append("\(path).slug: '\(item.slug)' is not a slug") }
+                if !seen.insert(item.slug).inserted {
+                    problems.append("\(path).slug: '\(item.slug)' appears twice")
                 }
-                if !seen.insert(slug).inserted {
-                    problems.append("\(collection)[\(index)].slug: '\(slug)' appears twice")
+                for time in item.times.compactMap({ $0 }) where Timestamp(rfc3339: time) == nil {
+                    problems.append("\(path): '\(time)' is not an RFC 3339 time")
                 }
             }
             return seen
         }
-        func checkTimes(_ times: [String?], at path: String) {
-            for time in times.compactMap({ $0 }) where Timestamp(rfc3339: time) == nil {
-                problems.append("\(path): '\(time)' is not an RFC 3339 time")
-            }
-        }
-        let authorSlugs = checkSlugs(authors.map(\.slug), "authors")
-        let tagSlugs = checkSlugs(tags.map(\.slug), "tags")
-        let serviceSlugs = checkSlugs(services.map(\.slug), "services")
-        _ = checkSlugs(platforms.map(\.slug), "platforms")
-        var articleSlugs = checkSlugs(articles.map(\.slug), "articles")
-        for (index, author) in authors.enumerated() {
-            checkTimes([author.createdAt, author.updatedAt], at: "authors[\(index)]")
-        }
-        for (index, tag) in tags.enumerated() {
-            checkTimes([tag.createdAt, tag.updatedAt], at: "tags[\(index)]")
-        }
-        for (index, service) in services.enumerated() {
-            checkTimes([service.createdAt, service.updatedAt], at: "services[\(index)]")
-        }
+        let authorSlugs = check(authors.map { ($0.slug, [$0.createdAt, $0.updatedAt]) }, "authors")
+        let tagSlugs = check(tags.map { ($0.slug, [$0.createdAt, $0.updatedAt]) }, "tags")
+        let serviceSlugs = check(services.map { ($0.slug, [$0.createdAt, $0.updatedAt]) }, "services")
+        _ = check(platforms.map { ($0.slug, [$0.createdAt, $0.updatedAt]) }, "platforms")
+        var articleSlugs = check(articles.map { ($0.slug, [$0.createdAt, $0.updatedAt, $0.publishedAt]) }, "articles")
         for (index, platform) in platforms.enumerated() {
-            checkTimes([platform.createdAt, platform.updatedAt], at: "platforms[\(index)]")
             for slug in platform.services where !serviceSlugs.contains(slug) {
                 problems.append("platforms[\(index)].services: no service '\(slug)' in the document")
             }
         }
         for (index, article) in articles.enumerated() {
             let path = "articles[\(index)]"
-            checkTimes([article.createdAt, article.updatedAt, article.publishedAt], at: path)
             if !["draft", "published"].contains(article.status) {
                 problems.append("\(path).status: expected draft or published")
             } else if article.status == "published" && article.publishedAt == nil {
