@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         .executableTarget(
@@ -53,6 +54,7 @@ let package = Package(
                 "MastheadOpenAPI",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -77,6 +79,8 @@ let package = Package(
                 .embedInCode("0005_create_article_views.sql"),
                 .embedInCode("0006_create_search_index.sql"),
                 .embedInCode("0007_create_article_visibility_index.sql"),
+                .embedInCode("0008_canonicalize_stored_times.sql"),
+                .embedInCode("0009_create_article_sitemap_index.sql"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -27,5 +27,7 @@ public enum MastheadMigrations {
             "0007_create_article_visibility_index",
             PackageResources._007_create_article_visibility_index_sql
         ),
+        Migration("0008_canonicalize_stored_times", PackageResources._008_canonicalize_stored_times_sql),
+        Migration("0009_create_article_sitemap_index", PackageResources._009_create_article_sitemap_index_sql),
     ]
 }

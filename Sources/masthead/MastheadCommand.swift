@@ -60,6 +60,23 @@ struct Serve: AsyncParsableCommand {
     var trustProxy = false
 
     @Option(
+        help: """
+            With --trust-proxy: how many proxies in front append to X-Forwarded-For; the client's address is \
+            the entry this many from the right. Env: MASTHEAD_PROXY_HOPS. Default: 1
+            """
+    )
+    var proxyHops: String?
+
+    @Option(
+        help: """
+            Durability of commits: full (an acknowledged write survives power loss) or normal (the last \
+            commits may be lost on power loss, never on a crash of the process). Env: MASTHEAD_SYNCHRONOUS. \
+            Default: full
+            """
+    )
+    var synchronous: String?
+
+    @Option(
         help:
             "How often counted views are written to the database, such as 1s or 500ms. Env: MASTHEAD_VIEWS_FLUSH_INTERVAL. Default: 1s"
     )
@@ -72,6 +89,14 @@ struct Serve: AsyncParsableCommand {
             """
     )
     var viewsDedupeWindow: String?
+
+    @Option(
+        help: """
+            The most views one client address can add to one article's count per dedupe window, whatever \
+            User-Agent it sends. Env: MASTHEAD_VIEWS_PER_ADDRESS. Default: 10
+            """
+    )
+    var viewsPerAddress: String?
 
     @Option(
         help: """
@@ -121,6 +146,14 @@ struct Serve: AsyncParsableCommand {
     var readTimeout: String?
 
     @Option(
+        help: """
+            How long a response may wait for a client that stopped reading it before the connection is \
+            closed. Env: MASTHEAD_WRITE_TIMEOUT. Default: 30s
+            """
+    )
+    var writeTimeout: String?
+
+    @Option(
         help: "The most header bytes a request may send, such as 16KiB. Env: MASTHEAD_MAX_HEADER_BYTES. Default: 16KiB"
     )
     var maxHeaderBytes: String?
@@ -138,8 +171,11 @@ struct Serve: AsyncParsableCommand {
             demo: demo,
             logLevel: database.logLevel,
             trustProxy: trustProxy,
+            proxyHops: proxyHops,
+            synchronous: synchronous,
             viewsFlushInterval: viewsFlushInterval,
             viewsDedupeWindow: viewsDedupeWindow,
+            viewsPerAddress: viewsPerAddress,
             cacheMaxBytes: cacheMaxBytes,
             cacheMaxAge: cacheMaxAge,
             logFormat: logFormat,
@@ -149,6 +185,7 @@ struct Serve: AsyncParsableCommand {
             shutdownTimeout: shutdownTimeout,
             idleTimeout: idleTimeout,
             readTimeout: readTimeout,
+            writeTimeout: writeTimeout,
             maxHeaderBytes: maxHeaderBytes
         )
         let configuration = try resolveOrExit(flags)
@@ -264,9 +301,8 @@ struct Import: AsyncParsableCommand {
             exitWithMessage("cannot read '\(file)': \(describe(error))")
         }
         do {
-            let document = try ContentExport.decode(data)
             let portability = SQLitePortabilityRepository(database: try openDatabase(database))
-            try await portability.importContent(document)
+            let document = try await ContentImport(repository: portability).load(data)
             print("Imported \(contents(of: document)).")
         } catch let failure as ImportFailure {
             exitWithMessage(
@@ -402,8 +438,9 @@ struct TokenCommand: AsyncParsableCommand {
             print(["ID", "NAME", "SCOPES", "CREATED", "LAST USED", "EXPIRES", "REVOKED"].joined(separator: "\t"))
             for token in try await tokens.list() {
                 let columns = [
-                    String(token.id), token.name, token.scopes.map(\.rawValue).joined(separator: ","), token.createdAt,
-                    token.lastUsedAt ?? "-", token.expiresAt ?? "-", token.revokedAt ?? "-",
+                    String(token.id), token.name, token.scopes.map(\.rawValue).joined(separator: ","),
+                    token.createdAt.rfc3339, token.lastUsedAt?.rfc3339 ?? "-", token.expiresAt?.rfc3339 ?? "-",
+                    token.revokedAt?.rfc3339 ?? "-",
                 ]
                 print(columns.joined(separator: "\t"))
             }

@@ -235,10 +235,14 @@ private func seedPublication(_ seed: Seeder) async throws {
         ("sort=password", "invalid_parameter"), ("sort=-body_markdown", "invalid_parameter"),
         ("featured=maybe", "invalid_parameter"), ("status=deleted", "invalid_parameter"),
         ("tag=Not%20A%20Slug", "invalid_parameter"), ("tag=go,,api", "invalid_parameter"),
-        ("author=a,b", "invalid_parameter"), ("published_after=yesterday", "invalid_parameter"),
+        ("author=a,b", "too_many_items"), ("published_after=yesterday", "invalid_parameter"),
         ("fields=id,password", "invalid_parameter"), ("formats=pdf", "invalid_parameter"),
         ("cursor=garbage", "invalid_parameter"), ("limit=5&limit=6", "invalid_parameter"),
         ("author_id=1", "unknown_parameter"), ("password=x", "unknown_parameter"), ("q=%ZZ", "invalid_query"),
+        // Lists are bounded: at most 20 tags, each field once, each format once.
+        ("tag=t0,t1,t2,t3,t4,t5,t6,t7,t8,t9,t10,t11,t12,t13,t14,t15,t16,t17,t18,t19,t20", "too_many_items"),
+        ("fields=id,id,id,id,id,id,id,id,id,id,id,id,id,id,id,id,id,id,id,id,id,id,id,id", "too_many_items"),
+        ("formats=html,html,html,html", "too_many_items"),
     ])
     func badQueryValuesAre400ProblemDocuments(_ query: String, _ code: String) async throws {
         try await withApp(seed: seedPublication) { client, _ async throws in

@@ -30,7 +30,8 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
             #expect(response.status == .created)
             #expect(response.headers[.location] == "/v1/articles/cafe-deja-vu")
             let etag = try #require(response.headers[.eTag])
-            #expect(etag.hasPrefix("\"") && etag.count == 24)
+            // A resource's tag: its content version, a dot, the hash of the bytes.
+            #expect(etag.wholeMatch(of: #/"[A-Za-z0-9_-]{12}\.[A-Za-z0-9_-]{22}"/#) != nil, "\(etag)")
             let article = try response.json["data"]
             #expect(article["slug"].string == "cafe-deja-vu")
             #expect(article["status"].string == "published")
@@ -125,6 +126,157 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
             #expect(try await client.get("/v1/articles/later").status == .notFound)
             clock.advance(seconds: 3600)
             #expect(try await client.get("/v1/articles/later").json["data"]["status"].string == "published")
+        }
+    }
+}
+
+/// Times are instants: any offset is stored as UTC, and an instant outside years 0001–9999
+/// (which would be written with a five-digit year and sort before every other) is refused.
+@Suite struct ArticleTimeTests {
+    @Test func aTimeThatLeavesYear9999InUTCIs422AndNothingIsWritten() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            let before = try await articleCount(database)
+            for (status, time) in [
+                ("scheduled", "9999-12-31T23:59:59-01:00"), ("published", "0001-01-01T00:30:00+01:00"),
+                ("draft", "10000-01-01T00:00:00Z"),
+            ] {
+                let body =
+                    #"{"title":"Far","body_markdown":"x","author":"alex-kim","status":"\#(status)","published_at":"\#(time)"}"#
+                let response = try await client.send(.post, "/v1/articles", json: body, token: token)
+                #expect(response.status == .unprocessableContent, "\(time)")
+                #expect(try response.json["errors"][0]["pointer"].string == "/published_at", "\(time)")
+            }
+            #expect(try await articleCount(database) == before)
+            #expect(try await client.get("/v1/articles/far").status == .notFound)
+        }
+    }
+
+    @Test func anOffsetIsStoredAsUTCAndVisibilityFollowsTheInstant() async throws {
+        let clock = TestClock()  // 2026-11-28T12:00:00Z
+        try await withApp(demo: true, clock: clock) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            // 05:00 at UTC-10 is 15:00Z: three hours ahead, though its text sorts before "12:00Z".
+            let body =
+                #"{"title":"Offset","body_markdown":"x","author":"alex-kim","status":"scheduled","published_at":"2026-11-28T05:00:00-10:00"}"#
+            let created = try await client.send(.post, "/v1/articles", json: body, token: token)
+            #expect(created.status == .created)
+            #expect(try created.json["data"]["published_at"].string == "2026-11-28T15:00:00Z")
+            #expect(try await articleRow(database, "offset")?["published_at"] == "2026-11-28T15:00:00Z")
+            #expect(try await client.get("/v1/articles/offset").status == .notFound)
+            #expect(!(try await client.get("/v1/articles?limit=100").json["data"].slugs.contains("offset")))
+            clock.advance(seconds: 3 * 3600 - 1)
+            #expect(try await client.get("/v1/articles/offset").status == .notFound)
+            clock.advance(seconds: 1)
+            #expect(try await client.get("/v1/articles/offset").status == .ok)
+        }
+    }
+}
+
+/// `If-Match` guards against lost updates, not against readers: a tag from any read of the
+/// same content holds until someone writes that content again.
+@Suite struct ArticleConditionalWriteTests {
+    @Test func ifMatchHoldsUntilTheContentChangesWhateverCountersDo() async throws {
+        try await withApp(demo: true, views: .init(flushInterval: .milliseconds(20), dedupeWindowSeconds: 0)) {
+            client,
+            database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            let path = "/v1/articles/go-in-production"
+            let tokenRead = try #require(
+                try await client.get(path, headers: [.authorization: "Bearer \(token)"]).headers[.eTag]
+            )
+            let gzipRead = try #require(try await client.get(path, headers: [.acceptEncoding: "gzip"]).headers[.eTag])
+            #expect(gzipRead.hasSuffix("-gz\""))
+            let markdownRead = try #require(try await client.get(path + "?formats=markdown").headers[.eTag])
+            let plainRead = try #require(try await client.get(path).headers[.eTag])
+
+            // A reader counts a view and the flush writes it: the bytes change, so does the tag…
+            let views = try await client.get(path).json["data"]["views"].int ?? 0
+            _ = try await client.send(.post, path + "/views")
+            var stored = views
+            for _ in 0..<250 where stored == views {
+                try await Task.sleep(for: .milliseconds(20))
+                stored = try await articleRow(database, "go-in-production")?["views"] ?? views
+            }
+            #expect(stored == views + 1)
+            let afterView = try await client.get(path, headers: [.authorization: "Bearer \(token)"])
+            #expect(afterView.headers[.eTag] != tokenRead, "revalidation sees the new count")
+
+            // …but every tag read before still lets a write go ahead. A PUT whose body is
+            // invalid shows it without writing: past If-Match it is 422, not 412.
+            for tag in [tokenRead, gzipRead, markdownRead, plainRead, "\"other\", \(plainRead)"] {
+                let probe = try await client.send(
+                    .put,
+                    path,
+                    json: #"{"title":""}"#,
+                    token: token,
+                    headers: [.ifMatch: tag]
+                )
+                #expect(probe.status == .unprocessableContent, "\(tag)")
+            }
+            for tag in ["\"other\"", "W/\(plainRead)", "\"\(plainRead.dropFirst().prefix(12))\""] {
+                let probe = try await client.send(
+                    .put,
+                    path,
+                    json: #"{"title":""}"#,
+                    token: token,
+                    headers: [.ifMatch: tag]
+                )
+                #expect(probe.status == .preconditionFailed, "\(tag)")
+            }
+
+            let patched = try await client.send(
+                .patch,
+                path,
+                json: #"{"title":"Go in Production, Again"}"#,
+                token: token,
+                headers: [.ifMatch: gzipRead]
+            )
+            #expect(patched.status == .ok)
+            let written = try #require(patched.headers[.eTag])
+            // The content changed: every earlier tag is stale now; the write's own tag is not.
+            let stale = try await client.send(
+                .patch,
+                path,
+                json: #"{"title":"Lost Update"}"#,
+                token: token,
+                headers: [.ifMatch: tokenRead]
+            )
+            #expect(stale.status == .preconditionFailed)
+            #expect(try await articleRow(database, "go-in-production")?["title"] == "Go in Production, Again")
+            let next = try await client.send(
+                .patch,
+                path,
+                json: #"{"featured":true}"#,
+                token: token,
+                headers: [.ifMatch: written]
+            )
+            #expect(next.status == .ok)
+        }
+    }
+
+    @Test func anAuthorsTagSurvivesTheirArticleCountChanging() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            let read = try await client.get("/v1/authors/alex-kim")
+            let tag = try #require(read.headers[.eTag])
+            let count = try read.json["data"]["article_count"].int ?? 0
+            let created = try await client.send(
+                .post,
+                "/v1/articles",
+                json: #"{"title":"One More","body_markdown":"x","author":"alex-kim","status":"published"}"#,
+                token: token
+            )
+            #expect(created.status == .created)
+            #expect(try await client.get("/v1/authors/alex-kim").json["data"]["article_count"].int == count + 1)
+            let patched = try await client.send(
+                .patch,
+                "/v1/authors/alex-kim",
+                json: #"{"location":"Lisbon"}"#,
+                token: token,
+                headers: [.ifMatch: tag]
+            )
+            #expect(patched.status == .ok)
         }
     }
 }
@@ -353,6 +505,46 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
                 token: token
             )
             #expect(clash.status == .conflict)
+        }
+    }
+
+    /// A shared cache must never learn where a draft went: its old slug redirects a token
+    /// holder privately, and the public not at all.
+    @Test func aRenamedDraftsOldSlugRedirectsOnlyPrivately() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            let draft = #"{"title":"Secret Plans","body_markdown":"x","author":"alex-kim","status":"draft"}"#
+            #expect(try await client.send(.post, "/v1/articles", json: draft, token: token).status == .created)
+            let renamed = try await client.send(
+                .patch,
+                "/v1/articles/secret-plans",
+                json: #"{"slug":"launch-2027"}"#,
+                token: token
+            )
+            #expect(renamed.status == .ok)
+            let forToken = try await client.get(
+                "/v1/articles/secret-plans",
+                headers: [.authorization: "Bearer \(token)"]
+            )
+            #expect(forToken.status == .movedPermanently)
+            #expect(forToken.headers[.location] == "/v1/articles/launch-2027")
+            #expect(forToken.headers[.cacheControl] == "private, no-store")
+            let forPublic = try await client.get("/v1/articles/secret-plans")
+            #expect(forPublic.status == .notFound)
+            #expect(forPublic.headers[.location] == nil)
+
+            // A published article's old slug is public knowledge and may be cached.
+            _ = try await client.send(
+                .patch,
+                "/v1/articles/go-in-production",
+                json: #"{"slug":"go-in-prod"}"#,
+                token: token
+            )
+            for headers: HTTPFields in [[:], [.authorization: "Bearer \(token)"]] {
+                let old = try await client.get("/v1/articles/go-in-production", headers: headers)
+                #expect(old.status == .movedPermanently)
+                #expect(old.headers[.cacheControl] == "public, max-age=300")
+            }
         }
     }
 

@@ -102,7 +102,7 @@ private func stableProblem(_ response: TestResponse) throws -> JSON {
         }
     }
 
-    @Test func twentyFailuresInAMinuteLockOutThatAddressOnly() async throws {
+    @Test func twentyFailuresInAMinuteSlowFurtherFailuresFromThatAddressOnly() async throws {
         let clock = TestClock()
         try await withApp(clock: clock, trustProxy: true) { client, database async throws in
             let valid = try await makeToken(database, [.contentRead])
@@ -118,13 +118,15 @@ private func stableProblem(_ response: TestResponse) throws -> JSON {
             #expect(locked.status == .tooManyRequests)
             #expect(locked.headers[.retryAfter] == "45")
             #expect(try locked.json["code"].string == "too_many_failed_attempts")
-            // Even a valid token from the locked address waits…
-            let lockedValid = try await client.get(
+            // Only failures are refused: a valid token from the same address (an editor behind
+            // the same NAT) is served, and does not reset the attacker's window…
+            let sameAddressValid = try await client.get(
                 "/v1/tokens/self",
                 headers: [.xForwardedFor: "203.0.113.7", .authorization: "Bearer \(valid)"]
             )
-            #expect(lockedValid.status == .tooManyRequests)
-            // …while valid tokens from other addresses are unaffected, and so are anonymous reads.
+            #expect(sameAddressValid.status == .ok)
+            #expect(try await client.get("/v1/tokens/self", headers: attacker).status == .tooManyRequests)
+            // …and valid tokens from other addresses are unaffected, and so are anonymous reads.
             let other = try await client.get(
                 "/v1/tokens/self",
                 headers: [.xForwardedFor: "198.51.100.1", .authorization: "Bearer \(valid)"]
@@ -133,12 +135,51 @@ private func stableProblem(_ response: TestResponse) throws -> JSON {
             #expect(try await client.get("/v1/articles", headers: [.xForwardedFor: "203.0.113.7"]).status == .ok)
 
             clock.advance(seconds: 45)
-            let afterMinute = try await client.get(
-                "/v1/tokens/self",
-                headers: [.xForwardedFor: "203.0.113.7", .authorization: "Bearer \(valid)"]
-            )
-            #expect(afterMinute.status == .ok)
+            #expect(try await client.get("/v1/tokens/self", headers: attacker).status == .unauthorized)
         }
+    }
+
+    @Test func behindAProxyTheAddressIsTheRightmostForwardedEntryNotTheForgeableLeftmost() async throws {
+        let clock = TestClock()
+        try await withApp(clock: clock, trustProxy: true) { client, _ async throws in
+            // The attacker makes up a new leftmost entry each time; the proxy appends the real one.
+            for attempt in 1...20 {
+                let forged: HTTPFields = [
+                    .xForwardedFor: "10.0.0.\(attempt), 203.0.113.7",
+                    .authorization: "Bearer " + APIToken.generate().secret,
+                ]
+                #expect(try await client.get("/v1/tokens/self", headers: forged).status == .unauthorized)
+            }
+            let forged: HTTPFields = [
+                .xForwardedFor: "10.9.9.9, 203.0.113.7", .authorization: "Bearer " + APIToken.generate().secret,
+            ]
+            #expect(try await client.get("/v1/tokens/self", headers: forged).status == .tooManyRequests)
+        }
+    }
+
+    @Test func theForwardedAddressCountsTrustedProxiesFromTheRight() {
+        let lines = ["198.51.100.9, 203.0.113.7", " 192.0.2.1 "]
+        #expect(ClientAddressMiddleware.forwardedAddress(lines, trustedProxies: 1) == "192.0.2.1")
+        #expect(ClientAddressMiddleware.forwardedAddress(lines, trustedProxies: 2) == "203.0.113.7")
+        #expect(ClientAddressMiddleware.forwardedAddress(lines, trustedProxies: 3) == "198.51.100.9")
+        #expect(ClientAddressMiddleware.forwardedAddress(lines, trustedProxies: 9) == "198.51.100.9")
+        #expect(ClientAddressMiddleware.forwardedAddress(lines, trustedProxies: 0) == nil)
+        #expect(ClientAddressMiddleware.forwardedAddress([], trustedProxies: 1) == nil)
+        #expect(ClientAddressMiddleware.forwardedAddress(["a, "], trustedProxies: 1) == nil)
+    }
+
+    @Test func theLimiterTracksABoundedNumberOfAddresses() {
+        let limiter = FailedAuthenticationLimiter(limit: 1, windowSeconds: 60, maximumAddresses: 1000)
+        let now = Timestamp(rfc3339: "2026-11-28T12:00:00Z")!
+        for index in 0..<10_000 {
+            _ = limiter.recordFailure(for: "address-\(index)", at: now)
+            #expect(limiter.trackedAddresses <= 1000)
+        }
+        // The newest addresses are still remembered: a second failure is over the limit.
+        #expect(limiter.recordFailure(for: "address-9999", at: now) != nil)
+        // Windows end: a minute later every address starts again.
+        #expect(limiter.recordFailure(for: "address-9999", at: now.adding(seconds: 60)) == nil)
+        #expect(limiter.trackedAddresses == 1)
     }
 
     @Test func theTokenIsNeverStoredOrLoggedInClear() async throws {

@@ -49,6 +49,26 @@ import Testing
         }
     }
 
+    /// A response to a request without `Origin` would have carried CORS headers had it had
+    /// one: a shared cache must key on `Origin` for every response, or it could hand a
+    /// header-less copy to a browser page (or one page's copy to another).
+    @Test func everyResponseVariesOnOriginWithOrWithoutOne() async throws {
+        try await withApp(demo: true, configure: { $0.corsOrigins = CORSPolicy(parsing: "*, \(Self.admin)")! }) {
+            client,
+            _ async throws in
+            for path in ["/v1/articles", "/v1/articles/go-in-production", "/v1/articles/nope", "/feed.xml", "/healthz"]
+            {
+                for headers: HTTPFields in [[:], [.origin: Self.admin], [.origin: "https://x.example"]] {
+                    let response = try await client.get(path, headers: headers)
+                    let vary = response.headers[values: .vary].joined(separator: ", ")
+                    #expect(vary.contains("Origin"), "\(path) \(headers)")
+                }
+            }
+            let write = try await client.send(.post, "/v1/tags", json: #"{"name":"x"}"#)
+            #expect(write.headers[values: .vary].joined(separator: ", ").contains("Origin"))
+        }
+    }
+
     @Test func listedOriginsMayWrite() async throws {
         try await withApp(demo: true, configure: { $0.corsOrigins = CORSPolicy(parsing: "*, \(Self.admin)")! }) {
             client,

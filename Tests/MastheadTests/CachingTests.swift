@@ -34,7 +34,7 @@ import Testing
         try await withApp(demo: true) { client, database async throws in
             let response = try await client.get("/v1/articles/go-in-production")
             #expect(response.headers[.cacheControl] == "public, max-age=60, stale-while-revalidate=300")
-            #expect(response.headers[.vary] == "Accept-Encoding, Authorization")
+            #expect(response.headers[.vary] == "Accept-Encoding, Authorization, Origin")
             #expect(response.headers[.lastModified]?.hasSuffix(" GMT") == true)
             let token = try await makeToken(database, [.contentRead])
             let private_ = try await client.get(
@@ -42,8 +42,54 @@ import Testing
                 headers: [.authorization: "Bearer \(token)"]
             )
             #expect(private_.headers[.cacheControl] == "private, no-store")
-            #expect(private_.headers[.vary] == "Accept-Encoding, Authorization")
+            #expect(private_.headers[.vary] == "Accept-Encoding, Authorization, Origin")
             #expect(private_.headers[.xCache] == nil)
+        }
+    }
+
+    /// A flush of view counts leaves cached responses in place: they may show a count up to
+    /// max-age old, and go once they are that old; a content write still empties them at once.
+    @Test func viewFlushesKeepCachedResponsesUntilTheyAreMaxAgeOld() async throws {
+        let clock = TestClock()
+        try await withApp(
+            demo: true,
+            clock: clock,
+            views: .init(flushInterval: .milliseconds(20), dedupeWindowSeconds: 0)
+        ) { client, database async throws in
+            let path = "/v1/articles/go-in-production"
+            let first = try await client.get(path)
+            #expect(first.headers[.xCache] == "miss")
+            let views = try first.json["data"]["views"].int ?? -1
+            #expect(try await client.get(path).headers[.xCache] == "hit")
+            #expect(try await client.get("/v1/articles").headers[.xCache] == "miss")
+
+            _ = try await client.send(.post, path + "/views")
+            var stored = views
+            for _ in 0..<250 where stored == views {
+                try await Task.sleep(for: .milliseconds(20))
+                stored = try await database.pool.read { db in
+                    try Int.fetchOne(db, sql: "SELECT views FROM articles WHERE slug = 'go-in-production'")!
+                }
+            }
+            #expect(stored == views + 1)
+            let afterFlush = try await client.get(path)
+            #expect(afterFlush.headers[.xCache] == "hit", "a flush empties nothing")
+            #expect(try afterFlush.json["data"]["views"].int == views)
+            #expect(try await client.get("/v1/articles").headers[.xCache] == "hit")
+
+            clock.advance(seconds: 59)
+            #expect(try await client.get(path).headers[.xCache] == "hit")
+            clock.advance(seconds: 1)
+            let aged = try await client.get(path)
+            #expect(aged.headers[.xCache] == "miss", "a count may lag by max-age at most")
+            #expect(try aged.json["data"]["views"].int == views + 1)
+
+            let token = try await makeToken(database, [.contentWrite])
+            let patched = try await client.send(.patch, path, json: #"{"title":"Go, Renamed"}"#, token: token)
+            #expect(patched.status == .ok)
+            let fresh = try await client.get(path)
+            #expect(fresh.headers[.xCache] == "miss")
+            #expect(try fresh.json["data"]["title"].string == "Go, Renamed")
         }
     }
 
@@ -208,8 +254,26 @@ import Testing
         #expect(cache.lookup("/big") == nil)
     }
 
+    /// Keys count: many long distinct queries cannot grow the cache past its bound.
+    @Test func keysCountAgainstTheByteBound() {
+        let cache = ResponseCache(maximumBytes: 100_000)
+        let generation = cache.generation(of: .search)
+        let padding = String(repeating: "x", count: 4000)
+        for index in 0..<1000 {
+            cache.store(
+                CachedResponse(body: [1], etag: "\"e\"", headers: [:]),
+                for: "/v1/search?q=\(padding)\(index)",
+                scope: .search,
+                generation: generation
+            )
+            #expect(cache.statistics.bytes <= 100_000)
+        }
+        #expect(cache.statistics.entries < 30)
+    }
+
     @Test func leastRecentlyUsedGoesFirst() {
-        let cache = ResponseCache(maximumBytes: 3 * (300 + 256 + 3))
+        // Room for three entries: each counts its body, its tag, its key and a fixed overhead.
+        let cache = ResponseCache(maximumBytes: 3 * (300 + 256 + 3 + 1 + 128))
         let generation = cache.generation(of: .tags)
         func store(_ key: String) {
             cache.store(

@@ -49,12 +49,16 @@ import Glibc
         }
     }
 
-    static func limits(idle: Duration = .seconds(30), read: Duration = .seconds(30), header: Int = 16 << 10)
-        -> ConnectionLimits
-    {
+    static func limits(
+        idle: Duration = .seconds(30),
+        read: Duration = .seconds(30),
+        write: Duration = .seconds(30),
+        header: Int = 16 << 10
+    ) -> ConnectionLimits {
         var limits = ConnectionLimits()
         limits.idleTimeout = idle
         limits.readTimeout = read
+        limits.writeTimeout = write
         limits.maxHeaderBytes = header
         return limits
     }
@@ -77,6 +81,28 @@ import Glibc
             let start = ContinuousClock.now
             _ = await socket.readUntilClosed(within: .seconds(10))
             #expect(ContinuousClock.now - start < .seconds(5))
+        }
+    }
+
+    /// A client that asks for more than the socket buffers hold and never reads is cut off
+    /// once the server has waited the write timeout, and its buffered responses go with it.
+    @Test func aClientThatStopsReadingIsCutOff() async throws {
+        try await Self.withServer(Self.limits(write: .milliseconds(500))) { port in
+            let socket = try LoopbackSocket(port: port, receiveBuffer: 4096)
+            let requests = 400
+            // 400 pipelined requests for the 80 KiB OpenAPI document: 30 MiB of answers,
+            // far more than the kernel buffers on both ends hold.
+            socket.send(String(repeating: "GET /openapi.yaml HTTP/1.1\r\nHost: x\r\n\r\n", count: requests))
+            try await Task.sleep(for: .seconds(3))
+            let received = await socket.readUntilClosed(within: .seconds(20))
+            let closed = !received.hasSuffix("<still open>")
+            #expect(closed, "the connection is closed")
+            let answered = received.components(separatedBy: "HTTP/1.1 200 OK").count - 1
+            #expect(answered < requests, "the server stopped writing; \(answered) answers arrived")
+            // The server goes on serving everyone else.
+            let other = try LoopbackSocket(port: port)
+            other.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            #expect(await other.readUntilClosed(within: .seconds(10)).hasPrefix("HTTP/1.1 200 OK"))
         }
     }
 
@@ -105,8 +131,19 @@ import Glibc
 
     @Test func limitsAreConfigurable() throws {
         let configuration = try AppConfiguration.resolve(
-            flags: .init(shutdownTimeout: "30s", idleTimeout: "2m", readTimeout: "500ms", maxHeaderBytes: "8KiB"),
+            flags: .init(
+                shutdownTimeout: "30s",
+                idleTimeout: "2m",
+                readTimeout: "500ms",
+                writeTimeout: "5s",
+                maxHeaderBytes: "8KiB"
+            ),
             environment: [:]
+        )
+        #expect(configuration.limits.writeTimeout == .seconds(5))
+        #expect(
+            try AppConfiguration.resolve(flags: .init(), environment: ["MASTHEAD_WRITE_TIMEOUT": "750ms"])
+                .limits.writeTimeout == .milliseconds(750)
         )
         #expect(configuration.limits.shutdownTimeout == .seconds(30))
         #expect(configuration.limits.idleTimeout == .seconds(120))
@@ -121,7 +158,7 @@ import Glibc
         #expect(fromEnvironment.limits.shutdownTimeout == .seconds(5))
         for flags in [
             AppConfiguration.Flags(shutdownTimeout: "0"), .init(idleTimeout: "forever"), .init(readTimeout: "2h"),
-            .init(maxHeaderBytes: "10"),
+            .init(writeTimeout: "1ms"), .init(maxHeaderBytes: "10"),
         ] {
             #expect(throws: AppConfiguration.Invalid.self) {
                 try AppConfiguration.resolve(flags: flags, environment: [:])
@@ -138,9 +175,14 @@ final class LoopbackSocket: @unchecked Sendable {
 
     struct Failure: Error {}
 
-    init(port: Int) throws {
+    /// `receiveBuffer` shrinks the socket's receive buffer (before connecting, so the
+    /// window the server sees is small too).
+    init(port: Int, receiveBuffer: Int32? = nil) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Failure() }
+        if var size = receiveBuffer {
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)

@@ -91,7 +91,7 @@ import Testing
     }
 
     @Test func cursorsRoundTripAndRejectTampering() {
-        let cursor = ArticleCursor(sort: .newestFirst, time: "2026-11-28T09:30:00Z", id: 42)
+        let cursor = ArticleCursor(sort: .newestFirst, time: Timestamp(rfc3339: "2026-11-28T09:30:00Z")!, id: 42)
         #expect(ArticleCursor(token: cursor.token) == cursor)
         #expect(ArticleCursor(token: "") == nil)
         #expect(ArticleCursor(token: Base64URL.encode(Array("v1 -published_at 2026-11-28T09:30:00Z x".utf8))) == nil)

@@ -127,6 +127,57 @@ import FoundationXML
             }
         }
     }
+
+    /// Feeds and the sitemap are cached like `/v1` reads and go stale with the same writes.
+    @Test func feedsAndTheSitemapAreCachedUntilAWriteChangesThem() async throws {
+        try await withApp(seed: Self.seed) { client, database async throws in
+            for path in ["/feed.xml", "/feed.json", "/sitemap.xml"] {
+                #expect(try await client.get(path).headers[.xCache] == "miss", "\(path)")
+                let again = try await client.get(path)
+                #expect(again.headers[.xCache] == "hit", "\(path)")
+                #expect(again.headers[.cacheControl] == "public, max-age=60, stale-while-revalidate=300")
+            }
+            let token = try await makeToken(database, [.admin])
+            let created = try await client.send(
+                .post,
+                "/v1/articles",
+                json:
+                    #"{"title":"Fresh off the press","body_markdown":"New.","status":"published","author":"alex-kim"}"#,
+                token: token
+            )
+            #expect(created.status == .created)
+            for path in ["/feed.xml", "/feed.json", "/sitemap.xml"] {
+                let fresh = try await client.get(path)
+                #expect(fresh.headers[.xCache] == "miss", "\(path)")
+                #expect(fresh.text.contains("fresh-off-the-press"), "\(path)")
+            }
+            let site = try await client.send(
+                .put,
+                "/v1/site",
+                json: #"{"title":"Renamed Signal","url":"https://signal.example.com"}"#,
+                token: token
+            )
+            #expect(site.status == .ok)
+            #expect(try await client.get("/feed.xml").text.contains("Renamed Signal"))
+        }
+    }
+
+    /// The sitemap reads no article row: a covering index answers it.
+    @Test func theSitemapQueryReadsOnlyAnIndex() async throws {
+        let folder = try TemporaryFolder()
+        let database = try AppDatabase(path: folder.databasePath)
+        let plan = try await database.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    EXPLAIN QUERY PLAN SELECT a.slug, a.canonical_url, a.updated_at FROM articles a
+                    WHERE a.status = 'published' AND a.published_at <= '2026-11-28T12:00:00Z'
+                    ORDER BY a.published_at DESC, a.id DESC LIMIT 50000
+                    """
+            ).map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("COVERING INDEX articles_sitemap") }, "\(plan)")
+    }
 }
 
 /// A parsed XML document: the root element's name, namespaces, and the text of elements
@@ -178,4 +229,5 @@ final class XMLDocumentReader: NSObject, XMLParserDelegate {
         stack.removeLast()
         text = ""
     }
+
 }

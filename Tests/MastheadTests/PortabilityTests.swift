@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MastheadMigrations
 import Testing
 
 @testable import Masthead
@@ -82,8 +83,6 @@ import Testing
         duplicate.tags.append(valid.tags[0])
         var badStatus = valid
         badStatus.articles[1].status = "scheduled"
-        var badTime = valid
-        badTime.authors[0].createdAt = "yesterday"
         var wrongFormat = valid
         wrongFormat.format = "wordpress"
         // The last article is written last: a failure there must undo everything before it.
@@ -93,7 +92,7 @@ import Testing
         ]
         for (document, expected) in [
             (brokenReference, "no author 'nobody'"), (duplicate, "appears twice"), (badStatus, "draft or published"),
-            (badTime, "not an RFC 3339 time"), (wrongFormat, "format"), (lateFailure, "positive count"),
+            (wrongFormat, "format"), (lateFailure, "positive count"),
         ] {
             let target = try TemporaryFolder()
             let database = try AppDatabase(path: target.databasePath)
@@ -108,6 +107,127 @@ import Testing
         for text in ["", "[]", #"{"format":"masthead-content"}"#, #"{"format":1}"#] {
             #expect(throws: ImportFailure.self) { try ContentExport.decode(Data(text.utf8)) }
         }
+    }
+
+    /// An import runs every record through the API's own rules: what the API refuses, the
+    /// import refuses, naming the first bad record by JSON pointer, and changes nothing.
+    @Test func importAppliesTheAPIsRulesToEveryRecord() async throws {
+        let source = try TemporaryFolder()
+        let valid = try await SQLitePortabilityRepository(database: try await Self.demoDatabase(source)).export()
+        let last = valid.articles.count - 1
+        var script = valid
+        script.articles[last].canonicalUrl = "javascript:alert(1)"
+        var longTitle = valid
+        longTitle.articles[2].title = String(repeating: "t", count: 201)
+        var badAvatar = valid
+        badAvatar.authors[1].avatarUrl = "ftp://example.com/a.png"
+        var badSlug = valid
+        badSlug.tags[0].slug = "Not A Slug"
+        var blankName = valid
+        blankName.platforms[0].name = "   "
+        var badSite = valid
+        badSite.site?.timezone = "Mars/Olympus"
+        var badOldSlug = valid
+        badOldSlug.articles[0].oldSlugs = ["UPPER"]
+        var documents: [(Data, String)] = [
+            (
+                try script.encoded(),
+                "/articles/\(last)/canonical_url: canonical_url must be an absolute http or https URL"
+            ),
+            (try longTitle.encoded(), "/articles/2/title: title must be at most 200 characters"),
+            (try badAvatar.encoded(), "/authors/1/avatar_url:"),
+            (try badSlug.encoded(), "/tags/0/slug:"),
+            (try blankName.encoded(), "/platforms/0/name:"),
+            (try badSite.encoded(), "/site/timezone:"),
+            (try badOldSlug.encoded(), "/articles/0/old_slugs/0:"),
+        ]
+        // Times outside years 0001–9999 in UTC, written as the API would refuse them.
+        let time = try #require(valid.articles[0].publishedAt?.rfc3339)
+        let text = String(decoding: try valid.encoded(), as: UTF8.self)
+        let range = try #require(text.range(of: "\"published_at\" : \"\(time)\""))
+        documents.append(
+            (
+                Data(text.replacingCharacters(in: range, with: #""published_at" : "9999-12-31T23:59:59-01:00""#).utf8),
+                "/articles/0/published_at: '9999-12-31T23:59:59-01:00' is outside years 0001 to 9999"
+            )
+        )
+        for (data, expected) in documents {
+            let target = try TemporaryFolder()
+            let database = try AppDatabase(path: target.databasePath)
+            do {
+                try await ContentImport(repository: SQLitePortabilityRepository(database: database)).load(data)
+                Issue.record("imported an invalid document (\(expected))")
+            } catch let failure as ImportFailure {
+                #expect(failure.problems.first?.hasPrefix(expected) == true, "\(failure)")
+            }
+            try await database.pool.read { db throws in #expect(try !AppDatabase.holdsContent(db)) }
+        }
+    }
+
+    /// An offset is converted, as the API converts it: a time written at UTC-10 goes live
+    /// at its instant, not ten hours early.
+    @Test func importStoresEveryTimeAsUTC() async throws {
+        let source = try TemporaryFolder()
+        let valid = try await SQLitePortabilityRepository(database: try await Self.demoDatabase(source)).export()
+        let article = try #require(valid.articles.first { $0.status == "published" })
+        let time = try #require(article.publishedAt)
+        let shifted = Timestamp(secondsSinceEpoch: time.secondsSinceEpoch - 10 * 3600)  // the same wall time at UTC-10
+        let offsetText = String(time.rfc3339.dropLast()) + "-10:00"
+        let text = String(decoding: try valid.encoded(), as: UTF8.self)
+            .replacingOccurrences(
+                of: "\"published_at\" : \"\(time.rfc3339)\"",
+                with: "\"published_at\" : \"\(offsetText)\""
+            )
+        #expect(text.contains(offsetText))
+        let target = try TemporaryFolder()
+        let database = try AppDatabase(path: target.databasePath)
+        try await ContentImport(repository: SQLitePortabilityRepository(database: database)).load(Data(text.utf8))
+        let stored = try await database.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT published_at FROM articles WHERE slug = ?", arguments: [article.slug])
+        }
+        #expect(stored == time.adding(seconds: 10 * 3600).rfc3339)
+        #expect(stored != shifted.rfc3339)
+    }
+
+    /// Times stored by earlier versions in other forms are rewritten in the one canonical form.
+    @Test func theMigrationRewritesStoredTimesInTheirCanonicalForm() async throws {
+        let folder = try TemporaryFolder()
+        let queue = try DatabaseQueue(path: folder.databasePath)
+        var migrator = DatabaseMigrator()
+        for migration in MastheadMigrations.all.prefix(7) {
+            migrator.registerMigration(migration.identifier) { db in try db.execute(sql: migration.sql) }
+        }
+        try migrator.migrate(queue)
+        try await queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO authors (slug, name, created_at, updated_at)
+                    VALUES ('a', 'A', '2026-11-28T02:00:00-10:00', '2026-11-28T12:00:00.750Z');
+                    INSERT INTO articles (slug, title, excerpt, status, published_at, author_id, body_markdown,
+                        body_html, body_plaintext, word_count, reading_time_minutes, created_at, updated_at)
+                    VALUES ('far', 'Far', '', 'published', '10000-01-01T00:59:59Z', 1, '', '', '', 0, 1,
+                            '2026-11-28 12:00:00', '2026-11-28T12:00:00Z'),
+                           ('early', 'Early', '', 'published', '2026-11-28T05:00:00-10:00', 1, '', '', '', 0, 1,
+                            '2026-11-28T12:00:00Z', '2026-11-28T12:00:00Z');
+                    """
+            )
+        }
+        try queue.close()
+        let database = try AppDatabase(path: folder.databasePath)
+        let rows = try await database.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT slug, published_at, created_at FROM articles ORDER BY slug")
+        }
+        #expect(rows.map { $0["published_at"] as String } == ["2026-11-28T15:00:00Z", "9999-12-31T23:59:59Z"])
+        #expect(rows.map { $0["created_at"] as String } == ["2026-11-28T12:00:00Z", "2026-11-28T12:00:00Z"])
+        let author = try await database.pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM authors") }
+        #expect(author?["created_at"] == "2026-11-28T12:00:00Z")
+        #expect(author?["updated_at"] == "2026-11-28T12:00:00Z")
+        // The far-future article is still scheduled, not live.
+        let visible = try await SQLiteArticleRepository(
+            database: database,
+            clock: ContentClock { Timestamp(rfc3339: "2026-11-28T16:00:00Z")! }
+        ).list(ArticleListQuery())
+        #expect(visible.articles.map(\.slug) == ["early"])
     }
 
     @Test func aFailingInsertRollsBackTheWholeImport() async throws {

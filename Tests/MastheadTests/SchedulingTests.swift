@@ -42,8 +42,13 @@ import Testing
     @Test func statusIsDerivedFromTheStoredStatusAndTheClock() {
         let now = Timestamp(rfc3339: "2026-11-28T12:00:00Z")!
         #expect(ArticleStatus.at(now, storedStatus: "draft", publishedAt: nil) == .draft)
-        #expect(ArticleStatus.at(now, storedStatus: "draft", publishedAt: "2026-01-01T00:00:00Z") == .draft)
-        #expect(ArticleStatus.at(now, storedStatus: "published", publishedAt: "2026-11-28T12:00:00Z") == .published)
-        #expect(ArticleStatus.at(now, storedStatus: "published", publishedAt: "2026-11-28T12:00:01Z") == .scheduled)
+        let time = { (text: String) in Timestamp(rfc3339: text)! }
+        #expect(ArticleStatus.at(now, storedStatus: "draft", publishedAt: time("2026-01-01T00:00:00Z")) == .draft)
+        #expect(
+            ArticleStatus.at(now, storedStatus: "published", publishedAt: time("2026-11-28T12:00:00Z")) == .published
+        )
+        #expect(
+            ArticleStatus.at(now, storedStatus: "published", publishedAt: time("2026-11-28T12:00:01Z")) == .scheduled
+        )
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Masthead
@@ -44,6 +45,32 @@ import Testing
     ])
     func refusesWhatIsNotRFC3339(_ text: String) {
         #expect(Timestamp(rfc3339: text) == nil)
+    }
+
+    /// Only years 0001–9999 in UTC: every stored time has four year digits and so sorts as
+    /// text the way the instants sort.
+    @Test func instantsOutsideYears0001To9999InUTCAreOutOfRange() throws {
+        #expect(Timestamp.parse(rfc3339: "9999-12-31T23:59:59-01:00") == .outOfRange)
+        #expect(Timestamp.parse(rfc3339: "0001-01-01T00:30:00+01:00") == .outOfRange)
+        #expect(Timestamp.parse(rfc3339: "0000-06-01T00:00:00Z") == .outOfRange)
+        #expect(Timestamp.parse(rfc3339: "10000-01-01T00:00:00Z") == .malformed)
+        #expect(Timestamp.parse(rfc3339: "9999-12-31T23:59:59Z") == .instant(.latest))
+        #expect(Timestamp.parse(rfc3339: "0001-01-01T00:00:00Z") == .instant(.earliest))
+        #expect(Timestamp.latest.rfc3339 == "9999-12-31T23:59:59Z")
+        #expect(Timestamp.earliest.rfc3339 == "0001-01-01T00:00:00Z")
+        #expect(Timestamp.latest.adding(seconds: 1) == .latest, "arithmetic stays in range")
+        let times = ["0001-01-01T00:00:00Z", "0999-05-01T00:00:00Z", "2026-11-28T09:30:00Z", "9999-12-31T23:59:59Z"]
+            .map { Timestamp(rfc3339: $0)! }
+        #expect(times.map(\.rfc3339).sorted() == times.sorted().map(\.rfc3339))
+    }
+
+    @Test func decodesAndEncodesAsItsCanonicalText() throws {
+        let decoded = try JSONDecoder().decode([Timestamp].self, from: Data(#"["2026-11-28T02:00:00-10:00"]"#.utf8))
+        #expect(decoded == [Timestamp(rfc3339: "2026-11-28T12:00:00Z")!])
+        #expect(String(decoding: try JSONEncoder().encode(decoded), as: UTF8.self) == #"["2026-11-28T12:00:00Z"]"#)
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode([Timestamp].self, from: Data(#"["9999-12-31T23:59:59-01:00"]"#.utf8))
+        }
     }
 }
 

@@ -91,6 +91,47 @@ private func storedViews(_ database: AppDatabase, _ slug: String) async throws -
         #expect(try await counter.total(of: 1) { 0 } == 4)
     }
 
+    @Test func oneAddressAddsAtMostItsBoundPerWindowWhateverUserAgentsItSends() async throws {
+        let clock = TestClock()
+        let counter = ViewCounter(
+            store: NoStore(),
+            clock: clock.contentClock,
+            settings: .init(dedupeWindowSeconds: 1800, maximumPerAddress: 10),
+            logger: Logger(label: "test")
+        )
+        var counted = 0
+        for index in 0..<1000 {
+            let visitor = Visitor(address: "192.0.2.1", userAgent: "curl/\(index)")
+            if counter.record(articleID: 1, visitor: visitor) { counted += 1 }
+        }
+        #expect(counted == 10)
+        #expect(counter.record(articleID: 2, visitor: Visitor(address: "192.0.2.1", userAgent: "x")), "another article")
+        #expect(counter.record(articleID: 1, visitor: Visitor(address: "192.0.2.2", userAgent: "x")), "another address")
+        clock.advance(seconds: 1800)
+        #expect(counter.record(articleID: 1, visitor: Visitor(address: "192.0.2.1", userAgent: "curl/0")), "new window")
+        #expect(try await counter.total(of: 1) { 0 } == 12)
+    }
+
+    @Test func aFloodOfDistinctVisitorsIsRememberedInBoundedMemory() async throws {
+        let counter = ViewCounter(
+            store: NoStore(),
+            clock: TestClock().contentClock,
+            settings: .init(dedupeWindowSeconds: 1800, rememberedVisitors: 1000),
+            logger: Logger(label: "test")
+        )
+        for index in 0..<20_000 {
+            #expect(
+                counter.record(
+                    articleID: 1,
+                    visitor: Visitor(address: "10.0.\(index / 256).\(index % 256)", userAgent: "")
+                )
+            )
+        }
+        #expect(counter.rememberedVisitors <= 1000)
+        // The most recent visitors are still known and count once.
+        #expect(!counter.record(articleID: 1, visitor: Visitor(address: "10.0.78.31", userAgent: "")))
+    }
+
     @Test func aFailedFlushKeepsItsCountsForTheNextOne() async throws {
         final class FailingOnce: ViewStore {
             let failures = Mutex(1)
@@ -284,4 +325,9 @@ private func storedViews(_ database: AppDatabase, _ slug: String) async throws -
             #expect(try await client.get("/v1/popular?\(query)").status == .badRequest)
         }
     }
+}
+
+/// A store that keeps nothing, for tests of counting alone.
+private struct NoStore: ViewStore {
+    func add(_ counts: [ViewCounter.Bucket: Int]) async throws {}
 }

@@ -12,6 +12,11 @@ public struct AppConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Take client addresses from `X-Forwarded-For`, as set by a reverse proxy in front.
     public var trustProxy: Bool
+    /// With `trustProxy`: how many proxies in front append to `X-Forwarded-For`. The client's
+    /// address is the entry this many from the right.
+    public var proxyHops: Int
+    /// How the database makes commits durable.
+    public var synchronous: DatabaseDurability
     public var views: ViewSettings
     /// Bytes the in-process response cache may hold; 0 turns it off.
     public var cacheMaxBytes: Int
@@ -34,6 +39,8 @@ public struct AppConfiguration: Sendable {
         loadDemoContent: Bool = false,
         logLevel: Logger.Level = .info,
         trustProxy: Bool = false,
+        proxyHops: Int = 1,
+        synchronous: DatabaseDurability = .full,
         views: ViewSettings = ViewSettings(),
         cacheMaxBytes: Int = 64 << 20,
         cachePolicy: CachePolicy = CachePolicy(),
@@ -49,6 +56,8 @@ public struct AppConfiguration: Sendable {
         self.loadDemoContent = loadDemoContent
         self.logLevel = logLevel
         self.trustProxy = trustProxy
+        self.proxyHops = proxyHops
+        self.synchronous = synchronous
         self.views = views
         self.cacheMaxBytes = cacheMaxBytes
         self.cachePolicy = cachePolicy
@@ -67,8 +76,11 @@ public struct AppConfiguration: Sendable {
         public var demo: Bool
         public var logLevel: String?
         public var trustProxy: Bool
+        public var proxyHops: String?
+        public var synchronous: String?
         public var viewsFlushInterval: String?
         public var viewsDedupeWindow: String?
+        public var viewsPerAddress: String?
         public var cacheMaxBytes: String?
         public var cacheMaxAge: String?
         public var logFormat: String?
@@ -78,6 +90,7 @@ public struct AppConfiguration: Sendable {
         public var shutdownTimeout: String?
         public var idleTimeout: String?
         public var readTimeout: String?
+        public var writeTimeout: String?
         public var maxHeaderBytes: String?
 
         public init(
@@ -87,8 +100,11 @@ public struct AppConfiguration: Sendable {
             demo: Bool = false,
             logLevel: String? = nil,
             trustProxy: Bool = false,
+            proxyHops: String? = nil,
+            synchronous: String? = nil,
             viewsFlushInterval: String? = nil,
             viewsDedupeWindow: String? = nil,
+            viewsPerAddress: String? = nil,
             cacheMaxBytes: String? = nil,
             cacheMaxAge: String? = nil,
             logFormat: String? = nil,
@@ -98,6 +114,7 @@ public struct AppConfiguration: Sendable {
             shutdownTimeout: String? = nil,
             idleTimeout: String? = nil,
             readTimeout: String? = nil,
+            writeTimeout: String? = nil,
             maxHeaderBytes: String? = nil
         ) {
             self.host = host
@@ -106,8 +123,11 @@ public struct AppConfiguration: Sendable {
             self.demo = demo
             self.logLevel = logLevel
             self.trustProxy = trustProxy
+            self.proxyHops = proxyHops
+            self.synchronous = synchronous
             self.viewsFlushInterval = viewsFlushInterval
             self.viewsDedupeWindow = viewsDedupeWindow
+            self.viewsPerAddress = viewsPerAddress
             self.cacheMaxBytes = cacheMaxBytes
             self.cacheMaxAge = cacheMaxAge
             self.logFormat = logFormat
@@ -117,6 +137,7 @@ public struct AppConfiguration: Sendable {
             self.shutdownTimeout = shutdownTimeout
             self.idleTimeout = idleTimeout
             self.readTimeout = readTimeout
+            self.writeTimeout = writeTimeout
             self.maxHeaderBytes = maxHeaderBytes
         }
     }
@@ -128,10 +149,11 @@ public struct AppConfiguration: Sendable {
 
     /// Each setting from its flag, else its environment variable (`MASTHEAD_HOST`,
     /// `MASTHEAD_PORT`, `MASTHEAD_DB`, `MASTHEAD_DEMO`, `MASTHEAD_LOG_LEVEL`,
-    /// `MASTHEAD_TRUST_PROXY`, `MASTHEAD_VIEWS_FLUSH_INTERVAL`, `MASTHEAD_VIEWS_DEDUPE_WINDOW`,
+    /// `MASTHEAD_TRUST_PROXY`, `MASTHEAD_PROXY_HOPS`, `MASTHEAD_SYNCHRONOUS`,
+    /// `MASTHEAD_VIEWS_FLUSH_INTERVAL`, `MASTHEAD_VIEWS_DEDUPE_WINDOW`, `MASTHEAD_VIEWS_PER_ADDRESS`,
     /// `MASTHEAD_CACHE_MAX_BYTES`, `MASTHEAD_CACHE_MAX_AGE`, `MASTHEAD_LOG_FORMAT`,
     /// `MASTHEAD_AUTH_FAILURE_LIMIT`, `MASTHEAD_CORS_ORIGINS`, `MASTHEAD_METRICS`,
-    /// `MASTHEAD_SHUTDOWN_TIMEOUT`, `MASTHEAD_IDLE_TIMEOUT`, `MASTHEAD_READ_TIMEOUT`,
+    /// `MASTHEAD_SHUTDOWN_TIMEOUT`, `MASTHEAD_IDLE_TIMEOUT`, `MASTHEAD_READ_TIMEOUT`, `MASTHEAD_WRITE_TIMEOUT`,
     /// `MASTHEAD_MAX_HEADER_BYTES`), else its default.
     public static func resolve(flags: Flags, environment: [String: String]) throws(Invalid) -> AppConfiguration {
         var configuration = AppConfiguration()
@@ -153,6 +175,18 @@ public struct AppConfiguration: Sendable {
         }
         configuration.loadDemoContent = flags.demo ? true : try boolean("MASTHEAD_DEMO", in: environment)
         configuration.trustProxy = flags.trustProxy ? true : try boolean("MASTHEAD_TRUST_PROXY", in: environment)
+        if let text = flags.proxyHops ?? environment["MASTHEAD_PROXY_HOPS"] {
+            guard let hops = Int(text), (1...10).contains(hops) else {
+                throw Invalid(description: "invalid proxy hops '\(text)': expected 1 to 10 proxies")
+            }
+            configuration.proxyHops = hops
+        }
+        if let text = flags.synchronous ?? environment["MASTHEAD_SYNCHRONOUS"] {
+            guard let durability = DatabaseDurability(rawValue: text.lowercased()) else {
+                throw Invalid(description: "invalid synchronous setting '\(text)': expected full or normal")
+            }
+            configuration.synchronous = durability
+        }
         if let text = flags.logLevel ?? environment["MASTHEAD_LOG_LEVEL"] {
             guard let level = Logger.Level(rawValue: text.lowercased()) else {
                 let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
@@ -173,6 +207,12 @@ public struct AppConfiguration: Sendable {
                 throw Invalid(description: "invalid views dedupe window '\(text)': expected 0 (off) to 7d, such as 30m")
             }
             configuration.views.dedupeWindowSeconds = Int64(seconds.rounded())
+        }
+        if let text = flags.viewsPerAddress ?? environment["MASTHEAD_VIEWS_PER_ADDRESS"] {
+            guard let count = Int(text), (1...1000).contains(count) else {
+                throw Invalid(description: "invalid views per address '\(text)': expected 1 to 1000")
+            }
+            configuration.views.maximumPerAddress = count
         }
         if let text = flags.cacheMaxBytes ?? environment["MASTHEAD_CACHE_MAX_BYTES"] {
             guard let bytes = ByteCountText.bytes(text), bytes <= 1 << 40 else {
@@ -227,6 +267,11 @@ public struct AppConfiguration: Sendable {
             name: "read timeout",
             default: configuration.limits.readTimeout
         )
+        configuration.limits.writeTimeout = try duration(
+            flags.writeTimeout ?? environment["MASTHEAD_WRITE_TIMEOUT"],
+            name: "write timeout",
+            default: configuration.limits.writeTimeout
+        )
         if let text = flags.maxHeaderBytes ?? environment["MASTHEAD_MAX_HEADER_BYTES"] {
             guard let bytes = ByteCountText.bytes(text), (1024...(1 << 20)).contains(bytes) else {
                 throw Invalid(description: "invalid max header bytes '\(text)': expected 1KiB to 1MiB, such as 16KiB")
@@ -275,6 +320,9 @@ public struct ConnectionLimits: Sendable {
     public var idleTimeout: Duration = .seconds(60)
     /// How long a request's body may take to arrive after its head.
     public var readTimeout: Duration = .seconds(30)
+    /// How long a response may wait for a client that has stopped reading it; then the
+    /// connection is closed and its buffers freed.
+    public var writeTimeout: Duration = .seconds(30)
     /// The most header bytes a request may send; more is answered 400 and the connection closed.
     public var maxHeaderBytes: Int = 16 << 10
 

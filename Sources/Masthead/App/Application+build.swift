@@ -47,7 +47,7 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     var logger = logger ?? Logger(label: "masthead")
     logger.logLevel = configuration.logLevel
-    let database = try AppDatabase(path: configuration.databasePath)
+    let database = try AppDatabase(path: configuration.databasePath, durability: configuration.synchronous)
     let repositories = Repositories(database: database, clock: clock)
     if configuration.loadDemoContent {
         if try await DemoContent.load(into: database, now: clock.now) {
@@ -61,14 +61,18 @@ public func buildApplication(
             onDemoToken(token)
         }
     }
-    let cache = ResponseCache(maximumBytes: configuration.cacheMaxBytes)
+    let cache = ResponseCache(
+        maximumBytes: configuration.cacheMaxBytes,
+        countLagSeconds: Int64(configuration.cachePolicy.maxAge),
+        clock: clock
+    )
     let metrics = AppMetrics()
     let counter = ViewCounter(
         store: repositories.views,
         clock: clock,
         settings: configuration.views,
         logger: logger,
-        onFlush: { cache.invalidate([.articles]) }
+        onFlush: { cache.countsChanged(in: [.articles]) }
     )
     let router = MastheadRouter(
         database: database,
@@ -84,7 +88,10 @@ public func buildApplication(
         router: router.router,
         server: .http1(
             configuration: .init(
-                additionalChannelHandlers: [RequestReadTimeoutHandler(timeout: TimeAmount(limits.readTimeout))],
+                additionalChannelHandlers: [
+                    RequestReadTimeoutHandler(timeout: TimeAmount(limits.readTimeout)),
+                    ResponseWriteTimeoutHandler(timeout: TimeAmount(limits.writeTimeout)),
+                ],
                 idleTimeout: TimeAmount(limits.idleTimeout),
                 httpDecoderConfiguration: .init(
                     maxHeaderFieldSize: limits.maxHeaderBytes,
@@ -99,7 +106,11 @@ public func buildApplication(
     )
     // Services stop in reverse order, after the server: views counted while the last
     // requests drain are flushed, then the database closes.
-    app.addServices(DatabaseService(database: database, logger: logger), counter)
+    app.addServices(
+        DatabaseService(database: database, logger: logger),
+        WALCheckpointer(database: database, logger: logger),
+        counter
+    )
     return app
 }
 
@@ -129,7 +140,9 @@ public struct MastheadRouter {
         router.add(middleware: ProblemMiddleware())
         let servedPaths = ServedPaths()
         router.add(middleware: UnknownMethodMiddleware(paths: servedPaths))
-        router.add(middleware: ClientAddressMiddleware(trustForwardedFor: configuration.trustProxy))
+        router.add(
+            middleware: ClientAddressMiddleware(trustedProxies: configuration.trustProxy ? configuration.proxyHops : 0)
+        )
         router.add(
             middleware: AuthenticationMiddleware(
                 tokens: repositories.tokens,

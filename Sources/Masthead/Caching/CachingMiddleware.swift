@@ -124,6 +124,7 @@ struct CachingMiddleware: RouterMiddleware {
 
     /// Which writes make a response stale, by the collection its path belongs to.
     static func scope(of path: String) -> CacheScope? {
+        if path == "/feed.xml" || path == "/feed.json" || path == "/sitemap.xml" { return .feeds }
         let components = path.split(separator: "/")
         guard components.count >= 2, components[0] == "v1" else { return nil }
         switch components[1] {

@@ -31,7 +31,7 @@ public final class PublicationSchedule: Sendable {
             next.withLock { $0 = .some(due) }
         }
         guard let due, now >= due else { return }
-        cache.invalidate([.articles, .authors, .tags, .search])
+        cache.invalidate([.articles, .authors, .tags, .search, .feeds])
         let following = try await articles.nextPublication(after: now)
         next.withLock { $0 = .some(following) }
     }
@@ -46,13 +46,13 @@ public protocol ScheduledPublications: Sendable {
 extension SQLiteArticleRepository: ScheduledPublications {
     public func nextPublication(after now: Timestamp) async throws -> Timestamp? {
         try await database.pool.read { db in
-            try String.fetchOne(
+            try Timestamp.fetchOne(
                 db,
-                SQLRequest<String>(
+                SQLRequest<Timestamp>(
                     literal:
-                        "SELECT MIN(published_at) FROM articles WHERE status = 'published' AND published_at > \(now.rfc3339)"
+                        "SELECT MIN(a.published_at) FROM articles a WHERE \(PublicVisibility.scheduledCondition(at: now))"
                 )
-            ).flatMap { Timestamp(rfc3339: $0) }
+            )
         }
     }
 }

@@ -11,6 +11,8 @@ public enum CacheScope: Int, CaseIterable, Sendable {
     /// Platforms, services, the catalog and the site settings.
     case catalog
     case search
+    /// The RSS and JSON feeds and the sitemap.
+    case feeds
 }
 
 /// A response as the cache keeps it: the body once, plain and (on first demand) gzipped.
@@ -29,12 +31,17 @@ public struct CachedResponse: Sendable {
     }
 }
 
-/// Public GET responses in memory, bounded in bytes, least recently used out first.
+/// Public GET responses in memory, bounded in bytes (keys included), least recently used
+/// out first.
 ///
 /// Consistency: a request notes the generation of its scope *before* reading the database,
 /// and its response is stored with that generation; writes bump the generation after they
 /// commit and before they answer. So a response that could predate a write is never
 /// served after that write has answered.
+///
+/// Counters are not content: when view counts change (`countsChanged`), responses showing
+/// them stay cached, and are dropped only once they are `countLagSeconds` old. So views
+/// never empty the cache, and a cached count lags the true one by at most that long.
 public final class ResponseCache: Sendable {
     public struct Statistics: Sendable, Equatable {
         public var hits = 0
@@ -48,12 +55,18 @@ public final class ResponseCache: Sendable {
         var response: CachedResponse
         let scope: CacheScope
         let generation: UInt64
+        /// When it was stored, in seconds since the epoch.
+        let storedAt: Int64
+        /// What it counts against `maximumBytes`: the response and its key.
+        var cost: Int
         var newer: String?
         var older: String?
     }
 
     private struct State {
         var generations = [UInt64](repeating: 0, count: CacheScope.allCases.count)
+        /// Per scope, when counters its responses show last changed (seconds since the epoch).
+        var countsChangedAt = [Int64](repeating: .min, count: CacheScope.allCases.count)
         var entries: [String: Entry] = [:]
         /// Most recently used end of the list, and least recently used end.
         var newest: String?
@@ -62,11 +75,19 @@ public final class ResponseCache: Sendable {
     }
 
     public let maximumBytes: Int
+    /// How long a response may show counters older than the stored ones.
+    public let countLagSeconds: Int64
+    private let clock: ContentClock
     private let state = Mutex(State())
 
-    public init(maximumBytes: Int) {
+    public init(maximumBytes: Int, countLagSeconds: Int64 = 60, clock: ContentClock = .system) {
         self.maximumBytes = maximumBytes
+        self.countLagSeconds = countLagSeconds
+        self.clock = clock
     }
+
+    /// What an entry costs beyond its response and key: the dictionary slot and the list links.
+    private static let entryOverhead = 128
 
     public var isEnabled: Bool { maximumBytes > 0 }
 
@@ -84,14 +105,27 @@ public final class ResponseCache: Sendable {
         }
     }
 
+    /// Counters that responses of these scopes show (view counts) changed: those responses
+    /// may still be served until they are `countLagSeconds` old.
+    public func countsChanged(in scopes: Set<CacheScope>) {
+        let now = clock.now.secondsSinceEpoch
+        state.withLock { state in
+            for scope in scopes { state.countsChangedAt[scope.rawValue] = now }
+        }
+    }
+
     /// The fresh response for `key`, marked most recently used; nil counts as a miss.
     public func lookup(_ key: String) -> CachedResponse? {
-        state.withLock { state in
+        let now = clock.now.secondsSinceEpoch
+        return state.withLock { state in
             guard let entry = state.entries[key] else {
                 state.statistics.misses += 1
                 return nil
             }
-            guard entry.generation == state.generations[entry.scope.rawValue] else {
+            let countsChanged = state.countsChangedAt[entry.scope.rawValue] >= entry.storedAt
+            guard entry.generation == state.generations[entry.scope.rawValue],
+                !countsChanged || now - entry.storedAt < countLagSeconds
+            else {
                 Self.remove(key, from: &state)
                 state.statistics.misses += 1
                 return nil
@@ -106,12 +140,20 @@ public final class ResponseCache: Sendable {
     /// Keeps `response` unless its scope moved on since `generation` or it alone is larger
     /// than the cache; evicts the least recently used until everything fits.
     public func store(_ response: CachedResponse, for key: String, scope: CacheScope, generation: UInt64) {
-        guard response.size <= maximumBytes else { return }
+        let cost = response.size + key.utf8.count + Self.entryOverhead
+        guard cost <= maximumBytes else { return }
+        let now = clock.now.secondsSinceEpoch
         state.withLock { state in
             guard generation == state.generations[scope.rawValue] else { return }
             if state.entries[key] != nil { Self.remove(key, from: &state) }
-            state.entries[key] = Entry(response: response, scope: scope, generation: generation)
-            state.statistics.bytes += response.size
+            state.entries[key] = Entry(
+                response: response,
+                scope: scope,
+                generation: generation,
+                storedAt: now,
+                cost: cost
+            )
+            state.statistics.bytes += cost
             state.statistics.entries += 1
             Self.linkNewest(key, in: &state)
             while state.statistics.bytes > maximumBytes, let oldest = state.oldest {
@@ -127,9 +169,10 @@ public final class ResponseCache: Sendable {
             guard var entry = state.entries[key], entry.response.etag == etag, entry.response.gzipped == nil else {
                 return
             }
-            state.statistics.bytes -= entry.response.size
+            let added = gzipped.count
             entry.response.gzipped = gzipped
-            state.statistics.bytes += entry.response.size
+            entry.cost += added
+            state.statistics.bytes += added
             state.entries[key] = entry
             while state.statistics.bytes > maximumBytes, let oldest = state.oldest {
                 Self.remove(oldest, from: &state)
@@ -142,7 +185,7 @@ public final class ResponseCache: Sendable {
         guard let entry = state.entries[key] else { return }
         unlink(key, from: &state)
         state.entries[key] = nil
-        state.statistics.bytes -= entry.response.size
+        state.statistics.bytes -= entry.cost
         state.statistics.entries -= 1
     }
 

@@ -24,14 +24,14 @@ enum FeedDocuments {
             <generator>Masthead</generator>
 
             """
-        if let newest = articles.compactMap({ $0.publishedAt.flatMap(Timestamp.init(rfc3339:)) }).max() {
+        if let newest = articles.compactMap(\.publishedAt).max() {
             xml += "<lastBuildDate>\(newest.httpDate)</lastBuildDate>\n"
         }
         for article in articles {
             let link = XMLText.escape(link(site: site, slug: article.slug, canonicalURL: article.canonicalURL))
             xml += "<item>\n<title>\(XMLText.escape(article.title))</title>\n<link>\(link)</link>\n"
             xml += "<guid isPermaLink=\"true\">\(link)</guid>\n"
-            if let published = article.publishedAt.flatMap(Timestamp.init(rfc3339:)) {
+            if let published = article.publishedAt {
                 xml += "<pubDate>\(published.httpDate)</pubDate>\n"
             }
             xml += "<dc:creator>\(XMLText.escape(article.author.name))</dc:creator>\n"

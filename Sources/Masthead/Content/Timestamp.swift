@@ -4,16 +4,26 @@ import Glibc
 import Darwin
 #endif
 
-/// A point in time with second precision, written as RFC 3339 UTC (`2026-11-28T09:30:00Z`).
+/// A point in time with second precision, from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z,
+/// written as RFC 3339 UTC (`2026-11-28T09:30:00Z`).
 ///
-/// The same text is the API's format and the database's, so a stored time is served as
-/// it is, and stored times compare correctly as text.
+/// Models, records and queries hold times as this type, never as text. Its one written form
+/// is the API's format and the database's: fixed width (a four-digit year, `Z`), so stored
+/// times compare and sort as text exactly as the instants do. Input in any other form
+/// (offsets, fractions) is converted on parsing; an instant outside the range is refused
+/// then, so a time can never be written in a form that sorts out of place.
 public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Seconds since 1970-01-01T00:00:00Z.
     public let secondsSinceEpoch: Int64
 
+    /// 0001-01-01T00:00:00Z.
+    public static let earliest = Timestamp(secondsSinceEpoch: -62_135_596_800)
+    /// 9999-12-31T23:59:59Z.
+    public static let latest = Timestamp(secondsSinceEpoch: 253_402_300_799)
+
+    /// `secondsSinceEpoch` is clamped to the representable range.
     public init(secondsSinceEpoch: Int64) {
-        self.secondsSinceEpoch = secondsSinceEpoch
+        self.secondsSinceEpoch = min(max(secondsSinceEpoch, -62_135_596_800), 253_402_300_799)
     }
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
@@ -53,9 +63,31 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// Parses an RFC 3339 date-time (`2026-11-28T09:30:00Z`, `2026-11-28T10:30:00.5+01:00`)
-    /// or a full date (`2026-11-28`, meaning its midnight UTC). Fractions of a second are dropped.
+    /// or a full date (`2026-11-28`, meaning its midnight UTC). Fractions of a second are
+    /// dropped. Nil for text that is not such a time, and for an instant that falls outside
+    /// years 0001–9999 once converted to UTC (`9999-12-31T23:59:59-01:00`).
     public init?(rfc3339 text: some StringProtocol) {
-        let bytes = Array(text.utf8)
+        guard case .instant(let time) = Self.parse(rfc3339: text) else { return nil }
+        self = time
+    }
+
+    /// What a text names: an instant, a well-formed time outside the representable range,
+    /// or nothing at all.
+    public enum Parsed: Sendable, Equatable {
+        case instant(Timestamp)
+        case outOfRange
+        case malformed
+    }
+
+    public static func parse(rfc3339 text: some StringProtocol) -> Parsed {
+        guard let seconds = secondsSinceEpoch(rfc3339: text) else { return .malformed }
+        guard (earliest.secondsSinceEpoch...latest.secondsSinceEpoch).contains(seconds) else { return .outOfRange }
+        return .instant(Timestamp(secondsSinceEpoch: seconds))
+    }
+
+    private static func secondsSinceEpoch(rfc3339 text: some StringProtocol) -> Int64? {
+        let bytes = Array(text.utf8.prefix(64))
+        guard bytes.count == text.utf8.count else { return nil }
         var reader = DigitReader(bytes: bytes)
         guard let year = reader.number(4), reader.skip("-"), let month = reader.number(2), reader.skip("-"),
             let day = reader.number(2)
@@ -88,8 +120,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             hour < 24, minute < 60, second < 61
         else { return nil }
         let days = Self.daysFromCivil(year: year, month: month, day: day)
-        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59)) - Int64(offsetSeconds)
-        self.init(secondsSinceEpoch: seconds)
+        return Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59)) - Int64(offsetSeconds)
     }
 
     private static func pad(_ value: Int, _ width: Int) -> String {
@@ -170,5 +201,28 @@ public struct ContentClock: Sendable {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Timestamp(secondsSinceEpoch: Int64(spec.tv_sec))
+    }
+}
+
+extension Timestamp: Codable {
+    /// Written as `rfc3339`; read from any RFC 3339 time in range.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        switch Self.parse(rfc3339: text) {
+        case .instant(let time): self = time
+        case .outOfRange:
+            throw DecodingError.dataCorruptedError(
+                in: container,
+                debugDescription: "'\(text)' is outside years 0001 to 9999 in UTC"
+            )
+        case .malformed:
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not an RFC 3339 time")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rfc3339)
     }
 }

@@ -23,8 +23,8 @@ struct ArticleController<Repository: ArticleRepository> {
         let reader = try QueryReader(request, allowed: Self.listParameters)
         var query = ArticleListQuery()
         query.limit = try reader.limit()
-        query.tags = try reader.slugs("tag") ?? []
-        if let authors = try reader.slugs("author") {
+        query.tags = try reader.slugs("tag", maxCount: ArticleListQuery.maximumTags) ?? []
+        if let authors = try reader.slugs("author", maxCount: 1) {
             guard authors.count == 1 else { throw ProblemError.invalidParameter("author", "takes one author slug.") }
             query.author = authors[0]
         }
@@ -79,16 +79,24 @@ struct ArticleController<Repository: ArticleRepository> {
             let article = try await repository.find(slug: slug, bodies: selection.bodies, visibility: visibility)
             return JSONResponse.make(
                 DataEnvelope(data: ArticleResponse(article: article, selection: selection)),
-                headers: HTTPFields(lastModified: article.updatedAt)
+                headers: HTTPFields(lastModified: article.updatedAt),
+                version: article.version
             )
         } catch RepositoryError.notFound(let resource, let missing) {
-            guard let current = try await repository.currentSlug(forOldSlug: slug, visibility: visibility) else {
-                throw RepositoryError.notFound(resource: resource, slug: missing)
+            // A redirect to a public article may be cached by anyone; one to an article only
+            // a token may see is for that token holder alone, or shared caches would learn
+            // the draft's new slug.
+            var cacheControl = "public, max-age=300"
+            var current = try await repository.currentSlug(forOldSlug: slug, visibility: .published)
+            if current == nil, visibility != .published {
+                current = try await repository.currentSlug(forOldSlug: slug, visibility: visibility)
+                cacheControl = "private, no-store"
             }
+            guard let current else { throw RepositoryError.notFound(resource: resource, slug: missing) }
             let query = request.uri.query.map { "?" + $0 } ?? ""
             return Response(
                 status: .movedPermanently,
-                headers: [.location: "/v1/articles/\(current)\(query)", .cacheControl: "public, max-age=300"]
+                headers: [.location: "/v1/articles/\(current)\(query)", .cacheControl: cacheControl]
             )
         }
     }
@@ -128,7 +136,7 @@ struct ArticleController<Repository: ArticleRepository> {
     }
 
     private static func selection(_ reader: QueryReader, defaultFormats: [BodyFormat]) throws -> ArticleSelection {
-        let fields = try reader.list("fields")?.map { name in
+        let fields = try reader.list("fields", maxCount: ArticleField.allCases.count)?.map { name in
             guard let field = ArticleField(rawValue: name) else {
                 throw ProblemError.invalidParameter(
                     "fields",
@@ -137,7 +145,7 @@ struct ArticleController<Repository: ArticleRepository> {
             }
             return field
         }
-        let formats = try reader.list("formats")?.map { name in
+        let formats = try reader.list("formats", maxCount: BodyFormat.allCases.count)?.map { name in
             guard let format = BodyFormat(rawValue: name) else {
                 throw ProblemError.invalidParameter("formats", "must list html, markdown or plaintext.")
             }

@@ -22,7 +22,8 @@ struct AuthorController<Repository: AuthorRepository> {
         let author = try await repository.find(slug: try context.slug(of: "author"))
         return JSONResponse.make(
             DataEnvelope(data: AuthorResponse(author)),
-            headers: HTTPFields(lastModified: author.updatedAt)
+            headers: HTTPFields(lastModified: author.updatedAt),
+            version: author.version
         )
     }
 }

@@ -33,7 +33,7 @@ struct CatalogController<Repository: CatalogRepository & CatalogWriting> {
     @Sendable func showPlatform(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try QueryReader(request, allowed: [])
         let platform = try await repository.platform(slug: try context.slug(of: "platform"))
-        return JSONResponse.make(DataEnvelope(data: PlatformResponse(platform)))
+        return JSONResponse.make(DataEnvelope(data: PlatformResponse(platform)), version: platform.version)
     }
 
     @Sendable func listServices(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -50,7 +50,7 @@ struct CatalogController<Repository: CatalogRepository & CatalogWriting> {
     @Sendable func showService(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try QueryReader(request, allowed: [])
         let service = try await repository.service(slug: try context.slug(of: "service"))
-        return JSONResponse.make(DataEnvelope(data: ServiceResponse(service)))
+        return JSONResponse.make(DataEnvelope(data: ServiceResponse(service)), version: service.version)
     }
 
     @Sendable func showCatalog(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -61,7 +61,8 @@ struct CatalogController<Repository: CatalogRepository & CatalogWriting> {
 
     @Sendable func showSite(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try QueryReader(request, allowed: [])
-        return JSONResponse.make(DataEnvelope(data: try await repository.site()))
+        let site = try await repository.site()
+        return JSONResponse.make(DataEnvelope(data: site), version: site.version)
     }
 
     /// `PUT /v1/site`: every setting at once, for `admin` tokens only; `If-Match` honoured.
@@ -69,12 +70,7 @@ struct CatalogController<Repository: CatalogRepository & CatalogWriting> {
         try context.require(.admin)
         _ = try QueryReader(request, allowed: [])
         let current = try await repository.site()
-        if let header = request.headers[.ifMatch],
-            !EntityTag.ifMatch(
-                header,
-                matches: EntityTag.strong(for: JSONResponse.bytes(of: DataEnvelope(data: current)))
-            )
-        {
+        if let header = request.headers[.ifMatch], !EntityTag.ifMatch(header, current: current.version) {
             throw ProblemError.preconditionFailed
         }
         var reader = FieldReader(try await RequestBody.object(of: request), writable: SiteInput.fields)
@@ -82,8 +78,8 @@ struct CatalogController<Repository: CatalogRepository & CatalogWriting> {
         try reader.finish()
         let expected = request.headers[.ifMatch] == nil ? nil : current.revision
         let site = try await repository.replaceSite(with: input!, expectedRevision: expected)
-        changes.committed([.catalog])
-        return JSONResponse.make(DataEnvelope(data: site), headers: [.cacheControl: "no-store"])
+        changes.committed([.catalog, .feeds])
+        return JSONResponse.make(DataEnvelope(data: site), headers: [.cacheControl: "no-store"], version: site.version)
     }
 }
 

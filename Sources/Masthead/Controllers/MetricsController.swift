@@ -18,7 +18,8 @@ struct MetricsController {
         let text = metrics.exposition(
             cache: cache.statistics,
             views: counter.statistics,
-            busyRetries: database.busyRetries
+            busyRetries: database.busyRetries,
+            wal: (database.walBytes, database.walCheckpoints)
         )
         return Response(
             status: .ok,

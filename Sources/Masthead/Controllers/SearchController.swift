@@ -15,7 +15,7 @@ struct SearchController<Repository: SearchRepository> {
         let reader = try QueryReader(request, allowed: ["q", "type", "page", "limit"])
         let query = try reader.searchQuery("q", required: true)!
         var kinds = Set(SearchKind.allCases)
-        if let names = try reader.list("type") {
+        if let names = try reader.list("type", maxCount: SearchKind.allCases.count) {
             kinds = Set(
                 try names.map { name in
                     guard let kind = SearchKind(rawValue: name) else {

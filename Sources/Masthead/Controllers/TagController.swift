@@ -28,7 +28,7 @@ struct TagController<Repository: TagRepository> {
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try QueryReader(request, allowed: [])
         let tag = try await repository.find(slug: try context.slug(of: "tag"))
-        return JSONResponse.make(DataEnvelope(data: TagResponse(tag)))
+        return JSONResponse.make(DataEnvelope(data: TagResponse(tag)), version: tag.version)
     }
 }
 

@@ -22,7 +22,8 @@ protocol WritableCollection: Sendable {
     func delete(_ slug: Slug, expectedRevision: Int?) async throws
 
     func slug(of resource: Resource) -> String
-    func revision(of resource: Resource) -> Int
+    /// What the resource's ETag and `If-Match` checks are made of.
+    func version(of resource: Resource) -> ResourceVersion
     /// What `GET {path}/{slug}` serves by default; its bytes make the resource's ETag.
     func representation(of resource: Resource) -> Representation
     /// The writable fields as the body of a PUT would carry them: the base of a merge patch.
@@ -80,7 +81,7 @@ struct WriteController<Collection: WritableCollection> {
         let current = try await collection.find(slug)
         try checkIfMatch(request, current)
         let input = try await collection.validInput(from: try await RequestBody.object(of: request), existing: current)
-        let expected = request.headers[.ifMatch] == nil ? nil : collection.revision(of: current)
+        let expected = request.headers[.ifMatch] == nil ? nil : collection.version(of: current).revision
         let replaced = try await collection.replace(slug, with: input, expectedRevision: expected)
         changes.committed(Collection.invalidates)
         return respond(with: replaced, status: .ok, location: false)
@@ -104,7 +105,7 @@ struct WriteController<Collection: WritableCollection> {
                 let patched = try await collection.replace(
                     slug,
                     with: input,
-                    expectedRevision: collection.revision(of: current)
+                    expectedRevision: collection.version(of: current).revision
                 )
                 changes.committed(Collection.invalidates)
                 return respond(with: patched, status: .ok, location: false)
@@ -123,19 +124,18 @@ struct WriteController<Collection: WritableCollection> {
         let slug = try context.slug(of: Collection.resourceName)
         let current = try await collection.find(slug)
         try checkIfMatch(request, current)
-        let expected = request.headers[.ifMatch] == nil ? nil : collection.revision(of: current)
+        let expected = request.headers[.ifMatch] == nil ? nil : collection.version(of: current).revision
         try await collection.delete(slug, expectedRevision: expected)
         changes.committed(Collection.invalidates)
         return Response(status: .noContent, headers: [.cacheControl: "no-store"])
     }
 
-    /// 412 unless `If-Match` is absent or names the resource's current ETag.
+    /// 412 unless `If-Match` is absent or names a tag of the resource's current content.
     private func checkIfMatch(_ request: Request, _ current: Collection.Resource) throws {
         guard let header = request.headers[.ifMatch] else { return }
-        let etag = EntityTag.strong(
-            for: JSONResponse.bytes(of: DataEnvelope(data: collection.representation(of: current)))
-        )
-        guard EntityTag.ifMatch(header, matches: etag) else { throw ProblemError.preconditionFailed }
+        guard EntityTag.ifMatch(header, current: collection.version(of: current)) else {
+            throw ProblemError.preconditionFailed
+        }
     }
 
     private func respond(with resource: Collection.Resource, status: HTTPResponse.Status, location: Bool) -> Response {
@@ -146,7 +146,8 @@ struct WriteController<Collection: WritableCollection> {
         return JSONResponse.make(
             DataEnvelope(data: collection.representation(of: resource)),
             status: status,
-            headers: headers
+            headers: headers,
+            version: collection.version(of: resource)
         )
     }
 }

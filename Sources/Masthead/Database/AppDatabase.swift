@@ -3,35 +3,78 @@ import GRDB
 import MastheadMigrations
 import Synchronization
 
+/// How commits are made durable (SQLite's `synchronous` in WAL mode).
+public enum DatabaseDurability: String, Sendable {
+    /// Every commit is synced to disk before it is acknowledged: an acknowledged write
+    /// survives power loss. The default: content writes are rare and each one matters, and
+    /// view counts are written once a second in one transaction.
+    case full
+    /// Commits are synced at checkpoints only: faster writes, and the last commits before a
+    /// power loss or OS crash may be lost (never on a crash of the process; never corrupt).
+    case normal
+}
+
 /// The application's one database: a GRDB `DatabasePool` over a SQLite file in WAL mode
 /// (concurrent readers, one writer), foreign keys on, and up to 5 s of retries when another
 /// process (a backup, a CLI command) holds a lock.
+///
+/// The write-ahead log is kept bounded: SQLite's automatic checkpoints copy it into the
+/// database but can only start it over when no reader is using it, which under steady
+/// overlapping reads never happens. `checkpoint()` (run by `WALCheckpointer` when the log
+/// passes a size) waits out the readers of the moment and truncates it, and
+/// `journal_size_limit` trims the file whenever SQLite starts the log over by itself.
 public struct AppDatabase: Sendable {
     public let pool: DatabasePool
-    private let retries: BusyRetries
+    public let path: String
+    private let statistics: DatabaseStatistics
+
+    /// The size the log file is trimmed to when SQLite starts it over.
+    public static let journalSizeLimit = 4 << 20
 
     /// Times SQLite found the database locked and waited to try again, since opening.
-    public var busyRetries: Int { retries.count.load(ordering: .relaxed) }
+    public var busyRetries: Int { statistics.busyRetries.load(ordering: .relaxed) }
+    /// Checkpoints that truncated the log, since opening.
+    public var walCheckpoints: Int { statistics.checkpoints.load(ordering: .relaxed) }
+
+    /// The write-ahead log's size on disk now, in bytes (0 when there is none).
+    public var walBytes: Int {
+        var status = stat()
+        return stat(path + "-wal", &status) == 0 ? Int(status.st_size) : 0
+    }
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
-    public init(path: String) throws {
-        let retries = BusyRetries()
-        self.retries = retries
+    public init(path: String, durability: DatabaseDurability = .full) throws {
+        let statistics = DatabaseStatistics()
+        self.statistics = statistics
+        self.path = path
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .callback { attempt in
-            retries.count.add(1, ordering: .relaxed)
+            statistics.busyRetries.add(1, ordering: .relaxed)
             guard attempt < BusyRetries.maximumAttempts else { return false }
             usleep(BusyRetries.pauseMicroseconds)
             return true
         }
         configuration.prepareDatabase { db in
-            // WAL with synchronous=NORMAL never corrupts; it can lose the last commits only
-            // on an operating-system crash or power loss, not when the process dies.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA journal_size_limit = \(Self.journalSizeLimit)")
         }
         self.pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
+    }
+
+    /// Rows changed by every write since the database was opened: when it stands still,
+    /// nothing was written.
+    public func committedChanges() async throws -> Int {
+        try await pool.writeWithoutTransaction { db in db.totalChangesCount }
+    }
+
+    /// Copies the whole log into the database and truncates it to zero bytes. New readers
+    /// go on meanwhile; writers wait, and the checkpoint waits (up to the busy timeout) for
+    /// the readers that started before it to finish.
+    public func checkpoint() async throws {
+        _ = try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        statistics.checkpoints.add(1, ordering: .relaxed)
     }
 
     /// Moves everything in the write-ahead log into the database file (and empties the
@@ -103,11 +146,15 @@ public struct BackupFailure: Error, CustomStringConvertible {
     public var description: String { "the copy failed its integrity check: \(detail)" }
 }
 
-/// Counts busy-handler calls; shared by every connection of one pool.
-private final class BusyRetries: Sendable {
-    /// 500 pauses of 10 ms: about 5 s before SQLITE_BUSY reaches the caller.
+/// How long SQLite waits for a lock: 500 pauses of 10 ms, about 5 s before SQLITE_BUSY
+/// reaches the caller.
+private enum BusyRetries {
     static let maximumAttempts = 500
     static let pauseMicroseconds: UInt32 = 10_000
+}
 
-    let count = Atomic<Int>(0)
+/// Counts shared by every connection of one pool.
+private final class DatabaseStatistics: Sendable {
+    let busyRetries = Atomic<Int>(0)
+    let checkpoints = Atomic<Int>(0)
 }

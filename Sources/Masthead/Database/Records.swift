@@ -10,7 +10,7 @@ protocol SluggedRecord: SnakeCaseRecord, TableRecord {
     var id: Int64? { get set }
     var slug: String { get set }
     var revision: Int { get set }
-    var updatedAt: String { get set }
+    var updatedAt: Timestamp { get set }
 }
 
 extension SluggedRecord {
@@ -45,7 +45,7 @@ extension SluggedRecord {
             excludingID: id,
             db
         )
-        updatedAt = now.rfc3339
+        updatedAt = now
     }
 
     /// Deletes the row with `slug` unless it changed since `expectedRevision`; `check` may
@@ -78,7 +78,7 @@ struct SiteRecord: SnakeCaseRecord {
     var locale: String
     var timezone: String
     var revision: Int = 1
-    var updatedAt: String
+    var updatedAt: Timestamp
 }
 
 struct AuthorRecord: SluggedRecord {
@@ -91,8 +91,8 @@ struct AuthorRecord: SluggedRecord {
     var websiteUrl: String?
     var location: String?
     var revision: Int = 1
-    var createdAt: String
-    var updatedAt: String
+    var createdAt: Timestamp
+    var updatedAt: Timestamp
 }
 
 struct TagRecord: SluggedRecord {
@@ -102,8 +102,8 @@ struct TagRecord: SluggedRecord {
     var name: String
     var description: String?
     var revision: Int = 1
-    var createdAt: String
-    var updatedAt: String
+    var createdAt: Timestamp
+    var updatedAt: Timestamp
 }
 
 struct ArticleRecord: SluggedRecord {
@@ -116,7 +116,7 @@ struct ArticleRecord: SluggedRecord {
     /// `draft` or `published`.
     var status: String
     var featured: Bool
-    var publishedAt: String?
+    var publishedAt: Timestamp?
     var authorId: Int64
     var bodyMarkdown: String
     var bodyHtml: String
@@ -130,8 +130,8 @@ struct ArticleRecord: SluggedRecord {
     var seoDescription: String?
     var canonicalUrl: String?
     var revision: Int = 1
-    var createdAt: String
-    var updatedAt: String
+    var createdAt: Timestamp
+    var updatedAt: Timestamp
 
     /// Sets the Markdown body and everything computed from it: HTML, plaintext, word count,
     /// reading time, and the served excerpt (the custom one, or the start of the plaintext).
@@ -164,8 +164,8 @@ struct PlatformRecord: SluggedRecord {
     var url: String?
     var position: Int
     var revision: Int = 1
-    var createdAt: String
-    var updatedAt: String
+    var createdAt: Timestamp
+    var updatedAt: Timestamp
 }
 
 struct ServiceRecord: SluggedRecord {
@@ -177,8 +177,8 @@ struct ServiceRecord: SluggedRecord {
     var description: String
     var position: Int
     var revision: Int = 1
-    var createdAt: String
-    var updatedAt: String
+    var createdAt: Timestamp
+    var updatedAt: Timestamp
 }
 
 struct PlatformServiceRecord: SnakeCaseRecord, PersistableRecord {

@@ -65,7 +65,7 @@ public enum DemoContent {
     }
 
     private static func insertAll(_ db: Database, now: Timestamp) throws {
-        let created = now.rfc3339
+        let created = now
         try SiteRecord(
             title: site.title,
             description: site.description,
@@ -112,7 +112,7 @@ public enum DemoContent {
                 case .scheduled(let days): ("published", hour.adding(days: Int64(days)))
                 case .draft: ("draft", nil)
                 }
-            let written = (publishedAt.map { min($0, now) } ?? now).rfc3339
+            let written = publishedAt.map { min($0, now) } ?? now
             var record = ArticleRecord(
                 slug: article.slug,
                 title: article.title,
@@ -120,7 +120,7 @@ public enum DemoContent {
                 excerpt: "",
                 status: status,
                 featured: article.featured,
-                publishedAt: publishedAt?.rfc3339,
+                publishedAt: publishedAt,
                 authorId: authorIDs[article.author]!,
                 bodyMarkdown: "",
                 bodyHtml: "",

@@ -18,7 +18,7 @@ public enum SyntheticContent {
         progress: (Int) -> Void = { _ in }
     ) async throws {
         var random = SplitMix64(seed: seed)
-        let created = now.rfc3339
+        let created = now
         try await database.pool.write { db in
             guard try !AppDatabase.holdsContent(db) else {
                 throw RepositoryError.conflict(code: "not_empty", detail: "The database already holds content.")
@@ -55,15 +55,15 @@ public enum SyntheticContent {
                     excerpt: "",
                     status: "published",
                     featured: number % 50 == 0,
-                    publishedAt: publishedAt.rfc3339,
+                    publishedAt: publishedAt,
                     authorId: Int64(random.next(in: 1...authorCount)),
                     bodyMarkdown: "",
                     bodyHtml: "",
                     bodyPlaintext: "",
                     wordCount: 0,
                     readingTimeMinutes: 1,
-                    createdAt: publishedAt.rfc3339,
-                    updatedAt: publishedAt.rfc3339
+                    createdAt: publishedAt,
+                    updatedAt: publishedAt
                 )
                 record.setBody(body(&random, words: random.next(in: 300...1500)))
                 var tags: [Int64] = []

@@ -2,9 +2,10 @@ import Hummingbird
 import Logging
 
 /// Reads `Authorization: Bearer …`. A request without it goes on anonymously (routes that
-/// need a token say so with `context.require(_:)`); a request with a malformed, unknown,
-/// revoked or expired token is refused with the same 401 whatever the reason, and counts
-/// as a failed attempt for its client address. Tokens are only ever read from this header.
+/// need a token say so with `context.require(_:)`); a valid token is always served. A
+/// request with a malformed, unknown, revoked or expired token is refused with the same 401
+/// whatever the reason, and counts as a failed attempt for its client address; past the
+/// limiter's limit such failures are answered 429. Tokens are only ever read from this header.
 struct AuthenticationMiddleware<Tokens: TokenRepository>: RouterMiddleware {
     typealias Context = AppRequestContext
 
@@ -20,18 +21,15 @@ struct AuthenticationMiddleware<Tokens: TokenRepository>: RouterMiddleware {
         guard let header = request.headers[.authorization] else {
             return try await next(request, context)
         }
-        let now = clock.now
-        let address = context.clientAddress
-        if let seconds = limiter.retryAfter(for: address, at: now) {
-            throw ProblemError(
-                status: .tooManyRequests,
-                code: "too_many_failed_attempts",
-                detail: "Too many requests with invalid tokens from this address; try again in \(seconds) s.",
-                headers: [.retryAfter: String(seconds)]
-            )
-        }
         guard let token = Self.bearerToken(header), let info = try await tokens.authenticate(token) else {
-            limiter.recordFailure(for: address, at: now)
+            if let seconds = limiter.recordFailure(for: context.clientAddress, at: clock.now) {
+                throw ProblemError(
+                    status: .tooManyRequests,
+                    code: "too_many_failed_attempts",
+                    detail: "Too many requests with invalid tokens from this address; try again in \(seconds) s.",
+                    headers: [.retryAfter: String(seconds)]
+                )
+            }
             throw ProblemError(
                 status: .unauthorized,
                 code: "invalid_token",

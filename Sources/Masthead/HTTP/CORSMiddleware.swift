@@ -32,7 +32,10 @@ public struct CORSPolicy: Sendable, Equatable {
 }
 
 /// Answers CORS preflights and marks responses readable by the origins `CORSPolicy`
-/// allows. A request without `Origin` (curl, servers) passes untouched. A preflight is
+/// allows. Every response says `Vary: Origin`, since any of them would differ had the
+/// request carried another `Origin` (or none): a shared cache must not hand a response
+/// made for one origin to another. A request without `Origin` (curl, servers) gets no
+/// other CORS header. A preflight is
 /// answered only on paths that exist: the route's own `OPTIONS` answer (204 with `Allow`)
 /// gains the CORS headers, or stays without them when the origin may not do what it asks.
 struct CORSMiddleware: RouterMiddleware {
@@ -50,10 +53,10 @@ struct CORSMiddleware: RouterMiddleware {
         context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
-        guard let origin = request.headers[.origin] else { return try await next(request, context) }
-        let listed = policy.origins.contains(origin)
         var response = try await next(request, context)
         response.headers.append(HTTPField(name: .vary, value: "Origin"))
+        guard let origin = request.headers[.origin] else { return response }
+        let listed = policy.origins.contains(origin)
         if request.method == .options, let asked = request.headers[.accessControlRequestMethod] {
             guard response.status == .noContent else { return response }
             let reads = asked == "GET" || asked == "HEAD"

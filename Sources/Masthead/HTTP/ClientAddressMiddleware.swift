@@ -1,12 +1,18 @@
 import Hummingbird
 
 /// Settles, once per request, which address the client has: the connection's peer, or,
-/// behind a trusted reverse proxy, the first address in `X-Forwarded-For`. Failed-login
-/// limits and view de-duplication key on it.
+/// behind `trustedProxies` reverse proxies, the address the outermost of them saw.
+///
+/// Each proxy appends the address it received the request from to `X-Forwarded-For`, so
+/// the list is read from the right: the last entry was written by the nearest proxy, and
+/// the entry `trustedProxies` from the right by the outermost one. Entries further left
+/// came from the client and are the client's to forge; they are never used. Failed-login
+/// limits and view counting key on the address.
 struct ClientAddressMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    let trustForwardedFor: Bool
+    /// How many proxies in front of the server append to `X-Forwarded-For`; 0 trusts none.
+    let trustedProxies: Int
 
     func handle(
         _ request: Request,
@@ -14,13 +20,18 @@ struct ClientAddressMiddleware: RouterMiddleware {
         next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
         var context = context
-        if trustForwardedFor, let forwarded = request.headers[.xForwardedFor],
-            let first = forwarded.split(separator: ",").first?.trimmingSpaces, !first.isEmpty
-        {
-            context.clientAddress = String(first)
-        } else {
-            context.clientAddress = context.peerAddress ?? "unknown"
-        }
+        context.clientAddress =
+            Self.forwardedAddress(request.headers[values: .xForwardedFor], trustedProxies: trustedProxies)
+            ?? context.peerAddress ?? "unknown"
         return try await next(request, context)
+    }
+
+    /// The entry `trustedProxies` from the right of every `X-Forwarded-For` line read in
+    /// order, or the leftmost when the list is shorter (all of it then came from proxies).
+    static func forwardedAddress(_ lines: [String], trustedProxies: Int) -> String? {
+        guard trustedProxies > 0, !lines.isEmpty else { return nil }
+        let entries = lines.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let entry = entries[max(0, entries.count - trustedProxies)].trimmingSpaces
+        return entry.isEmpty ? nil : String(entry)
     }
 }

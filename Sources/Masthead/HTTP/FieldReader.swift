@@ -141,14 +141,19 @@ struct FieldReader {
         }
     }
 
-    /// A full RFC 3339 date-time (a bare date is refused: a body names an instant).
+    /// A full RFC 3339 date-time (a bare date is refused: a body names an instant) that
+    /// falls within years 0001–9999 once converted to UTC.
     mutating func timestamp(_ key: String) -> Timestamp? {
         guard let text = string(key, maxLength: 64) else { return nil }
-        guard TextRules.hasTimeOfDay(text), let time = Timestamp(rfc3339: text) else {
+        switch TextRules.hasTimeOfDay(text) ? Timestamp.parse(rfc3339: text) : .malformed {
+        case .instant(let time):
+            return time
+        case .outOfRange:
+            add(key, "out_of_range", "\(key) must fall within years 0001 to 9999 in UTC")
+        case .malformed:
             add(key, "invalid_date", "\(key) must be an RFC 3339 date-time such as 2026-11-28T09:30:00Z")
-            return nil
         }
-        return time
+        return nil
     }
 
     /// An array of distinct slugs, at most `maxCount`; absent or null is empty.

@@ -56,22 +56,26 @@ enum JSONResponse {
         ByteBuffer(bytes: bytes(of: value))
     }
 
-    /// A JSON response carrying the strong `ETag` of its bytes.
-    static func make(_ value: some JSONEncodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:])
-        -> Response
-    {
+    /// A JSON response carrying the strong `ETag` of its bytes and, for a single resource,
+    /// of its content `version`.
+    static func make(
+        _ value: some JSONEncodable,
+        status: HTTPResponse.Status = .ok,
+        headers: HTTPFields = [:],
+        version: ResourceVersion? = nil
+    ) -> Response {
         let body = bytes(of: value)
         var fields = headers
         fields[.contentType] = contentType
-        fields[.eTag] = EntityTag.strong(for: body)
+        fields[.eTag] = EntityTag.strong(for: body, version: version)
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
 
 extension HTTPFields {
-    /// `Last-Modified` from a stored RFC 3339 time; empty if the time does not parse.
-    init(lastModified rfc3339: String) {
+    /// `Last-Modified` of a resource changed last at `time`.
+    init(lastModified time: Timestamp) {
         self.init()
-        if let time = Timestamp(rfc3339: rfc3339) { self[.lastModified] = time.httpDate }
+        self[.lastModified] = time.httpDate
     }
 }

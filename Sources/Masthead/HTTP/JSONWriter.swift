@@ -129,6 +129,10 @@ extension Double: JSONEncodable {
     }
 }
 
+extension Timestamp: JSONEncodable {
+    func encode(to json: inout JSONWriter) { json.string(rfc3339) }
+}
+
 extension Bool: JSONEncodable {
     func encode(to json: inout JSONWriter) { json.raw(self ? "true" : "false") }
 }

@@ -25,8 +25,10 @@ public struct ProblemError: Error, Sendable {
         self.errors = errors
     }
 
-    public static func invalidParameter(_ name: String, _ detail: String) -> ProblemError {
-        ProblemError(status: .badRequest, code: "invalid_parameter", detail: "Query parameter '\(name)': \(detail)")
+    public static func invalidParameter(_ name: String, _ detail: String, code: String = "invalid_parameter")
+        -> ProblemError
+    {
+        ProblemError(status: .badRequest, code: code, detail: "Query parameter '\(name)': \(detail)")
     }
 
     public static func unknownParameter(_ name: String, allowed: [String]) -> ProblemError {

@@ -54,18 +54,22 @@ struct QueryReader {
         }
     }
 
-    /// A comma-separated list; empty items are refused.
-    func list(_ name: String) throws -> [String]? {
+    /// A comma-separated list of at most `maxCount` items; empty items are refused. Every
+    /// list is bounded, so no query can make a request's work (or a cache key) grow without end.
+    func list(_ name: String, maxCount: Int) throws -> [String]? {
         guard let text = values[name] else { return nil }
-        let items = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let items = text.split(separator: ",", omittingEmptySubsequences: false)
+        guard items.count <= maxCount else {
+            throw ProblemError.invalidParameter(name, "may list at most \(maxCount) items.", code: "too_many_items")
+        }
         guard !items.contains(where: \.isEmpty) else {
             throw ProblemError.invalidParameter(name, "must be a comma-separated list without empty items.")
         }
-        return items
+        return items.map(String.init)
     }
 
-    func slugs(_ name: String) throws -> [Slug]? {
-        try list(name)?.map { item in
+    func slugs(_ name: String, maxCount: Int) throws -> [Slug]? {
+        try list(name, maxCount: maxCount)?.map { item in
             guard let slug = Slug(parsing: item) else {
                 throw ProblemError.invalidParameter(name, "'\(Self.printable(item))' is not a slug.")
             }

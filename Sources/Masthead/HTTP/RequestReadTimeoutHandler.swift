@@ -14,7 +14,7 @@ final class RequestReadTimeoutHandler: ChannelInboundHandler, RemovableChannelHa
     private let timeout: TimeAmount
     /// A head has arrived and its end has not.
     private var reading = false
-    private var deadline: Scheduled<Void>?
+    private var deadline = ConnectionDeadline()
 
     init(timeout: TimeAmount) {
         self.timeout = timeout
@@ -28,31 +28,22 @@ final class RequestReadTimeoutHandler: ChannelInboundHandler, RemovableChannelHa
             break
         case .end:
             reading = false
-            cancelDeadline()
+            deadline.cancel()
         }
         context.fireChannelRead(data)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        if reading && deadline == nil {
-            deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
-                context.close(promise: nil)
-            }
-        }
+        if reading { deadline.set(in: timeout, context: context) }
         context.fireChannelReadComplete()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        cancelDeadline()
+        deadline.cancel()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        cancelDeadline()
-    }
-
-    private func cancelDeadline() {
-        deadline?.cancel()
-        deadline = nil
+        deadline.cancel()
     }
 }

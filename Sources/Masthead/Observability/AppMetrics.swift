@@ -21,6 +21,8 @@ public final class AppMetrics: Sendable {
     private let viewsCounted: Metrics.Counter
     private let viewsFlushed: Metrics.Counter
     private let busyRetries: Metrics.Counter
+    private let walBytes: Metrics.Gauge
+    private let walCheckpoints: Metrics.Counter
     /// The counts already carried into the registry.
     private let exported = Mutex(Snapshot())
 
@@ -32,6 +34,7 @@ public final class AppMetrics: Sendable {
         var viewsCounted = 0
         var viewsFlushed = 0
         var busyRetries = 0
+        var walCheckpoints = 0
     }
 
     public init() {
@@ -50,6 +53,8 @@ public final class AppMetrics: Sendable {
         viewsCounted = Metrics.Counter(label: "masthead_views_counted_total", factory: factory)
         viewsFlushed = Metrics.Counter(label: "masthead_views_flushed_total", factory: factory)
         busyRetries = Metrics.Counter(label: "masthead_database_busy_retries_total", factory: factory)
+        walBytes = Metrics.Gauge(label: "masthead_database_wal_bytes", factory: factory)
+        walCheckpoints = Metrics.Counter(label: "masthead_database_wal_checkpoints_total", factory: factory)
     }
 
     /// Counts one answered request: `masthead_http_requests_total` and the
@@ -92,7 +97,8 @@ public final class AppMetrics: Sendable {
     func exposition(
         cache: ResponseCache.Statistics,
         views: (counted: Int, flushed: Int),
-        busyRetries retries: Int
+        busyRetries retries: Int,
+        wal: (bytes: Int, checkpoints: Int)
     ) -> [UInt8] {
         exported.withLock { last in
             cacheHits.increment(by: cache.hits - last.cacheHits)
@@ -101,15 +107,18 @@ public final class AppMetrics: Sendable {
             viewsCounted.increment(by: views.counted - last.viewsCounted)
             viewsFlushed.increment(by: views.flushed - last.viewsFlushed)
             busyRetries.increment(by: retries - last.busyRetries)
+            walCheckpoints.increment(by: wal.checkpoints - last.walCheckpoints)
             last = Snapshot(
                 cacheHits: cache.hits,
                 cacheMisses: cache.misses,
                 cacheEvictions: cache.evictions,
                 viewsCounted: views.counted,
                 viewsFlushed: views.flushed,
-                busyRetries: retries
+                busyRetries: retries,
+                walCheckpoints: wal.checkpoints
             )
         }
+        walBytes.record(wal.bytes)
         cacheEntries.record(cache.entries)
         cacheBytes.record(cache.bytes)
         return registry.emitToBuffer()

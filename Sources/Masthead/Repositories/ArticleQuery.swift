@@ -44,10 +44,10 @@ public struct ArticleSort: Sendable, Equatable {
 /// between two pages.
 public struct ArticleCursor: Sendable, Equatable {
     public let sort: ArticleSort
-    public let time: String
+    public let time: Timestamp
     public let id: Int64
 
-    public init(sort: ArticleSort, time: String, id: Int64) {
+    public init(sort: ArticleSort, time: Timestamp, id: Int64) {
         self.sort = sort
         self.time = time
         self.id = id
@@ -67,7 +67,7 @@ public struct ArticleCursor: Sendable, Equatable {
         guard parts.count == 4, parts[0] == "v1", let sort = ArticleSort(parsing: parts[1]), sort.field.supportsCursor,
             let time = Timestamp(rfc3339: parts[2]), time.rfc3339 == parts[2], let id = Int64(parts[3])
         else { return nil }
-        self.init(sort: sort, time: String(parts[2]), id: id)
+        self.init(sort: sort, time: time, id: id)
     }
 }
 
@@ -81,6 +81,9 @@ public enum ArticlePaging: Sendable, Equatable {
 
 /// A request for one page of articles.
 public struct ArticleListQuery: Sendable {
+    /// The most tags one list may filter by, as for the tags an article may carry.
+    public static let maximumTags = 20
+
     /// Articles with any of these tags.
     public var tags: [Slug] = []
     public var author: Slug?

@@ -25,8 +25,8 @@ extension SQLiteArticleRepository {
                 bodyPlaintext: "",
                 wordCount: 0,
                 readingTimeMinutes: 1,
-                createdAt: now.rfc3339,
-                updatedAt: now.rfc3339
+                createdAt: now,
+                updatedAt: now
             )
             record.apply(input, now: now)
             try record.insert(db)
@@ -54,7 +54,7 @@ extension SQLiteArticleRepository {
                 try db.execute(
                     literal: """
                         INSERT OR REPLACE INTO article_redirects (old_slug, article_id, created_at)
-                        VALUES (\(oldSlug), \(record.id!), \(now.rfc3339))
+                        VALUES (\(oldSlug), \(record.id!), \(now))
                         """
                 )
             }
@@ -117,7 +117,7 @@ extension ArticleRecord {
         title = input.title
         customExcerpt = input.customExcerpt
         status = input.status.rawValue
-        publishedAt = input.publishedAt?.rfc3339 ?? (input.status == .published ? now.rfc3339 : nil)
+        publishedAt = input.publishedAt ?? (input.status == .published ? now : nil)
         featured = input.featured
         coverImageUrl = input.coverImageURL
         coverImageAlt = input.coverImageAlt

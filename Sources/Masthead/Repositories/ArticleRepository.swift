@@ -52,8 +52,8 @@ public struct SQLiteArticleRepository: ArticleRepository {
                 conditions.append("a.author_id = (SELECT id FROM authors WHERE slug = \(author.value))")
             }
             if let featured = query.featured { conditions.append("a.featured = \(featured)") }
-            if let after = query.publishedAfter { conditions.append("a.published_at > \(after.rfc3339)") }
-            if let before = query.publishedBefore { conditions.append("a.published_at < \(before.rfc3339)") }
+            if let after = query.publishedAfter { conditions.append("a.published_at > \(after)") }
+            if let before = query.publishedBefore { conditions.append("a.published_at < \(before)") }
 
             // The count needs no author: only the page's rows are joined to theirs.
             var from: SQL = "articles a"
@@ -97,7 +97,7 @@ public struct SQLiteArticleRepository: ArticleRepository {
                         """
                 )
             )
-            var articles = rows.prefix(query.limit).map { Self.article(from: $0, now: now) }
+            var articles = try rows.prefix(query.limit).map { try Self.article(from: $0, now: now) }
             try Self.attachTags(to: &articles, db)
 
             let hasMore: Bool =
@@ -150,23 +150,18 @@ public struct SQLiteArticleRepository: ArticleRepository {
                 """
         )
         guard let row = try Row.fetchOne(db, request) else { return nil }
-        var articles = [article(from: row, now: now)]
+        var articles = [try article(from: row, now: now)]
         try attachTags(to: &articles, db)
         return articles[0]
     }
 
     static func condition(for visibility: ArticleVisibility, at now: Timestamp) -> SQL {
         switch visibility {
-        case .published: visible(at: now)
+        case .published: PublicVisibility.condition(at: now)
         case .drafts: "a.status = 'draft'"
-        case .scheduled: "a.status = 'published' AND a.published_at > \(now.rfc3339)"
+        case .scheduled: PublicVisibility.scheduledCondition(at: now)
         case .all: "1"
         }
-    }
-
-    /// Published, and its publication time has come.
-    static func visible(at now: Timestamp) -> SQL {
-        "a.status = 'published' AND a.published_at <= \(now.rfc3339)"
     }
 
     private static let summaryColumns = """
@@ -198,9 +193,9 @@ public struct SQLiteArticleRepository: ArticleRepository {
         return "\(sql: column(for: sort.field, visibility: visibility) + direction), \(sql: "a.id" + direction)"
     }
 
-    static func article(from row: Row, now: Timestamp) -> Article {
+    static func article(from row: Row, now: Timestamp) throws -> Article {
         let status: String = row["status"]
-        let publishedAt: String? = row["published_at"]
+        let publishedAt: Timestamp? = try row.decode(forColumn: "published_at")
         return Article(
             id: row["id"],
             slug: row["slug"],
@@ -209,8 +204,8 @@ public struct SQLiteArticleRepository: ArticleRepository {
             status: ArticleStatus.at(now, storedStatus: status, publishedAt: publishedAt),
             featured: row["featured"],
             publishedAt: publishedAt,
-            createdAt: row["created_at"],
-            updatedAt: row["updated_at"],
+            createdAt: try row.decode(forColumn: "created_at"),
+            updatedAt: try row.decode(forColumn: "updated_at"),
             readingTimeMinutes: row["reading_time_minutes"],
             wordCount: row["word_count"],
             views: row["views"],

@@ -28,7 +28,7 @@ public struct SQLiteAuthorRepository: AuthorRepository {
                         """
                 )
             )
-            return Page(items: rows.map(Self.author), total: total)
+            return Page(items: try rows.map(Self.author), total: total)
         }
     }
 
@@ -39,19 +39,19 @@ public struct SQLiteAuthorRepository: AuthorRepository {
             guard let row = try Row.fetchOne(db, request) else {
                 throw RepositoryError.notFound(resource: "author", slug: slug.value)
             }
-            return Self.author(from: row)
+            return try Self.author(from: row)
         }
     }
 
     static func select(now: Timestamp) -> SQL {
         """
-        SELECT au.*, (SELECT COUNT(*) FROM articles a WHERE a.author_id = au.id AND \(SQLiteArticleRepository.visible(at: now)))
+        SELECT au.*, (SELECT COUNT(*) FROM articles a WHERE a.author_id = au.id AND \(PublicVisibility.condition(at: now)))
                AS article_count
         FROM authors au
         """
     }
 
-    static func author(from row: Row) -> Author {
+    static func author(from row: Row) throws -> Author {
         Author(
             id: row["id"],
             slug: row["slug"],
@@ -62,8 +62,8 @@ public struct SQLiteAuthorRepository: AuthorRepository {
             location: row["location"],
             articleCount: row["article_count"],
             revision: row["revision"],
-            createdAt: row["created_at"],
-            updatedAt: row["updated_at"]
+            createdAt: try row.decode(forColumn: "created_at"),
+            updatedAt: try row.decode(forColumn: "updated_at")
         )
     }
 }

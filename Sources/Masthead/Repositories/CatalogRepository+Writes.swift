@@ -32,8 +32,8 @@ extension SQLiteCatalogRepository: CatalogWriting {
                 tagline: "",
                 description: "",
                 position: try input.position ?? Self.nextPosition(in: "platforms", db),
-                createdAt: now.rfc3339,
-                updatedAt: now.rfc3339
+                createdAt: now,
+                updatedAt: now
             )
             record.apply(input)
             try record.insert(db)
@@ -88,8 +88,8 @@ extension SQLiteCatalogRepository: CatalogWriting {
                 subtitle: "",
                 description: "",
                 position: try input.position ?? Self.nextPosition(in: "services", db),
-                createdAt: now.rfc3339,
-                updatedAt: now.rfc3339
+                createdAt: now,
+                updatedAt: now
             )
             record.apply(input)
             try record.insert(db)
@@ -137,7 +137,7 @@ extension SQLiteCatalogRepository: CatalogWriting {
                 locale: input.locale,
                 timezone: input.timezone,
                 revision: revision,
-                updatedAt: now.rfc3339
+                updatedAt: now
             ).update(db)
             return try Self.site(db)
         }

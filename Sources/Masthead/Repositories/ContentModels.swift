@@ -9,9 +9,10 @@ public enum ArticleStatus: String, Sendable, CaseIterable {
     case scheduled
 
     /// The state at `now` of an article stored with `storedStatus` and `publishedAt`.
-    static func at(_ now: Timestamp, storedStatus: String, publishedAt: String?) -> ArticleStatus {
-        guard storedStatus == "published", let publishedAt else { return .draft }
-        return publishedAt > now.rfc3339 ? .scheduled : .published
+    static func at(_ now: Timestamp, storedStatus: String, publishedAt: Timestamp?) -> ArticleStatus {
+        guard storedStatus == PublicVisibility.publishedStatus, publishedAt != nil else { return .draft }
+        return PublicVisibility.isVisible(storedStatus: storedStatus, publishedAt: publishedAt, at: now)
+            ? .published : .scheduled
     }
 }
 
@@ -42,9 +43,9 @@ public struct Article: Sendable {
     public let excerpt: String
     public let status: ArticleStatus
     public let featured: Bool
-    public let publishedAt: String?
-    public let createdAt: String
-    public let updatedAt: String
+    public let publishedAt: Timestamp?
+    public let createdAt: Timestamp
+    public let updatedAt: Timestamp
     public let readingTimeMinutes: Int
     public let wordCount: Int
     public let views: Int
@@ -77,8 +78,8 @@ public struct Author: Sendable {
     /// Published articles only.
     public let articleCount: Int
     public let revision: Int
-    public let createdAt: String
-    public let updatedAt: String
+    public let createdAt: Timestamp
+    public let updatedAt: Timestamp
 }
 
 public struct Tag: Sendable {

@@ -65,13 +65,13 @@ extension SQLiteArticleRepository: DiscoveryRepository {
                     SELECT a.id, w.views AS views_in_window FROM articles a
                     JOIN (SELECT article_id, SUM(views) AS views FROM article_views_daily WHERE day >= \(firstDay)
                           GROUP BY article_id) w ON w.article_id = a.id
-                    WHERE \(Self.visible(at: now))
+                    WHERE \(PublicVisibility.condition(at: now))
                     ORDER BY w.views DESC, a.published_at DESC, a.id DESC LIMIT \(limit)
                     """
             } else {
                 ranked = """
                     SELECT a.id, a.views AS views_in_window FROM articles a
-                    WHERE a.views > 0 AND \(Self.visible(at: now))
+                    WHERE a.views > 0 AND \(PublicVisibility.condition(at: now))
                     ORDER BY a.views DESC, a.published_at DESC, a.id DESC LIMIT \(limit)
                     """
             }
@@ -84,7 +84,7 @@ extension SQLiteArticleRepository: DiscoveryRepository {
     public func related(to slug: Slug, limit: Int) async throws -> [RelatedArticle] {
         let now = clock.now
         return try await database.pool.read { db in
-            let visible = Self.visible(at: now)
+            let visible = PublicVisibility.condition(at: now)
             guard
                 let target = try Row.fetchOne(
                     db,
@@ -133,7 +133,7 @@ extension SQLiteArticleRepository: DiscoveryRepository {
                 let score: SQL = """
                     SUM(CASE at.tag_id \(weightCase) ELSE 0 END)
                     + \(Self.sameAuthorBonus) * (a.author_id = \(authorID))
-                    + \(Self.recencyBonus) / (1.0 + max(0.0, julianday(\(now.rfc3339)) - julianday(a.published_at)) / \(Self.recencyScaleDays))
+                    + \(Self.recencyBonus) / (1.0 + max(0.0, julianday(\(now)) - julianday(a.published_at)) / \(Self.recencyScaleDays))
                     """
                 let rows = try Row.fetchAll(
                     db,
@@ -199,7 +199,7 @@ extension SQLiteArticleRepository: DiscoveryRepository {
                     """
             )
         )
-        var articles = rows.map { article(from: $0, now: now) }
+        var articles = try rows.map { try article(from: $0, now: now) }
         try attachTags(to: &articles, db)
         let byID = Dictionary(uniqueKeysWithValues: articles.map { ($0.id, $0) })
         return ids.compactMap { byID[$0] }

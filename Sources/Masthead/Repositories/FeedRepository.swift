@@ -4,7 +4,7 @@ import GRDB
 public struct SitemapEntry: Sendable, Equatable {
     public let slug: String
     public let canonicalURL: String?
-    public let updatedAt: String
+    public let updatedAt: Timestamp
 }
 
 /// What the sitemap lists: every published article, newest first.
@@ -22,18 +22,25 @@ public struct SQLiteFeedRepository: FeedRepository {
     }
 
     public func sitemapEntries(limit: Int) async throws -> [SitemapEntry] {
-        let now = clock.now.rfc3339
+        let now = clock.now
         return try await database.pool.read { db in
             try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT slug, canonical_url, updated_at FROM articles
-                    WHERE status = 'published' AND published_at <= ?
-                    ORDER BY published_at DESC, id DESC LIMIT ?
-                    """,
-                arguments: [now, limit]
+                SQLRequest<Row>(
+                    literal: """
+                        SELECT a.slug, a.canonical_url, a.updated_at FROM articles a
+                        WHERE \(PublicVisibility.condition(at: now))
+                        ORDER BY a.published_at DESC, a.id DESC LIMIT \(limit)
+                        """
+                )
             )
-            .map { SitemapEntry(slug: $0["slug"], canonicalURL: $0["canonical_url"], updatedAt: $0["updated_at"]) }
+            .map { row in
+                SitemapEntry(
+                    slug: row["slug"],
+                    canonicalURL: row["canonical_url"],
+                    updatedAt: try row.decode(forColumn: "updated_at")
+                )
+            }
         }
     }
 }

@@ -35,7 +35,7 @@ public struct ContentExport: Codable, Sendable, Equatable {
         do {
             return try decoder.decode(ContentExport.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
-            throw ImportFailure(problems: ["\(Self.path(context.codingPath + [key])): missing"])
+            throw ImportFailure(problems: ["\(Self.path(context.codingPath + [key])): required, and missing"])
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             throw ImportFailure(problems: ["\(Self.path(context.codingPath)): \(context.debugDescription)"])
         } catch let DecodingError.dataCorrupted(context) {
@@ -45,9 +45,14 @@ public struct ContentExport: Codable, Sendable, Equatable {
         }
     }
 
-    private static func path(_ keys: [any CodingKey]) -> String {
-        let path = keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-        return path.isEmpty ? "document" : String(path.drop { $0 == "." })
+    /// The JSON pointer (RFC 6901) of a place in the document: `/articles/3/published_at`.
+    static func path(_ keys: [any CodingKey]) -> String {
+        let path = keys.map { key in
+            "/"
+                + (key.intValue.map(String.init) ?? key.stringValue.snakeCased)
+                .replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        }.joined()
+        return path.isEmpty ? "/" : path
     }
 }
 
@@ -58,7 +63,7 @@ public struct SiteExport: Codable, Sendable, Equatable {
     public var locale: String
     public var timezone: String
     public var revision: Int
-    public var updatedAt: String
+    public var updatedAt: Timestamp
 }
 
 public struct AuthorExport: Codable, Sendable, Equatable {
@@ -69,8 +74,8 @@ public struct AuthorExport: Codable, Sendable, Equatable {
     public var websiteUrl: String?
     public var location: String?
     public var revision: Int
-    public var createdAt: String
-    public var updatedAt: String
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
 }
 
 public struct TagExport: Codable, Sendable, Equatable {
@@ -78,8 +83,8 @@ public struct TagExport: Codable, Sendable, Equatable {
     public var name: String
     public var description: String?
     public var revision: Int
-    public var createdAt: String
-    public var updatedAt: String
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
 }
 
 public struct ArticleExport: Codable, Sendable, Equatable {
@@ -89,7 +94,7 @@ public struct ArticleExport: Codable, Sendable, Equatable {
     /// `draft` or `published` (a future `published_at` makes it scheduled).
     public var status: String
     public var featured: Bool
-    public var publishedAt: String?
+    public var publishedAt: Timestamp?
     /// The author's slug.
     public var author: String
     /// Tag slugs, the primary tag first.
@@ -105,8 +110,8 @@ public struct ArticleExport: Codable, Sendable, Equatable {
     public var seoDescription: String?
     public var canonicalUrl: String?
     public var revision: Int
-    public var createdAt: String
-    public var updatedAt: String
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
 }
 
 public struct DailyViewsExport: Codable, Sendable, Equatable {
@@ -126,8 +131,8 @@ public struct PlatformExport: Codable, Sendable, Equatable {
     /// Service slugs.
     public var services: [String]
     public var revision: Int
-    public var createdAt: String
-    public var updatedAt: String
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
 }
 
 public struct ServiceExport: Codable, Sendable, Equatable {
@@ -137,8 +142,8 @@ public struct ServiceExport: Codable, Sendable, Equatable {
     public var description: String
     public var position: Int
     public var revision: Int
-    public var createdAt: String
-    public var updatedAt: String
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
 }
 
 /// Why a document cannot be imported: one line per problem, for the operator.
@@ -430,63 +435,76 @@ public struct SQLitePortabilityRepository: Sendable {
 }
 
 extension ContentExport {
-    /// Every reason the document cannot be imported, one line each; empty when it can.
+    /// Every reason the document cannot be imported that lies between records (repeated
+    /// slugs, references to records it lacks, view counts), one line each, each naming its
+    /// place by JSON pointer; empty when there is none. Each record's own fields are checked
+    /// by the API's rules (`ContentImport`).
     func problems() -> [String] {
         var problems: [String] = []
-        if format != Self.formatName { problems.append("format: expected '\(Self.formatName)'") }
-        if version != Self.currentVersion { problems.append("version: expected \(Self.currentVersion)") }
-        /// Checks each item's slug (valid, not repeated) and times; returns the slugs.
-        func check(_ items: [(slug: String, times: [String?])], _ collection: String) -> Set<String> {
+        if format != Self.formatName { problems.append("/format: expected '\(Self.formatName)'") }
+        if version != Self.currentVersion { problems.append("/version: expected \(Self.currentVersion)") }
+        /// Checks that no slug is repeated; returns the slugs.
+        func check(_ items: [String], _ collection: String) -> Set<String> {
             var seen: Set<String> = []
             for (index, item) in items.enumerated() {
-                let path = "\(collection)[\(index)]"
-                if Slug(parsing: item.slug) == nil { problems.append("\(path).slug: '\(item.slug)' is not a slug") }
-                if !seen.insert(item.slug).inserted {
-                    problems.append("\(path).slug: '\(item.slug)' appears twice")
-                }
-                for time in item.times.compactMap({ $0 }) where Timestamp(rfc3339: time) == nil {
-                    problems.append("\(path): '\(time)' is not an RFC 3339 time")
+                if !seen.insert(item).inserted {
+                    problems.append("/\(collection)/\(index)/slug: '\(item)' appears twice")
                 }
             }
             return seen
         }
-        let authorSlugs = check(authors.map { ($0.slug, [$0.createdAt, $0.updatedAt]) }, "authors")
-        let tagSlugs = check(tags.map { ($0.slug, [$0.createdAt, $0.updatedAt]) }, "tags")
-        let serviceSlugs = check(services.map { ($0.slug, [$0.createdAt, $0.updatedAt]) }, "services")
-        _ = check(platforms.map { ($0.slug, [$0.createdAt, $0.updatedAt]) }, "platforms")
-        var articleSlugs = check(articles.map { ($0.slug, [$0.createdAt, $0.updatedAt, $0.publishedAt]) }, "articles")
+        let authorSlugs = check(authors.map(\.slug), "authors")
+        let tagSlugs = check(tags.map(\.slug), "tags")
+        let serviceSlugs = check(services.map(\.slug), "services")
+        _ = check(platforms.map(\.slug), "platforms")
+        var articleSlugs = check(articles.map(\.slug), "articles")
         for (index, platform) in platforms.enumerated() {
             for slug in platform.services where !serviceSlugs.contains(slug) {
-                problems.append("platforms[\(index)].services: no service '\(slug)' in the document")
+                problems.append("/platforms/\(index)/services: no service '\(slug)' in the document")
             }
         }
         for (index, article) in articles.enumerated() {
-            let path = "articles[\(index)]"
+            let path = "/articles/\(index)"
             if !["draft", "published"].contains(article.status) {
-                problems.append("\(path).status: expected draft or published")
+                problems.append("\(path)/status: expected draft or published")
             } else if article.status == "published" && article.publishedAt == nil {
-                problems.append("\(path).published_at: a published article needs one")
+                problems.append("\(path)/published_at: a published article needs one")
             }
             if !authorSlugs.contains(article.author) {
-                problems.append("\(path).author: no author '\(article.author)' in the document")
+                problems.append("\(path)/author: no author '\(article.author)' in the document")
             }
             for slug in article.tags where !tagSlugs.contains(slug) {
-                problems.append("\(path).tags: no tag '\(slug)' in the document")
+                problems.append("\(path)/tags: no tag '\(slug)' in the document")
             }
-            if Set(article.tags).count != article.tags.count { problems.append("\(path).tags: a tag appears twice") }
-            if article.views < 0 { problems.append("\(path).views: must not be negative") }
+            if Set(article.tags).count != article.tags.count { problems.append("\(path)/tags: a tag appears twice") }
+            if article.views < 0 { problems.append("\(path)/views: must not be negative") }
             for bucket in article.dailyViews
             where bucket.views <= 0 || bucket.day.wholeMatch(of: #/[0-9]{4}-[0-9]{2}-[0-9]{2}/#) == nil {
                 problems.append(
-                    "\(path).daily_views: '\(bucket.day)' \(bucket.views) is not a day and a positive count"
+                    "\(path)/daily_views: '\(bucket.day)' \(bucket.views) is not a day and a positive count"
                 )
             }
             for slug in article.oldSlugs {
                 if Slug(parsing: slug) == nil || !articleSlugs.insert(slug).inserted {
-                    problems.append("\(path).old_slugs: '\(slug)' is not a slug, or names another article")
+                    problems.append("\(path)/old_slugs: '\(slug)' is not a slug, or names another article")
                 }
             }
         }
         return problems
+    }
+}
+
+extension String {
+    /// `publishedAt` → `published_at`, as the document spells its keys; snake case stays.
+    fileprivate var snakeCased: String {
+        var result = ""
+        for character in self {
+            if character.isUppercase {
+                result += "_" + character.lowercased()
+            } else {
+                result.append(character)
+            }
+        }
+        return result
     }
 }

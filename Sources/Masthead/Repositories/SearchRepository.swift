@@ -41,7 +41,7 @@ public struct SQLiteSearchRepository: SearchRepository {
         return try await database.pool.read { db in
             let filter: SQL = """
                 search_index MATCH \(query.matchExpression) AND s.kind IN \(kindNames)
-                AND (s.kind != 'article' OR (a.status = 'published' AND a.published_at <= \(now.rfc3339)))
+                AND (s.kind != 'article' OR (\(PublicVisibility.condition(at: now))))
                 """
             let from: SQL = "search_index s LEFT JOIN articles a ON s.kind = 'article' AND a.id = s.ref_id"
             let total =

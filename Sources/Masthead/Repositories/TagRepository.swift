@@ -53,7 +53,7 @@ public struct SQLiteTagRepository: TagRepository {
         """
         SELECT t.id, t.slug, t.name, t.description, t.revision,
                (SELECT COUNT(*) FROM article_tags at JOIN articles a ON a.id = at.article_id
-                WHERE at.tag_id = t.id AND \(SQLiteArticleRepository.visible(at: now))) AS article_count
+                WHERE at.tag_id = t.id AND \(PublicVisibility.condition(at: now))) AS article_count
         FROM tags t
         """
     }

@@ -27,7 +27,7 @@ extension SQLiteAuthorRepository: AuthorWriting {
                 excludingID: nil,
                 db
             )
-            var record = AuthorRecord(slug: slug, name: "", createdAt: now.rfc3339, updatedAt: now.rfc3339)
+            var record = AuthorRecord(slug: slug, name: "", createdAt: now, updatedAt: now)
             record.apply(input)
             try record.insert(db)
             return try Self.fetch(db, id: record.id!, now: now)
@@ -74,7 +74,7 @@ extension SQLiteAuthorRepository: AuthorWriting {
 
     private static func fetch(_ db: Database, id: Int64, now: Timestamp) throws -> Author {
         let request = SQLRequest<Row>(literal: "\(select(now: now)) WHERE au.id = \(id)")
-        return author(from: try Row.fetchOne(db, request)!)
+        return try author(from: try Row.fetchOne(db, request)!)
     }
 }
 
@@ -104,8 +104,8 @@ extension SQLiteTagRepository: TagWriting {
                 slug: slug,
                 name: input.name,
                 description: input.description,
-                createdAt: now.rfc3339,
-                updatedAt: now.rfc3339
+                createdAt: now,
+                updatedAt: now
             )
             try record.insert(db)
             return try Self.fetch(db, id: record.id!, now: now)

@@ -6,10 +6,10 @@ public struct TokenInfo: Sendable, Equatable {
     public let id: Int64
     public let name: String
     public let scopes: [Scope]
-    public let createdAt: String
-    public let lastUsedAt: String?
-    public let expiresAt: String?
-    public let revokedAt: String?
+    public let createdAt: Timestamp
+    public let lastUsedAt: Timestamp?
+    public let expiresAt: Timestamp?
+    public let revokedAt: Timestamp?
 
     /// The strongest scope the token holds; scopes imply the weaker ones.
     public var scope: Scope { scopes.max() ?? .contentRead }
@@ -42,12 +42,12 @@ public struct SQLiteTokenRepository: TokenRepository {
 
     public func create(name: String, scopes: [Scope], expiresAt: Timestamp?) async throws -> (APIToken, TokenInfo) {
         let token = APIToken.generate()
-        let now = clock.now.rfc3339
+        let now = clock.now
         let info = try await database.pool.write { db in
             try db.execute(
                 literal: """
                     INSERT INTO api_tokens (name, token_sha256, scopes, created_at, expires_at)
-                    VALUES (\(name), \(Data(token.sha256)), \(Self.text(scopes)), \(now), \(expiresAt?.rfc3339))
+                    VALUES (\(name), \(Data(token.sha256)), \(Self.text(scopes)), \(now), \(expiresAt))
                     """
             )
             return try Self.fetch(db, id: db.lastInsertedRowID)!
@@ -57,12 +57,12 @@ public struct SQLiteTokenRepository: TokenRepository {
 
     public func list() async throws -> [TokenInfo] {
         try await database.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM api_tokens ORDER BY id").map(Self.info)
+            try Row.fetchAll(db, sql: "SELECT * FROM api_tokens ORDER BY id").map { try Self.info(from: $0) }
         }
     }
 
     public func revoke(id: Int64) async throws -> TokenInfo {
-        let now = clock.now.rfc3339
+        let now = clock.now
         return try await database.pool.write { db in
             try db.execute(
                 literal: "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, \(now)) WHERE id = \(id)"
@@ -78,17 +78,18 @@ public struct SQLiteTokenRepository: TokenRepository {
         let now = clock.now
         let hash = Data(token.sha256)
         let found = try await database.pool.read { db in
-            try Row.fetchOne(db, SQLRequest<Row>(literal: "SELECT * FROM api_tokens WHERE token_sha256 = \(hash)")).map(
-                Self.info
-            )
+            try Row.fetchOne(db, SQLRequest<Row>(literal: "SELECT * FROM api_tokens WHERE token_sha256 = \(hash)")).map
+            {
+                try Self.info(from: $0)
+            }
         }
-        guard let found, found.revokedAt == nil, found.expiresAt.map({ $0 > now.rfc3339 }) ?? true else {
+        guard let found, found.revokedAt == nil, found.expiresAt.map({ $0 > now }) ?? true else {
             return nil
         }
-        let stale = now.adding(seconds: -Self.lastUsedResolutionSeconds).rfc3339
+        let stale = now.adding(seconds: -Self.lastUsedResolutionSeconds)
         if found.lastUsedAt.map({ $0 <= stale }) ?? true {
             try await database.pool.write { db in
-                try db.execute(literal: "UPDATE api_tokens SET last_used_at = \(now.rfc3339) WHERE id = \(found.id)")
+                try db.execute(literal: "UPDATE api_tokens SET last_used_at = \(now) WHERE id = \(found.id)")
             }
         }
         return found
@@ -101,23 +102,25 @@ public struct SQLiteTokenRepository: TokenRepository {
     }
 
     private static func fetch(_ db: Database, id: Int64) throws -> TokenInfo? {
-        try Row.fetchOne(db, SQLRequest<Row>(literal: "SELECT * FROM api_tokens WHERE id = \(id)")).map(info)
+        try Row.fetchOne(db, SQLRequest<Row>(literal: "SELECT * FROM api_tokens WHERE id = \(id)")).map {
+            try info(from: $0)
+        }
     }
 
     private static func text(_ scopes: [Scope]) -> String {
         scopes.map(\.rawValue).joined(separator: " ")
     }
 
-    private static func info(from row: Row) -> TokenInfo {
+    private static func info(from row: Row) throws -> TokenInfo {
         let scopes: String = row["scopes"]
         return TokenInfo(
             id: row["id"],
             name: row["name"],
             scopes: scopes.split(separator: " ").compactMap { Scope(rawValue: String($0)) },
-            createdAt: row["created_at"],
-            lastUsedAt: row["last_used_at"],
-            expiresAt: row["expires_at"],
-            revokedAt: row["revoked_at"]
+            createdAt: try row.decode(forColumn: "created_at"),
+            lastUsedAt: try row.decode(forColumn: "last_used_at"),
+            expiresAt: try row.decode(forColumn: "expires_at"),
+            revokedAt: try row.decode(forColumn: "revoked_at")
         )
     }
 }

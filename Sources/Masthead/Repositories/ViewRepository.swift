@@ -24,7 +24,7 @@ public struct SQLiteViewRepository: ViewRepository {
                 SQLRequest<Int64>(
                     literal: """
                         SELECT a.id FROM articles a
-                        WHERE a.slug = \(slug.value) AND \(SQLiteArticleRepository.visible(at: now))
+                        WHERE a.slug = \(slug.value) AND \(PublicVisibility.condition(at: now))
                         """,
                     cached: true
                 )

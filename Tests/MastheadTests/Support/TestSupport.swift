@@ -282,8 +282,8 @@ struct Seeder: Sendable {
             var record = AuthorRecord(
                 slug: slug,
                 name: name ?? slug.capitalized,
-                createdAt: now.rfc3339,
-                updatedAt: now.rfc3339
+                createdAt: now,
+                updatedAt: now
             )
             try record.insert(db)
             return record.id!
@@ -297,8 +297,8 @@ struct Seeder: Sendable {
             var record = TagRecord(
                 slug: slug,
                 name: name ?? slug.uppercased(),
-                createdAt: now.rfc3339,
-                updatedAt: now.rfc3339
+                createdAt: now,
+                updatedAt: now
             )
             try record.insert(db)
             return record.id!
@@ -321,14 +321,14 @@ struct Seeder: Sendable {
         let now = now
         return try await database.pool.write { db in
             let authorID = try Int64.fetchOne(db, sql: "SELECT id FROM authors WHERE slug = ?", arguments: [author])!
-            let written = (publishedAt ?? now).rfc3339
+            let written = publishedAt ?? now
             var record = ArticleRecord(
                 slug: slug,
                 title: title ?? slug.replacingOccurrences(of: "-", with: " ").capitalized,
                 excerpt: "",
                 status: publishedAt == nil ? "draft" : "published",
                 featured: featured,
-                publishedAt: publishedAt?.rfc3339,
+                publishedAt: publishedAt,
                 authorId: authorID,
                 bodyMarkdown: "",
                 bodyHtml: "",

@@ -5,14 +5,9 @@ struct ArticleWrites<Repository: ArticleRepository, References: ReferenceReposit
     let clock: ContentClock
 
     static var resourceName: String { "article" }
-    static var invalidates: Set<CacheScope> { [.articles, .authors, .tags, .search] }
+    static var invalidates: Set<CacheScope> { [.articles, .authors, .tags, .search, .feeds] }
     static var path: String { "/v1/articles" }
-    static var writableFields: Set<String> {
-        [
-            "slug", "title", "excerpt", "body_markdown", "status", "published_at", "featured", "author", "tags",
-            "cover_image_url", "cover_image_alt", "seo_title", "seo_description", "canonical_url",
-        ]
-    }
+    static var writableFields: Set<String> { ArticleInput.fields }
 
     func find(_ slug: Slug) async throws -> Article {
         try await repository.find(slug: slug, bodies: [.html, .markdown], visibility: .all)
@@ -36,7 +31,7 @@ struct ArticleWrites<Repository: ArticleRepository, References: ReferenceReposit
     }
 
     func slug(of article: Article) -> String { article.slug }
-    func revision(of article: Article) -> Int { article.revision }
+    func version(of article: Article) -> ResourceVersion { article.version }
 
     func representation(of article: Article) -> ArticleResponse {
         ArticleResponse(article: article, selection: .detailDefault)
@@ -53,7 +48,7 @@ struct ArticleWrites<Repository: ArticleRepository, References: ReferenceReposit
         ]
         document["body_markdown"] = article.bodyMarkdown.map(JSONValue.string)
         document["excerpt"] = article.customExcerpt.map(JSONValue.string)
-        document["published_at"] = article.publishedAt.map(JSONValue.string)
+        document["published_at"] = article.publishedAt.map { .string($0.rfc3339) }
         document["cover_image_url"] = article.coverImageURL.map(JSONValue.string)
         document["cover_image_alt"] = article.coverImageAlt.map(JSONValue.string)
         document["seo_title"] = article.seoTitle.map(JSONValue.string)
@@ -62,18 +57,29 @@ struct ArticleWrites<Repository: ArticleRepository, References: ReferenceReposit
         return document
     }
 
+    func input(from reader: inout FieldReader, existing: Article?) -> ArticleInput? {
+        ArticleInput.read(from: &reader, existing: existing != nil, now: clock.now)
+    }
+}
+
+extension ArticleInput {
+    static let fields: Set<String> = [
+        "slug", "title", "excerpt", "body_markdown", "status", "published_at", "featured", "author", "tags",
+        "cover_image_url", "cover_image_alt", "seo_title", "seo_description", "canonical_url",
+    ]
+
     /// Titles up to 200 characters, excerpts up to 500, bodies up to 200,000 characters of Markdown.
     /// `scheduled` needs a future `published_at`; `published` without one publishes now.
-    func input(from reader: inout FieldReader, existing: Article?) -> ArticleInput? {
+    static func read(from reader: inout FieldReader, existing: Bool, now: Timestamp) -> ArticleInput? {
         let title = reader.string("title", required: true, maxLength: 200)
-        let slug = reader.slugChoice(titledBy: title, existing: existing != nil, resource: Self.resourceName)
+        let slug = reader.slugChoice(titledBy: title, existing: existing, resource: "article")
         let excerpt = reader.string("excerpt", maxLength: 500)
         let body = reader.text("body_markdown", required: true, maxLength: 200_000)
         let publishedAt = reader.timestamp("published_at")
-        let status = readStatus(&reader, publishedAt: publishedAt)
+        let status = readStatus(&reader, publishedAt: publishedAt, now: now)
         let featured = reader.boolean("featured") ?? false
         let author = reader.slug("author", required: true)
-        let tags = reader.slugs("tags", maxCount: 20)
+        let tags = reader.slugs("tags", maxCount: ArticleListQuery.maximumTags)
         let coverImageURL = reader.url("cover_image_url")
         let coverImageAlt = reader.string("cover_image_alt", maxLength: 300)
         let seoTitle = reader.string("seo_title", maxLength: 200)
@@ -98,13 +104,15 @@ struct ArticleWrites<Repository: ArticleRepository, References: ReferenceReposit
         )
     }
 
-    private func readStatus(_ reader: inout FieldReader, publishedAt: Timestamp?) -> ArticleInput.StoredStatus? {
+    private static func readStatus(_ reader: inout FieldReader, publishedAt: Timestamp?, now: Timestamp)
+        -> StoredStatus?
+    {
         guard let text = reader.string("status", maxLength: 20) else { return .draft }
         switch ArticleStatus(rawValue: text) {
         case .draft?: return .draft
         case .published?: return .published
         case .scheduled?:
-            guard let publishedAt, publishedAt > clock.now else {
+            guard let publishedAt, publishedAt > now else {
                 reader.add("published_at", "must_be_future", "a scheduled article needs a published_at in the future")
                 return nil
             }

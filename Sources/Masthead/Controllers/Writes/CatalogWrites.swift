@@ -8,9 +8,7 @@ struct PlatformWrites<Repository: CatalogRepository & CatalogWriting, References
     static var resourceName: String { "platform" }
     static var invalidates: Set<CacheScope> { [.catalog, .search] }
     static var path: String { "/v1/platforms" }
-    static var writableFields: Set<String> {
-        ["slug", "name", "focus", "tagline", "description", "url", "position", "services"]
-    }
+    static var writableFields: Set<String> { PlatformInput.fields }
 
     func find(_ slug: Slug) async throws -> Platform { try await repository.platform(slug: slug) }
     func create(_ input: PlatformInput) async throws -> Platform { try await repository.createPlatform(input) }
@@ -28,7 +26,7 @@ struct PlatformWrites<Repository: CatalogRepository & CatalogWriting, References
     }
 
     func slug(of platform: Platform) -> String { platform.slug }
-    func revision(of platform: Platform) -> Int { platform.revision }
+    func version(of platform: Platform) -> ResourceVersion { platform.version }
     func representation(of platform: Platform) -> PlatformResponse { PlatformResponse(platform) }
 
     func document(of platform: Platform) -> JSONObject {
@@ -43,8 +41,60 @@ struct PlatformWrites<Repository: CatalogRepository & CatalogWriting, References
     }
 
     func input(from reader: inout FieldReader, existing: Platform?) -> PlatformInput? {
+        PlatformInput.read(from: &reader, existing: existing != nil)
+    }
+}
+
+/// Services in the shared write flow.
+struct ServiceWrites<Repository: CatalogRepository & CatalogWriting, References: ReferenceRepository>:
+    WritableCollection
+{
+    let repository: Repository
+    let references: References
+
+    static var resourceName: String { "service" }
+    static var invalidates: Set<CacheScope> { [.catalog, .search] }
+    static var path: String { "/v1/services" }
+    static var writableFields: Set<String> { ServiceInput.fields }
+
+    func find(_ slug: Slug) async throws -> Service { try await repository.service(slug: slug) }
+    func create(_ input: ServiceInput) async throws -> Service { try await repository.createService(input) }
+
+    func replace(_ slug: Slug, with input: ServiceInput, expectedRevision: Int?) async throws -> Service {
+        try await repository.replaceService(slug: slug, with: input, expectedRevision: expectedRevision)
+    }
+
+    func delete(_ slug: Slug, expectedRevision: Int?) async throws {
+        try await repository.deleteService(slug: slug, expectedRevision: expectedRevision)
+    }
+
+    func missingReferences(in document: JSONObject) async throws -> [FieldError] {
+        try await references.missing(.platforms, in: document, field: "platforms")
+    }
+
+    func slug(of service: Service) -> String { service.slug }
+    func version(of service: Service) -> ResourceVersion { service.version }
+    func representation(of service: Service) -> ServiceResponse { ServiceResponse(service) }
+
+    func document(of service: Service) -> JSONObject {
+        [
+            "slug": .string(service.slug), "title": .string(service.title), "subtitle": .string(service.subtitle),
+            "description": .string(service.description), "position": .integer(Int64(service.position)),
+            "platforms": .array(service.platforms.map { .string($0.slug) }),
+        ]
+    }
+
+    func input(from reader: inout FieldReader, existing: Service?) -> ServiceInput? {
+        ServiceInput.read(from: &reader, existing: existing != nil)
+    }
+}
+
+extension PlatformInput {
+    static let fields: Set<String> = ["slug", "name", "focus", "tagline", "description", "url", "position", "services"]
+
+    static func read(from reader: inout FieldReader, existing: Bool) -> PlatformInput? {
         let name = reader.string("name", required: true, maxLength: 100)
-        let slug = reader.slugChoice(titledBy: name, existing: existing != nil, resource: Self.resourceName)
+        let slug = reader.slugChoice(titledBy: name, existing: existing, resource: "platform")
         let focus = reader.string("focus", required: true, maxLength: 200)
         let tagline = reader.string("tagline", required: true, maxLength: 300)
         let description = reader.string("description", required: true, maxLength: 5000)
@@ -65,48 +115,12 @@ struct PlatformWrites<Repository: CatalogRepository & CatalogWriting, References
     }
 }
 
-/// Services in the shared write flow.
-struct ServiceWrites<Repository: CatalogRepository & CatalogWriting, References: ReferenceRepository>:
-    WritableCollection
-{
-    let repository: Repository
-    let references: References
+extension ServiceInput {
+    static let fields: Set<String> = ["slug", "title", "subtitle", "description", "position", "platforms"]
 
-    static var resourceName: String { "service" }
-    static var invalidates: Set<CacheScope> { [.catalog, .search] }
-    static var path: String { "/v1/services" }
-    static var writableFields: Set<String> { ["slug", "title", "subtitle", "description", "position", "platforms"] }
-
-    func find(_ slug: Slug) async throws -> Service { try await repository.service(slug: slug) }
-    func create(_ input: ServiceInput) async throws -> Service { try await repository.createService(input) }
-
-    func replace(_ slug: Slug, with input: ServiceInput, expectedRevision: Int?) async throws -> Service {
-        try await repository.replaceService(slug: slug, with: input, expectedRevision: expectedRevision)
-    }
-
-    func delete(_ slug: Slug, expectedRevision: Int?) async throws {
-        try await repository.deleteService(slug: slug, expectedRevision: expectedRevision)
-    }
-
-    func missingReferences(in document: JSONObject) async throws -> [FieldError] {
-        try await references.missing(.platforms, in: document, field: "platforms")
-    }
-
-    func slug(of service: Service) -> String { service.slug }
-    func revision(of service: Service) -> Int { service.revision }
-    func representation(of service: Service) -> ServiceResponse { ServiceResponse(service) }
-
-    func document(of service: Service) -> JSONObject {
-        [
-            "slug": .string(service.slug), "title": .string(service.title), "subtitle": .string(service.subtitle),
-            "description": .string(service.description), "position": .integer(Int64(service.position)),
-            "platforms": .array(service.platforms.map { .string($0.slug) }),
-        ]
-    }
-
-    func input(from reader: inout FieldReader, existing: Service?) -> ServiceInput? {
+    static func read(from reader: inout FieldReader, existing: Bool) -> ServiceInput? {
         let title = reader.string("title", required: true, maxLength: 200)
-        let slug = reader.slugChoice(titledBy: title, existing: existing != nil, resource: Self.resourceName)
+        let slug = reader.slugChoice(titledBy: title, existing: existing, resource: "service")
         let subtitle = reader.string("subtitle", required: true, maxLength: 200)
         let description = reader.string("description", required: true, maxLength: 5000)
         let position = reader.integer("position", in: 0...1_000_000)

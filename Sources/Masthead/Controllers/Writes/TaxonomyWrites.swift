@@ -3,9 +3,9 @@ struct AuthorWrites<Repository: AuthorRepository & AuthorWriting>: WritableColle
     let repository: Repository
 
     static var resourceName: String { "author" }
-    static var invalidates: Set<CacheScope> { [.authors, .articles, .search] }
+    static var invalidates: Set<CacheScope> { [.authors, .articles, .search, .feeds] }
     static var path: String { "/v1/authors" }
-    static var writableFields: Set<String> { ["slug", "name", "bio", "avatar_url", "website_url", "location"] }
+    static var writableFields: Set<String> { AuthorInput.fields }
 
     func find(_ slug: Slug) async throws -> Author { try await repository.find(slug: slug) }
     func create(_ input: AuthorInput) async throws -> Author { try await repository.create(input) }
@@ -19,7 +19,7 @@ struct AuthorWrites<Repository: AuthorRepository & AuthorWriting>: WritableColle
     }
 
     func slug(of author: Author) -> String { author.slug }
-    func revision(of author: Author) -> Int { author.revision }
+    func version(of author: Author) -> ResourceVersion { author.version }
     func representation(of author: Author) -> AuthorResponse { AuthorResponse(author) }
 
     func document(of author: Author) -> JSONObject {
@@ -32,8 +32,51 @@ struct AuthorWrites<Repository: AuthorRepository & AuthorWriting>: WritableColle
     }
 
     func input(from reader: inout FieldReader, existing: Author?) -> AuthorInput? {
+        AuthorInput.read(from: &reader, existing: existing != nil)
+    }
+}
+
+/// Tags in the shared write flow.
+struct TagWrites<Repository: TagRepository & TagWriting>: WritableCollection {
+    let repository: Repository
+
+    static var resourceName: String { "tag" }
+    static var invalidates: Set<CacheScope> { [.tags, .articles, .search, .feeds] }
+    static var path: String { "/v1/tags" }
+    static var writableFields: Set<String> { TagInput.fields }
+
+    func find(_ slug: Slug) async throws -> Tag { try await repository.find(slug: slug) }
+    func create(_ input: TagInput) async throws -> Tag { try await repository.create(input) }
+
+    func replace(_ slug: Slug, with input: TagInput, expectedRevision: Int?) async throws -> Tag {
+        try await repository.replace(slug: slug, with: input, expectedRevision: expectedRevision)
+    }
+
+    func delete(_ slug: Slug, expectedRevision: Int?) async throws {
+        try await repository.delete(slug: slug, expectedRevision: expectedRevision)
+    }
+
+    func slug(of tag: Tag) -> String { tag.slug }
+    func version(of tag: Tag) -> ResourceVersion { tag.version }
+    func representation(of tag: Tag) -> TagResponse { TagResponse(tag) }
+
+    func document(of tag: Tag) -> JSONObject {
+        var document: JSONObject = ["slug": .string(tag.slug), "name": .string(tag.name)]
+        document["description"] = tag.description.map(JSONValue.string)
+        return document
+    }
+
+    func input(from reader: inout FieldReader, existing: Tag?) -> TagInput? {
+        TagInput.read(from: &reader, existing: existing != nil)
+    }
+}
+
+extension AuthorInput {
+    static let fields: Set<String> = ["slug", "name", "bio", "avatar_url", "website_url", "location"]
+
+    static func read(from reader: inout FieldReader, existing: Bool) -> AuthorInput? {
         let name = reader.string("name", required: true, maxLength: 200)
-        let slug = reader.slugChoice(titledBy: name, existing: existing != nil, resource: Self.resourceName)
+        let slug = reader.slugChoice(titledBy: name, existing: existing, resource: "author")
         let bio = reader.string("bio", maxLength: 5000)
         let avatarURL = reader.url("avatar_url")
         let websiteURL = reader.url("website_url")
@@ -50,39 +93,12 @@ struct AuthorWrites<Repository: AuthorRepository & AuthorWriting>: WritableColle
     }
 }
 
-/// Tags in the shared write flow.
-struct TagWrites<Repository: TagRepository & TagWriting>: WritableCollection {
-    let repository: Repository
+extension TagInput {
+    static let fields: Set<String> = ["slug", "name", "description"]
 
-    static var resourceName: String { "tag" }
-    static var invalidates: Set<CacheScope> { [.tags, .articles, .search] }
-    static var path: String { "/v1/tags" }
-    static var writableFields: Set<String> { ["slug", "name", "description"] }
-
-    func find(_ slug: Slug) async throws -> Tag { try await repository.find(slug: slug) }
-    func create(_ input: TagInput) async throws -> Tag { try await repository.create(input) }
-
-    func replace(_ slug: Slug, with input: TagInput, expectedRevision: Int?) async throws -> Tag {
-        try await repository.replace(slug: slug, with: input, expectedRevision: expectedRevision)
-    }
-
-    func delete(_ slug: Slug, expectedRevision: Int?) async throws {
-        try await repository.delete(slug: slug, expectedRevision: expectedRevision)
-    }
-
-    func slug(of tag: Tag) -> String { tag.slug }
-    func revision(of tag: Tag) -> Int { tag.revision }
-    func representation(of tag: Tag) -> TagResponse { TagResponse(tag) }
-
-    func document(of tag: Tag) -> JSONObject {
-        var document: JSONObject = ["slug": .string(tag.slug), "name": .string(tag.name)]
-        document["description"] = tag.description.map(JSONValue.string)
-        return document
-    }
-
-    func input(from reader: inout FieldReader, existing: Tag?) -> TagInput? {
+    static func read(from reader: inout FieldReader, existing: Bool) -> TagInput? {
         let name = reader.string("name", required: true, maxLength: 100)
-        let slug = reader.slugChoice(titledBy: name, existing: existing != nil, resource: Self.resourceName)
+        let slug = reader.slugChoice(titledBy: name, existing: existing, resource: "tag")
         let description = reader.string("description", maxLength: 500)
         guard let slug, let name, reader.errors.isEmpty else { return nil }
         return TagInput(slug: slug, name: name, description: description)

@@ -1,0 +1,143 @@
+import Foundation
+
+/// `masthead import`: a document is read, every record in it is checked with the same rules
+/// the API applies to a request body (lengths, URLs, slugs, times within years 0001–9999),
+/// and only a document without a single problem is loaded, in one transaction. The first
+/// bad record is named by its JSON pointer (`/articles/3/canonical_url: …`); nothing changes.
+public struct ContentImport: Sendable {
+    let repository: SQLitePortabilityRepository
+    let clock: ContentClock
+
+    public init(repository: SQLitePortabilityRepository, clock: ContentClock = .system) {
+        self.repository = repository
+        self.clock = clock
+    }
+
+    /// Loads the document in `data`; throws `ImportFailure` naming what is wrong with it.
+    @discardableResult
+    public func load(_ data: Data) async throws -> ContentExport {
+        let document = try ContentExport.decode(data)
+        try Self.check(document, now: clock.now)
+        try await repository.importContent(document)
+        return document
+    }
+
+    /// The API's rules for each record, then the rules between records.
+    static func check(_ document: ContentExport, now: Timestamp) throws(ImportFailure) {
+        if let site = document.site {
+            try Self.check(site.apiDocument, at: "/site", fields: SiteInput.fields) { SiteInput.read(from: &$0) }
+        }
+        for (index, author) in document.authors.enumerated() {
+            try Self.check(author.apiDocument, at: "/authors/\(index)", fields: AuthorInput.fields) {
+                AuthorInput.read(from: &$0, existing: false)
+            }
+        }
+        for (index, tag) in document.tags.enumerated() {
+            try Self.check(tag.apiDocument, at: "/tags/\(index)", fields: TagInput.fields) {
+                TagInput.read(from: &$0, existing: false)
+            }
+        }
+        for (index, service) in document.services.enumerated() {
+            try Self.check(service.apiDocument, at: "/services/\(index)", fields: ServiceInput.fields) {
+                ServiceInput.read(from: &$0, existing: false)
+            }
+        }
+        for (index, platform) in document.platforms.enumerated() {
+            try Self.check(platform.apiDocument, at: "/platforms/\(index)", fields: PlatformInput.fields) {
+                PlatformInput.read(from: &$0, existing: false)
+            }
+        }
+        for (index, article) in document.articles.enumerated() {
+            try Self.check(article.apiDocument, at: "/articles/\(index)", fields: ArticleInput.fields) {
+                ArticleInput.read(from: &$0, existing: false, now: now)
+            }
+            for (slugIndex, slug) in article.oldSlugs.enumerated() where Slug(parsing: slug) == nil {
+                throw ImportFailure(problems: ["/articles/\(index)/old_slugs/\(slugIndex): '\(slug)' is not a slug"])
+            }
+        }
+        let problems = document.problems()
+        guard problems.isEmpty else { throw ImportFailure(problems: problems) }
+    }
+
+    /// Runs `read` over one record as if it were a request body; its problems, each under
+    /// the record's pointer, are the failure.
+    private static func check<Input>(
+        _ record: JSONObject,
+        at pointer: String,
+        fields: Set<String>,
+        read: (inout FieldReader) -> Input?
+    ) throws(ImportFailure) {
+        var reader = FieldReader(record, writable: fields)
+        _ = read(&reader)
+        guard !reader.errors.isEmpty else { return }
+        throw ImportFailure(problems: reader.errors.map { "\(pointer)\($0.pointer): \($0.detail)" })
+    }
+}
+
+/// Each record as the API's write body for it would carry it.
+extension SiteExport {
+    fileprivate var apiDocument: JSONObject {
+        [
+            "title": .string(title), "description": .string(description), "url": .string(url),
+            "locale": .string(locale), "timezone": .string(timezone),
+        ]
+    }
+}
+
+extension AuthorExport {
+    fileprivate var apiDocument: JSONObject {
+        var document: JSONObject = ["slug": .string(slug), "name": .string(name)]
+        document["bio"] = bio.map(JSONValue.string)
+        document["avatar_url"] = avatarUrl.map(JSONValue.string)
+        document["website_url"] = websiteUrl.map(JSONValue.string)
+        document["location"] = location.map(JSONValue.string)
+        return document
+    }
+}
+
+extension TagExport {
+    fileprivate var apiDocument: JSONObject {
+        var document: JSONObject = ["slug": .string(slug), "name": .string(name)]
+        document["description"] = description.map(JSONValue.string)
+        return document
+    }
+}
+
+extension ServiceExport {
+    fileprivate var apiDocument: JSONObject {
+        [
+            "slug": .string(slug), "title": .string(title), "subtitle": .string(subtitle),
+            "description": .string(description), "position": .integer(Int64(position)),
+        ]
+    }
+}
+
+extension PlatformExport {
+    fileprivate var apiDocument: JSONObject {
+        var document: JSONObject = [
+            "slug": .string(slug), "name": .string(name), "focus": .string(focus), "tagline": .string(tagline),
+            "description": .string(description), "position": .integer(Int64(position)),
+            "services": .array(services.map(JSONValue.string)),
+        ]
+        document["url"] = url.map(JSONValue.string)
+        return document
+    }
+}
+
+extension ArticleExport {
+    fileprivate var apiDocument: JSONObject {
+        var document: JSONObject = [
+            "slug": .string(slug), "title": .string(title), "status": .string(status), "featured": .bool(featured),
+            "author": .string(author), "tags": .array(tags.map(JSONValue.string)),
+            "body_markdown": .string(bodyMarkdown),
+        ]
+        document["excerpt"] = customExcerpt.map(JSONValue.string)
+        document["published_at"] = publishedAt.map { .string($0.rfc3339) }
+        document["cover_image_url"] = coverImageUrl.map(JSONValue.string)
+        document["cover_image_alt"] = coverImageAlt.map(JSONValue.string)
+        document["seo_title"] = seoTitle.map(JSONValue.string)
+        document["seo_description"] = seoDescription.map(JSONValue.string)
+        document["canonical_url"] = canonicalUrl.map(JSONValue.string)
+        return document
+    }
+}

@@ -1,0 +1,45 @@
+import Logging
+import ServiceLifecycle
+
+/// Keeps the write-ahead log bounded under any load: every `interval` it looks at the
+/// log's size, and past `thresholdBytes` checkpoints and truncates it. Once writes stop, it
+/// also truncates whatever log is left at the next tick, so an idle database keeps no log.
+/// A service of the application; it stops on graceful shutdown (the database's own close
+/// checkpoints last).
+struct WALCheckpointer: ServiceLifecycle.Service {
+    let database: AppDatabase
+    var interval: Duration = .seconds(1)
+    var thresholdBytes = AppDatabase.journalSizeLimit
+    let logger: Logger
+
+    /// Checkpoints when the log is past the threshold, or when `idle` (nothing was written
+    /// since the last look) and there is any log at all; returns whether it did.
+    @discardableResult
+    func checkpointIfNeeded(idle: Bool = false) async throws -> Bool {
+        let bytes = database.walBytes
+        guard bytes > thresholdBytes || (idle && bytes > 0) else { return false }
+        try await database.checkpoint()
+        return true
+    }
+
+    func run() async throws {
+        var lastChanges = -1
+        while !Task.isShuttingDownGracefully {
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch is CancellationError {
+                break
+            }
+            do {
+                let changes = try await database.committedChanges()
+                try await checkpointIfNeeded(idle: changes == lastChanges)
+                lastChanges = changes
+            } catch {
+                logger.warning(
+                    "Could not checkpoint the write-ahead log; trying again later",
+                    metadata: ["error": "\(error)", "wal_bytes": "\(database.walBytes)"]
+                )
+            }
+        }
+    }
+}
