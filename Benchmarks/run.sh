@@ -32,96 +32,18 @@ WORK="$ROOT/Benchmarks/work"
 mkdir -p "$WORK"
 cd "$ROOT"
 
-need() { command -v "$1" >/dev/null 2>&1; }
-if ! need wrk || ! need nginx || ! need sqlite3; then
-    if [ "$(id -u)" = "0" ]; then
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx sqlite3 >/dev/null
-    else
-        echo "Install wrk, nginx and sqlite3 first (apt-get install wrk nginx sqlite3)." >&2
-        exit 1
-    fi
-fi
+# shellcheck source=Benchmarks/lib.sh
+. "$ROOT/Benchmarks/lib.sh"
+require_tools wrk nginx sqlite3 curl
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+build_release
 
-echo "Building release…" >&2
-swift build -c release --product masthead >&2
-BIN="$ROOT/.build/release/masthead"
-
-SERVER_PID=""
 NGINX_PID=""
 cleanup() {
-    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+    stop_server
     [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
 }
 trap cleanup EXIT
-
-now_ms() { date +%s%3N; }
-
-# Starts the server on $1 with extra flags; sets SERVER_PID and STARTUP_MS (launch to first 200 from /healthz).
-start_server() {
-    local db="$1"; shift
-    local started; started=$(now_ms)
-    "$BIN" serve --db "$db" --port "$PORT" --log-level error --views-dedupe-window 0 "$@" >"$WORK/server.log" 2>&1 &
-    SERVER_PID=$!
-    for _ in $(seq 1 600); do
-        if curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then
-            STARTUP_MS=$(( $(now_ms) - started ))
-            return 0
-        fi
-        sleep 0.01
-    done
-    echo "server did not start; see $WORK/server.log" >&2
-    exit 1
-}
-
-stop_server() {
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=""
-}
-
-# Peak resident set of the server so far, in MB (VmHWM).
-peak_rss_mb() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
-
-# wrk output → "requests/s p50_ms p99_ms"
-parse_wrk() {
-    awk '
-        function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-        /Requests\/sec/ { rps = $2 }
-        /^ +50%/ { p50 = ms($2) }
-        /^ +99%/ { p99 = ms($2) }
-        /Non-2xx/ { errors = $NF }
-        END { if (errors != "") rps = "ERR" errors; printf "%s %.3f %.3f\n", rps, p50, p99 }'
-}
-
-# Median of each column over $RUNS runs of wrk with the given arguments, after a warm-up.
-measure() {
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "$@" >/dev/null 2>&1 || true
-    for _ in $(seq 1 "$RUNS"); do
-        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" | parse_wrk
-    done | awk '
-        { rps[NR] = $1; p50[NR] = $2; p99[NR] = $3 }
-        function median(a, n,   i, j, t, b) {
-            for (i = 1; i <= n; i++) b[i] = a[i]
-            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (b[j] < b[i]) { t = b[i]; b[i] = b[j]; b[j] = t }
-            return b[int((n + 1) / 2)]
-        }
-        END { printf "%s %s %s\n", median(rps, NR), median(p50, NR), median(p99, NR) }'
-}
-
-write_lua() {
-    local name="$1" method="$2" template="$3" list="$4"
-    cat >"$WORK/$name.lua" <<LUA
-local items = {}
-for line in io.lines("$list") do items[#items + 1] = line end
-local counter = 0
-request = function()
-    counter = counter + 1
-    local item = items[(counter % #items) + 1]
-    return wrk.format("$method", string.format("$template", item))
-end
-LUA
-}
 
 start_nginx() {
     local root="$WORK/nginx"
@@ -162,14 +84,10 @@ CONF
 SUMMARY=""
 for SIZE in $SIZES; do
     DB="$WORK/publication-$SIZE.sqlite"
-    if [ ! -f "$DB.done" ]; then
-        rm -f "$DB" "$DB-wal" "$DB-shm"
-        echo "Generating $SIZE articles…" >&2
-        "$BIN" generate --articles "$SIZE" --db "$DB" >&2
-        touch "$DB.done"
-    fi
+    ensure_publication "$SIZE" "$DB"
 
-    start_server "$DB"
+    # As shipped (request log on), but for S5 counting every view: de-duplication off.
+    start_server "$DB" --views-dedupe-window 0
     COLD_STARTUP_MS=$STARTUP_MS
 
     # 100 slugs to rotate over, a popular tag, 1,000 distinct search words.
@@ -202,7 +120,7 @@ for SIZE in $SIZES; do
     stop_server
 
     # Uncached search: the response cache off, 1,000 distinct queries.
-    start_server "$DB" --cache-max-bytes 0
+    start_server "$DB" --views-dedupe-window 0 --cache-max-bytes 0
     RESULT[S4u]=$(measure -s "$WORK/s4.lua" "$URL")
     PEAK_RSS_UNCACHED=$(peak_rss_mb)
     stop_server
@@ -226,7 +144,7 @@ for SIZE in $SIZES; do
                 S5) LABEL="S5 view increments, dedupe off" ;;
                 S6) LABEL="S6 related posts, 100 slugs" ;;
             esac
-            RATIO=$(awk -v a="$RPS" -v b="$NGINX_RPS" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-" }')
+            RATIO=$(ratio "$RPS" "$NGINX_RPS")
             printf "| %s | %s | %s | %s | %s |\n" "$LABEL" "$RPS" "$P50" "$P99" "$RATIO"
         done
         printf "\npeak RSS %s MB (cache on), %s MB (cache off); start-up %s ms to the first /healthz answer\n" \
