@@ -77,6 +77,14 @@ struct Serve: AsyncParsableCommand {
     var synchronous: String?
 
     @Option(
+        help: """
+            How long one search (or article list filtered by q) may run before it is stopped with a 503, \
+            such as 2s. Env: MASTHEAD_SEARCH_TIMEOUT. Default: 2s
+            """
+    )
+    var searchTimeout: String?
+
+    @Option(
         help:
             "How often counted views are written to the database, such as 1s or 500ms. Env: MASTHEAD_VIEWS_FLUSH_INTERVAL. Default: 1s"
     )
@@ -173,6 +181,7 @@ struct Serve: AsyncParsableCommand {
             trustProxy: trustProxy,
             proxyHops: proxyHops,
             synchronous: synchronous,
+            searchTimeout: searchTimeout,
             viewsFlushInterval: viewsFlushInterval,
             viewsDedupeWindow: viewsDedupeWindow,
             viewsPerAddress: viewsPerAddress,

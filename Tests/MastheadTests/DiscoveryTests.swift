@@ -218,6 +218,55 @@ import Testing
         }
     }
 
+    /// What a query may cost is bounded before it runs: 78 one-letter prefixes would make
+    /// SQLite merge the postings of nearly every word, so they are refused, as are more
+    /// than 16 words or phrases.
+    @Test func costlyQueriesAre400WithAClearCode() async throws {
+        try await withApp(seed: Self.seedDocuments) { client, _ async throws in
+            let letters = "abcdefghijklmnopqrstuvwxyz"
+            let prefixes = (letters + letters + letters).map { "\($0)*" }.joined(separator: "+")
+            let words = (1...17).map { "word\($0)" }.joined(separator: "+")
+            for (query, code) in [
+                (prefixes, "prefix_too_short"), ("go+x*", "prefix_too_short"), (words, "too_many_terms"),
+            ] {
+                for path in ["/v1/search?q=\(query)", "/v1/articles?q=\(query)"] {
+                    let response = try await client.get(path)
+                    #expect(response.status == .badRequest, "\(path)")
+                    #expect(try response.json["code"].string == code, "\(path)")
+                    #expect(try response.json["detail"].string?.contains("'q'") == true)
+                }
+            }
+            #expect(try await client.get("/v1/search?q=gr*+sh*").status == .ok)
+        }
+    }
+
+    /// A search that runs past its budget is stopped and answered 503, saying so; the
+    /// reader it held is free for the next request, and nothing about SQL leaks.
+    @Test func aSearchPastItsTimeBudgetIs503() async throws {
+        try await withApp(
+            configure: { $0.searchTimeout = .nanoseconds(1) },
+            seed: { try await SyntheticContent.generate(into: $0.database, articles: 200, now: $0.now) }
+        ) { client, _ async throws in
+            let title = try await client.get("/v1/articles?limit=1&fields=title").json["data"][0]["title"].string
+            let word = try #require(title?.split(separator: " ").first).lowercased()
+            for path in ["/v1/search?q=\(word)", "/v1/articles?q=\(word)"] {
+                let response = try await client.get(path)
+                #expect(response.status == .serviceUnavailable, "\(path)")
+                #expect(response.headers[.retryAfter] == "1")
+                let json = try response.json
+                #expect(json["code"].string == "query_timeout")
+                #expect(json["detail"].string?.contains("budget") == true)
+                #expect(!response.text.lowercased().contains("sqlite") && !response.text.contains("interrupt"))
+            }
+            // Reads that are not searches have no such budget, and the readers still work.
+            #expect(try await client.get("/v1/articles").status == .ok)
+            #expect(try await client.get("/v1/articles/article-1").status == .ok)
+        }
+        try await withApp(demo: true) { client, _ async throws in
+            #expect(try await client.get("/v1/search?q=observability").status == .ok, "the default budget is ample")
+        }
+    }
+
     @Test func searchNeedsAQueryAndKnownTypes() async throws {
         try await withApp(seed: Self.seedDocuments) { client, _ async throws in
             #expect(try await client.get("/v1/search").status == .badRequest)

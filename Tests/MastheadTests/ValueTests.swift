@@ -75,18 +75,18 @@ import Testing
 }
 
 @Suite struct SearchQueryTests {
-    @Test func everyTermIsQuotedSoInputIsNeverFTSSyntax() {
-        #expect(SearchQuery(parsing: "go api")?.matchExpression == #""go" AND "api""#)
-        #expect(SearchQuery(parsing: #""graceful shutdown""#)?.matchExpression == #""graceful shutdown""#)
-        #expect(SearchQuery(parsing: "observ*")?.matchExpression == #"("observ"* OR "obse"*)"#)
-        #expect(SearchQuery(parsing: "go*")?.matchExpression == #""go"*"#)
-        #expect(SearchQuery(parsing: "AND")?.matchExpression == #""AND""#)
-        #expect(SearchQuery(parsing: "NEAR(")?.matchExpression == #""NEAR(""#)
-        #expect(SearchQuery(parsing: "c'est")?.matchExpression == #""c'est""#)
+    @Test func everyTermIsQuotedSoInputIsNeverFTSSyntax() throws {
+        #expect(try SearchQuery(parsing: "go api")?.matchExpression == #""go" AND "api""#)
+        #expect(try SearchQuery(parsing: #""graceful shutdown""#)?.matchExpression == #""graceful shutdown""#)
+        #expect(try SearchQuery(parsing: "observ*")?.matchExpression == #"("observ"* OR "obse"*)"#)
+        #expect(try SearchQuery(parsing: "go*")?.matchExpression == #""go"*"#)
+        #expect(try SearchQuery(parsing: "AND")?.matchExpression == #""AND""#)
+        #expect(try SearchQuery(parsing: "NEAR(")?.matchExpression == #""NEAR(""#)
+        #expect(try SearchQuery(parsing: "c'est")?.matchExpression == #""c'est""#)
     }
 
-    @Test func plainWordsAlsoMatchTheirRootAsAPrefix() {
-        #expect(SearchQuery(parsing: "deploying")?.matchExpression == #"("deploying" OR "deplo"*)"#)
+    @Test func plainWordsAlsoMatchTheirRootAsAPrefix() throws {
+        #expect(try SearchQuery(parsing: "deploying")?.matchExpression == #"("deploying" OR "deplo"*)"#)
         #expect(SearchQuery.root(of: "deployment") == "deplo")
         #expect(SearchQuery.root(of: "shutdown") == nil)
         #expect(SearchQuery.root(of: "Services") == "servic")
@@ -94,8 +94,21 @@ import Testing
     }
 
     @Test(arguments: ["", "   ", "\"", "*", "\"\"", "-- ;"])
-    func queriesWithoutWordsAreRefused(_ text: String) {
-        #expect(SearchQuery(parsing: text) == nil)
+    func queriesWithoutWordsAreRefused(_ text: String) throws {
+        #expect(try SearchQuery(parsing: text) == nil)
+    }
+
+    /// A query's cost is bounded before it runs: 16 words or phrases, prefixes of two
+    /// letters or digits at least.
+    @Test func tooManyTermsAndOneLetterPrefixesAreRefused() throws {
+        let sixteen = (1...16).map { "word\($0)" }.joined(separator: " ")
+        #expect(try SearchQuery(parsing: sixteen) != nil)
+        #expect(throws: SearchQuery.Refusal.tooManyTerms) { try SearchQuery(parsing: sixteen + " more") }
+        let prefixes = "abcdefghijklmnopqrstuvwxyz".map { "\($0)*" }.joined(separator: " ")
+        #expect(throws: SearchQuery.Refusal.prefixTooShort("a")) { try SearchQuery(parsing: prefixes) }
+        #expect(throws: SearchQuery.Refusal.prefixTooShort("x")) { try SearchQuery(parsing: "go x*") }
+        #expect(try SearchQuery(parsing: "go* ab*") != nil)
+        #expect(try SearchQuery(parsing: #""a* phrase""#) != nil, "a star inside a phrase is text")
     }
 }
 

@@ -17,6 +17,8 @@ public struct AppConfiguration: Sendable {
     public var proxyHops: Int
     /// How the database makes commits durable.
     public var synchronous: DatabaseDurability
+    /// How long one full-text read may run before it is stopped with a 503.
+    public var searchTimeout: Duration
     public var views: ViewSettings
     /// Bytes the in-process response cache may hold; 0 turns it off.
     public var cacheMaxBytes: Int
@@ -41,6 +43,7 @@ public struct AppConfiguration: Sendable {
         trustProxy: Bool = false,
         proxyHops: Int = 1,
         synchronous: DatabaseDurability = .full,
+        searchTimeout: Duration = .seconds(2),
         views: ViewSettings = ViewSettings(),
         cacheMaxBytes: Int = 64 << 20,
         cachePolicy: CachePolicy = CachePolicy(),
@@ -58,6 +61,7 @@ public struct AppConfiguration: Sendable {
         self.trustProxy = trustProxy
         self.proxyHops = proxyHops
         self.synchronous = synchronous
+        self.searchTimeout = searchTimeout
         self.views = views
         self.cacheMaxBytes = cacheMaxBytes
         self.cachePolicy = cachePolicy
@@ -78,6 +82,7 @@ public struct AppConfiguration: Sendable {
         public var trustProxy: Bool
         public var proxyHops: String?
         public var synchronous: String?
+        public var searchTimeout: String?
         public var viewsFlushInterval: String?
         public var viewsDedupeWindow: String?
         public var viewsPerAddress: String?
@@ -102,6 +107,7 @@ public struct AppConfiguration: Sendable {
             trustProxy: Bool = false,
             proxyHops: String? = nil,
             synchronous: String? = nil,
+            searchTimeout: String? = nil,
             viewsFlushInterval: String? = nil,
             viewsDedupeWindow: String? = nil,
             viewsPerAddress: String? = nil,
@@ -125,6 +131,7 @@ public struct AppConfiguration: Sendable {
             self.trustProxy = trustProxy
             self.proxyHops = proxyHops
             self.synchronous = synchronous
+            self.searchTimeout = searchTimeout
             self.viewsFlushInterval = viewsFlushInterval
             self.viewsDedupeWindow = viewsDedupeWindow
             self.viewsPerAddress = viewsPerAddress
@@ -149,7 +156,7 @@ public struct AppConfiguration: Sendable {
 
     /// Each setting from its flag, else its environment variable (`MASTHEAD_HOST`,
     /// `MASTHEAD_PORT`, `MASTHEAD_DB`, `MASTHEAD_DEMO`, `MASTHEAD_LOG_LEVEL`,
-    /// `MASTHEAD_TRUST_PROXY`, `MASTHEAD_PROXY_HOPS`, `MASTHEAD_SYNCHRONOUS`,
+    /// `MASTHEAD_TRUST_PROXY`, `MASTHEAD_PROXY_HOPS`, `MASTHEAD_SYNCHRONOUS`, `MASTHEAD_SEARCH_TIMEOUT`,
     /// `MASTHEAD_VIEWS_FLUSH_INTERVAL`, `MASTHEAD_VIEWS_DEDUPE_WINDOW`, `MASTHEAD_VIEWS_PER_ADDRESS`,
     /// `MASTHEAD_CACHE_MAX_BYTES`, `MASTHEAD_CACHE_MAX_AGE`, `MASTHEAD_LOG_FORMAT`,
     /// `MASTHEAD_AUTH_FAILURE_LIMIT`, `MASTHEAD_CORS_ORIGINS`, `MASTHEAD_METRICS`,
@@ -186,6 +193,12 @@ public struct AppConfiguration: Sendable {
                 throw Invalid(description: "invalid synchronous setting '\(text)': expected full or normal")
             }
             configuration.synchronous = durability
+        }
+        if let text = flags.searchTimeout ?? environment["MASTHEAD_SEARCH_TIMEOUT"] {
+            guard let seconds = DurationText.seconds(text), seconds >= 0.01, seconds <= 60 else {
+                throw Invalid(description: "invalid search timeout '\(text)': expected 10ms to 60s, such as 2s")
+            }
+            configuration.searchTimeout = .milliseconds(Int64((seconds * 1000).rounded()))
         }
         if let text = flags.logLevel ?? environment["MASTHEAD_LOG_LEVEL"] {
             guard let level = Logger.Level(rawValue: text.lowercased()) else {

@@ -17,15 +17,16 @@ public struct Repositories: Sendable {
     public let search: SQLiteSearchRepository
     public let feeds: SQLiteFeedRepository
 
-    public init(database: AppDatabase, clock: ContentClock) {
-        self.articles = SQLiteArticleRepository(database: database, clock: clock)
+    /// `searchTimeout` bounds each full-text read (search, and article lists filtered by `q`).
+    public init(database: AppDatabase, clock: ContentClock, searchTimeout: Duration = .seconds(2)) {
+        self.articles = SQLiteArticleRepository(database: database, clock: clock, searchTimeout: searchTimeout)
         self.authors = SQLiteAuthorRepository(database: database, clock: clock)
         self.tags = SQLiteTagRepository(database: database, clock: clock)
         self.catalog = SQLiteCatalogRepository(database: database, clock: clock)
         self.tokens = SQLiteTokenRepository(database: database, clock: clock)
         self.references = SQLiteReferenceRepository(database: database)
         self.views = SQLiteViewRepository(database: database, clock: clock)
-        self.search = SQLiteSearchRepository(database: database, clock: clock)
+        self.search = SQLiteSearchRepository(database: database, clock: clock, searchTimeout: searchTimeout)
         self.feeds = SQLiteFeedRepository(database: database, clock: clock)
     }
 }
@@ -48,7 +49,7 @@ public func buildApplication(
     var logger = logger ?? Logger(label: "masthead")
     logger.logLevel = configuration.logLevel
     let database = try AppDatabase(path: configuration.databasePath, durability: configuration.synchronous)
-    let repositories = Repositories(database: database, clock: clock)
+    let repositories = Repositories(database: database, clock: clock, searchTimeout: configuration.searchTimeout)
     if configuration.loadDemoContent {
         if try await DemoContent.load(into: database, now: clock.now) {
             logger.info("Loaded the demo publication", metadata: ["database": "\(configuration.databasePath)"])

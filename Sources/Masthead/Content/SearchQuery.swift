@@ -9,8 +9,21 @@
 /// and a final e/i/y removed (`deplo*`): inflections of one word find each other. A prefix
 /// of five letters or more also matches two letters shorter, since stems can be shorter
 /// than the prefix typed (`operat*` must find "operations", stored as `oper`).
+///
+/// A query's cost is bounded before it reaches the index: at most `maximumTerms` words and
+/// phrases, and a prefix needs at least `minimumPrefixLength` letters or digits (a one-letter
+/// prefix makes SQLite merge the postings of every word with that letter).
 public struct SearchQuery: Sendable, Equatable {
     public static let maximumLength = 256
+    public static let maximumTerms = 16
+    public static let minimumPrefixLength = 2
+
+    /// Why a query is refused before it is run.
+    public enum Refusal: Error, Equatable {
+        case tooManyTerms
+        /// The prefix as typed, without its `*`.
+        case prefixTooShort(String)
+    }
 
     /// The FTS5 MATCH expression.
     public let matchExpression: String
@@ -22,11 +35,13 @@ public struct SearchQuery: Sendable, Equatable {
         self.matchExpression = matchExpression
     }
 
-    /// Nil when `text` holds no letter or digit to search for.
-    public init?(parsing text: some StringProtocol) {
+    /// Nil when `text` holds no letter or digit to search for; `Refusal` when it asks for
+    /// more than a query may cost.
+    public init?(parsing text: some StringProtocol) throws(Refusal) {
         var terms: [String] = []
         var current = ""
         var inPhrase = false
+        var refusal: Refusal?
 
         func finishTerm() {
             defer { current = "" }
@@ -36,9 +51,17 @@ public struct SearchQuery: Sendable, Equatable {
                     $0 != "*" && !$0.unicodeScalars.contains { $0.properties.generalCategory == .control }
                 }
             )
-            guard word.contains(where: { $0.isLetter || $0.isNumber }) else { return }
+            guard word.contains(where: { $0.isLetter || $0.isNumber }), refusal == nil else { return }
+            guard terms.count < Self.maximumTerms else {
+                refusal = .tooManyTerms
+                return
+            }
             let quoted = "\"" + word + "\""
             if isPrefix {
+                guard word.filter({ $0.isLetter || $0.isNumber }).count >= Self.minimumPrefixLength else {
+                    refusal = .prefixTooShort(word)
+                    return
+                }
                 // The index holds stems, which can be shorter than the prefix typed
                 // ("operations" is stored as `oper`): a shorter prefix finds those too.
                 let letters = word.lowercased()
@@ -66,6 +89,7 @@ public struct SearchQuery: Sendable, Equatable {
             }
         }
         finishTerm()
+        if let refusal { throw refusal }
         guard !terms.isEmpty else { return nil }
         matchExpression = terms.joined(separator: " AND ")
     }

@@ -72,7 +72,8 @@ struct SearchHitResponse: JSONEncodable {
 }
 
 extension QueryReader {
-    /// A full-text query: at most 256 characters, with at least one letter or digit.
+    /// A full-text query: at most 256 characters, 16 words or phrases, prefixes of two
+    /// letters or more.
     func searchQuery(_ name: String, required: Bool) throws -> SearchQuery? {
         guard let text = string(name) else {
             if required { throw ProblemError.invalidParameter(name, "is required.") }
@@ -82,7 +83,22 @@ extension QueryReader {
         guard text.unicodeScalars.count <= SearchQuery.maximumLength else {
             throw ProblemError.invalidParameter(name, "must be at most \(SearchQuery.maximumLength) characters.")
         }
-        // Punctuation alone is a valid query that finds nothing, as in any search box.
-        return SearchQuery(parsing: text) ?? .nothing
+        do {
+            // Punctuation alone is a valid query that finds nothing, as in any search box.
+            return try SearchQuery(parsing: text) ?? .nothing
+        } catch .tooManyTerms {
+            throw ProblemError.invalidParameter(
+                name,
+                "may hold at most \(SearchQuery.maximumTerms) words and phrases.",
+                code: "too_many_terms"
+            )
+        } catch .prefixTooShort(let prefix) {
+            throw ProblemError.invalidParameter(
+                name,
+                "the prefix '\(QueryReader.printable(prefix))*' is too short: a prefix needs at least "
+                    + "\(SearchQuery.minimumPrefixLength) letters or digits.",
+                code: "prefix_too_short"
+            )
+        }
     }
 }

@@ -73,6 +73,14 @@ public struct ProblemError: Error, Sendable {
             preconditionFailed
         case .missingReferences(let references):
             from(ValidationFailure(errors: references.map(unknownReference)))
+        case .queryTimedOut(let limit):
+            ProblemError(
+                status: .serviceUnavailable,
+                code: "query_timeout",
+                detail: "The query ran past its \(limit.nanoseconds / 1_000_000) ms budget and was stopped; "
+                    + "narrow it (fewer words, longer prefixes) and try again.",
+                headers: [.retryAfter: "1"]
+            )
         }
     }
 

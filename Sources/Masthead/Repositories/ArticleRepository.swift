@@ -29,89 +29,98 @@ public protocol ArticleRepository: Sendable {
 public struct SQLiteArticleRepository: ArticleRepository {
     let database: AppDatabase
     let clock: ContentClock
+    /// How long a full-text read may run.
+    let searchBudget: StatementBudget
 
-    public init(database: AppDatabase, clock: ContentClock) {
+    public init(database: AppDatabase, clock: ContentClock, searchTimeout: Duration = .seconds(2)) {
         self.database = database
         self.clock = clock
+        self.searchBudget = StatementBudget(limit: searchTimeout)
     }
 
     public func list(_ query: ArticleListQuery) async throws -> ArticlePage {
         let now = clock.now
         return try await database.pool.read { db in
-            var conditions = [Self.condition(for: query.visibility, at: now)]
-            if !query.tags.isEmpty {
-                let slugs = query.tags.map(\.value)
-                conditions.append(
-                    """
-                    a.id IN (SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id
-                             WHERE t.slug IN \(slugs))
-                    """
-                )
-            }
-            if let author = query.author {
-                conditions.append("a.author_id = (SELECT id FROM authors WHERE slug = \(author.value))")
-            }
-            if let featured = query.featured { conditions.append("a.featured = \(featured)") }
-            if let after = query.publishedAfter { conditions.append("a.published_at > \(after)") }
-            if let before = query.publishedBefore { conditions.append("a.published_at < \(before)") }
-
-            // The count needs no author: only the page's rows are joined to theirs.
-            var from: SQL = "articles a"
-            if let search = query.search {
-                from =
-                    """
-                    \(from) JOIN (SELECT ref_id AS id, bm25(search_index, 0, 0, 0, 10.0, 5.0, 1.0) AS rank
-                                  FROM search_index
-                                  WHERE search_index MATCH \(search.matchExpression) AND kind = 'article') hit
-                            ON hit.id = a.id
-                    """
-            }
-            let filter = conditions.joined(separator: " AND ")
-            let total =
-                try Int.fetchOne(db, SQLRequest<Int>(literal: "SELECT COUNT(*) FROM \(from) WHERE \(filter)")) ?? 0
-
-            let sort = query.effectiveSort
-            var pageFilter = filter
-            var limit = query.limit
-            var offset = 0
-            switch query.paging {
-            case .page(let number):
-                offset = (number - 1) * query.limit
-            case .after(let cursor):
-                if let sort {
-                    let column = Self.column(for: sort.field, visibility: query.visibility)
-                    let comparison = sort.descending ? "<" : ">"
-                    pageFilter =
-                        "\(filter) AND (\(sql: column), a.id) \(sql: comparison) (\(cursor.time), \(cursor.id))"
-                }
-                limit += 1  // one more, to know whether a next page exists
-            }
-            let order: SQL = sort.map { Self.ordering(for: $0, visibility: query.visibility) } ?? "hit.rank, a.id"
-            let rows = try Row.fetchAll(
-                db,
-                SQLRequest<Row>(
-                    literal: """
-                        SELECT \(sql: Self.selection(bodies: query.bodies))
-                        FROM \(from) JOIN authors au ON au.id = a.author_id
-                        WHERE \(pageFilter) ORDER BY \(order) LIMIT \(limit) OFFSET \(offset)
-                        """
-                )
-            )
-            var articles = try rows.prefix(query.limit).map { try Self.article(from: $0, now: now) }
-            try Self.attachTags(to: &articles, db)
-
-            let hasMore: Bool =
-                switch query.paging {
-                case .page: offset + articles.count < total
-                case .after: rows.count > query.limit
-                }
-            var nextCursor: ArticleCursor?
-            if hasMore, let sort, sort.field.supportsCursor, let last = articles.last {
-                let time = sort.field == .publishedAt ? last.publishedAt ?? last.createdAt : last.updatedAt
-                nextCursor = ArticleCursor(sort: sort, time: time, id: last.id)
-            }
-            return ArticlePage(articles: articles, total: total, nextCursor: nextCursor)
+            // A full-text filter is bounded in time; other lists are bounded by their indexes.
+            guard query.search != nil else { return try Self.list(query, now: now, db) }
+            return try searchBudget.run(db) { try Self.list(query, now: now, db) }
         }
+    }
+
+    private static func list(_ query: ArticleListQuery, now: Timestamp, _ db: Database) throws -> ArticlePage {
+        var conditions = [Self.condition(for: query.visibility, at: now)]
+        if !query.tags.isEmpty {
+            let slugs = query.tags.map(\.value)
+            conditions.append(
+                """
+                a.id IN (SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id
+                         WHERE t.slug IN \(slugs))
+                """
+            )
+        }
+        if let author = query.author {
+            conditions.append("a.author_id = (SELECT id FROM authors WHERE slug = \(author.value))")
+        }
+        if let featured = query.featured { conditions.append("a.featured = \(featured)") }
+        if let after = query.publishedAfter { conditions.append("a.published_at > \(after)") }
+        if let before = query.publishedBefore { conditions.append("a.published_at < \(before)") }
+
+        // The count needs no author: only the page's rows are joined to theirs.
+        var from: SQL = "articles a"
+        if let search = query.search {
+            from =
+                """
+                \(from) JOIN (SELECT ref_id AS id, bm25(search_index, 0, 0, 0, 10.0, 5.0, 1.0) AS rank
+                              FROM search_index
+                              WHERE search_index MATCH \(search.matchExpression) AND kind = 'article') hit
+                        ON hit.id = a.id
+                """
+        }
+        let filter = conditions.joined(separator: " AND ")
+        let total =
+            try Int.fetchOne(db, SQLRequest<Int>(literal: "SELECT COUNT(*) FROM \(from) WHERE \(filter)")) ?? 0
+
+        let sort = query.effectiveSort
+        var pageFilter = filter
+        var limit = query.limit
+        var offset = 0
+        switch query.paging {
+        case .page(let number):
+            offset = (number - 1) * query.limit
+        case .after(let cursor):
+            if let sort {
+                let column = Self.column(for: sort.field, visibility: query.visibility)
+                let comparison = sort.descending ? "<" : ">"
+                pageFilter =
+                    "\(filter) AND (\(sql: column), a.id) \(sql: comparison) (\(cursor.time), \(cursor.id))"
+            }
+            limit += 1  // one more, to know whether a next page exists
+        }
+        let order: SQL = sort.map { Self.ordering(for: $0, visibility: query.visibility) } ?? "hit.rank, a.id"
+        let rows = try Row.fetchAll(
+            db,
+            SQLRequest<Row>(
+                literal: """
+                    SELECT \(sql: Self.selection(bodies: query.bodies))
+                    FROM \(from) JOIN authors au ON au.id = a.author_id
+                    WHERE \(pageFilter) ORDER BY \(order) LIMIT \(limit) OFFSET \(offset)
+                    """
+            )
+        )
+        var articles = try rows.prefix(query.limit).map { try Self.article(from: $0, now: now) }
+        try Self.attachTags(to: &articles, db)
+
+        let hasMore: Bool =
+            switch query.paging {
+            case .page: offset + articles.count < total
+            case .after: rows.count > query.limit
+            }
+        var nextCursor: ArticleCursor?
+        if hasMore, let sort, sort.field.supportsCursor, let last = articles.last {
+            let time = sort.field == .publishedAt ? last.publishedAt ?? last.createdAt : last.updatedAt
+            nextCursor = ArticleCursor(sort: sort, time: time, id: last.id)
+        }
+        return ArticlePage(articles: articles, total: total, nextCursor: nextCursor)
     }
 
     public func find(slug: Slug, bodies: Set<BodyFormat>, visibility: ArticleVisibility) async throws -> Article {

@@ -175,4 +175,6 @@ public enum RepositoryError: Error, Equatable {
     case revisionChanged
     /// Slugs the write referred to that do not exist.
     case missingReferences([MissingReference])
+    /// A query ran past its time budget and was stopped.
+    case queryTimedOut(limit: Duration)
 }

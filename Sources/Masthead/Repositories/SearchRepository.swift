@@ -28,10 +28,13 @@ public protocol SearchRepository: Sendable {
 public struct SQLiteSearchRepository: SearchRepository {
     let database: AppDatabase
     let clock: ContentClock
+    /// How long one search may run.
+    let budget: StatementBudget
 
-    public init(database: AppDatabase, clock: ContentClock) {
+    public init(database: AppDatabase, clock: ContentClock, searchTimeout: Duration = .seconds(2)) {
         self.database = database
         self.clock = clock
+        self.budget = StatementBudget(limit: searchTimeout)
     }
 
     public func search(_ query: SearchQuery, kinds: Set<SearchKind>, page: PageRequest) async throws -> Page<SearchHit>
@@ -39,41 +42,43 @@ public struct SQLiteSearchRepository: SearchRepository {
         let now = clock.now
         let kindNames = kinds.map(\.rawValue).sorted()
         return try await database.pool.read { db in
-            let filter: SQL = """
-                search_index MATCH \(query.matchExpression) AND s.kind IN \(kindNames)
-                AND (s.kind != 'article' OR (\(PublicVisibility.condition(at: now))))
-                """
-            let from: SQL = "search_index s LEFT JOIN articles a ON s.kind = 'article' AND a.id = s.ref_id"
-            let total =
-                try Int.fetchOne(db, SQLRequest<Int>(literal: "SELECT COUNT(*) FROM \(from) WHERE \(filter)")) ?? 0
-            // Rank every match, but make snippets (which re-read each document) for one page only.
-            let rows = try Row.fetchAll(
-                db,
-                SQLRequest<Row>(
-                    literal: """
-                        WITH top AS MATERIALIZED (
-                            SELECT s.rowid AS id, bm25(search_index, 0, 0, 0, 10.0, 5.0, 1.0) AS rank
-                            FROM \(from) WHERE \(filter)
-                            ORDER BY rank, s.kind, s.ref_id LIMIT \(page.limit) OFFSET \(page.offset)
-                        )
-                        SELECT s.kind, s.slug, s.title, top.rank,
-                               snippet(search_index, -1, \(SearchHit.markStart), \(SearchHit.markEnd), '…', 16) AS snippet
-                        FROM search_index s JOIN top ON s.rowid = top.id
-                        WHERE search_index MATCH \(query.matchExpression)
-                        ORDER BY top.rank, s.kind, s.ref_id
-                        """
+            try budget.run(db) {
+                let filter: SQL = """
+                    search_index MATCH \(query.matchExpression) AND s.kind IN \(kindNames)
+                    AND (s.kind != 'article' OR (\(PublicVisibility.condition(at: now))))
+                    """
+                let from: SQL = "search_index s LEFT JOIN articles a ON s.kind = 'article' AND a.id = s.ref_id"
+                let total =
+                    try Int.fetchOne(db, SQLRequest<Int>(literal: "SELECT COUNT(*) FROM \(from) WHERE \(filter)")) ?? 0
+                // Rank every match, but make snippets (which re-read each document) for one page only.
+                let rows = try Row.fetchAll(
+                    db,
+                    SQLRequest<Row>(
+                        literal: """
+                            WITH top AS MATERIALIZED (
+                                SELECT s.rowid AS id, bm25(search_index, 0, 0, 0, 10.0, 5.0, 1.0) AS rank
+                                FROM \(from) WHERE \(filter)
+                                ORDER BY rank, s.kind, s.ref_id LIMIT \(page.limit) OFFSET \(page.offset)
+                            )
+                            SELECT s.kind, s.slug, s.title, top.rank,
+                                   snippet(search_index, -1, \(SearchHit.markStart), \(SearchHit.markEnd), '…', 16) AS snippet
+                            FROM search_index s JOIN top ON s.rowid = top.id
+                            WHERE search_index MATCH \(query.matchExpression)
+                            ORDER BY top.rank, s.kind, s.ref_id
+                            """
+                    )
                 )
-            )
-            let hits = rows.map { row in
-                SearchHit(
-                    kind: SearchKind(rawValue: row["kind"]) ?? .article,
-                    slug: row["slug"],
-                    title: row["title"],
-                    snippet: row["snippet"] ?? "",
-                    score: -(row["rank"] as Double)
-                )
+                let hits = rows.map { row in
+                    SearchHit(
+                        kind: SearchKind(rawValue: row["kind"]) ?? .article,
+                        slug: row["slug"],
+                        title: row["title"],
+                        snippet: row["snippet"] ?? "",
+                        score: -(row["rank"] as Double)
+                    )
+                }
+                return Page(items: hits, total: total)
             }
-            return Page(items: hits, total: total)
         }
     }
 }
