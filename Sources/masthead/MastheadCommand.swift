@@ -214,6 +214,7 @@ struct Serve: AsyncParsableCommand {
         do {
             try await group.run()
             logger.info("Stopped cleanly")
+            LogOutput.standardOutput.flush()
         } catch {
             exitWithMessage("the server stopped: \(describe(error))")
         }
@@ -364,17 +365,21 @@ struct Generate: AsyncParsableCommand {
 }
 
 /// Shows the demo token to whoever started the server: on standard output, not in the log.
+/// Written through the log's output, so that it keeps its place among the log lines.
 private func announce(_ token: APIToken, at configuration: AppConfiguration) {
-    print(
-        """
+    LogOutput.standardOutput.append(
+        Array(
+            """
 
-        Demo admin token (shown once; it is stored only as a hash):
+            Demo admin token (shown once; it is stored only as a hash):
 
-            \(token.secret)
+                \(token.secret)
 
-        Try: curl -H 'Authorization: Bearer \(token.secret)' http://\(configuration.host):\(configuration.port)/v1/tokens/self
+            Try: curl -H 'Authorization: Bearer \(token.secret)' http://\(configuration.host):\(configuration.port)/v1/tokens/self
 
-        """
+
+            """.utf8
+        )
     )
 }
 
@@ -508,10 +513,12 @@ private func resolveOrExit(_ flags: AppConfiguration.Flags) throws -> AppConfigu
 }
 
 private func bootstrapLogging(_ configuration: AppConfiguration) {
+    // Lines still in the log's buffer are written before the process ends, however it ends.
+    atexit { LogOutput.standardOutput.flush() }
     LoggingSystem.bootstrap { label in
         switch configuration.logFormat {
         case .text:
-            var handler = StreamLogHandler.standardOutput(label: label)
+            var handler = TextLogHandler.standardOutput(label: label)
             handler.logLevel = configuration.logLevel
             return handler
         case .json:
@@ -528,6 +535,7 @@ private func describe(_ error: any Error) -> String {
 }
 
 private func exitWithMessage(_ message: String, code: Int32 = 1) -> Never {
+    LogOutput.standardOutput.flush()
     FileHandle.standardError.write(Data("masthead: \(message)\n".utf8))
     exit(code)
 }

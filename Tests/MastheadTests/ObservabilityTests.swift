@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Synchronization
 import Testing
 
 @testable import Masthead
@@ -105,5 +106,58 @@ import Testing
             #expect(try ready.json["status"].string == "ready")
             #expect(ready.headers[.cacheControl] == "no-store")
         }
+    }
+}
+
+/// Log lines are written by a thread of their own: a caller never waits for the output.
+@Suite struct LogOutputTests {
+    @Test func linesArriveWholeAndInOrder() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.url.appendingPathComponent("log.txt").path
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        #expect(descriptor >= 0)
+        defer { close(descriptor) }
+        let output = LogOutput(descriptor: descriptor)
+        for index in 0..<5000 { output.append(Array("line \(index)\n".utf8)) }
+        output.flush()
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 5000)
+        #expect(lines.first == "line 0" && lines.last == "line 4999")
+    }
+
+    /// A reader that stops reading (a full pipe) does not stop the callers: past the bound,
+    /// lines are dropped and counted, and the count is written once the output drains.
+    @Test(.timeLimit(.minutes(1))) func aStuckOutputDropsLinesInsteadOfBlocking() async throws {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        let (reader, writer) = (ends[0], ends[1])
+        defer { close(reader) }
+        let output = LogOutput(descriptor: writer, maximumBytes: 200_000)
+        let line = Array((String(repeating: "x", count: 99) + "\n").utf8)
+        for _ in 0..<20_000 { output.append(line) }  // 2 MB against a 64 KiB pipe and a 200 KB buffer
+        // Drain the pipe on a thread of its own until it closes, while the writer catches up.
+        let done = DispatchSemaphore(value: 0)
+        let received = Mutex<[UInt8]>([])
+        Thread.detachNewThread {
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
+                if count <= 0 { break }
+                received.withLock { $0 += buffer[0..<count] }
+            }
+            done.signal()
+        }
+        output.append(Array("last\n".utf8))
+        output.flush()
+        close(writer)
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                done.wait()
+                continuation.resume()
+            }
+        }
+        let drained = received.withLock { String(decoding: $0, as: UTF8.self) }
+        #expect(drained.contains("log lines dropped"))
+        #expect(drained.utf8.count < 2_000_000)
     }
 }

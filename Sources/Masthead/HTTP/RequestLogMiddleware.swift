@@ -25,9 +25,16 @@ struct RequestLogMiddleware: RouterMiddleware {
                 "route": .string(context.endpointPath ?? "unmatched"),
                 "status": .stringConvertible(response.status.code),
                 "bytes": .stringConvertible(response.body.contentLength ?? 0),
-                "duration_ms": .string(String(format: "%.3f", Double(microseconds) / 1000)),
+                "duration_ms": .string(Self.milliseconds(microseconds)),
             ]
         )
         return response
+    }
+
+    /// `12.345`: milliseconds with three decimals, without `String(format:)`, which costs
+    /// more than the rest of the line.
+    static func milliseconds(_ microseconds: Int64) -> String {
+        let fraction = String(microseconds % 1000)
+        return String(microseconds / 1000) + "." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 }

@@ -12,16 +12,10 @@ public struct JSONLogHandler: LogHandler {
     private let label: String
     private let output: @Sendable ([UInt8]) -> Void
 
-    /// Writes to standard output.
+    /// Writes to standard output through `LogOutput`, never blocking the caller on I/O.
     public static func standardOutput(label: String) -> JSONLogHandler {
-        JSONLogHandler(label: label) { line in
-            standardOutputLock.withLock { _ in
-                FileHandle.standardOutput.write(Data(line))
-            }
-        }
+        JSONLogHandler(label: label) { LogOutput.standardOutput.append($0) }
     }
-
-    private static let standardOutputLock = Mutex(())
 
     /// Hands each line, newline included, to `output`.
     public init(label: String, output: @escaping @Sendable ([UInt8]) -> Void) {

@@ -1,0 +1,112 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where log lines go without making the caller wait for the terminal, a pipe or a disk.
+///
+/// A line is appended to an in-memory buffer under a lock (no system call); one thread of
+/// its own writes whatever has gathered in a single `write(2)` at most once a millisecond,
+/// so a request never blocks on I/O to log, and ten thousand lines a second cost a few
+/// hundred writes. Only an idle writer is woken (a futex call); a busy one finds the next
+/// lines when it looks again. The buffer is
+/// bounded: while the output cannot keep up and it holds `maximumBytes`, new lines are
+/// dropped and counted, and a line saying how many is written once it can.
+public final class LogOutput: Sendable {
+    private struct State {
+        var pending: [UInt8] = []
+        var dropped = 0
+        /// Bumped by every append; `flush` waits until the writer has written up to it.
+        var appended: UInt64 = 0
+        var written: UInt64 = 0
+        /// The writer waits on `wake` and must be signalled.
+        var writerParked = false
+    }
+
+    private let state = Mutex(State())
+    private let wake = DispatchSemaphore(value: 0)
+    private let descriptor: Int32
+    private let maximumBytes: Int
+
+    /// Standard output, for the whole process.
+    public static let standardOutput = LogOutput(descriptor: STDOUT_FILENO)
+
+    init(descriptor: Int32, maximumBytes: Int = 8 << 20) {
+        self.descriptor = descriptor
+        self.maximumBytes = maximumBytes
+        let thread = Thread { [self] in run() }
+        thread.name = "masthead-log"
+        thread.start()
+    }
+
+    /// Queues `line` (newline included) for writing; never blocks on the output.
+    public func append(_ line: [UInt8]) {
+        let wakeWriter = state.withLock { state -> Bool in
+            guard state.pending.count + line.count <= maximumBytes else {
+                state.dropped += 1
+                return false
+            }
+            state.pending += line
+            state.appended += 1
+            defer { state.writerParked = false }
+            return state.writerParked
+        }
+        if wakeWriter { wake.signal() }
+    }
+
+    /// Waits until every line appended so far is written (at shutdown, before exiting).
+    public func flush() {
+        let (target, parked) = state.withLock { state in
+            defer { state.writerParked = false }
+            return (state.appended, state.writerParked)
+        }
+        if parked { wake.signal() }
+        while state.withLock({ $0.written < target }) {
+            usleep(1000)
+        }
+    }
+
+    private func run() {
+        while true {
+            let (bytes, dropped, upTo) = state.withLock { state in
+                var taken: [UInt8] = []
+                swap(&taken, &state.pending)
+                defer { state.dropped = 0 }
+                return (taken, state.dropped, state.appended)
+            }
+            if dropped > 0 { writeAll(Array("(\(dropped) log lines dropped: the output was too slow)\n".utf8)) }
+            if !bytes.isEmpty { writeAll(bytes) }
+            let parked = state.withLock { state -> Bool in
+                state.written = max(state.written, upTo)
+                // Nothing came in while writing: wait to be woken. Else look again shortly,
+                // letting lines gather into one write.
+                state.writerParked = state.pending.isEmpty && state.dropped == 0
+                return state.writerParked
+            }
+            if parked {
+                wake.wait()
+            } else {
+                usleep(1000)
+            }
+        }
+    }
+
+    private func writeAll(_ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            if count > 0 {
+                offset += count
+            } else if count < 0 && errno == EINTR {
+                continue
+            } else {
+                return  // the output is gone (a closed pipe): nothing more to do with these lines
+            }
+        }
+    }
+}
