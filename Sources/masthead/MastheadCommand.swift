@@ -513,6 +513,8 @@ private func resolveOrExit(_ flags: AppConfiguration.Flags) throws -> AppConfigu
 }
 
 private func bootstrapLogging(_ configuration: AppConfiguration) {
+    // A log reader that goes away (a closed pipe) makes writes fail, not the process die.
+    signal(SIGPIPE, SIG_IGN)
     // Lines still in the log's buffer are written before the process ends, however it ends.
     atexit { LogOutput.standardOutput.flush() }
     LoggingSystem.bootstrap { label in

@@ -148,7 +148,7 @@ import Testing
             done.signal()
         }
         output.append(Array("last\n".utf8))
-        output.flush()
+        output.flush(timeout: .seconds(30))
         close(writer)
         await withCheckedContinuation { continuation in
             Thread.detachNewThread {
@@ -159,5 +159,19 @@ import Testing
         let drained = received.withLock { String(decoding: $0, as: UTF8.self) }
         #expect(drained.contains("log lines dropped"))
         #expect(drained.utf8.count < 2_000_000)
+    }
+
+    /// Shutting down with an output nobody reads gives up waiting instead of hanging.
+    @Test(.timeLimit(.minutes(1))) func flushGivesUpOnAnOutputNobodyReads() throws {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        // Both ends stay open: the writer thread stays blocked on the full pipe, as it would
+        // on a stalled log shipper (closing the reader would make its write fail instead).
+        let output = LogOutput(descriptor: ends[1], maximumBytes: 1 << 20)
+        let line = Array((String(repeating: "x", count: 99) + "\n").utf8)
+        for _ in 0..<5000 { output.append(line) }  // 500 KB against a 64 KiB pipe
+        let start = ContinuousClock.now
+        output.flush(timeout: .milliseconds(300))
+        #expect(ContinuousClock.now - start < .seconds(5))
     }
 }

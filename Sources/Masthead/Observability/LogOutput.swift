@@ -59,14 +59,16 @@ public final class LogOutput: Sendable {
         if wakeWriter { wake.signal() }
     }
 
-    /// Waits until every line appended so far is written (at shutdown, before exiting).
-    public func flush() {
+    /// Waits until every line appended so far is written (at shutdown, before exiting), or
+    /// until `timeout` has passed: an output nobody reads must not keep the process alive.
+    public func flush(timeout: Duration = .seconds(2)) {
         let (target, parked) = state.withLock { state in
             defer { state.writerParked = false }
             return (state.appended, state.writerParked)
         }
         if parked { wake.signal() }
-        while state.withLock({ $0.written < target }) {
+        let deadline = ContinuousClock.now + timeout
+        while state.withLock({ $0.written < target }), ContinuousClock.now < deadline {
             usleep(1000)
         }
     }
