@@ -214,12 +214,12 @@ import Testing
         }
         try queue.close()
         let database = try AppDatabase(path: folder.databasePath)
-        let rows = try await database.pool.read { db in
+        let rows = try database.pool.read { db in
             try Row.fetchAll(db, sql: "SELECT slug, published_at, created_at FROM articles ORDER BY slug")
         }
         #expect(rows.map { $0["published_at"] as String } == ["2026-11-28T15:00:00Z", "9999-12-31T23:59:59Z"])
         #expect(rows.map { $0["created_at"] as String } == ["2026-11-28T12:00:00Z", "2026-11-28T12:00:00Z"])
-        let author = try await database.pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM authors") }
+        let author = try database.pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM authors") }
         #expect(author?["created_at"] == "2026-11-28T12:00:00Z")
         #expect(author?["updated_at"] == "2026-11-28T12:00:00Z")
         // The far-future article is still scheduled, not live.
