@@ -13,8 +13,8 @@ import Darwin
 /// A line is appended to an in-memory buffer under a lock (no system call); one thread of
 /// its own writes whatever has gathered in a single `write(2)` at most once a millisecond,
 /// so a request never blocks on I/O to log, and ten thousand lines a second cost a few
-/// hundred writes. Only an idle writer is woken (a futex call); a busy one finds the next
-/// lines when it looks again. The buffer is
+/// hundred writes. Only a writer idle for a millisecond is woken (a futex call); a busy one
+/// finds the next lines when it looks again. The buffer is
 /// bounded: while the output cannot keep up and it holds `maximumBytes`, new lines are
 /// dropped and counted, and a line saying how many is written once it can.
 public final class LogOutput: Sendable {
@@ -83,11 +83,13 @@ public final class LogOutput: Sendable {
             }
             if dropped > 0 { writeAll(Array("(\(dropped) log lines dropped: the output was too slow)\n".utf8)) }
             if !bytes.isEmpty { writeAll(bytes) }
+            let idle = bytes.isEmpty && dropped == 0
             let parked = state.withLock { state -> Bool in
                 state.written = max(state.written, upTo)
-                // Nothing came in while writing: wait to be woken. Else look again shortly,
-                // letting lines gather into one write.
-                state.writerParked = state.pending.isEmpty && state.dropped == 0
+                // A whole millisecond brought nothing: wait to be woken. Else look again in a
+                // millisecond, letting lines gather into one write; under steady logging the
+                // writer is never woken, and appending costs no system call at all.
+                state.writerParked = idle && state.pending.isEmpty
                 return state.writerParked
             }
             if parked {
