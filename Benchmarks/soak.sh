@@ -134,4 +134,4 @@ for _ in 1 2 3; do
 done
 read -r RPS P50 P99 <<<"$(parse_wrk <"$WORK/soak-wrk.txt")"
 printf "\nmixed load: %s requests/s, p50 %s ms, p99 %s ms; peak RSS %s MB; errors: %s\n" "$RPS" "$P50" "$P99" \
-    "$(peak_rss_mb)" "$(grep -c ' 5[0-9][0-9] ' "$WORK/server.log" || true) 5xx lines in the request log"
+    "$(peak_rss_mb)" "$(grep -cE 'status=5[0-9]{2}( |$)' "$WORK/server.log" || true) 5xx lines in the request log"

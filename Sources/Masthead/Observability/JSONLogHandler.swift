@@ -29,9 +29,7 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var merged = self.metadata
-        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
-        if let explicit = event.metadata { merged.merge(explicit) { _, new in new } }
+        let merged = Logger.Metadata.of(event, handler: metadata, provider: metadataProvider)
         let level = event.level
         let message = event.message
         var json = JSONWriter(capacity: 256)
@@ -61,5 +59,20 @@ public struct JSONLogHandler: LogHandler {
         case .stringConvertible(let value): value.description
         case .array, .dictionary: value.description
         }
+    }
+}
+
+extension Logger.Metadata {
+    /// What one log record carries, for the handlers of this module: the handler's own
+    /// metadata, then the provider's, then the event's, a later value winning over an earlier.
+    static func of(
+        _ event: LogEvent,
+        handler: Logger.Metadata,
+        provider: Logger.MetadataProvider?
+    ) -> Logger.Metadata {
+        var merged = handler
+        if let provided = provider?.get() { merged.merge(provided) { _, new in new } }
+        if let explicit = event.metadata { merged.merge(explicit) { _, new in new } }
+        return merged
     }
 }

@@ -29,9 +29,7 @@ public struct TextLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var merged = self.metadata
-        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
-        if let explicit = event.metadata { merged.merge(explicit) { _, new in new } }
+        let merged = Logger.Metadata.of(event, handler: metadata, provider: metadataProvider)
         var line = Self.timestamp()
         line.reserveCapacity(256)
         line += " " + event.level.rawValue + " " + label + ":"
