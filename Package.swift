@@ -50,6 +50,7 @@ let package = Package(
             name: "Masthead",
             dependencies: [
                 "CMarkGFM",
+                "CZlib",
                 "MastheadMigrations",
                 "MastheadOpenAPI",
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -82,6 +83,7 @@ let package = Package(
                 .embedInCode("0007_create_article_visibility_index.sql"),
                 .embedInCode("0008_canonicalize_stored_times.sql"),
                 .embedInCode("0009_create_article_sitemap_index.sql"),
+                .embedInCode("0010_move_article_bodies.sql"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -91,7 +93,8 @@ let package = Package(
             name: "MastheadOpenAPI",
             path: ".",
             exclude: [
-                "Sources/Masthead", "Sources/masthead", "Sources/CMarkGFM", "Tests", "Migrations", "Benchmarks",
+                "Sources/Masthead", "Sources/masthead", "Sources/CMarkGFM", "Sources/CZlib", "Tests", "Migrations",
+                "Benchmarks",
                 "docker",
                 "README.md",
             ],
@@ -104,6 +107,12 @@ let package = Package(
             path: "Sources/CMarkGFM",
             pkgConfig: nil,
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            pkgConfig: nil,
+            providers: [.apt(["zlib1g-dev"])]
         ),
         .testTarget(
             name: "MastheadTests",

@@ -13,7 +13,15 @@ private let newArticle = #"""
     """#
 
 private func articleRow(_ database: AppDatabase, _ slug: String) async throws -> Row? {
-    try database.pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM articles WHERE slug = ?", arguments: [slug])
+    try database.pool.read { db in
+        try Row.fetchOne(
+            db,
+            sql: """
+                SELECT a.*, b.markdown AS body_markdown, masthead_inflate(b.plaintext) AS body_plaintext
+                FROM articles a JOIN article_bodies b ON b.article_id = a.id WHERE a.slug = ?
+                """,
+            arguments: [slug]
+        )
     }
 }
 

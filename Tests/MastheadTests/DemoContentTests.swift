@@ -61,7 +61,7 @@ import Testing
     @Test func demoMarkdownUsesHeadingsListsLinksTablesAndCode() async throws {
         try await withApp(demo: true) { _, database async throws in
             let html = try await database.pool.read { db in
-                try String.fetchAll(db, sql: "SELECT body_html FROM articles").joined()
+                try String.fetchAll(db, sql: "SELECT markdown FROM article_bodies").map(MarkdownRenderer.html).joined()
             }
             for element in ["<h2>", "<ul>", "<ol>", "<a href=", "<table>", "<pre><code"] {
                 #expect(html.contains(element), "no \(element) in the demo articles")

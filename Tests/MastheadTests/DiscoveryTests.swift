@@ -275,24 +275,130 @@ import Testing
         }
     }
 
+    /// The index stores no text of its own (0010): every trigger must tell it exactly what it
+    /// held. FTS5's integrity check with rank 1 compares the index with the content it reads.
     @Test func theIndexFollowsEveryWrite() async throws {
         try await withApp(seed: Self.seedDocuments) { client, database async throws in
             let token = try await makeToken(database, [.contentWrite])
+            func expectIndexMatchesContent(_ step: String) async throws {
+                try await database.pool.write { db in
+                    #expect(
+                        throws: Never.self,
+                        "after \(step)",
+                        performing: {
+                            try db.execute(
+                                sql: "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1)"
+                            )
+                        }
+                    )
+                }
+            }
+            try await expectIndexMatchesContent("seeding")
             _ = try await client.send(
                 .patch,
                 "/v1/articles/in-body",
                 json: #"{"title":"Zebra Crossing"}"#,
                 token: token
             )
+            try await expectIndexMatchesContent("a new title")
             #expect(try await client.get("/v1/search?q=zebra").json["data"].slugs == ["in-body"])
+            _ = try await client.send(
+                .patch,
+                "/v1/articles/in-title",
+                json: #"{"body_markdown":"Now about **quokkas** only."}"#,
+                token: token
+            )
+            try await expectIndexMatchesContent("a new body")
+            #expect(try await client.get("/v1/search?q=quokka").json["data"].slugs == ["in-title"])
+            #expect(try await client.get("/v1/search?q=stopping").json["data"].slugs.isEmpty)
+            _ = try await client.send(
+                .patch,
+                "/v1/articles/in-title",
+                json: #"{"excerpt":"Marsupial news"}"#,
+                token: token
+            )
+            try await expectIndexMatchesContent("a custom excerpt")
+            #expect(try await client.get("/v1/search?q=marsupial").json["data"].slugs == ["in-title"])
             _ = try await client.send(.patch, "/v1/tags/shutdown", json: #"{"name":"Halting"}"#, token: token)
+            _ = try await client.send(.patch, "/v1/authors/ann", json: #"{"bio":"Writes on yaks."}"#, token: token)
+            try await expectIndexMatchesContent("a tag and an author")
             #expect(try await client.get("/v1/search?q=halting&type=tag").json["data"].slugs == ["shutdown"])
+            #expect(try await client.get("/v1/search?q=yaks").json["data"].slugs == ["ann"])
             _ = try await client.send(.delete, "/v1/articles/in-body", token: token)
+            try await expectIndexMatchesContent("a deletion")
             #expect(try await client.get("/v1/search?q=zebra").json["data"].slugs.isEmpty)
             let rows = try await database.pool.read { db in
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM search_index")!
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM search_index_docsize")!
             }
             #expect(rows == 5)
+        }
+    }
+
+    @Test func theCatalogFollowsItsWritesInTheIndex() async throws {
+        try await withApp(demo: true) { client, database async throws in
+            let token = try await makeToken(database, [.contentWrite])
+            let platform = try await client.send(
+                .patch,
+                "/v1/platforms/arion",
+                json: #"{"tagline":"Wombat-grade presence"}"#,
+                token: token
+            )
+            #expect(platform.status == .ok)
+            #expect(
+                try await client.send(.delete, "/v1/services/build-your-clarity", token: token).status == .noContent
+            )
+            try await database.pool.write { db in
+                try db.execute(sql: "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1)")
+            }
+            #expect(try await client.get("/v1/search?q=wombat&type=platform").json["data"].slugs == ["arion"])
+            #expect(try await client.get("/v1/search?q=clarity&type=service").json["data"].slugs.isEmpty)
+        }
+    }
+
+    /// A search counts its matches up to `SearchQuery.reachableMatches` and pages through
+    /// that many: counting every match of a common word would cost as much as ranking them.
+    @Test func totalsAreExactUpToTheBoundAndPagesStopThere() async throws {
+        let bound = SearchQuery.reachableMatches
+        try await withApp(seed: { seed in
+            try await seed.author("ann", name: "Ann")
+            let published = seed.daysAgo(1)
+            try await seed.database.pool.write { db in
+                for number in 1...(bound + 5) {
+                    var record = ArticleRecord(
+                        slug: "common-\(number)",
+                        title: "Common \(number)",
+                        excerpt: "",
+                        status: "published",
+                        featured: false,
+                        publishedAt: published,
+                        authorId: 1,
+                        wordCount: 0,
+                        readingTimeMinutes: 1,
+                        createdAt: published,
+                        updatedAt: published
+                    )
+                    let body = record.setBody("A common body.")
+                    try record.insert(db)
+                    try body.save(for: record.id!, db)
+                }
+            }
+        }) { client, _ async throws in
+            let first = try await client.get("/v1/search?q=common&type=article&limit=100")
+            #expect(first.status == .ok)
+            let json = try first.json
+            #expect(json["meta"]["pagination"]["total"].int == bound)
+            #expect(json["meta"]["pagination"]["pages"].int == bound / 100)
+            #expect(first.headers[.xTotalCount] == "\(bound)")
+            let last = try await client.get("/v1/search?q=common&type=article&limit=100&page=\(bound / 100)").json
+            #expect(last["data"].array.count == 100)
+            #expect(last["meta"]["pagination"]["next"].isNull)
+            let beyond = try await client.get("/v1/search?q=common&type=article&limit=100&page=\(bound / 100 + 1)")
+            #expect(beyond.status == .ok)
+            #expect(try beyond.json["data"].array.isEmpty)
+            let list = try await client.get("/v1/articles?q=common&limit=100").json
+            #expect(list["meta"]["pagination"]["total"].int == bound)
+            // Below the bound, the count is exact.
+            #expect(try await client.get("/v1/search?q=ann").json["meta"]["pagination"]["total"].int == 1)
         }
     }
 

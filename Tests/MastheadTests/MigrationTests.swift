@@ -65,12 +65,99 @@ import Testing
             try await database.pool.write { db in
                 try db.execute(
                     sql: """
-                        INSERT INTO articles (slug, title, excerpt, status, author_id, body_markdown, body_html,
-                            body_plaintext, word_count, reading_time_minutes, created_at, updated_at)
-                        VALUES ('x', 'X', '', 'draft', 999, '', '', '', 0, 1, 'now', 'now')
+                        INSERT INTO articles (slug, title, excerpt, status, author_id, word_count,
+                            reading_time_minutes, created_at, updated_at)
+                        VALUES ('x', 'X', '', 'draft', 999, 0, 1, 'now', 'now')
                         """
                 )
             }
         }
+    }
+}
+
+@Suite struct BodyMigrationTests {
+    /// 0010 moves bodies out of `articles` and rebuilds the index over them; everything that
+    /// pointed at an article (tags, redirects, daily views) still does.
+    @Test func movingBodiesKeepsArticlesTheirLinksAndTheirSearch() async throws {
+        let folder = try TemporaryFolder()
+        let queue = try DatabaseQueue(path: folder.databasePath)
+        var migrator = DatabaseMigrator()
+        for migration in MastheadMigrations.all.prefix(9) {
+            migrator.registerMigration(migration.identifier) { db in try db.execute(sql: migration.sql) }
+        }
+        try migrator.migrate(queue)
+        try await queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO authors (slug, name, created_at, updated_at)
+                    VALUES ('a', 'A', '2026-11-28T12:00:00Z', '2026-11-28T12:00:00Z');
+                    INSERT INTO tags (slug, name, created_at, updated_at)
+                    VALUES ('t', 'T', '2026-11-28T12:00:00Z', '2026-11-28T12:00:00Z');
+                    INSERT INTO articles (slug, title, excerpt, status, published_at, author_id, body_markdown,
+                        body_html, body_plaintext, word_count, reading_time_minutes, views, created_at, updated_at)
+                    VALUES ('moved', 'Moved', 'About aardvarks.', 'published', '2026-11-28T12:00:00Z', 1,
+                            '# Hello\n\nAbout *aardvarks*.', '<h1>Hello</h1>', 'Hello\nAbout aardvarks.', 3, 1, 7,
+                            '2026-11-28T12:00:00Z', '2026-11-28T12:00:00Z');
+                    INSERT INTO article_tags (article_id, tag_id, position) VALUES (1, 1, 0);
+                    INSERT INTO article_redirects (old_slug, article_id, created_at)
+                    VALUES ('old', 1, '2026-11-28T12:00:00Z');
+                    INSERT INTO article_views_daily (article_id, day, views) VALUES (1, '2026-11-28', 7);
+                    """
+            )
+        }
+        try queue.close()
+
+        let database = try AppDatabase(path: folder.databasePath)
+        try await database.pool.write { db in
+            let columns = try db.columns(in: "articles").map(\.name)
+            #expect(!columns.contains { $0.hasPrefix("body_") })
+            let body = try #require(
+                try Row.fetchOne(
+                    db,
+                    sql: "SELECT markdown, masthead_inflate(plaintext) AS plaintext FROM article_bodies"
+                )
+            )
+            #expect(body["markdown"] == "# Hello\n\nAbout *aardvarks*.")
+            #expect(body["plaintext"] == "Hello\nAbout aardvarks.")
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM article_tags") == 1)
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM article_redirects") == 1)
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM article_views_daily") == 1)
+            #expect(try db.foreignKeyViolations().map { _ in 1 }.reduce(0, +) == 0)
+            try db.execute(sql: "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1)")
+        }
+        let hits = try await SQLiteSearchRepository(
+            database: database,
+            clock: ContentClock { Timestamp(rfc3339: "2026-11-29T00:00:00Z")! }
+        ).search(
+            try #require(try SearchQuery(parsing: "aardvark")),
+            kinds: [.article],
+            page: PageRequest(number: 1, limit: 20)
+        )
+        #expect(hits.items.map(\.slug) == ["moved"])
+        #expect(hits.items.first?.snippet.contains("aardvarks") == true)
+        let article = try await SQLiteArticleRepository(
+            database: database,
+            clock: ContentClock { Timestamp(rfc3339: "2026-11-29T00:00:00Z")! }
+        ).find(slug: Slug(parsing: "moved")!, bodies: [.html, .plaintext], visibility: .published)
+        #expect(article.bodyHTML == "<h1>Hello</h1>\n<p>About <em>aardvarks</em>.</p>\n")
+        #expect(article.tags.map(\.slug) == ["t"])
+        #expect(article.views == 7)
+    }
+}
+
+@Suite struct CompressedTextTests {
+    @Test func textSurvivesTheRoundTripAndCorruptionIsRefused() throws {
+        for text in ["", "a", "Ünïcödé ✓ — 日本語", String(repeating: "long text ", count: 50_000)] {
+            let stored = CompressedText.compress(text)
+            #expect(CompressedText.decompress(stored) == text)
+        }
+        let stored = CompressedText.compress(String(repeating: "x", count: 1000))
+        #expect(stored.count < 100)
+        #expect(CompressedText.decompress(stored.prefix(stored.count - 3)) == nil)
+        var wrongLength = stored
+        wrongLength[0] = 0xFF
+        #expect(CompressedText.decompress(wrongLength) == nil)
+        #expect(CompressedText.decompress(Data([0xFF, 0xFF, 0xFF, 0x7F, 1, 2])) == nil)
+        #expect(CompressedText.decompress(Data([1, 2])) == nil)
     }
 }

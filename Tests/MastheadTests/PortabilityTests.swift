@@ -49,7 +49,14 @@ import Testing
         try await copy.pool.read { db throws in
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM api_tokens") == 0)
             // Computed fields and the search index are made again.
-            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM articles WHERE body_html = ''") == 0)
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM articles WHERE word_count = 0") == 0)
+            #expect(
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT COUNT(*) FROM articles a JOIN article_bodies b ON b.article_id = a.id"
+                )
+                    == document.articles.count
+            )
             #expect(
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM search_index WHERE search_index MATCH 'observability'")!
                     > 0

@@ -6,7 +6,7 @@ import Glibc
 import Darwin
 #endif
 
-/// An article body rendered once, when it is written.
+/// What a write computes from an article's Markdown.
 public struct RenderedBody: Sendable, Equatable {
     /// Safe HTML: raw HTML in the source is omitted and dangerous link schemes dropped.
     public let html: String
@@ -42,7 +42,26 @@ public enum MarkdownRenderer {
     /// `javascript:`-style link destinations are emptied.
     private static let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8
 
+    /// Everything a write computes from the Markdown.
     public static func render(_ markdown: String) -> RenderedBody {
+        withDocument(markdown) { document, extensions in
+            let html = takeString(cmark_render_html(document, options, extensions))
+            let (plaintext, leadText) = PlaintextCollector.collect(document)
+            return RenderedBody(html: html, plaintext: plaintext, wordCount: countWords(plaintext), leadText: leadText)
+        }
+    }
+
+    /// The HTML alone: what a read renders, since HTML is not stored.
+    public static func html(_ markdown: String) -> String {
+        withDocument(markdown) { document, extensions in
+            takeString(cmark_render_html(document, options, extensions))
+        }
+    }
+
+    private static func withDocument<Result>(
+        _ markdown: String,
+        _ body: (_ document: OpaquePointer, _ extensions: UnsafeMutablePointer<cmark_llist>?) -> Result
+    ) -> Result {
         _ = registration
         guard let parser = cmark_parser_new(options) else {
             fatalError("cmark-gfm could not allocate a parser")
@@ -63,10 +82,7 @@ public enum MarkdownRenderer {
             fatalError("cmark-gfm could not finish a document")
         }
         defer { cmark_node_free(document) }
-
-        let html = takeString(cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)))
-        let (plaintext, leadText) = PlaintextCollector.collect(document)
-        return RenderedBody(html: html, plaintext: plaintext, wordCount: countWords(plaintext), leadText: leadText)
+        return body(document, cmark_parser_get_syntax_extensions(parser))
     }
 
     /// Words are runs of non-space characters holding at least one letter or digit.

@@ -17,6 +17,10 @@ public struct SearchQuery: Sendable, Equatable {
     public static let maximumLength = 256
     public static let maximumTerms = 16
     public static let minimumPrefixLength = 2
+    /// A search reaches its best `reachableMatches` results, and counts matches exactly up
+    /// to that many: past it, `total` says `reachableMatches`. Counting every match of a
+    /// common word would cost as much as ranking them.
+    public static let reachableMatches = 1_000
 
     /// Why a query is refused before it is run.
     public enum Refusal: Error, Equatable {

@@ -58,9 +58,24 @@ public struct AppDatabase: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA journal_size_limit = \(Self.journalSizeLimit)")
+            for function in CompressedText.functions { db.add(function: function) }
         }
         self.pool = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrator.migrate(pool)
+        try Self.migrate(pool)
+    }
+
+    /// Applies pending migrations. One that moved data out of a table leaves its pages free
+    /// in the file; when more than a quarter of the file is free afterwards, `VACUUM` gives
+    /// it back (once, at the start-up that migrated).
+    private static func migrate(_ pool: DatabasePool) throws {
+        let pending = try pool.read { db in try !migrator.hasCompletedMigrations(db) }
+        try migrator.migrate(pool)
+        guard pending else { return }
+        try pool.writeWithoutTransaction { db in
+            let free = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+            if free * 4 > pages { try db.execute(sql: "VACUUM") }
+        }
     }
 
     /// Rows changed by every write since the database was opened: when it stands still,

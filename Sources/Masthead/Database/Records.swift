@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// Table records: one struct per table, columns named as in the migrations (snake_case).
@@ -118,9 +119,6 @@ struct ArticleRecord: SluggedRecord {
     var featured: Bool
     var publishedAt: Timestamp?
     var authorId: Int64
-    var bodyMarkdown: String
-    var bodyHtml: String
-    var bodyPlaintext: String
     var wordCount: Int
     var readingTimeMinutes: Int
     var views: Int = 0
@@ -133,16 +131,32 @@ struct ArticleRecord: SluggedRecord {
     var createdAt: Timestamp
     var updatedAt: Timestamp
 
-    /// Sets the Markdown body and everything computed from it: HTML, plaintext, word count,
-    /// reading time, and the served excerpt (the custom one, or the start of the plaintext).
-    mutating func setBody(_ markdown: String) {
+    /// Sets everything computed from the Markdown body: word count, reading time, and the
+    /// served excerpt (the custom one, or the start of the plaintext). Returns the body's own
+    /// row, for `ArticleBodyRecord.save` once the article has its id.
+    mutating func setBody(_ markdown: String) -> ArticleBodyRecord {
         let rendered = MarkdownRenderer.render(markdown)
-        bodyMarkdown = markdown
-        bodyHtml = rendered.html
-        bodyPlaintext = rendered.plaintext
         wordCount = rendered.wordCount
         readingTimeMinutes = rendered.readingTimeMinutes
         excerpt = customExcerpt ?? rendered.fallbackExcerpt
+        return ArticleBodyRecord(markdown: markdown, plaintext: CompressedText.compress(rendered.plaintext))
+    }
+}
+
+/// An article's body, kept apart from the row that lists and counts read (0010). HTML is
+/// rendered from the Markdown when read; the plaintext is stored deflated.
+struct ArticleBodyRecord: Sendable {
+    var markdown: String
+    var plaintext: Data
+
+    /// Inserts or replaces the body of article `id`; triggers keep the search index in step.
+    func save(for id: Int64, _ db: Database) throws {
+        try db.execute(
+            literal: """
+                INSERT INTO article_bodies (article_id, markdown, plaintext) VALUES (\(id), \(markdown), \(plaintext))
+                ON CONFLICT (article_id) DO UPDATE SET markdown = excluded.markdown, plaintext = excluded.plaintext
+                """
+        )
     }
 }
 

@@ -122,16 +122,14 @@ public enum DemoContent {
                 featured: article.featured,
                 publishedAt: publishedAt,
                 authorId: authorIDs[article.author]!,
-                bodyMarkdown: "",
-                bodyHtml: "",
-                bodyPlaintext: "",
                 wordCount: 0,
                 readingTimeMinutes: 1,
                 createdAt: written,
                 updatedAt: written
             )
-            record.setBody(article.body)
+            let body = record.setBody(article.body)
             try record.insert(db)
+            try body.save(for: record.id!, db)
             for (position, tag) in article.tags.enumerated() {
                 try ArticleTagRecord(articleId: record.id!, tagId: tagIDs[tag]!, position: position).insert(db)
             }

@@ -43,7 +43,7 @@ public enum SyntheticContent {
         var written = 0
         while written < count {
             let batch = min(batchSize, count - written)
-            var drafts: [(record: ArticleRecord, tags: [Int64])] = []
+            var drafts: [(record: ArticleRecord, body: ArticleBodyRecord, tags: [Int64])] = []
             for offset in 0..<batch {
                 let number = written + offset + 1
                 let title = (0..<random.next(in: 4...9)).map { _ in Self.word(&random) }.joined(separator: " ")
@@ -57,27 +57,25 @@ public enum SyntheticContent {
                     featured: number % 50 == 0,
                     publishedAt: publishedAt,
                     authorId: Int64(random.next(in: 1...authorCount)),
-                    bodyMarkdown: "",
-                    bodyHtml: "",
-                    bodyPlaintext: "",
                     wordCount: 0,
                     readingTimeMinutes: 1,
                     createdAt: publishedAt,
                     updatedAt: publishedAt
                 )
-                record.setBody(body(&random, words: random.next(in: 300...1500)))
+                let bodyRecord = record.setBody(body(&random, words: random.next(in: 300...1500)))
                 var tags: [Int64] = []
                 while tags.count < random.next(in: 3...6) {
                     let pick = random.nextDouble() * cumulative[cumulative.count - 1]
                     let tag = Int64((cumulative.firstIndex { $0 >= pick } ?? 0) + 1)
                     if !tags.contains(tag) { tags.append(tag) }
                 }
-                drafts.append((record, tags))
+                drafts.append((record, bodyRecord, tags))
             }
             let ready = drafts
             try await database.pool.write { db in
                 for var draft in ready {
                     try draft.record.insert(db)
+                    try draft.body.save(for: draft.record.id!, db)
                     for (position, tag) in draft.tags.enumerated() {
                         try ArticleTagRecord(articleId: draft.record.id!, tagId: tag, position: position).insert(db)
                     }

@@ -20,16 +20,14 @@ extension SQLiteArticleRepository {
                 status: "",
                 featured: false,
                 authorId: authorID,
-                bodyMarkdown: "",
-                bodyHtml: "",
-                bodyPlaintext: "",
                 wordCount: 0,
                 readingTimeMinutes: 1,
                 createdAt: now,
                 updatedAt: now
             )
-            record.apply(input, now: now)
+            let body = record.apply(input, now: now)
             try record.insert(db)
+            try body.save(for: record.id!, db)
             try Self.claim(slug: slug, db)
             try Self.setTags(tagIDs, of: record.id!, db)
             return try Self.fetchOne(db, where: "a.id = \(record.id!)", bodies: [.html], now: now)!
@@ -59,8 +57,9 @@ extension SQLiteArticleRepository {
                 )
             }
             record.authorId = authorID
-            record.apply(input, now: now)
+            let body = record.apply(input, now: now)
             try record.update(db)
+            try body.save(for: record.id!, db)
             try Self.setTags(tagIDs, of: record.id!, db)
             return try Self.fetchOne(db, where: "a.id = \(record.id!)", bodies: [.html], now: now)!
         }
@@ -112,8 +111,9 @@ extension SQLiteArticleRepository {
 }
 
 extension ArticleRecord {
-    /// Every writable field from `input`; publishing without a time publishes now.
-    mutating func apply(_ input: ArticleInput, now: Timestamp) {
+    /// Every writable field from `input`; publishing without a time publishes now. Returns
+    /// the body to save once the row has its id.
+    mutating func apply(_ input: ArticleInput, now: Timestamp) -> ArticleBodyRecord {
         title = input.title
         customExcerpt = input.customExcerpt
         status = input.status.rawValue
@@ -124,6 +124,6 @@ extension ArticleRecord {
         seoTitle = input.seoTitle
         seoDescription = input.seoDescription
         canonicalUrl = input.canonicalURL
-        setBody(input.bodyMarkdown)
+        return setBody(input.bodyMarkdown)
     }
 }

@@ -65,20 +65,18 @@ public struct SQLiteArticleRepository: ArticleRepository {
         if let after = query.publishedAfter { conditions.append("a.published_at > \(after)") }
         if let before = query.publishedBefore { conditions.append("a.published_at < \(before)") }
 
-        // The count needs no author: only the page's rows are joined to theirs.
+        // The count needs no author: only the page's rows are joined to theirs. A full-text
+        // filter starts from the index (ranked by FTS5 itself) and counts up to a bound.
         var from: SQL = "articles a"
         if let search = query.search {
-            from =
-                """
-                \(from) JOIN (SELECT ref_id AS id, bm25(search_index, 0, 0, 0, 10.0, 5.0, 1.0) AS rank
-                              FROM search_index
-                              WHERE search_index MATCH \(search.matchExpression) AND kind = 'article') hit
-                        ON hit.id = a.id
-                """
+            from = "search_index hit JOIN articles a ON a.id = hit.rowid"
+            conditions.append("search_index MATCH \(search.matchExpression) AND hit.rowid > 0")
         }
         let filter = conditions.joined(separator: " AND ")
         let total =
-            try Int.fetchOne(db, SQLRequest<Int>(literal: "SELECT COUNT(*) FROM \(from) WHERE \(filter)")) ?? 0
+            query.search != nil
+            ? try SearchQuery.boundedCount(from: from, where: filter, db)
+            : try Int.fetchOne(db, SQLRequest<Int>(literal: "SELECT COUNT(*) FROM \(from) WHERE \(filter)")) ?? 0
 
         let sort = query.effectiveSort
         var pageFilter = filter
@@ -87,6 +85,9 @@ public struct SQLiteArticleRepository: ArticleRepository {
         switch query.paging {
         case .page(let number):
             offset = (number - 1) * query.limit
+            if query.search != nil {
+                limit = SearchQuery.reachableLimit(offset: offset, limit: limit)
+            }
         case .after(let cursor):
             if let sort {
                 let column = Self.column(for: sort.field, visibility: query.visibility)
@@ -96,18 +97,21 @@ public struct SQLiteArticleRepository: ArticleRepository {
             }
             limit += 1  // one more, to know whether a next page exists
         }
-        let order: SQL = sort.map { Self.ordering(for: $0, visibility: query.visibility) } ?? "hit.rank, a.id"
-        let rows = try Row.fetchAll(
-            db,
-            SQLRequest<Row>(
-                literal: """
-                    SELECT \(sql: Self.selection(bodies: query.bodies))
-                    FROM \(from) JOIN authors au ON au.id = a.author_id
-                    WHERE \(pageFilter) ORDER BY \(order) LIMIT \(limit) OFFSET \(offset)
-                    """
+        let order: SQL = sort.map { Self.ordering(for: $0, visibility: query.visibility) } ?? "hit.rank"
+        let rows =
+            limit == 0
+            ? []
+            : try Row.fetchAll(
+                db,
+                SQLRequest<Row>(
+                    literal: """
+                        SELECT \(sql: Self.selection(bodies: query.bodies))
+                        FROM \(from) JOIN authors au ON au.id = a.author_id\(sql: Self.bodyJoin(query.bodies))
+                        WHERE \(pageFilter) ORDER BY \(order) LIMIT \(limit) OFFSET \(offset)
+                        """
+                )
             )
-        )
-        var articles = try rows.prefix(query.limit).map { try Self.article(from: $0, now: now) }
+        var articles = try rows.prefix(query.limit).map { try Self.article(from: $0, now: now, bodies: query.bodies) }
         try Self.attachTags(to: &articles, db)
 
         let hasMore: Bool =
@@ -154,12 +158,13 @@ public struct SQLiteArticleRepository: ArticleRepository {
     {
         let request = SQLRequest<Row>(
             literal: """
-                SELECT \(sql: selection(bodies: bodies)) FROM articles a JOIN authors au ON au.id = a.author_id
+                SELECT \(sql: selection(bodies: bodies))
+                FROM articles a JOIN authors au ON au.id = a.author_id\(sql: bodyJoin(bodies))
                 WHERE \(filter)
                 """
         )
         guard let row = try Row.fetchOne(db, request) else { return nil }
-        var articles = [try article(from: row, now: now)]
+        var articles = [try article(from: row, now: now, bodies: bodies)]
         try attachTags(to: &articles, db)
         return articles[0]
     }
@@ -180,10 +185,15 @@ public struct SQLiteArticleRepository: ArticleRepository {
         au.id AS author_id, au.slug AS author_slug, au.name AS author_name, au.avatar_url AS author_avatar_url
         """
 
+    /// The columns for `article(from:)`; with bodies, the query joins `bodyJoin(bodies)`.
     static func selection(bodies: Set<BodyFormat>) -> String {
-        summaryColumns + (bodies.contains(.html) ? ", a.body_html" : "")
-            + (bodies.contains(.markdown) ? ", a.body_markdown" : "")
-            + (bodies.contains(.plaintext) ? ", a.body_plaintext" : "")
+        summaryColumns + (bodies.contains(.html) || bodies.contains(.markdown) ? ", b.markdown AS body_markdown" : "")
+            + (bodies.contains(.plaintext) ? ", b.plaintext AS body_plaintext" : "")
+    }
+
+    /// Bodies live in their own table (0010), joined only when asked for.
+    static func bodyJoin(_ bodies: Set<BodyFormat>) -> String {
+        bodies.isEmpty ? "" : " JOIN article_bodies b ON b.article_id = a.id"
     }
 
     /// Drafts may have no publication time; lists that include them order those by creation.
@@ -202,7 +212,8 @@ public struct SQLiteArticleRepository: ArticleRepository {
         return "\(sql: column(for: sort.field, visibility: visibility) + direction), \(sql: "a.id" + direction)"
     }
 
-    static func article(from row: Row, now: Timestamp) throws -> Article {
+    /// The HTML body is rendered here, from the Markdown; the plaintext is inflated.
+    static func article(from row: Row, now: Timestamp, bodies: Set<BodyFormat> = []) throws -> Article {
         let status: String = row["status"]
         let publishedAt: Timestamp? = try row.decode(forColumn: "published_at")
         return Article(
@@ -232,9 +243,9 @@ public struct SQLiteArticleRepository: ArticleRepository {
                 avatarURL: row["author_avatar_url"]
             ),
             tags: [],
-            bodyHTML: row["body_html"],
-            bodyMarkdown: row["body_markdown"],
-            bodyPlaintext: row["body_plaintext"]
+            bodyHTML: bodies.contains(.html) ? MarkdownRenderer.html(row["body_markdown"]) : nil,
+            bodyMarkdown: bodies.contains(.markdown) ? row["body_markdown"] : nil,
+            bodyPlaintext: bodies.contains(.plaintext) ? try CompressedText.text(stored: row["body_plaintext"]) : nil
         )
     }
 

@@ -167,11 +167,11 @@ extension SQLiteArticleRepository: DiscoveryRepository {
                     db,
                     SQLRequest<Row>(
                         literal: """
-                            SELECT s.ref_id AS id, bm25(search_index, 0, 0, 0, 10.0, 5.0, 1.0) AS rank
-                            FROM search_index s JOIN articles a ON a.id = s.ref_id
-                            WHERE search_index MATCH \(words.matchExpression) AND s.kind = 'article'
-                              AND s.ref_id NOT IN \(excluded) AND \(visible)
-                            ORDER BY rank, a.published_at DESC, a.id DESC LIMIT \(missing)
+                            SELECT s.rowid AS id, s.rank AS rank
+                            FROM search_index s JOIN articles a ON a.id = s.rowid
+                            WHERE search_index MATCH \(words.matchExpression) AND s.rowid > 0
+                              AND s.rowid NOT IN \(excluded) AND \(visible)
+                            ORDER BY s.rank LIMIT \(missing)
                             """
                     )
                 )

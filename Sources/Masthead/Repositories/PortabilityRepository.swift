@@ -226,6 +226,11 @@ public struct SQLitePortabilityRepository: Sendable {
                 },
                 articles: try ArticleRecord.order(Column("id")).fetchAll(db).map { article in
                     let id = article.id!
+                    let markdown = try String.fetchOne(
+                        db,
+                        sql: "SELECT markdown FROM article_bodies WHERE article_id = ?",
+                        arguments: [id]
+                    )
                     return ArticleExport(
                         slug: article.slug,
                         title: article.title,
@@ -235,7 +240,7 @@ public struct SQLitePortabilityRepository: Sendable {
                         publishedAt: article.publishedAt,
                         author: authorSlugs[article.authorId]!,
                         tags: articleTags[id, default: []].map { tagSlugs[$0]! },
-                        bodyMarkdown: article.bodyMarkdown,
+                        bodyMarkdown: markdown ?? "",
                         views: article.views,
                         dailyViews: daily[id, default: []],
                         oldSlugs: redirects[id, default: []],
@@ -373,9 +378,6 @@ public struct SQLitePortabilityRepository: Sendable {
                     featured: article.featured,
                     publishedAt: article.publishedAt,
                     authorId: authorIDs[article.author]!,
-                    bodyMarkdown: "",
-                    bodyHtml: "",
-                    bodyPlaintext: "",
                     wordCount: 0,
                     readingTimeMinutes: 1,
                     views: article.views,
@@ -388,9 +390,10 @@ public struct SQLitePortabilityRepository: Sendable {
                     createdAt: article.createdAt,
                     updatedAt: article.updatedAt
                 )
-                record.setBody(article.bodyMarkdown)
+                let body = record.setBody(article.bodyMarkdown)
                 try record.insert(db)
                 let id = record.id!
+                try body.save(for: id, db)
                 for (position, slug) in article.tags.enumerated() {
                     try ArticleTagRecord(articleId: id, tagId: tagIDs[slug]!, position: position).insert(db)
                 }

@@ -40,39 +40,39 @@ public struct SQLiteSearchRepository: SearchRepository {
     public func search(_ query: SearchQuery, kinds: Set<SearchKind>, page: PageRequest) async throws -> Page<SearchHit>
     {
         let now = clock.now
-        let kindNames = kinds.map(\.rawValue).sorted()
         return try await database.pool.read { db in
             try budget.run(db) {
+                // Kinds and visibility are read from the doc id and the narrow article row:
+                // no text is read until the page's snippets.
+                let from: SQL = "search_index s LEFT JOIN articles a ON s.rowid > 0 AND a.id = s.rowid"
                 let filter: SQL = """
-                    search_index MATCH \(query.matchExpression) AND s.kind IN \(kindNames)
-                    AND (s.kind != 'article' OR (\(PublicVisibility.condition(at: now))))
+                    search_index MATCH \(query.matchExpression) AND \(SearchDocument.filter(kinds: kinds))
+                    AND (s.rowid < 0 OR (\(PublicVisibility.condition(at: now))))
                     """
-                let from: SQL = "search_index s LEFT JOIN articles a ON s.kind = 'article' AND a.id = s.ref_id"
-                let total =
-                    try Int.fetchOne(db, SQLRequest<Int>(literal: "SELECT COUNT(*) FROM \(from) WHERE \(filter)")) ?? 0
-                // Rank every match, but make snippets (which re-read each document) for one page only.
+                let total = try SearchQuery.boundedCount(from: from, where: filter, db)
+                let limit = SearchQuery.reachableLimit(offset: page.offset, limit: page.limit)
+                guard limit > 0 else { return Page(items: [], total: total) }
+                // `ORDER BY s.rank` alone lets FTS5 rank every match and hand over the best in
+                // order; snippets (which re-read a document) are made for the rows returned.
                 let rows = try Row.fetchAll(
                     db,
                     SQLRequest<Row>(
                         literal: """
-                            WITH top AS MATERIALIZED (
-                                SELECT s.rowid AS id, bm25(search_index, 0, 0, 0, 10.0, 5.0, 1.0) AS rank
-                                FROM \(from) WHERE \(filter)
-                                ORDER BY rank, s.kind, s.ref_id LIMIT \(page.limit) OFFSET \(page.offset)
-                            )
-                            SELECT s.kind, s.slug, s.title, top.rank,
+                            SELECT s.rowid AS doc, s.rank AS rank,
                                    snippet(search_index, -1, \(SearchHit.markStart), \(SearchHit.markEnd), '…', 16) AS snippet
-                            FROM search_index s JOIN top ON s.rowid = top.id
-                            WHERE search_index MATCH \(query.matchExpression)
-                            ORDER BY top.rank, s.kind, s.ref_id
+                            FROM \(from) WHERE \(filter)
+                            ORDER BY s.rank LIMIT \(limit) OFFSET \(page.offset)
                             """
                     )
                 )
-                let hits = rows.map { row in
-                    SearchHit(
-                        kind: SearchKind(rawValue: row["kind"]) ?? .article,
-                        slug: row["slug"],
-                        title: row["title"],
+                let documents = try SearchDocument.fetchNames(of: rows.map { $0["doc"] }, db)
+                let hits = rows.compactMap { row -> SearchHit? in
+                    let doc: Int64 = row["doc"]
+                    guard let document = documents[doc] else { return nil }
+                    return SearchHit(
+                        kind: document.kind,
+                        slug: document.slug,
+                        title: document.title,
                         snippet: row["snippet"] ?? "",
                         score: -(row["rank"] as Double)
                     )
@@ -80,5 +80,81 @@ public struct SQLiteSearchRepository: SearchRepository {
                 return Page(items: hits, total: total)
             }
         }
+    }
+}
+
+/// A document of `search_index` (migration 0010): an article's doc id is its id; the other
+/// kinds are -(id * 4 + k). Kinds are filtered and names found from the doc id alone.
+enum SearchDocument {
+    /// k of -(id * 4 + k) for the kinds that are not articles.
+    private static let codes: [SearchKind: Int64] = [.author: 0, .tag: 1, .platform: 2, .service: 3]
+
+    /// Each kind's table and the column that is its title.
+    private static let tables: [SearchKind: (table: String, title: String)] = [
+        .article: ("articles", "title"), .author: ("authors", "name"), .tag: ("tags", "name"),
+        .platform: ("platforms", "name"), .service: ("services", "title"),
+    ]
+
+    static func docID(kind: SearchKind, id: Int64) -> Int64 {
+        guard let code = codes[kind] else { return id }
+        return -(id * 4 + code)
+    }
+
+    static func kindAndID(of doc: Int64) -> (kind: SearchKind, id: Int64) {
+        guard doc < 0 else { return (.article, doc) }
+        let code = -doc % 4
+        let kind = codes.first { $0.value == code }!.key
+        return (kind, -doc / 4)
+    }
+
+    /// True for the documents of `kinds`, on `search_index` as `s`.
+    static func filter(kinds: Set<SearchKind>) -> SQL {
+        guard kinds.count < SearchKind.allCases.count else { return "1" }
+        let conditions: [SQL] = SearchKind.allCases.filter(kinds.contains).map { kind in
+            guard let code = codes[kind] else { return "s.rowid > 0" }
+            return "(s.rowid < 0 AND -s.rowid % 4 = \(code))"
+        }
+        return conditions.isEmpty ? "0" : "(\(conditions.joined(separator: " OR ")))"
+    }
+
+    /// Kind, slug and title of each doc id, from the content tables (a query per kind present).
+    static func fetchNames(of docs: [Int64], _ db: Database) throws -> [Int64: (
+        kind: SearchKind, slug: String, title: String
+    )] {
+        var names: [Int64: (kind: SearchKind, slug: String, title: String)] = [:]
+        let byKind = Dictionary(grouping: docs.map(kindAndID), by: \.kind)
+        for (kind, members) in byKind {
+            let (table, title) = tables[kind]!
+            let rows = try Row.fetchAll(
+                db,
+                SQLRequest<Row>(
+                    literal: """
+                        SELECT id, slug, \(sql: title) AS title FROM \(sql: table) WHERE id IN \(members.map(\.id))
+                        """
+                )
+            )
+            for row in rows {
+                names[docID(kind: kind, id: row["id"])] = (kind, row["slug"], row["title"])
+            }
+        }
+        return names
+    }
+}
+
+extension SearchQuery {
+    /// Matches of a search counted up to `reachableMatches`.
+    static func boundedCount(from: SQL, where filter: SQL, _ db: Database) throws -> Int {
+        let counted = try Int.fetchOne(
+            db,
+            SQLRequest<Int>(
+                literal: "SELECT count(*) FROM (SELECT 1 FROM \(from) WHERE \(filter) LIMIT \(reachableMatches + 1))"
+            )
+        )
+        return min(counted ?? 0, reachableMatches)
+    }
+
+    /// How many of `limit` rows from `offset` lie within the reachable matches.
+    static func reachableLimit(offset: Int, limit: Int) -> Int {
+        max(0, min(limit, reachableMatches - offset))
     }
 }

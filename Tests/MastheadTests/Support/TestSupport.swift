@@ -330,17 +330,15 @@ struct Seeder: Sendable {
                 featured: featured,
                 publishedAt: publishedAt,
                 authorId: authorID,
-                bodyMarkdown: "",
-                bodyHtml: "",
-                bodyPlaintext: "",
                 wordCount: 0,
                 readingTimeMinutes: 1,
                 views: views,
                 createdAt: written,
                 updatedAt: written
             )
-            record.setBody(body)
+            let bodyRecord = record.setBody(body)
             try record.insert(db)
+            try bodyRecord.save(for: record.id!, db)
             for (position, tag) in tags.enumerated() {
                 let tagID = try Int64.fetchOne(db, sql: "SELECT id FROM tags WHERE slug = ?", arguments: [tag])!
                 try ArticleTagRecord(articleId: record.id!, tagId: tagID, position: position).insert(db)

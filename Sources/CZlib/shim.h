@@ -1,0 +1,2 @@
+// zlib, as Debian packages it (zlib1g-dev): article plaintext is stored deflated.
+#include <zlib.h>
