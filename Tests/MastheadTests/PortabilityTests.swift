@@ -27,6 +27,21 @@ import Testing
         return database
     }
 
+    /// What `masthead export` writes, `masthead import` reads: even a new database's
+    /// placeholder site, whose description is empty.
+    @Test func theExportOfANewDatabaseImports() async throws {
+        let source = try TemporaryFolder()
+        let database = try AppDatabase(path: source.databasePath)
+        let exported = try await SQLitePortabilityRepository(database: database).export().encoded()
+        let target = try TemporaryFolder()
+        let copy = try AppDatabase(path: target.databasePath)
+        let document = try await ContentImport(repository: SQLitePortabilityRepository(database: copy)).load(exported)
+        #expect(document.site?.description == "")
+        let site = try copy.pool.read { db in try Row.fetchOne(db, sql: "SELECT title, description FROM site") }
+        #expect(site?["title"] == "Untitled publication")
+        #expect(site?["description"] == "")
+    }
+
     @Test func exportImportExportIsByteIdentical() async throws {
         let source = try TemporaryFolder()
         let first = try await SQLitePortabilityRepository(database: try await Self.demoDatabase(source)).export()
@@ -199,12 +214,7 @@ import Testing
     /// Times stored by earlier versions in other forms are rewritten in the one canonical form.
     @Test func theMigrationRewritesStoredTimesInTheirCanonicalForm() async throws {
         let folder = try TemporaryFolder()
-        let queue = try DatabaseQueue(path: folder.databasePath)
-        var migrator = DatabaseMigrator()
-        for migration in MastheadMigrations.all.prefix(7) {
-            migrator.registerMigration(migration.identifier) { db in try db.execute(sql: migration.sql) }
-        }
-        try migrator.migrate(queue)
+        let queue = try databaseQueue(at: folder.databasePath, migratedThrough: 7)
         try await queue.write { db in
             try db.execute(
                 sql: """
