@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct MarkdownTests {
     @Test func gfmTablesRenderAsHTMLTables() {
-        let rendered = MarkdownRenderer.render(
+        let rendered = Rendering(
             """
             | Name | Words |
             |------|-------|
@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func rawHTMLIsNotPassedThrough() {
-        let rendered = MarkdownRenderer.render(
+        let rendered = Rendering(
             """
             Hello <script>alert('x')</script> world.
 
@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func codeBlocksAreEscaped() {
-        let rendered = MarkdownRenderer.render(
+        let rendered = Rendering(
             """
             ```html
             <script>alert("x") && 1 < 2</script>
@@ -48,13 +48,13 @@ import Testing
     }
 
     @Test func dangerousLinkSchemesAreDropped() {
-        let rendered = MarkdownRenderer.render("[click](javascript:alert(1)) and [ok](https://example.com)")
+        let rendered = Rendering("[click](javascript:alert(1)) and [ok](https://example.com)")
         #expect(!rendered.html.contains("javascript:"))
         #expect(rendered.html.contains(#"<a href="https://example.com">ok</a>"#))
     }
 
     @Test func strikethroughAutolinksAndTaskListsRender() {
-        let rendered = MarkdownRenderer.render(
+        let rendered = Rendering(
             """
             ~~gone~~ and www.example.com
 
@@ -68,7 +68,7 @@ import Testing
     }
 
     @Test func plaintextHasOneLinePerBlockAndNoMarkup() {
-        let rendered = MarkdownRenderer.render(
+        let rendered = Rendering(
             """
             # Title
 
@@ -87,7 +87,7 @@ import Testing
         func body(words: Int) -> RenderedBody {
             MarkdownRenderer.render(Array(repeating: "word", count: words).joined(separator: " "))
         }
-        #expect(MarkdownRenderer.render("").readingTimeMinutes == 1)
+        #expect(Rendering("").readingTimeMinutes == 1)
         #expect(body(words: 1).readingTimeMinutes == 1)
         #expect(body(words: 230).readingTimeMinutes == 1)
         #expect(body(words: 231).readingTimeMinutes == 2)
@@ -98,12 +98,26 @@ import Testing
 
     @Test func fallbackExcerptIsTheProseCutAtAWordNear160Characters() {
         let sentence = "Masthead serves content to every front end over plain JSON. "
-        let rendered = MarkdownRenderer.render("## Heading\n\n" + String(repeating: sentence, count: 5))
+        let rendered = Rendering("## Heading\n\n" + String(repeating: sentence, count: 5))
         let excerpt = rendered.fallbackExcerpt
         #expect(excerpt.hasSuffix("…"))
         #expect(excerpt.count <= Excerpt.targetLength + 1)
         #expect(excerpt.count > 120)
         #expect(excerpt.hasPrefix("Masthead serves"))
-        #expect(MarkdownRenderer.render("Short and sweet.").fallbackExcerpt == "Short and sweet.")
+        #expect(Rendering("Short and sweet.").fallbackExcerpt == "Short and sweet.")
     }
+}
+
+/// Both things made from one body: the HTML a read serves, and what a write computes.
+@dynamicMemberLookup
+private struct Rendering {
+    let html: String
+    let body: RenderedBody
+
+    init(_ markdown: String) {
+        html = MarkdownRenderer.html(markdown)
+        body = MarkdownRenderer.render(markdown)
+    }
+
+    subscript<Value>(dynamicMember keyPath: KeyPath<RenderedBody, Value>) -> Value { body[keyPath: keyPath] }
 }

@@ -8,8 +8,6 @@ import Darwin
 
 /// What a write computes from an article's Markdown.
 public struct RenderedBody: Sendable, Equatable {
-    /// Safe HTML: raw HTML in the source is omitted and dangerous link schemes dropped.
-    public let html: String
     /// The text a reader sees, blocks separated by newlines: for word counts, excerpts and search.
     public let plaintext: String
     public let wordCount: Int
@@ -42,16 +40,16 @@ public enum MarkdownRenderer {
     /// `javascript:`-style link destinations are emptied.
     private static let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8
 
-    /// Everything a write computes from the Markdown.
+    /// Everything a write computes from the Markdown (the HTML is rendered when read).
     public static func render(_ markdown: String) -> RenderedBody {
-        withDocument(markdown) { document, extensions in
-            let html = takeString(cmark_render_html(document, options, extensions))
+        withDocument(markdown) { document, _ in
             let (plaintext, leadText) = PlaintextCollector.collect(document)
-            return RenderedBody(html: html, plaintext: plaintext, wordCount: countWords(plaintext), leadText: leadText)
+            return RenderedBody(plaintext: plaintext, wordCount: countWords(plaintext), leadText: leadText)
         }
     }
 
-    /// The HTML alone: what a read renders, since HTML is not stored.
+    /// Safe HTML: raw HTML in the source is omitted and dangerous link schemes dropped.
+    /// What a read serves; it is not stored.
     public static func html(_ markdown: String) -> String {
         withDocument(markdown) { document, extensions in
             takeString(cmark_render_html(document, options, extensions))
@@ -91,13 +89,13 @@ public enum MarkdownRenderer {
         var inWord = false
         var wordHasAlphanumeric = false
         for scalar in text.unicodeScalars {
-            if scalar.properties.isWhitespace {
+            if TextScalar.isWhitespace(scalar) {
                 if inWord && wordHasAlphanumeric { count += 1 }
                 inWord = false
                 wordHasAlphanumeric = false
             } else {
                 inWord = true
-                if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                if !wordHasAlphanumeric && TextScalar.isAlphanumeric(scalar) {
                     wordHasAlphanumeric = true
                 }
             }
@@ -158,12 +156,57 @@ private enum PlaintextCollector {
         return (normalise(text), normalise(lead))
     }
 
-    /// One line per block: spaces folded, blank lines dropped.
+    /// One line per block: spaces folded, blank lines dropped. Builds UTF-8 bytes: appending
+    /// scalar by scalar to a String costs more than the rest of a write.
     private static func normalise(_ text: String) -> String {
-        text.split(whereSeparator: \.isNewline)
-            .map { line in line.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
-            .filter { !$0.isEmpty }
-            .joined(separator: "\n")
+        var result: [UInt8] = []
+        result.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        var lineHasText = false
+        for scalar in text.unicodeScalars {
+            if TextScalar.isNewline(scalar) {
+                if lineHasText { result.append(UInt8(ascii: "\n")) }
+                pendingSpace = false
+                lineHasText = false
+            } else if TextScalar.isWhitespace(scalar) {
+                pendingSpace = lineHasText
+            } else {
+                if pendingSpace { result.append(UInt8(ascii: " ")) }
+                if scalar.isASCII {
+                    result.append(UInt8(scalar.value))
+                } else {
+                    result.append(contentsOf: UTF8.encode(scalar)!)
+                }
+                pendingSpace = false
+                lineHasText = true
+            }
+        }
+        if result.last == UInt8(ascii: "\n") { result.removeLast() }
+        return String(decoding: result, as: UTF8.self)
+    }
+}
+
+/// Scalar classes for the text of bodies, with an ASCII fast path: Unicode property lookups
+/// cost more than everything else a write does to a long body.
+enum TextScalar {
+    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII ? scalar == " " || (0x09...0x0D).contains(scalar.value) : scalar.properties.isWhitespace
+    }
+
+    /// Line breaks: LF, VT, FF, CR, NEL, LINE and PARAGRAPH SEPARATOR.
+    static func isNewline(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0A...0x0D, 0x85, 0x2028, 0x2029: true
+        default: false
+        }
+    }
+
+    static func isAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII {
+            let value = scalar.value | 0x20
+            return (0x61...0x7A).contains(value) || (0x30...0x39).contains(scalar.value)
+        }
+        return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
     }
 }
 
@@ -172,10 +215,26 @@ public enum Excerpt {
     public static let targetLength = 160
 
     /// The whole text on one line if it fits in `targetLength` characters; otherwise as many
-    /// whole words as fit, followed by an ellipsis.
+    /// whole words as fit, followed by an ellipsis. Reads no further than it needs to.
     public static func make(from plaintext: String) -> String {
-        let oneLine = plaintext.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        guard oneLine.count > targetLength else { return oneLine }
+        var oneLine = ""
+        var length = 0
+        var pendingSpace = false
+        for character in plaintext {
+            if character.isWhitespace {
+                pendingSpace = length > 0
+                continue
+            }
+            if pendingSpace {
+                oneLine.append(" ")
+                length += 1
+                pendingSpace = false
+            }
+            oneLine.append(character)
+            length += 1
+            if length > targetLength { break }
+        }
+        guard length > targetLength else { return oneLine }
         let head = oneLine.prefix(targetLength)
         let cut = head.lastIndex(of: " ").map { head[..<$0] } ?? head
         let trimmed = cut.trimmingSuffix { $0.isPunctuation || $0.isWhitespace }
