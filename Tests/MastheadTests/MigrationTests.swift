@@ -80,12 +80,7 @@ import Testing
     /// pointed at an article (tags, redirects, daily views) still does.
     @Test func movingBodiesKeepsArticlesTheirLinksAndTheirSearch() async throws {
         let folder = try TemporaryFolder()
-        let queue = try DatabaseQueue(path: folder.databasePath)
-        var migrator = DatabaseMigrator()
-        for migration in MastheadMigrations.all.prefix(9) {
-            migrator.registerMigration(migration.identifier) { db in try db.execute(sql: migration.sql) }
-        }
-        try migrator.migrate(queue)
+        let queue = try databaseQueue(at: folder.databasePath, migratedThrough: 9)
         try await queue.write { db in
             try db.execute(
                 sql: """

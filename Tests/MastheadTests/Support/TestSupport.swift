@@ -3,6 +3,7 @@ import GRDB
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import MastheadMigrations
 import NIOCore
 import Synchronization
 import Testing
@@ -351,4 +352,16 @@ struct Seeder: Sendable {
     func daysAgo(_ days: Int64) -> Timestamp {
         now.adding(days: -days)
     }
+}
+
+/// A database as an older release left it: only the first `count` migrations applied, and
+/// none of the SQL functions a current connection has.
+func databaseQueue(at path: String, migratedThrough count: Int) throws -> DatabaseQueue {
+    let queue = try DatabaseQueue(path: path)
+    var migrator = DatabaseMigrator()
+    for migration in MastheadMigrations.all.prefix(count) {
+        migrator.registerMigration(migration.identifier) { db in try db.execute(sql: migration.sql) }
+    }
+    try migrator.migrate(queue)
+    return queue
 }
