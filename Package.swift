@@ -84,6 +84,7 @@ let package = Package(
                 .embedInCode("0008_canonicalize_stored_times.sql"),
                 .embedInCode("0009_create_article_sitemap_index.sql"),
                 .embedInCode("0010_move_article_bodies.sql"),
+                .embedInCode("0011_add_visible_from_to_article_tags.sql"),
             ],
             swiftSettings: swiftSettings
         ),

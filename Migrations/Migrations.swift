@@ -30,5 +30,9 @@ public enum MastheadMigrations {
         Migration("0008_canonicalize_stored_times", PackageResources._008_canonicalize_stored_times_sql),
         Migration("0009_create_article_sitemap_index", PackageResources._009_create_article_sitemap_index_sql),
         Migration("0010_move_article_bodies", PackageResources._010_move_article_bodies_sql),
+        Migration(
+            "0011_add_visible_from_to_article_tags",
+            PackageResources._011_add_visible_from_to_article_tags_sql
+        ),
     ]
 }

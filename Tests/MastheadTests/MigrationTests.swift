@@ -137,6 +137,15 @@ import Testing
         #expect(article.bodyHTML == "<h1>Hello</h1>\n<p>About <em>aardvarks</em>.</p>\n")
         #expect(article.tags.map(\.slug) == ["t"])
         #expect(article.views == 7)
+        // 0011 gave the existing tag link its article's publication time.
+        var tagged = ArticleListQuery()
+        tagged.tags = [Slug(parsing: "t")!]
+        let timeline = try await SQLiteArticleRepository(
+            database: database,
+            clock: ContentClock { Timestamp(rfc3339: "2026-11-29T00:00:00Z")! }
+        ).list(tagged)
+        #expect(timeline.articles.map(\.slug) == ["moved"])
+        #expect(timeline.total == 1)
     }
 }
 

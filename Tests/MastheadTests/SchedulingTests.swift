@@ -39,6 +39,61 @@ import Testing
         }
     }
 
+    /// A tag's timeline is read from the tag's links (0011), which carry their article's
+    /// publication time: publishing, unpublishing, rescheduling and the clock all move it.
+    @Test func aTagTimelineFollowsPublishingUnpublishingAndTheClock() async throws {
+        let clock = TestClock()
+        try await withApp(
+            clock: clock,
+            seed: { seed in
+                try await seed.author("alex-kim")
+                try await seed.tag("go")
+                try await seed.tag("api")
+                try await seed.article("old", author: "alex-kim", tags: ["go"], publishedAt: seed.daysAgo(3))
+                try await seed.article("live", author: "alex-kim", tags: ["api", "go"], publishedAt: seed.daysAgo(1))
+                try await seed.article("draft", author: "alex-kim", tags: ["go"], publishedAt: nil)
+                try await seed.article(
+                    "later",
+                    author: "alex-kim",
+                    tags: ["go"],
+                    publishedAt: seed.now.adding(seconds: 60)
+                )
+                try await seed.article("elsewhere", author: "alex-kim", tags: ["api"], publishedAt: seed.daysAgo(2))
+            }
+        ) { client, database async throws in
+            func timeline(_ query: String = "") async throws -> (slugs: [String], total: Int?) {
+                let json = try await client.get("/v1/articles?tag=go" + query).json
+                return (json["data"].slugs, json["meta"]["pagination"]["total"].int)
+            }
+            #expect(try await timeline() == (["live", "old"], 2))
+            // Pages by cursor follow the same order.
+            let first = try await client.get("/v1/articles?tag=go&limit=1").json
+            #expect(first["data"].slugs == ["live"])
+            let cursor = try #require(first["meta"]["pagination"]["next_cursor"].string)
+            #expect(try await timeline("&limit=1&cursor=\(cursor)").slugs == ["old"])
+            #expect(try await timeline("&published_after=\(clock.now.adding(days: -2).rfc3339)").slugs == ["live"])
+
+            let token = try await makeToken(database, [.contentWrite])
+            let published = try await client.send(
+                .patch,
+                "/v1/articles/draft",
+                json: #"{"status":"published"}"#,
+                token: token
+            )
+            #expect(published.status == .ok)
+            #expect(try await timeline() == (["draft", "live", "old"], 3))
+            _ = try await client.send(.patch, "/v1/articles/live", json: #"{"status":"draft"}"#, token: token)
+            #expect(try await timeline() == (["draft", "old"], 2))
+            let past = clock.now.adding(days: -5).rfc3339
+            _ = try await client.send(.patch, "/v1/articles/old", json: #"{"published_at":"\#(past)"}"#, token: token)
+            #expect(try await timeline("&published_before=\(clock.now.adding(days: -4).rfc3339)").slugs == ["old"])
+
+            clock.advance(seconds: 60)
+            #expect(try await timeline() == (["later", "draft", "old"], 3))
+            #expect(try await client.get("/v1/articles?tag=api").json["data"].slugs == ["elsewhere"])
+        }
+    }
+
     @Test func statusIsDerivedFromTheStoredStatusAndTheClock() {
         let now = Timestamp(rfc3339: "2026-11-28T12:00:00Z")!
         #expect(ArticleStatus.at(now, storedStatus: "draft", publishedAt: nil) == .draft)

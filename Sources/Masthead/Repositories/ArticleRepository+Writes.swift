@@ -99,11 +99,11 @@ extension SQLiteArticleRepository {
 
     /// A slug an article now uses stops redirecting to whichever article used to have it.
     private static func claim(slug: String, _ db: Database) throws {
-        try db.execute(literal: "DELETE FROM article_redirects WHERE old_slug = \(slug)")
+        try db.cachedStatement(sql: "DELETE FROM article_redirects WHERE old_slug = ?").execute(arguments: [slug])
     }
 
     private static func setTags(_ tagIDs: [Int64], of articleID: Int64, _ db: Database) throws {
-        try db.execute(literal: "DELETE FROM article_tags WHERE article_id = \(articleID)")
+        try db.cachedStatement(sql: "DELETE FROM article_tags WHERE article_id = ?").execute(arguments: [articleID])
         for (position, tagID) in tagIDs.enumerated() {
             try ArticleTagRecord(articleId: articleID, tagId: tagID, position: position).insert(db)
         }

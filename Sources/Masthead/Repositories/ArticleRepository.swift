@@ -48,6 +48,22 @@ public struct SQLiteArticleRepository: ArticleRepository {
     }
 
     private static func list(_ query: ArticleListQuery, now: Timestamp, _ db: Database) throws -> ArticlePage {
+        // One tag's public timeline is read from the tag's links alone (count and page order
+        // from one index); the articles are joined for the page's rows only.
+        if let tag = query.tags.first, Self.isTagTimeline(query) {
+            return try list(
+                query,
+                now: now,
+                from: "article_tags at",
+                pageFrom: "article_tags at CROSS JOIN articles a ON a.id = at.article_id",
+                conditions: [
+                    PublicVisibility.taggedCondition(at: now),
+                    "at.tag_id = (SELECT id FROM tags WHERE slug = \(tag.value))",
+                ],
+                published: (time: "at.visible_from", stored: "at.visible_from", id: "at.article_id"),
+                db
+            )
+        }
         var conditions = [Self.condition(for: query.visibility, at: now)]
         if !query.tags.isEmpty {
             let slugs = query.tags.map(\.value)
@@ -62,16 +78,49 @@ public struct SQLiteArticleRepository: ArticleRepository {
             conditions.append("a.author_id = (SELECT id FROM authors WHERE slug = \(author.value))")
         }
         if let featured = query.featured { conditions.append("a.featured = \(featured)") }
-        if let after = query.publishedAfter { conditions.append("a.published_at > \(after)") }
-        if let before = query.publishedBefore { conditions.append("a.published_at < \(before)") }
 
         // The count needs no author: only the page's rows are joined to theirs. A full-text
         // filter starts from the index (ranked by FTS5 itself) and counts up to a bound.
+        // Ranked by relevance, the index leads (CROSS JOIN fixes that order) and FTS5 sorts;
+        // in another order, the matches are a set the list is filtered by.
         var from: SQL = "articles a"
         if let search = query.search {
-            from = "search_index hit JOIN articles a ON a.id = hit.rowid"
-            conditions.append("search_index MATCH \(search.matchExpression) AND hit.rowid > 0")
+            if query.effectiveSort == nil {
+                from = "search_index hit CROSS JOIN articles a ON a.id = hit.rowid"
+                conditions.append("search_index MATCH \(search.matchExpression) AND hit.rowid > 0")
+            } else {
+                conditions.append(
+                    "a.id IN (SELECT rowid FROM search_index WHERE search_index MATCH \(search.matchExpression))"
+                )
+            }
         }
+        let published = (
+            time: Self.column(for: .publishedAt, visibility: query.visibility), stored: "a.published_at", id: "a.id"
+        )
+        return try list(query, now: now, from: from, pageFrom: from, conditions: conditions, published: published, db)
+    }
+
+    /// A public timeline of one tag, with no filter that needs the article row.
+    private static func isTagTimeline(_ query: ArticleListQuery) -> Bool {
+        query.tags.count == 1 && query.visibility == .published && query.search == nil && query.author == nil
+            && query.featured == nil && query.effectiveSort?.field == .publishedAt
+    }
+
+    /// The count from `from`, the page from `pageFrom` (which joins `articles a`); `published`
+    /// names the publication time to order and page by (with the id that breaks ties) and
+    /// the stored one that date filters compare.
+    private static func list(
+        _ query: ArticleListQuery,
+        now: Timestamp,
+        from: SQL,
+        pageFrom: SQL,
+        conditions: [SQL],
+        published: (time: String, stored: String, id: String),
+        _ db: Database
+    ) throws -> ArticlePage {
+        var conditions = conditions
+        if let after = query.publishedAfter { conditions.append("\(sql: published.stored) > \(after)") }
+        if let before = query.publishedBefore { conditions.append("\(sql: published.stored) < \(before)") }
         let filter = conditions.joined(separator: " AND ")
         let total =
             query.search != nil
@@ -90,14 +139,22 @@ public struct SQLiteArticleRepository: ArticleRepository {
             }
         case .after(let cursor):
             if let sort {
-                let column = Self.column(for: sort.field, visibility: query.visibility)
+                let (column, id) =
+                    sort.field == .publishedAt
+                    ? (published.time, published.id)
+                    : (Self.column(for: sort.field, visibility: query.visibility), "a.id")
                 let comparison = sort.descending ? "<" : ">"
                 pageFilter =
-                    "\(filter) AND (\(sql: column), a.id) \(sql: comparison) (\(cursor.time), \(cursor.id))"
+                    "\(filter) AND (\(sql: column), \(sql: id)) \(sql: comparison) (\(cursor.time), \(cursor.id))"
             }
             limit += 1  // one more, to know whether a next page exists
         }
-        let order: SQL = sort.map { Self.ordering(for: $0, visibility: query.visibility) } ?? "hit.rank"
+        let order: SQL =
+            sort.map { sort in
+                guard sort.field == .publishedAt else { return Self.ordering(for: sort, visibility: query.visibility) }
+                let direction = sort.descending ? " DESC" : ""
+                return "\(sql: published.time + direction), \(sql: published.id + direction)"
+            } ?? "hit.rank"
         let rows =
             limit == 0
             ? []
@@ -106,7 +163,7 @@ public struct SQLiteArticleRepository: ArticleRepository {
                 SQLRequest<Row>(
                     literal: """
                         SELECT \(sql: Self.selection(bodies: query.bodies))
-                        FROM \(from) JOIN authors au ON au.id = a.author_id\(sql: Self.bodyJoin(query.bodies))
+                        FROM \(pageFrom) JOIN authors au ON au.id = a.author_id\(sql: Self.bodyJoin(query.bodies))
                         WHERE \(pageFilter) ORDER BY \(order) LIMIT \(limit) OFFSET \(offset)
                         """
                 )

@@ -13,6 +13,12 @@ enum PublicVisibility {
         "\(sql: alias).status = \(publishedStatus) AND \(sql: alias).published_at <= \(now)"
     }
 
+    /// The same rule on a tag link (`article_tags`, 0011), whose `visible_from` is its
+    /// article's published_at when the stored status is published and NULL otherwise.
+    static func taggedCondition(_ alias: String = "at", at now: Timestamp) -> SQL {
+        "\(sql: alias).visible_from <= \(now)"
+    }
+
     /// Published by an editor, but its time is still to come at `now`.
     static func scheduledCondition(_ alias: String = "a", at now: Timestamp) -> SQL {
         "\(sql: alias).status = \(publishedStatus) AND \(sql: alias).published_at > \(now)"
