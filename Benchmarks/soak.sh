@@ -5,10 +5,10 @@
 # then a while after the load stops. The log must stay bounded throughout and be gone once
 # the load ends; memory must level off.
 #
-# The load: wrk -c32 over 45% article reads across every slug, 5% views (all from one
-# address, so de-duplication counts each article once), 20% list pages (plain and by tag),
-# 15% two-word searches and 15% related posts; plus 20 article writes a second (PATCH)
-# from a loop beside it.
+# The load is run.sh's mixed load: wrk -c32, of every 110 requests 50 article reads across
+# every slug, 20 list pages (plain and by tag), 15 one- or two-word searches made of title
+# words, 15 related-post lists and 10 views (all from one address, so de-duplication counts
+# each article once); plus 20 article writes a second (PATCH) from a loop beside it.
 #
 #   Benchmarks/soak.sh [--articles 10000] [--duration 180] [--every 5] [--connections 32]
 set -euo pipefail
@@ -36,7 +36,7 @@ WORK="$ROOT/Benchmarks/work"
 mkdir -p "$WORK"
 # shellcheck source=Benchmarks/lib.sh
 . "$ROOT/Benchmarks/lib.sh"
-require_tools wrk curl
+require_tools wrk curl sqlite3
 build_release
 
 WRITER_PID=""
@@ -53,53 +53,13 @@ ensure_publication "$ARTICLES" "$SOURCE"
 DB="$WORK/soak.sqlite"
 rm -f "$DB" "$DB-wal" "$DB-shm"
 cp "$SOURCE" "$DB"
-TOKEN=$("$BIN" token create --name soak --scope content:write --db "$DB" 2>/dev/null | grep -o 'mh_[A-Za-z0-9]*' | head -1)
+TOKEN=$(create_token "$DB")
 start_server "$DB"
 URL="http://127.0.0.1:$PORT"
 fetch_slugs "$WORK/soak-slugs.txt" "$ARTICLES"
 SLUG_COUNT=$(wc -l <"$WORK/soak-slugs.txt")
-TAGS=$(curl -fs "$URL/v1/tags?limit=100" | grep -o '"slug":"[^"]*"' | cut -d'"' -f4 | tr '\n' ' ')
-WORDS="clarity team data release design system product launch review growth market service"
-
-cat >"$WORK/soak.lua" <<LUA
-local slugs = {}
-for line in io.lines("$WORK/soak-slugs.txt") do slugs[#slugs + 1] = line end
-local tags = {}
-for tag in string.gmatch("$TAGS", "%S+") do tags[#tags + 1] = tag end
-local words = {}
-for word in string.gmatch("$WORDS", "%S+") do words[#words + 1] = word end
-math.randomseed(42)
-request = function()
-    local roll = math.random(100)
-    local slug = slugs[math.random(#slugs)]
-    if roll <= 45 then
-        return wrk.format("GET", "/v1/articles/" .. slug)
-    elseif roll <= 50 then
-        return wrk.format("POST", "/v1/articles/" .. slug .. "/views")
-    elseif roll <= 70 then
-        local page = math.random(20)
-        if math.random(2) == 1 then
-            return wrk.format("GET", "/v1/articles?limit=20&page=" .. page)
-        end
-        return wrk.format("GET", "/v1/articles?limit=20&tag=" .. tags[math.random(#tags)])
-    elseif roll <= 85 then
-        return wrk.format("GET", "/v1/search?q=" .. words[math.random(#words)] .. "+" .. words[math.random(#words)])
-    end
-    return wrk.format("GET", "/v1/articles/" .. slug .. "/related")
-end
-LUA
-
-# 20 writes a second: PATCH one article's featured flag back and forth.
-writer() {
-    local n=0
-    while true; do
-        local slug; slug=$(sed -n "$(( (n % SLUG_COUNT) + 1 ))p" "$WORK/soak-slugs.txt")
-        curl -fs -o /dev/null -X PATCH -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-            -d "{\"featured\":$([ $((n % 2)) = 0 ] && echo true || echo false)}" "$URL/v1/articles/$slug" || true
-        n=$((n + 1))
-        sleep 0.05
-    done
-}
+write_queries "$DB" "$WORK/soak-queries.txt"
+write_mixed_lua "$WORK/soak.lua" "$WORK/soak-slugs.txt" "$WORK/soak-queries.txt"
 
 wal_mb() { if [ -f "$DB-wal" ]; then awk -v b="$(stat -c %s "$DB-wal")" 'BEGIN { printf "%.1f", b / 1048576 }'; else echo 0.0; fi; }
 healthz_ms() { curl -fs -o /dev/null -w '%{time_total}' "$URL/healthz" | awk '{ printf "%.1f", $1 * 1000 }'; }
@@ -112,8 +72,7 @@ printf "\n# Soak: %s articles, wrk -t%s -c%s mixed load + 20 writes/s for %s s, 
     "$ARTICLES" "$THREADS" "$CONNECTIONS" "$SECONDS_TOTAL" "$(nproc)"
 printf "| t (s) | phase  | RSS (MB) | cache (MB) | WAL (MB) | /healthz (ms) |\n|---:|---|---:|---:|---:|---:|\n"
 sample 0 idle
-writer &
-WRITER_PID=$!
+start_writer "$TOKEN" "$WORK/soak-slugs.txt"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_TOTAL}s" --latency -s "$WORK/soak.lua" "$URL" >"$WORK/soak-wrk.txt" 2>&1 &
 WRK_PID=$!
 elapsed=0
@@ -124,9 +83,7 @@ while [ "$elapsed" -lt "$SECONDS_TOTAL" ]; do
 done
 wait "$WRK_PID" 2>/dev/null || true
 WRK_PID=""
-kill "$WRITER_PID" 2>/dev/null || true
-wait "$WRITER_PID" 2>/dev/null || true
-WRITER_PID=""
+stop_writer
 for _ in 1 2 3; do
     sleep 10
     elapsed=$((elapsed + 10))
