@@ -51,23 +51,36 @@ struct SearchHitResponse: JSONEncodable {
         }
     }
 
-    /// The snippet as safe HTML: text escaped, matches in `<mark>`.
+    /// The snippet as safe HTML: text escaped, matches in `<mark>`. Works on UTF-8 bytes:
+    /// the marks are private-use scalars, whose bytes never occur inside another scalar.
     static func html(_ snippet: String) -> String {
-        var html = ""
-        html.reserveCapacity(snippet.utf8.count + 32)
-        for character in snippet {
-            switch character {
-            case "&": html += "&amp;"
-            case "<": html += "&lt;"
-            case ">": html += "&gt;"
-            case "\"": html += "&quot;"
-            case "'": html += "&#39;"
-            case Character(SearchHit.markStart): html += "<mark>"
-            case Character(SearchHit.markEnd): html += "</mark>"
-            default: html.append(character)
+        let start = Array(SearchHit.markStart.utf8)
+        let end = Array(SearchHit.markEnd.utf8)
+        var html: [UInt8] = []
+        html.reserveCapacity(snippet.utf8.count + 64)
+        var bytes = snippet.utf8[...]
+        while let byte = bytes.first {
+            if byte == start[0], bytes.starts(with: start) {
+                html.append(contentsOf: "<mark>".utf8)
+                bytes = bytes.dropFirst(start.count)
+                continue
             }
+            if byte == end[0], bytes.starts(with: end) {
+                html.append(contentsOf: "</mark>".utf8)
+                bytes = bytes.dropFirst(end.count)
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "&"): html.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): html.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): html.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\""): html.append(contentsOf: "&quot;".utf8)
+            case UInt8(ascii: "'"): html.append(contentsOf: "&#39;".utf8)
+            default: html.append(byte)
+            }
+            bytes = bytes.dropFirst()
         }
-        return html
+        return String(decoding: html, as: UTF8.self)
     }
 }
 
