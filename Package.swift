@@ -38,6 +38,7 @@ let package = Package(
         .executableTarget(
             name: "masthead",
             dependencies: [
+                "CMalloc",
                 "Masthead",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -94,7 +95,7 @@ let package = Package(
             name: "MastheadOpenAPI",
             path: ".",
             exclude: [
-                "Sources/Masthead", "Sources/masthead", "Sources/CMarkGFM", "Sources/CZlib", "Tests", "Migrations",
+                "Sources/Masthead", "Sources/masthead", "Sources/CMarkGFM", "Sources/CZlib", "Sources/CMalloc", "Tests", "Migrations",
                 "Benchmarks",
                 "docker",
                 "README.md",
@@ -109,6 +110,7 @@ let package = Package(
             pkgConfig: nil,
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .systemLibrary(
             name: "CZlib",
             path: "Sources/CZlib",

@@ -5,6 +5,10 @@ import Logging
 import Masthead
 import ServiceLifecycle
 
+#if canImport(Glibc)
+import CMalloc
+#endif
+
 /// The `masthead` command: reads flags and the environment, then hands over to the library.
 @main
 struct MastheadCommand: AsyncParsableCommand {
@@ -198,6 +202,7 @@ struct Serve: AsyncParsableCommand {
             maxHeaderBytes: maxHeaderBytes
         )
         let configuration = try resolveOrExit(flags)
+        limitMallocArenas()
         bootstrapLogging(configuration)
         let logger = Logger(label: "masthead")
         let app: any ApplicationProtocol
@@ -510,6 +515,15 @@ private func resolveOrExit(_ flags: AppConfiguration.Flags) throws -> AppConfigu
     } catch {
         exitWithMessage(error.description, code: 64)
     }
+}
+
+/// glibc gives threads that contend for malloc arenas of their own (up to eight per core)
+/// and each keeps what is freed in it: under a mixed load at 100,000 articles that was a
+/// quarter of the server's memory. Two arenas serve two cores' worth of threads.
+private func limitMallocArenas() {
+    #if canImport(Glibc)
+    _ = mallopt(M_ARENA_MAX, 2)
+    #endif
 }
 
 private func bootstrapLogging(_ configuration: AppConfiguration) {
