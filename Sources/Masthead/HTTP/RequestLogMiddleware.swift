@@ -23,8 +23,8 @@ struct RequestLogMiddleware: RouterMiddleware {
             metadata: [
                 "method": .string(request.method.rawValue),
                 "route": .string(context.endpointPath ?? "unmatched"),
-                "status": .stringConvertible(response.status.code),
-                "bytes": .stringConvertible(response.body.contentLength ?? 0),
+                "status": .string(String(response.status.code)),
+                "bytes": .string(String(response.body.contentLength ?? 0)),
                 "duration_ms": .string(Self.milliseconds(microseconds)),
             ]
         )

@@ -29,7 +29,7 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        let merged = Logger.Metadata.of(event, handler: metadata, provider: metadataProvider)
+        let fields = LogField.of(event, handler: metadata, provider: metadataProvider)
         let level = event.level
         let message = event.message
         var json = JSONWriter(capacity: 256)
@@ -38,8 +38,8 @@ public struct JSONLogHandler: LogHandler {
             object.field("level", level.rawValue)
             object.field("label", label)
             object.field("message", message.description)
-            for key in merged.keys.sorted() where !["time", "level", "label", "message"].contains(key) {
-                object.field(key, Self.text(merged[key]!))
+            for field in fields where !["time", "level", "label", "message"].contains(field.key) {
+                object.field(field.key, field.text)
             }
         }
         output(json.bytes + [UInt8(ascii: "\n")])
@@ -52,27 +52,42 @@ public struct JSONLogHandler: LogHandler {
         let fraction = String(milliseconds % 1000)
         return seconds.dropLast() + "." + String(repeating: "0", count: 3 - fraction.count) + fraction + "Z"
     }
+}
 
-    private static func text(_ value: Logger.Metadata.Value) -> String {
+/// One field of a log record.
+struct LogField {
+    let key: String
+    var value: Logger.Metadata.Value
+
+    /// What one log record carries, for the handlers of this module, sorted by key: the
+    /// handler's own metadata, then the provider's, then the event's, a later value winning
+    /// over an earlier. A handful of fields: a small array, not merged dictionaries (whose
+    /// generic merging cost more than the rest of a request's line).
+    static func of(_ event: LogEvent, handler: Logger.Metadata, provider: Logger.MetadataProvider?) -> [LogField] {
+        var fields: [LogField] = []
+        fields.reserveCapacity(handler.count + (event.metadata?.count ?? 0))
+        func overlay(_ metadata: Logger.Metadata) {
+            for (key, value) in metadata {
+                if let index = fields.firstIndex(where: { $0.key == key }) {
+                    fields[index].value = value
+                } else {
+                    fields.append(LogField(key: key, value: value))
+                }
+            }
+        }
+        overlay(handler)
+        if let provided = provider?.get() { overlay(provided) }
+        if let explicit = event.metadata { overlay(explicit) }
+        fields.sort { $0.key < $1.key }
+        return fields
+    }
+
+    /// The value as text: strings as they are, anything else as it describes itself.
+    var text: String {
         switch value {
         case .string(let text): text
         case .stringConvertible(let value): value.description
         case .array, .dictionary: value.description
         }
-    }
-}
-
-extension Logger.Metadata {
-    /// What one log record carries, for the handlers of this module: the handler's own
-    /// metadata, then the provider's, then the event's, a later value winning over an earlier.
-    static func of(
-        _ event: LogEvent,
-        handler: Logger.Metadata,
-        provider: Logger.MetadataProvider?
-    ) -> Logger.Metadata {
-        var merged = handler
-        if let provided = provider?.get() { merged.merge(provided) { _, new in new } }
-        if let explicit = event.metadata { merged.merge(explicit) { _, new in new } }
-        return merged
     }
 }

@@ -29,15 +29,26 @@ public struct TextLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        let merged = Logger.Metadata.of(event, handler: metadata, provider: metadataProvider)
-        var line = Self.timestamp()
-        line.reserveCapacity(256)
-        line += " " + event.level.rawValue + " " + label + ":"
-        for key in merged.keys.sorted() {
-            line += " " + key + "=" + merged[key]!.description
+        var line: [UInt8] = []
+        line.reserveCapacity(320)
+        line.append(contentsOf: Self.timestamp().utf8)
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: event.level.rawValue.utf8)
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: label.utf8)
+        line.append(UInt8(ascii: ":"))
+        for field in LogField.of(event, handler: metadata, provider: metadataProvider) {
+            line.append(UInt8(ascii: " "))
+            line.append(contentsOf: field.key.utf8)
+            line.append(UInt8(ascii: "="))
+            line.append(contentsOf: field.text.utf8)
         }
-        line += " [" + event.source + "] " + event.message.description + "\n"
-        output(Array(line.utf8))
+        line.append(contentsOf: " [".utf8)
+        line.append(contentsOf: event.source.utf8)
+        line.append(contentsOf: "] ".utf8)
+        line.append(contentsOf: event.message.description.utf8)
+        line.append(UInt8(ascii: "\n"))
+        output(line)
     }
 
     /// The current second in RFC 3339 UTC, formatted once per second for every line in it.
