@@ -402,6 +402,21 @@ import Testing
         }
     }
 
+    /// The index's doc ids (0010): an article's own id, the other kinds below zero, each
+    /// mapping back to its kind and row, and the same numbers the migration's view makes.
+    @Test func searchDocumentIDsMapBackToTheirKindAndRow() {
+        for kind in SearchKind.allCases {
+            for id: Int64 in [1, 2, 7, 123_456] {
+                let doc = SearchDocument.docID(kind: kind, id: id)
+                #expect((doc > 0) == (kind == .article))
+                let (mappedKind, mappedID) = SearchDocument.kindAndID(of: doc)
+                #expect(mappedKind == kind && mappedID == id, "\(kind) \(id) → \(doc)")
+            }
+        }
+        #expect(SearchDocument.docID(kind: .author, id: 3) == -12)
+        #expect(SearchDocument.docID(kind: .service, id: 3) == -15)
+    }
+
     @Test func theDemoFindsObservPrefixAcrossTypes() async throws {
         try await withApp(demo: true) { client, _ async throws in
             let json = try await client.get("/v1/search?q=observ*").json

@@ -60,7 +60,7 @@ public struct SQLiteArticleRepository: ArticleRepository {
                     PublicVisibility.taggedCondition(at: now),
                     "at.tag_id = (SELECT id FROM tags WHERE slug = \(tag.value))",
                 ],
-                published: (time: "at.visible_from", stored: "at.visible_from", id: "at.article_id"),
+                time: .tagLinks,
                 db
             )
         }
@@ -94,10 +94,12 @@ public struct SQLiteArticleRepository: ArticleRepository {
                 )
             }
         }
-        let published = (
-            time: Self.column(for: .publishedAt, visibility: query.visibility), stored: "a.published_at", id: "a.id"
+        let time = TimeColumns(
+            order: Self.column(for: .publishedAt, visibility: query.visibility),
+            stored: "a.published_at",
+            id: "a.id"
         )
-        return try list(query, now: now, from: from, pageFrom: from, conditions: conditions, published: published, db)
+        return try list(query, now: now, from: from, pageFrom: from, conditions: conditions, time: time, db)
     }
 
     /// A public timeline of one tag, with no filter that needs the article row.
@@ -106,21 +108,31 @@ public struct SQLiteArticleRepository: ArticleRepository {
             && query.featured == nil && query.effectiveSort?.field == .publishedAt
     }
 
-    /// The count from `from`, the page from `pageFrom` (which joins `articles a`); `published`
-    /// names the publication time to order and page by (with the id that breaks ties) and
-    /// the stored one that date filters compare.
+    /// How a list is ordered and paged by publication time: `order` (the id breaking ties),
+    /// and `stored`, the time as stored, which date filters compare.
+    private struct TimeColumns {
+        let order: String
+        let stored: String
+        let id: String
+
+        /// A tag's links carry their article's publication time (0011).
+        static let tagLinks = TimeColumns(order: "at.visible_from", stored: "at.visible_from", id: "at.article_id")
+    }
+
+    /// The count from `from`, the page from `pageFrom` (which joins `articles a`), ordered by
+    /// publication time along `time`.
     private static func list(
         _ query: ArticleListQuery,
         now: Timestamp,
         from: SQL,
         pageFrom: SQL,
         conditions: [SQL],
-        published: (time: String, stored: String, id: String),
+        time: TimeColumns,
         _ db: Database
     ) throws -> ArticlePage {
         var conditions = conditions
-        if let after = query.publishedAfter { conditions.append("\(sql: published.stored) > \(after)") }
-        if let before = query.publishedBefore { conditions.append("\(sql: published.stored) < \(before)") }
+        if let after = query.publishedAfter { conditions.append("\(sql: time.stored) > \(after)") }
+        if let before = query.publishedBefore { conditions.append("\(sql: time.stored) < \(before)") }
         let filter = conditions.joined(separator: " AND ")
         let total =
             query.search != nil
@@ -141,7 +153,7 @@ public struct SQLiteArticleRepository: ArticleRepository {
             if let sort {
                 let (column, id) =
                     sort.field == .publishedAt
-                    ? (published.time, published.id)
+                    ? (time.order, time.id)
                     : (Self.column(for: sort.field, visibility: query.visibility), "a.id")
                 let comparison = sort.descending ? "<" : ">"
                 pageFilter =
@@ -153,7 +165,7 @@ public struct SQLiteArticleRepository: ArticleRepository {
             sort.map { sort in
                 guard sort.field == .publishedAt else { return Self.ordering(for: sort, visibility: query.visibility) }
                 let direction = sort.descending ? " DESC" : ""
-                return "\(sql: published.time + direction), \(sql: published.id + direction)"
+                return "\(sql: time.order + direction), \(sql: time.id + direction)"
             } ?? "hit.rank"
         let rows =
             limit == 0

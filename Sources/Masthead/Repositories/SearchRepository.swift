@@ -86,8 +86,8 @@ public struct SQLiteSearchRepository: SearchRepository {
 /// A document of `search_index` (migration 0010): an article's doc id is its id; the other
 /// kinds are -(id * 4 + k). Kinds are filtered and names found from the doc id alone.
 enum SearchDocument {
-    /// k of -(id * 4 + k) for the kinds that are not articles.
-    private static let codes: [SearchKind: Int64] = [.author: 0, .tag: 1, .platform: 2, .service: 3]
+    /// The kinds that are not articles, each at its k of -(id * 4 + k).
+    private static let negativeKinds: [SearchKind] = [.author, .tag, .platform, .service]
 
     /// Each kind's table and the column that is its title.
     private static let tables: [SearchKind: (table: String, title: String)] = [
@@ -96,22 +96,20 @@ enum SearchDocument {
     ]
 
     static func docID(kind: SearchKind, id: Int64) -> Int64 {
-        guard let code = codes[kind] else { return id }
-        return -(id * 4 + code)
+        guard let code = negativeKinds.firstIndex(of: kind) else { return id }
+        return -(id * 4 + Int64(code))
     }
 
     static func kindAndID(of doc: Int64) -> (kind: SearchKind, id: Int64) {
         guard doc < 0 else { return (.article, doc) }
-        let code = -doc % 4
-        let kind = codes.first { $0.value == code }!.key
-        return (kind, -doc / 4)
+        return (negativeKinds[Int(-doc % 4)], -doc / 4)
     }
 
     /// True for the documents of `kinds`, on `search_index` as `s`.
     static func filter(kinds: Set<SearchKind>) -> SQL {
         guard kinds.count < SearchKind.allCases.count else { return "1" }
         let conditions: [SQL] = SearchKind.allCases.filter(kinds.contains).map { kind in
-            guard let code = codes[kind] else { return "s.rowid > 0" }
+            guard let code = negativeKinds.firstIndex(of: kind) else { return "s.rowid > 0" }
             return "(s.rowid < 0 AND -s.rowid % 4 = \(code))"
         }
         return conditions.isEmpty ? "0" : "(\(conditions.joined(separator: " OR ")))"
