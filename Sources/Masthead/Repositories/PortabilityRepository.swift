@@ -186,6 +186,11 @@ public struct SQLitePortabilityRepository: Sendable {
             for row in try Row.fetchAll(db, sql: "SELECT * FROM article_views_daily ORDER BY article_id, day") {
                 daily[row["article_id"], default: []].append(DailyViewsExport(day: row["day"], views: row["views"]))
             }
+            // Bodies in one read, like the other per-article collections (0010 keeps them apart).
+            var markdown: [Int64: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT article_id, markdown FROM article_bodies") {
+                markdown[row["article_id"]] = row["markdown"]
+            }
             let site = try SiteRecord.fetchOne(db)
             return ContentExport(
                 format: ContentExport.formatName,
@@ -226,11 +231,6 @@ public struct SQLitePortabilityRepository: Sendable {
                 },
                 articles: try ArticleRecord.order(Column("id")).fetchAll(db).map { article in
                     let id = article.id!
-                    let markdown = try String.fetchOne(
-                        db,
-                        sql: "SELECT markdown FROM article_bodies WHERE article_id = ?",
-                        arguments: [id]
-                    )
                     return ArticleExport(
                         slug: article.slug,
                         title: article.title,
@@ -240,7 +240,7 @@ public struct SQLitePortabilityRepository: Sendable {
                         publishedAt: article.publishedAt,
                         author: authorSlugs[article.authorId]!,
                         tags: articleTags[id, default: []].map { tagSlugs[$0]! },
-                        bodyMarkdown: markdown ?? "",
+                        bodyMarkdown: markdown[id] ?? "",
                         views: article.views,
                         dailyViews: daily[id, default: []],
                         oldSlugs: redirects[id, default: []],
