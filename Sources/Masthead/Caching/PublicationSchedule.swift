@@ -50,7 +50,8 @@ extension SQLiteArticleRepository: ScheduledPublications {
                 db,
                 SQLRequest<Timestamp>(
                     literal:
-                        "SELECT MIN(a.published_at) FROM articles a WHERE \(PublicVisibility.scheduledCondition(at: now))"
+                        "SELECT MIN(a.published_at) FROM articles a WHERE \(PublicVisibility.scheduledCondition(at: now))",
+                    cached: true
                 )
             )
         }

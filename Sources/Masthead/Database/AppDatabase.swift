@@ -27,6 +27,7 @@ public struct AppDatabase: Sendable {
     public let pool: DatabasePool
     public let path: String
     private let statistics: DatabaseStatistics
+    private let groupCommit: GroupCommit
 
     /// The size the log file is trimmed to when SQLite starts it over.
     public static let journalSizeLimit = 4 << 20
@@ -61,7 +62,14 @@ public struct AppDatabase: Sendable {
             for function in CompressedText.functions { db.add(function: function) }
         }
         self.pool = try DatabasePool(path: path, configuration: configuration)
+        self.groupCommit = GroupCommit(pool: pool)
         try Self.migrate(pool)
+    }
+
+    /// Runs `updates` in a transaction and returns its result once committed. Content writes
+    /// go through here: writes that arrive together share one commit (`GroupCommit`).
+    public func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await groupCommit.write(updates)
     }
 
     /// Applies pending migrations. One that moved data out of a table leaves its pages free

@@ -131,15 +131,54 @@ struct ArticleRecord: SluggedRecord {
     var createdAt: Timestamp
     var updatedAt: Timestamp
 
-    /// Sets everything computed from the Markdown body: word count, reading time, and the
-    /// served excerpt (the custom one, or the start of the plaintext). Returns the body's own
-    /// row, for `ArticleBodyRecord.save` once the article has its id.
+    /// Sets everything computed from the body: word count, reading time, and the served
+    /// excerpt (the custom one, or the start of the plaintext).
+    mutating func setBody(_ body: PreparedBody) {
+        wordCount = body.wordCount
+        readingTimeMinutes = body.readingTimeMinutes
+        excerpt = customExcerpt ?? body.fallbackExcerpt
+    }
+
+    /// `setBody` for Markdown rendered on the spot; returns the body's own row, for
+    /// `ArticleBodyRecord.save` once the article has its id.
     mutating func setBody(_ markdown: String) -> ArticleBodyRecord {
+        let body = PreparedBody(markdown: markdown)
+        setBody(body)
+        return body.record
+    }
+}
+
+/// An article body made ready to store before any transaction: rendered, measured and
+/// compressed. Rendering is most of what a write costs and needs nothing from the database,
+/// so it runs on the request's own thread, and the transaction (which every write waits
+/// for in turn) only checks and stores.
+struct PreparedBody: Sendable {
+    let record: ArticleBodyRecord
+    let wordCount: Int
+    let readingTimeMinutes: Int
+    let fallbackExcerpt: String
+
+    init(markdown: String) {
         let rendered = MarkdownRenderer.render(markdown)
+        record = ArticleBodyRecord(markdown: markdown, plaintext: CompressedText.compress(rendered.plaintext))
         wordCount = rendered.wordCount
         readingTimeMinutes = rendered.readingTimeMinutes
-        excerpt = customExcerpt ?? rendered.fallbackExcerpt
-        return ArticleBodyRecord(markdown: markdown, plaintext: CompressedText.compress(rendered.plaintext))
+        fallbackExcerpt = rendered.fallbackExcerpt
+    }
+
+    /// The bodies of `markdowns`, in their order, prepared on every core (an import's many).
+    static func preparing(_ markdowns: [String]) async -> [PreparedBody] {
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, markdowns.count / 16))
+        let share = (markdowns.count + workers - 1) / max(workers, 1)
+        return await withTaskGroup(of: (Int, [PreparedBody]).self) { group in
+            for worker in 0..<workers {
+                let part = markdowns[min(worker * share, markdowns.count)..<min((worker + 1) * share, markdowns.count)]
+                group.addTask { (worker, part.map(PreparedBody.init(markdown:))) }
+            }
+            var parts = [[PreparedBody]](repeating: [], count: workers)
+            for await (worker, prepared) in group { parts[worker] = prepared }
+            return parts.flatMap { $0 }
+        }
     }
 }
 

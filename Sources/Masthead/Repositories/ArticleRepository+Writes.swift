@@ -3,7 +3,8 @@ import GRDB
 extension SQLiteArticleRepository {
     public func create(_ input: ArticleInput) async throws -> Article {
         let now = clock.now
-        return try await database.pool.write { db in
+        let body = PreparedBody(markdown: input.bodyMarkdown)
+        var article = try await database.write { db in
             let (authorID, tagIDs) = try Self.references(of: input, db)
             let slug = try WriteSupport.slug(
                 for: input.slug,
@@ -25,18 +26,21 @@ extension SQLiteArticleRepository {
                 createdAt: now,
                 updatedAt: now
             )
-            let body = record.apply(input, now: now)
+            record.apply(input, body: body, now: now)
             try record.insert(db)
-            try body.save(for: record.id!, db)
+            try body.record.save(for: record.id!, db)
             try Self.claim(slug: slug, db)
             try Self.setTags(tagIDs, of: record.id!, db)
-            return try Self.fetchOne(db, where: "a.id = \(record.id!)", bodies: [.html], now: now)!
+            return try Self.fetchOne(db, where: "a.id = \(record.id!)", bodies: [], now: now)!
         }
+        article.bodyHTML = MarkdownRenderer.html(input.bodyMarkdown)
+        return article
     }
 
     public func replace(slug: Slug, with input: ArticleInput, expectedRevision: Int?) async throws -> Article {
         let now = clock.now
-        return try await database.pool.write { db in
+        let body = PreparedBody(markdown: input.bodyMarkdown)
+        var article = try await database.write { db in
             var record = try ArticleRecord.find(slug: slug, resource: "article", db)
             let oldSlug = record.slug
             try record.prepareReplace(
@@ -57,16 +61,18 @@ extension SQLiteArticleRepository {
                 )
             }
             record.authorId = authorID
-            let body = record.apply(input, now: now)
+            record.apply(input, body: body, now: now)
             try record.update(db)
-            try body.save(for: record.id!, db)
+            try body.record.save(for: record.id!, db)
             try Self.setTags(tagIDs, of: record.id!, db)
-            return try Self.fetchOne(db, where: "a.id = \(record.id!)", bodies: [.html], now: now)!
+            return try Self.fetchOne(db, where: "a.id = \(record.id!)", bodies: [], now: now)!
         }
+        article.bodyHTML = MarkdownRenderer.html(input.bodyMarkdown)
+        return article
     }
 
     public func delete(slug: Slug, expectedRevision: Int?) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             // Tags and redirects go with it (ON DELETE CASCADE); the search index by trigger.
             try ArticleRecord.delete(slug: slug, expectedRevision: expectedRevision, resource: "article", db)
         }
@@ -111,9 +117,9 @@ extension SQLiteArticleRepository {
 }
 
 extension ArticleRecord {
-    /// Every writable field from `input`; publishing without a time publishes now. Returns
-    /// the body to save once the row has its id.
-    mutating func apply(_ input: ArticleInput, now: Timestamp) -> ArticleBodyRecord {
+    /// Every writable field from `input`, with `body` prepared from its Markdown; publishing
+    /// without a time publishes now.
+    mutating func apply(_ input: ArticleInput, body: PreparedBody, now: Timestamp) {
         title = input.title
         customExcerpt = input.customExcerpt
         status = input.status.rawValue
@@ -124,6 +130,6 @@ extension ArticleRecord {
         seoTitle = input.seoTitle
         seoDescription = input.seoDescription
         canonicalUrl = input.canonicalURL
-        return setBody(input.bodyMarkdown)
+        setBody(body)
     }
 }

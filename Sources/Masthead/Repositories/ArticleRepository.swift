@@ -137,7 +137,10 @@ public struct SQLiteArticleRepository: ArticleRepository {
         let total =
             query.search != nil
             ? try SearchQuery.boundedCount(from: from, where: filter, db)
-            : try Int.fetchOne(db, SQLRequest<Int>(literal: "SELECT COUNT(*) FROM \(from) WHERE \(filter)")) ?? 0
+            : try Int.fetchOne(
+                db,
+                SQLRequest<Int>(literal: "SELECT COUNT(*) FROM \(from) WHERE \(filter)", cached: true)
+            ) ?? 0
 
         let sort = query.effectiveSort
         var pageFilter = filter
@@ -177,7 +180,8 @@ public struct SQLiteArticleRepository: ArticleRepository {
                         SELECT \(sql: Self.selection(bodies: query.bodies))
                         FROM \(pageFrom) JOIN authors au ON au.id = a.author_id\(sql: Self.bodyJoin(query.bodies))
                         WHERE \(pageFilter) ORDER BY \(order) LIMIT \(limit) OFFSET \(offset)
-                        """
+                        """,
+                    cached: true
                 )
             )
         var articles = try rows.prefix(query.limit).map { try Self.article(from: $0, now: now, bodies: query.bodies) }
@@ -216,7 +220,8 @@ public struct SQLiteArticleRepository: ArticleRepository {
                     literal: """
                         SELECT a.slug FROM article_redirects r JOIN articles a ON a.id = r.article_id
                         WHERE r.old_slug = \(slug.value) AND \(Self.condition(for: visibility, at: now))
-                        """
+                        """,
+                    cached: true
                 )
             )
         }
@@ -230,7 +235,8 @@ public struct SQLiteArticleRepository: ArticleRepository {
                 SELECT \(sql: selection(bodies: bodies))
                 FROM articles a JOIN authors au ON au.id = a.author_id\(sql: bodyJoin(bodies))
                 WHERE \(filter)
-                """
+                """,
+            cached: true
         )
         guard let row = try Row.fetchOne(db, request) else { return nil }
         var articles = [try article(from: row, now: now, bodies: bodies)]
@@ -328,7 +334,8 @@ public struct SQLiteArticleRepository: ArticleRepository {
                 literal: """
                     SELECT at.article_id, t.id, t.slug, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id
                     WHERE at.article_id IN \(ids) ORDER BY at.article_id, at.position
-                    """
+                    """,
+                cached: true
             )
         )
         var tagsByArticle: [Int64: [TagSummary]] = [:]

@@ -25,7 +25,8 @@ public struct SQLiteAuthorRepository: AuthorRepository {
                     literal: """
                         \(Self.select(now: now)) ORDER BY au.name COLLATE NOCASE, au.id
                         LIMIT \(page.limit) OFFSET \(page.offset)
-                        """
+                        """,
+                    cached: true
                 )
             )
             return Page(items: try rows.map(Self.author), total: total)
@@ -35,7 +36,10 @@ public struct SQLiteAuthorRepository: AuthorRepository {
     public func find(slug: Slug) async throws -> Author {
         let now = clock.now
         return try await database.pool.read { db in
-            let request = SQLRequest<Row>(literal: "\(Self.select(now: now)) WHERE au.slug = \(slug.value)")
+            let request = SQLRequest<Row>(
+                literal: "\(Self.select(now: now)) WHERE au.slug = \(slug.value)",
+                cached: true
+            )
             guard let row = try Row.fetchOne(db, request) else {
                 throw RepositoryError.notFound(resource: "author", slug: slug.value)
             }

@@ -15,7 +15,7 @@ public protocol CatalogWriting: Sendable {
 extension SQLiteCatalogRepository: CatalogWriting {
     public func createPlatform(_ input: PlatformInput) async throws -> Platform {
         let now = clock.now
-        return try await database.pool.write { db in
+        return try await database.write { db in
             let serviceIDs = try Self.ids(of: input.services, in: "services", field: "services", db)
             let slug = try WriteSupport.slug(
                 for: input.slug,
@@ -45,7 +45,7 @@ extension SQLiteCatalogRepository: CatalogWriting {
     public func replacePlatform(slug: Slug, with input: PlatformInput, expectedRevision: Int?) async throws -> Platform
     {
         let now = clock.now
-        return try await database.pool.write { db in
+        return try await database.write { db in
             var record = try PlatformRecord.find(slug: slug, resource: "platform", db)
             try record.prepareReplace(
                 slug: input.slug,
@@ -64,7 +64,7 @@ extension SQLiteCatalogRepository: CatalogWriting {
     }
 
     public func deletePlatform(slug: Slug, expectedRevision: Int?) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             // Its links go with it (ON DELETE CASCADE).
             try PlatformRecord.delete(slug: slug, expectedRevision: expectedRevision, resource: "platform", db)
         }
@@ -72,7 +72,7 @@ extension SQLiteCatalogRepository: CatalogWriting {
 
     public func createService(_ input: ServiceInput) async throws -> Service {
         let now = clock.now
-        return try await database.pool.write { db in
+        return try await database.write { db in
             let platformIDs = try Self.ids(of: input.platforms, in: "platforms", field: "platforms", db)
             let slug = try WriteSupport.slug(
                 for: input.slug,
@@ -100,7 +100,7 @@ extension SQLiteCatalogRepository: CatalogWriting {
 
     public func replaceService(slug: Slug, with input: ServiceInput, expectedRevision: Int?) async throws -> Service {
         let now = clock.now
-        return try await database.pool.write { db in
+        return try await database.write { db in
             var record = try ServiceRecord.find(slug: slug, resource: "service", db)
             try record.prepareReplace(
                 slug: input.slug,
@@ -119,7 +119,7 @@ extension SQLiteCatalogRepository: CatalogWriting {
     }
 
     public func deleteService(slug: Slug, expectedRevision: Int?) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             // Its links go with it (ON DELETE CASCADE).
             try ServiceRecord.delete(slug: slug, expectedRevision: expectedRevision, resource: "service", db)
         }
@@ -127,7 +127,7 @@ extension SQLiteCatalogRepository: CatalogWriting {
 
     public func replaceSite(with input: SiteInput, expectedRevision: Int?) async throws -> Site {
         let now = clock.now
-        return try await database.pool.write { db in
+        return try await database.write { db in
             let current = try Self.site(db)
             let revision = try WriteSupport.nextRevision(current: current.revision, expected: expectedRevision)
             try SiteRecord(
@@ -153,7 +153,7 @@ extension SQLiteCatalogRepository: CatalogWriting {
     private static func nextPosition(in table: String, _ db: Database) throws -> Int {
         try Int.fetchOne(
             db,
-            SQLRequest<Int>(literal: "SELECT COALESCE(MAX(position), 0) + 1 FROM \(identifier: table)")
+            SQLRequest<Int>(literal: "SELECT COALESCE(MAX(position), 0) + 1 FROM \(identifier: table)", cached: true)
         )
             ?? 1
     }

@@ -98,7 +98,8 @@ public struct SQLiteCatalogRepository: CatalogRepository {
             SQLRequest<Row>(
                 literal: """
                     SELECT * FROM platforms p WHERE \(filter) ORDER BY p.position, p.id LIMIT \(limit) OFFSET \(offset)
-                    """
+                    """,
+                cached: true
             )
         )
         var platforms = rows.map { row in
@@ -122,7 +123,8 @@ public struct SQLiteCatalogRepository: CatalogRepository {
                 literal: """
                     SELECT ps.platform_id, s.slug, s.title FROM platform_services ps JOIN services s ON s.id = ps.service_id
                     WHERE ps.platform_id IN \(ids) ORDER BY s.position, s.id
-                    """
+                    """,
+                cached: true
             )
         )
         var servicesByPlatform: [Int64: [Platform.ServiceLink]] = [:]
@@ -141,7 +143,8 @@ public struct SQLiteCatalogRepository: CatalogRepository {
             SQLRequest<Row>(
                 literal: """
                     SELECT * FROM services s WHERE \(filter) ORDER BY s.position, s.id LIMIT \(limit) OFFSET \(offset)
-                    """
+                    """,
+                cached: true
             )
         )
         var services = rows.map { row in
@@ -163,7 +166,8 @@ public struct SQLiteCatalogRepository: CatalogRepository {
                 literal: """
                     SELECT ps.service_id, p.slug, p.name FROM platform_services ps JOIN platforms p ON p.id = ps.platform_id
                     WHERE ps.service_id IN \(ids) ORDER BY p.position, p.id
-                    """
+                    """,
+                cached: true
             )
         )
         var platformsByService: [Int64: [Service.PlatformLink]] = [:]

@@ -62,7 +62,7 @@ public struct Article: Sendable {
     /// In the editor's order; the first is the primary tag.
     public internal(set) var tags: [TagSummary]
     /// Only the renderings that were asked for are loaded; the others are nil.
-    public let bodyHTML: String?
+    public internal(set) var bodyHTML: String?
     public let bodyMarkdown: String?
     public let bodyPlaintext: String?
 }

@@ -90,7 +90,8 @@ extension SQLiteArticleRepository: DiscoveryRepository {
                     db,
                     SQLRequest<Row>(
                         literal:
-                            "SELECT a.id, a.author_id, a.title, a.excerpt FROM articles a WHERE a.slug = \(slug.value) AND \(visible)"
+                            "SELECT a.id, a.author_id, a.title, a.excerpt FROM articles a WHERE a.slug = \(slug.value) AND \(visible)",
+                        cached: true
                     )
                 )
             else { throw RepositoryError.notFound(resource: "article", slug: slug.value) }
@@ -100,7 +101,10 @@ extension SQLiteArticleRepository: DiscoveryRepository {
             // The target's tags, each weighted by how rare it is: counted over every article that
             // has it (an index-only count; drafts are too few to matter), against the published total.
             let published =
-                try Int.fetchOne(db, SQLRequest<Int>(literal: "SELECT COUNT(*) FROM articles a WHERE \(visible)")) ?? 1
+                try Int.fetchOne(
+                    db,
+                    SQLRequest<Int>(literal: "SELECT COUNT(*) FROM articles a WHERE \(visible)", cached: true)
+                ) ?? 1
             let tagRows = try Row.fetchAll(
                 db,
                 SQLRequest<Row>(
@@ -108,7 +112,8 @@ extension SQLiteArticleRepository: DiscoveryRepository {
                         SELECT at.tag_id, t.slug, (SELECT COUNT(*) FROM article_tags x WHERE x.tag_id = at.tag_id) AS articles
                         FROM article_tags at JOIN tags t ON t.id = at.tag_id
                         WHERE at.article_id = \(targetID) ORDER BY at.position
-                        """
+                        """,
+                    cached: true
                 )
             )
             let tags = tagRows.map { row in
@@ -143,7 +148,8 @@ extension SQLiteArticleRepository: DiscoveryRepository {
                             FROM (\(candidates)) at JOIN articles a ON a.id = at.article_id
                             WHERE a.id != \(targetID) AND \(visible)
                             GROUP BY a.id ORDER BY score DESC, a.published_at DESC, a.id DESC LIMIT \(limit)
-                            """
+                            """,
+                        cached: true
                     )
                 )
                 for row in rows {
@@ -172,7 +178,8 @@ extension SQLiteArticleRepository: DiscoveryRepository {
                             WHERE search_index MATCH \(words.matchExpression) AND s.rowid > 0
                               AND s.rowid NOT IN \(excluded) AND \(visible)
                             ORDER BY s.rank LIMIT \(missing)
-                            """
+                            """,
+                        cached: true
                     )
                 )
                 for row in rows {
@@ -196,7 +203,8 @@ extension SQLiteArticleRepository: DiscoveryRepository {
                 literal: """
                     SELECT \(sql: selection(bodies: [])) FROM articles a JOIN authors au ON au.id = a.author_id
                     WHERE a.id IN \(ids)
-                    """
+                    """,
+                cached: true
             )
         )
         var articles = try rows.map { try article(from: $0, now: now) }

@@ -31,7 +31,8 @@ public struct SQLiteFeedRepository: FeedRepository {
                         SELECT a.slug, a.canonical_url, a.updated_at FROM articles a
                         WHERE \(PublicVisibility.condition(at: now))
                         ORDER BY a.published_at DESC, a.id DESC LIMIT \(limit)
-                        """
+                        """,
+                    cached: true
                 )
             )
             .map { row in

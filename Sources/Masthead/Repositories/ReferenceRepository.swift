@@ -28,7 +28,10 @@ public struct SQLiteReferenceRepository: ReferenceRepository {
             Set(
                 try String.fetchAll(
                     db,
-                    SQLRequest<String>(literal: "SELECT slug FROM \(identifier: kind.rawValue) WHERE slug IN \(values)")
+                    SQLRequest<String>(
+                        literal: "SELECT slug FROM \(identifier: kind.rawValue) WHERE slug IN \(values)",
+                        cached: true
+                    )
                 )
             )
         }

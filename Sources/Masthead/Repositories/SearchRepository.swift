@@ -62,7 +62,8 @@ public struct SQLiteSearchRepository: SearchRepository {
                                    snippet(search_index, -1, \(SearchHit.markStart), \(SearchHit.markEnd), '…', 16) AS snippet
                             FROM \(from) WHERE \(filter)
                             ORDER BY s.rank LIMIT \(limit) OFFSET \(page.offset)
-                            """
+                            """,
+                        cached: true
                     )
                 )
                 let documents = try SearchDocument.fetchNames(of: rows.map { $0["doc"] }, db)
@@ -128,7 +129,8 @@ enum SearchDocument {
                 SQLRequest<Row>(
                     literal: """
                         SELECT id, slug, \(sql: title) AS title FROM \(sql: table) WHERE id IN \(members.map(\.id))
-                        """
+                        """,
+                    cached: true
                 )
             )
             for row in rows {
@@ -145,7 +147,8 @@ extension SearchQuery {
         let counted = try Int.fetchOne(
             db,
             SQLRequest<Int>(
-                literal: "SELECT count(*) FROM (SELECT 1 FROM \(from) WHERE \(filter) LIMIT \(reachableMatches + 1))"
+                literal: "SELECT count(*) FROM (SELECT 1 FROM \(from) WHERE \(filter) LIMIT \(reachableMatches + 1))",
+                cached: true
             )
         )
         return min(counted ?? 0, reachableMatches)

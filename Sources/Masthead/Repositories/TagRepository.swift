@@ -31,7 +31,8 @@ public struct SQLiteTagRepository: TagRepository {
             let rows = try Row.fetchAll(
                 db,
                 SQLRequest<Row>(
-                    literal: "\(Self.select(now: now)) ORDER BY \(order) LIMIT \(page.limit) OFFSET \(page.offset)"
+                    literal: "\(Self.select(now: now)) ORDER BY \(order) LIMIT \(page.limit) OFFSET \(page.offset)",
+                    cached: true
                 )
             )
             return Page(items: rows.map(Self.tag), total: total)
@@ -41,7 +42,10 @@ public struct SQLiteTagRepository: TagRepository {
     public func find(slug: Slug) async throws -> Tag {
         let now = clock.now
         return try await database.pool.read { db in
-            let request = SQLRequest<Row>(literal: "\(Self.select(now: now)) WHERE t.slug = \(slug.value)")
+            let request = SQLRequest<Row>(
+                literal: "\(Self.select(now: now)) WHERE t.slug = \(slug.value)",
+                cached: true
+            )
             guard let row = try Row.fetchOne(db, request) else {
                 throw RepositoryError.notFound(resource: "tag", slug: slug.value)
             }

@@ -18,7 +18,7 @@ public protocol TagWriting: Sendable {
 extension SQLiteAuthorRepository: AuthorWriting {
     public func create(_ input: AuthorInput) async throws -> Author {
         let now = clock.now
-        return try await database.pool.write { db in
+        return try await database.write { db in
             let slug = try WriteSupport.slug(
                 for: input.slug,
                 current: nil,
@@ -36,7 +36,7 @@ extension SQLiteAuthorRepository: AuthorWriting {
 
     public func replace(slug: Slug, with input: AuthorInput, expectedRevision: Int?) async throws -> Author {
         let now = clock.now
-        return try await database.pool.write { db in
+        return try await database.write { db in
             var record = try AuthorRecord.find(slug: slug, resource: "author", db)
             try record.prepareReplace(
                 slug: input.slug,
@@ -52,12 +52,15 @@ extension SQLiteAuthorRepository: AuthorWriting {
     }
 
     public func delete(slug: Slug, expectedRevision: Int?) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             try AuthorRecord.delete(slug: slug, expectedRevision: expectedRevision, resource: "author", db) { record in
                 let articles =
                     try Int.fetchOne(
                         db,
-                        SQLRequest<Int>(literal: "SELECT COUNT(*) FROM articles WHERE author_id = \(record.id!)")
+                        SQLRequest<Int>(
+                            literal: "SELECT COUNT(*) FROM articles WHERE author_id = \(record.id!)",
+                            cached: true
+                        )
                     )
                     ?? 0
                 guard articles == 0 else {
@@ -73,7 +76,7 @@ extension SQLiteAuthorRepository: AuthorWriting {
     }
 
     private static func fetch(_ db: Database, id: Int64, now: Timestamp) throws -> Author {
-        let request = SQLRequest<Row>(literal: "\(select(now: now)) WHERE au.id = \(id)")
+        let request = SQLRequest<Row>(literal: "\(select(now: now)) WHERE au.id = \(id)", cached: true)
         return try author(from: try Row.fetchOne(db, request)!)
     }
 }
@@ -91,7 +94,7 @@ extension AuthorRecord {
 extension SQLiteTagRepository: TagWriting {
     public func create(_ input: TagInput) async throws -> Tag {
         let now = clock.now
-        return try await database.pool.write { db in
+        return try await database.write { db in
             let slug = try WriteSupport.slug(
                 for: input.slug,
                 current: nil,
@@ -114,7 +117,7 @@ extension SQLiteTagRepository: TagWriting {
 
     public func replace(slug: Slug, with input: TagInput, expectedRevision: Int?) async throws -> Tag {
         let now = clock.now
-        return try await database.pool.write { db in
+        return try await database.write { db in
             var record = try TagRecord.find(slug: slug, resource: "tag", db)
             try record.prepareReplace(
                 slug: input.slug,
@@ -131,13 +134,18 @@ extension SQLiteTagRepository: TagWriting {
     }
 
     public func delete(slug: Slug, expectedRevision: Int?) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             // article_tags rows go with it (ON DELETE CASCADE).
             try TagRecord.delete(slug: slug, expectedRevision: expectedRevision, resource: "tag", db)
         }
     }
 
     private static func fetch(_ db: Database, id: Int64, now: Timestamp) throws -> Tag {
-        tag(from: try Row.fetchOne(db, SQLRequest<Row>(literal: "\(select(now: now)) WHERE t.id = \(id)"))!)
+        tag(
+            from: try Row.fetchOne(
+                db,
+                SQLRequest<Row>(literal: "\(select(now: now)) WHERE t.id = \(id)", cached: true)
+            )!
+        )
     }
 }

@@ -43,7 +43,7 @@ public struct SQLiteTokenRepository: TokenRepository {
     public func create(name: String, scopes: [Scope], expiresAt: Timestamp?) async throws -> (APIToken, TokenInfo) {
         let token = APIToken.generate()
         let now = clock.now
-        let info = try await database.pool.write { db in
+        let info = try await database.write { db in
             try db.execute(
                 literal: """
                     INSERT INTO api_tokens (name, token_sha256, scopes, created_at, expires_at)
@@ -63,7 +63,7 @@ public struct SQLiteTokenRepository: TokenRepository {
 
     public func revoke(id: Int64) async throws -> TokenInfo {
         let now = clock.now
-        return try await database.pool.write { db in
+        return try await database.write { db in
             try db.execute(
                 literal: "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, \(now)) WHERE id = \(id)"
             )
@@ -78,8 +78,10 @@ public struct SQLiteTokenRepository: TokenRepository {
         let now = clock.now
         let hash = Data(token.sha256)
         let found = try await database.pool.read { db in
-            try Row.fetchOne(db, SQLRequest<Row>(literal: "SELECT * FROM api_tokens WHERE token_sha256 = \(hash)")).map
-            {
+            try Row.fetchOne(
+                db,
+                SQLRequest<Row>(literal: "SELECT * FROM api_tokens WHERE token_sha256 = \(hash)", cached: true)
+            ).map {
                 try Self.info(from: $0)
             }
         }
@@ -88,7 +90,7 @@ public struct SQLiteTokenRepository: TokenRepository {
         }
         let stale = now.adding(seconds: -Self.lastUsedResolutionSeconds)
         if found.lastUsedAt.map({ $0 <= stale }) ?? true {
-            try await database.pool.write { db in
+            try await database.write { db in
                 try db.execute(literal: "UPDATE api_tokens SET last_used_at = \(now) WHERE id = \(found.id)")
             }
         }
@@ -102,7 +104,7 @@ public struct SQLiteTokenRepository: TokenRepository {
     }
 
     private static func fetch(_ db: Database, id: Int64) throws -> TokenInfo? {
-        try Row.fetchOne(db, SQLRequest<Row>(literal: "SELECT * FROM api_tokens WHERE id = \(id)")).map {
+        try Row.fetchOne(db, SQLRequest<Row>(literal: "SELECT * FROM api_tokens WHERE id = \(id)", cached: true)).map {
             try info(from: $0)
         }
     }

@@ -45,7 +45,7 @@ public struct SQLiteViewRepository: ViewRepository {
     /// One transaction for the whole batch. An article deleted since its views were counted
     /// simply takes its views with it.
     public func add(_ counts: [ViewCounter.Bucket: Int]) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             var totals: [Int64: Int] = [:]
             for (bucket, count) in counts {
                 totals[bucket.articleID, default: 0] += count

@@ -16,7 +16,8 @@ enum WriteSupport {
                 db,
                 SQLRequest<Bool>(
                     literal:
-                        "SELECT EXISTS (SELECT 1 FROM \(identifier: table) WHERE slug = \(candidate) AND id IS NOT \(id))"
+                        "SELECT EXISTS (SELECT 1 FROM \(identifier: table) WHERE slug = \(candidate) AND id IS NOT \(id))",
+                    cached: true
                 )
             ) ?? false
         }
@@ -61,7 +62,7 @@ enum WriteSupport {
         let values = slugs.map(\.value)
         let rows = try Row.fetchAll(
             db,
-            SQLRequest<Row>(literal: "SELECT id, slug FROM \(identifier: table) WHERE slug IN \(values)")
+            SQLRequest<Row>(literal: "SELECT id, slug FROM \(identifier: table) WHERE slug IN \(values)", cached: true)
         )
         var idsBySlug: [String: Int64] = [:]
         for row in rows { idsBySlug[row["slug"]] = row["id"] }
