@@ -20,6 +20,10 @@ public struct RenderedBody: Sendable, Equatable {
     /// The text of the top-level paragraphs: the prose, without headings, lists, tables or code.
     public let leadText: String
 
+    /// The safe HTML (`MarkdownRenderer.html`), when it was asked for: a write that answers
+    /// with the article renders it from the same parse.
+    public let html: String?
+
     /// The first ~160 characters of the prose (of the plaintext when there is no prose),
     /// cut at a word boundary.
     public var fallbackExcerpt: String {
@@ -41,10 +45,11 @@ public enum MarkdownRenderer {
     private static let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8
 
     /// Everything a write computes from the Markdown (the HTML is rendered when read).
-    public static func render(_ markdown: String) -> RenderedBody {
-        withDocument(markdown) { document, _ in
+    public static func render(_ markdown: String, html: Bool = false) -> RenderedBody {
+        withDocument(markdown) { document, extensions in
+            let html = html ? takeString(cmark_render_html(document, options, extensions)) : nil
             let (plaintext, leadText) = PlaintextCollector.collect(document)
-            return RenderedBody(plaintext: plaintext, wordCount: countWords(plaintext), leadText: leadText)
+            return RenderedBody(plaintext: plaintext, wordCount: countWords(plaintext), leadText: leadText, html: html)
         }
     }
 

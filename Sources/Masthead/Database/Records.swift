@@ -157,23 +157,26 @@ struct PreparedBody: Sendable {
     let wordCount: Int
     let readingTimeMinutes: Int
     let fallbackExcerpt: String
+    /// The body's HTML, when asked for: the answer to the write that stores it.
+    let html: String?
 
-    init(markdown: String) {
-        let rendered = MarkdownRenderer.render(markdown)
+    init(markdown: String, html: Bool = false) {
+        let rendered = MarkdownRenderer.render(markdown, html: html)
         record = ArticleBodyRecord(markdown: markdown, plaintext: CompressedText.compress(rendered.plaintext))
         wordCount = rendered.wordCount
         readingTimeMinutes = rendered.readingTimeMinutes
         fallbackExcerpt = rendered.fallbackExcerpt
+        self.html = rendered.html
     }
 
     /// The bodies of `markdowns`, in their order, prepared on every core (an import's many).
     static func preparing(_ markdowns: [String]) async -> [PreparedBody] {
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, markdowns.count / 16))
-        let share = (markdowns.count + workers - 1) / max(workers, 1)
+        let share = (markdowns.count + workers - 1) / workers
         return await withTaskGroup(of: (Int, [PreparedBody]).self) { group in
             for worker in 0..<workers {
                 let part = markdowns[min(worker * share, markdowns.count)..<min((worker + 1) * share, markdowns.count)]
-                group.addTask { (worker, part.map(PreparedBody.init(markdown:))) }
+                group.addTask { (worker, part.map { PreparedBody(markdown: $0) }) }
             }
             var parts = [[PreparedBody]](repeating: [], count: workers)
             for await (worker, prepared) in group { parts[worker] = prepared }

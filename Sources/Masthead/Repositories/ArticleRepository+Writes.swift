@@ -3,7 +3,7 @@ import GRDB
 extension SQLiteArticleRepository {
     public func create(_ input: ArticleInput) async throws -> Article {
         let now = clock.now
-        let body = PreparedBody(markdown: input.bodyMarkdown)
+        let body = PreparedBody(markdown: input.bodyMarkdown, html: true)
         var article = try await database.write { db in
             let (authorID, tagIDs) = try Self.references(of: input, db)
             let slug = try WriteSupport.slug(
@@ -33,13 +33,13 @@ extension SQLiteArticleRepository {
             try Self.setTags(tagIDs, of: record.id!, db)
             return try Self.fetchOne(db, where: "a.id = \(record.id!)", bodies: [], now: now)!
         }
-        article.bodyHTML = MarkdownRenderer.html(input.bodyMarkdown)
+        article.bodyHTML = body.html
         return article
     }
 
     public func replace(slug: Slug, with input: ArticleInput, expectedRevision: Int?) async throws -> Article {
         let now = clock.now
-        let body = PreparedBody(markdown: input.bodyMarkdown)
+        let body = PreparedBody(markdown: input.bodyMarkdown, html: true)
         var article = try await database.write { db in
             var record = try ArticleRecord.find(slug: slug, resource: "article", db)
             let oldSlug = record.slug
@@ -67,7 +67,7 @@ extension SQLiteArticleRepository {
             try Self.setTags(tagIDs, of: record.id!, db)
             return try Self.fetchOne(db, where: "a.id = \(record.id!)", bodies: [], now: now)!
         }
-        article.bodyHTML = MarkdownRenderer.html(input.bodyMarkdown)
+        article.bodyHTML = body.html
         return article
     }
 
