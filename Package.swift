@@ -89,18 +89,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The top-level openapi.yaml, embedded. The target's root is the package's, so every
-        // other top-level entry is excluded.
+        // The top-level openapi.yaml, embedded through the symbolic link beside the target's
+        // source (Sources/MastheadOpenAPI/openapi.yaml -> ../../openapi.yaml).
         .target(
             name: "MastheadOpenAPI",
-            path: ".",
-            exclude: [
-                "Sources/Masthead", "Sources/masthead", "Sources/CMarkGFM", "Sources/CZlib", "Sources/CMalloc", "Tests", "Migrations",
-                "Benchmarks",
-                "docker",
-                "README.md",
-            ],
-            sources: ["Sources/MastheadOpenAPI/OpenAPIDocument.swift"],
             resources: [.embedInCode("openapi.yaml")],
             swiftSettings: swiftSettings
         ),
