@@ -140,7 +140,7 @@ struct ArticleController<Repository: ArticleRepository> {
             guard let field = ArticleField(rawValue: name) else {
                 throw ProblemError.invalidParameter(
                     "fields",
-                    "'\(QueryReader.printable(name))' is not an article field."
+                    "'\(TextRules.printable(name))' is not an article field."
                 )
             }
             return field

@@ -1,15 +1,5 @@
 import GRDB
 
-/// Which articles a reader may see.
-public enum ArticleVisibility: Sendable, Equatable {
-    /// Published, with their time come: what the public sees.
-    case published
-    case drafts
-    /// Published with a time still to come.
-    case scheduled
-    case all
-}
-
 /// Articles: reads for the public and for tokens, and the writes that keep the rendered
 /// body, tags, slug redirects and search index consistent in one transaction each.
 public protocol ArticleRepository: Sendable {

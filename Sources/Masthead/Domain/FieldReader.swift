@@ -37,7 +37,7 @@ struct FieldReader {
             if Self.serverOwned.contains(key) {
                 add(key, "read_only", "\(key) is set by the server and cannot be written")
             } else {
-                add(key, "unknown_field", "\(QueryReader.printable(key)) is not a field of this resource")
+                add(key, "unknown_field", "\(TextRules.printable(key)) is not a field of this resource")
             }
         }
     }
@@ -195,6 +195,11 @@ struct FieldReader {
 /// Rules on text shared by request bodies and `openapi.yaml`, which states each of them as
 /// a pattern with the same meaning.
 enum TextRules {
+    /// A value quoted back to the client, shortened so an error never echoes a whole payload.
+    static func printable(_ text: String) -> String {
+        text.count <= 40 ? text : text.prefix(40) + "…"
+    }
+
     /// What counts as blank: the characters that Python's and ECMAScript's `\s` match
     /// (the spec's `NonBlank` pattern lists them), so client-side validation agrees.
     private static let blankScalars: Set<Unicode.Scalar> = {

@@ -108,7 +108,7 @@ extension QueryReader {
         } catch .prefixTooShort(let prefix) {
             throw ProblemError.invalidParameter(
                 name,
-                "the prefix '\(QueryReader.printable(prefix))*' is too short: a prefix needs at least "
+                "the prefix '\(TextRules.printable(prefix))*' is too short: a prefix needs at least "
                     + "\(SearchQuery.minimumPrefixLength) letters or digits.",
                 code: "prefix_too_short"
             )

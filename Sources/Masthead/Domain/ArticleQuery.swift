@@ -3,6 +3,16 @@ import Foundation
 /// What the article list can be asked for, already parsed and validated.
 
 /// A sortable field of the article list.
+/// Which articles a reader may see.
+public enum ArticleVisibility: Sendable, Equatable {
+    /// Published, with their time come: what the public sees.
+    case published
+    case drafts
+    /// Published with a time still to come.
+    case scheduled
+    case all
+}
+
 public enum ArticleSortField: String, Sendable, CaseIterable {
     case publishedAt = "published_at"
     case updatedAt = "updated_at"

@@ -21,7 +21,7 @@ struct QueryReader {
         var values: [String: String] = [:]
         for (name, value) in try Self.parameters(of: request.uri.query) {
             guard allowed.contains(name) else {
-                throw ProblemError.unknownParameter(Self.printable(name), allowed: allowed)
+                throw ProblemError.unknownParameter(TextRules.printable(name), allowed: allowed)
             }
             guard values.updateValue(value, forKey: name) == nil else {
                 throw ProblemError.invalidParameter(name, "given more than once; use a comma-separated list.")
@@ -71,7 +71,7 @@ struct QueryReader {
     func slugs(_ name: String, maxCount: Int) throws -> [Slug]? {
         try list(name, maxCount: maxCount)?.map { item in
             guard let slug = Slug(parsing: item) else {
-                throw ProblemError.invalidParameter(name, "'\(Self.printable(item))' is not a slug.")
+                throw ProblemError.invalidParameter(name, "'\(TextRules.printable(item))' is not a slug.")
             }
             return slug
         }
@@ -95,11 +95,6 @@ struct QueryReader {
 
     func limit(default defaultLimit: Int = 20) throws -> Int {
         try integer("limit", in: 1...100) ?? defaultLimit
-    }
-
-    /// A value quoted back to the client, shortened so an error never echoes a whole payload.
-    static func printable(_ text: String) -> String {
-        text.count <= 40 ? text : text.prefix(40) + "…"
     }
 
     private static func decode(_ component: Substring) throws -> String {

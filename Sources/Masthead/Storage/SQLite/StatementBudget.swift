@@ -1,11 +1,6 @@
+import Dispatch
 import GRDB
 import GRDBSQLite
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A time limit for the statements of one read: SQLite's progress handler looks at the
 /// clock every few thousand virtual-machine steps and interrupts a statement that has run
@@ -46,7 +41,5 @@ struct StatementBudget: Sendable {
 
 /// Nanoseconds on the monotonic clock.
 private func monotonicNanoseconds() -> UInt64 {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return UInt64(spec.tv_sec) &* 1_000_000_000 &+ UInt64(spec.tv_nsec)
+    DispatchTime.now().uptimeNanoseconds
 }

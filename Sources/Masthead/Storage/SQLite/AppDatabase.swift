@@ -39,8 +39,8 @@ public struct AppDatabase: Sendable {
 
     /// The write-ahead log's size on disk now, in bytes (0 when there is none).
     public var walBytes: Int {
-        var status = stat()
-        return stat(path + "-wal", &status) == 0 ? Int(status.st_size) : 0
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path + "-wal")
+        return (attributes?[.size] as? Int) ?? 0
     }
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.

@@ -1,4 +1,3 @@
-import GRDB
 import Synchronization
 
 /// When the next scheduled article goes live. Cached article responses are built from what
@@ -34,26 +33,5 @@ public final class PublicationSchedule: Sendable {
         cache.invalidate([.articles, .authors, .tags, .search, .feeds])
         let following = try await articles.nextPublication(after: now)
         next.withLock { $0 = .some(following) }
-    }
-}
-
-/// The source of scheduled publication times.
-public protocol ScheduledPublications: Sendable {
-    /// The earliest `published_at` of a published article still in the future.
-    func nextPublication(after now: Timestamp) async throws -> Timestamp?
-}
-
-extension SQLiteArticleRepository: ScheduledPublications {
-    public func nextPublication(after now: Timestamp) async throws -> Timestamp? {
-        try await database.pool.read { db in
-            try Timestamp.fetchOne(
-                db,
-                SQLRequest<Timestamp>(
-                    literal:
-                        "SELECT MIN(a.published_at) FROM articles a WHERE \(PublicVisibility.scheduledCondition(at: now))",
-                    cached: true
-                )
-            )
-        }
     }
 }
