@@ -13,7 +13,7 @@ private let newArticle = #"""
     """#
 
 private func articleRow(_ database: AppDatabase, _ slug: String) async throws -> Row? {
-    try database.pool.read { db in
+    try database.reader.read { db in
         try Row.fetchOne(
             db,
             sql: """
@@ -26,7 +26,7 @@ private func articleRow(_ database: AppDatabase, _ slug: String) async throws ->
 }
 
 private func articleCount(_ database: AppDatabase) async throws -> Int {
-    try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM articles")! }
+    try await database.reader.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM articles")! }
 }
 
 @Suite struct ArticleCreateTests {
@@ -465,7 +465,7 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
             #expect(article["excerpt"].string == "Only this.")
             #expect(article["status"].string == "draft")
             #expect(try await client.get("/v1/articles/go-in-production").status == .notFound)
-            let tags = try await database.pool.read { db in
+            let tags = try await database.reader.read { db in
                 try Int.fetchOne(
                     db,
                     sql:
@@ -575,7 +575,7 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
             #expect(response.status == .noContent)
             #expect(response.body.readableBytes == 0)
             #expect(try await articleRow(database, "go-prod") == nil)
-            let leftovers = try await database.pool.read { db in
+            let leftovers = try await database.reader.read { db in
                 (
                     try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM article_redirects")!,
                     try Int.fetchOne(

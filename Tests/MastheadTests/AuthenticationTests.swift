@@ -22,7 +22,7 @@ private func stableProblem(_ response: TestResponse) throws -> JSON {
             #expect(response.status == .unauthorized)
             #expect(response.headers[.wwwAuthenticate] == "Bearer")
             #expect(try response.json["code"].string == "unauthorized")
-            let tags = try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tags") }
+            let tags = try await database.reader.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tags") }
             #expect(tags == 13)
         }
     }
@@ -97,7 +97,7 @@ private func stableProblem(_ response: TestResponse) throws -> JSON {
                 let tag = try await client.send(.post, "/v1/tags?\(parameter)=\(secret)", json: #"{"name":"X"}"#)
                 #expect(tag.status == .unauthorized || tag.status == .badRequest)
             }
-            let tags = try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tags") }
+            let tags = try await database.reader.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tags") }
             #expect(tags == 0)
         }
     }
@@ -195,7 +195,7 @@ private func stableProblem(_ response: TestResponse) throws -> JSON {
             )
             #expect(try await client.get("/v1/nowhere", headers: headers).status == .notFound)
             // Everything the database holds, on disk: the main file and its write-ahead log.
-            for path in [database.pool.path, database.pool.path + "-wal"] {
+            for path in [database.path, database.path + "-wal"] {
                 guard let bytes = FileManager.default.contents(atPath: path) else { continue }
                 #expect(bytes.range(of: Data(token.utf8)) == nil, "\(path)")
                 #expect(bytes.range(of: Data(token.dropFirst(3).prefix(40).utf8)) == nil, "\(path)")

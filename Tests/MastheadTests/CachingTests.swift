@@ -67,7 +67,7 @@ import Testing
             var stored = views
             for _ in 0..<250 where stored == views {
                 try await Task.sleep(for: .milliseconds(20))
-                stored = try await database.pool.read { db in
+                stored = try await database.reader.read { db in
                     try Int.fetchOne(db, sql: "SELECT views FROM articles WHERE slug = 'go-in-production'")!
                 }
             }

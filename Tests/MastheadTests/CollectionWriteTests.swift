@@ -9,7 +9,7 @@ import Testing
 @testable import Masthead
 
 private func count(_ database: AppDatabase, _ sql: String) async throws -> Int {
-    try await database.pool.read { db in try Int.fetchOne(db, sql: sql)! }
+    try await database.reader.read { db in try Int.fetchOne(db, sql: sql)! }
 }
 
 @Suite struct AuthorWriteTests {
@@ -260,6 +260,8 @@ private func count(_ database: AppDatabase, _ sql: String) async throws -> Int {
                 #expect(response.headers[.wwwAuthenticate] == "Bearer", "\(route.method) \(route.path)")
             }
         }
-        #expect(try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM platforms") } == 6)
+        #expect(
+            try await database.reader.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM platforms") } == 6
+        )
     }
 }

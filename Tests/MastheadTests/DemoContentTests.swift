@@ -7,7 +7,7 @@ import Testing
     @Test func demoHoldsThePublicationTheCatalogAndUnpublishedWork() async throws {
         let clock = TestClock()
         try await withApp(demo: true, clock: clock) { client, database async throws in
-            let counts = try await database.pool.read { db in
+            let counts = try await database.reader.read { db in
                 (
                     authors: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM authors")!,
                     tags: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tags")!,
@@ -60,7 +60,7 @@ import Testing
 
     @Test func demoMarkdownUsesHeadingsListsLinksTablesAndCode() async throws {
         try await withApp(demo: true) { _, database async throws in
-            let html = try await database.pool.read { db in
+            let html = try await database.reader.read { db in
                 try String.fetchAll(db, sql: "SELECT markdown FROM article_bodies").map(MarkdownRenderer.html).joined()
             }
             for element in ["<h2>", "<ul>", "<ol>", "<a href=", "<table>", "<pre><code"] {
@@ -72,14 +72,14 @@ import Testing
     @Test func demoContentLoadsOnlyIntoAnEmptyDatabase() async throws {
         try await withApp(demo: true) { _, database async throws in
             #expect(try await DemoContent.load(into: database, now: TestClock().now) == false)
-            let articles = try await database.pool.read { db in
+            let articles = try await database.reader.read { db in
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM articles")
             }
             #expect(articles == 27)
         }
         try await withApp(seed: { seed in try await seed.tag("mine") }) { _, database async throws in
             #expect(try await DemoContent.load(into: database, now: TestClock().now) == false)
-            let tags = try await database.pool.read { db in try String.fetchAll(db, sql: "SELECT slug FROM tags") }
+            let tags = try await database.reader.read { db in try String.fetchAll(db, sql: "SELECT slug FROM tags") }
             #expect(tags == ["mine"])
         }
     }

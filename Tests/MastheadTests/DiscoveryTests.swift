@@ -281,7 +281,7 @@ import Testing
         try await withApp(seed: Self.seedDocuments) { client, database async throws in
             let token = try await makeToken(database, [.contentWrite])
             func expectIndexMatchesContent(_ step: String) async throws {
-                try await database.pool.write { db in
+                try await database.writer.write { db in
                     #expect(
                         throws: Never.self,
                         "after \(step)",
@@ -327,7 +327,7 @@ import Testing
             _ = try await client.send(.delete, "/v1/articles/in-body", token: token)
             try await expectIndexMatchesContent("a deletion")
             #expect(try await client.get("/v1/search?q=zebra").json["data"].slugs.isEmpty)
-            let rows = try await database.pool.read { db in
+            let rows = try await database.reader.read { db in
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM search_index_docsize")!
             }
             #expect(rows == 5)
@@ -347,7 +347,7 @@ import Testing
             #expect(
                 try await client.send(.delete, "/v1/services/build-your-clarity", token: token).status == .noContent
             )
-            try await database.pool.write { db in
+            try await database.writer.write { db in
                 try db.execute(sql: "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1)")
             }
             #expect(try await client.get("/v1/search?q=wombat&type=platform").json["data"].slugs == ["arion"])
@@ -362,7 +362,7 @@ import Testing
         try await withApp(seed: { seed in
             try await seed.author("ann", name: "Ann")
             let published = seed.daysAgo(1)
-            try await seed.database.pool.write { db in
+            try await seed.database.writer.write { db in
                 for number in 1...(bound + 5) {
                     var record = ArticleRecord(
                         slug: "common-\(number)",

@@ -14,7 +14,7 @@ import FoundationXML
     static let hostileTitle = "Tags & <script>alert(\"x\")</script> \u{1}done"
 
     static func seed(_ seeder: Seeder) async throws {
-        try await seeder.database.pool.write { db in
+        try await seeder.database.writer.write { db in
             try db.execute(
                 sql: """
                     INSERT OR REPLACE INTO site (id, title, description, url, locale, timezone, updated_at)
@@ -110,7 +110,7 @@ import FoundationXML
 
     @Test func aPublishedArticleAppearsInTheFeedsAndAnUnpublishedOneLeaves() async throws {
         try await withApp(seed: Self.seed) { client, database async throws in
-            try await database.pool.write { db in
+            try await database.writer.write { db in
                 try db.execute(sql: "UPDATE articles SET status = 'draft' WHERE slug = 'older'")
             }
             let rss = try XMLDocumentReader(Data(buffer: try await client.get("/feed.xml").body))
@@ -166,7 +166,7 @@ import FoundationXML
     @Test func theSitemapQueryReadsOnlyAnIndex() async throws {
         let folder = try TemporaryFolder()
         let database = try AppDatabase(path: folder.databasePath)
-        let plan = try await database.pool.read { db in
+        let plan = try await database.reader.read { db in
             try Row.fetchAll(
                 db,
                 sql: """

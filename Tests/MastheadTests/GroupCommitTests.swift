@@ -8,11 +8,10 @@ import Testing
 /// Writes that wait for the writer share one commit; each still succeeds or fails alone.
 @Suite struct GroupCommitTests {
     @Test func writesThatArriveWhileTheWriterIsBusyShareOneCommit() async throws {
-        let folder = try TemporaryFolder()
-        let database = try AppDatabase(path: folder.databasePath)
+        let database = try AppDatabase.inMemory()
         let commits = CommitCounter()
-        database.pool.add(transactionObserver: commits)
-        let group = GroupCommit(pool: database.pool)
+        database.writer.add(transactionObserver: commits)
+        let group = GroupCommit(writer: database.writer)
 
         let results = try await Self.whileTheWriterIsHeld(database, group, expecting: 8) {
             (0..<8).map { index in
@@ -27,16 +26,15 @@ import Testing
         // The first write is taken alone before the others arrive, or with some of them;
         // all the rest wait together: at most two commits for eight writes.
         #expect((1...2).contains(commits.count))
-        let slugs = try await database.pool.read { db in
+        let slugs = try await database.reader.read { db in
             try String.fetchAll(db, sql: "SELECT slug FROM tags ORDER BY id")
         }
         #expect(slugs == (0..<8).map { "tag-\($0)" })
     }
 
     @Test func aWriteThatFailsFailsAloneAndTheOthersCommit() async throws {
-        let folder = try TemporaryFolder()
-        let database = try AppDatabase(path: folder.databasePath)
-        let group = GroupCommit(pool: database.pool)
+        let database = try AppDatabase.inMemory()
+        let group = GroupCommit(writer: database.writer)
 
         let results = try await Self.whileTheWriterIsHeld(database, group, expecting: 6) {
             (0..<6).map { index in
@@ -64,7 +62,7 @@ import Testing
         } throws: { error in
             (error as? DatabaseError)?.resultCode == .SQLITE_CONSTRAINT
         }
-        let slugs = try await database.pool.read { db in
+        let slugs = try await database.reader.read { db in
             try String.fetchAll(db, sql: "SELECT slug FROM tags ORDER BY slug")
         }
         #expect(slugs == ["tag-0", "tag-1", "tag-2", "tag-5"])
@@ -91,7 +89,7 @@ import Testing
         let holding = Atomic<Bool>(false)
         let released = Atomic<Bool>(false)
         let holder = Task {
-            try await database.pool.writeWithoutTransaction { _ in
+            try await database.writer.writeWithoutTransaction { _ in
                 holding.store(true, ordering: .relaxed)
                 while !released.load(ordering: .relaxed) { usleep(1000) }
             }

@@ -94,7 +94,7 @@ import Testing
 
     @Test func readinessIs503WhenMigrationsAreMissing() async throws {
         try await withApp { client, database async throws in
-            try await database.pool.write { db in
+            try await database.writer.write { db in
                 try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = '0002_create_article_search'")
             }
             let response = try await client.get("/readyz")

@@ -39,7 +39,7 @@ import Testing
         let database = try AppDatabase(path: folder.databasePath)
         #expect(try await database.appliedMigrations() == MastheadMigrations.all.map(\.identifier))
         #expect(await database.isReady())
-        let (journal, foreignKeys) = try await database.pool.read { db in
+        let (journal, foreignKeys) = try await database.reader.read { db in
             (
                 try String.fetchOne(db, sql: "PRAGMA journal_mode"),
                 try Bool.fetchOne(db, sql: "PRAGMA foreign_keys")
@@ -54,7 +54,7 @@ import Testing
         _ = try AppDatabase(path: folder.databasePath)
         let reopened = try AppDatabase(path: folder.databasePath)
         #expect(try await reopened.appliedMigrations().count == MastheadMigrations.all.count)
-        let sites = try await reopened.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM site") }
+        let sites = try await reopened.reader.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM site") }
         #expect(sites == 1)
     }
 
@@ -62,7 +62,7 @@ import Testing
         let folder = try TemporaryFolder()
         let database = try AppDatabase(path: folder.databasePath)
         await #expect(throws: DatabaseError.self) {
-            try await database.pool.write { db in
+            try await database.writer.write { db in
                 try db.execute(
                     sql: """
                         INSERT INTO articles (slug, title, excerpt, status, author_id, word_count,
@@ -103,7 +103,7 @@ import Testing
         try queue.close()
 
         let database = try AppDatabase(path: folder.databasePath)
-        try await database.pool.write { db in
+        try await database.writer.write { db in
             let columns = try db.columns(in: "articles").map(\.name)
             #expect(!columns.contains { $0.hasPrefix("body_") })
             let body = try #require(

@@ -11,7 +11,7 @@ import Testing
         let database = try AppDatabase(path: folder.databasePath)
         _ = try await DemoContent.load(into: database, now: Timestamp(rfc3339: "2026-11-28T12:00:00Z")!)
         // Some state that only use creates: a rename (an old slug), views by day, a token.
-        try await database.pool.write { db in
+        try await database.writer.write { db in
             try db.execute(
                 sql:
                     "INSERT INTO article_redirects (old_slug, article_id, created_at) VALUES ('go-in-prod', 1, '2026-11-28T12:00:00Z')"
@@ -37,7 +37,7 @@ import Testing
         let copy = try AppDatabase(path: target.databasePath)
         let document = try await ContentImport(repository: SQLitePortabilityRepository(database: copy)).load(exported)
         #expect(document.site?.description == "")
-        let site = try copy.pool.read { db in try Row.fetchOne(db, sql: "SELECT title, description FROM site") }
+        let site = try copy.reader.read { db in try Row.fetchOne(db, sql: "SELECT title, description FROM site") }
         #expect(site?["title"] == "Untitled publication")
         #expect(site?["description"] == "")
     }
@@ -61,7 +61,7 @@ import Testing
         #expect(document.services.count == 4)
         #expect(!String(decoding: first, as: UTF8.self).contains("kept-out-of-exports"))
         #expect(!String(decoding: first, as: UTF8.self).contains("mh_"))
-        try await copy.pool.read { db throws in
+        try await copy.reader.read { db throws in
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM api_tokens") == 0)
             // Computed fields and the search index are made again.
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM articles WHERE word_count = 0") == 0)
@@ -89,7 +89,7 @@ import Testing
         }
         // Bodies are moved in one statement at the end of an import: the index must hold
         // exactly what its content says (FTS5 compares the two with rank 1).
-        try await copy.pool.write { db in
+        try await copy.writer.write { db in
             try db.execute(sql: "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1)")
         }
     }
@@ -133,7 +133,7 @@ import Testing
             } catch let failure as ImportFailure {
                 #expect(failure.description.contains(expected), "\(failure)")
             }
-            try await database.pool.read { db throws in #expect(try !AppDatabase.holdsContent(db)) }
+            try await database.reader.read { db throws in #expect(try !AppDatabase.holdsContent(db)) }
         }
         for text in ["", "[]", #"{"format":"masthead-content"}"#, #"{"format":1}"#] {
             #expect(throws: ImportFailure.self) { try ContentExport.decode(Data(text.utf8)) }
@@ -191,7 +191,7 @@ import Testing
             } catch let failure as ImportFailure {
                 #expect(failure.problems.first?.hasPrefix(expected) == true, "\(failure)")
             }
-            try await database.pool.read { db throws in #expect(try !AppDatabase.holdsContent(db)) }
+            try await database.reader.read { db throws in #expect(try !AppDatabase.holdsContent(db)) }
         }
     }
 
@@ -213,7 +213,7 @@ import Testing
         let target = try TemporaryFolder()
         let database = try AppDatabase(path: target.databasePath)
         try await ContentImport(repository: SQLitePortabilityRepository(database: database)).load(Data(text.utf8))
-        let stored = try await database.pool.read { db in
+        let stored = try await database.reader.read { db in
             try String.fetchOne(db, sql: "SELECT published_at FROM articles WHERE slug = ?", arguments: [article.slug])
         }
         #expect(stored == time.adding(seconds: 10 * 3600).rfc3339)
@@ -240,12 +240,12 @@ import Testing
         }
         try queue.close()
         let database = try AppDatabase(path: folder.databasePath)
-        let rows = try database.pool.read { db in
+        let rows = try database.reader.read { db in
             try Row.fetchAll(db, sql: "SELECT slug, published_at, created_at FROM articles ORDER BY slug")
         }
         #expect(rows.map { $0["published_at"] as String } == ["2026-11-28T15:00:00Z", "9999-12-31T23:59:59Z"])
         #expect(rows.map { $0["created_at"] as String } == ["2026-11-28T12:00:00Z", "2026-11-28T12:00:00Z"])
-        let author = try database.pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM authors") }
+        let author = try database.reader.read { db in try Row.fetchOne(db, sql: "SELECT * FROM authors") }
         #expect(author?["created_at"] == "2026-11-28T12:00:00Z")
         #expect(author?["updated_at"] == "2026-11-28T12:00:00Z")
         // The far-future article is still scheduled, not live.
@@ -268,7 +268,7 @@ import Testing
         await #expect(throws: (any Error).self) {
             try await SQLitePortabilityRepository(database: database).importContent(document)
         }
-        try await database.pool.read { db throws in #expect(try !AppDatabase.holdsContent(db)) }
+        try await database.reader.read { db throws in #expect(try !AppDatabase.holdsContent(db)) }
     }
 
     @Test func backupMakesAConsistentCopyWhileWritesGoOn() async throws {
@@ -276,7 +276,7 @@ import Testing
         let database = try await Self.demoDatabase(source)
         let writer = Task {
             for round in 0..<200 {
-                try await database.pool.write { db in
+                try await database.writer.write { db in
                     try db.execute(
                         sql: "UPDATE articles SET views = views + 1 WHERE id = ?",
                         arguments: [round % 5 + 1]
@@ -293,7 +293,7 @@ import Testing
         let copied = try await SQLitePortabilityRepository(database: copy).export()
         #expect(copied.articles.map(\.slug) == original.articles.map(\.slug))
         #expect(copied.authors == original.authors)
-        try await copy.pool.read { db throws in
+        try await copy.reader.read { db throws in
             #expect(try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok")
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM api_tokens") == 1)
         }

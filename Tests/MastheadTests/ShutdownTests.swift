@@ -117,11 +117,11 @@ import Testing
         // counted without its answer arriving, so the database can hold more, never fewer.
         #expect(viewsAfter - viewsBefore >= acknowledged)
         #expect(viewsAfter - viewsBefore <= acknowledged + 50)
-        let daily = try await database.pool.read { db in
+        let daily = try await database.reader.read { db in
             try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(views), 0) FROM article_views_daily") ?? 0
         }
         #expect(daily == viewsAfter - viewsBefore)
-        let stored = try await database.pool.read { db in
+        let stored = try await database.reader.read { db in
             try String.fetchSet(db, sql: "SELECT slug FROM tags WHERE slug LIKE 'load-%'")
         }
         #expect(Set(tags).isSubset(of: stored))
@@ -138,7 +138,8 @@ import Testing
     static func storedViews(at path: String) async throws -> Int {
         let database = try AppDatabase(path: path)
         defer { try? database.close() }
-        return try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT SUM(views) FROM articles") ?? 0 }
+        return try await database.reader.read { db in try Int.fetchOne(db, sql: "SELECT SUM(views) FROM articles") ?? 0
+        }
     }
 
     static func publishedSlugs(port: Int) async throws -> [String] {

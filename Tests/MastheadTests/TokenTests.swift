@@ -66,7 +66,7 @@ import Testing
         #expect(info.name == "ci")
         #expect(info.scopes == [.contentWrite])
 
-        let stored = try await database.pool.read { db in
+        let stored = try await database.reader.read { db in
             try Data.fetchOne(db, sql: "SELECT token_sha256 FROM api_tokens")!
         }
         #expect(Array(stored) == token.sha256)

@@ -18,7 +18,7 @@ private func seedTwoArticles(_ seed: Seeder) async throws {
 }
 
 private func storedViews(_ database: AppDatabase, _ slug: String) async throws -> Int {
-    try await database.pool.read { db in
+    try await database.reader.read { db in
         try Int.fetchOne(db, sql: "SELECT views FROM articles WHERE slug = ?", arguments: [slug])!
     }
 }
@@ -53,7 +53,7 @@ private func storedViews(_ database: AppDatabase, _ slug: String) async throws -
         #expect(try await counter.flush() == 0)
         #expect(try await storedViews(database, "read-me") == 1000)
         #expect(try await counter.total(of: id) { try await store.storedViews(of: id) } == 1000)
-        let daily = try database.pool.read { db in
+        let daily = try database.reader.read { db in
             try Row.fetchAll(db, sql: "SELECT day, views FROM article_views_daily")
         }
         #expect(daily.count == 1)
@@ -199,7 +199,7 @@ private func storedViews(_ database: AppDatabase, _ slug: String) async throws -
                 #expect(response.status == .notFound, "\(slug)")
             }
             try await Task.sleep(for: .milliseconds(50))
-            let total = try await database.pool.read { db in
+            let total = try await database.reader.read { db in
                 try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(views), 0) FROM article_views_daily")!
             }
             #expect(total == 0)
@@ -282,7 +282,7 @@ private func storedViews(_ database: AppDatabase, _ slug: String) async throws -
             ("classic", "2026-06-01", 480), ("classic", "2026-11-10", 20), ("weekly", "2026-11-23", 60),
             ("today", "2026-11-28", 40), ("older-tie", "2026-11-27", 40), ("draft", "2026-11-28", 999),
         ]
-        try await seed.database.pool.write { db in
+        try await seed.database.writer.write { db in
             for (slug, day, count) in views {
                 try db.execute(
                     sql: "INSERT INTO article_views_daily SELECT id, ?, ? FROM articles WHERE slug = ?",

@@ -12,7 +12,7 @@ import Testing
     static func write(_ database: AppDatabase, count: Int, from start: Int = 0) async throws {
         let description = String(repeating: "w", count: 8000)
         for index in start..<start + count {
-            try await database.pool.write { db in
+            try await database.writer.write { db in
                 try db.execute(
                     sql: "INSERT INTO tags (slug, name, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
                     arguments: [
@@ -34,7 +34,7 @@ import Testing
                 tasks.addTask {
                     try await Task.sleep(for: .milliseconds(offset * 3))
                     while !readers.stop.load(ordering: .relaxed) {
-                        try await database.pool.read { db in
+                        try await database.reader.read { db in
                             _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tags")
                             usleep(5000)
                         }
@@ -60,7 +60,7 @@ import Testing
             try await tasks.waitForAll()
         }
         #expect(readers.reads.load(ordering: .relaxed) > 10)
-        let count = try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tags") }
+        let count = try await database.reader.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tags") }
         #expect(count == 1200)
     }
 
@@ -83,7 +83,7 @@ import Testing
     @Test func durabilityAndTheLogSizeLimitAreSetOnEveryConnection() async throws {
         let folder = try TemporaryFolder()
         let full = try AppDatabase(path: folder.databasePath)
-        let (synchronous, limit) = try await full.pool.read { db in
+        let (synchronous, limit) = try await full.reader.read { db in
             (
                 try Int.fetchOne(db, sql: "PRAGMA synchronous"),
                 try Int.fetchOne(db, sql: "PRAGMA journal_size_limit")
@@ -93,7 +93,7 @@ import Testing
         #expect(limit == AppDatabase.journalSizeLimit)
         try full.close()
         let normal = try AppDatabase(path: folder.databasePath, durability: .normal)
-        #expect(try await normal.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)
+        #expect(try await normal.writer.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)
     }
 
     @Test func theLogSizeIsAMetric() async throws {

@@ -279,7 +279,7 @@ struct Seeder: Sendable {
     @discardableResult
     func author(_ slug: String, name: String? = nil) async throws -> Int64 {
         let now = now
-        return try await database.pool.write { db in
+        return try await database.writer.write { db in
             var record = AuthorRecord(
                 slug: slug,
                 name: name ?? slug.capitalized,
@@ -294,7 +294,7 @@ struct Seeder: Sendable {
     @discardableResult
     func tag(_ slug: String, name: String? = nil) async throws -> Int64 {
         let now = now
-        return try await database.pool.write { db in
+        return try await database.writer.write { db in
             var record = TagRecord(
                 slug: slug,
                 name: name ?? slug.uppercased(),
@@ -320,7 +320,7 @@ struct Seeder: Sendable {
         body: String = "Some words for the body."
     ) async throws -> Int64 {
         let now = now
-        return try await database.pool.write { db in
+        return try await database.writer.write { db in
             let authorID = try Int64.fetchOne(db, sql: "SELECT id FROM authors WHERE slug = ?", arguments: [author])!
             let written = publishedAt ?? now
             var record = ArticleRecord(

@@ -24,10 +24,17 @@ public enum DatabaseDurability: String, Sendable {
 /// passes a size) waits out the readers of the moment and truncates it, and
 /// `journal_size_limit` trims the file whenever SQLite starts the log over by itself.
 public struct AppDatabase: Sendable {
-    public let pool: DatabasePool
+    /// The connections: a `DatabasePool` on a file when serving, or any `DatabaseWriter` a
+    /// caller hands in (`inMemory()` for tests). Reads go through `reader`, writes through
+    /// `write(_:)`; both are this one writer.
+    public let writer: any DatabaseWriter
+    /// The file, or ":memory:".
     public let path: String
     private let statistics: DatabaseStatistics
     private let groupCommit: GroupCommit
+
+    /// Where reads go: the pool's readers (or the queue itself).
+    public var reader: any DatabaseReader { writer }
 
     /// The size the log file is trimmed to when SQLite starts it over.
     public static let journalSizeLimit = 4 << 20
@@ -46,8 +53,31 @@ public struct AppDatabase: Sendable {
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     public init(path: String, durability: DatabaseDurability = .full) throws {
         let statistics = DatabaseStatistics()
-        self.statistics = statistics
+        let pool = try DatabasePool(path: path, configuration: Self.configuration(durability, statistics))
+        try self.init(writer: pool, path: path, statistics: statistics)
+    }
+
+    /// A migrated database in memory, configured as a file would be: for tests that need no
+    /// file, no log and no second connection.
+    public static func inMemory() throws -> AppDatabase {
+        let statistics = DatabaseStatistics()
+        let queue = try DatabaseQueue(configuration: configuration(.normal, statistics))
+        return try AppDatabase(writer: queue, path: ":memory:", statistics: statistics)
+    }
+
+    private init(writer: some DatabaseWriter, path: String, statistics: DatabaseStatistics) throws {
+        self.writer = writer
         self.path = path
+        self.statistics = statistics
+        self.groupCommit = GroupCommit(writer: writer)
+        try Self.migrate(writer)
+    }
+
+    /// Every connection: foreign keys on, up to 5 s of retries on a lock, the durability
+    /// asked for, and the SQL functions the schema uses.
+    private static func configuration(_ durability: DatabaseDurability, _ statistics: DatabaseStatistics)
+        -> Configuration
+    {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .callback { attempt in
@@ -61,9 +91,7 @@ public struct AppDatabase: Sendable {
             try db.execute(sql: "PRAGMA journal_size_limit = \(Self.journalSizeLimit)")
             for function in CompressedText.functions { db.add(function: function) }
         }
-        self.pool = try DatabasePool(path: path, configuration: configuration)
-        self.groupCommit = GroupCommit(pool: pool)
-        try Self.migrate(pool)
+        return configuration
     }
 
     /// Runs `updates` in a transaction and returns its result once committed. Content writes
@@ -75,11 +103,11 @@ public struct AppDatabase: Sendable {
     /// Applies pending migrations. One that moved data out of a table leaves its pages free
     /// in the file; when more than a quarter of the file is free afterwards, `VACUUM` gives
     /// it back (once, at the start-up that migrated).
-    private static func migrate(_ pool: DatabasePool) throws {
-        let pending = try pool.read { db in try !migrator.hasCompletedMigrations(db) }
-        try migrator.migrate(pool)
+    private static func migrate(_ writer: some DatabaseWriter) throws {
+        let pending = try writer.read { db in try !migrator.hasCompletedMigrations(db) }
+        try migrator.migrate(writer)
         guard pending else { return }
-        try pool.writeWithoutTransaction { db in
+        try writer.writeWithoutTransaction { db in
             let free = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
             let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
             if free * 4 > pages { try db.execute(sql: "VACUUM") }
@@ -89,14 +117,14 @@ public struct AppDatabase: Sendable {
     /// Rows changed by every write since the database was opened: when it stands still,
     /// nothing was written.
     public func committedChanges() async throws -> Int {
-        try await pool.writeWithoutTransaction { db in db.totalChangesCount }
+        try await writer.writeWithoutTransaction { db in db.totalChangesCount }
     }
 
     /// Copies the whole log into the database and truncates it to zero bytes. New readers
     /// go on meanwhile; writers wait, and the checkpoint waits (up to the busy timeout) for
     /// the readers that started before it to finish.
     public func checkpoint() async throws {
-        _ = try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        _ = try await writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         statistics.checkpoints.add(1, ordering: .relaxed)
     }
 
@@ -105,15 +133,15 @@ public struct AppDatabase: Sendable {
     /// checkpoint matters: the pool closes its writer before its read-only readers, and a
     /// read-only connection closing last cannot checkpoint.
     public func close() throws {
-        _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
-        try pool.close()
+        _ = try writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        try writer.close()
     }
 
     /// Writes a consistent copy of the database to `path` with `VACUUM INTO` (it reads one
     /// snapshot, so writers may go on meanwhile), checks the copy's integrity, and returns
     /// its size in bytes.
     public func backup(to path: String) async throws -> Int {
-        try await pool.writeWithoutTransaction { db in
+        try await writer.writeWithoutTransaction { db in
             try db.execute(sql: "VACUUM INTO ?", arguments: [path])
         }
         let copy = try DatabaseQueue(path: path)
@@ -137,7 +165,7 @@ public struct AppDatabase: Sendable {
 
     /// Identifiers of the migrations applied to this database, in order.
     public func appliedMigrations() async throws -> [String] {
-        try await pool.read { db in try Self.migrator.appliedIdentifiers(db).sorted() }
+        try await reader.read { db in try Self.migrator.appliedIdentifiers(db).sorted() }
     }
 
     /// Whether any author, tag, article, platform or service exists: demo and synthetic
@@ -156,7 +184,7 @@ public struct AppDatabase: Sendable {
     /// True when the database answers and every known migration has been applied.
     public func isReady() async -> Bool {
         do {
-            return try await pool.read { db in try Self.migrator.hasCompletedMigrations(db) }
+            return try await reader.read { db in try Self.migrator.hasCompletedMigrations(db) }
         } catch {
             return false
         }

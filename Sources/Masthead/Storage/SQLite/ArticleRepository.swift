@@ -30,7 +30,7 @@ public struct SQLiteArticleRepository: ArticleRepository {
 
     public func list(_ query: ArticleListQuery) async throws -> ArticlePage {
         let now = clock.now
-        return try await database.pool.read { db in
+        return try await database.reader.read { db in
             // A full-text filter is bounded in time; other lists are bounded by their indexes.
             guard query.search != nil else { return try Self.list(query, now: now, db) }
             return try searchBudget.run(db) { try Self.list(query, now: now, db) }
@@ -192,7 +192,7 @@ public struct SQLiteArticleRepository: ArticleRepository {
 
     public func find(slug: Slug, bodies: Set<BodyFormat>, visibility: ArticleVisibility) async throws -> Article {
         let now = clock.now
-        return try await database.pool.read { db in
+        return try await database.reader.read { db in
             let filter: SQL = "a.slug = \(slug.value) AND \(Self.condition(for: visibility, at: now))"
             guard let article = try Self.fetchOne(db, where: filter, bodies: bodies, now: now) else {
                 throw RepositoryError.notFound(resource: "article", slug: slug.value)
@@ -203,7 +203,7 @@ public struct SQLiteArticleRepository: ArticleRepository {
 
     public func currentSlug(forOldSlug slug: Slug, visibility: ArticleVisibility) async throws -> String? {
         let now = clock.now
-        return try await database.pool.read { db in
+        return try await database.reader.read { db in
             try String.fetchOne(
                 db,
                 SQLRequest<String>(

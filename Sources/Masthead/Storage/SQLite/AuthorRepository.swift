@@ -17,7 +17,7 @@ public struct SQLiteAuthorRepository: AuthorRepository {
 
     public func list(_ page: PageRequest) async throws -> Page<Author> {
         let now = clock.now
-        return try await database.pool.read { db in
+        return try await database.reader.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM authors") ?? 0
             let rows = try Row.fetchAll(
                 db,
@@ -35,7 +35,7 @@ public struct SQLiteAuthorRepository: AuthorRepository {
 
     public func find(slug: Slug) async throws -> Author {
         let now = clock.now
-        return try await database.pool.read { db in
+        return try await database.reader.read { db in
             let request = SQLRequest<Row>(
                 literal: "\(Self.select(now: now)) WHERE au.slug = \(slug.value)",
                 cached: true

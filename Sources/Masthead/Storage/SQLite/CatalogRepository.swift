@@ -29,11 +29,11 @@ public struct SQLiteCatalogRepository: CatalogRepository {
     }
 
     public func site() async throws -> Site {
-        try await database.pool.read(Self.site)
+        try await database.reader.read(Self.site)
     }
 
     public func platforms(_ page: PageRequest) async throws -> Page<Platform> {
-        try await database.pool.read { db in
+        try await database.reader.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM platforms") ?? 0
             let platforms = try Self.platforms(db, where: "TRUE", limit: page.limit, offset: page.offset)
             return Page(items: platforms, total: total)
@@ -41,7 +41,7 @@ public struct SQLiteCatalogRepository: CatalogRepository {
     }
 
     public func platform(slug: Slug) async throws -> Platform {
-        try await database.pool.read { db in
+        try await database.reader.read { db in
             guard let platform = try Self.platforms(db, where: "p.slug = \(slug.value)", limit: 1, offset: 0).first
             else {
                 throw RepositoryError.notFound(resource: "platform", slug: slug.value)
@@ -51,7 +51,7 @@ public struct SQLiteCatalogRepository: CatalogRepository {
     }
 
     public func services(_ page: PageRequest) async throws -> Page<Service> {
-        try await database.pool.read { db in
+        try await database.reader.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM services") ?? 0
             let services = try Self.services(db, where: "TRUE", limit: page.limit, offset: page.offset)
             return Page(items: services, total: total)
@@ -59,7 +59,7 @@ public struct SQLiteCatalogRepository: CatalogRepository {
     }
 
     public func service(slug: Slug) async throws -> Service {
-        try await database.pool.read { db in
+        try await database.reader.read { db in
             guard let service = try Self.services(db, where: "s.slug = \(slug.value)", limit: 1, offset: 0).first else {
                 throw RepositoryError.notFound(resource: "service", slug: slug.value)
             }
@@ -68,7 +68,7 @@ public struct SQLiteCatalogRepository: CatalogRepository {
     }
 
     public func catalog() async throws -> Catalog {
-        try await database.pool.read { db in
+        try await database.reader.read { db in
             Catalog(
                 site: try Self.site(db),
                 platforms: try Self.platforms(db, where: "TRUE", limit: -1, offset: 0),

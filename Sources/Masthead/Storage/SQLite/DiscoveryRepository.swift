@@ -57,7 +57,7 @@ extension SQLiteArticleRepository: DiscoveryRepository {
 
     public func popular(window: PopularWindow, limit: Int) async throws -> [PopularArticle] {
         let now = clock.now
-        return try await database.pool.read { db in
+        return try await database.reader.read { db in
             let ranked: SQLRequest<Row>
             if let seconds = window.seconds {
                 let firstDay = String(now.adding(seconds: -seconds).rfc3339.prefix(10))
@@ -83,7 +83,7 @@ extension SQLiteArticleRepository: DiscoveryRepository {
 
     public func related(to slug: Slug, limit: Int) async throws -> [RelatedArticle] {
         let now = clock.now
-        return try await database.pool.read { db in
+        return try await database.reader.read { db in
             let visible = PublicVisibility.condition(at: now)
             guard
                 let target = try Row.fetchOne(

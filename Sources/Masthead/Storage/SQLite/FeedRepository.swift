@@ -23,7 +23,7 @@ public struct SQLiteFeedRepository: FeedRepository {
 
     public func sitemapEntries(limit: Int) async throws -> [SitemapEntry] {
         let now = clock.now
-        return try await database.pool.read { db in
+        return try await database.reader.read { db in
             try Row.fetchAll(
                 db,
                 SQLRequest<Row>(

@@ -18,7 +18,7 @@ final class GroupCommit: Sendable {
     /// A bound on one transaction's size, so that one group cannot hold the writer for long.
     static let maximumGroup = 64
 
-    private let pool: DatabasePool
+    private let writer: any DatabaseWriter
     private let state = Mutex(State())
 
     private struct State {
@@ -31,8 +31,8 @@ final class GroupCommit: Sendable {
     /// Writes submitted and not yet answered.
     var unansweredWrites: Int { state.withLock { $0.unanswered } }
 
-    init(pool: DatabasePool) {
-        self.pool = pool
+    init(writer: any DatabaseWriter) {
+        self.writer = writer
     }
 
     /// Runs `updates` in a transaction (shared with writes that arrive meanwhile) and returns
@@ -71,7 +71,7 @@ final class GroupCommit: Sendable {
     private func commit(_ group: [any QueuedWrite]) async {
         if group.count > 1 {
             do {
-                try await pool.write { db in
+                try await writer.write { db in
                     for write in group { try write.perform(db) }
                 }
                 for write in group { write.succeed() }
@@ -82,7 +82,7 @@ final class GroupCommit: Sendable {
         }
         for write in group {
             do {
-                try await pool.write { db in try write.perform(db) }
+                try await writer.write { db in try write.perform(db) }
                 write.succeed()
             } catch {
                 write.fail(error)

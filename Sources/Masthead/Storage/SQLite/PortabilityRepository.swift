@@ -162,7 +162,7 @@ public struct SQLitePortabilityRepository: Sendable {
 
     /// Everything but tokens, in one read transaction, each list in id order.
     public func export() async throws -> ContentExport {
-        try await database.pool.read { db in
+        try await database.reader.read { db in
             let authors = try AuthorRecord.order(Column("id")).fetchAll(db)
             let tags = try TagRecord.order(Column("id")).fetchAll(db)
             let services = try ServiceRecord.order(Column("id")).fetchAll(db)
@@ -291,7 +291,7 @@ public struct SQLitePortabilityRepository: Sendable {
         let problems = document.problems()
         guard problems.isEmpty else { throw ImportFailure(problems: problems) }
         let bodies = await PreparedBody.preparing(document.articles.map(\.bodyMarkdown))
-        try await database.pool.write { db in
+        try await database.writer.write { db in
             guard try !AppDatabase.holdsContent(db) else {
                 throw ImportFailure(problems: ["the database already holds content; import into an empty database"])
             }

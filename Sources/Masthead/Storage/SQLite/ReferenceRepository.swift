@@ -24,7 +24,7 @@ public struct SQLiteReferenceRepository: ReferenceRepository {
     public func existing(_ kind: ReferenceKind, among slugs: [Slug]) async throws -> Set<String> {
         guard !slugs.isEmpty else { return [] }
         let values = slugs.map(\.value)
-        return try await database.pool.read { db in
+        return try await database.reader.read { db in
             Set(
                 try String.fetchAll(
                     db,

@@ -8,7 +8,7 @@ public protocol ScheduledPublications: Sendable {
 
 extension SQLiteArticleRepository: ScheduledPublications {
     public func nextPublication(after now: Timestamp) async throws -> Timestamp? {
-        try await database.pool.read { db in
+        try await database.reader.read { db in
             try Timestamp.fetchOne(
                 db,
                 SQLRequest<Timestamp>(

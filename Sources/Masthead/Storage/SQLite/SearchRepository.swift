@@ -40,7 +40,7 @@ public struct SQLiteSearchRepository: SearchRepository {
     public func search(_ query: SearchQuery, kinds: Set<SearchKind>, page: PageRequest) async throws -> Page<SearchHit>
     {
         let now = clock.now
-        return try await database.pool.read { db in
+        return try await database.reader.read { db in
             try budget.run(db) {
                 // Kinds and visibility are read from the doc id and the narrow article row:
                 // no text is read until the page's snippets.

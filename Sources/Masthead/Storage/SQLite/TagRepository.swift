@@ -21,7 +21,7 @@ public struct SQLiteTagRepository: TagRepository {
 
     public func list(_ page: PageRequest, sort: TagSort) async throws -> Page<Tag> {
         let now = clock.now
-        return try await database.pool.read { db in
+        return try await database.reader.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tags") ?? 0
             let order: SQL =
                 switch sort {
@@ -41,7 +41,7 @@ public struct SQLiteTagRepository: TagRepository {
 
     public func find(slug: Slug) async throws -> Tag {
         let now = clock.now
-        return try await database.pool.read { db in
+        return try await database.reader.read { db in
             let request = SQLRequest<Row>(
                 literal: "\(Self.select(now: now)) WHERE t.slug = \(slug.value)",
                 cached: true

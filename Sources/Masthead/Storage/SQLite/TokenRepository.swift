@@ -56,7 +56,7 @@ public struct SQLiteTokenRepository: TokenRepository {
     }
 
     public func list() async throws -> [TokenInfo] {
-        try await database.pool.read { db in
+        try await database.reader.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM api_tokens ORDER BY id").map { try Self.info(from: $0) }
         }
     }
@@ -77,7 +77,7 @@ public struct SQLiteTokenRepository: TokenRepository {
     public func authenticate(_ token: APIToken) async throws -> TokenInfo? {
         let now = clock.now
         let hash = Data(token.sha256)
-        let found = try await database.pool.read { db in
+        let found = try await database.reader.read { db in
             try Row.fetchOne(
                 db,
                 SQLRequest<Row>(literal: "SELECT * FROM api_tokens WHERE token_sha256 = \(hash)", cached: true)
@@ -98,7 +98,7 @@ public struct SQLiteTokenRepository: TokenRepository {
     }
 
     public func isEmpty() async throws -> Bool {
-        try await database.pool.read { db in
+        try await database.reader.read { db in
             try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM api_tokens)") ?? true
         }
     }

@@ -18,7 +18,7 @@ public struct SQLiteViewRepository: ViewRepository {
 
     public func viewable(slug: Slug) async throws -> Int64? {
         let now = clock.now
-        return try await database.pool.read { db in
+        return try await database.reader.read { db in
             try Int64.fetchOne(
                 db,
                 SQLRequest<Int64>(
@@ -33,7 +33,7 @@ public struct SQLiteViewRepository: ViewRepository {
     }
 
     public func storedViews(of articleID: Int64) async throws -> Int {
-        try await database.pool.read { db in
+        try await database.reader.read { db in
             try Int.fetchOne(
                 db,
                 SQLRequest<Int>(literal: "SELECT views FROM articles WHERE id = \(articleID)", cached: true)

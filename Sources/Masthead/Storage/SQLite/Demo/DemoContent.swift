@@ -57,7 +57,7 @@ public enum DemoContent {
     /// content (any author, tag, article, platform or service). Returns whether it loaded.
     /// Dates are relative to `now`, so the demo always has recent articles and one still to come.
     public static func load(into database: AppDatabase, now: Timestamp) async throws -> Bool {
-        try await database.pool.write { db in
+        try await database.writer.write { db in
             guard try !AppDatabase.holdsContent(db) else { return false }
             try insertAll(db, now: now)
             return true

@@ -19,7 +19,7 @@ public enum SyntheticContent {
     ) async throws {
         var random = SplitMix64(seed: seed)
         let created = now
-        try await database.pool.write { db in
+        try await database.writer.write { db in
             guard try !AppDatabase.holdsContent(db) else {
                 throw RepositoryError.conflict(code: "not_empty", detail: "The database already holds content.")
             }
@@ -72,7 +72,7 @@ public enum SyntheticContent {
                 drafts.append((record, bodyRecord, tags))
             }
             let ready = drafts
-            try await database.pool.write { db in
+            try await database.writer.write { db in
                 for var draft in ready {
                     try draft.record.insert(db)
                     try draft.body.save(for: draft.record.id!, db)
