@@ -282,7 +282,7 @@ struct Export: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let portability = SQLitePortabilityRepository(database: try openDatabase(database))
+        let portability = SQLitePortabilityStore(database: try openDatabase(database))
         let document = try await portability.export()
         let data = try document.encoded()
         if file == "-" {
@@ -316,8 +316,8 @@ struct Import: AsyncParsableCommand {
             exitWithMessage("cannot read '\(file)': \(describe(error))")
         }
         do {
-            let portability = SQLitePortabilityRepository(database: try openDatabase(database))
-            let document = try await ContentImport(repository: portability).load(data)
+            let portability = SQLitePortabilityStore(database: try openDatabase(database))
+            let document = try await ContentImport(store: portability).load(data)
             print("Imported \(contents(of: document)).")
         } catch let failure as ImportFailure {
             exitWithMessage(
@@ -363,7 +363,7 @@ struct Generate: AsyncParsableCommand {
             ) {
                 if $0 % step == 0 || $0 == articles { print("generated \($0) of \(articles) articles") }
             }
-        } catch RepositoryError.conflict(_, let detail) {
+        } catch StoreError.conflict(_, let detail) {
             exitWithMessage(detail)
         }
     }
@@ -434,7 +434,7 @@ struct TokenCommand: AsyncParsableCommand {
                 }
                 return seconds
             }
-            let tokens = SQLiteTokenRepository(database: try openDatabase(database), clock: .system)
+            let tokens = SQLiteTokenStore(database: try openDatabase(database), clock: .system)
             let expiresAt = lifetime.map { ContentClock.system.now.adding(seconds: $0) }
             let (token, info) = try await tokens.create(name: name, scopes: scopes, expiresAt: expiresAt)
             print(token.secret)
@@ -453,7 +453,7 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let tokens = SQLiteTokenRepository(database: try openDatabase(database), clock: .system)
+            let tokens = SQLiteTokenStore(database: try openDatabase(database), clock: .system)
             print(["ID", "NAME", "SCOPES", "CREATED", "LAST USED", "EXPIRES", "REVOKED"].joined(separator: "\t"))
             for token in try await tokens.list() {
                 let columns = [
@@ -475,11 +475,11 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let tokens = SQLiteTokenRepository(database: try openDatabase(database), clock: .system)
+            let tokens = SQLiteTokenStore(database: try openDatabase(database), clock: .system)
             do {
                 let token = try await tokens.revoke(id: id)
                 print("Revoked token \(token.id) '\(token.name)'.")
-            } catch RepositoryError.notFound {
+            } catch StoreError.notFound {
                 exitWithMessage("no token with id \(id)")
             }
         }

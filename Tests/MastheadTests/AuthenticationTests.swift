@@ -30,7 +30,7 @@ private func stableProblem(_ response: TestResponse) throws -> JSON {
     @Test func malformedUnknownRevokedAndExpiredTokensGetTheSame401() async throws {
         let clock = TestClock()
         try await withApp(clock: clock) { client, database async throws in
-            let tokens = SQLiteTokenRepository(database: database, clock: clock.contentClock)
+            let tokens = SQLiteTokenStore(database: database, clock: clock.contentClock)
             let (revoked, revokedInfo) = try await tokens.create(name: "r", scopes: [.admin], expiresAt: nil)
             _ = try await tokens.revoke(id: revokedInfo.id)
             let (expired, _) = try await tokens.create(
@@ -221,11 +221,11 @@ private func stableProblem(_ response: TestResponse) throws -> JSON {
         let tokens = handed.withLock { $0 }
         #expect(tokens.count == 1)
         let database = try AppDatabase(path: folder.databasePath)
-        let stored = try await SQLiteTokenRepository(database: database, clock: .system).list()
+        let stored = try await SQLiteTokenStore(database: database, clock: .system).list()
         #expect(stored.map(\.name) == ["demo"])
         #expect(stored.map(\.scopes) == [[.admin]])
         #expect(
-            try await SQLiteTokenRepository(database: database, clock: .system).authenticate(tokens[0])?.name == "demo"
+            try await SQLiteTokenStore(database: database, clock: .system).authenticate(tokens[0])?.name == "demo"
         )
     }
 }

@@ -120,7 +120,7 @@ import Testing
             #expect(try db.foreignKeyViolations().map { _ in 1 }.reduce(0, +) == 0)
             try db.execute(sql: "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1)")
         }
-        let hits = try await SQLiteSearchRepository(
+        let hits = try await SQLiteSearchStore(
             database: database,
             clock: ContentClock { Timestamp(rfc3339: "2026-11-29T00:00:00Z")! }
         ).search(
@@ -130,7 +130,7 @@ import Testing
         )
         #expect(hits.items.map(\.slug) == ["moved"])
         #expect(hits.items.first?.snippet.contains("aardvarks") == true)
-        let article = try await SQLiteArticleRepository(
+        let article = try await SQLiteArticleStore(
             database: database,
             clock: ContentClock { Timestamp(rfc3339: "2026-11-29T00:00:00Z")! }
         ).find(slug: Slug(parsing: "moved")!, bodies: [.html, .plaintext], visibility: .published)
@@ -140,7 +140,7 @@ import Testing
         // 0011 gave the existing tag link its article's publication time.
         var tagged = ArticleListQuery()
         tagged.tags = [Slug(parsing: "t")!]
-        let timeline = try await SQLiteArticleRepository(
+        let timeline = try await SQLiteArticleStore(
             database: database,
             clock: ContentClock { Timestamp(rfc3339: "2026-11-29T00:00:00Z")! }
         ).list(tagged)

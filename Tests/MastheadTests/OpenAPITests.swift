@@ -39,16 +39,16 @@ import Testing
     static func servedOperations() throws -> Set<String> {
         let folder = try TemporaryFolder()
         let database = try AppDatabase(path: folder.databasePath)
-        let repositories = Repositories(database: database, clock: .system)
+        let stores = Stores.sqlite(database, clock: .system)
         let counter = ViewCounter(
-            store: repositories.views,
+            store: stores.views,
             clock: .system,
             settings: .init(),
             logger: Logger(label: "t")
         )
         let router = MastheadRouter(
             database: database,
-            repositories: repositories,
+            stores: stores,
             counter: counter,
             cache: ResponseCache(maximumBytes: 0),
             clock: .system

@@ -22,7 +22,7 @@ import Testing
             )
             try db.execute(sql: "UPDATE articles SET views = views + 5 WHERE id = 1")
         }
-        _ = try await SQLiteTokenRepository(database: database, clock: .system)
+        _ = try await SQLiteTokenStore(database: database, clock: .system)
             .create(name: "kept-out-of-exports", scopes: [.admin], expiresAt: nil)
         return database
     }
@@ -32,10 +32,10 @@ import Testing
     @Test func theExportOfANewDatabaseImports() async throws {
         let source = try TemporaryFolder()
         let database = try AppDatabase(path: source.databasePath)
-        let exported = try await SQLitePortabilityRepository(database: database).export().encoded()
+        let exported = try await SQLitePortabilityStore(database: database).export().encoded()
         let target = try TemporaryFolder()
         let copy = try AppDatabase(path: target.databasePath)
-        let document = try await ContentImport(repository: SQLitePortabilityRepository(database: copy)).load(exported)
+        let document = try await ContentImport(store: SQLitePortabilityStore(database: copy)).load(exported)
         #expect(document.site?.description == "")
         let site = try copy.reader.read { db in try Row.fetchOne(db, sql: "SELECT title, description FROM site") }
         #expect(site?["title"] == "Untitled publication")
@@ -44,12 +44,12 @@ import Testing
 
     @Test func exportImportExportIsByteIdentical() async throws {
         let source = try TemporaryFolder()
-        let first = try await SQLitePortabilityRepository(database: try await Self.demoDatabase(source)).export()
+        let first = try await SQLitePortabilityStore(database: try await Self.demoDatabase(source)).export()
             .encoded()
         let target = try TemporaryFolder()
         let copy = try AppDatabase(path: target.databasePath)
-        try await SQLitePortabilityRepository(database: copy).importContent(try ContentExport.decode(first))
-        let second = try await SQLitePortabilityRepository(database: copy).export().encoded()
+        try await SQLitePortabilityStore(database: copy).importContent(try ContentExport.decode(first))
+        let second = try await SQLitePortabilityStore(database: copy).export().encoded()
         #expect(first == second)
 
         let document = try ContentExport.decode(first)
@@ -97,17 +97,17 @@ import Testing
     @Test func importRefusesADatabaseThatHoldsContentAndChangesNothing() async throws {
         let source = try TemporaryFolder()
         let database = try await Self.demoDatabase(source)
-        let document = try await SQLitePortabilityRepository(database: database).export()
-        let before = try await SQLitePortabilityRepository(database: database).export().encoded()
+        let document = try await SQLitePortabilityStore(database: database).export()
+        let before = try await SQLitePortabilityStore(database: database).export().encoded()
         await #expect(throws: ImportFailure.self) {
-            try await SQLitePortabilityRepository(database: database).importContent(document)
+            try await SQLitePortabilityStore(database: database).importContent(document)
         }
-        #expect(try await SQLitePortabilityRepository(database: database).export().encoded() == before)
+        #expect(try await SQLitePortabilityStore(database: database).export().encoded() == before)
     }
 
     @Test func importRefusesInvalidDocumentsAndChangesNothing() async throws {
         let source = try TemporaryFolder()
-        let valid = try await SQLitePortabilityRepository(database: try await Self.demoDatabase(source)).export()
+        let valid = try await SQLitePortabilityStore(database: try await Self.demoDatabase(source)).export()
         var brokenReference = valid
         brokenReference.articles[0].author = "nobody"
         var duplicate = valid
@@ -128,7 +128,7 @@ import Testing
             let target = try TemporaryFolder()
             let database = try AppDatabase(path: target.databasePath)
             do {
-                try await SQLitePortabilityRepository(database: database).importContent(document)
+                try await SQLitePortabilityStore(database: database).importContent(document)
                 Issue.record("imported an invalid document (\(expected))")
             } catch let failure as ImportFailure {
                 #expect(failure.description.contains(expected), "\(failure)")
@@ -144,7 +144,7 @@ import Testing
     /// import refuses, naming the first bad record by JSON pointer, and changes nothing.
     @Test func importAppliesTheAPIsRulesToEveryRecord() async throws {
         let source = try TemporaryFolder()
-        let valid = try await SQLitePortabilityRepository(database: try await Self.demoDatabase(source)).export()
+        let valid = try await SQLitePortabilityStore(database: try await Self.demoDatabase(source)).export()
         let last = valid.articles.count - 1
         var script = valid
         script.articles[last].canonicalUrl = "javascript:alert(1)"
@@ -186,7 +186,7 @@ import Testing
             let target = try TemporaryFolder()
             let database = try AppDatabase(path: target.databasePath)
             do {
-                try await ContentImport(repository: SQLitePortabilityRepository(database: database)).load(data)
+                try await ContentImport(store: SQLitePortabilityStore(database: database)).load(data)
                 Issue.record("imported an invalid document (\(expected))")
             } catch let failure as ImportFailure {
                 #expect(failure.problems.first?.hasPrefix(expected) == true, "\(failure)")
@@ -199,7 +199,7 @@ import Testing
     /// at its instant, not ten hours early.
     @Test func importStoresEveryTimeAsUTC() async throws {
         let source = try TemporaryFolder()
-        let valid = try await SQLitePortabilityRepository(database: try await Self.demoDatabase(source)).export()
+        let valid = try await SQLitePortabilityStore(database: try await Self.demoDatabase(source)).export()
         let article = try #require(valid.articles.first { $0.status == "published" })
         let time = try #require(article.publishedAt)
         let shifted = Timestamp(secondsSinceEpoch: time.secondsSinceEpoch - 10 * 3600)  // the same wall time at UTC-10
@@ -212,7 +212,7 @@ import Testing
         #expect(text.contains(offsetText))
         let target = try TemporaryFolder()
         let database = try AppDatabase(path: target.databasePath)
-        try await ContentImport(repository: SQLitePortabilityRepository(database: database)).load(Data(text.utf8))
+        try await ContentImport(store: SQLitePortabilityStore(database: database)).load(Data(text.utf8))
         let stored = try await database.reader.read { db in
             try String.fetchOne(db, sql: "SELECT published_at FROM articles WHERE slug = ?", arguments: [article.slug])
         }
@@ -249,7 +249,7 @@ import Testing
         #expect(author?["created_at"] == "2026-11-28T12:00:00Z")
         #expect(author?["updated_at"] == "2026-11-28T12:00:00Z")
         // The far-future article is still scheduled, not live.
-        let visible = try await SQLiteArticleRepository(
+        let visible = try await SQLiteArticleStore(
             database: database,
             clock: ContentClock { Timestamp(rfc3339: "2026-11-28T16:00:00Z")! }
         ).list(ArticleListQuery())
@@ -258,7 +258,7 @@ import Testing
 
     @Test func aFailingInsertRollsBackTheWholeImport() async throws {
         let source = try TemporaryFolder()
-        var document = try await SQLitePortabilityRepository(database: try await Self.demoDatabase(source)).export()
+        var document = try await SQLitePortabilityStore(database: try await Self.demoDatabase(source)).export()
         // Passes the document checks, breaks a primary key at the very end.
         document.articles[document.articles.count - 1].dailyViews = [
             DailyViewsExport(day: "2026-11-28", views: 1), DailyViewsExport(day: "2026-11-28", views: 2),
@@ -266,7 +266,7 @@ import Testing
         let target = try TemporaryFolder()
         let database = try AppDatabase(path: target.databasePath)
         await #expect(throws: (any Error).self) {
-            try await SQLitePortabilityRepository(database: database).importContent(document)
+            try await SQLitePortabilityStore(database: database).importContent(document)
         }
         try await database.reader.read { db throws in #expect(try !AppDatabase.holdsContent(db)) }
     }
@@ -289,8 +289,8 @@ import Testing
         try await writer.value
         #expect(bytes > 0)
         let copy = try AppDatabase(path: copyPath)
-        let original = try await SQLitePortabilityRepository(database: database).export()
-        let copied = try await SQLitePortabilityRepository(database: copy).export()
+        let original = try await SQLitePortabilityStore(database: database).export()
+        let copied = try await SQLitePortabilityStore(database: copy).export()
         #expect(copied.articles.map(\.slug) == original.articles.map(\.slug))
         #expect(copied.authors == original.authors)
         try await copy.reader.read { db throws in

@@ -52,12 +52,12 @@ import Testing
     }
 }
 
-@Suite struct TokenRepositoryTests {
+@Suite struct SQLiteTokenStoreTests {
     @Test func onlyTheHashIsStoredAndRevocationAndExpiryEndATokenAtOnce() async throws {
         let folder = try TemporaryFolder()
         let database = try AppDatabase(path: folder.databasePath)
         let clock = TestClock()
-        let tokens = SQLiteTokenRepository(database: database, clock: clock.contentClock)
+        let tokens = SQLiteTokenStore(database: database, clock: clock.contentClock)
         let (token, info) = try await tokens.create(
             name: "ci",
             scopes: [.contentWrite],
@@ -80,7 +80,7 @@ import Testing
         _ = try await tokens.revoke(id: secondInfo.id)
         #expect(try await tokens.authenticate(second) == nil, "revoked")
         #expect(try await tokens.list().map(\.name) == ["ci", "other"])
-        await #expect(throws: RepositoryError.notFound(resource: "token", slug: "99")) {
+        await #expect(throws: StoreError.notFound(resource: "token", slug: "99")) {
             try await tokens.revoke(id: 99)
         }
     }
@@ -89,7 +89,7 @@ import Testing
         let folder = try TemporaryFolder()
         let database = try AppDatabase(path: folder.databasePath)
         let clock = TestClock()
-        let tokens = SQLiteTokenRepository(database: database, clock: clock.contentClock)
+        let tokens = SQLiteTokenStore(database: database, clock: clock.contentClock)
         let (token, _) = try await tokens.create(name: "ci", scopes: [.contentRead], expiresAt: nil)
         _ = try await tokens.authenticate(token)
         let first = try await tokens.list()[0].lastUsedAt

@@ -31,7 +31,7 @@ private func storedViews(_ database: AppDatabase, _ slug: String) async throws -
         let database = try AppDatabase(path: folder.databasePath)
         let clock = TestClock()
         try await seedTwoArticles(Seeder(database, now: clock.now))
-        let store = SQLiteViewRepository(database: database, clock: clock.contentClock)
+        let store = SQLiteViewStore(database: database, clock: clock.contentClock)
         let counter = ViewCounter(
             store: store,
             clock: clock.contentClock,
@@ -65,7 +65,7 @@ private func storedViews(_ database: AppDatabase, _ slug: String) async throws -
         let folder = try TemporaryFolder()
         let database = try AppDatabase(path: folder.databasePath)
         let clock = TestClock()
-        let store = SQLiteViewRepository(database: database, clock: clock.contentClock)
+        let store = SQLiteViewStore(database: database, clock: clock.contentClock)
         let counter = ViewCounter(
             store: store,
             clock: clock.contentClock,
@@ -133,7 +133,7 @@ private func storedViews(_ database: AppDatabase, _ slug: String) async throws -
     }
 
     @Test func aFailedFlushKeepsItsCountsForTheNextOne() async throws {
-        final class FailingOnce: ViewStore {
+        final class FailingOnce: ViewSink {
             let failures = Mutex(1)
             let written = Mutex(0)
             func add(_ counts: [ViewCounter.Bucket: Int]) async throws {
@@ -328,6 +328,6 @@ private func storedViews(_ database: AppDatabase, _ slug: String) async throws -
 }
 
 /// A store that keeps nothing, for tests of counting alone.
-private struct NoStore: ViewStore {
+private struct NoStore: ViewSink {
     func add(_ counts: [ViewCounter.Bucket: Int]) async throws {}
 }

@@ -5,32 +5,6 @@ import NIOCore
 import ServiceLifecycle
 import UnixSignals
 
-/// The repositories the application serves from.
-public struct Repositories: Sendable {
-    public let articles: SQLiteArticleRepository
-    public let authors: SQLiteAuthorRepository
-    public let tags: SQLiteTagRepository
-    public let catalog: SQLiteCatalogRepository
-    public let tokens: SQLiteTokenRepository
-    public let references: SQLiteReferenceRepository
-    public let views: SQLiteViewRepository
-    public let search: SQLiteSearchRepository
-    public let feeds: SQLiteFeedRepository
-
-    /// `searchTimeout` bounds each full-text read (search, and article lists filtered by `q`).
-    public init(database: AppDatabase, clock: ContentClock, searchTimeout: Duration = .seconds(2)) {
-        self.articles = SQLiteArticleRepository(database: database, clock: clock, searchTimeout: searchTimeout)
-        self.authors = SQLiteAuthorRepository(database: database, clock: clock)
-        self.tags = SQLiteTagRepository(database: database, clock: clock)
-        self.catalog = SQLiteCatalogRepository(database: database, clock: clock)
-        self.tokens = SQLiteTokenRepository(database: database, clock: clock)
-        self.references = SQLiteReferenceRepository(database: database)
-        self.views = SQLiteViewRepository(database: database, clock: clock)
-        self.search = SQLiteSearchRepository(database: database, clock: clock, searchTimeout: searchTimeout)
-        self.feeds = SQLiteFeedRepository(database: database, clock: clock)
-    }
-}
-
 /// Opens the database (applying migrations), loads the demo content when asked, and builds
 /// the HTTP application. Everything but reading flags happens here, so tests build the same
 /// application the binary runs.
@@ -49,15 +23,15 @@ public func buildApplication(
     var logger = logger ?? Logger(label: "masthead")
     logger.logLevel = configuration.logLevel
     let database = try AppDatabase(path: configuration.databasePath, durability: configuration.synchronous)
-    let repositories = Repositories(database: database, clock: clock, searchTimeout: configuration.searchTimeout)
+    let stores = Stores.sqlite(database, clock: clock, searchTimeout: configuration.searchTimeout)
     if configuration.loadDemoContent {
         if try await DemoContent.load(into: database, now: clock.now) {
             logger.info("Loaded the demo publication", metadata: ["database": "\(configuration.databasePath)"])
         } else {
             logger.info("The database already holds content; demo content not loaded")
         }
-        if try await repositories.tokens.isEmpty() {
-            let (token, info) = try await repositories.tokens.create(name: "demo", scopes: [.admin], expiresAt: nil)
+        if try await stores.tokens.isEmpty() {
+            let (token, info) = try await stores.tokens.create(name: "demo", scopes: [.admin], expiresAt: nil)
             logger.info("Created the demo admin token", metadata: ["token_id": "\(info.id)"])
             onDemoToken(token)
         }
@@ -69,7 +43,7 @@ public func buildApplication(
     )
     let metrics = AppMetrics()
     let counter = ViewCounter(
-        store: repositories.views,
+        store: stores.views,
         clock: clock,
         settings: configuration.views,
         logger: logger,
@@ -77,7 +51,7 @@ public func buildApplication(
     )
     let router = MastheadRouter(
         database: database,
-        repositories: repositories,
+        stores: stores,
         counter: counter,
         cache: cache,
         clock: clock,
@@ -124,14 +98,16 @@ public struct MastheadRouter {
 
     public init(
         database: AppDatabase,
-        repositories: Repositories,
+        stores: Stores,
         counter: ViewCounter,
         cache: ResponseCache,
         clock: ContentClock,
         configuration: AppConfiguration = AppConfiguration(),
         metrics: AppMetrics = AppMetrics()
     ) {
-        let schedule = PublicationSchedule(articles: repositories.articles, clock: clock)
+        let content = stores.content
+        let catalog = stores.catalog
+        let schedule = PublicationSchedule(articles: content.articles, clock: clock)
         let changes = ContentChanges(cache: cache, schedule: schedule)
         let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: RequestIDMiddleware())
@@ -146,7 +122,7 @@ public struct MastheadRouter {
         )
         router.add(
             middleware: AuthenticationMiddleware(
-                tokens: repositories.tokens,
+                tokens: stores.tokens,
                 limiter: FailedAuthenticationLimiter(limit: configuration.authFailureLimit),
                 clock: clock
             )
@@ -159,45 +135,49 @@ public struct MastheadRouter {
             )
         }
         router.addRoutes(OpenAPIController().endpoints)
+        router.addRoutes(FeedController(articles: content.articles, catalog: catalog).endpoints)
+        let articles = ArticleCollection(authors: content.authors, tags: content.tags, clock: clock)
+        let authors = AuthorCollection()
+        let tags = TagCollection()
+        let platforms = PlatformCollection(services: catalog.services)
+        let services = ServiceCollection(platforms: catalog.platforms)
+        router.addRoutes(ArticleController(articles: content.articles).endpoints, atPath: "/v1/articles")
+        router.addRoutes(TagController(tags: content.tags).endpoints, atPath: "/v1/tags")
         router.addRoutes(
-            FeedController(articles: repositories.articles, catalog: repositories.catalog, feeds: repositories.feeds)
-                .endpoints
-        )
-        let articleWrites = ArticleWrites(
-            repository: repositories.articles,
-            references: repositories.references,
-            clock: clock
-        )
-        let platformWrites = PlatformWrites(repository: repositories.catalog, references: repositories.references)
-        let serviceWrites = ServiceWrites(repository: repositories.catalog, references: repositories.references)
-        router.addRoutes(ArticleController(repository: repositories.articles).endpoints, atPath: "/v1/articles")
-        router.addRoutes(WriteController(collection: articleWrites, changes: changes).endpoints, atPath: "/v1/articles")
-        router.addRoutes(AuthorController(repository: repositories.authors).endpoints, atPath: "/v1/authors")
-        router.addRoutes(
-            WriteController(collection: AuthorWrites(repository: repositories.authors), changes: changes).endpoints,
+            CollectionReadController(collection: authors, store: content.authors).endpoints,
             atPath: "/v1/authors"
         )
-        router.addRoutes(TagController(repository: repositories.tags).endpoints, atPath: "/v1/tags")
         router.addRoutes(
-            WriteController(collection: TagWrites(repository: repositories.tags), changes: changes).endpoints,
-            atPath: "/v1/tags"
-        )
-        router.addRoutes(CatalogController(repository: repositories.catalog, changes: changes).endpoints, atPath: "/v1")
-        router.addRoutes(
-            WriteController(collection: platformWrites, changes: changes).endpoints,
+            CollectionReadController(collection: platforms, store: catalog.platforms).endpoints,
             atPath: "/v1/platforms"
         )
-        router.addRoutes(WriteController(collection: serviceWrites, changes: changes).endpoints, atPath: "/v1/services")
+        router.addRoutes(
+            CollectionReadController(collection: services, store: catalog.services).endpoints,
+            atPath: "/v1/services"
+        )
+        router.addRoutes(CatalogController(catalog: catalog, changes: changes).endpoints, atPath: "/v1")
+        func addWrites<Collection: WritableCollection, Store: ResourceStore>(_ collection: Collection, _ store: Store)
+        where Store.Resource == Collection.Resource, Store.Input == Collection.Input {
+            router.addRoutes(
+                WriteController(collection: collection, store: store, changes: changes).endpoints,
+                atPath: RouterPath(Collection.path)
+            )
+        }
+        addWrites(articles, content.articles)
+        addWrites(authors, content.authors)
+        addWrites(tags, content.tags)
+        addWrites(platforms, catalog.platforms)
+        addWrites(services, catalog.services)
         router.addRoutes(TokenController().endpoints, atPath: "/v1/tokens")
         let discovery = DiscoveryController(
-            articles: repositories.articles,
-            views: repositories.views,
+            articles: content.articles,
+            views: stores.views,
             counter: counter,
             targets: ViewTargets { cache.generation(of: .articles) }
         )
         router.addRoutes(discovery.articleEndpoints, atPath: "/v1/articles")
         router.addRoutes(discovery.popularEndpoints, atPath: "/v1/popular")
-        router.addRoutes(SearchController(repository: repositories.search).endpoints, atPath: "/v1/search")
+        router.addRoutes(SearchController(search: stores.search).endpoints, atPath: "/v1/search")
         self.routes = router.routes
         router.answerMissingMethods(recordingIn: servedPaths)
         self.router = router

@@ -5,11 +5,11 @@ import Foundation
 /// and only a document without a single problem is loaded, in one transaction. The first
 /// bad record is named by its JSON pointer (`/articles/3/canonical_url: …`); nothing changes.
 public struct ContentImport: Sendable {
-    let repository: SQLitePortabilityRepository
+    let store: any PortabilityStore
     let clock: ContentClock
 
-    public init(repository: SQLitePortabilityRepository, clock: ContentClock = .system) {
-        self.repository = repository
+    public init(store: any PortabilityStore, clock: ContentClock = .system) {
+        self.store = store
         self.clock = clock
     }
 
@@ -18,7 +18,7 @@ public struct ContentImport: Sendable {
     public func load(_ data: Data) async throws -> ContentExport {
         let document = try ContentExport.decode(data)
         try Self.check(document, now: clock.now)
-        try await repository.importContent(document)
+        try await store.importContent(document)
         return document
     }
 

@@ -1,4 +1,4 @@
-/// Validated content as writes hand it to repositories: every value already parsed into its
+/// Validated content as writes hand it to the stores: every value already parsed into its
 /// domain type; only what needs the database (slugs that must exist or be free) is left.
 
 /// Where a written resource's slug comes from.
@@ -11,7 +11,12 @@ public enum SlugChoice: Sendable, Equatable {
     case keep
 }
 
-public struct ArticleInput: Sendable, Equatable {
+/// An input for a resource addressed by slug.
+public protocol SluggedInput: Sendable {
+    var slug: SlugChoice { get }
+}
+
+public struct ArticleInput: SluggedInput, Equatable {
     /// What an editor stores; `scheduled` is `published` with a future time.
     public enum StoredStatus: String, Sendable {
         case draft
@@ -34,7 +39,7 @@ public struct ArticleInput: Sendable, Equatable {
     public var canonicalURL: String?
 }
 
-public struct AuthorInput: Sendable, Equatable {
+public struct AuthorInput: SluggedInput, Equatable {
     public var slug: SlugChoice
     public var name: String
     public var bio: String?
@@ -43,13 +48,13 @@ public struct AuthorInput: Sendable, Equatable {
     public var location: String?
 }
 
-public struct TagInput: Sendable, Equatable {
+public struct TagInput: SluggedInput, Equatable {
     public var slug: SlugChoice
     public var name: String
     public var description: String?
 }
 
-public struct PlatformInput: Sendable, Equatable {
+public struct PlatformInput: SluggedInput, Equatable {
     public var slug: SlugChoice
     public var name: String
     public var focus: String
@@ -61,7 +66,7 @@ public struct PlatformInput: Sendable, Equatable {
     public var services: [Slug]
 }
 
-public struct ServiceInput: Sendable, Equatable {
+public struct ServiceInput: SluggedInput, Equatable {
     public var slug: SlugChoice
     public var title: String
     public var subtitle: String

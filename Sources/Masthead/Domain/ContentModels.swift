@@ -1,4 +1,4 @@
-/// What repositories return: the publication's content as read, independent of both the
+/// What the stores return: the publication's content as read, independent of both the
 /// table layout and the JSON the API serves.
 
 /// An article's state as readers see it. `scheduled` is a published article whose
@@ -164,8 +164,8 @@ public struct MissingReference: Sendable, Equatable {
     public let slug: String
 }
 
-/// Errors a repository reports; the HTTP layer maps them to problem responses in one place.
-public enum RepositoryError: Error, Equatable {
+/// Errors a store reports; the HTTP layer maps them to problem responses in one place.
+public enum StoreError: Error, Equatable {
     /// No `resource` (e.g. "article") with that slug is visible.
     case notFound(resource: String, slug: String)
     /// The write would break a rule of the stored data: a taken slug, an author who still

@@ -89,16 +89,16 @@ func withApp(
 /// The application's router on `database`, without a server, for tests that look at the
 /// routes themselves.
 func makeRouter(_ database: AppDatabase) -> MastheadRouter {
-    let repositories = Repositories(database: database, clock: .system)
+    let stores = Stores.sqlite(database, clock: .system)
     let counter = ViewCounter(
-        store: repositories.views,
+        store: stores.views,
         clock: .system,
         settings: .init(),
         logger: Logger(label: "test")
     )
     return MastheadRouter(
         database: database,
-        repositories: repositories,
+        stores: stores,
         counter: counter,
         cache: ResponseCache(maximumBytes: 0),
         clock: .system
@@ -213,7 +213,7 @@ func makeToken(
     expiresAt: Timestamp? = nil,
     clock: TestClock = TestClock()
 ) async throws -> String {
-    let tokens = SQLiteTokenRepository(database: database, clock: clock.contentClock)
+    let tokens = SQLiteTokenStore(database: database, clock: clock.contentClock)
     return try await tokens.create(name: name, scopes: scopes, expiresAt: expiresAt).0.secret
 }
 

@@ -4,10 +4,10 @@ import Synchronization
 /// was visible then, so at that moment they must go, though nothing was written.
 public final class PublicationSchedule: Sendable {
     private let next = Mutex<Timestamp??>(.none)
-    private let articles: any ScheduledPublications
+    private let articles: any ArticleStore
     private let clock: ContentClock
 
-    public init(articles: some ScheduledPublications, clock: ContentClock) {
+    public init(articles: any ArticleStore, clock: ContentClock) {
         self.articles = articles
         self.clock = clock
     }

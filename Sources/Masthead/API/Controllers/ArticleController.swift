@@ -1,8 +1,8 @@
 import Hummingbird
 
 /// `GET /v1/articles` and `GET /v1/articles/{slug}`.
-struct ArticleController<Repository: ArticleRepository> {
-    let repository: Repository
+struct ArticleController {
+    let articles: any ArticleStore
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -47,7 +47,7 @@ struct ArticleController<Repository: ArticleRepository> {
         let selection = try Self.selection(reader, defaultFormats: [])
         query.bodies = selection.bodies
 
-        let page = try await repository.list(query)
+        let page = try await articles.list(query)
         let cursorToken: String?? =
             query.effectiveSort?.field.supportsCursor == true ? .some(page.nextCursor?.token) : .none
         let pagination =
@@ -76,23 +76,23 @@ struct ArticleController<Repository: ArticleRepository> {
         let slug = try context.slug(of: "article")
         let visibility: ArticleVisibility = context.token?.allows(.contentRead) == true ? .all : .published
         do {
-            let article = try await repository.find(slug: slug, bodies: selection.bodies, visibility: visibility)
+            let article = try await articles.find(slug: slug, bodies: selection.bodies, visibility: visibility)
             return JSONResponse.make(
                 DataEnvelope(data: ArticleResponse(article: article, selection: selection)),
                 headers: HTTPFields(lastModified: article.updatedAt),
                 version: article.version
             )
-        } catch RepositoryError.notFound(let resource, let missing) {
+        } catch StoreError.notFound(let resource, let missing) {
             // A redirect to a public article may be cached by anyone; one to an article only
             // a token may see is for that token holder alone, or shared caches would learn
             // the draft's new slug.
             var cacheControl = "public, max-age=300"
-            var current = try await repository.currentSlug(forOldSlug: slug, visibility: .published)
+            var current = try await articles.currentSlug(forOldSlug: slug, visibility: .published)
             if current == nil, visibility != .published {
-                current = try await repository.currentSlug(forOldSlug: slug, visibility: visibility)
+                current = try await articles.currentSlug(forOldSlug: slug, visibility: visibility)
                 cacheControl = "private, no-store"
             }
-            guard let current else { throw RepositoryError.notFound(resource: resource, slug: missing) }
+            guard let current else { throw StoreError.notFound(resource: resource, slug: missing) }
             let query = request.uri.query.map { "?" + $0 } ?? ""
             return Response(
                 status: .movedPermanently,

@@ -58,7 +58,7 @@ struct ArticleSelection: Sendable, Equatable {
     /// What a list serves without `fields` or `formats`: every field but the bodies.
     static let listDefault = ArticleSelection(fields: nil, formats: nil, defaultFormats: [])
 
-    /// The renderings the repository has to load.
+    /// The renderings the store has to load.
     var bodies: Set<BodyFormat> {
         Set(fields.compactMap(\.bodyFormat))
     }

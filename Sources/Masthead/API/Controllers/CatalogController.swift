@@ -1,67 +1,29 @@
 import Foundation
 import Hummingbird
 
-/// The product catalog and the site settings: `/v1/platforms`, `/v1/services`,
-/// `/v1/catalog` and `/v1/site`.
-struct CatalogController<Repository: CatalogRepository & CatalogWriting> {
-    let repository: Repository
+/// The whole catalog and the site settings: `/v1/catalog` and `/v1/site`. Platforms and
+/// services are served by the flows every collection shares.
+struct CatalogController {
+    let catalog: any CatalogStore
     let changes: ContentChanges
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
-        routes.get("platforms", use: listPlatforms)
-        routes.get("platforms/{slug}", use: showPlatform)
-        routes.get("services", use: listServices)
-        routes.get("services/{slug}", use: showService)
         routes.get("catalog", use: showCatalog)
         routes.get("site", use: showSite)
         routes.put("site", use: replaceSite)
         return routes
     }
 
-    @Sendable func listPlatforms(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let page = try QueryReader(request, allowed: ["page", "limit"]).pageRequest()
-        let platforms = try await repository.platforms(page)
-        return JSONResponse.page(
-            platforms.items.map(PlatformResponse.init),
-            of: page,
-            total: platforms.total,
-            for: request
-        )
-    }
-
-    @Sendable func showPlatform(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try QueryReader(request, allowed: [])
-        let platform = try await repository.platform(slug: try context.slug(of: "platform"))
-        return JSONResponse.make(DataEnvelope(data: PlatformResponse(platform)), version: platform.version)
-    }
-
-    @Sendable func listServices(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let page = try QueryReader(request, allowed: ["page", "limit"]).pageRequest()
-        let services = try await repository.services(page)
-        return JSONResponse.page(
-            services.items.map(ServiceResponse.init),
-            of: page,
-            total: services.total,
-            for: request
-        )
-    }
-
-    @Sendable func showService(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try QueryReader(request, allowed: [])
-        let service = try await repository.service(slug: try context.slug(of: "service"))
-        return JSONResponse.make(DataEnvelope(data: ServiceResponse(service)), version: service.version)
-    }
-
     @Sendable func showCatalog(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try QueryReader(request, allowed: [])
-        let catalog = try await repository.catalog()
+        let catalog = try await self.catalog.catalog()
         return JSONResponse.make(DataEnvelope(data: CatalogResponse(catalog: catalog)))
     }
 
     @Sendable func showSite(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try QueryReader(request, allowed: [])
-        let site = try await repository.site()
+        let site = try await catalog.site()
         return JSONResponse.make(DataEnvelope(data: site), version: site.version)
     }
 
@@ -69,7 +31,7 @@ struct CatalogController<Repository: CatalogRepository & CatalogWriting> {
     @Sendable func replaceSite(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
         _ = try QueryReader(request, allowed: [])
-        let current = try await repository.site()
+        let current = try await catalog.site()
         if let header = request.headers[.ifMatch], !EntityTag.ifMatch(header, current: current.version) {
             throw ProblemError.preconditionFailed
         }
@@ -77,7 +39,7 @@ struct CatalogController<Repository: CatalogRepository & CatalogWriting> {
         let input = SiteInput.read(from: &reader)
         try reader.finish()
         let expected = request.headers[.ifMatch] == nil ? nil : current.revision
-        let site = try await repository.replaceSite(with: input!, expectedRevision: expected)
+        let site = try await catalog.replaceSite(with: input!, expectedRevision: expected)
         changes.committed([.catalog, .feeds])
         return JSONResponse.make(DataEnvelope(data: site), headers: [.cacheControl: "no-store"], version: site.version)
     }

@@ -1,9 +1,9 @@
 import Hummingbird
 
 /// `POST /v1/articles/{slug}/views`, `GET /v1/articles/{slug}/related` and `GET /v1/popular`.
-struct DiscoveryController<Articles: DiscoveryRepository, Views: ViewRepository> {
-    let articles: Articles
-    let views: Views
+struct DiscoveryController {
+    let articles: any ArticleStore
+    let views: any ViewStore
     let counter: ViewCounter
     let targets: ViewTargets
 
@@ -26,7 +26,7 @@ struct DiscoveryController<Articles: DiscoveryRepository, Views: ViewRepository>
         _ = try QueryReader(request, allowed: [])
         let slug = try context.slug(of: "article")
         guard let id = try await targets.id(for: slug, lookup: { try await views.viewable(slug: slug) }) else {
-            throw RepositoryError.notFound(resource: "article", slug: slug.value)
+            throw StoreError.notFound(resource: "article", slug: slug.value)
         }
         let visitor = Visitor(address: context.clientAddress, userAgent: request.headers[.userAgent] ?? "")
         counter.record(articleID: id, visitor: visitor)
@@ -56,7 +56,7 @@ struct DiscoveryController<Articles: DiscoveryRepository, Views: ViewRepository>
             window = parsed
         }
         let limit = try reader.integer("limit", in: 1...50) ?? 10
-        let popular = try await articles.popular(window: window, limit: limit)
+        let popular = try await views.popular(window: window, limit: limit)
         let items = popular.map {
             ArticleResponse(article: $0.article, selection: .listDefault, extra: .viewsInWindow($0.viewsInWindow))
         }

@@ -2,10 +2,9 @@ import Hummingbird
 
 /// `GET /feed.xml` (RSS 2.0), `GET /feed.json` (JSON Feed 1.1) and `GET /sitemap.xml`:
 /// published articles only, linked on the site's URL.
-struct FeedController<Articles: ArticleRepository, Catalog: CatalogRepository, Feeds: FeedRepository> {
-    let articles: Articles
-    let catalog: Catalog
-    let feeds: Feeds
+struct FeedController {
+    let articles: any ArticleStore
+    let catalog: any CatalogStore
 
     /// Articles in a feed: the newest ones.
     static var feedLength: Int { 20 }
@@ -37,7 +36,7 @@ struct FeedController<Articles: ArticleRepository, Catalog: CatalogRepository, F
     @Sendable func sitemap(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try QueryReader(request, allowed: [])
         let site = try await catalog.site()
-        let entries = try await feeds.sitemapEntries(limit: Self.sitemapLimit)
+        let entries = try await articles.sitemapEntries(limit: Self.sitemapLimit)
         return Self.text(FeedDocuments.sitemap(site: site, entries: entries), type: "application/xml; charset=utf-8")
     }
 

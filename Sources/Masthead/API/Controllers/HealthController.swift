@@ -3,7 +3,7 @@ import Hummingbird
 /// `GET /healthz` (the process answers) and `GET /readyz` (the database answers and every
 /// migration has been applied), for load balancers and orchestrators.
 struct HealthController {
-    let database: AppDatabase
+    let database: any DatabaseStatus
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)

@@ -5,7 +5,7 @@ struct MetricsController {
     let metrics: AppMetrics
     let cache: ResponseCache
     let counter: ViewCounter
-    let database: AppDatabase
+    let database: any DatabaseStatus
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -18,8 +18,7 @@ struct MetricsController {
         let text = metrics.exposition(
             cache: cache.statistics,
             views: counter.statistics,
-            busyRetries: database.busyRetries,
-            wal: (database.walBytes, database.walCheckpoints)
+            database: database.counts
         )
         return Response(
             status: .ok,

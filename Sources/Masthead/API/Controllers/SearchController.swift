@@ -2,8 +2,8 @@ import Hummingbird
 
 /// `GET /v1/search?q=…&type=article,author,tag,platform,service`: ranked hits across kinds,
 /// paged like every list.
-struct SearchController<Repository: SearchRepository> {
-    let repository: Repository
+struct SearchController {
+    let search: any SearchStore
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -29,7 +29,7 @@ struct SearchController<Repository: SearchRepository> {
             )
         }
         let page = try reader.pageRequest()
-        let hits = try await repository.search(query, kinds: kinds, page: page)
+        let hits = try await search.search(query, kinds: kinds, page: page)
         return JSONResponse.page(hits.items.map(SearchHitResponse.init), of: page, total: hits.total, for: request)
     }
 }

@@ -1,8 +1,8 @@
 import Hummingbird
 
 /// `GET /v1/tags` (`sort=name`, the default, or `-article_count`) and `GET /v1/tags/{slug}`.
-struct TagController<Repository: TagRepository> {
-    let repository: Repository
+struct TagController {
+    let tags: any TagStore
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -21,13 +21,13 @@ struct TagController<Repository: TagRepository> {
             }
             sort = parsed
         }
-        let tags = try await repository.list(page, sort: sort)
-        return JSONResponse.page(tags.items.map(TagResponse.init), of: page, total: tags.total, for: request)
+        let found = try await tags.list(page, sort: sort)
+        return JSONResponse.page(found.items.map(TagResponse.init), of: page, total: found.total, for: request)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try QueryReader(request, allowed: [])
-        let tag = try await repository.find(slug: try context.slug(of: "tag"))
+        let tag = try await tags.find(slug: try context.slug(of: "tag"))
         return JSONResponse.make(DataEnvelope(data: TagResponse(tag)), version: tag.version)
     }
 }

@@ -1,9 +1,11 @@
 import Hummingbird
 
-/// One collection's part in the write flow that every collection shares.
+/// What the API knows of one collection (articles, authors, tags, platforms, services): its
+/// name and path, its JSON, and how a body becomes its store's input. The flows every
+/// collection shares (`WriteController`, `CollectionReadController`) are written once over it.
 protocol WritableCollection: Sendable {
     associatedtype Resource: Sendable
-    associatedtype Input: Sendable
+    associatedtype Input: SluggedInput
     associatedtype Representation: JSONEncodable
 
     /// "article", for messages.
@@ -14,12 +16,6 @@ protocol WritableCollection: Sendable {
     static var writableFields: Set<String> { get }
     /// The cached responses a write to this collection can change.
     static var invalidates: Set<CacheScope> { get }
-
-    /// Finds any resource, drafts included.
-    func find(_ slug: Slug) async throws -> Resource
-    func create(_ input: Input) async throws -> Resource
-    func replace(_ slug: Slug, with input: Input, expectedRevision: Int?) async throws -> Resource
-    func delete(_ slug: Slug, expectedRevision: Int?) async throws
 
     func slug(of resource: Resource) -> String
     /// What the resource's ETag and `If-Match` checks are made of.
@@ -32,10 +28,13 @@ protocol WritableCollection: Sendable {
     func input(from reader: inout FieldReader, existing: Resource?) -> Input?
     /// A problem for every slug the body names that does not exist.
     func missingReferences(in document: JSONObject) async throws -> [FieldError]
+    /// Headers a read of the resource carries besides its ETag.
+    func headers(of resource: Resource) -> HTTPFields
 }
 
 extension WritableCollection {
     func missingReferences(in document: JSONObject) async throws -> [FieldError] { [] }
+    func headers(of resource: Resource) -> HTTPFields { [:] }
 
     /// The input a body describes, or a 422 naming every problem with it, unknown references included.
     func validInput(from document: JSONObject, existing: Resource?) async throws -> Input {
@@ -48,10 +47,11 @@ extension WritableCollection {
 }
 
 /// `POST {path}`, `PUT`, `PATCH` (JSON merge patch, RFC 7396) and `DELETE {path}/{slug}`,
-/// each needing `content:write`, each one transaction in the repository. `If-Match` is
+/// each needing `content:write`, each one transaction in the store. `If-Match` is
 /// honoured on PUT, PATCH and DELETE; a write based on a stale revision never lands.
 struct WriteController<Collection: WritableCollection> {
     let collection: Collection
+    let store: any ResourceStore<Collection.Resource, Collection.Input>
     let changes: ContentChanges
     /// How many times a PATCH without If-Match is rebased onto a concurrent write before giving up.
     private static var rebaseAttempts: Int { 3 }
@@ -69,7 +69,7 @@ struct WriteController<Collection: WritableCollection> {
         try context.require(.contentWrite)
         _ = try QueryReader(request, allowed: [])
         let input = try await collection.validInput(from: try await RequestBody.object(of: request), existing: nil)
-        let created = try await collection.create(input)
+        let created = try await store.create(input)
         changes.committed(Collection.invalidates)
         return respond(with: created, status: .created, location: true)
     }
@@ -78,11 +78,11 @@ struct WriteController<Collection: WritableCollection> {
         try context.require(.contentWrite)
         _ = try QueryReader(request, allowed: [])
         let slug = try context.slug(of: Collection.resourceName)
-        let current = try await collection.find(slug)
+        let current = try await store.find(slug: slug)
         try checkIfMatch(request, current)
         let input = try await collection.validInput(from: try await RequestBody.object(of: request), existing: current)
         let expected = request.headers[.ifMatch] == nil ? nil : collection.version(of: current).revision
-        let replaced = try await collection.replace(slug, with: input, expectedRevision: expected)
+        let replaced = try await store.replace(slug: slug, with: input, expectedRevision: expected)
         changes.committed(Collection.invalidates)
         return respond(with: replaced, status: .ok, location: false)
     }
@@ -97,19 +97,19 @@ struct WriteController<Collection: WritableCollection> {
         try FieldReader(patch, writable: Collection.writableFields).finish()
         var attempt = 1
         while true {
-            let current = try await collection.find(slug)
+            let current = try await store.find(slug: slug)
             try checkIfMatch(request, current)
             let document = collection.document(of: current).merging(patch: patch)
             let input = try await collection.validInput(from: document, existing: current)
             do {
-                let patched = try await collection.replace(
-                    slug,
+                let patched = try await store.replace(
+                    slug: slug,
                     with: input,
                     expectedRevision: collection.version(of: current).revision
                 )
                 changes.committed(Collection.invalidates)
                 return respond(with: patched, status: .ok, location: false)
-            } catch RepositoryError.revisionChanged
+            } catch StoreError.revisionChanged
                 where request.headers[.ifMatch] == nil && attempt < Self.rebaseAttempts
             {
                 // Someone wrote in between: apply the patch again to what they wrote.
@@ -122,10 +122,10 @@ struct WriteController<Collection: WritableCollection> {
         try context.require(.contentWrite)
         _ = try QueryReader(request, allowed: [])
         let slug = try context.slug(of: Collection.resourceName)
-        let current = try await collection.find(slug)
+        let current = try await store.find(slug: slug)
         try checkIfMatch(request, current)
         let expected = request.headers[.ifMatch] == nil ? nil : collection.version(of: current).revision
-        try await collection.delete(slug, expectedRevision: expected)
+        try await store.delete(slug: slug, expectedRevision: expected)
         changes.committed(Collection.invalidates)
         return Response(status: .noContent, headers: [.cacheControl: "no-store"])
     }

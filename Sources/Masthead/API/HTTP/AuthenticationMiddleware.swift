@@ -6,10 +6,10 @@ import Logging
 /// request with a malformed, unknown, revoked or expired token is refused with the same 401
 /// whatever the reason, and counts as a failed attempt for its client address; past the
 /// limiter's limit such failures are answered 429. Tokens are only ever read from this header.
-struct AuthenticationMiddleware<Tokens: TokenRepository>: RouterMiddleware {
+struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    let tokens: Tokens
+    let tokens: any TokenStore
     let limiter: FailedAuthenticationLimiter
     let clock: ContentClock
 

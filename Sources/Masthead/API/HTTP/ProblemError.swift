@@ -63,7 +63,7 @@ public struct ProblemError: Error, Sendable {
         )
     }
 
-    static func from(_ error: RepositoryError) -> ProblemError {
+    static func from(_ error: StoreError) -> ProblemError {
         switch error {
         case .notFound(let resource, let slug):
             ProblemError(status: .notFound, code: "not_found", detail: "No \(resource) with slug '\(slug)'.")

@@ -17,7 +17,7 @@ struct ProblemMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as ProblemError {
             return Self.response(for: error, context: context)
-        } catch let error as RepositoryError {
+        } catch let error as StoreError {
             return Self.response(for: .from(error), context: context)
         } catch let failure as ValidationFailure {
             return Self.response(for: .from(failure), context: context)

@@ -97,8 +97,7 @@ public final class AppMetrics: Sendable {
     func exposition(
         cache: ResponseCache.Statistics,
         views: (counted: Int, flushed: Int),
-        busyRetries retries: Int,
-        wal: (bytes: Int, checkpoints: Int)
+        database: DatabaseCounts
     ) -> [UInt8] {
         exported.withLock { last in
             cacheHits.increment(by: cache.hits - last.cacheHits)
@@ -106,19 +105,19 @@ public final class AppMetrics: Sendable {
             cacheEvictions.increment(by: cache.evictions - last.cacheEvictions)
             viewsCounted.increment(by: views.counted - last.viewsCounted)
             viewsFlushed.increment(by: views.flushed - last.viewsFlushed)
-            busyRetries.increment(by: retries - last.busyRetries)
-            walCheckpoints.increment(by: wal.checkpoints - last.walCheckpoints)
+            busyRetries.increment(by: database.busyRetries - last.busyRetries)
+            walCheckpoints.increment(by: database.walCheckpoints - last.walCheckpoints)
             last = Snapshot(
                 cacheHits: cache.hits,
                 cacheMisses: cache.misses,
                 cacheEvictions: cache.evictions,
                 viewsCounted: views.counted,
                 viewsFlushed: views.flushed,
-                busyRetries: retries,
-                walCheckpoints: wal.checkpoints
+                busyRetries: database.busyRetries,
+                walCheckpoints: database.walCheckpoints
             )
         }
-        walBytes.record(wal.bytes)
+        walBytes.record(database.walBytes)
         cacheEntries.record(cache.entries)
         cacheBytes.record(cache.bytes)
         return registry.emitToBuffer()

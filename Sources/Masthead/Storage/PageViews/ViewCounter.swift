@@ -76,7 +76,7 @@ public final class ViewCounter: ServiceLifecycle.Service, Sendable {
     }
 
     private let state: Mutex<State>
-    private let store: any ViewStore
+    private let store: any ViewSink
     private let clock: ContentClock
     public let settings: ViewSettings
     private let logger: Logger
@@ -84,7 +84,7 @@ public final class ViewCounter: ServiceLifecycle.Service, Sendable {
     private let onFlush: @Sendable () -> Void
 
     public init(
-        store: some ViewStore,
+        store: some ViewSink,
         clock: ContentClock,
         settings: ViewSettings,
         logger: Logger,
@@ -252,10 +252,4 @@ public final class ViewCounter: ServiceLifecycle.Service, Sendable {
         hasher.combine(text)
         return UInt64(bitPattern: Int64(hasher.finalize()))
     }
-}
-
-/// Where the view counter writes.
-public protocol ViewStore: Sendable {
-    /// Adds the counts to each article's total and to its per-day counts, in one transaction.
-    func add(_ counts: [ViewCounter.Bucket: Int]) async throws
 }

@@ -23,7 +23,7 @@ public enum DatabaseDurability: String, Sendable {
 /// overlapping reads never happens. `checkpoint()` (run by `WALCheckpointer` when the log
 /// passes a size) waits out the readers of the moment and truncates it, and
 /// `journal_size_limit` trims the file whenever SQLite starts the log over by itself.
-public struct AppDatabase: Sendable {
+public struct AppDatabase: DatabaseStatus {
     /// The connections: a `DatabasePool` on a file when serving, or any `DatabaseWriter` a
     /// caller hands in (`inMemory()` for tests). Reads go through `reader`, writes through
     /// `write(_:)`; both are this one writer.
@@ -43,6 +43,10 @@ public struct AppDatabase: Sendable {
     public var busyRetries: Int { statistics.busyRetries.load(ordering: .relaxed) }
     /// Checkpoints that truncated the log, since opening.
     public var walCheckpoints: Int { statistics.checkpoints.load(ordering: .relaxed) }
+
+    public var counts: DatabaseCounts {
+        DatabaseCounts(busyRetries: busyRetries, walBytes: walBytes, walCheckpoints: walCheckpoints)
+    }
 
     /// The write-ahead log's size on disk now, in bytes (0 when there is none).
     public var walBytes: Int {

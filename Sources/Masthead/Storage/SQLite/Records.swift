@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// Table records: one struct per table, columns named as in the migrations (snake_case).
-/// They are the write side's shapes; reads go through the repositories' own row mapping.
+/// They are the write side's shapes; reads go through the stores' own row mapping.
 
 protocol SnakeCaseRecord: Codable, FetchableRecord, MutablePersistableRecord {}
 
@@ -20,10 +20,10 @@ extension SluggedRecord {
         id = inserted.rowID
     }
 
-    /// The row with `slug`, or `RepositoryError.notFound` naming `resource`.
+    /// The row with `slug`, or `StoreError.notFound` naming `resource`.
     static func find(slug: Slug, resource: String, _ db: Database) throws -> Self {
         guard let record = try filter(Column("slug") == slug.value).fetchOne(db) else {
-            throw RepositoryError.notFound(resource: resource, slug: slug.value)
+            throw StoreError.notFound(resource: resource, slug: slug.value)
         }
         return record
     }

@@ -13,7 +13,7 @@ struct StatementBudget: Sendable {
     /// a few tens of nanoseconds per look.
     private static let stepsBetweenChecks: Int32 = 1000
 
-    /// Runs `body` on `db` with the budget in force; throws `RepositoryError.queryTimedOut`
+    /// Runs `body` on `db` with the budget in force; throws `StoreError.queryTimedOut`
     /// when it ran out.
     func run<T>(_ db: Database, _ body: () throws -> T) throws -> T {
         let deadline = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
@@ -34,7 +34,7 @@ struct StatementBudget: Sendable {
         do {
             return try body()
         } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
-            throw RepositoryError.queryTimedOut(limit: limit)
+            throw StoreError.queryTimedOut(limit: limit)
         }
     }
 }

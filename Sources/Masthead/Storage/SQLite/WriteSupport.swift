@@ -27,7 +27,7 @@ enum WriteSupport {
             return current
         case .given(let slug):
             if try isTaken(slug.value) {
-                throw RepositoryError.conflict(
+                throw StoreError.conflict(
                     code: "slug_taken",
                     detail: "Another \(resource) already has the slug '\(slug.value)'; choose another."
                 )
@@ -41,7 +41,7 @@ enum WriteSupport {
                 let candidate = (base.hasSuffix("-") ? String(base.dropLast()) : base) + suffix
                 if try !isTaken(candidate) { return candidate }
             }
-            throw RepositoryError.conflict(
+            throw StoreError.conflict(
                 code: "slug_taken",
                 detail: "No free slug could be made from the title; give a slug."
             )
@@ -77,9 +77,24 @@ enum WriteSupport {
         return ids
     }
 
+    /// Which of `slugs` are in `table`, one of ours.
+    static func existing(_ slugs: [Slug], in table: String, _ db: Database) throws -> Set<String> {
+        guard !slugs.isEmpty else { return [] }
+        let values = slugs.map(\.value)
+        return Set(
+            try String.fetchAll(
+                db,
+                SQLRequest<String>(
+                    literal: "SELECT slug FROM \(identifier: table) WHERE slug IN \(values)",
+                    cached: true
+                )
+            )
+        )
+    }
+
     /// The next write's revision, after checking that nobody wrote since `expected`.
     static func nextRevision(current: Int, expected: Int?) throws -> Int {
-        if let expected, expected != current { throw RepositoryError.revisionChanged }
+        if let expected, expected != current { throw StoreError.revisionChanged }
         return current + 1
     }
 }

@@ -21,7 +21,7 @@ public enum SyntheticContent {
         let created = now
         try await database.writer.write { db in
             guard try !AppDatabase.holdsContent(db) else {
-                throw RepositoryError.conflict(code: "not_empty", detail: "The database already holds content.")
+                throw StoreError.conflict(code: "not_empty", detail: "The database already holds content.")
             }
             for index in 1...authorCount {
                 var author = AuthorRecord(

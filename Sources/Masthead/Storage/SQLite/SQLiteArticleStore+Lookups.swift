@@ -1,24 +1,17 @@
 import GRDB
 
-/// One published article's address and last change, for the sitemap.
-public struct SitemapEntry: Sendable, Equatable {
-    public let slug: String
-    public let canonicalURL: String?
-    public let updatedAt: Timestamp
-}
-
-/// What the sitemap lists: every published article, newest first.
-public protocol FeedRepository: Sendable {
-    func sitemapEntries(limit: Int) async throws -> [SitemapEntry]
-}
-
-public struct SQLiteFeedRepository: FeedRepository {
-    let database: AppDatabase
-    let clock: ContentClock
-
-    public init(database: AppDatabase, clock: ContentClock) {
-        self.database = database
-        self.clock = clock
+extension SQLiteArticleStore {
+    public func nextPublication(after now: Timestamp) async throws -> Timestamp? {
+        try await database.reader.read { db in
+            try Timestamp.fetchOne(
+                db,
+                SQLRequest<Timestamp>(
+                    literal:
+                        "SELECT MIN(a.published_at) FROM articles a WHERE \(PublicVisibility.scheduledCondition(at: now))",
+                    cached: true
+                )
+            )
+        }
     }
 
     public func sitemapEntries(limit: Int) async throws -> [SitemapEntry] {
@@ -43,5 +36,9 @@ public struct SQLiteFeedRepository: FeedRepository {
                 )
             }
         }
+    }
+
+    public func existing(among slugs: [Slug]) async throws -> Set<String> {
+        try await database.reader.read { db in try WriteSupport.existing(slugs, in: "articles", db) }
     }
 }

@@ -1,22 +1,8 @@
 import GRDB
 
-/// Articles: reads for the public and for tokens, and the writes that keep the rendered
-/// body, tags, slug redirects and search index consistent in one transaction each.
-public protocol ArticleRepository: Sendable {
-    func list(_ query: ArticleListQuery) async throws -> ArticlePage
-    /// Throws `RepositoryError.notFound` when no article with that slug is visible.
-    func find(slug: Slug, bodies: Set<BodyFormat>, visibility: ArticleVisibility) async throws -> Article
-    /// The current slug of the visible article that used to be called `slug`, if any.
-    func currentSlug(forOldSlug slug: Slug, visibility: ArticleVisibility) async throws -> String?
-    /// Returns the new article with its HTML body.
-    func create(_ input: ArticleInput) async throws -> Article
-    /// Replaces every writable field. With `expectedRevision`, throws
-    /// `RepositoryError.revisionChanged` unless that is still the article's revision.
-    func replace(slug: Slug, with input: ArticleInput, expectedRevision: Int?) async throws -> Article
-    func delete(slug: Slug, expectedRevision: Int?) async throws
-}
-
-public struct SQLiteArticleRepository: ArticleRepository {
+/// Articles in SQLite: narrow rows in `articles`, bodies in `article_bodies`, tags in
+/// `article_tags`, old slugs in `article_redirects`, and the search index kept by triggers.
+public struct SQLiteArticleStore: ArticleStore {
     let database: AppDatabase
     let clock: ContentClock
     /// How long a full-text read may run.
@@ -195,7 +181,7 @@ public struct SQLiteArticleRepository: ArticleRepository {
         return try await database.reader.read { db in
             let filter: SQL = "a.slug = \(slug.value) AND \(Self.condition(for: visibility, at: now))"
             guard let article = try Self.fetchOne(db, where: filter, bodies: bodies, now: now) else {
-                throw RepositoryError.notFound(resource: "article", slug: slug.value)
+                throw StoreError.notFound(resource: "article", slug: slug.value)
             }
             return article
         }

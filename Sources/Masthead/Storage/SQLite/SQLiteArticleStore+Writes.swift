@@ -1,6 +1,6 @@
 import GRDB
 
-extension SQLiteArticleRepository {
+extension SQLiteArticleStore {
     public func create(_ input: ArticleInput) async throws -> Article {
         let now = clock.now
         let body = PreparedBody(markdown: input.bodyMarkdown, html: true)
@@ -98,7 +98,7 @@ extension SQLiteArticleRepository {
             missing: &missing
         )
         guard missing.isEmpty, let authorID = authorIDs.first else {
-            throw RepositoryError.missingReferences(missing)
+            throw StoreError.missingReferences(missing)
         }
         return (authorID, tagIDs)
     }

@@ -1,34 +1,7 @@
 import Foundation
 import GRDB
 
-/// A stored API token, never its secret.
-public struct TokenInfo: Sendable, Equatable {
-    public let id: Int64
-    public let name: String
-    public let scopes: [Scope]
-    public let createdAt: Timestamp
-    public let lastUsedAt: Timestamp?
-    public let expiresAt: Timestamp?
-    public let revokedAt: Timestamp?
-
-    /// The strongest scope the token holds; scopes imply the weaker ones.
-    public var scope: Scope { scopes.max() ?? .contentRead }
-
-    public func allows(_ needed: Scope) -> Bool { scope >= needed }
-}
-
-public protocol TokenRepository: Sendable {
-    /// Stores a new token's hash and returns the token, whose secret exists nowhere else.
-    func create(name: String, scopes: [Scope], expiresAt: Timestamp?) async throws -> (APIToken, TokenInfo)
-    func list() async throws -> [TokenInfo]
-    /// Throws `RepositoryError.notFound` for an unknown id.
-    func revoke(id: Int64) async throws -> TokenInfo
-    /// The token's record when it is known, not revoked and not expired; nil otherwise.
-    func authenticate(_ token: APIToken) async throws -> TokenInfo?
-    func isEmpty() async throws -> Bool
-}
-
-public struct SQLiteTokenRepository: TokenRepository {
+public struct SQLiteTokenStore: TokenStore {
     let database: AppDatabase
     let clock: ContentClock
 
@@ -68,7 +41,7 @@ public struct SQLiteTokenRepository: TokenRepository {
                 literal: "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, \(now)) WHERE id = \(id)"
             )
             guard let info = try Self.fetch(db, id: id) else {
-                throw RepositoryError.notFound(resource: "token", slug: String(id))
+                throw StoreError.notFound(resource: "token", slug: String(id))
             }
             return info
         }

@@ -1,7 +1,7 @@
-extension ReferenceRepository {
+extension ResourceStore {
     /// A problem for every slug in `document[field]` (a slug, or a list of slugs) that does not
     /// exist. Malformed values are left to the field's own validation.
-    func missing(_ kind: ReferenceKind, in document: JSONObject, field: String) async throws -> [FieldError] {
+    func missing(in document: JSONObject, field: String) async throws -> [FieldError] {
         var candidates: [(index: Int?, slug: Slug)] = []
         switch document[field] {
         case .string(let text)?:
@@ -13,7 +13,7 @@ extension ReferenceRepository {
         default:
             break
         }
-        let found = try await existing(kind, among: candidates.map(\.slug))
+        let found = try await existing(among: candidates.map(\.slug))
         return candidates.filter { !found.contains($0.slug.value) }.map { candidate in
             ProblemError.unknownReference(
                 MissingReference(field: field, index: candidate.index, slug: candidate.slug.value)

@@ -1,85 +1,13 @@
 import Foundation
 import GRDB
 
-/// A time window for popularity. Views are counted per UTC day, so a window covers every
-/// day it overlaps: `24h` is today and yesterday, `7d` today and the seven days before.
-public enum PopularWindow: String, Sendable, CaseIterable {
-    case day = "24h"
-    case week = "7d"
-    case month = "30d"
-    case all
-
-    var seconds: Int64? {
-        switch self {
-        case .day: 86_400
-        case .week: 7 * 86_400
-        case .month: 30 * 86_400
-        case .all: nil
-        }
-    }
-}
-
-public struct PopularArticle: Sendable {
-    public let article: Article
-    public let viewsInWindow: Int
-}
-
-/// Why an article is related to another.
-public struct RelatedReason: Sendable, Equatable {
-    /// Slugs of the tags both share, in the first article's tag order.
-    public let sharedTags: [String]
-    public let sameAuthor: Bool
-    /// Found by the words of the title and excerpt rather than by tags.
-    public let similarText: Bool
-}
-
-public struct RelatedArticle: Sendable {
-    public let article: Article
-    public let score: Double
-    public let reason: RelatedReason
-}
-
-/// Reads that help readers find the next article: what is popular and what is related.
-public protocol DiscoveryRepository: Sendable {
-    /// Published articles with views in the window, most viewed first, ties newest first.
-    func popular(window: PopularWindow, limit: Int) async throws -> [PopularArticle]
-    /// Throws `RepositoryError.notFound` when no published article has that slug.
-    func related(to slug: Slug, limit: Int) async throws -> [RelatedArticle]
-}
-
-extension SQLiteArticleRepository: DiscoveryRepository {
+extension SQLiteArticleStore {
     /// Same-author and recency bonuses are small next to a shared tag (whose weight is at
     /// least ln 2 ≈ 0.69): they order articles that share as much, they do not outrank sharing.
     static let sameAuthorBonus = 0.5
     static let recencyBonus = 0.25
     static let recencyScaleDays = 30.0
     static let candidatesPerTag = 500
-
-    public func popular(window: PopularWindow, limit: Int) async throws -> [PopularArticle] {
-        let now = clock.now
-        return try await database.reader.read { db in
-            let ranked: SQLRequest<Row>
-            if let seconds = window.seconds {
-                let firstDay = String(now.adding(seconds: -seconds).rfc3339.prefix(10))
-                ranked = """
-                    SELECT a.id, w.views AS views_in_window FROM articles a
-                    JOIN (SELECT article_id, SUM(views) AS views FROM article_views_daily WHERE day >= \(firstDay)
-                          GROUP BY article_id) w ON w.article_id = a.id
-                    WHERE \(PublicVisibility.condition(at: now))
-                    ORDER BY w.views DESC, a.published_at DESC, a.id DESC LIMIT \(limit)
-                    """
-            } else {
-                ranked = """
-                    SELECT a.id, a.views AS views_in_window FROM articles a
-                    WHERE a.views > 0 AND \(PublicVisibility.condition(at: now))
-                    ORDER BY a.views DESC, a.published_at DESC, a.id DESC LIMIT \(limit)
-                    """
-            }
-            let rows = try Row.fetchAll(db, ranked)
-            let articles = try Self.fetchMany(db, ids: rows.map { $0["id"] }, now: now)
-            return zip(rows, articles).map { PopularArticle(article: $1, viewsInWindow: $0["views_in_window"]) }
-        }
-    }
 
     public func related(to slug: Slug, limit: Int) async throws -> [RelatedArticle] {
         let now = clock.now
@@ -94,7 +22,7 @@ extension SQLiteArticleRepository: DiscoveryRepository {
                         cached: true
                     )
                 )
-            else { throw RepositoryError.notFound(resource: "article", slug: slug.value) }
+            else { throw StoreError.notFound(resource: "article", slug: slug.value) }
             let targetID: Int64 = target["id"]
             let authorID: Int64 = target["author_id"]
 

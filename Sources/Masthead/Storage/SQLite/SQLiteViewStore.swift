@@ -1,13 +1,6 @@
 import GRDB
 
-/// The database side of view counting.
-public protocol ViewRepository: ViewStore {
-    /// The id of the article with `slug`, if the public can see it.
-    func viewable(slug: Slug) async throws -> Int64?
-    func storedViews(of articleID: Int64) async throws -> Int
-}
-
-public struct SQLiteViewRepository: ViewRepository {
+public struct SQLiteViewStore: ViewStore {
     let database: AppDatabase
     let clock: ContentClock
 
@@ -61,6 +54,32 @@ public struct SQLiteViewRepository: ViewRepository {
             for (articleID, count) in totals {
                 try db.execute(literal: "UPDATE articles SET views = views + \(count) WHERE id = \(articleID)")
             }
+        }
+    }
+
+    public func popular(window: PopularWindow, limit: Int) async throws -> [PopularArticle] {
+        let now = clock.now
+        return try await database.reader.read { db in
+            let ranked: SQLRequest<Row>
+            if let seconds = window.seconds {
+                let firstDay = String(now.adding(seconds: -seconds).rfc3339.prefix(10))
+                ranked = """
+                    SELECT a.id, w.views AS views_in_window FROM articles a
+                    JOIN (SELECT article_id, SUM(views) AS views FROM article_views_daily WHERE day >= \(firstDay)
+                          GROUP BY article_id) w ON w.article_id = a.id
+                    WHERE \(PublicVisibility.condition(at: now))
+                    ORDER BY w.views DESC, a.published_at DESC, a.id DESC LIMIT \(limit)
+                    """
+            } else {
+                ranked = """
+                    SELECT a.id, a.views AS views_in_window FROM articles a
+                    WHERE a.views > 0 AND \(PublicVisibility.condition(at: now))
+                    ORDER BY a.views DESC, a.published_at DESC, a.id DESC LIMIT \(limit)
+                    """
+            }
+            let rows = try Row.fetchAll(db, ranked)
+            let articles = try SQLiteArticleStore.fetchMany(db, ids: rows.map { $0["id"] }, now: now)
+            return zip(rows, articles).map { PopularArticle(article: $1, viewsInWindow: $0["views_in_window"]) }
         }
     }
 }

@@ -1,7 +1,7 @@
-/// Articles in the shared write flow.
-struct ArticleWrites<Repository: ArticleRepository, References: ReferenceRepository>: WritableCollection {
-    let repository: Repository
-    let references: References
+/// Articles in the shared write flow. A body names its author and tags by slug.
+struct ArticleCollection: WritableCollection {
+    let authors: any AuthorStore
+    let tags: any TagStore
     let clock: ContentClock
 
     static var resourceName: String { "article" }
@@ -9,25 +9,8 @@ struct ArticleWrites<Repository: ArticleRepository, References: ReferenceReposit
     static var path: String { "/v1/articles" }
     static var writableFields: Set<String> { ArticleInput.fields }
 
-    func find(_ slug: Slug) async throws -> Article {
-        try await repository.find(slug: slug, bodies: [.html, .markdown], visibility: .all)
-    }
-
-    func create(_ input: ArticleInput) async throws -> Article {
-        try await repository.create(input)
-    }
-
-    func replace(_ slug: Slug, with input: ArticleInput, expectedRevision: Int?) async throws -> Article {
-        try await repository.replace(slug: slug, with: input, expectedRevision: expectedRevision)
-    }
-
-    func delete(_ slug: Slug, expectedRevision: Int?) async throws {
-        try await repository.delete(slug: slug, expectedRevision: expectedRevision)
-    }
-
     func missingReferences(in document: JSONObject) async throws -> [FieldError] {
-        try await references.missing(.authors, in: document, field: "author")
-            + references.missing(.tags, in: document, field: "tags")
+        try await authors.missing(in: document, field: "author") + tags.missing(in: document, field: "tags")
     }
 
     func slug(of article: Article) -> String { article.slug }

@@ -1,26 +1,16 @@
-/// Authors in the shared write flow.
-struct AuthorWrites<Repository: AuthorRepository & AuthorWriting>: WritableCollection {
-    let repository: Repository
+import Hummingbird
 
+/// Authors in the shared flows.
+struct AuthorCollection: WritableCollection {
     static var resourceName: String { "author" }
     static var invalidates: Set<CacheScope> { [.authors, .articles, .search, .feeds] }
     static var path: String { "/v1/authors" }
     static var writableFields: Set<String> { AuthorInput.fields }
 
-    func find(_ slug: Slug) async throws -> Author { try await repository.find(slug: slug) }
-    func create(_ input: AuthorInput) async throws -> Author { try await repository.create(input) }
-
-    func replace(_ slug: Slug, with input: AuthorInput, expectedRevision: Int?) async throws -> Author {
-        try await repository.replace(slug: slug, with: input, expectedRevision: expectedRevision)
-    }
-
-    func delete(_ slug: Slug, expectedRevision: Int?) async throws {
-        try await repository.delete(slug: slug, expectedRevision: expectedRevision)
-    }
-
     func slug(of author: Author) -> String { author.slug }
     func version(of author: Author) -> ResourceVersion { author.version }
     func representation(of author: Author) -> AuthorResponse { AuthorResponse(author) }
+    func headers(of author: Author) -> HTTPFields { HTTPFields(lastModified: author.updatedAt) }
 
     func document(of author: Author) -> JSONObject {
         var document: JSONObject = ["slug": .string(author.slug), "name": .string(author.name)]
@@ -36,25 +26,12 @@ struct AuthorWrites<Repository: AuthorRepository & AuthorWriting>: WritableColle
     }
 }
 
-/// Tags in the shared write flow.
-struct TagWrites<Repository: TagRepository & TagWriting>: WritableCollection {
-    let repository: Repository
-
+/// Tags in the shared flows.
+struct TagCollection: WritableCollection {
     static var resourceName: String { "tag" }
     static var invalidates: Set<CacheScope> { [.tags, .articles, .search, .feeds] }
     static var path: String { "/v1/tags" }
     static var writableFields: Set<String> { TagInput.fields }
-
-    func find(_ slug: Slug) async throws -> Tag { try await repository.find(slug: slug) }
-    func create(_ input: TagInput) async throws -> Tag { try await repository.create(input) }
-
-    func replace(_ slug: Slug, with input: TagInput, expectedRevision: Int?) async throws -> Tag {
-        try await repository.replace(slug: slug, with: input, expectedRevision: expectedRevision)
-    }
-
-    func delete(_ slug: Slug, expectedRevision: Int?) async throws {
-        try await repository.delete(slug: slug, expectedRevision: expectedRevision)
-    }
 
     func slug(of tag: Tag) -> String { tag.slug }
     func version(of tag: Tag) -> ResourceVersion { tag.version }

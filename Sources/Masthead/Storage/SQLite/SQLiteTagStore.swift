@@ -1,25 +1,18 @@
 import GRDB
 
-public enum TagSort: String, Sendable, CaseIterable {
-    case name
-    case mostArticles = "-article_count"
-}
-
-public protocol TagRepository: Sendable {
-    func list(_ page: PageRequest, sort: TagSort) async throws -> Page<Tag>
-    func find(slug: Slug) async throws -> Tag
-}
-
-public struct SQLiteTagRepository: TagRepository {
+/// Tags. Deleting one removes it from every article that had it (ON DELETE CASCADE).
+struct SQLiteTagStore: TagStore, SQLiteSluggedStore {
     let database: AppDatabase
     let clock: ContentClock
 
-    public init(database: AppDatabase, clock: ContentClock) {
+    init(database: AppDatabase, clock: ContentClock) {
         self.database = database
         self.clock = clock
     }
 
-    public func list(_ page: PageRequest, sort: TagSort) async throws -> Page<Tag> {
+    static var resourceName: String { "tag" }
+
+    func list(_ page: PageRequest, sort: TagSort) async throws -> Page<Tag> {
         let now = clock.now
         return try await database.reader.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tags") ?? 0
@@ -39,18 +32,23 @@ public struct SQLiteTagRepository: TagRepository {
         }
     }
 
-    public func find(slug: Slug) async throws -> Tag {
-        let now = clock.now
-        return try await database.reader.read { db in
-            let request = SQLRequest<Row>(
-                literal: "\(Self.select(now: now)) WHERE t.slug = \(slug.value)",
-                cached: true
-            )
-            guard let row = try Row.fetchOne(db, request) else {
-                throw RepositoryError.notFound(resource: "tag", slug: slug.value)
+    static func fetch(_ key: RowKey, now: Timestamp, _ db: Database) throws -> Tag? {
+        let filter: SQL =
+            switch key {
+            case .id(let id): "t.id = \(id)"
+            case .slug(let slug): "t.slug = \(slug)"
             }
-            return Self.tag(from: row)
-        }
+        let request = SQLRequest<Row>(literal: "\(select(now: now)) WHERE \(filter)", cached: true)
+        return try Row.fetchOne(db, request).map(tag)
+    }
+
+    static func newRecord(_ input: TagInput, slug: String, now: Timestamp, _ db: Database) -> TagRecord {
+        TagRecord(slug: slug, name: input.name, description: input.description, createdAt: now, updatedAt: now)
+    }
+
+    static func apply(_ input: TagInput, to record: inout TagRecord) {
+        record.name = input.name
+        record.description = input.description
     }
 
     static func select(now: Timestamp) -> SQL {

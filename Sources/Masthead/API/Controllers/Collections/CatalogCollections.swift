@@ -1,28 +1,14 @@
-/// Platforms in the shared write flow.
-struct PlatformWrites<Repository: CatalogRepository & CatalogWriting, References: ReferenceRepository>:
-    WritableCollection
-{
-    let repository: Repository
-    let references: References
+/// Platforms in the shared flows. A body names the services a platform delivers.
+struct PlatformCollection: WritableCollection {
+    let services: any ServiceStore
 
     static var resourceName: String { "platform" }
     static var invalidates: Set<CacheScope> { [.catalog, .search] }
     static var path: String { "/v1/platforms" }
     static var writableFields: Set<String> { PlatformInput.fields }
 
-    func find(_ slug: Slug) async throws -> Platform { try await repository.platform(slug: slug) }
-    func create(_ input: PlatformInput) async throws -> Platform { try await repository.createPlatform(input) }
-
-    func replace(_ slug: Slug, with input: PlatformInput, expectedRevision: Int?) async throws -> Platform {
-        try await repository.replacePlatform(slug: slug, with: input, expectedRevision: expectedRevision)
-    }
-
-    func delete(_ slug: Slug, expectedRevision: Int?) async throws {
-        try await repository.deletePlatform(slug: slug, expectedRevision: expectedRevision)
-    }
-
     func missingReferences(in document: JSONObject) async throws -> [FieldError] {
-        try await references.missing(.services, in: document, field: "services")
+        try await services.missing(in: document, field: "services")
     }
 
     func slug(of platform: Platform) -> String { platform.slug }
@@ -45,31 +31,17 @@ struct PlatformWrites<Repository: CatalogRepository & CatalogWriting, References
     }
 }
 
-/// Services in the shared write flow.
-struct ServiceWrites<Repository: CatalogRepository & CatalogWriting, References: ReferenceRepository>:
-    WritableCollection
-{
-    let repository: Repository
-    let references: References
+/// Services in the shared flows. A body names the platforms that deliver the service.
+struct ServiceCollection: WritableCollection {
+    let platforms: any PlatformStore
 
     static var resourceName: String { "service" }
     static var invalidates: Set<CacheScope> { [.catalog, .search] }
     static var path: String { "/v1/services" }
     static var writableFields: Set<String> { ServiceInput.fields }
 
-    func find(_ slug: Slug) async throws -> Service { try await repository.service(slug: slug) }
-    func create(_ input: ServiceInput) async throws -> Service { try await repository.createService(input) }
-
-    func replace(_ slug: Slug, with input: ServiceInput, expectedRevision: Int?) async throws -> Service {
-        try await repository.replaceService(slug: slug, with: input, expectedRevision: expectedRevision)
-    }
-
-    func delete(_ slug: Slug, expectedRevision: Int?) async throws {
-        try await repository.deleteService(slug: slug, expectedRevision: expectedRevision)
-    }
-
     func missingReferences(in document: JSONObject) async throws -> [FieldError] {
-        try await references.missing(.platforms, in: document, field: "platforms")
+        try await platforms.missing(in: document, field: "platforms")
     }
 
     func slug(of service: Service) -> String { service.slug }

@@ -1,0 +1,24 @@
+import Hummingbird
+
+struct AuthorResponse: JSONEncodable {
+    let author: Author
+
+    init(_ author: Author) {
+        self.author = author
+    }
+
+    func encode(to json: inout JSONWriter) {
+        json.object { object in
+            object.field("id", author.id)
+            object.field("slug", author.slug)
+            object.field("name", author.name)
+            object.field("bio", author.bio)
+            object.field("avatar_url", author.avatarURL)
+            object.field("website_url", author.websiteURL)
+            object.field("location", author.location)
+            object.field("article_count", author.articleCount)
+            object.field("created_at", author.createdAt)
+            object.field("updated_at", author.updatedAt)
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import Hummingbird
+
+/// `GET {path}` (a page, in the collection's order) and `GET {path}/{slug}`, for the
+/// collections whose reads take nothing more: authors by name, platforms and services by
+/// position.
+struct CollectionReadController<Collection: WritableCollection> {
+    let collection: Collection
+    let store: any PagedResourceStore<Collection.Resource, Collection.Input>
+
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get(use: list)
+        routes.get("{slug}", use: show)
+        return routes
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let page = try QueryReader(request, allowed: ["page", "limit"]).pageRequest()
+        let resources = try await store.list(page)
+        return JSONResponse.page(
+            resources.items.map(collection.representation),
+            of: page,
+            total: resources.total,
+            for: request
+        )
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try QueryReader(request, allowed: [])
+        let resource = try await store.find(slug: try context.slug(of: Collection.resourceName))
+        return JSONResponse.make(
+            DataEnvelope(data: collection.representation(of: resource)),
+            headers: collection.headers(of: resource),
+            version: collection.version(of: resource)
+        )
+    }
+}

@@ -1,0 +1,236 @@
+import Foundation
+
+/// Whole publications in and out, as one `ContentExport` document: the way content moves
+/// between instances and between storage engines.
+public protocol PortabilityStore: Sendable {
+    /// Everything but tokens, as of one moment, each list in id order.
+    func export() async throws -> ContentExport
+    /// Loads a document into an empty publication in one transaction: all of it or nothing.
+    func importContent(_ document: ContentExport) async throws
+}
+
+/// All of a publication's content as one portable JSON document, for moving it between
+/// instances: `masthead export` writes it, `masthead import` reads it. API tokens are not
+/// content and are never included. Resources refer to each other by slug, not by id, so a
+/// document reads on its own and imports into any empty database; computed fields (HTML,
+/// plaintext, word counts, the search index) are made again on import.
+public struct ContentExport: Codable, Sendable, Equatable {
+    public static let formatName = "masthead-content"
+    public static let currentVersion = 1
+
+    public var format: String
+    public var version: Int
+    public var site: SiteExport?
+    public var authors: [AuthorExport]
+    public var tags: [TagExport]
+    public var articles: [ArticleExport]
+    public var platforms: [PlatformExport]
+    public var services: [ServiceExport]
+
+    /// The document's JSON: keys sorted, indented, so the same content always makes the
+    /// same bytes (an export → import → export round trip is byte-identical).
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self) + Data("\n".utf8)
+    }
+
+    /// Parses a document; `ImportFailure` says what is wrong with one that does not parse.
+    public static func decode(_ data: Data) throws(ImportFailure) -> ContentExport {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do {
+            return try decoder.decode(ContentExport.self, from: data)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw ImportFailure(problems: ["\(Self.path(context.codingPath + [key])): required, and missing"])
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            throw ImportFailure(problems: ["\(Self.path(context.codingPath)): \(context.debugDescription)"])
+        } catch let DecodingError.dataCorrupted(context) {
+            throw ImportFailure(problems: ["\(Self.path(context.codingPath)): \(context.debugDescription)"])
+        } catch {
+            throw ImportFailure(problems: ["not a Masthead export document"])
+        }
+    }
+
+    /// The JSON pointer (RFC 6901) of a place in the document: `/articles/3/published_at`.
+    static func path(_ keys: [any CodingKey]) -> String {
+        let path = keys.map { key in
+            "/"
+                + (key.intValue.map(String.init) ?? key.stringValue.snakeCased)
+                .replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        }.joined()
+        return path.isEmpty ? "/" : path
+    }
+}
+
+public struct SiteExport: Codable, Sendable, Equatable {
+    public var title: String
+    public var description: String
+    public var url: String
+    public var locale: String
+    public var timezone: String
+    public var revision: Int
+    public var updatedAt: Timestamp
+}
+
+public struct AuthorExport: Codable, Sendable, Equatable {
+    public var slug: String
+    public var name: String
+    public var bio: String?
+    public var avatarUrl: String?
+    public var websiteUrl: String?
+    public var location: String?
+    public var revision: Int
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+}
+
+public struct TagExport: Codable, Sendable, Equatable {
+    public var slug: String
+    public var name: String
+    public var description: String?
+    public var revision: Int
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+}
+
+public struct ArticleExport: Codable, Sendable, Equatable {
+    public var slug: String
+    public var title: String
+    public var customExcerpt: String?
+    /// `draft` or `published` (a future `published_at` makes it scheduled).
+    public var status: String
+    public var featured: Bool
+    public var publishedAt: Timestamp?
+    /// The author's slug.
+    public var author: String
+    /// Tag slugs, the primary tag first.
+    public var tags: [String]
+    public var bodyMarkdown: String
+    public var views: Int
+    public var dailyViews: [DailyViewsExport]
+    /// Slugs the article had before, each still answering 301.
+    public var oldSlugs: [String]
+    public var coverImageUrl: String?
+    public var coverImageAlt: String?
+    public var seoTitle: String?
+    public var seoDescription: String?
+    public var canonicalUrl: String?
+    public var revision: Int
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+}
+
+public struct DailyViewsExport: Codable, Sendable, Equatable {
+    /// `YYYY-MM-DD`, UTC.
+    public var day: String
+    public var views: Int
+}
+
+public struct PlatformExport: Codable, Sendable, Equatable {
+    public var slug: String
+    public var name: String
+    public var focus: String
+    public var tagline: String
+    public var description: String
+    public var url: String?
+    public var position: Int
+    /// Service slugs.
+    public var services: [String]
+    public var revision: Int
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+}
+
+public struct ServiceExport: Codable, Sendable, Equatable {
+    public var slug: String
+    public var title: String
+    public var subtitle: String
+    public var description: String
+    public var position: Int
+    public var revision: Int
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+}
+
+/// Why a document cannot be imported: one line per problem, for the operator.
+public struct ImportFailure: Error, Sendable, CustomStringConvertible {
+    public let problems: [String]
+    public var description: String { problems.joined(separator: "\n") }
+}
+
+extension ContentExport {
+    /// Every reason the document cannot be imported that lies between records (repeated
+    /// slugs, references to records it lacks, view counts), one line each, each naming its
+    /// place by JSON pointer; empty when there is none. Each record's own fields are checked
+    /// by the API's rules (`ContentImport`).
+    func problems() -> [String] {
+        var problems: [String] = []
+        if format != Self.formatName { problems.append("/format: expected '\(Self.formatName)'") }
+        if version != Self.currentVersion { problems.append("/version: expected \(Self.currentVersion)") }
+        /// Checks that no slug is repeated; returns the slugs.
+        func check(_ items: [String], _ collection: String) -> Set<String> {
+            var seen: Set<String> = []
+            for (index, item) in items.enumerated() {
+                if !seen.insert(item).inserted {
+                    problems.append("/\(collection)/\(index)/slug: '\(item)' appears twice")
+                }
+            }
+            return seen
+        }
+        let authorSlugs = check(authors.map(\.slug), "authors")
+        let tagSlugs = check(tags.map(\.slug), "tags")
+        let serviceSlugs = check(services.map(\.slug), "services")
+        _ = check(platforms.map(\.slug), "platforms")
+        var articleSlugs = check(articles.map(\.slug), "articles")
+        for (index, platform) in platforms.enumerated() {
+            for slug in platform.services where !serviceSlugs.contains(slug) {
+                problems.append("/platforms/\(index)/services: no service '\(slug)' in the document")
+            }
+        }
+        for (index, article) in articles.enumerated() {
+            let path = "/articles/\(index)"
+            if !["draft", "published"].contains(article.status) {
+                problems.append("\(path)/status: expected draft or published")
+            } else if article.status == "published" && article.publishedAt == nil {
+                problems.append("\(path)/published_at: a published article needs one")
+            }
+            if !authorSlugs.contains(article.author) {
+                problems.append("\(path)/author: no author '\(article.author)' in the document")
+            }
+            for slug in article.tags where !tagSlugs.contains(slug) {
+                problems.append("\(path)/tags: no tag '\(slug)' in the document")
+            }
+            if Set(article.tags).count != article.tags.count { problems.append("\(path)/tags: a tag appears twice") }
+            if article.views < 0 { problems.append("\(path)/views: must not be negative") }
+            for bucket in article.dailyViews
+            where bucket.views <= 0 || bucket.day.wholeMatch(of: #/[0-9]{4}-[0-9]{2}-[0-9]{2}/#) == nil {
+                problems.append(
+                    "\(path)/daily_views: '\(bucket.day)' \(bucket.views) is not a day and a positive count"
+                )
+            }
+            for slug in article.oldSlugs {
+                if Slug(parsing: slug) == nil || !articleSlugs.insert(slug).inserted {
+                    problems.append("\(path)/old_slugs: '\(slug)' is not a slug, or names another article")
+                }
+            }
+        }
+        return problems
+    }
+}
+
+extension String {
+    /// `publishedAt` → `published_at`, as the document spells its keys; snake case stays.
+    fileprivate var snakeCased: String {
+        var result = ""
+        for character in self {
+            if character.isUppercase {
+                result += "_" + character.lowercased()
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+}

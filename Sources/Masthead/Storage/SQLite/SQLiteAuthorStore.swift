@@ -1,0 +1,95 @@
+import GRDB
+
+struct SQLiteAuthorStore: AuthorStore, SQLiteSluggedStore {
+    let database: AppDatabase
+    let clock: ContentClock
+
+    init(database: AppDatabase, clock: ContentClock) {
+        self.database = database
+        self.clock = clock
+    }
+
+    static var resourceName: String { "author" }
+
+    func list(_ page: PageRequest) async throws -> Page<Author> {
+        let now = clock.now
+        return try await database.reader.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM authors") ?? 0
+            let rows = try Row.fetchAll(
+                db,
+                SQLRequest<Row>(
+                    literal: """
+                        \(Self.select(now: now)) ORDER BY au.name COLLATE NOCASE, au.id
+                        LIMIT \(page.limit) OFFSET \(page.offset)
+                        """,
+                    cached: true
+                )
+            )
+            return Page(items: try rows.map(Self.author), total: total)
+        }
+    }
+
+    static func fetch(_ key: RowKey, now: Timestamp, _ db: Database) throws -> Author? {
+        let filter: SQL =
+            switch key {
+            case .id(let id): "au.id = \(id)"
+            case .slug(let slug): "au.slug = \(slug)"
+            }
+        let request = SQLRequest<Row>(literal: "\(select(now: now)) WHERE \(filter)", cached: true)
+        return try Row.fetchOne(db, request).map(author)
+    }
+
+    static func newRecord(_ input: AuthorInput, slug: String, now: Timestamp, _ db: Database) -> AuthorRecord {
+        var record = AuthorRecord(slug: slug, name: "", createdAt: now, updatedAt: now)
+        apply(input, to: &record)
+        return record
+    }
+
+    static func apply(_ input: AuthorInput, to record: inout AuthorRecord) {
+        record.name = input.name
+        record.bio = input.bio
+        record.avatarUrl = input.avatarURL
+        record.websiteUrl = input.websiteURL
+        record.location = input.location
+    }
+
+    /// An author with articles (drafts included) is not deleted: they would lose their byline.
+    static func checkDelete(_ record: AuthorRecord, _ db: Database) throws {
+        let request = SQLRequest<Int>(
+            literal: "SELECT COUNT(*) FROM articles WHERE author_id = \(record.id!)",
+            cached: true
+        )
+        let articles = try Int.fetchOne(db, request) ?? 0
+        guard articles == 0 else {
+            let noun = articles == 1 ? "1 article" : "\(articles) articles"
+            throw StoreError.conflict(
+                code: "author_has_articles",
+                detail: "Author '\(record.slug)' still has \(noun) (drafts included); reassign or delete them first."
+            )
+        }
+    }
+
+    static func select(now: Timestamp) -> SQL {
+        """
+        SELECT au.*, (SELECT COUNT(*) FROM articles a WHERE a.author_id = au.id AND \(PublicVisibility.condition(at: now)))
+               AS article_count
+        FROM authors au
+        """
+    }
+
+    static func author(from row: Row) throws -> Author {
+        Author(
+            id: row["id"],
+            slug: row["slug"],
+            name: row["name"],
+            bio: row["bio"],
+            avatarURL: row["avatar_url"],
+            websiteURL: row["website_url"],
+            location: row["location"],
+            articleCount: row["article_count"],
+            revision: row["revision"],
+            createdAt: try row.decode(forColumn: "created_at"),
+            updatedAt: try row.decode(forColumn: "updated_at")
+        )
+    }
+}

@@ -1,0 +1,96 @@
+import GRDB
+
+/// How a slugged store reads one resource back.
+enum RowKey {
+    case id(Int64)
+    case slug(String)
+}
+
+/// What the SQLite stores of authors, tags, platforms and services share: one row per
+/// resource, found by slug, created with a free slug, replaced and deleted with a revision
+/// check, each in one transaction. Each store says how its row is made from an input, what
+/// it writes beside the row, and how it reads the resource back.
+protocol SQLiteSluggedStore: ResourceStore where Input: SluggedInput {
+    associatedtype Record: SluggedRecord
+
+    var database: AppDatabase { get }
+    var clock: ContentClock { get }
+    /// "author", for messages.
+    static var resourceName: String { get }
+
+    /// A new row for `input`, before it is inserted.
+    static func newRecord(_ input: Input, slug: String, now: Timestamp, _ db: Database) throws -> Record
+    /// Copies the input's fields onto a row.
+    static func apply(_ input: Input, to record: inout Record)
+    /// Writes what lives beside the row (links to other resources) once it is saved;
+    /// `replacing` says whether the old ones must go first.
+    static func saveLinks(of record: Record, from input: Input, replacing: Bool, _ db: Database) throws
+    /// Refuses a delete that would break a rule of the data.
+    static func checkDelete(_ record: Record, _ db: Database) throws
+    /// The resource as the API serves it.
+    static func fetch(_ key: RowKey, now: Timestamp, _ db: Database) throws -> Resource?
+}
+
+extension SQLiteSluggedStore {
+    static func saveLinks(of record: Record, from input: Input, replacing: Bool, _ db: Database) throws {}
+    static func checkDelete(_ record: Record, _ db: Database) throws {}
+
+    func find(slug: Slug) async throws -> Resource {
+        let now = clock.now
+        return try await database.reader.read { db in
+            guard let resource = try Self.fetch(.slug(slug.value), now: now, db) else {
+                throw StoreError.notFound(resource: Self.resourceName, slug: slug.value)
+            }
+            return resource
+        }
+    }
+
+    func create(_ input: Input) async throws -> Resource {
+        let now = clock.now
+        return try await database.write { db in
+            let slug = try WriteSupport.slug(
+                for: input.slug,
+                current: nil,
+                table: Record.databaseTableName,
+                resource: Self.resourceName,
+                excludingID: nil,
+                db
+            )
+            var record = try Self.newRecord(input, slug: slug, now: now, db)
+            try record.insert(db)
+            try Self.saveLinks(of: record, from: input, replacing: false, db)
+            return try Self.fetch(.id(record.id!), now: now, db)!
+        }
+    }
+
+    func replace(slug: Slug, with input: Input, expectedRevision: Int?) async throws -> Resource {
+        let now = clock.now
+        return try await database.write { db in
+            var record = try Record.find(slug: slug, resource: Self.resourceName, db)
+            try record.prepareReplace(
+                slug: input.slug,
+                expectedRevision: expectedRevision,
+                resource: Self.resourceName,
+                now: now,
+                db
+            )
+            Self.apply(input, to: &record)
+            try record.update(db)
+            try Self.saveLinks(of: record, from: input, replacing: true, db)
+            return try Self.fetch(.id(record.id!), now: now, db)!
+        }
+    }
+
+    func delete(slug: Slug, expectedRevision: Int?) async throws {
+        try await database.write { db in
+            // Links go with the row (ON DELETE CASCADE).
+            try Record.delete(slug: slug, expectedRevision: expectedRevision, resource: Self.resourceName, db) {
+                try Self.checkDelete($0, db)
+            }
+        }
+    }
+
+    func existing(among slugs: [Slug]) async throws -> Set<String> {
+        try await database.reader.read { db in try WriteSupport.existing(slugs, in: Record.databaseTableName, db) }
+    }
+}

@@ -1,0 +1,27 @@
+/// Everything the API reads and writes, one store per concern, each behind a protocol so
+/// that the storage engine is chosen at start-up: `Stores.sqlite(…)` today. Calls go through
+/// existentials, whose dynamic dispatch costs nothing next to the query behind each call.
+public struct Stores: Sendable {
+    public let content: any ContentStore
+    public let catalog: any CatalogStore
+    public let tokens: any TokenStore
+    public let views: any ViewStore
+    public let search: any SearchStore
+    public let portability: any PortabilityStore
+
+    public init(
+        content: any ContentStore,
+        catalog: any CatalogStore,
+        tokens: any TokenStore,
+        views: any ViewStore,
+        search: any SearchStore,
+        portability: any PortabilityStore
+    ) {
+        self.content = content
+        self.catalog = catalog
+        self.tokens = tokens
+        self.views = views
+        self.search = search
+        self.portability = portability
+    }
+}

@@ -1,0 +1,27 @@
+/// A stored API token, never its secret.
+public struct TokenInfo: Sendable, Equatable {
+    public let id: Int64
+    public let name: String
+    public let scopes: [Scope]
+    public let createdAt: Timestamp
+    public let lastUsedAt: Timestamp?
+    public let expiresAt: Timestamp?
+    public let revokedAt: Timestamp?
+
+    /// The strongest scope the token holds; scopes imply the weaker ones.
+    public var scope: Scope { scopes.max() ?? .contentRead }
+
+    public func allows(_ needed: Scope) -> Bool { scope >= needed }
+}
+
+/// API tokens: only their hashes are stored.
+public protocol TokenStore: Sendable {
+    /// Stores a new token's hash and returns the token, whose secret exists nowhere else.
+    func create(name: String, scopes: [Scope], expiresAt: Timestamp?) async throws -> (APIToken, TokenInfo)
+    func list() async throws -> [TokenInfo]
+    /// Throws `StoreError.notFound` for an unknown id.
+    func revoke(id: Int64) async throws -> TokenInfo
+    /// The token's record when it is known, not revoked and not expired; nil otherwise.
+    func authenticate(_ token: APIToken) async throws -> TokenInfo?
+    func isEmpty() async throws -> Bool
+}
