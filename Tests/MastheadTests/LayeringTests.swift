@@ -105,4 +105,23 @@ import Testing
         }
         #expect(violations == [])
     }
+
+    /// The storage engine sits behind the store protocols: only its own folder and the
+    /// wiring in `App/` name its types, and the protocols beside it import no engine. A
+    /// second engine is a second folder beside `Storage/SQLite/`.
+    @Test func onlyTheEngineAndTheWiringNameTheEngine() throws {
+        let engine = "Storage/SQLite/"
+        let files = try Self.sourceFiles()
+        let engineTypes = Set(Self.declaredTypes(in: files.filter { $0.path.hasPrefix(engine) }).keys)
+        #expect(engineTypes.contains("AppDatabase"))
+        var violations: [String] = []
+        for file in files where !file.path.hasPrefix(engine) && file.layer != "App" {
+            let names = Set(file.code.matches(of: /[A-Z][A-Za-z0-9_]*/).map { String($0.output) })
+            for name in names.intersection(engineTypes).sorted() { violations.append("\(file.path) uses \(name)") }
+            for module in file.imports where ["GRDB", "MastheadMigrations"].contains(module) {
+                violations.append("\(file.path) imports \(module)")
+            }
+        }
+        #expect(violations == [])
+    }
 }

@@ -1,0 +1,118 @@
+import Testing
+
+@testable import Masthead
+
+/// A storage engine the store conformance suites run on. The suites speak only to the store
+/// protocols, so a second engine joins by adding itself to `all`, and every suite then runs
+/// on it unchanged.
+struct StoreEngine: Sendable, CustomTestStringConvertible {
+    let name: String
+    /// Every store on a new, empty publication (migrations applied, no content), reading
+    /// time from `clock`.
+    let open: @Sendable (ContentClock) async throws -> Stores
+
+    var testDescription: String { name }
+
+    static let sqlite = StoreEngine(name: "SQLite") { clock in
+        Stores.sqlite(try AppDatabase.inMemory(), clock: clock)
+    }
+
+    static var all: [StoreEngine] { [.sqlite] }
+}
+
+/// A publication on one engine, with a clock the test moves, and shorthands to write
+/// content through the stores themselves.
+struct StoreFixture {
+    let stores: Stores
+    let clock: TestClock
+
+    init(_ engine: StoreEngine) async throws {
+        clock = TestClock()
+        stores = try await engine.open(clock.contentClock)
+    }
+
+    var articles: any ArticleStore { stores.content.articles }
+    var authors: any AuthorStore { stores.content.authors }
+    var tags: any TagStore { stores.content.tags }
+
+    @discardableResult
+    func author(_ slug: String, name: String? = nil) async throws -> Author {
+        try await authors.create(AuthorInput(slug: .given(Slug(slug)), name: name ?? slug.capitalized))
+    }
+
+    @discardableResult
+    func tag(_ slug: String, name: String? = nil) async throws -> Masthead.Tag {
+        try await tags.create(TagInput(slug: .given(Slug(slug)), name: name ?? slug.capitalized))
+    }
+
+    @discardableResult
+    func article(
+        _ slug: String,
+        title: String? = nil,
+        body: String = "Some words about nothing in particular.",
+        status: ArticleInput.StoredStatus = .published,
+        publishedAt: Timestamp? = nil,
+        author: String = "ada",
+        tags: [String] = []
+    ) async throws -> Article {
+        try await articles.create(
+            ArticleInput.make(
+                slug: slug,
+                title: title,
+                body: body,
+                status: status,
+                publishedAt: publishedAt ?? (status == .published ? clock.now.adding(seconds: -60) : nil),
+                author: author,
+                tags: tags
+            )
+        )
+    }
+}
+
+extension Slug {
+    /// A slug the test knows to be valid.
+    init(_ text: String) {
+        self = Slug(parsing: text)!
+    }
+}
+
+extension AuthorInput {
+    init(slug: SlugChoice, name: String) {
+        self.init(slug: slug, name: name, bio: nil, avatarURL: nil, websiteURL: nil, location: nil)
+    }
+}
+
+extension TagInput {
+    init(slug: SlugChoice, name: String) {
+        self.init(slug: slug, name: name, description: nil)
+    }
+}
+
+extension ArticleInput {
+    static func make(
+        slug: String?,
+        title: String? = nil,
+        body: String = "Some words about nothing in particular.",
+        status: StoredStatus = .published,
+        publishedAt: Timestamp?,
+        author: String = "ada",
+        tags: [String] = []
+    ) -> ArticleInput {
+        ArticleInput(
+            slug: slug.map { .given(Slug($0)) } ?? .keep,
+            title: title ?? slug.map { $0.replacingOccurrences(of: "-", with: " ").capitalized } ?? "Untitled",
+            customExcerpt: nil,
+            bodyMarkdown: body,
+            status: status,
+            publishedAt: publishedAt,
+            featured: false,
+            author: Slug(author),
+            tags: tags.map(Slug.init),
+            coverImageURL: nil,
+            coverImageAlt: nil,
+            seoTitle: nil,
+            seoDescription: nil,
+            canonicalURL: nil
+        )
+    }
+}
