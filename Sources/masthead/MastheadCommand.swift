@@ -21,19 +21,21 @@ struct MastheadCommand: AsyncParsableCommand {
     )
 }
 
-/// Flags shared by the subcommands; each falls back to an environment variable.
-struct DatabaseOptions: ParsableArguments {
-    @Option(
-        name: .customLong("db"),
-        help: "SQLite database file, created if missing. Env: MASTHEAD_DB. Default: ./masthead.sqlite"
-    )
-    var databasePath: String?
+/// The settings every subcommand takes. Each is also read from the environment and the
+/// config file (`Setting`); none has a default here, so that those sources are heard.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .customLong(Setting.db.key), help: .init(Setting.db.help))
+    var db: String?
 
-    @Option(
-        help:
-            "Log level: trace, debug, info, notice, warning, error or critical. Env: MASTHEAD_LOG_LEVEL. Default: info"
-    )
+    @Option(name: .customLong(Setting.logLevel.key), help: .init(Setting.logLevel.help))
     var logLevel: String?
+
+    @Option(name: .customLong(Setting.config.key), help: .init(Setting.config.help))
+    var config: String?
+
+    var given: [Setting: String] {
+        [.db: db, .logLevel: logLevel, .config: config].compactMapValues { $0 }
+    }
 }
 
 struct Serve: AsyncParsableCommand {
@@ -41,167 +43,101 @@ struct Serve: AsyncParsableCommand {
         abstract: "Apply pending migrations and serve the HTTP API."
     )
 
-    @Option(help: "Address to listen on. Env: MASTHEAD_HOST. Default: 127.0.0.1")
-    var host: String?
-
-    @Option(help: "Port to listen on (0 picks a free one). Env: MASTHEAD_PORT. Default: 8080")
-    var port: String?
-
-    @Flag(
-        help: """
-            Load the demo publication (Signal and its catalog) if the database holds no content yet, and \
-            print an admin token named 'demo' if it has no token yet. Env: MASTHEAD_DEMO=true
-            """
-    )
+    @Flag(name: .customLong(Setting.demo.key), help: .init(Setting.demo.help))
     var demo = false
 
-    @Flag(
-        help: """
-            Trust X-Forwarded-For for client addresses (only behind a reverse proxy that sets it). \
-            Env: MASTHEAD_TRUST_PROXY=true
-            """
-    )
+    @Option(name: .customLong(Setting.host.key), help: .init(Setting.host.help))
+    var host: String?
+
+    @Option(name: .customLong(Setting.port.key), help: .init(Setting.port.help))
+    var port: String?
+
+    @Flag(name: .customLong(Setting.trustProxy.key), help: .init(Setting.trustProxy.help))
     var trustProxy = false
 
-    @Option(
-        help: """
-            With --trust-proxy: how many proxies in front append to X-Forwarded-For; the client's address is \
-            the entry this many from the right. Env: MASTHEAD_PROXY_HOPS. Default: 1
-            """
-    )
+    @Option(name: .customLong(Setting.proxyHops.key), help: .init(Setting.proxyHops.help))
     var proxyHops: String?
 
-    @Option(
-        help: """
-            Durability of commits: full (an acknowledged write survives power loss) or normal (the last \
-            commits may be lost on power loss, never on a crash of the process). Env: MASTHEAD_SYNCHRONOUS. \
-            Default: full
-            """
-    )
+    @Option(name: .customLong(Setting.synchronous.key), help: .init(Setting.synchronous.help))
     var synchronous: String?
 
-    @Option(
-        help: """
-            How long one search (or article list filtered by q) may run before it is stopped with a 503, \
-            such as 2s. Env: MASTHEAD_SEARCH_TIMEOUT. Default: 2s
-            """
-    )
+    @Option(name: .customLong(Setting.searchTimeout.key), help: .init(Setting.searchTimeout.help))
     var searchTimeout: String?
 
-    @Option(
-        help:
-            "How often counted views are written to the database, such as 1s or 500ms. Env: MASTHEAD_VIEWS_FLUSH_INTERVAL. Default: 1s"
-    )
+    @Option(name: .customLong(Setting.viewsFlushInterval.key), help: .init(Setting.viewsFlushInterval.help))
     var viewsFlushInterval: String?
 
-    @Option(
-        help: """
-            How long repeated views of one article by the same visitor count once, such as 30m; 0 turns it off. \
-            Env: MASTHEAD_VIEWS_DEDUPE_WINDOW. Default: 30m
-            """
-    )
+    @Option(name: .customLong(Setting.viewsDedupeWindow.key), help: .init(Setting.viewsDedupeWindow.help))
     var viewsDedupeWindow: String?
 
-    @Option(
-        help: """
-            The most views one client address can add to one article's count per dedupe window, whatever \
-            User-Agent it sends. Env: MASTHEAD_VIEWS_PER_ADDRESS. Default: 10
-            """
-    )
+    @Option(name: .customLong(Setting.viewsPerAddress.key), help: .init(Setting.viewsPerAddress.help))
     var viewsPerAddress: String?
 
-    @Option(
-        help: """
-            Memory for the in-process response cache, such as 64MiB; 0 turns it off. \
-            Env: MASTHEAD_CACHE_MAX_BYTES. Default: 64MiB
-            """
-    )
+    @Option(name: .customLong(Setting.cacheMaxBytes.key), help: .init(Setting.cacheMaxBytes.help))
     var cacheMaxBytes: String?
 
-    @Option(help: "max-age of public responses, such as 60s or 5m. Env: MASTHEAD_CACHE_MAX_AGE. Default: 60s")
+    @Option(name: .customLong(Setting.cacheMaxAge.key), help: .init(Setting.cacheMaxAge.help))
     var cacheMaxAge: String?
 
-    @Option(
-        help: """
-            Browser origins allowed to call the API, comma-separated: * lets any page read; writes are allowed \
-            only from origins named, such as https://admin.example.com. Env: MASTHEAD_CORS_ORIGINS. Default: *
-            """
-    )
+    @Option(name: .customLong(Setting.corsOrigins.key), help: .init(Setting.corsOrigins.help))
     var corsOrigins: String?
 
-    @Option(help: "Serve GET /metrics: true or false. Env: MASTHEAD_METRICS. Default: true")
+    @Option(name: .customLong(Setting.metrics.key), help: .init(Setting.metrics.help))
     var metrics: String?
 
-    @Option(
-        help: """
-            Failed authentications one address may make per minute before it gets 429; 0 turns the limit off. \
-            Env: MASTHEAD_AUTH_FAILURE_LIMIT. Default: 20
-            """
-    )
+    @Option(name: .customLong(Setting.authFailureLimit.key), help: .init(Setting.authFailureLimit.help))
     var authFailureLimit: String?
 
-    @Option(
-        help:
-            "How long in-flight requests may take to finish after SIGTERM or SIGINT. Env: MASTHEAD_SHUTDOWN_TIMEOUT. Default: 10s"
-    )
+    @Option(name: .customLong(Setting.shutdownTimeout.key), help: .init(Setting.shutdownTimeout.help))
     var shutdownTimeout: String?
 
-    @Option(
-        help:
-            "How long a connection may wait without sending a complete request head. Env: MASTHEAD_IDLE_TIMEOUT. Default: 60s"
-    )
+    @Option(name: .customLong(Setting.idleTimeout.key), help: .init(Setting.idleTimeout.help))
     var idleTimeout: String?
 
-    @Option(
-        help: "How long a request body may take to arrive after its head. Env: MASTHEAD_READ_TIMEOUT. Default: 30s"
-    )
+    @Option(name: .customLong(Setting.readTimeout.key), help: .init(Setting.readTimeout.help))
     var readTimeout: String?
 
-    @Option(
-        help: """
-            How long a response may wait for a client that stopped reading it before the connection is \
-            closed. Env: MASTHEAD_WRITE_TIMEOUT. Default: 30s
-            """
-    )
+    @Option(name: .customLong(Setting.writeTimeout.key), help: .init(Setting.writeTimeout.help))
     var writeTimeout: String?
 
-    @Option(
-        help: "The most header bytes a request may send, such as 16KiB. Env: MASTHEAD_MAX_HEADER_BYTES. Default: 16KiB"
-    )
+    @Option(name: .customLong(Setting.maxHeaderBytes.key), help: .init(Setting.maxHeaderBytes.help))
     var maxHeaderBytes: String?
 
-    @Option(help: "Log lines as text or json (one object per line). Env: MASTHEAD_LOG_FORMAT. Default: text")
+    @Option(name: .customLong(Setting.logFormat.key), help: .init(Setting.logFormat.help))
     var logFormat: String?
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var common: CommonOptions
+
+    /// The settings given as flags.
+    var given: [Setting: String] {
+        let options: [Setting: String?] = [
+            .demo: demo ? "true" : nil,
+            .trustProxy: trustProxy ? "true" : nil,
+            .host: host,
+            .port: port,
+            .proxyHops: proxyHops,
+            .synchronous: synchronous,
+            .searchTimeout: searchTimeout,
+            .viewsFlushInterval: viewsFlushInterval,
+            .viewsDedupeWindow: viewsDedupeWindow,
+            .viewsPerAddress: viewsPerAddress,
+            .cacheMaxBytes: cacheMaxBytes,
+            .cacheMaxAge: cacheMaxAge,
+            .corsOrigins: corsOrigins,
+            .metrics: metrics,
+            .authFailureLimit: authFailureLimit,
+            .shutdownTimeout: shutdownTimeout,
+            .idleTimeout: idleTimeout,
+            .readTimeout: readTimeout,
+            .writeTimeout: writeTimeout,
+            .maxHeaderBytes: maxHeaderBytes,
+            .logFormat: logFormat,
+        ]
+        return common.given.merging(options.compactMapValues { $0 }) { $1 }
+    }
 
     func run() async throws {
-        let flags = AppConfiguration.Flags(
-            host: host,
-            port: port,
-            databasePath: database.databasePath,
-            demo: demo,
-            logLevel: database.logLevel,
-            trustProxy: trustProxy,
-            proxyHops: proxyHops,
-            synchronous: synchronous,
-            searchTimeout: searchTimeout,
-            viewsFlushInterval: viewsFlushInterval,
-            viewsDedupeWindow: viewsDedupeWindow,
-            viewsPerAddress: viewsPerAddress,
-            cacheMaxBytes: cacheMaxBytes,
-            cacheMaxAge: cacheMaxAge,
-            logFormat: logFormat,
-            authFailureLimit: authFailureLimit,
-            corsOrigins: corsOrigins,
-            metrics: metrics,
-            shutdownTimeout: shutdownTimeout,
-            idleTimeout: idleTimeout,
-            readTimeout: readTimeout,
-            writeTimeout: writeTimeout,
-            maxHeaderBytes: maxHeaderBytes
-        )
-        let configuration = try resolveOrExit(flags)
+        let configuration = await resolveOrExit(given)
         limitMallocArenas()
         bootstrapLogging(configuration)
         let logger = Logger(label: "masthead")
@@ -231,11 +167,10 @@ struct Migrate: AsyncParsableCommand {
         abstract: "Apply pending migrations to the database, list what is applied, and exit."
     )
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var common: CommonOptions
 
     func run() async throws {
-        let flags = AppConfiguration.Flags(databasePath: database.databasePath, logLevel: database.logLevel)
-        let configuration = try resolveOrExit(flags)
+        let configuration = await resolveOrExit(common.given)
         do {
             let database = try AppDatabase(path: configuration.databasePath)
             for identifier in try await database.appliedMigrations() {
@@ -255,13 +190,13 @@ struct Backup: AsyncParsableCommand {
     @Argument(help: "Where to write the copy; it must not exist yet.")
     var file: String
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var common: CommonOptions
 
     func run() async throws {
         guard !FileManager.default.fileExists(atPath: file) else {
             exitWithMessage("'\(file)' already exists; give a new file name", code: 64)
         }
-        let database = try openDatabase(database)
+        let database = try await openDatabase(common)
         do {
             let bytes = try await database.backup(to: file)
             print("Backed up to \(file) (\(bytes) bytes, integrity check ok).")
@@ -279,10 +214,10 @@ struct Export: AsyncParsableCommand {
     @Argument(help: "The JSON file to write; - for standard output.")
     var file: String
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var common: CommonOptions
 
     func run() async throws {
-        let portability = SQLitePortabilityStore(database: try openDatabase(database))
+        let portability = SQLitePortabilityStore(database: try await openDatabase(common))
         let document = try await portability.export()
         let data = try document.encoded()
         if file == "-" {
@@ -306,7 +241,7 @@ struct Import: AsyncParsableCommand {
     @Argument(help: "The JSON file to read.")
     var file: String
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var common: CommonOptions
 
     func run() async throws {
         let data: Data
@@ -316,7 +251,7 @@ struct Import: AsyncParsableCommand {
             exitWithMessage("cannot read '\(file)': \(describe(error))")
         }
         do {
-            let portability = SQLitePortabilityStore(database: try openDatabase(database))
+            let portability = SQLitePortabilityStore(database: try await openDatabase(common))
             let document = try await ContentImport(store: portability).load(data)
             print("Imported \(contents(of: document)).")
         } catch let failure as ImportFailure {
@@ -346,13 +281,13 @@ struct Generate: AsyncParsableCommand {
     @Option(help: "Seed of the generator: the same seed makes the same publication.")
     var seed: UInt64 = 42
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var common: CommonOptions
 
     func run() async throws {
         guard (1...10_000_000).contains(articles) else {
             exitWithMessage("--articles must be from 1 to 10000000", code: 64)
         }
-        let database = try openDatabase(database)
+        let database = try await openDatabase(common)
         let step = max(1, articles / 10)
         do {
             try await SyntheticContent.generate(
@@ -411,7 +346,7 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "Lifetime such as 30d, 12h or 90m; without it the token does not expire.")
         var expires: String?
 
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var common: CommonOptions
 
         func run() async throws {
             let scopes = scope.map { text in
@@ -434,7 +369,7 @@ struct TokenCommand: AsyncParsableCommand {
                 }
                 return seconds
             }
-            let tokens = SQLiteTokenStore(database: try openDatabase(database), clock: .system)
+            let tokens = SQLiteTokenStore(database: try await openDatabase(common), clock: .system)
             let expiresAt = lifetime.map { ContentClock.system.now.adding(seconds: $0) }
             let (token, info) = try await tokens.create(name: name, scopes: scopes, expiresAt: expiresAt)
             print(token.secret)
@@ -450,10 +385,10 @@ struct TokenCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List tokens (never their secrets).")
 
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var common: CommonOptions
 
         func run() async throws {
-            let tokens = SQLiteTokenStore(database: try openDatabase(database), clock: .system)
+            let tokens = SQLiteTokenStore(database: try await openDatabase(common), clock: .system)
             print(["ID", "NAME", "SCOPES", "CREATED", "LAST USED", "EXPIRES", "REVOKED"].joined(separator: "\t"))
             for token in try await tokens.list() {
                 let columns = [
@@ -472,10 +407,10 @@ struct TokenCommand: AsyncParsableCommand {
         @Argument(help: "The token's id, from 'masthead token list'.")
         var id: Int64
 
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var common: CommonOptions
 
         func run() async throws {
-            let tokens = SQLiteTokenStore(database: try openDatabase(database), clock: .system)
+            let tokens = SQLiteTokenStore(database: try await openDatabase(common), clock: .system)
             do {
                 let token = try await tokens.revoke(id: id)
                 print("Revoked token \(token.id) '\(token.name)'.")
@@ -499,8 +434,8 @@ enum Lifetime {
     }
 }
 
-private func openDatabase(_ options: DatabaseOptions) throws -> AppDatabase {
-    let configuration = try resolveOrExit(.init(databasePath: options.databasePath, logLevel: options.logLevel))
+private func openDatabase(_ options: CommonOptions) async throws -> AppDatabase {
+    let configuration = await resolveOrExit(options.given)
     do {
         return try AppDatabase(path: configuration.databasePath)
     } catch {
@@ -508,10 +443,11 @@ private func openDatabase(_ options: DatabaseOptions) throws -> AppDatabase {
     }
 }
 
-/// The only place that reads the environment.
-private func resolveOrExit(_ flags: AppConfiguration.Flags) throws -> AppConfiguration {
+/// The configuration the flags, the environment and the config file describe; a value that
+/// cannot be used ends the process with one line.
+private func resolveOrExit(_ flags: [Setting: String]) async -> AppConfiguration {
     do {
-        return try AppConfiguration.resolve(flags: flags, environment: ProcessInfo.processInfo.environment)
+        return try AppConfiguration.resolve(try await SettingSources.load(flags: flags))
     } catch {
         exitWithMessage(error.description, code: 64)
     }

@@ -137,7 +137,7 @@ import Testing
         }
     }
 
-    @Test func originsAreParsedStrictly() throws {
+    @Test func originsAreParsedStrictly() async throws {
         #expect(CORSPolicy(parsing: "*") == CORSPolicy())
         #expect(CORSPolicy(parsing: "") == CORSPolicy(anyOriginReads: false))
         #expect(
@@ -147,8 +147,8 @@ import Testing
         for bad in ["a.example", "https://a.example/", "ftp://a.example", "https://*.example"] {
             #expect(CORSPolicy(parsing: bad) == nil, "\(bad)")
         }
-        #expect(throws: AppConfiguration.Invalid.self) {
-            try AppConfiguration.resolve(flags: .init(corsOrigins: "nope"), environment: [:])
+        await #expect(throws: AppConfiguration.Invalid.self) {
+            try await resolveConfiguration([.corsOrigins: "nope"], environment: [:])
         }
     }
 }

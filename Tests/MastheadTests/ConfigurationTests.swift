@@ -4,29 +4,39 @@ import Testing
 @testable import Masthead
 
 @Suite struct ConfigurationTests {
-    @Test func defaultsApplyWhenNothingIsGiven() throws {
-        let configuration = try AppConfiguration.resolve(flags: .init(), environment: [:])
+    /// Writes `text` as a config file and returns its path.
+    static func configFile(_ text: String, in folder: TemporaryFolder) throws -> String {
+        let path = folder.url.appendingPathComponent("masthead.json").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func defaultsApplyWhenNothingIsGiven() async throws {
+        let configuration = try await resolveConfiguration()
         #expect(configuration.host == "127.0.0.1")
         #expect(configuration.port == 8080)
         #expect(configuration.databasePath == "./masthead.sqlite")
         #expect(configuration.loadDemoContent == false)
         #expect(configuration.logLevel == .info)
+        #expect(configuration.metricsEnabled)
+        #expect(configuration.cachePolicy.maxAge == 60)
     }
 
-    @Test func environmentFillsInWhatFlagsDoNotGive() throws {
+    @Test func environmentFillsInWhatFlagsDoNotGive() async throws {
         let environment = [
             "MASTHEAD_HOST": "0.0.0.0", "MASTHEAD_PORT": "9090", "MASTHEAD_DB": "/data/masthead.sqlite",
-            "MASTHEAD_DEMO": "true", "MASTHEAD_LOG_LEVEL": "DEBUG",
+            "MASTHEAD_DEMO": "true", "MASTHEAD_LOG_LEVEL": "DEBUG", "MASTHEAD_VIEWS_FLUSH_INTERVAL": "250ms",
         ]
-        let fromEnvironment = try AppConfiguration.resolve(flags: .init(), environment: environment)
+        let fromEnvironment = try await resolveConfiguration(environment: environment)
         #expect(fromEnvironment.host == "0.0.0.0")
         #expect(fromEnvironment.port == 9090)
         #expect(fromEnvironment.databasePath == "/data/masthead.sqlite")
         #expect(fromEnvironment.loadDemoContent)
         #expect(fromEnvironment.logLevel == .debug)
+        #expect(fromEnvironment.views.flushInterval == .milliseconds(250))
 
-        let flagsWin = try AppConfiguration.resolve(
-            flags: .init(host: "::1", port: "8081", databasePath: "x.sqlite", logLevel: "error"),
+        let flagsWin = try await resolveConfiguration(
+            [.host: "::1", .port: "8081", .db: "x.sqlite", .logLevel: "error"],
             environment: environment
         )
         #expect(flagsWin.host == "::1")
@@ -35,31 +45,83 @@ import Testing
         #expect(flagsWin.logLevel == .error)
     }
 
+    @Test func aConfigFileComesAfterFlagsAndTheEnvironment() async throws {
+        let folder = try TemporaryFolder()
+        let path = try Self.configFile(
+            """
+            {"port": 7070, "host": "10.0.0.1", "demo": true, "search-timeout": 0.5, "cache-max-age": "5m",
+             "metrics": false}
+            """,
+            in: folder
+        )
+        let fromFile = try await resolveConfiguration([.config: path])
+        #expect(fromFile.port == 7070 && fromFile.host == "10.0.0.1" && fromFile.loadDemoContent)
+        #expect(fromFile.searchTimeout == .milliseconds(500) && fromFile.cachePolicy.maxAge == 300)
+        #expect(!fromFile.metricsEnabled)
+
+        let overridden = try await resolveConfiguration(
+            [.config: path, .port: "6060"],
+            environment: ["MASTHEAD_HOST": "10.0.0.2", "MASTHEAD_PORT": "5050"]
+        )
+        #expect(overridden.port == 6060 && overridden.host == "10.0.0.2")
+        // The file may itself be named by the environment.
+        #expect(try await resolveConfiguration(environment: ["MASTHEAD_CONFIG": path]).port == 7070)
+    }
+
     @Test(arguments: [
-        (AppConfiguration.Flags(port: "70000"), "invalid port '70000': expected a whole number from 0 to 65535"),
-        (AppConfiguration.Flags(port: "http"), "invalid port 'http': expected a whole number from 0 to 65535"),
-        (AppConfiguration.Flags(port: "-1"), "invalid port '-1': expected a whole number from 0 to 65535"),
-        (AppConfiguration.Flags(databasePath: ""), "invalid database path: it is empty"),
-        (AppConfiguration.Flags(host: "a b"), "invalid host 'a b': expected an address or name such as 127.0.0.1"),
+        (#"{"prot": 1}"#, "unknown setting 'prot' in the config file"),
+        (#"["port"]"#, "must be a JSON object of settings"),
+        (#"{"port": "#, "is missing or not JSON"),
+        (#"{"port": [8080]}"#, "invalid port in"),
+        (#"{"port": 70000}"#, "invalid port '70000': expected a whole number from 0 to 65535"),
     ])
-    func badValuesAreRefusedWithOneLine(_ flags: AppConfiguration.Flags, _ message: String) {
-        #expect {
-            try AppConfiguration.resolve(flags: flags, environment: [:])
+    func aBadConfigFileIsRefusedWithOneLine(_ text: String, _ message: String) async throws {
+        let folder = try TemporaryFolder()
+        let path = try Self.configFile(text, in: folder)
+        await #expect {
+            try await resolveConfiguration([.config: path])
+        } throws: { error in
+            let description = (error as? AppConfiguration.Invalid)?.description ?? ""
+            return description.contains(message) && !description.contains("\n")
+        }
+    }
+
+    @Test func aMissingConfigFileIsRefused() async {
+        await #expect(throws: AppConfiguration.Invalid.self) {
+            try await resolveConfiguration([.config: "/nonexistent/masthead.json"])
+        }
+    }
+
+    @Test(arguments: [
+        ([Setting.port: "70000"], "invalid port '70000': expected a whole number from 0 to 65535"),
+        ([.port: "http"], "invalid port 'http': expected a whole number from 0 to 65535"),
+        ([.port: "-1"], "invalid port '-1': expected a whole number from 0 to 65535"),
+        ([.db: ""], "invalid database path: it is empty"),
+        ([.host: "a b"], "invalid host 'a b': expected an address or name such as 127.0.0.1"),
+        ([.metrics: "maybe"], "invalid metrics 'maybe': expected true or false"),
+    ])
+    func badValuesAreRefusedWithOneLine(_ flags: [Setting: String], _ message: String) async {
+        await #expect {
+            try await resolveConfiguration(flags)
         } throws: { error in
             (error as? AppConfiguration.Invalid)?.description == message
         }
     }
 
-    @Test func badEnvironmentValuesAreRefusedToo() {
-        #expect(throws: AppConfiguration.Invalid.self) {
-            try AppConfiguration.resolve(flags: .init(), environment: ["MASTHEAD_PORT": "70000"])
+    @Test func badEnvironmentValuesAreRefusedToo() async {
+        for environment in [["MASTHEAD_PORT": "70000"], ["MASTHEAD_LOG_LEVEL": "loud"], ["MASTHEAD_DEMO": "perhaps"]] {
+            await #expect(throws: AppConfiguration.Invalid.self) {
+                try await resolveConfiguration(environment: environment)
+            }
         }
-        #expect(throws: AppConfiguration.Invalid.self) {
-            try AppConfiguration.resolve(flags: .init(), environment: ["MASTHEAD_LOG_LEVEL": "loud"])
-        }
-        #expect(throws: AppConfiguration.Invalid.self) {
-            try AppConfiguration.resolve(flags: .init(), environment: ["MASTHEAD_DEMO": "perhaps"])
-        }
+    }
+
+    @Test func everySettingHasOneNameForFlagEnvironmentAndFile() {
+        let keys = Setting.all.map(\.key)
+        #expect(Set(keys).count == keys.count)
+        #expect(Setting.viewsFlushInterval.environmentName == "MASTHEAD_VIEWS_FLUSH_INTERVAL")
+        #expect(Setting.db.environmentName == "MASTHEAD_DB")
+        #expect(Setting.maxHeaderBytes.help.hasSuffix("Env: MASTHEAD_MAX_HEADER_BYTES. Default: 16KiB"))
     }
 
     @Test func anUnwritableDatabasePathFailsToOpen() {

@@ -129,40 +129,30 @@ import Glibc
         }
     }
 
-    @Test func limitsAreConfigurable() throws {
-        let configuration = try AppConfiguration.resolve(
-            flags: .init(
-                shutdownTimeout: "30s",
-                idleTimeout: "2m",
-                readTimeout: "500ms",
-                writeTimeout: "5s",
-                maxHeaderBytes: "8KiB"
-            ),
-            environment: [:]
-        )
+    @Test func limitsAreConfigurable() async throws {
+        let configuration = try await resolveConfiguration([
+            .shutdownTimeout: "30s", .idleTimeout: "2m", .readTimeout: "500ms", .writeTimeout: "5s",
+            .maxHeaderBytes: "8KiB",
+        ])
         #expect(configuration.limits.writeTimeout == .seconds(5))
         #expect(
-            try AppConfiguration.resolve(flags: .init(), environment: ["MASTHEAD_WRITE_TIMEOUT": "750ms"])
+            try await resolveConfiguration(environment: ["MASTHEAD_WRITE_TIMEOUT": "750ms"])
                 .limits.writeTimeout == .milliseconds(750)
         )
         #expect(configuration.limits.shutdownTimeout == .seconds(30))
         #expect(configuration.limits.idleTimeout == .seconds(120))
         #expect(configuration.limits.readTimeout == .milliseconds(500))
         #expect(configuration.limits.maxHeaderBytes == 8192)
-        let defaults = try AppConfiguration.resolve(flags: .init(), environment: [:])
+        let defaults = try await resolveConfiguration(environment: [:])
         #expect(defaults.limits.shutdownTimeout == .seconds(10))
-        let fromEnvironment = try AppConfiguration.resolve(
-            flags: .init(),
-            environment: ["MASTHEAD_SHUTDOWN_TIMEOUT": "5s"]
-        )
+        let fromEnvironment = try await resolveConfiguration(environment: ["MASTHEAD_SHUTDOWN_TIMEOUT": "5s"])
         #expect(fromEnvironment.limits.shutdownTimeout == .seconds(5))
-        for flags in [
-            AppConfiguration.Flags(shutdownTimeout: "0"), .init(idleTimeout: "forever"), .init(readTimeout: "2h"),
-            .init(writeTimeout: "1ms"), .init(maxHeaderBytes: "10"),
-        ] {
-            #expect(throws: AppConfiguration.Invalid.self) {
-                try AppConfiguration.resolve(flags: flags, environment: [:])
-            }
+        let refused: [[Setting: String]] = [
+            [.shutdownTimeout: "0"], [.idleTimeout: "forever"], [.readTimeout: "2h"], [.writeTimeout: "1ms"],
+            [.maxHeaderBytes: "10"],
+        ]
+        for flags in refused {
+            await #expect(throws: AppConfiguration.Invalid.self) { try await resolveConfiguration(flags) }
         }
     }
 }

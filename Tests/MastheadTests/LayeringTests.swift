@@ -10,9 +10,12 @@ import Testing
 
     /// Module-name prefixes a layer must not import.
     static let forbiddenImports: [String: [String]] = [
-        "Domain": ["GRDB", "Hummingbird", "NIO", "HTTPTypes", "CompressNIO", "MastheadMigrations", "ServiceLifecycle"],
-        "Storage": ["Hummingbird", "NIO", "HTTPTypes", "CompressNIO"],
-        "API": ["GRDB", "MastheadMigrations"],
+        "Domain": [
+            "GRDB", "Hummingbird", "NIO", "HTTPTypes", "CompressNIO", "MastheadMigrations", "ServiceLifecycle",
+            "Configuration",
+        ],
+        "Storage": ["Hummingbird", "NIO", "HTTPTypes", "CompressNIO", "Configuration"],
+        "API": ["GRDB", "MastheadMigrations", "Configuration"],
         "App": [],
     ]
 

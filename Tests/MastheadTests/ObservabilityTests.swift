@@ -72,14 +72,14 @@ import Testing
         }
     }
 
-    @Test func logFormatIsConfigurable() throws {
-        let json = try AppConfiguration.resolve(flags: .init(logFormat: "json"), environment: [:])
+    @Test func logFormatIsConfigurable() async throws {
+        let json = try await resolveConfiguration([.logFormat: "json"], environment: [:])
         #expect(json.logFormat == .json)
-        let fromEnvironment = try AppConfiguration.resolve(flags: .init(), environment: ["MASTHEAD_LOG_FORMAT": "JSON"])
+        let fromEnvironment = try await resolveConfiguration(environment: ["MASTHEAD_LOG_FORMAT": "JSON"])
         #expect(fromEnvironment.logFormat == .json)
-        #expect(try AppConfiguration.resolve(flags: .init(), environment: [:]).logFormat == .text)
-        #expect(throws: AppConfiguration.Invalid.self) {
-            try AppConfiguration.resolve(flags: .init(logFormat: "xml"), environment: [:])
+        #expect(try await resolveConfiguration(environment: [:]).logFormat == .text)
+        await #expect(throws: AppConfiguration.Invalid.self) {
+            try await resolveConfiguration([.logFormat: "xml"], environment: [:])
         }
     }
 

@@ -104,17 +104,17 @@ import Testing
         }
     }
 
-    @Test func synchronousIsConfigurable() throws {
-        #expect(try AppConfiguration.resolve(flags: .init(), environment: [:]).synchronous == .full)
+    @Test func synchronousIsConfigurable() async throws {
+        #expect(try await resolveConfiguration(environment: [:]).synchronous == .full)
         #expect(
-            try AppConfiguration.resolve(flags: .init(synchronous: "normal"), environment: [:]).synchronous == .normal
+            try await resolveConfiguration([.synchronous: "normal"], environment: [:]).synchronous == .normal
         )
         #expect(
-            try AppConfiguration.resolve(flags: .init(), environment: ["MASTHEAD_SYNCHRONOUS": "NORMAL"]).synchronous
+            try await resolveConfiguration(environment: ["MASTHEAD_SYNCHRONOUS": "NORMAL"]).synchronous
                 == .normal
         )
-        #expect(throws: AppConfiguration.Invalid.self) {
-            try AppConfiguration.resolve(flags: .init(synchronous: "off"), environment: [:])
+        await #expect(throws: AppConfiguration.Invalid.self) {
+            try await resolveConfiguration([.synchronous: "off"], environment: [:])
         }
     }
 }

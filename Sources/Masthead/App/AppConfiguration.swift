@@ -1,7 +1,8 @@
 import Logging
 
-/// Everything Masthead can be configured with, gathered in one value. The executable builds
-/// it from flags with environment fallbacks (`AppConfiguration.resolve`); tests build it directly.
+/// Everything Masthead can be configured with, gathered in one value. The executable reads
+/// it from flags, the environment and a config file (`AppConfiguration.resolve`, `Setting`);
+/// tests build it directly.
 public struct AppConfiguration: Sendable {
     public var host: String
     public var port: Int
@@ -72,142 +73,63 @@ public struct AppConfiguration: Sendable {
         self.limits = limits
     }
 
-    /// The values given on the command line, each nil when not given.
-    public struct Flags: Sendable {
-        public var host: String?
-        public var port: String?
-        public var databasePath: String?
-        public var demo: Bool
-        public var logLevel: String?
-        public var trustProxy: Bool
-        public var proxyHops: String?
-        public var synchronous: String?
-        public var searchTimeout: String?
-        public var viewsFlushInterval: String?
-        public var viewsDedupeWindow: String?
-        public var viewsPerAddress: String?
-        public var cacheMaxBytes: String?
-        public var cacheMaxAge: String?
-        public var logFormat: String?
-        public var authFailureLimit: String?
-        public var corsOrigins: String?
-        public var metrics: String?
-        public var shutdownTimeout: String?
-        public var idleTimeout: String?
-        public var readTimeout: String?
-        public var writeTimeout: String?
-        public var maxHeaderBytes: String?
-
-        public init(
-            host: String? = nil,
-            port: String? = nil,
-            databasePath: String? = nil,
-            demo: Bool = false,
-            logLevel: String? = nil,
-            trustProxy: Bool = false,
-            proxyHops: String? = nil,
-            synchronous: String? = nil,
-            searchTimeout: String? = nil,
-            viewsFlushInterval: String? = nil,
-            viewsDedupeWindow: String? = nil,
-            viewsPerAddress: String? = nil,
-            cacheMaxBytes: String? = nil,
-            cacheMaxAge: String? = nil,
-            logFormat: String? = nil,
-            authFailureLimit: String? = nil,
-            corsOrigins: String? = nil,
-            metrics: String? = nil,
-            shutdownTimeout: String? = nil,
-            idleTimeout: String? = nil,
-            readTimeout: String? = nil,
-            writeTimeout: String? = nil,
-            maxHeaderBytes: String? = nil
-        ) {
-            self.host = host
-            self.port = port
-            self.databasePath = databasePath
-            self.demo = demo
-            self.logLevel = logLevel
-            self.trustProxy = trustProxy
-            self.proxyHops = proxyHops
-            self.synchronous = synchronous
-            self.searchTimeout = searchTimeout
-            self.viewsFlushInterval = viewsFlushInterval
-            self.viewsDedupeWindow = viewsDedupeWindow
-            self.viewsPerAddress = viewsPerAddress
-            self.cacheMaxBytes = cacheMaxBytes
-            self.cacheMaxAge = cacheMaxAge
-            self.logFormat = logFormat
-            self.authFailureLimit = authFailureLimit
-            self.corsOrigins = corsOrigins
-            self.metrics = metrics
-            self.shutdownTimeout = shutdownTimeout
-            self.idleTimeout = idleTimeout
-            self.readTimeout = readTimeout
-            self.writeTimeout = writeTimeout
-            self.maxHeaderBytes = maxHeaderBytes
-        }
-    }
-
     /// A configuration value that cannot be used; `description` is one line for the operator.
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
-    /// Each setting from its flag, else its environment variable (`MASTHEAD_HOST`,
-    /// `MASTHEAD_PORT`, `MASTHEAD_DB`, `MASTHEAD_DEMO`, `MASTHEAD_LOG_LEVEL`,
-    /// `MASTHEAD_TRUST_PROXY`, `MASTHEAD_PROXY_HOPS`, `MASTHEAD_SYNCHRONOUS`, `MASTHEAD_SEARCH_TIMEOUT`,
-    /// `MASTHEAD_VIEWS_FLUSH_INTERVAL`, `MASTHEAD_VIEWS_DEDUPE_WINDOW`, `MASTHEAD_VIEWS_PER_ADDRESS`,
-    /// `MASTHEAD_CACHE_MAX_BYTES`, `MASTHEAD_CACHE_MAX_AGE`, `MASTHEAD_LOG_FORMAT`,
-    /// `MASTHEAD_AUTH_FAILURE_LIMIT`, `MASTHEAD_CORS_ORIGINS`, `MASTHEAD_METRICS`,
-    /// `MASTHEAD_SHUTDOWN_TIMEOUT`, `MASTHEAD_IDLE_TIMEOUT`, `MASTHEAD_READ_TIMEOUT`, `MASTHEAD_WRITE_TIMEOUT`,
-    /// `MASTHEAD_MAX_HEADER_BYTES`), else its default.
-    public static func resolve(flags: Flags, environment: [String: String]) throws(Invalid) -> AppConfiguration {
+    /// Each setting from the first of `sources` that gives it (`Setting`: flag, environment,
+    /// config file), else its default. A value that cannot be used is `Invalid`.
+    public static func resolve(_ sources: SettingSources) throws(Invalid) -> AppConfiguration {
         var configuration = AppConfiguration()
-        if let host = flags.host ?? environment["MASTHEAD_HOST"] {
+        if let host = try sources.text(.host) {
             guard !host.isEmpty, !host.contains(where: \.isWhitespace) else {
                 throw Invalid(description: "invalid host '\(host)': expected an address or name such as 127.0.0.1")
             }
             configuration.host = host
         }
-        if let text = flags.port ?? environment["MASTHEAD_PORT"] {
+        if let text = try sources.text(.port) {
             guard let port = Int(text), (0...65_535).contains(port) else {
                 throw Invalid(description: "invalid port '\(text)': expected a whole number from 0 to 65535")
             }
             configuration.port = port
         }
-        if let path = flags.databasePath ?? environment["MASTHEAD_DB"] {
+        if let path = try sources.text(.db) {
             guard !path.isEmpty else { throw Invalid(description: "invalid database path: it is empty") }
             configuration.databasePath = path
         }
-        configuration.loadDemoContent = flags.demo ? true : try boolean("MASTHEAD_DEMO", in: environment)
-        configuration.trustProxy = flags.trustProxy ? true : try boolean("MASTHEAD_TRUST_PROXY", in: environment)
-        if let text = flags.proxyHops ?? environment["MASTHEAD_PROXY_HOPS"] {
+        configuration.loadDemoContent = try sources.boolean(.demo) ?? false
+        configuration.trustProxy = try sources.boolean(.trustProxy) ?? false
+        if let text = try sources.text(.proxyHops) {
             guard let hops = Int(text), (1...10).contains(hops) else {
                 throw Invalid(description: "invalid proxy hops '\(text)': expected 1 to 10 proxies")
             }
             configuration.proxyHops = hops
         }
-        if let text = flags.synchronous ?? environment["MASTHEAD_SYNCHRONOUS"] {
+        if let text = try sources.text(.synchronous) {
             guard let durability = DatabaseDurability(rawValue: text.lowercased()) else {
                 throw Invalid(description: "invalid synchronous setting '\(text)': expected full or normal")
             }
             configuration.synchronous = durability
         }
-        if let text = flags.searchTimeout ?? environment["MASTHEAD_SEARCH_TIMEOUT"] {
+        if let text = try sources.text(.searchTimeout) {
             guard let seconds = DurationText.seconds(text), seconds >= 0.01, seconds <= 60 else {
                 throw Invalid(description: "invalid search timeout '\(text)': expected 10ms to 60s, such as 2s")
             }
             configuration.searchTimeout = .milliseconds(Int64((seconds * 1000).rounded()))
         }
-        if let text = flags.logLevel ?? environment["MASTHEAD_LOG_LEVEL"] {
+        if let text = try sources.text(.logLevel) {
             guard let level = Logger.Level(rawValue: text.lowercased()) else {
                 let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
                 throw Invalid(description: "invalid log level '\(text)': expected one of \(levels)")
             }
             configuration.logLevel = level
         }
-        if let text = flags.viewsFlushInterval ?? environment["MASTHEAD_VIEWS_FLUSH_INTERVAL"] {
+        if let text = try sources.text(.viewsFlushInterval) {
             guard let seconds = DurationText.seconds(text), seconds >= 0.01, seconds <= 3600 else {
                 throw Invalid(
                     description: "invalid views flush interval '\(text)': expected 10ms to 1h, such as 1s or 500ms"
@@ -215,19 +137,19 @@ public struct AppConfiguration: Sendable {
             }
             configuration.views.flushInterval = .milliseconds(Int64((seconds * 1000).rounded()))
         }
-        if let text = flags.viewsDedupeWindow ?? environment["MASTHEAD_VIEWS_DEDUPE_WINDOW"] {
+        if let text = try sources.text(.viewsDedupeWindow) {
             guard let seconds = DurationText.seconds(text), seconds >= 0, seconds <= 7 * 86_400 else {
                 throw Invalid(description: "invalid views dedupe window '\(text)': expected 0 (off) to 7d, such as 30m")
             }
             configuration.views.dedupeWindowSeconds = Int64(seconds.rounded())
         }
-        if let text = flags.viewsPerAddress ?? environment["MASTHEAD_VIEWS_PER_ADDRESS"] {
+        if let text = try sources.text(.viewsPerAddress) {
             guard let count = Int(text), (1...1000).contains(count) else {
                 throw Invalid(description: "invalid views per address '\(text)': expected 1 to 1000")
             }
             configuration.views.maximumPerAddress = count
         }
-        if let text = flags.cacheMaxBytes ?? environment["MASTHEAD_CACHE_MAX_BYTES"] {
+        if let text = try sources.text(.cacheMaxBytes) {
             guard let bytes = ByteCountText.bytes(text), bytes <= 1 << 40 else {
                 throw Invalid(
                     description: "invalid cache size '\(text)': expected bytes such as 67108864, 64MiB or 0 (off)"
@@ -235,25 +157,25 @@ public struct AppConfiguration: Sendable {
             }
             configuration.cacheMaxBytes = bytes
         }
-        if let text = flags.cacheMaxAge ?? environment["MASTHEAD_CACHE_MAX_AGE"] {
+        if let text = try sources.text(.cacheMaxAge) {
             guard let seconds = DurationText.seconds(text), seconds <= 365 * 86_400 else {
                 throw Invalid(description: "invalid cache max age '\(text)': expected a duration such as 60s or 5m")
             }
             configuration.cachePolicy.maxAge = Int(seconds.rounded())
         }
-        if let text = flags.logFormat ?? environment["MASTHEAD_LOG_FORMAT"] {
+        if let text = try sources.text(.logFormat) {
             guard let format = LogFormat(rawValue: text.lowercased()) else {
                 throw Invalid(description: "invalid log format '\(text)': expected text or json")
             }
             configuration.logFormat = format
         }
-        if let text = flags.authFailureLimit ?? environment["MASTHEAD_AUTH_FAILURE_LIMIT"] {
+        if let text = try sources.text(.authFailureLimit) {
             guard let limit = Int(text), (0...1_000_000).contains(limit) else {
                 throw Invalid(description: "invalid auth failure limit '\(text)': expected 0 (no limit) to 1000000")
             }
             configuration.authFailureLimit = limit
         }
-        if let text = flags.corsOrigins ?? environment["MASTHEAD_CORS_ORIGINS"] {
+        if let text = try sources.text(.corsOrigins) {
             guard let policy = CORSPolicy(parsing: text) else {
                 throw Invalid(
                     description:
@@ -262,30 +184,28 @@ public struct AppConfiguration: Sendable {
             }
             configuration.corsOrigins = policy
         }
-        if let text = flags.metrics ?? environment["MASTHEAD_METRICS"] {
-            configuration.metricsEnabled = try boolean(text, name: "metrics setting")
-        }
+        configuration.metricsEnabled = try sources.boolean(.metrics) ?? true
         configuration.limits.shutdownTimeout = try duration(
-            flags.shutdownTimeout ?? environment["MASTHEAD_SHUTDOWN_TIMEOUT"],
+            try sources.text(.shutdownTimeout),
             name: "shutdown timeout",
             default: configuration.limits.shutdownTimeout
         )
         configuration.limits.idleTimeout = try duration(
-            flags.idleTimeout ?? environment["MASTHEAD_IDLE_TIMEOUT"],
+            try sources.text(.idleTimeout),
             name: "idle timeout",
             default: configuration.limits.idleTimeout
         )
         configuration.limits.readTimeout = try duration(
-            flags.readTimeout ?? environment["MASTHEAD_READ_TIMEOUT"],
+            try sources.text(.readTimeout),
             name: "read timeout",
             default: configuration.limits.readTimeout
         )
         configuration.limits.writeTimeout = try duration(
-            flags.writeTimeout ?? environment["MASTHEAD_WRITE_TIMEOUT"],
+            try sources.text(.writeTimeout),
             name: "write timeout",
             default: configuration.limits.writeTimeout
         )
-        if let text = flags.maxHeaderBytes ?? environment["MASTHEAD_MAX_HEADER_BYTES"] {
+        if let text = try sources.text(.maxHeaderBytes) {
             guard let bytes = ByteCountText.bytes(text), (1024...(1 << 20)).contains(bytes) else {
                 throw Invalid(description: "invalid max header bytes '\(text)': expected 1KiB to 1MiB, such as 16KiB")
             }
@@ -301,19 +221,6 @@ public struct AppConfiguration: Sendable {
             throw Invalid(description: "invalid \(name) '\(text)': expected 100ms to 1h, such as 10s")
         }
         return .milliseconds(Int64((seconds * 1000).rounded()))
-    }
-
-    private static func boolean(_ name: String, in environment: [String: String]) throws(Invalid) -> Bool {
-        try environment[name].map { text throws(Invalid) in try boolean(text, name: name) } ?? false
-    }
-
-    /// `true`, `1`, `yes`, `on`, or `false`, `0`, `no`, `off`, empty; any case.
-    private static func boolean(_ text: String, name: String) throws(Invalid) -> Bool {
-        switch text.lowercased() {
-        case "", "0", "false", "no", "off": return false
-        case "1", "true", "yes", "on": return true
-        default: throw Invalid(description: "invalid \(name) '\(text)': expected true or false")
-        }
     }
 }
 

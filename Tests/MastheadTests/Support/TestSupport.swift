@@ -365,3 +365,11 @@ func databaseQueue(at path: String, migratedThrough count: Int) throws -> Databa
     try migrator.migrate(queue)
     return queue
 }
+
+/// The configuration `flags` and `environment` describe, as the executable reads it.
+func resolveConfiguration(
+    _ flags: [Setting: String] = [:],
+    environment: [String: String] = [:]
+) async throws(AppConfiguration.Invalid) -> AppConfiguration {
+    try AppConfiguration.resolve(try await SettingSources.load(flags: flags, environment: environment))
+}

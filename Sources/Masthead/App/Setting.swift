@@ -1,0 +1,163 @@
+import Foundation
+
+/// One setting of the server, by one name everywhere: the flag `--KEY`, the environment
+/// variable `MASTHEAD_KEY` (upper case, `-` as `_`) and the key `"KEY"` of a JSON config
+/// file, taken in that order of precedence, else the default.
+public struct Setting: Sendable, Hashable {
+    /// The flag's name without `--`, such as `views-flush-interval`.
+    public let key: String
+    /// What it does and what it takes, for `--help`.
+    let summary: String
+    /// The default as an operator would write it; nil for a switch that is off by default.
+    let defaultText: String?
+
+    init(_ key: String, _ summary: String, default defaultText: String?) {
+        self.key = key
+        self.summary = summary
+        self.defaultText = defaultText
+    }
+
+    /// `MASTHEAD_VIEWS_FLUSH_INTERVAL`: how `EnvironmentVariablesProvider` spells the key
+    /// under the `masthead` prefix.
+    public var environmentName: String {
+        "MASTHEAD_" + key.uppercased().replacingOccurrences(of: "-", with: "_")
+    }
+
+    /// The `--help` line: what it does, where else it can be given, its default.
+    public var help: String {
+        let fallback = defaultText.map { " Default: \($0)" } ?? ""
+        return "\(summary) Env: \(environmentName).\(fallback)"
+    }
+}
+
+extension Setting {
+    public static let config = Setting(
+        "config",
+        """
+        A JSON file of settings, keyed by these flags' names without the dashes, such as {"port": 8080}; \
+        flags and the environment take precedence over it.
+        """,
+        default: nil
+    )
+    public static let db = Setting("db", "SQLite database file, created if missing.", default: "./masthead.sqlite")
+    public static let logLevel = Setting(
+        "log-level",
+        "Log level: trace, debug, info, notice, warning, error or critical.",
+        default: "info"
+    )
+    public static let host = Setting("host", "Address to listen on.", default: "127.0.0.1")
+    public static let port = Setting("port", "Port to listen on (0 picks a free one).", default: "8080")
+    public static let demo = Setting(
+        "demo",
+        """
+        Load the demo publication (Signal and its catalog) if the database holds no content yet, and print \
+        an admin token named 'demo' if it has no token yet.
+        """,
+        default: nil
+    )
+    public static let trustProxy = Setting(
+        "trust-proxy",
+        "Trust X-Forwarded-For for client addresses (only behind a reverse proxy that sets it).",
+        default: nil
+    )
+    public static let proxyHops = Setting(
+        "proxy-hops",
+        """
+        With --trust-proxy: how many proxies in front append to X-Forwarded-For; the client's address is the \
+        entry this many from the right.
+        """,
+        default: "1"
+    )
+    public static let synchronous = Setting(
+        "synchronous",
+        """
+        Durability of commits: full (an acknowledged write survives power loss) or normal (the last commits \
+        may be lost on power loss, never on a crash of the process).
+        """,
+        default: "full"
+    )
+    public static let searchTimeout = Setting(
+        "search-timeout",
+        "How long one search (or article list filtered by q) may run before it is stopped with a 503, such as 2s.",
+        default: "2s"
+    )
+    public static let viewsFlushInterval = Setting(
+        "views-flush-interval",
+        "How often counted views are written to the database, such as 1s or 500ms.",
+        default: "1s"
+    )
+    public static let viewsDedupeWindow = Setting(
+        "views-dedupe-window",
+        "How long repeated views of one article by the same visitor count once, such as 30m; 0 turns it off.",
+        default: "30m"
+    )
+    public static let viewsPerAddress = Setting(
+        "views-per-address",
+        """
+        The most views one client address can add to one article's count per dedupe window, whatever \
+        User-Agent it sends.
+        """,
+        default: "10"
+    )
+    public static let cacheMaxBytes = Setting(
+        "cache-max-bytes",
+        "Memory for the in-process response cache, such as 64MiB; 0 turns it off.",
+        default: "64MiB"
+    )
+    public static let cacheMaxAge = Setting(
+        "cache-max-age",
+        "max-age of public responses, such as 60s or 5m.",
+        default: "60s"
+    )
+    public static let corsOrigins = Setting(
+        "cors-origins",
+        """
+        Browser origins allowed to call the API, comma-separated: * lets any page read; writes are allowed \
+        only from origins named, such as https://admin.example.com.
+        """,
+        default: "*"
+    )
+    public static let metrics = Setting("metrics", "Serve GET /metrics: true or false.", default: "true")
+    public static let authFailureLimit = Setting(
+        "auth-failure-limit",
+        "Failed authentications one address may make per minute before it gets 429; 0 turns the limit off.",
+        default: "20"
+    )
+    public static let shutdownTimeout = Setting(
+        "shutdown-timeout",
+        "How long in-flight requests may take to finish after SIGTERM or SIGINT.",
+        default: "10s"
+    )
+    public static let idleTimeout = Setting(
+        "idle-timeout",
+        "How long a connection may wait without sending a complete request head.",
+        default: "60s"
+    )
+    public static let readTimeout = Setting(
+        "read-timeout",
+        "How long a request body may take to arrive after its head.",
+        default: "30s"
+    )
+    public static let writeTimeout = Setting(
+        "write-timeout",
+        "How long a response may wait for a client that stopped reading it before the connection is closed.",
+        default: "30s"
+    )
+    public static let maxHeaderBytes = Setting(
+        "max-header-bytes",
+        "The most header bytes a request may send, such as 16KiB.",
+        default: "16KiB"
+    )
+    public static let logFormat = Setting(
+        "log-format",
+        "Log lines as text or json (one object per line).",
+        default: "text"
+    )
+
+    /// Every setting a config file may hold.
+    public static let all: [Setting] = [
+        db, logLevel, host, port, demo, trustProxy, proxyHops, synchronous, searchTimeout, viewsFlushInterval,
+        viewsDedupeWindow, viewsPerAddress, cacheMaxBytes, cacheMaxAge, corsOrigins, metrics, authFailureLimit,
+        shutdownTimeout, idleTimeout, readTimeout, writeTimeout, maxHeaderBytes, logFormat,
+    ]
+}
