@@ -29,3 +29,10 @@ public typealias AuthorStore = PagedResourceStore<Author, AuthorInput>
 public typealias PlatformStore = PagedResourceStore<Platform, PlatformInput>
 /// Services by position, each with its platforms.
 public typealias ServiceStore = PagedResourceStore<Service, ServiceInput>
+
+/// How an engine's slugged store reads one resource back: by the id it just wrote, or by
+/// the slug a request names.
+enum RowKey {
+    case id(Int64)
+    case slug(String)
+}

@@ -25,3 +25,21 @@ public protocol TokenStore: Sendable {
     func authenticate(_ token: APIToken) async throws -> TokenInfo?
     func isEmpty() async throws -> Bool
 }
+
+/// How every engine stores a token's scopes and when it notes a token's use.
+enum TokenScopes {
+    /// `last_used_at` is written at most this often per token, so reads stay reads.
+    static let lastUsedResolutionSeconds: Int64 = 60
+
+    static func text(_ scopes: [Scope]) -> String {
+        scopes.map(\.rawValue).joined(separator: " ")
+    }
+
+    static func parse(_ text: String) -> [Scope] {
+        text.split(separator: " ").compactMap { Scope(rawValue: String($0)) }
+    }
+
+    static func lastUseIsStale(_ lastUsedAt: Timestamp?, now: Timestamp) -> Bool {
+        lastUsedAt.map { $0 <= now.adding(seconds: -lastUsedResolutionSeconds) } ?? true
+    }
+}

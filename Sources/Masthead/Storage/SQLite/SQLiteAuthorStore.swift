@@ -60,13 +60,7 @@ struct SQLiteAuthorStore: AuthorStore, SQLiteSluggedStore {
             cached: true
         )
         let articles = try Int.fetchOne(db, request) ?? 0
-        guard articles == 0 else {
-            let noun = articles == 1 ? "1 article" : "\(articles) articles"
-            throw StoreError.conflict(
-                code: "author_has_articles",
-                detail: "Author '\(record.slug)' still has \(noun) (drafts included); reassign or delete them first."
-            )
-        }
+        guard articles == 0 else { throw AuthorRules.hasArticles(slug: record.slug, count: articles) }
     }
 
     static func select(now: Timestamp) -> SQL {

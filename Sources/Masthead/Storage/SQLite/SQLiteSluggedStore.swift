@@ -1,11 +1,5 @@
 import GRDB
 
-/// How a slugged store reads one resource back.
-enum RowKey {
-    case id(Int64)
-    case slug(String)
-}
-
 /// What the SQLite stores of authors, tags, platforms and services share: one row per
 /// resource, found by slug, created with a free slug, replaced and deleted with a revision
 /// check, each in one transaction. Each store says how its row is made from an input, what

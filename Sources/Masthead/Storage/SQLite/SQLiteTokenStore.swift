@@ -5,9 +5,6 @@ public struct SQLiteTokenStore: TokenStore {
     let database: AppDatabase
     let clock: ContentClock
 
-    /// `last_used_at` is written at most this often per token, so reads stay reads.
-    static let lastUsedResolutionSeconds: Int64 = 60
-
     public init(database: AppDatabase, clock: ContentClock) {
         self.database = database
         self.clock = clock
@@ -20,7 +17,7 @@ public struct SQLiteTokenStore: TokenStore {
             try db.execute(
                 literal: """
                     INSERT INTO api_tokens (name, token_sha256, scopes, created_at, expires_at)
-                    VALUES (\(name), \(Data(token.sha256)), \(Self.text(scopes)), \(now), \(expiresAt))
+                    VALUES (\(name), \(Data(token.sha256)), \(TokenScopes.text(scopes)), \(now), \(expiresAt))
                     """
             )
             return try Self.fetch(db, id: db.lastInsertedRowID)!
@@ -61,8 +58,7 @@ public struct SQLiteTokenStore: TokenStore {
         guard let found, found.revokedAt == nil, found.expiresAt.map({ $0 > now }) ?? true else {
             return nil
         }
-        let stale = now.adding(seconds: -Self.lastUsedResolutionSeconds)
-        if found.lastUsedAt.map({ $0 <= stale }) ?? true {
+        if TokenScopes.lastUseIsStale(found.lastUsedAt, now: now) {
             try await database.write { db in
                 try db.execute(literal: "UPDATE api_tokens SET last_used_at = \(now) WHERE id = \(found.id)")
             }
@@ -82,16 +78,11 @@ public struct SQLiteTokenStore: TokenStore {
         }
     }
 
-    private static func text(_ scopes: [Scope]) -> String {
-        scopes.map(\.rawValue).joined(separator: " ")
-    }
-
     private static func info(from row: Row) throws -> TokenInfo {
-        let scopes: String = row["scopes"]
-        return TokenInfo(
+        TokenInfo(
             id: row["id"],
             name: row["name"],
-            scopes: scopes.split(separator: " ").compactMap { Scope(rawValue: String($0)) },
+            scopes: TokenScopes.parse(row["scopes"]),
             createdAt: try row.decode(forColumn: "created_at"),
             lastUsedAt: try row.decode(forColumn: "last_used_at"),
             expiresAt: try row.decode(forColumn: "expires_at"),

@@ -26,25 +26,12 @@ enum WriteSupport {
             guard let current else { preconditionFailure("a new resource has no slug to keep") }
             return current
         case .given(let slug):
-            if try isTaken(slug.value) {
-                throw StoreError.conflict(
-                    code: "slug_taken",
-                    detail: "Another \(resource) already has the slug '\(slug.value)'; choose another."
-                )
-            }
+            if try isTaken(slug.value) { throw SlugRules.taken(slug.value, resource: resource) }
             return slug.value
         case .derived(let slug):
             if try !isTaken(slug.value) { return slug.value }
-            for number in 2...10_000 {
-                let suffix = "-\(number)"
-                let base = String(slug.value.prefix(Slug.maximumLength - suffix.count))
-                let candidate = (base.hasSuffix("-") ? String(base.dropLast()) : base) + suffix
-                if try !isTaken(candidate) { return candidate }
-            }
-            throw StoreError.conflict(
-                code: "slug_taken",
-                detail: "No free slug could be made from the title; give a slug."
-            )
+            for candidate in SlugRules.numbered(slug) where try !isTaken(candidate) { return candidate }
+            throw SlugRules.exhausted
         }
     }
 
@@ -94,7 +81,6 @@ enum WriteSupport {
 
     /// The next write's revision, after checking that nobody wrote since `expected`.
     static func nextRevision(current: Int, expected: Int?) throws -> Int {
-        if let expected, expected != current { throw StoreError.revisionChanged }
-        return current + 1
+        try WriteRevision.next(current: current, expected: expected)
     }
 }
