@@ -35,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .executableTarget(
@@ -56,6 +58,7 @@ let package = Package(
                 "CZlib",
                 "MastheadMigrations",
                 "MastheadOpenAPI",
+                "MastheadPostgresMigrations",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -68,6 +71,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -78,6 +83,7 @@ let package = Package(
         .target(
             name: "MastheadMigrations",
             path: "Migrations",
+            exclude: ["PostgreSQL"],
             resources: [
                 .embedInCode("0001_create_content_schema.sql"),
                 .embedInCode("0002_create_article_search.sql"),
@@ -90,6 +96,16 @@ let package = Package(
                 .embedInCode("0009_create_article_sitemap_index.sql"),
                 .embedInCode("0010_move_article_bodies.sql"),
                 .embedInCode("0011_add_visible_from_to_article_tags.sql"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // PostgreSQL's migrations, beside SQLite's and numbered on their own.
+        .target(
+            name: "MastheadPostgresMigrations",
+            dependencies: ["MastheadMigrations"],
+            path: "Migrations/PostgreSQL",
+            resources: [
+                .embedInCode("0001_create_schema.sql")
             ],
             swiftSettings: swiftSettings
         ),
@@ -123,6 +139,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: testSwiftSettings

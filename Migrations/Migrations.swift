@@ -9,7 +9,7 @@ public enum MastheadMigrations {
         public let identifier: String
         public let sql: String
 
-        init(_ identifier: String, _ bytes: [UInt8]) {
+        public init(_ identifier: String, _ bytes: [UInt8]) {
             self.identifier = identifier
             self.sql = String(decoding: bytes, as: UTF8.self)
         }

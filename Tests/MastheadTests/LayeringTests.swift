@@ -12,10 +12,10 @@ import Testing
     static let forbiddenImports: [String: [String]] = [
         "Domain": [
             "GRDB", "Hummingbird", "NIO", "HTTPTypes", "CompressNIO", "MastheadMigrations", "ServiceLifecycle",
-            "Configuration",
+            "Configuration", "PostgresNIO", "MastheadPostgresMigrations",
         ],
         "Storage": ["Hummingbird", "NIO", "HTTPTypes", "CompressNIO", "Configuration"],
-        "API": ["GRDB", "MastheadMigrations", "Configuration"],
+        "API": ["GRDB", "MastheadMigrations", "PostgresNIO", "MastheadPostgresMigrations", "Configuration"],
         "App": [],
     ]
 
@@ -109,19 +109,23 @@ import Testing
         #expect(violations == [])
     }
 
-    /// The storage engine sits behind the store protocols: only its own folder and the
-    /// wiring in `App/` name its types, and the protocols beside it import no engine. A
-    /// second engine is a second folder beside `Storage/SQLite/`.
+    /// The storage engines sit behind the store protocols: only an engine's own folder and
+    /// the wiring in `App/` name its types, and the protocols beside them import no engine.
     @Test func onlyTheEngineAndTheWiringNameTheEngine() throws {
-        let engine = "Storage/SQLite/"
+        let engines = ["Storage/SQLite/", "Storage/PostgreSQL/"]
         let files = try Self.sourceFiles()
-        let engineTypes = Set(Self.declaredTypes(in: files.filter { $0.path.hasPrefix(engine) }).keys)
-        #expect(engineTypes.contains("AppDatabase"))
         var violations: [String] = []
-        for file in files where !file.path.hasPrefix(engine) && file.layer != "App" {
-            let names = Set(file.code.matches(of: /[A-Z][A-Za-z0-9_]*/).map { String($0.output) })
-            for name in names.intersection(engineTypes).sorted() { violations.append("\(file.path) uses \(name)") }
-            for module in file.imports where ["GRDB", "MastheadMigrations"].contains(module) {
+        for engine in engines {
+            let engineTypes = Set(Self.declaredTypes(in: files.filter { $0.path.hasPrefix(engine) }).keys)
+            #expect(!engineTypes.isEmpty, "\(engine)")
+            for file in files where !file.path.hasPrefix(engine) && file.layer != "App" {
+                let names = Set(file.code.matches(of: /[A-Z][A-Za-z0-9_]*/).map { String($0.output) })
+                for name in names.intersection(engineTypes).sorted() { violations.append("\(file.path) uses \(name)") }
+            }
+        }
+        let engineModules = ["GRDB", "MastheadMigrations", "PostgresNIO", "MastheadPostgresMigrations"]
+        for file in files where file.path.hasPrefix("Storage/") && !engines.contains(where: file.path.hasPrefix) {
+            for module in file.imports where engineModules.contains(module) {
                 violations.append("\(file.path) imports \(module)")
             }
         }

@@ -198,9 +198,7 @@ public struct ContentClock: Sendable {
 
     /// The system's wall clock.
     public static let system = ContentClock {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Timestamp(secondsSinceEpoch: Int64(spec.tv_sec))
+        Timestamp(secondsSinceEpoch: Int64(time(nil)))
     }
 }
 

@@ -28,9 +28,11 @@ import Testing
         )
     }
 
-    @Test(arguments: StoreEngine.all)
+    @Test(arguments: StoreEngine.all(.catalog))
     func linksAreWrittenFromEitherSideAndReadFromBoth(engine: StoreEngine) async throws {
-        let catalog = try await StoreFixture(engine).stores.catalog
+        let fixture = try await StoreFixture(engine)
+        defer { withExtendedLifetime(fixture) {} }
+        let catalog = fixture.stores.catalog
         _ = try await catalog.platforms.create(Self.platform("arion"))
         _ = try await catalog.platforms.create(Self.platform("spark"))
         let brand = try await catalog.services.create(Self.service("build-your-brand", platforms: ["spark", "arion"]))
@@ -50,9 +52,11 @@ import Testing
         #expect(whole.platforms[1].services.map(\.slug) == ["build-your-brand"])
     }
 
-    @Test(arguments: StoreEngine.all)
+    @Test(arguments: StoreEngine.all(.catalog))
     func unknownLinksAreNamedAndNothingIsWritten(engine: StoreEngine) async throws {
-        let catalog = try await StoreFixture(engine).stores.catalog
+        let fixture = try await StoreFixture(engine)
+        defer { withExtendedLifetime(fixture) {} }
+        let catalog = fixture.stores.catalog
         _ = try await catalog.services.create(Self.service("real"))
         await #expect(
             throws: StoreError.missingReferences([MissingReference(field: "services", index: 1, slug: "nope")])
@@ -63,9 +67,11 @@ import Testing
         #expect(try await catalog.platforms.existing(among: [Slug("arion")]) == [])
     }
 
-    @Test(arguments: StoreEngine.all)
+    @Test(arguments: StoreEngine.all(.catalog))
     func positionsOrderTheCatalogAndNewOnesGoLast(engine: StoreEngine) async throws {
-        let catalog = try await StoreFixture(engine).stores.catalog
+        let fixture = try await StoreFixture(engine)
+        defer { withExtendedLifetime(fixture) {} }
+        let catalog = fixture.stores.catalog
         _ = try await catalog.platforms.create(Self.platform("second", position: 20))
         _ = try await catalog.platforms.create(Self.platform("first", position: 10))
         let last = try await catalog.platforms.create(Self.platform("last"))
@@ -78,9 +84,11 @@ import Testing
         )
     }
 
-    @Test(arguments: StoreEngine.all)
+    @Test(arguments: StoreEngine.all(.catalog))
     func theSiteIsReplacedWholeUnderItsRevision(engine: StoreEngine) async throws {
-        let catalog = try await StoreFixture(engine).stores.catalog
+        let fixture = try await StoreFixture(engine)
+        defer { withExtendedLifetime(fixture) {} }
+        let catalog = fixture.stores.catalog
         let before = try await catalog.site()
         let input = SiteInput(
             title: "Signal",
@@ -100,7 +108,7 @@ import Testing
 
 /// `TokenStore` as every engine must implement it.
 @Suite struct TokenStoreConformance {
-    @Test(arguments: StoreEngine.all)
+    @Test(arguments: StoreEngine.all(.tokens))
     func aTokenAuthenticatesUntilRevokedOrExpired(engine: StoreEngine) async throws {
         let fixture = try await StoreFixture(engine)
         let tokens = fixture.stores.tokens

@@ -2,22 +2,59 @@ import Testing
 
 @testable import Masthead
 
+/// What a store conformance test needs of an engine.
+enum StoreKind: Sendable {
+    case articles, authorsAndTags, catalog, tokens, views, search, portability
+}
+
 /// A storage engine the store conformance suites run on. The suites speak only to the store
-/// protocols, so a second engine joins by adding itself to `all`, and every suite then runs
-/// on it unchanged.
+/// protocols, so an engine joins by adding itself to `available`, and every suite whose
+/// stores it has then runs on it unchanged.
 struct StoreEngine: Sendable, CustomTestStringConvertible {
     let name: String
+    /// The stores it implements; PostgreSQL's are arriving one by one (issue 13).
+    let kinds: Set<StoreKind>
     /// Every store on a new, empty publication (migrations applied, no content), reading
-    /// time from `clock`.
-    let open: @Sendable (ContentClock) async throws -> Stores
+    /// time from `clock`, and what must live as long as they are used.
+    let open: @Sendable (ContentClock) async throws -> (Stores, lifetime: (any Sendable)?)
 
     var testDescription: String { name }
 
-    static let sqlite = StoreEngine(name: "SQLite") { clock in
-        Stores.sqlite(try AppDatabase.inMemory(), clock: clock)
+    static let sqlite = StoreEngine(
+        name: "SQLite",
+        kinds: [.articles, .authorsAndTags, .catalog, .tokens, .views, .search, .portability]
+    ) { clock in
+        (Stores.sqlite(try AppDatabase.inMemory(), clock: clock), nil)
     }
 
-    static var all: [StoreEngine] { [.sqlite] }
+    static let postgres = StoreEngine(name: "PostgreSQL", kinds: [.authorsAndTags, .catalog, .tokens]) { clock in
+        let database = try await PostgresTestServer.makeDatabase()
+        let engine = database.engine
+        let stores = Stores(
+            content: PartialContentStore(
+                articles: Unported(),
+                authors: PostgresAuthorStore(engine: engine, clock: clock),
+                tags: PostgresTagStore(engine: engine, clock: clock)
+            ),
+            catalog: PostgresCatalogStore(engine: engine, clock: clock),
+            tokens: PostgresTokenStore(engine: engine, clock: clock),
+            views: Unported(),
+            search: Unported(),
+            portability: Unported()
+        )
+        return (stores, database)
+    }
+
+    /// Every engine this machine can run, SQLite always; PostgreSQL when a server is
+    /// configured (`PostgresTestServer`).
+    static var available: [StoreEngine] { [.sqlite] + (PostgresTestServer.isConfigured ? [.postgres] : []) }
+
+    /// The engines that have every store a test needs.
+    static func all(_ needed: StoreKind...) -> [StoreEngine] {
+        available.filter { Set(needed).isSubset(of: $0.kinds) }
+    }
+
+    static var all: [StoreEngine] { all(.articles, .authorsAndTags, .catalog, .tokens, .views, .search, .portability) }
 }
 
 /// A publication on one engine, with a clock the test moves, and shorthands to write
@@ -25,10 +62,11 @@ struct StoreEngine: Sendable, CustomTestStringConvertible {
 struct StoreFixture {
     let stores: Stores
     let clock: TestClock
+    private let lifetime: (any Sendable)?
 
     init(_ engine: StoreEngine) async throws {
         clock = TestClock()
-        stores = try await engine.open(clock.contentClock)
+        (stores, lifetime) = try await engine.open(clock.contentClock)
     }
 
     var articles: any ArticleStore { stores.content.articles }

@@ -5,7 +5,7 @@ import Testing
 
 /// `ViewStore` as every engine must implement it.
 @Suite struct ViewStoreConformance {
-    @Test(arguments: StoreEngine.all)
+    @Test(arguments: StoreEngine.all(.articles, .views))
     func countsAddUpAndMakeWhatIsPopular(engine: StoreEngine) async throws {
         let fixture = try await StoreFixture(engine)
         try await fixture.author("ada")
@@ -33,7 +33,7 @@ import Testing
 
 /// `SearchStore` as every engine must implement it.
 @Suite struct SearchStoreConformance {
-    @Test(arguments: StoreEngine.all)
+    @Test(arguments: StoreEngine.all(.articles, .search))
     func findsWhatThePublicMaySeeWithMarkedSnippets(engine: StoreEngine) async throws {
         let fixture = try await StoreFixture(engine)
         try await fixture.author("ada", name: "Ada Observer")
@@ -67,7 +67,7 @@ import Testing
 /// `PortabilityStore` as every engine must implement it: what one engine exports, another
 /// imports, and exports again byte for byte.
 @Suite struct PortabilityStoreConformance {
-    @Test(arguments: StoreEngine.all, StoreEngine.all)
+    @Test(arguments: StoreEngine.all(.articles, .portability), StoreEngine.all(.articles, .portability))
     func anExportImportsIntoAnEmptyPublicationAndExportsTheSame(from: StoreEngine, into: StoreEngine) async throws {
         let source = try await StoreFixture(from)
         try await source.author("ada")

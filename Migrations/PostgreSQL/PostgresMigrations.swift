@@ -1,0 +1,13 @@
+import MastheadMigrations
+
+/// PostgreSQL's migrations, compiled into the binary from the `.sql` files beside this one,
+/// under the same rules as SQLite's (`MastheadMigrations`): named `NNNN_verb_noun.sql`,
+/// never edited once landed, registered here in order, each applied in a transaction.
+public enum MastheadPostgresMigrations {
+    public typealias Migration = MastheadMigrations.Migration
+
+    /// Every migration, in the order it must run.
+    public static let all: [Migration] = [
+        Migration("0001_create_schema", PackageResources._001_create_schema_sql)
+    ]
+}

@@ -1,0 +1,100 @@
+import Foundation
+import NIOSSL
+import PostgresNIO
+
+/// A PostgreSQL database as `--db` names it:
+/// `postgres://user:password@host:port/database?sslmode=…` (or `postgresql://`). The
+/// password may be percent-encoded; `sslmode` is libpq's: `disable`, `prefer` (the default:
+/// TLS when the server offers it), `require` (TLS, certificate not checked), `verify-ca`
+/// (the certificate chains to a trusted root) or `verify-full` (and names the host).
+public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
+    public enum TLSMode: String, Sendable, CaseIterable {
+        case disable
+        case prefer
+        case require
+        case verifyCA = "verify-ca"
+        case verifyFull = "verify-full"
+    }
+
+    public var host: String
+    public var port: Int
+    public var username: String
+    public var password: String?
+    public var database: String
+    public var tls: TLSMode
+
+    /// Whether `text` is meant as a PostgreSQL URL rather than an SQLite file.
+    public static func isURL(_ text: String) -> Bool {
+        text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
+    }
+
+    /// The URL's parts; a URL that misses one or has an unknown parameter is refused with a
+    /// line saying what is wrong (never repeating the password).
+    public init(url text: String) throws(AppConfiguration.Invalid) {
+        func invalid(_ reason: String) -> AppConfiguration.Invalid {
+            .init(description: "invalid database URL: \(reason); expected postgres://user:password@host:port/database")
+        }
+        guard Self.isURL(text), let components = URLComponents(string: text) else {
+            throw invalid("it is not a postgres:// URL")
+        }
+        guard let host = components.host, !host.isEmpty else { throw invalid("it names no host") }
+        guard let username = components.user, !username.isEmpty else { throw invalid("it names no user") }
+        let database = String(components.path.dropFirst())
+        guard !database.isEmpty, !database.contains("/") else { throw invalid("it names no database") }
+        var tls = TLSMode.prefer
+        for item in components.queryItems ?? [] {
+            guard item.name == "sslmode" else { throw invalid("unknown parameter '\(item.name)'") }
+            guard let mode = item.value.flatMap(TLSMode.init(rawValue:)) else {
+                throw invalid("sslmode must be one of \(TLSMode.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            tls = mode
+        }
+        self.host = host
+        self.port = components.port ?? 5432
+        self.username = username
+        self.password = components.password.map { $0.removingPercentEncoding ?? $0 }
+        self.database = database
+        self.tls = tls
+    }
+
+    /// The URL with its password hidden, for logs and messages.
+    public var description: String {
+        "postgres://\(username)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)?sslmode=\(tls.rawValue)"
+    }
+
+    /// The client configuration this location describes, with Masthead's pool bounds.
+    public var clientConfiguration: PostgresClient.Configuration {
+        var configuration = PostgresClient.Configuration(
+            host: host,
+            port: port,
+            username: username,
+            password: password,
+            database: database,
+            tls: clientTLS
+        )
+        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.maximumConnections = 16
+        return configuration
+    }
+
+    private var clientTLS: PostgresClient.Configuration.TLS {
+        switch tls {
+        case .disable:
+            return .disable
+        case .prefer:
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.certificateVerification = .none
+            return .prefer(configuration)
+        case .require:
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.certificateVerification = .none
+            return .require(configuration)
+        case .verifyCA:
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.certificateVerification = .noHostnameVerification
+            return .require(configuration)
+        case .verifyFull:
+            return .require(.makeClientConfiguration())
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import Logging
+import MastheadMigrations
+import MastheadPostgresMigrations
+import PostgresNIO
+import Synchronization
+
+/// The PostgreSQL engine's database: a pooled `PostgresClient` (run by the application as a
+/// service) and its migrations. Several instances share one database, so migrating takes an
+/// advisory lock: ten instances starting at once migrate once, the others wait and find
+/// nothing left to do.
+public struct PostgresEngine: DatabaseStatus {
+    public let client: PostgresClient
+    let logger: Logger
+    private let statistics = PostgresStatistics()
+
+    /// The lock every migrating instance takes, in the transaction that migrates:
+    /// "masthead" in ASCII, so no other application's key is likely to collide.
+    static let migrationLock: Int64 = 0x6D61_7374_6865_6164
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Applies the migrations this database lacks, each in the one transaction that holds the
+    /// lock, and returns every applied identifier in order.
+    @discardableResult
+    public func migrate() async throws -> [String] {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)
+            try await connection.query(
+                """
+                CREATE TABLE IF NOT EXISTS masthead_migrations (
+                    identifier text PRIMARY KEY,
+                    applied_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                logger: logger
+            )
+            var applied: [String] = []
+            for try await identifier in try await connection.query(
+                "SELECT identifier FROM masthead_migrations ORDER BY identifier",
+                logger: logger
+            ).decode(String.self) {
+                applied.append(identifier)
+            }
+            for migration in MastheadPostgresMigrations.all where !applied.contains(migration.identifier) {
+                for statement in SQLScript.statements(in: migration.sql) {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query(
+                    "INSERT INTO masthead_migrations (identifier) VALUES (\(migration.identifier))",
+                    logger: logger
+                )
+                applied.append(migration.identifier)
+            }
+            return applied
+        }
+    }
+
+    /// Runs `body` in one transaction on one pooled connection: committed when it returns,
+    /// rolled back when it throws, whose error is rethrown as it is. A unique constraint
+    /// that a concurrent write won is a 409, as the slug check would have said.
+    func write<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        let logger = logger
+        do {
+            return try await client.withConnection { connection in
+                try await connection.query("BEGIN", logger: logger)
+                do {
+                    let result = try await body(connection)
+                    try await connection.query("COMMIT", logger: logger)
+                    return result
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+            }
+        } catch let error where error.isUniqueViolation {
+            throw StoreError.conflict(
+                code: "slug_taken",
+                detail: "Another write took that slug at the same moment; choose another or try again."
+            )
+        }
+    }
+
+    /// The database answers, and every migration this binary knows is applied.
+    public func isReady() async -> Bool {
+        do {
+            let rows = try await client.query("SELECT count(*) FROM masthead_migrations", logger: logger)
+            for try await count in rows.decode(Int.self) {
+                return count == MastheadPostgresMigrations.all.count
+            }
+            return false
+        } catch {
+            return false
+        }
+    }
+
+    /// Lock waits and the write-ahead log belong to the server, which reports them itself.
+    public var counts: DatabaseCounts {
+        DatabaseCounts(busyRetries: statistics.busyRetries.load(ordering: .relaxed), walBytes: 0, walCheckpoints: 0)
+    }
+}
+
+/// Counts the engine keeps about itself.
+final class PostgresStatistics: Sendable {
+    /// Transactions that failed on a serialization conflict or deadlock and ran again.
+    let busyRetries = Atomic<Int>(0)
+}
+
+/// A migration file cut into statements: PostgreSQL's extended query protocol runs one
+/// statement per query. Semicolons inside quotes, dollar quotes and comments do not cut.
+enum SQLScript {
+    static func statements(in script: String) -> [String] {
+        var statements: [String] = []
+        var current = ""
+        var characters = Array(script)[...]
+        func flush() {
+            let statement = current.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !statement.isEmpty { statements.append(statement) }
+            current = ""
+        }
+        while let character = characters.popFirst() {
+            switch character {
+            case "-" where characters.first == "-":
+                // A comment runs to the end of the line.
+                while let next = characters.popFirst(), next != "\n" {}
+                current.append("\n")
+            case "'", "\"":
+                current.append(character)
+                while let next = characters.popFirst() {
+                    current.append(next)
+                    if next == character { break }
+                }
+            case "$":
+                // $tag$ … $tag$
+                var tag = "$"
+                while let next = characters.first, next == "_" || next.isLetter || next.isNumber {
+                    tag.append(next)
+                    characters.removeFirst()
+                }
+                guard characters.first == "$" else {
+                    current += tag
+                    continue
+                }
+                characters.removeFirst()
+                tag.append("$")
+                current += tag
+                var body = ""
+                while let next = characters.popFirst() {
+                    body.append(next)
+                    if body.hasSuffix(tag) { break }
+                }
+                current += body
+            case ";":
+                flush()
+            default:
+                current.append(character)
+            }
+        }
+        flush()
+        return statements
+    }
+}

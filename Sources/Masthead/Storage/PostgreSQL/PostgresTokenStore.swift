@@ -1,0 +1,75 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// API tokens on PostgreSQL: only their SHA-256 is stored.
+struct PostgresTokenStore: TokenStore {
+    let engine: PostgresEngine
+    let clock: ContentClock
+
+    var logger: Logger { engine.logger }
+
+    func create(name: String, scopes: [Scope], expiresAt: Timestamp?) async throws -> (APIToken, TokenInfo) {
+        let token = APIToken.generate()
+        let now = clock.now
+        let logger = logger
+        let info = try await engine.write { connection in
+            try await connection.query(
+                """
+                INSERT INTO api_tokens (name, token_sha256, scopes, created_at, expires_at)
+                VALUES (\(name), \(Data(token.sha256)), \(TokenScopes.text(scopes)), \(now.date), \(expiresAt?.date))
+                RETURNING *
+                """,
+                logger: logger
+            ).first(Self.info)!
+        }
+        return (token, info)
+    }
+
+    func list() async throws -> [TokenInfo] {
+        try await engine.client.query("SELECT * FROM api_tokens ORDER BY id", logger: logger).map(Self.info)
+    }
+
+    func revoke(id: Int64) async throws -> TokenInfo {
+        let now = clock.now
+        let revoked = try await engine.client.query(
+            "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, \(now.date)) WHERE id = \(id) RETURNING *",
+            logger: logger
+        ).first(Self.info)
+        guard let revoked else { throw StoreError.notFound(resource: "token", slug: String(id)) }
+        return revoked
+    }
+
+    func authenticate(_ token: APIToken) async throws -> TokenInfo? {
+        let now = clock.now
+        let found = try await engine.client.query(
+            "SELECT * FROM api_tokens WHERE token_sha256 = \(Data(token.sha256))",
+            logger: logger
+        ).first(Self.info)
+        guard let found, found.revokedAt == nil, found.expiresAt.map({ $0 > now }) ?? true else { return nil }
+        if TokenScopes.lastUseIsStale(found.lastUsedAt, now: now) {
+            try await engine.client.query(
+                "UPDATE api_tokens SET last_used_at = \(now.date) WHERE id = \(found.id)",
+                logger: logger
+            )
+        }
+        return found
+    }
+
+    func isEmpty() async throws -> Bool {
+        try await engine.client.query("SELECT NOT EXISTS (SELECT 1 FROM api_tokens) AS empty", logger: logger)
+            .first { try $0["empty"] as Bool } ?? true
+    }
+
+    static func info(from row: PGRow) throws -> TokenInfo {
+        TokenInfo(
+            id: try row["id"],
+            name: try row["name"],
+            scopes: TokenScopes.parse(try row["scopes"]),
+            createdAt: try row.time("created_at"),
+            lastUsedAt: try row.optionalTime("last_used_at"),
+            expiresAt: try row.optionalTime("expires_at"),
+            revokedAt: try row.optionalTime("revoked_at")
+        )
+    }
+}

@@ -1,0 +1,33 @@
+import PostgresNIO
+
+/// The public-visibility rule (`PublicVisibility`, in the domain) as PostgreSQL conditions:
+/// every query that shows, counts, ranks, lists or links articles for the public takes its
+/// condition from here. The conditions read the time from the `clock` a query starts with
+/// (`\(clock: now)`), so the moment is a bound parameter like any value.
+enum PostgresVisibility {
+    /// Visible now, for the `articles` row named `alias`.
+    static func condition(_ alias: String = "a") -> String {
+        "\(alias).status = 'published' AND \(alias).published_at <= (SELECT now FROM clock)"
+    }
+
+    /// The same rule on a tag link, whose `visible_from` is its article's published_at while
+    /// the article's stored status is published, NULL otherwise.
+    static func taggedCondition(_ alias: String = "at") -> String {
+        "\(alias).visible_from <= (SELECT now FROM clock)"
+    }
+
+    /// Published by an editor, but its time is still to come.
+    static func scheduledCondition(_ alias: String = "a") -> String {
+        "\(alias).status = 'published' AND \(alias).published_at > (SELECT now FROM clock)"
+    }
+}
+
+extension PostgresQuery.StringInterpolation {
+    /// Starts a query with the moment its visibility conditions judge by:
+    /// `WITH clock AS (SELECT $n AS now) `.
+    mutating func appendInterpolation(clock now: Timestamp) {
+        appendLiteral("WITH clock AS (SELECT ")
+        appendInterpolation(now.date)
+        appendLiteral("::timestamptz AS now) ")
+    }
+}

@@ -1,0 +1,94 @@
+import PostgresNIO
+
+/// A piece of a PostgreSQL statement and the values bound in it. Pieces are built with
+/// string interpolation (a value becomes a parameter, never text), joined like strings, and
+/// become one `PostgresQuery` at the end, its parameters numbered `$1`, `$2`… in order.
+/// `unescaped:` text is SQL written in this code, never input.
+struct SQLFragment: ExpressibleByStringInterpolation, Sendable {
+    fileprivate enum Part: Sendable {
+        case text(String)
+        case value(@Sendable (inout PostgresBindings) -> Void)
+    }
+
+    fileprivate var parts: [Part]
+
+    init(stringLiteral text: String) {
+        parts = [.text(text)]
+    }
+
+    init(stringInterpolation: StringInterpolation) {
+        parts = stringInterpolation.parts
+    }
+
+    struct StringInterpolation: StringInterpolationProtocol {
+        fileprivate var parts: [Part] = []
+
+        init(literalCapacity: Int, interpolationCount: Int) {}
+
+        mutating func appendLiteral(_ literal: String) {
+            parts.append(.text(literal))
+        }
+
+        mutating func appendInterpolation<Value: PostgresDynamicTypeEncodable & Sendable>(_ value: Value) {
+            parts.append(.value { $0.append(value) })
+        }
+
+        mutating func appendInterpolation<Value: PostgresDynamicTypeEncodable & Sendable>(_ value: Value?) {
+            parts.append(
+                .value { bindings in
+                    if let value { bindings.append(value) } else { bindings.appendNull() }
+                }
+            )
+        }
+
+        mutating func appendInterpolation(_ time: Timestamp) {
+            appendInterpolation(time.date)
+        }
+
+        mutating func appendInterpolation(_ time: Timestamp?) {
+            appendInterpolation(time?.date)
+        }
+
+        mutating func appendInterpolation(_ fragment: SQLFragment) {
+            parts += fragment.parts
+        }
+
+        mutating func appendInterpolation(unescaped text: String) {
+            parts.append(.text(text))
+        }
+    }
+
+    /// The statement, its parameters numbered in order.
+    var query: PostgresQuery {
+        var bindings = PostgresBindings()
+        var sql = ""
+        for part in parts {
+            switch part {
+            case .text(let text):
+                sql += text
+            case .value(let bind):
+                bind(&bindings)
+                sql += "$\(bindings.count)"
+            }
+        }
+        return PostgresQuery(unsafeSQL: sql, binds: bindings)
+    }
+}
+
+extension Sequence<SQLFragment> {
+    func joined(separator: String) -> SQLFragment {
+        var result = SQLFragment(stringLiteral: "")
+        for (index, fragment) in enumerated() {
+            if index > 0 { result.parts.append(.text(separator)) }
+            result.parts += fragment.parts
+        }
+        return result
+    }
+}
+
+extension PostgresConnection {
+    @discardableResult
+    func run(_ fragment: SQLFragment, _ logger: Logger) async throws -> PostgresRowSequence {
+        try await query(fragment.query, logger: logger)
+    }
+}

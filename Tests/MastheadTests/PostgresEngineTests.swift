@@ -1,0 +1,128 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+
+@testable import Masthead
+@testable import MastheadPostgresMigrations
+
+@Suite struct PostgresLocationTests {
+    @Test func aURLNamesEveryPartAndSSLMode() throws {
+        let location = try PostgresLocation(
+            url: "postgres://masthead:p%40ss%2Fword@db.internal:6543/signal?sslmode=verify-full"
+        )
+        #expect(location.host == "db.internal" && location.port == 6543 && location.database == "signal")
+        #expect(location.username == "masthead" && location.password == "p@ss/word" && location.tls == .verifyFull)
+        #expect(location.description == "postgres://masthead:***@db.internal:6543/signal?sslmode=verify-full")
+
+        let defaults = try PostgresLocation(url: "postgresql://app@localhost/content")
+        #expect(defaults.port == 5432 && defaults.password == nil && defaults.tls == .prefer)
+        #expect(PostgresLocation.isURL("postgres://x") && !PostgresLocation.isURL("./masthead.sqlite"))
+    }
+
+    @Test(arguments: [
+        ("postgres://localhost/db", "it names no user"),
+        ("postgres://user@/db", "it names no host"),
+        ("postgres://user@localhost", "it names no database"),
+        ("postgres://user@localhost/", "it names no database"),
+        ("postgres://user@localhost/db?sslmode=sometimes", "sslmode must be one of disable, prefer, require"),
+        ("postgres://user@localhost/db?connect_timeout=3", "unknown parameter 'connect_timeout'"),
+        ("mysql://user@localhost/db", "it is not a postgres:// URL"),
+    ])
+    func aBadURLIsRefusedWithOneLineThatHidesThePassword(_ url: String, _ reason: String) {
+        #expect {
+            try PostgresLocation(url: url)
+        } throws: { error in
+            let description = (error as? AppConfiguration.Invalid)?.description ?? ""
+            return description.contains(reason) && !description.contains("\n")
+        }
+    }
+
+    @Test func theMessageNeverRepeatsThePassword() {
+        #expect {
+            try PostgresLocation(url: "postgres://user:hunter2@localhost/db?sslmode=bad")
+        } throws: { error in
+            !"\(error)".contains("hunter2")
+        }
+    }
+}
+
+@Suite struct SQLScriptTests {
+    @Test func statementsAreCutAtSemicolonsOutsideQuotesAndComments() {
+        let script = """
+            -- a comment; with a semicolon
+            CREATE TABLE a (x text DEFAULT 'semi;colon');
+            CREATE FUNCTION f() RETURNS text LANGUAGE plpgsql AS $body$ BEGIN RETURN 'a;b'; END $body$;
+            CREATE TABLE "odd;name" (y int);
+
+            """
+        #expect(
+            SQLScript.statements(in: script) == [
+                "CREATE TABLE a (x text DEFAULT 'semi;colon')",
+                "CREATE FUNCTION f() RETURNS text LANGUAGE plpgsql AS $body$ BEGIN RETURN 'a;b'; END $body$",
+                "CREATE TABLE \"odd;name\" (y int)",
+            ]
+        )
+    }
+
+    @Test func everyPostgresMigrationIsRegisteredInOrder() throws {
+        let folder = OpenAPITests.packageRoot.appendingPathComponent("Migrations/PostgreSQL")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            .filter { $0.hasSuffix(".sql") }.sorted().map { String($0.dropLast(4)) }
+        #expect(MastheadPostgresMigrations.all.map(\.identifier) == files)
+        #expect(files.allSatisfy { $0.wholeMatch(of: /[0-9]{4}_[a-z_]+/) != nil })
+    }
+}
+
+@Suite(.enabled(if: PostgresTestServer.isConfigured, "set MASTHEAD_TEST_POSTGRES_URL to run the PostgreSQL tests"))
+struct PostgresEngineTests {
+    @Test func tenInstancesStartingAtOnceMigrateOnce() async throws {
+        let fresh = try await PostgresTestServer.makeEmptyDatabase()
+        let engines = (0..<10).map { _ in
+            PostgresEngine(
+                client: PostgresClient(
+                    configuration: fresh.clientConfiguration,
+                    backgroundLogger: PostgresTestServer.logger
+                ),
+                logger: PostgresTestServer.logger
+            )
+        }
+        try await withThrowingTaskGroup(of: [String].self) { group in
+            for engine in engines {
+                group.addTask {
+                    await engine.client.run(); return []
+                }
+            }
+            for engine in engines { group.addTask { try await engine.migrate() } }
+            var results: [[String]] = []
+            for _ in engines {
+                if let applied = try await group.next(), !applied.isEmpty { results.append(applied) }
+            }
+            #expect(results.count == 10)
+            #expect(Set(results) == [MastheadPostgresMigrations.all.map(\.identifier)])
+            for engine in engines { #expect(await engine.isReady()) }
+            let rows = try await engines[0].client.query(
+                "SELECT count(*) AS applied FROM masthead_migrations",
+                logger: PostgresTestServer.logger
+            )
+            #expect(try await rows.first { try $0["applied"] as Int } == MastheadPostgresMigrations.all.count)
+            group.cancelAll()
+        }
+    }
+
+    @Test func aDatabaseWithoutMigrationsIsNotReady() async throws {
+        let fresh = try await PostgresTestServer.makeEmptyDatabase()
+        let engine = PostgresEngine(
+            client: PostgresClient(
+                configuration: fresh.clientConfiguration,
+                backgroundLogger: PostgresTestServer.logger
+            ),
+            logger: PostgresTestServer.logger
+        )
+        await withDiscardingTaskGroup { group in
+            group.addTask { await engine.client.run() }
+            #expect(await engine.isReady() == false)
+            group.cancelAll()
+        }
+    }
+}
