@@ -105,7 +105,8 @@ let package = Package(
             dependencies: ["MastheadMigrations"],
             path: "Migrations/PostgreSQL",
             resources: [
-                .embedInCode("0001_create_schema.sql")
+                .embedInCode("0001_create_schema.sql"),
+                .embedInCode("0002_create_article_search.sql"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -8,6 +8,7 @@ public enum MastheadPostgresMigrations {
 
     /// Every migration, in the order it must run.
     public static let all: [Migration] = [
-        Migration("0001_create_schema", PackageResources._001_create_schema_sql)
+        Migration("0001_create_schema", PackageResources._001_create_schema_sql),
+        Migration("0002_create_article_search", PackageResources._002_create_article_search_sql),
     ]
 }

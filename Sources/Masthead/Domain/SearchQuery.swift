@@ -22,6 +22,11 @@ public struct SearchQuery: Sendable, Equatable {
     /// common word would cost as much as ranking them.
     public static let reachableMatches = 1_000
 
+    /// How many of `limit` rows from `offset` lie within the reachable matches.
+    public static func reachableLimit(offset: Int, limit: Int) -> Int {
+        max(0, min(limit, reachableMatches - offset))
+    }
+
     /// Why a query is refused before it is run.
     public enum Refusal: Error, Equatable {
         case tooManyTerms
@@ -32,17 +37,36 @@ public struct SearchQuery: Sendable, Equatable {
     /// The FTS5 MATCH expression.
     public let matchExpression: String
 
-    /// Matches nothing (an empty FTS5 phrase): what a query without a letter or digit finds.
-    public static let nothing = SearchQuery(matchExpression: "\"\"")
+    /// One thing to look for, as the user wrote it: what another engine builds its own
+    /// query from.
+    public enum Term: Sendable, Equatable {
+        /// A word, matched with its inflections.
+        case word(String)
+        /// The start of a word (`deplo*`), at least `minimumPrefixLength` letters or digits.
+        case prefix(String)
+        /// Words in this order (`"error wrapping"`).
+        case phrase(String)
+    }
 
-    private init(matchExpression: String) {
+    /// What to look for; `requiresAll` says whether every term must match (a user's query)
+    /// or any (finding similar text).
+    public let terms: [Term]
+    public let requiresAll: Bool
+
+    /// Matches nothing (an empty FTS5 phrase): what a query without a letter or digit finds.
+    public static let nothing = SearchQuery(matchExpression: "\"\"", terms: [], requiresAll: true)
+
+    private init(matchExpression: String, terms: [Term], requiresAll: Bool) {
         self.matchExpression = matchExpression
+        self.terms = terms
+        self.requiresAll = requiresAll
     }
 
     /// Nil when `text` holds no letter or digit to search for; `Refusal` when it asks for
     /// more than a query may cost.
     public init?(parsing text: some StringProtocol) throws(Refusal) {
         var terms: [String] = []
+        var parsed: [Term] = []
         var current = ""
         var inPhrase = false
         var refusal: Refusal?
@@ -75,10 +99,13 @@ public struct SearchQuery: Sendable, Equatable {
                 } else {
                     terms.append(quoted + "*")
                 }
+                parsed.append(.prefix(word))
             } else if !inPhrase, let root = Self.root(of: word) {
                 terms.append("(\(quoted) OR \"\(root)\"*)")
+                parsed.append(.word(word))
             } else {
                 terms.append(quoted)
+                parsed.append(inPhrase ? .phrase(word) : .word(word))
             }
         }
 
@@ -96,21 +123,25 @@ public struct SearchQuery: Sendable, Equatable {
         if let refusal { throw refusal }
         guard !terms.isEmpty else { return nil }
         matchExpression = terms.joined(separator: " AND ")
+        self.terms = parsed
+        requiresAll = true
     }
 
     /// Matches text sharing any of the words of `text` (at least three letters long, the
     /// first twelve distinct ones): for finding similar articles, not for user queries.
     public init?(anyOf text: String) {
         var seen: Set<String> = []
-        var terms: [String] = []
+        var words: [String] = []
         for word in text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) where word.count >= 3 {
             let lowered = word.lowercased()
             guard !Self.stopWords.contains(lowered), seen.insert(lowered).inserted else { continue }
-            terms.append("\"" + lowered + "\"")
-            if terms.count == 12 { break }
+            words.append(lowered)
+            if words.count == 12 { break }
         }
-        guard !terms.isEmpty else { return nil }
-        matchExpression = terms.joined(separator: " OR ")
+        guard !words.isEmpty else { return nil }
+        matchExpression = words.map { "\"" + $0 + "\"" }.joined(separator: " OR ")
+        terms = words.map(Term.word)
+        requiresAll = false
     }
 
     private static let stopWords: Set<String> = [

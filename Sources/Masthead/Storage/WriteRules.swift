@@ -1,3 +1,5 @@
+import Foundation
+
 /// The rules every engine's writes follow, stated once: revisions and slugs.
 enum WriteRevision {
     /// The next write's revision, after checking that nobody wrote since `expected`.
@@ -27,5 +29,82 @@ enum SlugRules {
             let base = String(slug.value.prefix(Slug.maximumLength - suffix.count))
             return (base.hasSuffix("-") ? String(base.dropLast()) : base) + suffix
         }
+    }
+}
+
+/// An article body made ready to store before any transaction: rendering is most of what a
+/// write costs and needs nothing from the database, so it runs on the request's own task,
+/// and the transaction (which every write waits for in turn) only checks and stores.
+struct ArticleText: Sendable {
+    let markdown: String
+    let rendered: RenderedBody
+
+    init(markdown: String, html: Bool = false) {
+        self.markdown = markdown
+        self.rendered = MarkdownRenderer.render(markdown, html: html)
+    }
+
+    /// The bodies of `markdowns`, in their order, prepared on every core (an import's many).
+    static func preparing(_ markdowns: [String]) async -> [ArticleText] {
+        await preparing(markdowns) { ArticleText(markdown: $0) }
+    }
+
+    /// `make` of each of `markdowns`, in their order, on every core.
+    static func preparing<Prepared: Sendable>(
+        _ markdowns: [String],
+        _ make: @escaping @Sendable (String) -> Prepared
+    ) async -> [Prepared] {
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, markdowns.count / 16))
+        let share = (markdowns.count + workers - 1) / workers
+        return await withTaskGroup(of: (Int, [Prepared]).self) { group in
+            for worker in 0..<workers {
+                let part = markdowns[min(worker * share, markdowns.count)..<min((worker + 1) * share, markdowns.count)]
+                group.addTask { (worker, part.map(make)) }
+            }
+            var parts = [[Prepared]](repeating: [], count: workers)
+            for await (worker, prepared) in group { parts[worker] = prepared }
+            return parts.flatMap { $0 }
+        }
+    }
+
+    var plaintext: String { rendered.plaintext }
+    var wordCount: Int { rendered.wordCount }
+    var readingTimeMinutes: Int { rendered.readingTimeMinutes }
+    var fallbackExcerpt: String { rendered.fallbackExcerpt }
+    /// The body's HTML, when asked for: the answer to the write that stores it.
+    var html: String? { rendered.html }
+}
+
+/// What an article write stores besides the input's own fields, by the same rules on every
+/// engine: publishing without a time publishes now; without an excerpt, the body's first words.
+struct ArticleFields {
+    let excerpt: String
+    let publishedAt: Timestamp?
+
+    init(_ input: ArticleInput, fallbackExcerpt: String, now: Timestamp) {
+        excerpt = input.customExcerpt ?? fallbackExcerpt
+        publishedAt = input.publishedAt ?? (input.status == .published ? now : nil)
+    }
+}
+
+/// How related articles are scored, on every engine.
+enum RelatedScoring {
+    /// Same-author and recency bonuses are small next to a shared tag (whose weight is at
+    /// least ln 2 ≈ 0.69): they order articles that share as much, they do not outrank sharing.
+    static let sameAuthorBonus = 0.5
+    static let recencyBonus = 0.25
+    static let recencyScaleDays = 30.0
+    /// The newest articles of each shared tag considered, at most: every article sharing a
+    /// rarer tag is, and a very common tag cannot make the scoring read half the catalogue.
+    static let candidatesPerTag = 500
+
+    /// A tag's weight: rarer tags say more.
+    static func weight(published: Int, tagged: Int) -> Double {
+        log(1 + Double(published) / Double(max(1, tagged)))
+    }
+
+    /// An article found by its words rather than its tags scores below any shared tag.
+    static func textScore(relevance: Double) -> Double {
+        0.5 * relevance / (1 + relevance)
     }
 }

@@ -12,7 +12,7 @@ enum StoreKind: Sendable {
 /// stores it has then runs on it unchanged.
 struct StoreEngine: Sendable, CustomTestStringConvertible {
     let name: String
-    /// The stores it implements; PostgreSQL's are arriving one by one (issue 13).
+    /// The stores it implements.
     let kinds: Set<StoreKind>
     /// Every store on a new, empty publication (migrations applied, no content), reading
     /// time from `clock`, and what must live as long as they are used.
@@ -27,22 +27,12 @@ struct StoreEngine: Sendable, CustomTestStringConvertible {
         (Stores.sqlite(try AppDatabase.inMemory(), clock: clock), nil)
     }
 
-    static let postgres = StoreEngine(name: "PostgreSQL", kinds: [.authorsAndTags, .catalog, .tokens]) { clock in
+    static let postgres = StoreEngine(
+        name: "PostgreSQL",
+        kinds: [.articles, .authorsAndTags, .catalog, .tokens, .views, .search, .portability]
+    ) { clock in
         let database = try await PostgresTestServer.makeDatabase()
-        let engine = database.engine
-        let stores = Stores(
-            content: PartialContentStore(
-                articles: Unported(),
-                authors: PostgresAuthorStore(engine: engine, clock: clock),
-                tags: PostgresTagStore(engine: engine, clock: clock)
-            ),
-            catalog: PostgresCatalogStore(engine: engine, clock: clock),
-            tokens: PostgresTokenStore(engine: engine, clock: clock),
-            views: Unported(),
-            search: Unported(),
-            portability: Unported()
-        )
-        return (stores, database)
+        return (Stores.postgres(database.engine, clock: clock), database)
     }
 
     /// Every engine this machine can run, SQLite always; PostgreSQL when a server is

@@ -23,7 +23,7 @@ struct PostgresCatalogStore: CatalogStore {
     func catalog() async throws -> Catalog {
         let logger = engine.logger
         // One snapshot: the three reads see the same committed state.
-        return try await engine.write { connection in
+        return try await engine.write(announcing: nil) { connection in
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
             return Catalog(
                 site: try await Self.site(connection, logger),
@@ -42,7 +42,7 @@ struct PostgresCatalogStore: CatalogStore {
     func replaceSite(with input: SiteInput, expectedRevision: Int?) async throws -> Site {
         let now = clock.now
         let logger = engine.logger
-        return try await engine.write { connection in
+        return try await engine.write(announcing: .content) { connection in
             let current =
                 try await connection.query("SELECT revision FROM site WHERE id = 1 FOR UPDATE", logger: logger)
                 .first { try $0["revision"] as Int } ?? 1

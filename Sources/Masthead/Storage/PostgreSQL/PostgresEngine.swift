@@ -13,6 +13,11 @@ public struct PostgresEngine: DatabaseStatus {
     public let client: PostgresClient
     let logger: Logger
     private let statistics = PostgresStatistics()
+    /// This instance, in the changes it announces, so that it does not act on its own.
+    let instance = UUID().uuidString
+
+    /// The channel instances announce their writes on (`PostgresChangeFeed`).
+    static let changeChannel = "masthead_changes"
 
     /// The lock every migrating instance takes, in the transaction that migrates:
     /// "masthead" in ASCII, so no other application's key is likely to collide.
@@ -60,15 +65,26 @@ public struct PostgresEngine: DatabaseStatus {
     }
 
     /// Runs `body` in one transaction on one pooled connection: committed when it returns,
-    /// rolled back when it throws, whose error is rethrown as it is. A unique constraint
+    /// rolled back when it throws, whose error is rethrown as it is. With `change`, the
+    /// transaction announces itself to the other instances as it commits. A unique constraint
     /// that a concurrent write won is a 409, as the slug check would have said.
-    func write<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+    func write<Result: Sendable>(
+        announcing change: SharedChange?,
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
         let logger = logger
+        let payload = change.map { "\(instance) \($0 == .counts ? "counts" : "content")" }
         do {
             return try await client.withConnection { connection in
                 try await connection.query("BEGIN", logger: logger)
                 do {
                     let result = try await body(connection)
+                    if let payload {
+                        try await connection.query(
+                            "SELECT pg_notify(\(Self.changeChannel), \(payload))",
+                            logger: logger
+                        )
+                    }
                     try await connection.query("COMMIT", logger: logger)
                     return result
                 } catch {

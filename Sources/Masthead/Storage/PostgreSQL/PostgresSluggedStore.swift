@@ -71,7 +71,7 @@ extension PostgresSluggedStore {
     func create(_ input: Input) async throws -> Resource {
         let now = clock.now
         let logger = logger
-        return try await engine.write { connection in
+        return try await engine.write(announcing: .content) { connection in
             let slug = try await PostgresWrites.slug(
                 for: input.slug,
                 current: nil,
@@ -90,7 +90,7 @@ extension PostgresSluggedStore {
     func replace(slug: Slug, with input: Input, expectedRevision: Int?) async throws -> Resource {
         let now = clock.now
         let logger = logger
-        return try await engine.write { connection in
+        return try await engine.write(announcing: .content) { connection in
             let current = try await PostgresWrites.lock(
                 slug,
                 in: Self.table,
@@ -124,7 +124,7 @@ extension PostgresSluggedStore {
 
     func delete(slug: Slug, expectedRevision: Int?) async throws {
         let logger = logger
-        try await engine.write { connection in
+        try await engine.write(announcing: .content) { connection in
             let current = try await PostgresWrites.lock(
                 slug,
                 in: Self.table,

@@ -13,7 +13,7 @@ struct PostgresTokenStore: TokenStore {
         let token = APIToken.generate()
         let now = clock.now
         let logger = logger
-        let info = try await engine.write { connection in
+        let info = try await engine.write(announcing: nil) { connection in
             try await connection.query(
                 """
                 INSERT INTO api_tokens (name, token_sha256, scopes, created_at, expires_at)

@@ -56,6 +56,14 @@ struct SQLFragment: ExpressibleByStringInterpolation, Sendable {
         mutating func appendInterpolation(unescaped text: String) {
             parts.append(.text(text))
         }
+
+        /// Starts a statement with the moment its visibility conditions judge by
+        /// (`PostgresVisibility`): `WITH clock AS (SELECT $n AS now) `.
+        mutating func appendInterpolation(clock now: Timestamp) {
+            appendLiteral("WITH clock AS (SELECT ")
+            appendInterpolation(now)
+            appendLiteral("::timestamptz AS now) ")
+        }
     }
 
     /// The statement, its parameters numbered in order.

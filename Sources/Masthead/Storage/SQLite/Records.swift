@@ -148,40 +148,25 @@ struct ArticleRecord: SluggedRecord {
     }
 }
 
-/// An article body made ready to store before any transaction: rendered, measured and
-/// compressed. Rendering is most of what a write costs and needs nothing from the database,
-/// so it runs on the request's own thread, and the transaction (which every write waits
-/// for in turn) only checks and stores.
+/// An article body made ready to store before any transaction (`ArticleText`), with its
+/// plaintext compressed as SQLite stores it.
 struct PreparedBody: Sendable {
+    let text: ArticleText
     let record: ArticleBodyRecord
-    let wordCount: Int
-    let readingTimeMinutes: Int
-    let fallbackExcerpt: String
-    /// The body's HTML, when asked for: the answer to the write that stores it.
-    let html: String?
 
     init(markdown: String, html: Bool = false) {
-        let rendered = MarkdownRenderer.render(markdown, html: html)
-        record = ArticleBodyRecord(markdown: markdown, plaintext: CompressedText.compress(rendered.plaintext))
-        wordCount = rendered.wordCount
-        readingTimeMinutes = rendered.readingTimeMinutes
-        fallbackExcerpt = rendered.fallbackExcerpt
-        self.html = rendered.html
+        text = ArticleText(markdown: markdown, html: html)
+        record = ArticleBodyRecord(markdown: markdown, plaintext: CompressedText.compress(text.plaintext))
     }
+
+    var wordCount: Int { text.wordCount }
+    var readingTimeMinutes: Int { text.readingTimeMinutes }
+    var fallbackExcerpt: String { text.fallbackExcerpt }
+    var html: String? { text.html }
 
     /// The bodies of `markdowns`, in their order, prepared on every core (an import's many).
     static func preparing(_ markdowns: [String]) async -> [PreparedBody] {
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, markdowns.count / 16))
-        let share = (markdowns.count + workers - 1) / workers
-        return await withTaskGroup(of: (Int, [PreparedBody]).self) { group in
-            for worker in 0..<workers {
-                let part = markdowns[min(worker * share, markdowns.count)..<min((worker + 1) * share, markdowns.count)]
-                group.addTask { (worker, part.map { PreparedBody(markdown: $0) }) }
-            }
-            var parts = [[PreparedBody]](repeating: [], count: workers)
-            for await (worker, prepared) in group { parts[worker] = prepared }
-            return parts.flatMap { $0 }
-        }
+        await ArticleText.preparing(markdowns) { PreparedBody(markdown: $0) }
     }
 }
 

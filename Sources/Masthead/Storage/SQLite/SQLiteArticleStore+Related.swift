@@ -2,12 +2,6 @@ import Foundation
 import GRDB
 
 extension SQLiteArticleStore {
-    /// Same-author and recency bonuses are small next to a shared tag (whose weight is at
-    /// least ln 2 ≈ 0.69): they order articles that share as much, they do not outrank sharing.
-    static let sameAuthorBonus = 0.5
-    static let recencyBonus = 0.25
-    static let recencyScaleDays = 30.0
-    static let candidatesPerTag = 500
 
     public func related(to slug: Slug, limit: Int) async throws -> [RelatedArticle] {
         let now = clock.now
@@ -47,7 +41,7 @@ extension SQLiteArticleStore {
             let tags = tagRows.map { row in
                 (
                     id: row["tag_id"] as Int64, slug: row["slug"] as String,
-                    weight: log(1 + Double(published) / Double(max(1, row["articles"] as Int)))
+                    weight: RelatedScoring.weight(published: published, tagged: row["articles"])
                 )
             }
 
@@ -60,13 +54,13 @@ extension SQLiteArticleStore {
                 let candidates = tags.map { tag -> SQL in
                     """
                     SELECT * FROM (SELECT article_id, tag_id FROM article_tags WHERE tag_id = \(tag.id)
-                                   ORDER BY article_id DESC LIMIT \(Self.candidatesPerTag))
+                                   ORDER BY article_id DESC LIMIT \(RelatedScoring.candidatesPerTag))
                     """
                 }.joined(separator: " UNION ALL ")
                 let score: SQL = """
                     SUM(CASE at.tag_id \(weightCase) ELSE 0 END)
-                    + \(Self.sameAuthorBonus) * (a.author_id = \(authorID))
-                    + \(Self.recencyBonus) / (1.0 + max(0.0, julianday(\(now)) - julianday(a.published_at)) / \(Self.recencyScaleDays))
+                    + \(RelatedScoring.sameAuthorBonus) * (a.author_id = \(authorID))
+                    + \(RelatedScoring.recencyBonus) / (1.0 + max(0.0, julianday(\(now)) - julianday(a.published_at)) / \(RelatedScoring.recencyScaleDays))
                     """
                 let rows = try Row.fetchAll(
                     db,
@@ -113,7 +107,7 @@ extension SQLiteArticleStore {
                 for row in rows {
                     let relevance = -(row["rank"] as Double)
                     let reason = RelatedReason(sharedTags: [], sameAuthor: false, similarText: true)
-                    results.append((row["id"], 0.5 * relevance / (1 + relevance), reason))
+                    results.append((row["id"], RelatedScoring.textScore(relevance: relevance), reason))
                 }
             }
 

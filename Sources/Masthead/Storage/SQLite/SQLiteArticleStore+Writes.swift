@@ -123,7 +123,7 @@ extension ArticleRecord {
         title = input.title
         customExcerpt = input.customExcerpt
         status = input.status.rawValue
-        publishedAt = input.publishedAt ?? (input.status == .published ? now : nil)
+        publishedAt = ArticleFields(input, fallbackExcerpt: body.fallbackExcerpt, now: now).publishedAt
         featured = input.featured
         coverImageUrl = input.coverImageURL
         coverImageAlt = input.coverImageAlt

@@ -229,38 +229,16 @@ public struct SQLiteArticleStore: ArticleStore {
         }
     }
 
-    private static let summaryColumns = """
-        a.id, a.slug, a.title, a.excerpt, a.status, a.featured, a.published_at, a.created_at, a.updated_at,
-        a.reading_time_minutes, a.word_count, a.views, a.cover_image_url, a.cover_image_alt, a.seo_title,
-        a.seo_description, a.canonical_url, a.custom_excerpt, a.revision,
-        au.id AS author_id, au.slug AS author_slug, au.name AS author_name, au.avatar_url AS author_avatar_url
-        """
-
     /// The columns for `article(from:)`; with bodies, the query joins `bodyJoin(bodies)`.
-    static func selection(bodies: Set<BodyFormat>) -> String {
-        summaryColumns + (bodies.contains(.html) || bodies.contains(.markdown) ? ", b.markdown AS body_markdown" : "")
-            + (bodies.contains(.plaintext) ? ", b.plaintext AS body_plaintext" : "")
-    }
+    static func selection(bodies: Set<BodyFormat>) -> String { ArticleColumns.selection(bodies: bodies) }
+    static func bodyJoin(_ bodies: Set<BodyFormat>) -> String { ArticleColumns.bodyJoin(bodies) }
 
-    /// Bodies live in their own table (0010), joined only when asked for.
-    static func bodyJoin(_ bodies: Set<BodyFormat>) -> String {
-        bodies.isEmpty ? "" : " JOIN article_bodies b ON b.article_id = a.id"
-    }
-
-    /// Drafts may have no publication time; lists that include them order those by creation.
     private static func column(for field: ArticleSortField, visibility: ArticleVisibility) -> String {
-        switch field {
-        case .publishedAt:
-            visibility == .drafts || visibility == .all ? "COALESCE(a.published_at, a.created_at)" : "a.published_at"
-        case .updatedAt: "a.updated_at"
-        case .title: "a.title COLLATE NOCASE"
-        case .views: "a.views"
-        }
+        ArticleColumns.column(for: field, visibility: visibility) { "\($0) COLLATE NOCASE" }
     }
 
     private static func ordering(for sort: ArticleSort, visibility: ArticleVisibility) -> SQL {
-        let direction = sort.descending ? " DESC" : ""
-        return "\(sql: column(for: sort.field, visibility: visibility) + direction), \(sql: "a.id" + direction)"
+        "\(sql: ArticleColumns.ordering(for: sort, visibility: visibility) { "\($0) COLLATE NOCASE" })"
     }
 
     /// The HTML body is rendered here, from the Markdown; the plaintext is inflated.

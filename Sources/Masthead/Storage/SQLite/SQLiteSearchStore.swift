@@ -128,9 +128,4 @@ extension SearchQuery {
         )
         return min(counted ?? 0, reachableMatches)
     }
-
-    /// How many of `limit` rows from `offset` lie within the reachable matches.
-    static func reachableLimit(offset: Int, limit: Int) -> Int {
-        max(0, min(limit, reachableMatches - offset))
-    }
 }

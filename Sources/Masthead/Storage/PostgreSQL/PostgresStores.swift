@@ -1,0 +1,31 @@
+/// Articles, authors and tags on PostgreSQL.
+struct PostgresContentStore: ContentStore {
+    let articles: any ArticleStore
+    let authors: any AuthorStore
+    let tags: any TagStore
+
+    init(engine: PostgresEngine, clock: ContentClock) {
+        articles = PostgresArticleStore(engine: engine, clock: clock)
+        authors = PostgresAuthorStore(engine: engine, clock: clock)
+        tags = PostgresTagStore(engine: engine, clock: clock)
+    }
+}
+
+extension Stores {
+    /// Every store on one PostgreSQL database, which several instances may share.
+    /// `searchTimeout` bounds each search.
+    public static func postgres(
+        _ engine: PostgresEngine,
+        clock: ContentClock,
+        searchTimeout: Duration = .seconds(2)
+    ) -> Stores {
+        Stores(
+            content: PostgresContentStore(engine: engine, clock: clock),
+            catalog: PostgresCatalogStore(engine: engine, clock: clock),
+            tokens: PostgresTokenStore(engine: engine, clock: clock),
+            views: PostgresViewStore(engine: engine, clock: clock),
+            search: PostgresSearchStore(engine: engine, clock: clock, timeout: searchTimeout),
+            portability: PostgresPortabilityStore(engine: engine)
+        )
+    }
+}
