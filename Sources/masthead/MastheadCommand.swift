@@ -145,7 +145,7 @@ struct Serve: AsyncParsableCommand {
         do {
             app = try await buildApplication(configuration) { announce($0, at: configuration) }
         } catch {
-            exitWithMessage("cannot open the database at '\(configuration.databasePath)': \(describe(error))")
+            exitWithMessage(cannotOpen(configuration, error))
         }
         let group = makeServiceGroup(
             running: app,
@@ -172,12 +172,13 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         let configuration = await resolveOrExit(common.given)
         do {
-            let database = try AppDatabase(path: configuration.databasePath)
-            for identifier in try await database.appliedMigrations() {
+            let connection = try await DatabaseConnection.open(configuration, logger: Logger(label: "masthead"))
+            defer { connection.close() }
+            for identifier in try await connection.appliedMigrations() {
                 print("applied \(identifier)")
             }
         } catch {
-            exitWithMessage("cannot migrate the database at '\(configuration.databasePath)': \(describe(error))")
+            exitWithMessage(cannotOpen(configuration, error))
         }
     }
 }
@@ -196,7 +197,7 @@ struct Backup: AsyncParsableCommand {
         guard !FileManager.default.fileExists(atPath: file) else {
             exitWithMessage("'\(file)' already exists; give a new file name", code: 64)
         }
-        let database = try await openDatabase(common)
+        let database = try await openSQLite(common, for: "backup", instead: "back it up with pg_dump")
         do {
             let bytes = try await database.backup(to: file)
             print("Backed up to \(file) (\(bytes) bytes, integrity check ok).")
@@ -217,8 +218,9 @@ struct Export: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() async throws {
-        let portability = SQLitePortabilityStore(database: try await openDatabase(common))
-        let document = try await portability.export()
+        let (connection, stores) = await openStores(common)
+        defer { connection.close() }
+        let document = try await stores.portability.export()
         let data = try document.encoded()
         if file == "-" {
             FileHandle.standardOutput.write(data)
@@ -251,8 +253,9 @@ struct Import: AsyncParsableCommand {
             exitWithMessage("cannot read '\(file)': \(describe(error))")
         }
         do {
-            let portability = SQLitePortabilityStore(database: try await openDatabase(common))
-            let document = try await ContentImport(store: portability).load(data)
+            let (connection, stores) = await openStores(common)
+            defer { connection.close() }
+            let document = try await ContentImport(store: stores.portability).load(data)
             print("Imported \(contents(of: document)).")
         } catch let failure as ImportFailure {
             exitWithMessage(
@@ -287,7 +290,11 @@ struct Generate: AsyncParsableCommand {
         guard (1...10_000_000).contains(articles) else {
             exitWithMessage("--articles must be from 1 to 10000000", code: 64)
         }
-        let database = try await openDatabase(common)
+        let database = try await openSQLite(
+            common,
+            for: "generate",
+            instead: "generate into an SQLite file, then export it and import the file here"
+        )
         let step = max(1, articles / 10)
         do {
             try await SyntheticContent.generate(
@@ -369,7 +376,9 @@ struct TokenCommand: AsyncParsableCommand {
                 }
                 return seconds
             }
-            let tokens = SQLiteTokenStore(database: try await openDatabase(common), clock: .system)
+            let (connection, stores) = await openStores(common)
+            defer { connection.close() }
+            let tokens = stores.tokens
             let expiresAt = lifetime.map { ContentClock.system.now.adding(seconds: $0) }
             let (token, info) = try await tokens.create(name: name, scopes: scopes, expiresAt: expiresAt)
             print(token.secret)
@@ -388,7 +397,9 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var common: CommonOptions
 
         func run() async throws {
-            let tokens = SQLiteTokenStore(database: try await openDatabase(common), clock: .system)
+            let (connection, stores) = await openStores(common)
+            defer { connection.close() }
+            let tokens = stores.tokens
             print(["ID", "NAME", "SCOPES", "CREATED", "LAST USED", "EXPIRES", "REVOKED"].joined(separator: "\t"))
             for token in try await tokens.list() {
                 let columns = [
@@ -410,7 +421,9 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var common: CommonOptions
 
         func run() async throws {
-            let tokens = SQLiteTokenStore(database: try await openDatabase(common), clock: .system)
+            let (connection, stores) = await openStores(common)
+            defer { connection.close() }
+            let tokens = stores.tokens
             do {
                 let token = try await tokens.revoke(id: id)
                 print("Revoked token \(token.id) '\(token.name)'.")
@@ -434,13 +447,34 @@ enum Lifetime {
     }
 }
 
-private func openDatabase(_ options: CommonOptions) async throws -> AppDatabase {
+/// The database the options name, open and migrated, with its stores.
+private func openStores(_ options: CommonOptions) async -> (DatabaseConnection, Stores) {
     let configuration = await resolveOrExit(options.given)
+    do {
+        let connection = try await DatabaseConnection.open(configuration, logger: Logger(label: "masthead"))
+        return (connection, connection.stores(clock: .system, searchTimeout: configuration.searchTimeout))
+    } catch {
+        exitWithMessage(cannotOpen(configuration, error))
+    }
+}
+
+/// The SQLite file the options name, for the commands that work on a file.
+private func openSQLite(_ options: CommonOptions, for command: String, instead: String) async throws -> AppDatabase {
+    let configuration = await resolveOrExit(options.given)
+    guard !PostgresLocation.isURL(configuration.databasePath) else {
+        exitWithMessage("\(command) works on an SQLite file; for a PostgreSQL database, \(instead)", code: 64)
+    }
     do {
         return try AppDatabase(path: configuration.databasePath)
     } catch {
-        exitWithMessage("cannot open the database at '\(configuration.databasePath)': \(describe(error))")
+        exitWithMessage(cannotOpen(configuration, error))
     }
+}
+
+/// Why the database could not be opened, naming it without its password.
+private func cannotOpen(_ configuration: AppConfiguration, _ error: any Error) -> String {
+    if let failure = error as? DatabaseConnection.OpenFailure { return "cannot open the database \(failure)" }
+    return "cannot open the database at '\(configuration.databasePath)': \(describe(error))"
 }
 
 /// The configuration the flags, the environment and the config file describe; a value that

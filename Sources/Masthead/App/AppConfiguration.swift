@@ -100,6 +100,7 @@ public struct AppConfiguration: Sendable {
         }
         if let path = try sources.text(.db) {
             guard !path.isEmpty else { throw Invalid(description: "invalid database path: it is empty") }
+            if PostgresLocation.isURL(path) { _ = try PostgresLocation(url: path) }
             configuration.databasePath = path
         }
         configuration.loadDemoContent = try sources.boolean(.demo) ?? false

@@ -22,11 +22,11 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     var logger = logger ?? Logger(label: "masthead")
     logger.logLevel = configuration.logLevel
-    let database = try AppDatabase(path: configuration.databasePath, durability: configuration.synchronous)
-    let stores = Stores.sqlite(database, clock: clock, searchTimeout: configuration.searchTimeout)
+    let database = try await DatabaseConnection.open(configuration, logger: logger)
+    let stores = database.stores(clock: clock, searchTimeout: configuration.searchTimeout)
     if configuration.loadDemoContent {
-        if try await DemoContent.load(into: database, now: clock.now) {
-            logger.info("Loaded the demo publication", metadata: ["database": "\(configuration.databasePath)"])
+        if try await database.loadDemoContent(now: clock.now, stores: stores) {
+            logger.info("Loaded the demo publication", metadata: ["database": "\(database.location)"])
         } else {
             logger.info("The database already holds content; demo content not loaded")
         }
@@ -50,7 +50,7 @@ public func buildApplication(
         onFlush: { cache.countsChanged(in: [.articles]) }
     )
     let router = MastheadRouter(
-        database: database,
+        database: database.status,
         stores: stores,
         counter: counter,
         cache: cache,
@@ -81,11 +81,10 @@ public func buildApplication(
     )
     // Services stop in reverse order, after the server: views counted while the last
     // requests drain are flushed, then the database closes.
-    app.addServices(
-        DatabaseService(database: database, logger: logger),
-        WALCheckpointer(database: database, logger: logger),
-        counter
-    )
+    app.addServices(database.services(logger: logger) + [counter])
+    if let feed = database.changeFeed {
+        app.addServices(ChangeFeedService(feed: feed, changes: router.changes))
+    }
     return app
 }
 
@@ -93,11 +92,13 @@ public func buildApplication(
 /// the methods they lack with 405 and `Allow`; paths no route serves answer 404.
 public struct MastheadRouter {
     public let router: Router<AppRequestContext>
+    /// Where writes are reported, here and as heard from other instances.
+    public let changes: ContentChanges
     /// The routes the API serves, without the generated 405 and OPTIONS answers.
     public let routes: [Router<AppRequestContext>.RouteDescription]
 
     public init(
-        database: AppDatabase,
+        database: any DatabaseStatus,
         stores: Stores,
         counter: ViewCounter,
         cache: ResponseCache,
@@ -179,6 +180,7 @@ public struct MastheadRouter {
         router.addRoutes(discovery.popularEndpoints, atPath: "/v1/popular")
         router.addRoutes(SearchController(search: stores.search).endpoints, atPath: "/v1/search")
         self.routes = router.routes
+        self.changes = changes
         router.answerMissingMethods(recordingIn: servedPaths)
         self.router = router
     }
@@ -228,4 +230,18 @@ public func makeServiceGroup(
     )
     configuration.maximumGracefulShutdownDuration = shutdownTimeout
     return ServiceGroup(configuration: configuration)
+}
+
+/// Applies what other instances sharing the database commit to this instance's cache, until
+/// graceful shutdown.
+struct ChangeFeedService: ServiceLifecycle.Service {
+    let feed: any ChangeFeed
+    let changes: ContentChanges
+
+    func run() async throws {
+        let changes = changes
+        try await cancelWhenGracefulShutdown {
+            await feed.follow { changes.heard($0) }
+        }
+    }
 }

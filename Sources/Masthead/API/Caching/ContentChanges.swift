@@ -9,4 +9,13 @@ public struct ContentChanges: Sendable {
         cache.invalidate(scopes)
         if scopes.contains(.articles) { schedule.refresh() }
     }
+
+    /// Another instance sharing the database committed `change` (`ChangeFeed`): its content
+    /// is stale here too. Counts only move what lags by design.
+    public func heard(_ change: SharedChange) {
+        switch change {
+        case .content, .unknown: committed(Set(CacheScope.allCases))
+        case .counts: cache.countsChanged(in: [.articles])
+        }
+    }
 }

@@ -1,0 +1,44 @@
+import Logging
+import PostgresNIO
+
+/// The changes other instances commit, heard on one pooled connection that LISTENs to
+/// `masthead_changes`. If that connection drops, whatever was announced meanwhile is lost:
+/// the feed says `.unknown` (the instance drops its whole cache) and listens again.
+public struct PostgresChangeFeed: ChangeFeed {
+    let engine: PostgresEngine
+    /// The wait before listening again after the connection dropped.
+    let retryDelay: Duration
+
+    public init(engine: PostgresEngine, retryDelay: Duration = .seconds(1)) {
+        self.engine = engine
+        self.retryDelay = retryDelay
+    }
+
+    public func follow(_ handle: @escaping @Sendable (SharedChange) -> Void) async {
+        let logger = engine.logger
+        let ownPrefix = engine.instance + " "
+        while !Task.isCancelled {
+            do {
+                try await engine.client.withConnection { connection in
+                    try await connection.listen(on: PostgresEngine.changeChannel) { notifications in
+                        // Listening again: anything announced while it was not is unknown.
+                        handle(.unknown)
+                        for try await notification in notifications {
+                            let payload = notification.payload
+                            guard !payload.hasPrefix(ownPrefix) else { continue }
+                            handle(payload.hasSuffix(" counts") ? .counts : .content)
+                        }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning(
+                    "Stopped hearing other instances' writes; the cache is dropped and listening starts again",
+                    metadata: ["reason": "\(PostgresEngine.describe(error))"]
+                )
+                handle(.unknown)
+            }
+            try? await Task.sleep(for: retryDelay)
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// Runs the engine's connection pool from start-up (migrations and demo content need it
+/// before the server listens) until graceful shutdown. Registered before the services that
+/// write, so it stops after them: the view counter's last flush still finds it running.
+public final class PostgresClientService: ServiceLifecycle.Service, Sendable {
+    private let running: Task<Void, Never>
+    private let logger: Logger
+
+    public init(engine: PostgresEngine) {
+        let client = engine.client
+        running = Task { await client.run() }
+        logger = engine.logger
+    }
+
+    public func run() async throws {
+        try? await gracefulShutdown()
+        stop()
+        await running.value
+        logger.info("Database connections closed")
+    }
+
+    /// Closes the pool; for commands that end without a service group.
+    public func stop() {
+        running.cancel()
+    }
+}
+
+extension PostgresEngine {
+    /// One line for an operator about why the database could not be used, never with the
+    /// password or the query.
+    public static func describe(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return String(describing: error) }
+        if let message = error.serverInfo?[.message] {
+            let code = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+            return message + code
+        }
+        if let underlying = error.underlying { return String(describing: underlying) }
+        return "\(error.code)"
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+@testable import Masthead
+
+/// Two Masthead instances on one PostgreSQL database, as behind a load balancer.
+@Suite(.enabled(if: PostgresTestServer.isConfigured, "set MASTHEAD_TEST_POSTGRES_URL to run the PostgreSQL tests"))
+struct MultiInstanceTests {
+    /// A running instance: its port, and the task running it until graceful shutdown.
+    struct Instance {
+        let port: Int
+        let group: ServiceGroup
+        let running: Task<Void, any Error>
+    }
+
+    static func start(
+        _ configuration: AppConfiguration,
+        onDemoToken: (APIToken) -> Void = { _ in }
+    ) async throws -> Instance {
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = try await buildApplication(
+            configuration,
+            logger: Logger(label: "multi-instance-test"),
+            onDemoToken: onDemoToken,
+            onServerRunning: { channel in
+                portContinuation.yield(channel.localAddress?.port ?? 0)
+                portContinuation.finish()
+            }
+        )
+        let group = makeServiceGroup(
+            running: app,
+            shutdownTimeout: .seconds(10),
+            signals: [],
+            logger: Logger(label: "multi-instance-test")
+        )
+        let running = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        return Instance(port: try #require(await iterator.next()), group: group, running: running)
+    }
+
+    static func request(
+        _ port: Int,
+        _ path: String,
+        method: HTTPRequest.Method = .get,
+        token: String? = nil,
+        body: String? = nil
+    ) async throws -> (status: HTTPResponse.Status, body: String) {
+        try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+            var headers: HTTPFields = [:]
+            if let token { headers[.authorization] = "Bearer \(token)" }
+            if body != nil { headers[.contentType] = "application/json" }
+            let response = try await client.execute(
+                .init(path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) } ?? ByteBuffer())
+            )
+            return (response.status, response.body.map { String(buffer: $0) } ?? "")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aWriteOnOneIsReadOnTheOtherAndViewsOnBothAreSummed() async throws {
+        let location = try await PostgresTestServer.makeEmptyDatabase()
+        var configuration = AppConfiguration(port: 0, databasePath: location.url, loadDemoContent: true)
+        configuration.logLevel = .error
+        configuration.views.dedupeWindowSeconds = 0
+        let token = Mutex<String?>(nil)
+        let first = try await Self.start(configuration) { secret in token.withLock { $0 = secret.secret } }
+        configuration.loadDemoContent = false
+        let second = try await Self.start(configuration)
+        let admin = try #require(token.withLock { $0 })
+
+        // The second instance caches the tag list; the first then writes a tag, twenty times.
+        var delays: [Duration] = []
+        for round in 1...20 {
+            #expect(try await Self.request(second.port, "/v1/tags?limit=100").status == .ok)
+            #expect(!(try await Self.request(second.port, "/v1/tags?limit=100").body.contains("\"shared-\(round)\"")))
+            let created = try await Self.request(
+                first.port,
+                "/v1/tags",
+                method: .post,
+                token: admin,
+                body: #"{"name": "Shared \#(round)"}"#
+            )
+            #expect(created.status == .created)
+            let written = ContinuousClock.now
+            var seen: Duration?
+            while ContinuousClock.now - written < .seconds(5) {
+                if try await Self.request(second.port, "/v1/tags?limit=100").body.contains("\"shared-\(round)\"") {
+                    seen = ContinuousClock.now - written
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            delays.append(try #require(seen, "the second instance kept serving its cached list"))
+        }
+        delays.sort()
+        print("cross-instance staleness over 20 writes: p50 \(delays[9]), max \(delays[19])")
+        #expect(delays[19] < .milliseconds(500))
+
+        // Views counted on both instances all reach the database.
+        for instance in [first, second] {
+            for _ in 0..<7 {
+                let counted = try await Self.request(
+                    instance.port,
+                    "/v1/articles/go-in-production/views",
+                    method: .post
+                )
+                #expect(counted.status == .ok)
+            }
+        }
+        // Both stop cleanly, each flushing what it counted.
+        for instance in [first, second] {
+            await instance.group.triggerGracefulShutdown()
+            try await instance.running.value
+        }
+        let database = try await PostgresTestDatabase(location: location)
+        let views = try await database.engine.client.query(
+            "SELECT views FROM articles WHERE slug = 'go-in-production'",
+            logger: PostgresTestServer.logger
+        ).first { try $0["views"] as Int }
+        let before = try #require(
+            try await SQLiteDemoViews.views(of: "go-in-production"),
+            "the demo's own view count of the article"
+        )
+        #expect(views == before + 14)
+    }
+}
+
+/// What the demo publication starts with, read from the demo as SQLite builds it.
+enum SQLiteDemoViews {
+    static func views(of slug: String) async throws -> Int? {
+        let demo = try AppDatabase.inMemory()
+        _ = try await DemoContent.load(into: demo, now: ContentClock.system.now)
+        let document = try await SQLitePortabilityStore(database: demo).export()
+        return document.articles.first { $0.slug == slug }?.views
+    }
+}
