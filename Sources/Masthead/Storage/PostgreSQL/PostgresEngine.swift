@@ -22,6 +22,8 @@ public struct PostgresEngine: DatabaseStatus {
     /// The lock every migrating instance takes, in the transaction that migrates:
     /// "masthead" in ASCII, so no other application's key is likely to collide.
     static let migrationLock: Int64 = 0x6D61_7374_6865_6164
+    /// The lock an import takes, so that two never fill one empty database together.
+    static let importLock: Int64 = 0x6D61_7374_6865_6164 + 1
 
     public init(client: PostgresClient, logger: Logger) {
         self.client = client
@@ -100,8 +102,25 @@ public struct PostgresEngine: DatabaseStatus {
         }
     }
 
-    /// The database answers, and every migration this binary knows is applied.
+    /// How long `/readyz` waits for the database before saying it is not ready.
+    static let readinessTimeout: Duration = .seconds(2)
+
+    /// The database answers within `readinessTimeout`, and every migration this binary
+    /// knows is applied.
     public func isReady() async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await migrationsApplied() }
+            group.addTask {
+                try? await Task.sleep(for: Self.readinessTimeout)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+    }
+
+    private func migrationsApplied() async -> Bool {
         do {
             let rows = try await client.query("SELECT count(*) FROM masthead_migrations", logger: logger)
             for try await count in rows.decode(Int.self) {

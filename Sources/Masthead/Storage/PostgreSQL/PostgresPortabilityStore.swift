@@ -143,6 +143,9 @@ struct PostgresPortabilityStore: PortabilityStore {
         let bodies = await ArticleText.preparing(document.articles.map(\.bodyMarkdown))
         let logger = logger
         try await engine.write(announcing: .content) { connection in
+            // Instances starting together with --demo import one at a time: the first
+            // imports, the others find content and change nothing.
+            try await connection.run("SELECT pg_advisory_xact_lock(\(PostgresEngine.importLock))", logger)
             let holdsContent =
                 try await connection.run(
                     """
