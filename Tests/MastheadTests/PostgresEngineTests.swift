@@ -125,4 +125,20 @@ struct PostgresEngineTests {
             group.cancelAll()
         }
     }
+
+    @Test func aBoundedReadIsStoppedAtItsTimeoutAndTheConnectionServesOn() async throws {
+        let database = try await PostgresTestServer.makeDatabase()
+        let engine = database.engine
+        await #expect(throws: StoreError.queryTimedOut(limit: .milliseconds(50))) {
+            try await PostgresSearch.bounded(by: .milliseconds(50), on: engine) { connection in
+                try await connection.run("SELECT pg_sleep(5) AS slept", PostgresTestServer.logger).first { _ in true }
+            }
+        }
+        // The limit was the transaction's own: the next statement on the pool is not bound by it.
+        let slept = try await PostgresSearch.bounded(by: .seconds(5), on: engine) { connection in
+            try await connection.run("SELECT pg_sleep(0.2), 1 AS done", PostgresTestServer.logger)
+                .first { try $0["done"] as Int }
+        }
+        #expect(slept == 1)
+    }
 }

@@ -8,6 +8,8 @@ import PostgresNIO
 struct PostgresArticleStore: ArticleStore {
     let engine: PostgresEngine
     let clock: ContentClock
+    /// How long a list filtered by full text may run.
+    var searchTimeout: Duration = .seconds(2)
 
     var logger: Logger { engine.logger }
 
@@ -16,7 +18,13 @@ struct PostgresArticleStore: ArticleStore {
     func list(_ query: ArticleListQuery) async throws -> ArticlePage {
         let now = clock.now
         let logger = logger
-        return try await engine.client.withConnection { connection in
+        // A full-text filter is bounded in time; other lists are bounded by their indexes.
+        guard query.search != nil else {
+            return try await engine.client.withConnection { connection in
+                try await Self.list(query, now: now, connection, logger)
+            }
+        }
+        return try await PostgresSearch.bounded(by: searchTimeout, on: engine) { connection in
             try await Self.list(query, now: now, connection, logger)
         }
     }

@@ -40,4 +40,24 @@ enum PostgresSearch {
             ).first { try $0["matches"] as Int } ?? 0
         return min(counted, SearchQuery.reachableMatches)
     }
+
+    /// Runs `body` in a read-only transaction whose statements stop after `timeout`, as
+    /// `StatementBudget` bounds a search on SQLite; a stopped statement is
+    /// `StoreError.queryTimedOut`.
+    static func bounded<Result: Sendable>(
+        by timeout: Duration,
+        on engine: PostgresEngine,
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let logger = engine.logger
+        return try await engine.write(announcing: nil) { connection in
+            let milliseconds = String(Int(timeout / .milliseconds(1)))
+            try await connection.run("SELECT set_config('statement_timeout', \(milliseconds), true)", logger)
+            do {
+                return try await body(connection)
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "57014" {
+                throw StoreError.queryTimedOut(limit: timeout)
+            }
+        }
+    }
 }

@@ -62,38 +62,31 @@ struct PostgresSearchStore: SearchStore {
                         WHERE d.document @@ query.q)
             """
         let timeout = timeout
-        return try await engine.write(announcing: nil) { connection in
-            // The statement timeout bounds the search's work, as StatementBudget does on SQLite.
-            let milliseconds = String(Int(timeout / .milliseconds(1)))
-            try await connection.run("SELECT set_config('statement_timeout', \(milliseconds), true)", logger)
-            do {
-                let total = try await PostgresSearch.boundedCount("\(cte) SELECT 1 FROM matches", connection, logger)
-                let limit = SearchQuery.reachableLimit(offset: page.offset, limit: page.limit)
-                guard limit > 0 else { return Page(items: [], total: total) }
-                let options =
-                    "StartSel=\(SearchHit.markStart), StopSel=\(SearchHit.markEnd), "
-                    + "MaxWords=16, MinWords=6, MaxFragments=1, FragmentDelimiter=…"
-                let hits = try await connection.run(
-                    """
-                    \(cte), page AS (SELECT * FROM matches ORDER BY rank DESC, kind, id LIMIT \(limit) OFFSET \(page.offset))
-                    SELECT p.kind, p.slug, p.title, p.rank,
-                           ts_headline('english', p.text, (SELECT q FROM query), \(options)) AS snippet
-                    FROM page p ORDER BY p.rank DESC, p.kind, p.id
-                    """,
-                    logger
-                ).map { row in
-                    SearchHit(
-                        kind: SearchKind(rawValue: try row["kind"])!,
-                        slug: try row["slug"],
-                        title: try row["title"],
-                        snippet: try row["snippet"],
-                        score: Double(try row["rank"] as Float)
-                    )
-                }
-                return Page(items: hits, total: total)
-            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "57014" {
-                throw StoreError.queryTimedOut(limit: timeout)
+        return try await PostgresSearch.bounded(by: timeout, on: engine) { connection in
+            let total = try await PostgresSearch.boundedCount("\(cte) SELECT 1 FROM matches", connection, logger)
+            let limit = SearchQuery.reachableLimit(offset: page.offset, limit: page.limit)
+            guard limit > 0 else { return Page(items: [], total: total) }
+            let options =
+                "StartSel=\(SearchHit.markStart), StopSel=\(SearchHit.markEnd), "
+                + "MaxWords=16, MinWords=6, MaxFragments=1, FragmentDelimiter=…"
+            let hits = try await connection.run(
+                """
+                \(cte), page AS (SELECT * FROM matches ORDER BY rank DESC, kind, id LIMIT \(limit) OFFSET \(page.offset))
+                SELECT p.kind, p.slug, p.title, p.rank,
+                       ts_headline('english', p.text, (SELECT q FROM query), \(options)) AS snippet
+                FROM page p ORDER BY p.rank DESC, p.kind, p.id
+                """,
+                logger
+            ).map { row in
+                SearchHit(
+                    kind: SearchKind(rawValue: try row["kind"])!,
+                    slug: try row["slug"],
+                    title: try row["title"],
+                    snippet: try row["snippet"],
+                    score: Double(try row["rank"] as Float)
+                )
             }
+            return Page(items: hits, total: total)
         }
     }
 }

@@ -4,8 +4,8 @@ struct PostgresContentStore: ContentStore {
     let authors: any AuthorStore
     let tags: any TagStore
 
-    init(engine: PostgresEngine, clock: ContentClock) {
-        articles = PostgresArticleStore(engine: engine, clock: clock)
+    init(engine: PostgresEngine, clock: ContentClock, searchTimeout: Duration = .seconds(2)) {
+        articles = PostgresArticleStore(engine: engine, clock: clock, searchTimeout: searchTimeout)
         authors = PostgresAuthorStore(engine: engine, clock: clock)
         tags = PostgresTagStore(engine: engine, clock: clock)
     }
@@ -20,7 +20,7 @@ extension Stores {
         searchTimeout: Duration = .seconds(2)
     ) -> Stores {
         Stores(
-            content: PostgresContentStore(engine: engine, clock: clock),
+            content: PostgresContentStore(engine: engine, clock: clock, searchTimeout: searchTimeout),
             catalog: PostgresCatalogStore(engine: engine, clock: clock),
             tokens: PostgresTokenStore(engine: engine, clock: clock),
             views: PostgresViewStore(engine: engine, clock: clock),
