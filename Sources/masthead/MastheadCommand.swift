@@ -474,7 +474,10 @@ private func openSQLite(_ options: CommonOptions, for command: String, instead: 
 /// Why the database could not be opened, naming it without its password.
 private func cannotOpen(_ configuration: AppConfiguration, _ error: any Error) -> String {
     if let failure = error as? DatabaseConnection.OpenFailure { return "cannot open the database \(failure)" }
-    return "cannot open the database at '\(configuration.databasePath)': \(describe(error))"
+    // A URL is named without its password.
+    let name =
+        (try? PostgresLocation(url: configuration.databasePath)).map(\.description) ?? configuration.databasePath
+    return "cannot open the database at '\(name)': \(PostgresEngine.describe(error))"
 }
 
 /// The configuration the flags, the environment and the config file describe; a value that

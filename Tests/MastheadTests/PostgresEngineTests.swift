@@ -141,4 +141,24 @@ struct PostgresEngineTests {
         }
         #expect(slept == 1)
     }
+
+    @Test func startUpEndsWithTheServersReasonAndNeverThePassword() async throws {
+        let server = try PostgresLocation(url: try #require(PostgresTestServer.url))
+        func failure(_ change: (inout PostgresLocation) -> Void) async -> String {
+            var location = server
+            location.password = "hunter2"
+            change(&location)
+            let configuration = AppConfiguration(databasePath: location.url)
+            do {
+                _ = try await DatabaseConnection.open(configuration, logger: PostgresTestServer.logger)
+                return "opened"
+            } catch {
+                return "\(error)"
+            }
+        }
+        let missing = await failure { $0.database = "masthead_no_such_database" }
+        #expect(missing.contains("does not exist") && !missing.contains("hunter2"))
+        let refused = await failure { $0.port = 1 }
+        #expect(refused.contains("refused") && !refused.contains("hunter2") && !refused.contains("\n"))
+    }
 }

@@ -21,6 +21,11 @@ public struct DatabaseConnection: Sendable {
             return DatabaseConnection(engine: .sqlite(database), location: configuration.databasePath)
         }
         let location = try PostgresLocation(url: configuration.databasePath)
+        do {
+            try await location.probe(logger: logger)
+        } catch {
+            throw OpenFailure(description: "\(location): \(PostgresEngine.describe(error))")
+        }
         let client = PostgresClient(configuration: location.clientConfiguration, backgroundLogger: logger)
         let engine = PostgresEngine(client: client, logger: logger)
         let service = PostgresClientService(engine: engine)

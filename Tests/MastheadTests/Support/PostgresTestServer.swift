@@ -17,7 +17,13 @@ enum PostgresTestServer {
 
     static var isRequired: Bool { ProcessInfo.processInfo.environment["MASTHEAD_REQUIRE_POSTGRES"] == "1" }
 
-    static let logger = Logger(label: "postgres-tests")
+    /// Errors only: a client whose `run()` starts a moment after its first query warns about
+    /// it, which says nothing about the test.
+    static let logger: Logger = {
+        var logger = Logger(label: "postgres-tests")
+        logger.logLevel = .error
+        return logger
+    }()
 
     /// A new, empty database on the server with the migrations applied; its client runs as
     /// long as the returned database is alive.

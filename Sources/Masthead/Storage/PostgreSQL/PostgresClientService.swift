@@ -32,11 +32,17 @@ extension PostgresEngine {
     /// One line for an operator about why the database could not be used, never with the
     /// password or the query.
     public static func describe(_ error: any Error) -> String {
-        guard let error = error as? PSQLError else { return String(describing: error) }
+        guard let error = error as? PSQLError else {
+            // The pool gives up after repeated failures to connect, saying only that.
+            let text = String(describing: error)
+            return text.contains("CircuitBreakerTripped")
+                ? "the server did not accept a connection (refused, unreachable or timed out)" : text
+        }
         if let message = error.serverInfo?[.message] {
             let code = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
             return message + code
         }
+        if "\(error.code)" == "sslUnsupported" { return "the server does not offer TLS, which the sslmode asks for" }
         if let underlying = error.underlying { return String(describing: underlying) }
         return "\(error.code)"
     }
