@@ -39,7 +39,11 @@ extension Setting {
         """,
         default: nil
     )
-    public static let db = Setting("db", "SQLite database file, created if missing.", default: "./masthead.sqlite")
+    public static let db = Setting(
+        "db",
+        "SQLite database file, created if missing, or a PostgreSQL URL: postgres://user:password@host:port/db?sslmode=…",
+        default: "./masthead.sqlite"
+    )
     public static let logLevel = Setting(
         "log-level",
         "Log level: trace, debug, info, notice, warning, error or critical.",
