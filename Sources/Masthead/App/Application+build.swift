@@ -240,7 +240,7 @@ struct ChangeFeedService: ServiceLifecycle.Service {
 
     func run() async throws {
         let changes = changes
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await feed.follow { changes.heard($0) }
         }
     }

@@ -89,9 +89,7 @@ public struct DatabaseConnection: Sendable {
             do {
                 try await stores.portability.importContent(document)
                 return true
-            } catch let failure as ImportFailure
-                where failure.problems.contains(where: { $0.contains("already holds") })
-            {
+            } catch let failure as ImportFailure where failure == .notEmpty {
                 return false
             }
         }

@@ -155,8 +155,13 @@ public struct ServiceExport: Codable, Sendable, Equatable {
 }
 
 /// Why a document cannot be imported: one line per problem, for the operator.
-public struct ImportFailure: Error, Sendable, CustomStringConvertible {
+public struct ImportFailure: Error, Sendable, CustomStringConvertible, Equatable {
     public let problems: [String]
+
+    /// Every engine refuses to import into a publication that has content.
+    public static let notEmpty = ImportFailure(
+        problems: ["the database already holds content; import into an empty database"]
+    )
     public var description: String { problems.joined(separator: "\n") }
 }
 

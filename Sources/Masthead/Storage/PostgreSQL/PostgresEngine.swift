@@ -3,7 +3,6 @@ import Logging
 import MastheadMigrations
 import MastheadPostgresMigrations
 import PostgresNIO
-import Synchronization
 
 /// The PostgreSQL engine's database: a pooled `PostgresClient` (run by the application as a
 /// service) and its migrations. Several instances share one database, so migrating takes an
@@ -12,7 +11,6 @@ import Synchronization
 public struct PostgresEngine: DatabaseStatus {
     public let client: PostgresClient
     let logger: Logger
-    private let statistics = PostgresStatistics()
     /// This instance, in the changes it announces, so that it does not act on its own.
     let instance = UUID().uuidString
 
@@ -134,14 +132,8 @@ public struct PostgresEngine: DatabaseStatus {
 
     /// Lock waits and the write-ahead log belong to the server, which reports them itself.
     public var counts: DatabaseCounts {
-        DatabaseCounts(busyRetries: statistics.busyRetries.load(ordering: .relaxed), walBytes: 0, walCheckpoints: 0)
+        DatabaseCounts(busyRetries: 0, walBytes: 0, walCheckpoints: 0)
     }
-}
-
-/// Counts the engine keeps about itself.
-final class PostgresStatistics: Sendable {
-    /// Transactions that failed on a serialization conflict or deadlock and ran again.
-    let busyRetries = Atomic<Int>(0)
 }
 
 /// A migration file cut into statements: PostgreSQL's extended query protocol runs one

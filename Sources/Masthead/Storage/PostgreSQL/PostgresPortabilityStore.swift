@@ -155,7 +155,7 @@ struct PostgresPortabilityStore: PortabilityStore {
                     logger
                 ).first { try $0["holds"] as Bool } ?? false
             guard !holdsContent else {
-                throw ImportFailure(problems: ["the database already holds content; import into an empty database"])
+                throw ImportFailure.notEmpty
             }
             if let site = document.site {
                 try await connection.run(

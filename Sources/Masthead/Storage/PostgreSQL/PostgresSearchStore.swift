@@ -56,10 +56,10 @@ struct PostgresSearchStore: SearchStore {
         guard !sources.isEmpty else { return Page(items: [], total: 0) }
         let tsquery = PostgresSearch.tsquery(query)
         let union = sources.joined(separator: " UNION ALL ")
+        // The count needs no rank: only the page's query ranks the matches.
         let cte: SQLFragment = """
             \(clock: now), query AS (SELECT \(tsquery) AS q), documents AS (\(unescaped: union)),
-            matches AS (SELECT d.*, ts_rank_cd(d.document, query.q) AS rank FROM documents d, query
-                        WHERE d.document @@ query.q)
+            matches AS (SELECT d.* FROM documents d, query WHERE d.document @@ query.q)
             """
         let timeout = timeout
         return try await PostgresSearch.bounded(by: timeout, on: engine) { connection in
@@ -71,7 +71,10 @@ struct PostgresSearchStore: SearchStore {
                 + "MaxWords=16, MinWords=6, MaxFragments=1, FragmentDelimiter=…"
             let hits = try await connection.run(
                 """
-                \(cte), page AS (SELECT * FROM matches ORDER BY rank DESC, kind, id LIMIT \(limit) OFFSET \(page.offset))
+                \(cte), page AS (
+                    SELECT m.*, ts_rank_cd(m.document, query.q) AS rank FROM matches m, query
+                    ORDER BY rank DESC, kind, id LIMIT \(limit) OFFSET \(page.offset)
+                )
                 SELECT p.kind, p.slug, p.title, p.rank,
                        ts_headline('english', p.text, (SELECT q FROM query), \(options)) AS snippet
                 FROM page p ORDER BY p.rank DESC, p.kind, p.id

@@ -142,7 +142,7 @@ public struct SQLitePortabilityStore: PortabilityStore {
         let bodies = await PreparedBody.preparing(document.articles.map(\.bodyMarkdown))
         try await database.writer.write { db in
             guard try !AppDatabase.holdsContent(db) else {
-                throw ImportFailure(problems: ["the database already holds content; import into an empty database"])
+                throw ImportFailure.notEmpty
             }
             if let site = document.site {
                 var record = SiteRecord(
