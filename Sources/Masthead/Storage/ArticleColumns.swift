@@ -41,4 +41,34 @@ enum ArticleColumns {
         return column(for: sort.field, visibility: visibility, caseFolded: caseFolded) + direction + ", a.id"
             + direction
     }
+
+    /// The tag of a public timeline of one tag with no filter that needs the article row.
+    /// Both engines read such a list from the tag's links alone (`article_tags.visible_from`):
+    /// count and page order from one index, the articles joined for the page's rows only.
+    static func timelineTag(of query: ArticleListQuery) -> Slug? {
+        guard
+            query.tags.count == 1, query.visibility == .published, query.search == nil, query.author == nil,
+            query.featured == nil, query.effectiveSort?.field == .publishedAt
+        else { return nil }
+        return query.tags.first
+    }
+
+    /// How a list is ordered and paged by publication time: `order` (the id breaking ties),
+    /// and `stored`, the time as stored, which date filters compare.
+    struct Time {
+        let order: String
+        let stored: String
+        let id: String
+
+        /// A tag's links carry their article's publication time.
+        static let tagLinks = Time(order: "at.visible_from", stored: "at.visible_from", id: "at.article_id")
+
+        static func articles(_ visibility: ArticleVisibility) -> Time {
+            Time(
+                order: ArticleColumns.column(for: .publishedAt, visibility: visibility) { $0 },
+                stored: "a.published_at",
+                id: "a.id"
+            )
+        }
+    }
 }

@@ -119,6 +119,49 @@ import Testing
         #expect(page.articles[0].tags.map(\.slug) == ["go", "rust"])
     }
 
+    /// One tag's public timeline is read from the tag's links on both engines: it must page,
+    /// filter by date and hide what the public may not see as the general list does.
+    @Test(arguments: StoreEngine.all(.articles, .authorsAndTags))
+    func aTagsTimelinePagesByCursorAndShowsOnlyWhatIsPublic(engine: StoreEngine) async throws {
+        let fixture = try await StoreFixture(engine)
+        try await fixture.author("ada")
+        for tag in ["go", "rust", "ops"] { try await fixture.tag(tag) }
+        let now = fixture.clock.now
+        for (index, slug) in ["a", "b", "c", "d"].enumerated() {
+            try await fixture.article(
+                slug,
+                publishedAt: now.adding(seconds: Int64(-400 + index * 100)),
+                tags: ["rust", "go"]
+            )
+        }
+        try await fixture.article("soon", publishedAt: now.adding(seconds: 600), tags: ["go"])
+        try await fixture.article("draft", status: .draft, tags: ["go"])
+        try await fixture.article("elsewhere", tags: ["ops"])
+        let unpublished = try await fixture.article("withdrawn", publishedAt: now.adding(seconds: -50), tags: ["go"])
+        _ = try await fixture.articles.replace(
+            slug: Slug("withdrawn"),
+            with: ArticleInput.make(slug: "withdrawn", status: .draft, publishedAt: nil, tags: ["go"]),
+            expectedRevision: unpublished.revision
+        )
+
+        var query = ArticleListQuery()
+        query.tags = [Slug("go")]
+        query.limit = 3
+        let first = try await fixture.articles.list(query)
+        #expect(first.articles.map(\.slug) == ["d", "c", "b"])
+        #expect(first.total == 4)
+        #expect(first.articles[0].tags.map(\.slug) == ["rust", "go"])
+        let cursor = try #require(first.nextCursor)
+        query.paging = .after(cursor)
+        let second = try await fixture.articles.list(query)
+        #expect(second.articles.map(\.slug) == ["a"] && second.nextCursor == nil)
+
+        query.paging = .page(1)
+        query.publishedAfter = now.adding(seconds: -350)
+        let recent = try await fixture.articles.list(query)
+        #expect(recent.articles.map(\.slug) == ["d", "c", "b"] && recent.total == 3)
+    }
+
     @Test(arguments: StoreEngine.all(.articles, .authorsAndTags))
     func relatedArticlesShareTagsAndSayWhich(engine: StoreEngine) async throws {
         let fixture = try await StoreFixture(engine)

@@ -35,6 +35,23 @@ struct PostgresArticleStore: ArticleStore {
         _ connection: PostgresConnection,
         _ logger: Logger
     ) async throws -> ArticlePage {
+        // One tag's public timeline is read from the tag's links alone (count and page order
+        // from one index); the articles are joined for the page's rows only.
+        if let tag = ArticleColumns.timelineTag(of: query) {
+            return try await list(
+                query,
+                now: now,
+                from: "article_tags at",
+                pageFrom: "article_tags at JOIN articles a ON a.id = at.article_id",
+                conditions: [
+                    "\(unescaped: PostgresVisibility.taggedCondition())",
+                    "at.tag_id = (SELECT id FROM tags WHERE slug = \(tag.value))",
+                ],
+                time: .tagLinks,
+                connection,
+                logger
+            )
+        }
         var conditions: [SQLFragment] = [condition(for: query.visibility)]
         if !query.tags.isEmpty {
             conditions.append(
@@ -48,16 +65,38 @@ struct PostgresArticleStore: ArticleStore {
             conditions.append("a.author_id = (SELECT id FROM authors WHERE slug = \(author.value))")
         }
         if let featured = query.featured { conditions.append("a.featured = \(featured)") }
-        if let after = query.publishedAfter { conditions.append("a.published_at > \(after)") }
-        if let before = query.publishedBefore { conditions.append("a.published_at < \(before)") }
         var from: SQLFragment = "articles a"
-        var rank: SQLFragment?
         if let search = query.search {
-            let tsquery = PostgresSearch.tsquery(search)
             from = "articles a JOIN article_bodies sb ON sb.article_id = a.id"
-            conditions.append("sb.search @@ \(tsquery)")
-            rank = "ts_rank_cd(sb.search, \(tsquery))"
+            conditions.append("sb.search @@ \(PostgresSearch.tsquery(search))")
         }
+        return try await list(
+            query,
+            now: now,
+            from: from,
+            pageFrom: from,
+            conditions: conditions,
+            time: .articles(query.visibility),
+            connection,
+            logger
+        )
+    }
+
+    /// The count from `from`, the page from `pageFrom` (which joins `articles a`), ordered by
+    /// publication time along `time`, or by rank when searched and no sort is asked for.
+    private static func list(
+        _ query: ArticleListQuery,
+        now: Timestamp,
+        from: SQLFragment,
+        pageFrom: SQLFragment,
+        conditions: [SQLFragment],
+        time: ArticleColumns.Time,
+        _ connection: PostgresConnection,
+        _ logger: Logger
+    ) async throws -> ArticlePage {
+        var conditions = conditions
+        if let after = query.publishedAfter { conditions.append("\(unescaped: time.stored) > \(after)") }
+        if let before = query.publishedBefore { conditions.append("\(unescaped: time.stored) < \(before)") }
         let filter = conditions.joined(separator: " AND ")
         let total: Int
         if query.search != nil {
@@ -84,33 +123,42 @@ struct PostgresArticleStore: ArticleStore {
             if query.search != nil { limit = SearchQuery.reachableLimit(offset: offset, limit: limit) }
         case .after(let cursor):
             if let sort {
-                let column = Self.column(for: sort.field, visibility: query.visibility)
+                let (column, id) =
+                    sort.field == .publishedAt
+                    ? (time.order, time.id)
+                    : (Self.column(for: sort.field, visibility: query.visibility), "a.id")
                 let comparison = sort.descending ? "<" : ">"
                 pageFilter =
-                    "\(filter) AND (\(unescaped: column), a.id) \(unescaped: comparison) (\(cursor.time), \(cursor.id))"
+                    "\(filter) AND (\(unescaped: column), \(unescaped: id)) \(unescaped: comparison) (\(cursor.time), \(cursor.id))"
             }
             limit += 1  // one more, to know whether a next page exists
         }
-        let order: SQLFragment =
-            if let sort {
-                "\(unescaped: Self.ordering(for: sort, visibility: query.visibility))"
+        let order: SQLFragment
+        if let sort {
+            if sort.field == .publishedAt {
+                let direction = sort.descending ? " DESC" : ""
+                order = "\(unescaped: time.order + direction), \(unescaped: time.id + direction)"
             } else {
-                "\(rank ?? "a.id") DESC, a.id DESC"
+                order = "\(unescaped: Self.ordering(for: sort, visibility: query.visibility))"
             }
+        } else if let search = query.search {
+            order = "ts_rank_cd(sb.search, \(PostgresSearch.tsquery(search))) DESC, a.id DESC"
+        } else {
+            order = "a.id DESC"
+        }
         var articles: [Article] = []
         var fetched = 0
         if limit > 0 {
             let rows = try await connection.run(
                 """
                 \(clock: now)SELECT \(unescaped: selection(bodies: query.bodies))
-                FROM \(from) JOIN authors au ON au.id = a.author_id\(unescaped: bodyJoin(query.bodies))
+                FROM \(pageFrom) JOIN authors au ON au.id = a.author_id\(unescaped: bodyJoin(query.bodies))
                 WHERE \(pageFilter) ORDER BY \(order) LIMIT \(limit) OFFSET \(offset)
                 """,
                 logger
             ).map { try article(from: $0, now: now, bodies: query.bodies) }
             fetched = rows.count
             articles = Array(rows.prefix(query.limit))
-            try await attachTags(to: &articles, connection, logger)
         }
         let hasMore: Bool =
             switch query.paging {
@@ -201,7 +249,7 @@ struct PostgresArticleStore: ArticleStore {
         _ connection: PostgresConnection,
         _ logger: Logger
     ) async throws -> [Article] {
-        var articles = try await connection.run(
+        try await connection.run(
             """
             \(clock: now)SELECT \(unescaped: selection(bodies: bodies))
             FROM articles a JOIN authors au ON au.id = a.author_id\(unescaped: bodyJoin(bodies))
@@ -209,8 +257,6 @@ struct PostgresArticleStore: ArticleStore {
             """,
             logger
         ).map { try article(from: $0, now: now, bodies: bodies) }
-        try await attachTags(to: &articles, connection, logger)
-        return articles
     }
 
     /// Articles by id, in the order given, each with author and tags, without bodies.
@@ -232,7 +278,22 @@ struct PostgresArticleStore: ArticleStore {
         }
     }
 
-    static func selection(bodies: Set<BodyFormat>) -> String { ArticleColumns.selection(bodies: bodies) }
+    /// An article row's columns, its tags among them: each tag's id, slug and name in the
+    /// tags' order, as three arrays made per row of the result (a row's tags come with it, not
+    /// in a second round trip; after a sort and a limit, only for the rows returned).
+    static func selection(bodies: Set<BodyFormat>) -> String {
+        ArticleColumns.selection(bodies: bodies) + ", " + tagArrays
+    }
+
+    private static let tagArrays = [("id", "tag_ids"), ("slug", "tag_slugs"), ("name", "tag_names")].map {
+        column,
+        name in
+        """
+        ARRAY(SELECT t.\(column) FROM article_tags lt JOIN tags t ON t.id = lt.tag_id
+              WHERE lt.article_id = a.id ORDER BY lt.position) AS \(name)
+        """
+    }.joined(separator: ", ")
+
     static func bodyJoin(_ bodies: Set<BodyFormat>) -> String { ArticleColumns.bodyJoin(bodies) }
 
     private static func column(for field: ArticleSortField, visibility: ArticleVisibility) -> String {
@@ -274,34 +335,18 @@ struct PostgresArticleStore: ArticleStore {
                 name: try row["author_name"],
                 avatarURL: try row["author_avatar_url"]
             ),
-            tags: [],
+            tags: try tags(from: row),
             bodyHTML: bodies.contains(.html) ? markdown.map(MarkdownRenderer.html) : nil,
             bodyMarkdown: bodies.contains(.markdown) ? markdown : nil,
             bodyPlaintext: bodies.contains(.plaintext) ? try row["body_plaintext"] : nil
         )
     }
 
-    /// One query for the tags of every article on the page.
-    static func attachTags(to articles: inout [Article], _ connection: PostgresConnection, _ logger: Logger)
-        async throws
-    {
-        guard !articles.isEmpty else { return }
-        let rows = try await connection.run(
-            """
-            SELECT at.article_id, t.id, t.slug, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id
-            WHERE at.article_id = ANY(\(articles.map(\.id))) ORDER BY at.article_id, at.position
-            """,
-            logger
-        ).map { row in
-            (
-                try row["article_id"] as Int64,
-                TagSummary(id: try row["id"], slug: try row["slug"], name: try row["name"])
-            )
-        }
-        let tagsByArticle = Dictionary(grouping: rows, by: \.0).mapValues { $0.map(\.1) }
-        for index in articles.indices {
-            articles[index].tags = tagsByArticle[articles[index].id] ?? []
-        }
+    private static func tags(from row: PGRow) throws -> [TagSummary] {
+        let ids: [Int64] = try row["tag_ids"]
+        let slugs: [String] = try row["tag_slugs"]
+        let names: [String] = try row["tag_names"]
+        return zip(ids, zip(slugs, names)).map { TagSummary(id: $0, slug: $1.0, name: $1.1) }
     }
 
     // MARK: Writes

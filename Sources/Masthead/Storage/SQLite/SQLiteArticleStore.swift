@@ -26,7 +26,7 @@ public struct SQLiteArticleStore: ArticleStore {
     private static func list(_ query: ArticleListQuery, now: Timestamp, _ db: Database) throws -> ArticlePage {
         // One tag's public timeline is read from the tag's links alone (count and page order
         // from one index); the articles are joined for the page's rows only.
-        if let tag = query.tags.first, Self.isTagTimeline(query) {
+        if let tag = ArticleColumns.timelineTag(of: query) {
             return try list(
                 query,
                 now: now,
@@ -70,29 +70,15 @@ public struct SQLiteArticleStore: ArticleStore {
                 )
             }
         }
-        let time = TimeColumns(
-            order: Self.column(for: .publishedAt, visibility: query.visibility),
-            stored: "a.published_at",
-            id: "a.id"
+        return try list(
+            query,
+            now: now,
+            from: from,
+            pageFrom: from,
+            conditions: conditions,
+            time: .articles(query.visibility),
+            db
         )
-        return try list(query, now: now, from: from, pageFrom: from, conditions: conditions, time: time, db)
-    }
-
-    /// A public timeline of one tag, with no filter that needs the article row.
-    private static func isTagTimeline(_ query: ArticleListQuery) -> Bool {
-        query.tags.count == 1 && query.visibility == .published && query.search == nil && query.author == nil
-            && query.featured == nil && query.effectiveSort?.field == .publishedAt
-    }
-
-    /// How a list is ordered and paged by publication time: `order` (the id breaking ties),
-    /// and `stored`, the time as stored, which date filters compare.
-    private struct TimeColumns {
-        let order: String
-        let stored: String
-        let id: String
-
-        /// A tag's links carry their article's publication time (0011).
-        static let tagLinks = TimeColumns(order: "at.visible_from", stored: "at.visible_from", id: "at.article_id")
     }
 
     /// The count from `from`, the page from `pageFrom` (which joins `articles a`), ordered by
@@ -103,7 +89,7 @@ public struct SQLiteArticleStore: ArticleStore {
         from: SQL,
         pageFrom: SQL,
         conditions: [SQL],
-        time: TimeColumns,
+        time: ArticleColumns.Time,
         _ db: Database
     ) throws -> ArticlePage {
         var conditions = conditions
