@@ -130,6 +130,140 @@ struct MultiInstanceTests {
         )
         #expect(views == before + 14)
     }
+
+    /// One of two instances is killed (`kill -9`: no flush, no shutdown) while both take
+    /// writes and views. Every write either acknowledged is in the database; the views it
+    /// acknowledged but had not flushed (at most its last flush interval's) are the only loss;
+    /// the other instance answers throughout and keeps everything it counted.
+    @Test(.timeLimit(.minutes(3)))
+    func killingOneInstanceLosesNoAcknowledgedWriteAndAtMostOneFlushOfViews() async throws {
+        let location = try await PostgresTestServer.makeEmptyDatabase()
+        var configuration = AppConfiguration(port: 0, databasePath: location.url, loadDemoContent: true)
+        configuration.logLevel = .error
+        configuration.views.dedupeWindowSeconds = 0
+        let token = Mutex<String?>(nil)
+        let survivor = try await Self.start(configuration) { secret in token.withLock { $0 = secret.secret } }
+        let admin = try #require(token.withLock { $0 })
+        let flushInterval = Duration.seconds(1)
+        let victim = try await ServerProcess.serve([
+            "--db", location.url, "--port", "0", "--views-dedupe-window", "0", "--views-flush-interval", "1s",
+        ])
+        let database = try await PostgresTestDatabase(location: location)
+        let viewsAtStart = try await Self.storedViews(of: "go-in-production", database)
+
+        let load = CrashLoad()
+        try await withThrowingTaskGroup { group in
+            for writer in 0..<2 {
+                group.addTask {
+                    var number = 0
+                    while !load.stop.load(ordering: .relaxed) {
+                        number += 1
+                        let onSurvivor = number.isMultiple(of: 2)
+                        let slug = "crash-\(writer)-\(number)"
+                        let body =
+                            #"{"title": "Crash \#(writer) \#(number)", "slug": "\#(slug)", "body_markdown": "Kept.", "author": "alex-kim", "tags": ["go"], "status": "published"}"#
+                        let port = onSurvivor ? survivor.port : victim.port
+                        let response = try? await Self.request(
+                            port,
+                            "/v1/articles",
+                            method: .post,
+                            token: admin,
+                            body: body
+                        )
+                        if response?.status == .created {
+                            load.acknowledged.withLock { $0.articles.append(slug) }
+                        } else if onSurvivor {
+                            load.acknowledged.withLock {
+                                $0.survivorFailures.append("POST \(slug): \(response?.status.code ?? 0)")
+                            }
+                        }
+                    }
+                }
+            }
+            for viewer in 0..<4 {
+                group.addTask {
+                    let onSurvivor = viewer.isMultiple(of: 2)
+                    while !load.stop.load(ordering: .relaxed) {
+                        let port = onSurvivor ? survivor.port : victim.port
+                        let response = try? await Self.request(
+                            port,
+                            "/v1/articles/go-in-production/views",
+                            method: .post
+                        )
+                        let now = ContinuousClock.now
+                        load.acknowledged.withLock { state in
+                            switch (response?.status == .ok, onSurvivor) {
+                            case (true, true): state.survivorViews += 1
+                            case (true, false): state.victimViewTimes.append(now)
+                            case (false, true):
+                                state.survivorFailures.append("POST views: \(response?.status.code ?? 0)")
+                            case (false, false): break
+                            }
+                        }
+                        if !onSurvivor, load.killed.withLock({ $0 }) != nil {
+                            try await Task.sleep(for: .milliseconds(50))
+                        }
+                    }
+                }
+            }
+            try await Task.sleep(for: .milliseconds(2_500))
+            victim.signal(SIGKILL)
+            load.killed.withLock { $0 = .now }
+            try await Task.sleep(for: .seconds(1))
+            load.stop.store(true, ordering: .relaxed)
+            try await group.waitForAll()
+        }
+        await survivor.group.triggerGracefulShutdown()
+        try await survivor.running.value
+
+        let state = load.acknowledged.withLock { $0 }
+        let killedAt = try #require(load.killed.withLock { $0 })
+        #expect(
+            state.survivorFailures.isEmpty,
+            "the surviving instance failed requests: \(state.survivorFailures.prefix(5))"
+        )
+        #expect(state.articles.count > 10 && state.victimViewTimes.count > 10, "too little load to judge")
+
+        let stored = try await database.engine.client.query(
+            "SELECT slug FROM articles WHERE slug = ANY(\(state.articles))",
+            logger: PostgresTestServer.logger
+        ).map { try $0["slug"] as String }
+        #expect(Set(stored) == Set(state.articles), "acknowledged writes lost")
+
+        let counted = try await Self.storedViews(of: "go-in-production", database) - viewsAtStart
+        let acknowledgedViews = state.survivorViews + state.victimViewTimes.count
+        let lost = acknowledgedViews - counted
+        // A flush starts at most one interval before the kill and takes a moment to commit.
+        let unflushable = state.victimViewTimes.filter { killedAt - $0 <= flushInterval + .milliseconds(500) }.count
+        print(
+            "kill -9 under load: \(state.articles.count) acknowledged writes kept; views acknowledged "
+                + "\(acknowledgedViews) (\(state.victimViewTimes.count) by the killed instance), stored \(counted), "
+                + "lost \(lost) (at most \(unflushable) allowed)"
+        )
+        #expect(lost >= 0, "more views stored than acknowledged")
+        #expect(lost <= unflushable)
+    }
+
+    static func storedViews(of slug: String, _ database: PostgresTestDatabase) async throws -> Int {
+        try await database.engine.client.query(
+            "SELECT views FROM articles WHERE slug = \(slug)",
+            logger: PostgresTestServer.logger
+        ).first { try $0["views"] as Int } ?? 0
+    }
+}
+
+/// What the instances of the kill test acknowledged, and when; shared by its load's tasks.
+final class CrashLoad: Sendable {
+    struct Acknowledged {
+        var articles: [String] = []
+        var survivorViews = 0
+        var victimViewTimes: [ContinuousClock.Instant] = []
+        var survivorFailures: [String] = []
+    }
+
+    let acknowledged = Mutex(Acknowledged())
+    let killed = Mutex<ContinuousClock.Instant?>(nil)
+    let stop = Atomic<Bool>(false)
 }
 
 /// What the demo publication starts with, read from the demo as SQLite builds it.
