@@ -108,6 +108,7 @@ let package = Package(
             resources: [
                 .embedInCode("0001_create_schema.sql"),
                 .embedInCode("0002_create_article_search.sql"),
+                .embedInCode("0003_search_text_without_markup.sql"),
             ],
             swiftSettings: swiftSettings
         ),

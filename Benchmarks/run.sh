@@ -5,9 +5,14 @@
 # own GET /healthz, and Datasette 0.65.5 serving the same content from its own layout.
 #
 #   Benchmarks/run.sh [--sizes "1000 10000 100000"] [--duration 10s] [--runs 3] [--connections 64]
+#   Benchmarks/run.sh --engine postgres [...]   PostgreSQL against SQLite (Benchmarks/postgres.sh)
 #
 # Prints one table per publication size. See Benchmarks/README.md.
 set -euo pipefail
+
+if [[ " $* " == *" --engine postgres "* ]]; then
+    exec "$(dirname "$0")/postgres.sh" "$@"
+fi
 
 SIZES="1000 10000 100000"
 DURATION="10s"
@@ -24,7 +29,8 @@ while [ $# -gt 0 ]; do
         --duration) DURATION="$2"; shift 2 ;;
         --runs) RUNS="$2"; shift 2 ;;
         --connections) CONNECTIONS="$2"; shift 2 ;;
-        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+        --engine) [ "$2" = sqlite ] || { echo "--engine is sqlite or postgres" >&2; exit 64; }; shift 2 ;;
+        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 64 ;;
     esac
 done

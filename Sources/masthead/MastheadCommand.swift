@@ -27,6 +27,9 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .customLong(Setting.db.key), help: .init(Setting.db.help))
     var db: String?
 
+    @Option(name: .customLong(Setting.dbConnections.key), help: .init(Setting.dbConnections.help))
+    var dbConnections: String?
+
     @Option(name: .customLong(Setting.logLevel.key), help: .init(Setting.logLevel.help))
     var logLevel: String?
 
@@ -34,7 +37,7 @@ struct CommonOptions: ParsableArguments {
     var config: String?
 
     var given: [Setting: String] {
-        [.db: db, .logLevel: logLevel, .config: config].compactMapValues { $0 }
+        [.db: db, .dbConnections: dbConnections, .logLevel: logLevel, .config: config].compactMapValues { $0 }
     }
 }
 

@@ -60,8 +60,10 @@ private func seedPublication(_ seed: Seeder) async throws {
 }
 
 @Suite struct ArticleListTests {
-    @Test func listsPublishedArticlesNewestFirstWithPaginationMeta() async throws {
-        try await withApp(seed: seedPublication) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func listsPublishedArticlesNewestFirstWithPaginationMeta(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine, seed: seedPublication) { client, _ async throws in
             let response = try await client.get("/v1/articles")
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "application/json; charset=utf-8")
@@ -80,8 +82,8 @@ private func seedPublication(_ seed: Seeder) async throws {
         }
     }
 
-    @Test func listItemsCarryEveryFieldButNoBody() async throws {
-        try await withApp(seed: seedPublication) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func listItemsCarryEveryFieldButNoBody(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: seedPublication) { client, _ async throws in
             let item = try await client.get("/v1/articles?limit=1").json["data"][0]
             #expect(
                 item.keys == [
@@ -103,8 +105,9 @@ private func seedPublication(_ seed: Seeder) async throws {
         }
     }
 
-    @Test func pagesCarryNextAndPrevInMetaAndLinkHeaders() async throws {
-        try await withApp(seed: seedPublication) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func pagesCarryNextAndPrevInMetaAndLinkHeaders(engine: AppEngine) async throws
+    {
+        try await withApp(on: engine, seed: seedPublication) { client, _ async throws in
             let first = try await client.get("/v1/articles?limit=2&tag=go,api")
             #expect(try first.json["data"].slugs == ["d", "c"])
             #expect(first.headers[.xTotalCount] == "3")
@@ -119,8 +122,8 @@ private func seedPublication(_ seed: Seeder) async throws {
         }
     }
 
-    @Test func aPageBeyondTheLastIsEmptyNotAnError() async throws {
-        try await withApp(seed: seedPublication) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func aPageBeyondTheLastIsEmptyNotAnError(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: seedPublication) { client, _ async throws in
             let response = try await client.get("/v1/articles?page=9")
             #expect(response.status == .ok)
             #expect(try response.json["data"].array.isEmpty)
@@ -128,9 +131,9 @@ private func seedPublication(_ seed: Seeder) async throws {
         }
     }
 
-    @Test func filtersByTagAuthorFeaturedAndDates() async throws {
+    @Test(arguments: AppEngine.available) func filtersByTagAuthorFeaturedAndDates(engine: AppEngine) async throws {
         let clock = TestClock()
-        try await withApp(clock: clock, seed: seedPublication) { client, _ async throws in
+        try await withApp(on: engine, clock: clock, seed: seedPublication) { client, _ async throws in
             #expect(try await client.get("/v1/articles?tag=go").json["data"].slugs == ["c", "a"])
             #expect(try await client.get("/v1/articles?tag=branding,api").json["data"].slugs == ["d", "c", "b"])
             #expect(try await client.get("/v1/articles?tag=unknown-tag").json["data"].slugs == [])
@@ -155,8 +158,8 @@ private func seedPublication(_ seed: Seeder) async throws {
         }
     }
 
-    @Test func sortsByEachAllowedFieldBothWays() async throws {
-        try await withApp(seed: seedPublication) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func sortsByEachAllowedFieldBothWays(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: seedPublication) { client, _ async throws in
             #expect(
                 try await client.get("/v1/articles?sort=published_at").json["data"].slugs == ["a", "b", "c", "d", "e"]
             )
@@ -172,8 +175,10 @@ private func seedPublication(_ seed: Seeder) async throws {
         }
     }
 
-    @Test func fullTextQueryFindsStemsAndOrdersByRelevance() async throws {
-        try await withApp(seed: seedPublication) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func fullTextQueryFindsStemsAndOrdersByRelevance(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine, seed: seedPublication) { client, _ async throws in
             #expect(try await client.get("/v1/articles?q=deploying").json["data"].slugs == ["d"])
             #expect(try await client.get("/v1/articles?q=%22graceful+shutdown%22").json["data"].slugs == ["d"])
             #expect(try await client.get("/v1/articles?q=grace*").json["data"].slugs == ["d"])
@@ -188,15 +193,16 @@ private func seedPublication(_ seed: Seeder) async throws {
         }
     }
 
-    @Test func fieldsPicksTopLevelFieldsInContractOrder() async throws {
-        try await withApp(seed: seedPublication) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func fieldsPicksTopLevelFieldsInContractOrder(engine: AppEngine) async throws
+    {
+        try await withApp(on: engine, seed: seedPublication) { client, _ async throws in
             let response = try await client.get("/v1/articles?fields=title,slug&limit=1")
             #expect(response.text.hasPrefix(#"{"data":[{"slug":"e","title":"Echo"}]"#))
         }
     }
 
-    @Test func formatsAddsBodiesToListItems() async throws {
-        try await withApp(seed: seedPublication) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func formatsAddsBodiesToListItems(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: seedPublication) { client, _ async throws in
             let item = try await client.get("/v1/articles?formats=markdown,plaintext&limit=1&author=alex-kim").json[
                 "data"
             ][0]
@@ -207,8 +213,10 @@ private func seedPublication(_ seed: Seeder) async throws {
         }
     }
 
-    @Test func draftsAndScheduledArticlesNeverAppearPublicly() async throws {
-        try await withApp(seed: seedPublication) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func draftsAndScheduledArticlesNeverAppearPublicly(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine, seed: seedPublication) { client, _ async throws in
             let all = try await client.get("/v1/articles?limit=100").json["data"].slugs
             #expect(!all.contains("draft") && !all.contains("later"))
             #expect(try await client.get("/v1/articles/draft").status == .notFound)
@@ -218,8 +226,8 @@ private func seedPublication(_ seed: Seeder) async throws {
         }
     }
 
-    @Test func askingForDraftsWithoutATokenIs401() async throws {
-        try await withApp(seed: seedPublication) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func askingForDraftsWithoutATokenIs401(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: seedPublication) { client, _ async throws in
             for status in ["draft", "scheduled", "all"] {
                 let response = try await client.get("/v1/articles?status=\(status)")
                 #expect(response.status == .unauthorized)
@@ -259,8 +267,8 @@ private func seedPublication(_ seed: Seeder) async throws {
         }
     }
 
-    @Test func aQueryLongerThan256CharactersIs400() async throws {
-        try await withApp(seed: seedPublication) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func aQueryLongerThan256CharactersIs400(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: seedPublication) { client, _ async throws in
             let response = try await client.get("/v1/articles?q=" + String(repeating: "a", count: 1_000))
             #expect(response.status == .badRequest)
             #expect(try response.json["detail"].string?.contains("256") == true)
@@ -269,8 +277,8 @@ private func seedPublication(_ seed: Seeder) async throws {
 }
 
 @Suite struct ArticleDetailTests {
-    @Test func showsOneArticleWithHTMLBodyByDefault() async throws {
-        try await withApp(seed: seedPublication) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func showsOneArticleWithHTMLBodyByDefault(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: seedPublication) { client, _ async throws in
             let response = try await client.get("/v1/articles/d")
             #expect(response.status == .ok)
             let article = try response.json["data"]
@@ -289,8 +297,8 @@ private func seedPublication(_ seed: Seeder) async throws {
         }
     }
 
-    @Test func formatsAndFieldsShapeTheDetail() async throws {
-        try await withApp(seed: seedPublication) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func formatsAndFieldsShapeTheDetail(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: seedPublication) { client, _ async throws in
             let bodies = try await client.get("/v1/articles/d?formats=markdown").json["data"]
             #expect(bodies["body_markdown"].string?.hasPrefix("## Deployment") == true)
             #expect(!bodies.keys.contains("body_html"))
@@ -299,16 +307,16 @@ private func seedPublication(_ seed: Seeder) async throws {
         }
     }
 
-    @Test func primaryTagIsTheFirstTagInOrder() async throws {
-        try await withApp(seed: seedPublication) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func primaryTagIsTheFirstTagInOrder(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: seedPublication) { client, _ async throws in
             let article = try await client.get("/v1/articles/c").json["data"]
             #expect(article["tags"].slugs == ["api", "go"])
             #expect(article["primary_tag"]["slug"].string == "api")
         }
     }
 
-    @Test func anUnknownSlugIsA404ProblemDocument() async throws {
-        try await withApp(seed: seedPublication) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func anUnknownSlugIsA404ProblemDocument(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: seedPublication) { client, _ async throws in
             let response = try await client.get("/v1/articles/no-such-article")
             #expect(response.status == .notFound)
             #expect(response.headers[.contentType] == "application/problem+json")
@@ -321,8 +329,8 @@ private func seedPublication(_ seed: Seeder) async throws {
         }
     }
 
-    @Test func unknownParametersOnADetailAre400() async throws {
-        try await withApp(seed: seedPublication) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func unknownParametersOnADetailAre400(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: seedPublication) { client, _ async throws in
             let response = try await client.get("/v1/articles/d?page=2")
             #expect(response.status == .badRequest)
             #expect(try response.json["code"].string == "unknown_parameter")

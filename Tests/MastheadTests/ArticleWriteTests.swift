@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -12,28 +11,31 @@ private let newArticle = #"""
      "tags": ["go", "api"], "status": "published"}
     """#
 
-private func articleRow(_ database: AppDatabase, _ slug: String) async throws -> Row? {
-    try database.reader.read { db in
-        try Row.fetchOne(
-            db,
-            sql: """
-                SELECT a.*, b.markdown AS body_markdown, masthead_inflate(b.plaintext) AS body_plaintext
-                FROM articles a JOIN article_bodies b ON b.article_id = a.id WHERE a.slug = ?
-                """,
-            arguments: [slug]
+/// An article as stored, drafts and scheduled ones too, read through the store of the
+/// engine the test runs on; nil when there is none.
+private func storedArticle(_ storage: TestStorage, _ slug: String) async throws -> Article? {
+    do {
+        return try await storage.stores.content.articles.find(
+            slug: Slug(slug),
+            bodies: [.markdown, .plaintext],
+            visibility: .all
         )
+    } catch StoreError.notFound {
+        return nil
     }
 }
 
-private func articleCount(_ database: AppDatabase) async throws -> Int {
-    try await database.reader.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM articles")! }
+private func articleCount(_ storage: TestStorage) async throws -> Int? {
+    try await storage.integer("SELECT count(*) FROM articles")
 }
 
 @Suite struct ArticleCreateTests {
-    @Test func createIs201WithLocationETagAndTheRenderedArticle() async throws {
+    @Test(arguments: AppEngine.available) func createIs201WithLocationETagAndTheRenderedArticle(engine: AppEngine)
+        async throws
+    {
         let clock = TestClock()
-        try await withApp(demo: true, clock: clock) { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+        try await withApp(on: engine, demo: true, clock: clock) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             let response = try await client.send(.post, "/v1/articles", json: newArticle, token: token)
             #expect(response.status == .created)
             #expect(response.headers[.location] == "/v1/articles/cafe-deja-vu")
@@ -51,10 +53,10 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
             #expect(article["tags"].slugs == ["go", "api"])
             #expect(article["author"]["slug"].string == "alex-kim")
 
-            let row = try #require(try await articleRow(database, "cafe-deja-vu"))
-            #expect(row["body_markdown"] == "## Hello\n\nA body with **bold** words.")
-            #expect(row["body_plaintext"] == "Hello\nA body with bold words.")
-            #expect(row["revision"] == 1)
+            let stored = try #require(try await storedArticle(storage, "cafe-deja-vu"))
+            #expect(stored.bodyMarkdown == "## Hello\n\nA body with **bold** words.")
+            #expect(stored.bodyPlaintext == "Hello\nA body with bold words.")
+            #expect(stored.revision == 1)
             // What GET serves is what the write answered, byte for byte, and so is its ETag.
             let fetched = try await client.get("/v1/articles/cafe-deja-vu")
             #expect(fetched.headers[.eTag] == etag)
@@ -63,9 +65,11 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
         }
     }
 
-    @Test func aTakenSlugMadeFromTheTitleGetsASuffixAndAGivenOneIs409() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+    @Test(arguments: AppEngine.available) func aTakenSlugMadeFromTheTitleGetsASuffixAndAGivenOneIs409(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             let body = #"{"title": "Go in Production", "body_markdown": "x", "author": "alex-kim"}"#
             let derived = try await client.send(.post, "/v1/articles", json: body, token: token)
             #expect(derived.status == .created)
@@ -79,14 +83,14 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
             let conflict = try await client.send(.post, "/v1/articles", json: given, token: token)
             #expect(conflict.status == .conflict)
             #expect(try conflict.json["code"].string == "slug_taken")
-            #expect(try await articleCount(database) == 29)
+            #expect(try await articleCount(storage) == 29)
         }
     }
 
-    @Test func draftsAreVisibleToContentReadTokensOnly() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let writer = try await makeToken(database, [.contentWrite])
-            let reader = try await makeToken(database, [.contentRead])
+    @Test(arguments: AppEngine.available) func draftsAreVisibleToContentReadTokensOnly(engine: AppEngine) async throws {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let writer = try await storage.token([.contentWrite])
+            let reader = try await storage.token([.contentRead])
             let draft = #"{"title": "Secret plans", "body_markdown": "Soon.", "author": "alex-kim"}"#
             let created = try await client.send(.post, "/v1/articles", json: draft, token: writer)
             #expect(try created.json["data"]["status"].string == "draft")
@@ -115,10 +119,12 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
         }
     }
 
-    @Test func scheduledNeedsAFutureTimeAndStaysHiddenUntilThen() async throws {
+    @Test(arguments: AppEngine.available) func scheduledNeedsAFutureTimeAndStaysHiddenUntilThen(engine: AppEngine)
+        async throws
+    {
         let clock = TestClock()
-        try await withApp(demo: true, clock: clock) { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+        try await withApp(on: engine, demo: true, clock: clock) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             let past =
                 #"{"title":"Later","body_markdown":"x","author":"alex-kim","status":"scheduled","published_at":"2020-01-01T00:00:00Z"}"#
             let refused = try await client.send(.post, "/v1/articles", json: past, token: token)
@@ -141,10 +147,12 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
 /// Times are instants: any offset is stored as UTC, and an instant outside years 0001–9999
 /// (which would be written with a five-digit year and sort before every other) is refused.
 @Suite struct ArticleTimeTests {
-    @Test func aTimeThatLeavesYear9999InUTCIs422AndNothingIsWritten() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
-            let before = try await articleCount(database)
+    @Test(arguments: AppEngine.available) func aTimeThatLeavesYear9999InUTCIs422AndNothingIsWritten(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
+            let before = try await articleCount(storage)
             for (status, time) in [
                 ("scheduled", "9999-12-31T23:59:59-01:00"), ("published", "0001-01-01T00:30:00+01:00"),
                 ("draft", "10000-01-01T00:00:00Z"),
@@ -155,22 +163,24 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
                 #expect(response.status == .unprocessableContent, "\(time)")
                 #expect(try response.json["errors"][0]["pointer"].string == "/published_at", "\(time)")
             }
-            #expect(try await articleCount(database) == before)
+            #expect(try await articleCount(storage) == before)
             #expect(try await client.get("/v1/articles/far").status == .notFound)
         }
     }
 
-    @Test func anOffsetIsStoredAsUTCAndVisibilityFollowsTheInstant() async throws {
+    @Test(arguments: AppEngine.available) func anOffsetIsStoredAsUTCAndVisibilityFollowsTheInstant(engine: AppEngine)
+        async throws
+    {
         let clock = TestClock()  // 2026-11-28T12:00:00Z
-        try await withApp(demo: true, clock: clock) { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+        try await withApp(on: engine, demo: true, clock: clock) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             // 05:00 at UTC-10 is 15:00Z: three hours ahead, though its text sorts before "12:00Z".
             let body =
                 #"{"title":"Offset","body_markdown":"x","author":"alex-kim","status":"scheduled","published_at":"2026-11-28T05:00:00-10:00"}"#
             let created = try await client.send(.post, "/v1/articles", json: body, token: token)
             #expect(created.status == .created)
             #expect(try created.json["data"]["published_at"].string == "2026-11-28T15:00:00Z")
-            #expect(try await articleRow(database, "offset")?["published_at"] == "2026-11-28T15:00:00Z")
+            #expect(try await storedArticle(storage, "offset")?.publishedAt?.rfc3339 == "2026-11-28T15:00:00Z")
             #expect(try await client.get("/v1/articles/offset").status == .notFound)
             #expect(!(try await client.get("/v1/articles?limit=100").json["data"].slugs.contains("offset")))
             clock.advance(seconds: 3 * 3600 - 1)
@@ -184,11 +194,17 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
 /// `If-Match` guards against lost updates, not against readers: a tag from any read of the
 /// same content holds until someone writes that content again.
 @Suite struct ArticleConditionalWriteTests {
-    @Test func ifMatchHoldsUntilTheContentChangesWhateverCountersDo() async throws {
-        try await withApp(demo: true, views: .init(flushInterval: .milliseconds(20), dedupeWindowSeconds: 0)) {
+    @Test(arguments: AppEngine.available) func ifMatchHoldsUntilTheContentChangesWhateverCountersDo(engine: AppEngine)
+        async throws
+    {
+        try await withApp(
+            on: engine,
+            demo: true,
+            views: .init(flushInterval: .milliseconds(20), dedupeWindowSeconds: 0)
+        ) {
             client,
-            database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+            storage async throws in
+            let token = try await storage.token([.contentWrite])
             let path = "/v1/articles/go-in-production"
             let tokenRead = try #require(
                 try await client.get(path, headers: [.authorization: "Bearer \(token)"]).headers[.eTag]
@@ -204,7 +220,7 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
             var stored = views
             for _ in 0..<250 where stored == views {
                 try await Task.sleep(for: .milliseconds(20))
-                stored = try await articleRow(database, "go-in-production")?["views"] ?? views
+                stored = try await storedArticle(storage, "go-in-production")?.views ?? views
             }
             #expect(stored == views + 1)
             let afterView = try await client.get(path, headers: [.authorization: "Bearer \(token)"])
@@ -251,7 +267,7 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
                 headers: [.ifMatch: tokenRead]
             )
             #expect(stale.status == .preconditionFailed)
-            #expect(try await articleRow(database, "go-in-production")?["title"] == "Go in Production, Again")
+            #expect(try await storedArticle(storage, "go-in-production")?.title == "Go in Production, Again")
             let next = try await client.send(
                 .patch,
                 path,
@@ -263,9 +279,11 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
         }
     }
 
-    @Test func anAuthorsTagSurvivesTheirArticleCountChanging() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+    @Test(arguments: AppEngine.available) func anAuthorsTagSurvivesTheirArticleCountChanging(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             let read = try await client.get("/v1/authors/alex-kim")
             let tag = try #require(read.headers[.eTag])
             let count = try read.json["data"]["article_count"].int ?? 0
@@ -290,9 +308,11 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
 }
 
 @Suite struct ArticleValidationTests {
-    @Test func everyProblemIsReportedTogetherWithPointersAndNothingIsWritten() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+    @Test(arguments: AppEngine.available) func everyProblemIsReportedTogetherWithPointersAndNothingIsWritten(
+        engine: AppEngine
+    ) async throws {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             let body = #"""
                 {"id": 7, "views": 100, "body_html": "<script>", "colour": "red", "title": "",
                  "excerpt": "\#(String(repeating: "e", count: 501))", "slug": "Not A Slug", "status": "live",
@@ -315,13 +335,13 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
             ] {
                 #expect(errors.contains(expected), "missing \(expected) in \(errors)")
             }
-            #expect(try await articleCount(database) == 27)
+            #expect(try await articleCount(storage) == 27)
         }
     }
 
-    @Test func aTitleOver200CharactersIsTooLong() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+    @Test(arguments: AppEngine.available) func aTitleOver200CharactersIsTooLong(engine: AppEngine) async throws {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             let body = #"{"title":"\#(String(repeating: "t", count: 201))","body_markdown":"x","author":"alex-kim"}"#
             let response = try await client.send(.post, "/v1/articles", json: body, token: token)
             #expect(response.status == .unprocessableContent)
@@ -330,9 +350,9 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
         }
     }
 
-    @Test func malformedJSONIs400AndNotJSONIs415() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+    @Test(arguments: AppEngine.available) func malformedJSONIs400AndNotJSONIs415(engine: AppEngine) async throws {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             for broken in [#"{"title": "#, "not json", "[1, 2]", "\"string\"", ""] {
                 let response = try await client.send(.post, "/v1/articles", json: broken, token: token)
                 #expect(response.status == .badRequest, "\(broken)")
@@ -353,28 +373,30 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
                 body: ByteBuffer(string: "{}")
             ) { $0 }
             #expect(none.status == .unsupportedMediaType)
-            #expect(try await articleCount(database) == 27)
+            #expect(try await articleCount(storage) == 27)
         }
     }
 
-    @Test func aBodyOver1MiBIs413() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+    @Test(arguments: AppEngine.available) func aBodyOver1MiBIs413(engine: AppEngine) async throws {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             let huge =
                 #"{"title":"Big","author":"alex-kim","body_markdown":""# + String(repeating: "a", count: 1 << 20)
                 + #""}"#
             let response = try await client.send(.post, "/v1/articles", json: huge, token: token)
             #expect(response.status == .contentTooLarge)
             #expect(try response.json["code"].string == "payload_too_large")
-            #expect(try await articleCount(database) == 27)
+            #expect(try await articleCount(storage) == 27)
         }
     }
 }
 
 @Suite struct ArticleChangeTests {
-    @Test func patchWithTheCurrentETagChangesOnlyWhatItNames() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+    @Test(arguments: AppEngine.available) func patchWithTheCurrentETagChangesOnlyWhatItNames(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             let before = try await client.get("/v1/articles/go-in-production")
             let etag = try #require(before.headers[.eTag])
             let response = try await client.send(
@@ -392,15 +414,15 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
             #expect(article["title"].string == "Go in Production")
             #expect(article["tags"].slugs == ["api", "go", "observability"])
             #expect(article["excerpt"] == (try before.json["data"]["excerpt"]))
-            let row = try #require(try await articleRow(database, "go-in-production"))
-            #expect(row["revision"] == 2)
-            #expect(row["featured"] == false)
+            let stored = try #require(try await storedArticle(storage, "go-in-production"))
+            #expect(stored.revision == 2)
+            #expect(stored.featured == false)
         }
     }
 
-    @Test func aStaleIfMatchIs412AndChangesNothing() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+    @Test(arguments: AppEngine.available) func aStaleIfMatchIs412AndChangesNothing(engine: AppEngine) async throws {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             let stale = try #require(try await client.get("/v1/articles/go-in-production").headers[.eTag])
             #expect(
                 try await client.send(
@@ -410,7 +432,7 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
                     token: token
                 ).status == .ok
             )
-            let before = try await articleRow(database, "go-in-production")
+            let before = try #require(try await storedArticle(storage, "go-in-production"))
             for method in [HTTPRequest.Method.patch, .put, .delete] {
                 let response = try await client.send(
                     method,
@@ -422,13 +444,17 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
                 #expect(response.status == .preconditionFailed, "\(method)")
                 #expect(try response.json["code"].string == "precondition_failed")
             }
-            #expect(try await articleRow(database, "go-in-production") == before)
+            let after = try #require(try await storedArticle(storage, "go-in-production"))
+            #expect(after.revision == before.revision && after.title == before.title)
+            #expect(after.bodyMarkdown == before.bodyMarkdown && after.updatedAt == before.updatedAt)
         }
     }
 
-    @Test func twoClientsRacingWithTheSameIfMatchExactlyOneWins() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+    @Test(arguments: AppEngine.available) func twoClientsRacingWithTheSameIfMatchExactlyOneWins(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             let etag = try #require(try await client.get("/v1/articles/go-in-production").headers[.eTag])
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for index in 0..<8 {
@@ -446,14 +472,15 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
             }
             #expect(statuses.filter { $0 == .ok }.count == 1)
             #expect(statuses.filter { $0 == .preconditionFailed }.count == 7)
-            let row = try #require(try await articleRow(database, "go-in-production"))
-            #expect(row["revision"] == 2)
+            #expect(try await storedArticle(storage, "go-in-production")?.revision == 2)
         }
     }
 
-    @Test func putReplacesEveryFieldAndKeepsTheSlugWhenNoneIsGiven() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+    @Test(arguments: AppEngine.available) func putReplacesEveryFieldAndKeepsTheSlugWhenNoneIsGiven(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             let body = #"{"title":"Go, Replaced","body_markdown":"Only this.","author":"maya-okafor","status":"draft"}"#
             let response = try await client.send(.put, "/v1/articles/go-in-production", json: body, token: token)
             #expect(response.status == .ok)
@@ -465,20 +492,16 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
             #expect(article["excerpt"].string == "Only this.")
             #expect(article["status"].string == "draft")
             #expect(try await client.get("/v1/articles/go-in-production").status == .notFound)
-            let tags = try await database.reader.read { db in
-                try Int.fetchOne(
-                    db,
-                    sql:
-                        "SELECT COUNT(*) FROM article_tags JOIN articles a ON a.id = article_id WHERE a.slug = 'go-in-production'"
-                )
-            }
+            let tags = try await storage.integer(
+                "SELECT count(*) FROM article_tags JOIN articles a ON a.id = article_id WHERE a.slug = 'go-in-production'"
+            )
             #expect(tags == 0)
         }
     }
 
-    @Test func renamingKeepsTheOldSlugAsARedirect() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+    @Test(arguments: AppEngine.available) func renamingKeepsTheOldSlugAsARedirect(engine: AppEngine) async throws {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             let renamed = try await client.send(
                 .patch,
                 "/v1/articles/go-in-production",
@@ -518,9 +541,11 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
 
     /// A shared cache must never learn where a draft went: its old slug redirects a token
     /// holder privately, and the public not at all.
-    @Test func aRenamedDraftsOldSlugRedirectsOnlyPrivately() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+    @Test(arguments: AppEngine.available) func aRenamedDraftsOldSlugRedirectsOnlyPrivately(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             let draft = #"{"title":"Secret Plans","body_markdown":"x","author":"alex-kim","status":"draft"}"#
             #expect(try await client.send(.post, "/v1/articles", json: draft, token: token).status == .created)
             let renamed = try await client.send(
@@ -556,9 +581,9 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
         }
     }
 
-    @Test func deleteIs204AndRemovesTagsAndRedirects() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+    @Test(arguments: AppEngine.available) func deleteIs204AndRemovesTagsAndRedirects(engine: AppEngine) async throws {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             _ = try await client.send(
                 .patch,
                 "/v1/articles/go-in-production",
@@ -574,17 +599,13 @@ private func articleCount(_ database: AppDatabase) async throws -> Int {
             )
             #expect(response.status == .noContent)
             #expect(response.body.readableBytes == 0)
-            #expect(try await articleRow(database, "go-prod") == nil)
-            let leftovers = try await database.reader.read { db in
-                (
-                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM article_redirects")!,
-                    try Int.fetchOne(
-                        db,
-                        sql: "SELECT COUNT(*) FROM article_tags WHERE article_id NOT IN (SELECT id FROM articles)"
-                    )!
-                )
-            }
-            #expect(leftovers == (0, 0))
+            #expect(try await storedArticle(storage, "go-prod") == nil)
+            #expect(try await storage.integer("SELECT count(*) FROM article_redirects") == 0)
+            #expect(
+                try await storage.integer(
+                    "SELECT count(*) FROM article_tags WHERE article_id NOT IN (SELECT id FROM articles)"
+                ) == 0
+            )
             #expect(try await client.get("/v1/articles/go-in-production").status == .notFound)
             #expect(try await client.send(.delete, "/v1/articles/go-prod", token: token).status == .notFound)
             #expect(try await client.get("/v1/articles?q=goroutine").json["data"].slugs.isEmpty)

@@ -55,10 +55,10 @@ private func stableProblem(_ response: TestResponse) throws -> JSON {
         }
     }
 
-    @Test func aTokenTooWeakForTheRouteIs403() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let reader = try await makeToken(database, [.contentRead])
-            let writer = try await makeToken(database, [.contentWrite])
+    @Test(arguments: AppEngine.available) func aTokenTooWeakForTheRouteIs403(engine: AppEngine) async throws {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let reader = try await storage.token([.contentRead])
+            let writer = try await storage.token([.contentWrite])
             let tag = try await client.send(.post, "/v1/tags", json: #"{"name":"New"}"#, token: reader)
             #expect(tag.status == .forbidden)
             #expect(try tag.json["code"].string == "insufficient_scope")
@@ -73,9 +73,11 @@ private func stableProblem(_ response: TestResponse) throws -> JSON {
         }
     }
 
-    @Test func tokensSelfDescribesTheCallingTokenButNeverItsSecret() async throws {
-        try await withApp { client, database async throws in
-            let secret = try await makeToken(database, [.contentWrite], name: "ci-deploy")
+    @Test(arguments: AppEngine.available) func tokensSelfDescribesTheCallingTokenButNeverItsSecret(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine) { client, storage async throws in
+            let secret = try await storage.token([.contentWrite], name: "ci-deploy")
             let response = try await client.get("/v1/tokens/self", headers: [.authorization: "Bearer \(secret)"])
             #expect(response.status == .ok)
             #expect(response.headers[.cacheControl] == "private, no-store")

@@ -16,8 +16,10 @@ private func seedPeople(_ seed: Seeder) async throws {
 }
 
 @Suite struct AuthorTests {
-    @Test func listsAuthorsByNameWithPublishedArticleCounts() async throws {
-        try await withApp(seed: seedPeople) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func listsAuthorsByNameWithPublishedArticleCounts(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine, seed: seedPeople) { client, _ async throws in
             let response = try await client.get("/v1/authors")
             #expect(response.status == .ok)
             #expect(response.headers[.xTotalCount] == "3")
@@ -33,16 +35,16 @@ private func seedPeople(_ seed: Seeder) async throws {
         }
     }
 
-    @Test func pagesAuthors() async throws {
-        try await withApp(seed: seedPeople) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func pagesAuthors(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: seedPeople) { client, _ async throws in
             let response = try await client.get("/v1/authors?limit=2&page=2")
             #expect(try response.json["data"].slugs == ["zed"])
             #expect(response.headers[.link] == #"</v1/authors?limit=2&page=1>; rel="prev""#)
         }
     }
 
-    @Test func showsOneAuthorOr404() async throws {
-        try await withApp(seed: seedPeople) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func showsOneAuthorOr404(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: seedPeople) { client, _ async throws in
             let author = try await client.get("/v1/authors/maya-okafor").json["data"]
             #expect(author["name"].string == "Maya Okafor")
             #expect(author["article_count"].int == 1)
@@ -61,8 +63,9 @@ private func seedPeople(_ seed: Seeder) async throws {
 }
 
 @Suite struct TagTests {
-    @Test func listsTagsByNameWithPublishedArticleCounts() async throws {
-        try await withApp(seed: seedPeople) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func listsTagsByNameWithPublishedArticleCounts(engine: AppEngine) async throws
+    {
+        try await withApp(on: engine, seed: seedPeople) { client, _ async throws in
             let json = try await client.get("/v1/tags").json
             #expect(json["data"].slugs == ["api", "go", "unused"])
             #expect(json["data"].array.map { $0["article_count"].int } == [2, 2, 0])
@@ -70,19 +73,22 @@ private func seedPeople(_ seed: Seeder) async throws {
         }
     }
 
-    @Test func sortsTagsByArticleCount() async throws {
-        try await withApp(seed: { seed in
-            try await seedPeople(seed)
-            try await seed.article("d", author: "zed", tags: ["go"], publishedAt: seed.daysAgo(1))
-        }) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func sortsTagsByArticleCount(engine: AppEngine) async throws {
+        try await withApp(
+            on: engine,
+            seed: { seed in
+                try await seedPeople(seed)
+                try await seed.article("d", author: "zed", tags: ["go"], publishedAt: seed.daysAgo(1))
+            }
+        ) { client, _ async throws in
             let json = try await client.get("/v1/tags?sort=-article_count").json
             #expect(json["data"].slugs == ["go", "api", "unused"])
             #expect(try await client.get("/v1/tags?sort=name").json["data"].slugs == ["api", "go", "unused"])
         }
     }
 
-    @Test func showsOneTagOr404() async throws {
-        try await withApp(seed: seedPeople) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func showsOneTagOr404(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: seedPeople) { client, _ async throws in
             #expect(try await client.get("/v1/tags/go").json["data"]["article_count"].int == 2)
             #expect(try await client.get("/v1/tags/nope").status == .notFound)
         }

@@ -10,8 +10,8 @@ import Testing
 @testable import Masthead
 
 @Suite struct ConditionalRequestTests {
-    @Test func aMatchingIfNoneMatchIs304WithNoBody() async throws {
-        try await withApp(demo: true) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func aMatchingIfNoneMatchIs304WithNoBody(engine: AppEngine) async throws {
+        try await withApp(on: engine, demo: true) { client, _ async throws in
             for path in [
                 "/v1/articles/go-in-production", "/v1/articles?tag=go", "/v1/catalog", "/v1/site",
                 "/v1/authors/alex-kim",
@@ -30,13 +30,14 @@ import Testing
         }
     }
 
-    @Test func publicReadsArePublicAndTokenReadsPrivate() async throws {
-        try await withApp(demo: true) { client, database async throws in
+    @Test(arguments: AppEngine.available) func publicReadsArePublicAndTokenReadsPrivate(engine: AppEngine) async throws
+    {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
             let response = try await client.get("/v1/articles/go-in-production")
             #expect(response.headers[.cacheControl] == "public, max-age=60, stale-while-revalidate=300")
             #expect(response.headers[.vary] == "Accept-Encoding, Authorization, Origin")
             #expect(response.headers[.lastModified]?.hasSuffix(" GMT") == true)
-            let token = try await makeToken(database, [.contentRead])
+            let token = try await storage.token([.contentRead])
             let private_ = try await client.get(
                 "/v1/articles/go-in-production",
                 headers: [.authorization: "Bearer \(token)"]
@@ -93,21 +94,21 @@ import Testing
         }
     }
 
-    @Test func errorsAndWritesAreNeverCached() async throws {
-        try await withApp(demo: true) { client, database async throws in
+    @Test(arguments: AppEngine.available) func errorsAndWritesAreNeverCached(engine: AppEngine) async throws {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
             let missing = try await client.get("/v1/articles/nope")
             #expect(missing.headers[.cacheControl] == "no-store")
             #expect(try await client.get("/v1/articles?limit=0").headers[.cacheControl] == "no-store")
-            let token = try await makeToken(database, [.contentWrite])
+            let token = try await storage.token([.contentWrite])
             let created = try await client.send(.post, "/v1/tags", json: #"{"name":"Fresh"}"#, token: token)
             #expect(created.headers[.cacheControl] == "no-store")
             #expect(try await client.get("/healthz").headers[.cacheControl] == "no-store")
         }
     }
 
-    @Test func theETagChangesAfterAWrite() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+    @Test(arguments: AppEngine.available) func theETagChangesAfterAWrite(engine: AppEngine) async throws {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             let before = try #require(try await client.get("/v1/articles/go-in-production").headers[.eTag])
             _ = try await client.send(
                 .patch,
@@ -123,8 +124,8 @@ import Testing
 }
 
 @Suite struct ResponseCacheTests {
-    @Test func aRepeatedReadIsACacheHitWithTheSameBody() async throws {
-        try await withApp(demo: true) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func aRepeatedReadIsACacheHitWithTheSameBody(engine: AppEngine) async throws {
+        try await withApp(on: engine, demo: true) { client, _ async throws in
             let first = try await client.get("/v1/articles?tag=go&limit=3")
             #expect(first.headers[.xCache] == "miss")
             let second = try await client.get("/v1/articles?limit=3&tag=go")
@@ -170,9 +171,11 @@ import Testing
         }
     }
 
-    @Test func theSiteAndDeletionsReachTheCatalogAndListsAtOnce() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let admin = try await makeToken(database, [.admin])
+    @Test(arguments: AppEngine.available) func theSiteAndDeletionsReachTheCatalogAndListsAtOnce(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let admin = try await storage.token([.admin])
             _ = try await client.get("/v1/catalog")
             _ = try await client.get("/v1/articles?limit=100")
             _ = try await client.send(
@@ -188,9 +191,11 @@ import Testing
         }
     }
 
-    @Test func aScheduledArticleAppearsInCachedListsWhenItsTimeComes() async throws {
+    @Test(arguments: AppEngine.available) func aScheduledArticleAppearsInCachedListsWhenItsTimeComes(engine: AppEngine)
+        async throws
+    {
         let clock = TestClock()
-        try await withApp(demo: true, clock: clock) { client, _ async throws in
+        try await withApp(on: engine, demo: true, clock: clock) { client, _ async throws in
             let before = try await client.get("/v1/articles?limit=1").json["data"].slugs
             #expect(before != ["quarterly-kpi-review"])
             #expect(try await client.get("/v1/articles?limit=1").headers[.xCache] == "hit")
@@ -199,8 +204,8 @@ import Testing
         }
     }
 
-    @Test func gzipBodiesDecompressToThePlainBody() async throws {
-        try await withApp(demo: true) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func gzipBodiesDecompressToThePlainBody(engine: AppEngine) async throws {
+        try await withApp(on: engine, demo: true) { client, _ async throws in
             for path in ["/v1/articles?limit=10", "/v1/articles/go-in-production", "/v1/catalog"] {
                 let plain = try await client.get(path)
                 #expect(plain.headers[.contentEncoding] == nil)
@@ -305,15 +310,17 @@ import Testing
         #expect(cache.lookup("/v1/authors") == nil)
     }
 
-    @Test func aZeroByteCacheIsOffAndHitsAndMissesAreCounted() async throws {
-        try await withApp(demo: true, cacheMaxBytes: 0) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func aZeroByteCacheIsOffAndHitsAndMissesAreCounted(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine, demo: true, cacheMaxBytes: 0) { client, _ async throws in
             let first = try await client.get("/v1/catalog")
             let second = try await client.get("/v1/catalog")
             #expect(first.headers[.xCache] == nil && second.headers[.xCache] == nil)
             #expect(second.headers[.eTag] == first.headers[.eTag])
             #expect(second.headers[.cacheControl] == "public, max-age=60, stale-while-revalidate=300")
         }
-        try await withApp(demo: true) { client, _ async throws in
+        try await withApp(on: engine, demo: true) { client, _ async throws in
             _ = try await client.get("/v1/catalog")
             _ = try await client.get("/v1/catalog")
             let metrics = try await client.get("/metrics").text

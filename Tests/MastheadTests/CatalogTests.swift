@@ -3,8 +3,10 @@ import Testing
 @testable import Masthead
 
 @Suite struct CatalogTests {
-    @Test func platformsAreListedByPositionWithTheirServices() async throws {
-        try await withApp(demo: true) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func platformsAreListedByPositionWithTheirServices(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine, demo: true) { client, _ async throws in
             let response = try await client.get("/v1/platforms")
             #expect(response.status == .ok)
             let json = try response.json
@@ -25,8 +27,10 @@ import Testing
         }
     }
 
-    @Test func servicesAreListedByPositionWithTheirPlatforms() async throws {
-        try await withApp(demo: true) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func servicesAreListedByPositionWithTheirPlatforms(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine, demo: true) { client, _ async throws in
             let json = try await client.get("/v1/services").json
             #expect(
                 json["data"].slugs == [
@@ -46,8 +50,8 @@ import Testing
         }
     }
 
-    @Test func showsOnePlatformAndOneServiceOr404() async throws {
-        try await withApp(demo: true) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func showsOnePlatformAndOneServiceOr404(engine: AppEngine) async throws {
+        try await withApp(on: engine, demo: true) { client, _ async throws in
             #expect(
                 try await client.get("/v1/platforms/stella").json["data"]["focus"].string
                     == "Data Intelligence & Analytics"
@@ -62,8 +66,10 @@ import Testing
         }
     }
 
-    @Test func catalogIsTheSitePlatformsAndServicesInOneResponse() async throws {
-        try await withApp(demo: true) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func catalogIsTheSitePlatformsAndServicesInOneResponse(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine, demo: true) { client, _ async throws in
             let catalog = try await client.get("/v1/catalog").json["data"]
             #expect(catalog.keys == ["site", "platforms", "services"])
             #expect(catalog["site"]["title"].string == "Signal")
@@ -73,8 +79,8 @@ import Testing
         }
     }
 
-    @Test func siteSettingsAreServed() async throws {
-        try await withApp(demo: true) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func siteSettingsAreServed(engine: AppEngine) async throws {
+        try await withApp(on: engine, demo: true) { client, _ async throws in
             let site = try await client.get("/v1/site").json["data"]
             #expect(site.keys == ["title", "description", "url", "locale", "timezone"])
             #expect(site["title"].string == "Signal")
@@ -82,8 +88,10 @@ import Testing
         }
     }
 
-    @Test func aNewDatabaseServesPlaceholderSiteSettingsAndAnEmptyCatalog() async throws {
-        try await withApp { client, _ async throws in
+    @Test(arguments: AppEngine.available) func aNewDatabaseServesPlaceholderSiteSettingsAndAnEmptyCatalog(
+        engine: AppEngine
+    ) async throws {
+        try await withApp(on: engine) { client, _ async throws in
             #expect(try await client.get("/v1/site").json["data"]["title"].string == "Untitled publication")
             let catalog = try await client.get("/v1/catalog").json["data"]
             #expect(catalog["platforms"].array.isEmpty)
@@ -91,8 +99,10 @@ import Testing
         }
     }
 
-    @Test func catalogEndpointsTakeNoFiltersAndOnlyPagesOnLists() async throws {
-        try await withApp(demo: true) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func catalogEndpointsTakeNoFiltersAndOnlyPagesOnLists(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine, demo: true) { client, _ async throws in
             #expect(try await client.get("/v1/catalog?page=1").status == .badRequest)
             #expect(try await client.get("/v1/site?x=1").status == .badRequest)
             #expect(try await client.get("/v1/platforms?sort=name").status == .badRequest)

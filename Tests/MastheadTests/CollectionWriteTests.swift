@@ -8,14 +8,14 @@ import Testing
 
 @testable import Masthead
 
-private func count(_ database: AppDatabase, _ sql: String) async throws -> Int {
-    try await database.reader.read { db in try Int.fetchOne(db, sql: sql)! }
+private func count(_ storage: TestStorage, _ sql: String) async throws -> Int {
+    try #require(try await storage.integer(sql))
 }
 
 @Suite struct AuthorWriteTests {
-    @Test func createPatchAndDeleteAnAuthor() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+    @Test(arguments: AppEngine.available) func createPatchAndDeleteAnAuthor(engine: AppEngine) async throws {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             let created = try await client.send(
                 .post,
                 "/v1/authors",
@@ -35,24 +35,26 @@ private func count(_ database: AppDatabase, _ sql: String) async throws -> Int {
             #expect(try patched.json["data"]["website_url"].isNull)
             #expect(try patched.json["data"]["name"].string == "Jo Writer")
             #expect(try await client.send(.delete, "/v1/authors/jo-writer", token: token).status == .noContent)
-            #expect(try await count(database, "SELECT COUNT(*) FROM authors WHERE slug = 'jo-writer'") == 0)
+            #expect(try await count(storage, "SELECT COUNT(*) FROM authors WHERE slug = 'jo-writer'") == 0)
         }
     }
 
-    @Test func deletingAnAuthorWithArticlesIs409NamingHowMany() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+    @Test(arguments: AppEngine.available) func deletingAnAuthorWithArticlesIs409NamingHowMany(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             let response = try await client.send(.delete, "/v1/authors/maya-okafor", token: token)
             #expect(response.status == .conflict)
             #expect(try response.json["code"].string == "author_has_articles")
             #expect(try response.json["detail"].string?.contains("6 articles") == true)
-            #expect(try await count(database, "SELECT COUNT(*) FROM authors WHERE slug = 'maya-okafor'") == 1)
+            #expect(try await count(storage, "SELECT COUNT(*) FROM authors WHERE slug = 'maya-okafor'") == 1)
         }
     }
 
-    @Test func invalidAuthorsAre422() async throws {
-        try await withApp { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+    @Test(arguments: AppEngine.available) func invalidAuthorsAre422(engine: AppEngine) async throws {
+        try await withApp(on: engine) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             let response = try await client.send(
                 .post,
                 "/v1/authors",
@@ -62,16 +64,17 @@ private func count(_ database: AppDatabase, _ sql: String) async throws -> Int {
             #expect(response.status == .unprocessableContent)
             let pointers = try response.json["errors"].array.compactMap { $0["pointer"].string }
             #expect(Set(pointers) == ["/name", "/avatar_url", "/article_count"])
-            #expect(try await count(database, "SELECT COUNT(*) FROM authors") == 0)
+            #expect(try await count(storage, "SELECT COUNT(*) FROM authors") == 0)
         }
     }
 }
 
 @Suite struct TagWriteTests {
     /// Null removes a key in a merge patch; a key that is no field is still refused.
-    @Test func aPatchNamingNoFieldIsRefusedEvenWithNull() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+    @Test(arguments: AppEngine.available) func aPatchNamingNoFieldIsRefusedEvenWithNull(engine: AppEngine) async throws
+    {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             let before = try await client.get("/v1/tags/api").json
             for (patch, code) in [(#"{"nope":null}"#, "unknown_field"), (#"{"id":null}"#, "read_only")] {
                 let response = try await client.send(.patch, "/v1/tags/api", json: patch, token: token)
@@ -83,22 +86,22 @@ private func count(_ database: AppDatabase, _ sql: String) async throws -> Int {
     }
 
     /// A name with nothing to make a slug of is still a name: the slug is the resource's.
-    @Test func aNameInAnyScriptGetsASlug() async throws {
-        try await withApp { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+    @Test(arguments: AppEngine.available) func aNameInAnyScriptGetsASlug(engine: AppEngine) async throws {
+        try await withApp(on: engine) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             for (name, slug) in [("你好", "tag"), ("»«", "tag-2"), ("Ünïcödé", "unicode")] {
                 let response = try await client.send(.post, "/v1/tags", json: #"{"name":"\#(name)"}"#, token: token)
                 #expect(response.status == .created, "\(name)")
                 #expect(try response.json["data"]["slug"].string == slug)
                 #expect(try response.json["data"]["name"].string == name)
             }
-            #expect(try await count(database, "SELECT COUNT(*) FROM tags") == 3)
+            #expect(try await count(storage, "SELECT COUNT(*) FROM tags") == 3)
         }
     }
 
-    @Test func deletingATagRemovesItFromItsArticles() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+    @Test(arguments: AppEngine.available) func deletingATagRemovesItFromItsArticles(engine: AppEngine) async throws {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             #expect(
                 try await client.get("/v1/articles/go-in-production").json["data"]["primary_tag"]["slug"].string
                     == "api"
@@ -108,16 +111,16 @@ private func count(_ database: AppDatabase, _ sql: String) async throws -> Int {
             #expect(article["tags"].slugs == ["go", "observability"])
             #expect(article["primary_tag"]["slug"].string == "go")
             #expect(
-                try await count(database, "SELECT COUNT(*) FROM article_tags WHERE tag_id NOT IN (SELECT id FROM tags)")
+                try await count(storage, "SELECT COUNT(*) FROM article_tags WHERE tag_id NOT IN (SELECT id FROM tags)")
                     == 0
             )
             #expect(try await client.get("/v1/tags/api").status == .notFound)
         }
     }
 
-    @Test func renamingATagChangesItEverywhere() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+    @Test(arguments: AppEngine.available) func renamingATagChangesItEverywhere(engine: AppEngine) async throws {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             let response = try await client.send(
                 .put,
                 "/v1/tags/go",
@@ -135,9 +138,11 @@ private func count(_ database: AppDatabase, _ sql: String) async throws -> Int {
 }
 
 @Suite struct CatalogWriteTests {
-    @Test func platformsAndServicesAreLinkedFromEitherSide() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+    @Test(arguments: AppEngine.available) func platformsAndServicesAreLinkedFromEitherSide(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             let platform = try await client.send(
                 .post,
                 "/v1/platforms",
@@ -167,9 +172,9 @@ private func count(_ database: AppDatabase, _ sql: String) async throws -> Int {
         }
     }
 
-    @Test func deletingAPlatformRemovesItsLinks() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+    @Test(arguments: AppEngine.available) func deletingAPlatformRemovesItsLinks(engine: AppEngine) async throws {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             #expect(try await client.send(.delete, "/v1/platforms/argus", token: token).status == .noContent)
             #expect(
                 try await client.get("/v1/services/build-your-engine").json["data"]["platforms"].slugs == [
@@ -178,7 +183,7 @@ private func count(_ database: AppDatabase, _ sql: String) async throws -> Int {
             )
             #expect(
                 try await count(
-                    database,
+                    storage,
                     "SELECT COUNT(*) FROM platform_services WHERE platform_id NOT IN (SELECT id FROM platforms)"
                 ) == 0
             )
@@ -186,9 +191,10 @@ private func count(_ database: AppDatabase, _ sql: String) async throws -> Int {
         }
     }
 
-    @Test func unknownLinkedSlugsAre422AndChangeNothing() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let token = try await makeToken(database, [.contentWrite])
+    @Test(arguments: AppEngine.available) func unknownLinkedSlugsAre422AndChangeNothing(engine: AppEngine) async throws
+    {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
             let response = try await client.send(
                 .patch,
                 "/v1/platforms/arion",
@@ -204,9 +210,9 @@ private func count(_ database: AppDatabase, _ sql: String) async throws -> Int {
 }
 
 @Suite struct SiteWriteTests {
-    @Test func anAdminReplacesTheSiteSettings() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let admin = try await makeToken(database, [.admin])
+    @Test(arguments: AppEngine.available) func anAdminReplacesTheSiteSettings(engine: AppEngine) async throws {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let admin = try await storage.token([.admin])
             let etag = try #require(try await client.get("/v1/site").headers[.eTag])
             let body =
                 #"{"title":"Signal Weekly","description":"News.","url":"https://news.example","locale":"en-US","timezone":"America/New_York"}"#
@@ -219,9 +225,9 @@ private func count(_ database: AppDatabase, _ sql: String) async throws -> Int {
         }
     }
 
-    @Test func invalidSiteSettingsAre422() async throws {
-        try await withApp(demo: true) { client, database async throws in
-            let admin = try await makeToken(database, [.admin])
+    @Test(arguments: AppEngine.available) func invalidSiteSettingsAre422(engine: AppEngine) async throws {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let admin = try await storage.token([.admin])
             let body = #"{"title":"X","url":"mailto:a@b.c","locale":"english please","timezone":"Mars/Olympus"}"#
             let response = try await client.send(.put, "/v1/site", json: body, token: admin)
             #expect(response.status == .unprocessableContent)

@@ -20,6 +20,8 @@ import Testing
         #expect(configuration.logLevel == .info)
         #expect(configuration.metricsEnabled)
         #expect(configuration.cachePolicy.maxAge == 60)
+        #expect(configuration.databaseConnections == 16)
+        #expect(try await resolveConfiguration([.dbConnections: "4"]).databaseConnections == 4)
     }
 
     @Test func environmentFillsInWhatFlagsDoNotGive() async throws {
@@ -99,6 +101,7 @@ import Testing
         ([.db: ""], "invalid database path: it is empty"),
         ([.host: "a b"], "invalid host 'a b': expected an address or name such as 127.0.0.1"),
         ([.metrics: "maybe"], "invalid metrics 'maybe': expected true or false"),
+        ([.dbConnections: "0"], "invalid db connections '0': expected 1 to 1000"),
     ])
     func badValuesAreRefusedWithOneLine(_ flags: [Setting: String], _ message: String) async {
         await #expect {

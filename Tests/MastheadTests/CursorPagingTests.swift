@@ -48,13 +48,18 @@ import Testing
         }
     }
 
-    @Test func equalPublicationTimesAreOrderedByIDAcrossPages() async throws {
-        try await withApp(seed: { seed in
-            try await seed.author("alex-kim")
-            for index in 1...7 {
-                try await seed.article("same-\(index)", author: "alex-kim", publishedAt: seed.daysAgo(1))
+    @Test(arguments: AppEngine.available) func equalPublicationTimesAreOrderedByIDAcrossPages(engine: AppEngine)
+        async throws
+    {
+        try await withApp(
+            on: engine,
+            seed: { seed in
+                try await seed.author("alex-kim")
+                for index in 1...7 {
+                    try await seed.article("same-\(index)", author: "alex-kim", publishedAt: seed.daysAgo(1))
+                }
             }
-        }) { client, _ async throws in
+        ) { client, _ async throws in
             var seen: [String] = []
             var query = "/v1/articles?limit=3&sort=published_at"
             while true {
@@ -67,13 +72,18 @@ import Testing
         }
     }
 
-    @Test func aCursorIsRefusedWithPageWithAnotherSortOrWithoutATimeSort() async throws {
-        try await withApp(seed: { seed in
-            try await seed.author("alex-kim")
-            for index in 1...3 {
-                try await seed.article("a-\(index)", author: "alex-kim", publishedAt: seed.daysAgo(Int64(index)))
+    @Test(arguments: AppEngine.available) func aCursorIsRefusedWithPageWithAnotherSortOrWithoutATimeSort(
+        engine: AppEngine
+    ) async throws {
+        try await withApp(
+            on: engine,
+            seed: { seed in
+                try await seed.author("alex-kim")
+                for index in 1...3 {
+                    try await seed.article("a-\(index)", author: "alex-kim", publishedAt: seed.daysAgo(Int64(index)))
+                }
             }
-        }) { client, _ async throws in
+        ) { client, _ async throws in
             let cursor = try #require(
                 try await client.get("/v1/articles?limit=1").json["meta"]["pagination"]["next_cursor"].string
             )

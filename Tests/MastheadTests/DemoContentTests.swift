@@ -32,8 +32,8 @@ import Testing
         }
     }
 
-    @Test func alexKimWritesTheGoInProductionPiece() async throws {
-        try await withApp(demo: true) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func alexKimWritesTheGoInProductionPiece(engine: AppEngine) async throws {
+        try await withApp(on: engine, demo: true) { client, _ async throws in
             let alex = try await client.get("/v1/authors/alex-kim").json["data"]
             #expect(alex["name"].string == "Alex Kim")
             #expect(alex["bio"].string?.contains("distributed systems and microservices") == true)
@@ -44,8 +44,8 @@ import Testing
         }
     }
 
-    @Test func goArticlesPageInFives() async throws {
-        try await withApp(demo: true) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func goArticlesPageInFives(engine: AppEngine) async throws {
+        try await withApp(on: engine, demo: true) { client, _ async throws in
             let first = try await client.get("/v1/articles?tag=go&limit=5")
             let json = try first.json
             #expect(json["data"].array.count == 5)

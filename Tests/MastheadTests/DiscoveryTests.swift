@@ -44,8 +44,10 @@ import Testing
         try await seed.article("draft-twin", author: "ann", tags: ["rare", "common"], publishedAt: nil)
     }
 
-    @Test func sharedRareTagsOutrankCommonOnesAndReasonsSayWhy() async throws {
-        try await withApp(seed: Self.seedCatalogue) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func sharedRareTagsOutrankCommonOnesAndReasonsSayWhy(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine, seed: Self.seedCatalogue) { client, _ async throws in
             let response = try await client.get("/v1/articles/t/related")
             #expect(response.status == .ok)
             let json = try response.json
@@ -69,8 +71,9 @@ import Testing
         }
     }
 
-    @Test func fewerTaggedMatchesAreFilledBySimilarText() async throws {
-        try await withApp(seed: Self.seedCatalogue) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func fewerTaggedMatchesAreFilledBySimilarText(engine: AppEngine) async throws
+    {
+        try await withApp(on: engine, seed: Self.seedCatalogue) { client, _ async throws in
             let json = try await client.get("/v1/articles/lone/related?limit=2").json
             #expect(json["data"].slugs == ["t"])
             #expect(json["data"][0]["reason"] == .object(["similar_text": .bool(true)]))
@@ -83,8 +86,8 @@ import Testing
         }
     }
 
-    @Test func relatedOfAnUnknownOrDraftArticleIs404() async throws {
-        try await withApp(seed: Self.seedCatalogue) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func relatedOfAnUnknownOrDraftArticleIs404(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: Self.seedCatalogue) { client, _ async throws in
             #expect(try await client.get("/v1/articles/missing/related").status == .notFound)
             #expect(try await client.get("/v1/articles/draft-twin/related").status == .notFound)
             for query in ["limit=0", "limit=13", "sort=score"] {
@@ -93,8 +96,8 @@ import Testing
         }
     }
 
-    @Test func theDemoGoArticleIsRelatedByItsTags() async throws {
-        try await withApp(demo: true) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func theDemoGoArticleIsRelatedByItsTags(engine: AppEngine) async throws {
+        try await withApp(on: engine, demo: true) { client, _ async throws in
             let json = try await client.get("/v1/articles/go-in-production/related").json
             #expect(json["data"].array.count == 3)
             for item in json["data"].array {
@@ -128,8 +131,8 @@ import Testing
         try await seed.article("later", title: "Shutdown Later", author: "ann", publishedAt: seed.now.adding(days: 1))
     }
 
-    @Test func aTitleMatchOutranksABodyMatch() async throws {
-        try await withApp(seed: Self.seedDocuments) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func aTitleMatchOutranksABodyMatch(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: Self.seedDocuments) { client, _ async throws in
             let response = try await client.get("/v1/search?q=graceful")
             #expect(response.status == .ok)
             let json = try response.json
@@ -143,8 +146,8 @@ import Testing
         }
     }
 
-    @Test func searchCoversEveryKindAndTypeRestrictsIt() async throws {
-        try await withApp(seed: Self.seedDocuments) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func searchCoversEveryKindAndTypeRestrictsIt(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: Self.seedDocuments) { client, _ async throws in
             let all = try await client.get("/v1/search?q=shutdown").json["data"]
             #expect(Set(all.array.compactMap { $0["type"].string }) == ["article", "tag"])
             #expect(!all.slugs.contains("hidden") && !all.slugs.contains("later"))
@@ -156,8 +159,8 @@ import Testing
         }
     }
 
-    @Test func phrasesPrefixesAndStemsWork() async throws {
-        try await withApp(seed: Self.seedDocuments) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func phrasesPrefixesAndStemsWork(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: Self.seedDocuments) { client, _ async throws in
             #expect(
                 try await client.get("/v1/search?q=%22graceful+shutdown%22&type=article").json["data"].slugs == [
                     "in-title", "in-body",
@@ -171,8 +174,8 @@ import Testing
         }
     }
 
-    @Test func snippetsAreEscapedHTMLWithMarks() async throws {
-        try await withApp(seed: Self.seedDocuments) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func snippetsAreEscapedHTMLWithMarks(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: Self.seedDocuments) { client, _ async throws in
             let snippet = try await client.get("/v1/search?q=script").json["data"][0]["snippet"].string ?? ""
             #expect(snippet.contains("&lt;<mark>script</mark>&gt;"))
             #expect(snippet.contains("&amp;"))
@@ -221,8 +224,8 @@ import Testing
     /// What a query may cost is bounded before it runs: 78 one-letter prefixes would make
     /// SQLite merge the postings of nearly every word, so they are refused, as are more
     /// than 16 words or phrases.
-    @Test func costlyQueriesAre400WithAClearCode() async throws {
-        try await withApp(seed: Self.seedDocuments) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func costlyQueriesAre400WithAClearCode(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: Self.seedDocuments) { client, _ async throws in
             let letters = "abcdefghijklmnopqrstuvwxyz"
             let prefixes = (letters + letters + letters).map { "\($0)*" }.joined(separator: "+")
             let words = (1...17).map { "word\($0)" }.joined(separator: "+")
@@ -267,8 +270,8 @@ import Testing
         }
     }
 
-    @Test func searchNeedsAQueryAndKnownTypes() async throws {
-        try await withApp(seed: Self.seedDocuments) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func searchNeedsAQueryAndKnownTypes(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: Self.seedDocuments) { client, _ async throws in
             #expect(try await client.get("/v1/search").status == .badRequest)
             #expect(try await client.get("/v1/search?q=x&type=draft").status == .badRequest)
             #expect(try await client.get("/v1/search?q=x&sort=title").status == .badRequest)
@@ -417,8 +420,8 @@ import Testing
         #expect(SearchDocument.docID(kind: .service, id: 3) == -15)
     }
 
-    @Test func theDemoFindsObservPrefixAcrossTypes() async throws {
-        try await withApp(demo: true) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func theDemoFindsObservPrefixAcrossTypes(engine: AppEngine) async throws {
+        try await withApp(on: engine, demo: true) { client, _ async throws in
             let json = try await client.get("/v1/search?q=observ*").json
             let types = Set(json["data"].array.compactMap { $0["type"].string })
             #expect(types.isSuperset(of: ["article", "tag", "platform"]))

@@ -14,15 +14,16 @@ import FoundationXML
     static let hostileTitle = "Tags & <script>alert(\"x\")</script> \u{1}done"
 
     static func seed(_ seeder: Seeder) async throws {
-        try await seeder.database.writer.write { db in
-            try db.execute(
-                sql: """
-                    INSERT OR REPLACE INTO site (id, title, description, url, locale, timezone, updated_at)
-                    VALUES (1, 'Signal & Noise', 'Notes <from> the team', 'https://signal.example.com/', 'en-GB', 'UTC', ?)
-                    """,
-                arguments: [seeder.now.rfc3339]
-            )
-        }
+        _ = try await seeder.stores.catalog.replaceSite(
+            with: SiteInput(
+                title: "Signal & Noise",
+                description: "Notes <from> the team",
+                url: "https://signal.example.com/",
+                locale: "en-GB",
+                timezone: "UTC"
+            ),
+            expectedRevision: nil
+        )
         try await seeder.author("alex-kim", name: "Alex <Kim>")
         try await seeder.tag("api", name: "API & Co")
         try await seeder.article(
@@ -38,8 +39,10 @@ import FoundationXML
         try await seeder.article("scheduled", author: "alex-kim", publishedAt: seeder.now.adding(days: 2))
     }
 
-    @Test func rssIsWellFormedAndListsPublishedArticlesNewestFirst() async throws {
-        try await withApp(seed: Self.seed) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func rssIsWellFormedAndListsPublishedArticlesNewestFirst(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine, seed: Self.seed) { client, _ async throws in
             let response = try await client.get("/feed.xml")
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "application/rss+xml; charset=utf-8")
@@ -66,8 +69,10 @@ import FoundationXML
         }
     }
 
-    @Test func sitemapListsTheHomeAndEveryPublishedArticle() async throws {
-        try await withApp(seed: Self.seed) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func sitemapListsTheHomeAndEveryPublishedArticle(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine, seed: Self.seed) { client, _ async throws in
             let response = try await client.get("/sitemap.xml")
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "application/xml; charset=utf-8")
@@ -85,8 +90,8 @@ import FoundationXML
         }
     }
 
-    @Test func jsonFeedFollowsVersion11() async throws {
-        try await withApp(seed: Self.seed) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func jsonFeedFollowsVersion11(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: Self.seed) { client, _ async throws in
             let response = try await client.get("/feed.json")
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "application/feed+json; charset=utf-8")
@@ -120,8 +125,8 @@ import FoundationXML
         }
     }
 
-    @Test func feedsTakeNoQueryParameters() async throws {
-        try await withApp(seed: Self.seed) { client, _ async throws in
+    @Test(arguments: AppEngine.available) func feedsTakeNoQueryParameters(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: Self.seed) { client, _ async throws in
             for path in ["/feed.xml?x=1", "/feed.json?page=2", "/sitemap.xml?limit=1"] {
                 #expect(try await client.get(path).status == .badRequest)
             }
@@ -129,15 +134,17 @@ import FoundationXML
     }
 
     /// Feeds and the sitemap are cached like `/v1` reads and go stale with the same writes.
-    @Test func feedsAndTheSitemapAreCachedUntilAWriteChangesThem() async throws {
-        try await withApp(seed: Self.seed) { client, database async throws in
+    @Test(arguments: AppEngine.available) func feedsAndTheSitemapAreCachedUntilAWriteChangesThem(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine, seed: Self.seed) { client, storage async throws in
             for path in ["/feed.xml", "/feed.json", "/sitemap.xml"] {
                 #expect(try await client.get(path).headers[.xCache] == "miss", "\(path)")
                 let again = try await client.get(path)
                 #expect(again.headers[.xCache] == "hit", "\(path)")
                 #expect(again.headers[.cacheControl] == "public, max-age=60, stale-while-revalidate=300")
             }
-            let token = try await makeToken(database, [.admin])
+            let token = try await storage.token([.admin])
             let created = try await client.send(
                 .post,
                 "/v1/articles",

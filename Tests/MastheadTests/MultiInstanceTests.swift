@@ -67,6 +67,7 @@ struct MultiInstanceTests {
     func aWriteOnOneIsReadOnTheOtherAndViewsOnBothAreSummed() async throws {
         let location = try await PostgresTestServer.makeEmptyDatabase()
         var configuration = AppConfiguration(port: 0, databasePath: location.url, loadDemoContent: true)
+        configuration.databaseConnections = 4
         configuration.logLevel = .error
         configuration.views.dedupeWindowSeconds = 0
         let token = Mutex<String?>(nil)
@@ -139,6 +140,7 @@ struct MultiInstanceTests {
     func killingOneInstanceLosesNoAcknowledgedWriteAndAtMostOneFlushOfViews() async throws {
         let location = try await PostgresTestServer.makeEmptyDatabase()
         var configuration = AppConfiguration(port: 0, databasePath: location.url, loadDemoContent: true)
+        configuration.databaseConnections = 4
         configuration.logLevel = .error
         configuration.views.dedupeWindowSeconds = 0
         let token = Mutex<String?>(nil)
@@ -146,7 +148,8 @@ struct MultiInstanceTests {
         let admin = try #require(token.withLock { $0 })
         let flushInterval = Duration.seconds(1)
         let victim = try await ServerProcess.serve([
-            "--db", location.url, "--port", "0", "--views-dedupe-window", "0", "--views-flush-interval", "1s",
+            "--db", location.url, "--db-connections", "4", "--port", "0", "--views-dedupe-window", "0",
+            "--views-flush-interval", "1s",
         ])
         let database = try await PostgresTestDatabase(location: location)
         let viewsAtStart = try await Self.storedViews(of: "go-in-production", database)

@@ -134,6 +134,12 @@ struct PostgresEngineTests {
                 try await connection.run("SELECT pg_sleep(5) AS slept", PostgresTestServer.logger).first { _ in true }
             }
         }
+        // Under a millisecond is still a limit (PostgreSQL's 0 would be none).
+        await #expect(throws: StoreError.queryTimedOut(limit: .microseconds(10))) {
+            try await PostgresSearch.bounded(by: .microseconds(10), on: engine) { connection in
+                try await connection.run("SELECT pg_sleep(5) AS slept", PostgresTestServer.logger).first { _ in true }
+            }
+        }
         // The limit was the transaction's own: the next statement on the pool is not bound by it.
         let slept = try await PostgresSearch.bounded(by: .seconds(5), on: engine) { connection in
             try await connection.run("SELECT pg_sleep(0.2), 1 AS done", PostgresTestServer.logger)

@@ -18,6 +18,7 @@ struct PostgresHTTPTests {
     ) async throws {
         let location = try await PostgresTestServer.makeEmptyDatabase()
         var configuration = AppConfiguration(port: 0, databasePath: location.url, loadDemoContent: true)
+        configuration.databaseConnections = 4
         configuration.logLevel = .error
         configuration.views.dedupeWindowSeconds = 0
         var token: String?

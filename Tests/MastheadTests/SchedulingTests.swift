@@ -5,9 +5,12 @@ import Testing
 @Suite struct SchedulingTests {
     /// No job and no restart: the same running application starts serving a scheduled
     /// article the moment its publication time passes.
-    @Test func aScheduledArticleAppearsByItselfWhenItsTimeComes() async throws {
+    @Test(arguments: AppEngine.available) func aScheduledArticleAppearsByItselfWhenItsTimeComes(engine: AppEngine)
+        async throws
+    {
         let clock = TestClock()
         try await withApp(
+            on: engine,
             clock: clock,
             seed: { seed in
                 try await seed.author("alex-kim")
@@ -41,9 +44,12 @@ import Testing
 
     /// A tag's timeline is read from the tag's links (0011), which carry their article's
     /// publication time: publishing, unpublishing, rescheduling and the clock all move it.
-    @Test func aTagTimelineFollowsPublishingUnpublishingAndTheClock() async throws {
+    @Test(arguments: AppEngine.available) func aTagTimelineFollowsPublishingUnpublishingAndTheClock(engine: AppEngine)
+        async throws
+    {
         let clock = TestClock()
         try await withApp(
+            on: engine,
             clock: clock,
             seed: { seed in
                 try await seed.author("alex-kim")
@@ -60,7 +66,7 @@ import Testing
                 )
                 try await seed.article("elsewhere", author: "alex-kim", tags: ["api"], publishedAt: seed.daysAgo(2))
             }
-        ) { client, database async throws in
+        ) { client, storage async throws in
             func timeline(_ query: String = "") async throws -> (slugs: [String], total: Int?) {
                 let json = try await client.get("/v1/articles?tag=go" + query).json
                 return (json["data"].slugs, json["meta"]["pagination"]["total"].int)
@@ -73,7 +79,7 @@ import Testing
             #expect(try await timeline("&limit=1&cursor=\(cursor)").slugs == ["old"])
             #expect(try await timeline("&published_after=\(clock.now.adding(days: -2).rfc3339)").slugs == ["live"])
 
-            let token = try await makeToken(database, [.contentWrite])
+            let token = try await storage.token([.contentWrite])
             let published = try await client.send(
                 .patch,
                 "/v1/articles/draft",

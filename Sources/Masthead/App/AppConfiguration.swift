@@ -20,6 +20,8 @@ public struct AppConfiguration: Sendable {
     public var synchronous: DatabaseDurability
     /// How long one full-text read may run before it is stopped with a 503.
     public var searchTimeout: Duration
+    /// The most connections one instance opens to a PostgreSQL database.
+    public var databaseConnections = 16
     public var views: ViewSettings
     /// Bytes the in-process response cache may hold; 0 turns it off.
     public var cacheMaxBytes: Int
@@ -110,6 +112,12 @@ public struct AppConfiguration: Sendable {
                 throw Invalid(description: "invalid proxy hops '\(text)': expected 1 to 10 proxies")
             }
             configuration.proxyHops = hops
+        }
+        if let text = try sources.text(.dbConnections) {
+            guard let connections = Int(text), (1...1000).contains(connections) else {
+                throw Invalid(description: "invalid db connections '\(text)': expected 1 to 1000")
+            }
+            configuration.databaseConnections = connections
         }
         if let text = try sources.text(.synchronous) {
             guard let durability = DatabaseDurability(rawValue: text.lowercased()) else {

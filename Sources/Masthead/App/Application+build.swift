@@ -30,8 +30,7 @@ public func buildApplication(
         } else {
             logger.info("The database already holds content; demo content not loaded")
         }
-        if try await stores.tokens.isEmpty() {
-            let (token, info) = try await stores.tokens.create(name: "demo", scopes: [.admin], expiresAt: nil)
+        if let (token, info) = try await stores.tokens.createFirst(name: "demo", scopes: [.admin]) {
             logger.info("Created the demo admin token", metadata: ["token_id": "\(info.id)"])
             onDemoToken(token)
         }
@@ -83,7 +82,7 @@ public func buildApplication(
     // requests drain are flushed, then the database closes.
     app.addServices(database.services(logger: logger) + [counter])
     if let feed = database.changeFeed {
-        app.addServices(ChangeFeedService(feed: feed, changes: router.changes))
+        app.addServices(await ChangeFeedService.listening(to: feed, changes: router.changes, logger: logger))
     }
     return app
 }
@@ -235,13 +234,43 @@ public func makeServiceGroup(
 /// Applies what other instances sharing the database commit to this instance's cache, until
 /// graceful shutdown.
 struct ChangeFeedService: ServiceLifecycle.Service {
-    let feed: any ChangeFeed
-    let changes: ContentChanges
+    let following: Task<Void, Never>
+
+    /// How long start-up waits for the feed before serving without it (it keeps trying).
+    static let startTimeout: Duration = .seconds(5)
+
+    /// Starts following `feed` and returns once it listens: an instance that answered before
+    /// could cache content another instance changes meanwhile, unheard.
+    static func listening(to feed: any ChangeFeed, changes: ContentChanges, logger: Logger) async
+        -> ChangeFeedService
+    {
+        let (started, signal) = AsyncStream.makeStream(of: Void.self)
+        let following = Task {
+            await feed.follow(listening: { signal.yield() }) { changes.heard($0) }
+        }
+        let listens = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for await _ in started { return true }
+                return false
+            }
+            group.addTask {
+                try? await Task.sleep(for: startTimeout)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        signal.finish()  // later starts need no one told
+        if !listens {
+            logger.warning("Not yet hearing other instances' writes; serving, and listening as soon as it can")
+        }
+        return ChangeFeedService(following: following)
+    }
 
     func run() async throws {
-        let changes = changes
-        await cancelWhenGracefulShutdown {
-            await feed.follow { changes.heard($0) }
-        }
+        try? await gracefulShutdown()
+        following.cancel()
+        await following.value
     }
 }

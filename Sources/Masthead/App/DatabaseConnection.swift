@@ -20,7 +20,8 @@ public struct DatabaseConnection: Sendable {
             let database = try AppDatabase(path: configuration.databasePath, durability: configuration.synchronous)
             return DatabaseConnection(engine: .sqlite(database), location: configuration.databasePath)
         }
-        let location = try PostgresLocation(url: configuration.databasePath)
+        var location = try PostgresLocation(url: configuration.databasePath)
+        location.maximumConnections = configuration.databaseConnections
         do {
             try await location.probe(logger: logger)
         } catch {

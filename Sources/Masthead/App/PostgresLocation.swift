@@ -25,6 +25,8 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public var password: String?
     public var database: String
     public var tls: TLSMode
+    /// The most connections the client opens (`--db-connections`); not part of the URL.
+    public var maximumConnections = 16
 
     /// Whether `text` is meant as a PostgreSQL URL rather than an SQLite file.
     public static func isURL(_ text: String) -> Bool {
@@ -83,7 +85,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
             tls: clientTLS
         )
         configuration.options.connectTimeout = .seconds(5)
-        configuration.options.maximumConnections = 16
+        configuration.options.maximumConnections = maximumConnections
         return configuration
     }
 

@@ -80,6 +80,14 @@ extension Setting {
         """,
         default: "full"
     )
+    public static let dbConnections = Setting(
+        "db-connections",
+        """
+        PostgreSQL only: the most connections this instance opens to the database. Instances times this \
+        must stay under the server's max_connections.
+        """,
+        default: "16"
+    )
     public static let searchTimeout = Setting(
         "search-timeout",
         "How long one search (or article list filtered by q) may run before it is stopped with a 503, such as 2s.",
@@ -160,7 +168,8 @@ extension Setting {
 
     /// Every setting a config file may hold.
     public static let all: [Setting] = [
-        db, logLevel, host, port, demo, trustProxy, proxyHops, synchronous, searchTimeout, viewsFlushInterval,
+        db, dbConnections, logLevel, host, port, demo, trustProxy, proxyHops, synchronous, searchTimeout,
+        viewsFlushInterval,
         viewsDedupeWindow, viewsPerAddress, cacheMaxBytes, cacheMaxAge, corsOrigins, metrics, authFailureLimit,
         shutdownTimeout, idleTimeout, readTimeout, writeTimeout, maxHeaderBytes, logFormat,
     ]

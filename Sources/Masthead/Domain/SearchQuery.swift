@@ -92,9 +92,7 @@ public struct SearchQuery: Sendable, Equatable {
                 }
                 // The index holds stems, which can be shorter than the prefix typed
                 // ("operations" is stored as `oper`): a shorter prefix finds those too.
-                let letters = word.lowercased()
-                if letters.count >= 5, letters.allSatisfy({ $0.isASCII && $0.isLetter }) {
-                    let shorter = String(letters.prefix(max(4, letters.count - 2)))
+                if let shorter = Self.shorterPrefix(of: word) {
                     terms.append("(\(quoted)* OR \"\(shorter)\"*)")
                 } else {
                     terms.append(quoted + "*")
@@ -150,6 +148,14 @@ public struct SearchQuery: Sendable, Equatable {
     ]
 
     private static let endings = ["ments", "ment", "ings", "ing", "edly", "ed", "ers", "er", "ies", "es", "s", "ly"]
+
+    /// The shorter prefix a typed prefix also matches (two letters off, at least four left),
+    /// since stems can be shorter than the word typed; nil for fewer than five ASCII letters.
+    static func shorterPrefix(of word: String) -> String? {
+        let letters = word.lowercased()
+        guard letters.count >= 5, letters.allSatisfy({ $0.isASCII && $0.isLetter }) else { return nil }
+        return String(letters.prefix(max(4, letters.count - 2)))
+    }
 
     /// The word without a common English ending and a final e, i or y; nil when that leaves
     /// fewer than four letters (too short a prefix to mean anything) or changes nothing.

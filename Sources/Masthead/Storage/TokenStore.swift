@@ -23,7 +23,9 @@ public protocol TokenStore: Sendable {
     func revoke(id: Int64) async throws -> TokenInfo
     /// The token's record when it is known, not revoked and not expired; nil otherwise.
     func authenticate(_ token: APIToken) async throws -> TokenInfo?
-    func isEmpty() async throws -> Bool
+    /// Creates the token only when the store holds none, as one step: instances starting
+    /// together make one between them, and the others get nil.
+    func createFirst(name: String, scopes: [Scope]) async throws -> (APIToken, TokenInfo)?
 }
 
 /// How every engine stores a token's scopes and when it notes a token's use.

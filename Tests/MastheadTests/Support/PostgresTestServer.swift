@@ -44,6 +44,9 @@ enum PostgresTestServer {
         }
         var location = server
         location.database = name
+        // Many tests run at once, each with a pool or two: a few connections each keep the
+        // server under its max_connections.
+        location.maximumConnections = 4
         return location
     }
 }

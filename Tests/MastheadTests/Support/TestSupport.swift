@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import MastheadMigrations
 import NIOCore
+import PostgresNIO
 import Synchronization
 import Testing
 
@@ -45,8 +46,8 @@ final class TemporaryFolder: Sendable {
     }
 }
 
-/// Builds the real application on a fresh database, runs `body` against its router, and
-/// hands the test the database too, to seed it and to check its state.
+/// Builds the real application on a fresh SQLite database, runs `body` against its router,
+/// and hands the test the database too, to seed it and to check its state.
 func withApp(
     demo: Bool = false,
     clock: TestClock = TestClock(),
@@ -60,30 +61,140 @@ func withApp(
     seed: (Seeder) async throws -> Void = { _ in },
     _ body: @Sendable (any TestClientProtocol, AppDatabase) async throws -> Void
 ) async throws {
+    try await withApp(
+        on: .sqlite,
+        demo: demo,
+        clock: clock,
+        views: views,
+        cacheMaxBytes: cacheMaxBytes,
+        logs: logs,
+        testing: testing,
+        configure: { configuration in
+            configuration.trustProxy = trustProxy
+            configure(&configuration)
+        },
+        onDemoToken: onDemoToken,
+        seed: seed
+    ) { client, storage in
+        try await body(client, try #require(storage.sqlite))
+    }
+}
+
+/// Builds the real application on a fresh database of `engine`, runs `body` against it, and
+/// hands the test the storage too, to seed it and to check its state in ways both engines
+/// answer alike.
+func withApp(
+    on engine: AppEngine,
+    demo: Bool = false,
+    clock: TestClock = TestClock(),
+    views: ViewSettings = ViewSettings(),
+    cacheMaxBytes: Int = 64 << 20,
+    logs: LogRecorder? = nil,
+    testing: TestingSetup = .router,
+    configure: (inout AppConfiguration) -> Void = { _ in },
+    onDemoToken: (APIToken) -> Void = { _ in },
+    seed: (Seeder) async throws -> Void = { _ in },
+    _ body: @Sendable (any TestClientProtocol, TestStorage) async throws -> Void
+) async throws {
     let folder = try TemporaryFolder()
+    let location: String =
+        switch engine {
+        case .sqlite: folder.databasePath
+        case .postgres: try await PostgresTestServer.makeEmptyDatabase().url
+        }
     var configuration = AppConfiguration(
         port: 0,
-        databasePath: folder.databasePath,
+        databasePath: location,
         loadDemoContent: demo,
         logLevel: logs == nil ? .error : .trace,
-        trustProxy: trustProxy,
         views: views,
         cacheMaxBytes: cacheMaxBytes
     )
+    configuration.databaseConnections = 4
     configure(&configuration)
-    let logger = logs?.logger
     let app = try await buildApplication(
         configuration,
         clock: clock.contentClock,
-        logger: logger,
+        logger: logs?.logger,
         onDemoToken: onDemoToken
     )
-    let database = try AppDatabase(path: folder.databasePath)
-    try await seed(Seeder(database, now: clock.now))
+    let storage = try await TestStorage(engine, location: location, clock: clock)
+    try await seed(storage.seeder)
     try await app.test(testing) { client in
-        try await body(client, database)
+        try await body(client, storage)
     }
     withExtendedLifetime(folder) {}
+}
+
+/// The engine a test application stores its data in.
+enum AppEngine: String, Sendable, CustomTestStringConvertible {
+    case sqlite = "SQLite"
+    case postgres = "PostgreSQL"
+
+    var testDescription: String { rawValue }
+
+    /// SQLite always; PostgreSQL when a server is configured (`PostgresTestServer`).
+    static var available: [AppEngine] { [.sqlite] + (PostgresTestServer.isConfigured ? [.postgres] : []) }
+}
+
+/// A test application's storage, whichever engine holds it: the stores over it, a seeder, and
+/// plain SQL for checking state (both engines have the same tables and columns).
+struct TestStorage: Sendable {
+    let engine: AppEngine
+    let stores: Stores
+    let seeder: Seeder
+    /// The SQLite database, for the checks only that engine can answer.
+    let sqlite: AppDatabase?
+    private let postgres: PostgresTestDatabase?
+
+    init(_ engine: AppEngine, location: String, clock: TestClock) async throws {
+        self.engine = engine
+        switch engine {
+        case .sqlite:
+            let database = try AppDatabase(path: location)
+            (sqlite, postgres) = (database, nil)
+            stores = Stores.sqlite(database, clock: clock.contentClock)
+            seeder = Seeder(database, now: clock.now)
+        case .postgres:
+            let database = try await PostgresTestDatabase(location: try PostgresLocation(url: location))
+            (sqlite, postgres) = (nil, database)
+            stores = Stores.postgres(database.engine, clock: clock.contentClock)
+            seeder = Seeder(database.engine, now: clock.now)
+        }
+    }
+
+    /// A new token with `scopes`, made through the token store; its secret.
+    func token(_ scopes: [Scope], name: String = "test", expiresAt: Timestamp? = nil) async throws -> String {
+        try await stores.tokens.create(name: name, scopes: scopes, expiresAt: expiresAt).0.secret
+    }
+
+    /// The one integer `sql` answers (a count, most often), or nil for no row or NULL.
+    func integer(_ sql: String) async throws -> Int? {
+        if let sqlite {
+            return try await sqlite.reader.read { db in try Int.fetchOne(db, sql: sql) }
+        }
+        let database = try #require(postgres)
+        let rows = try await database.engine.client.query(
+            PostgresQuery(unsafeSQL: sql),
+            logger: PostgresTestServer.logger
+        )
+        for try await row in rows { return try row.decode(Int?.self) }
+        return nil
+    }
+
+    /// The one text `sql` answers, or nil for no row or NULL.
+    func text(_ sql: String) async throws -> String? {
+        if let sqlite {
+            return try await sqlite.reader.read { db in try String.fetchOne(db, sql: sql) }
+        }
+        let database = try #require(postgres)
+        let rows = try await database.engine.client.query(
+            PostgresQuery(unsafeSQL: sql),
+            logger: PostgresTestServer.logger
+        )
+        for try await row in rows { return try row.decode(String?.self) }
+        return nil
+    }
 }
 
 /// The application's router on `database`, without a server, for tests that look at the
@@ -266,43 +377,74 @@ struct RecordingLogHandler: LogHandler {
         recorder.append("\(event.level) \(event.message) \(rendered)")
     }
 }
-/// Writes hand-built content straight into a test database.
+/// Writes hand-built content straight into a test database, on either engine: times, views
+/// and states the API would not let a write set.
 struct Seeder: Sendable {
-    let database: AppDatabase
+    private enum Target: Sendable {
+        case sqlite(AppDatabase)
+        case postgres(PostgresEngine)
+    }
+
+    private let target: Target
+    /// The stores over the same database, for content the API's own writes can make.
+    let stores: Stores
     let now: Timestamp
 
     init(_ database: AppDatabase, now: Timestamp) {
-        self.database = database
+        self.target = .sqlite(database)
+        self.stores = Stores.sqlite(database, clock: ContentClock { now })
         self.now = now
     }
 
+    init(_ engine: PostgresEngine, now: Timestamp) {
+        self.target = .postgres(engine)
+        self.stores = Stores.postgres(engine, clock: ContentClock { now })
+        self.now = now
+    }
+
+    /// The SQLite database, for the seeds only that engine takes.
+    var database: AppDatabase {
+        get throws {
+            guard case .sqlite(let database) = target else { throw SeedError.sqliteOnly }
+            return database
+        }
+    }
+
+    enum SeedError: Error { case sqliteOnly }
+
     @discardableResult
     func author(_ slug: String, name: String? = nil) async throws -> Int64 {
-        let now = now
-        return try await database.writer.write { db in
-            var record = AuthorRecord(
-                slug: slug,
-                name: name ?? slug.capitalized,
-                createdAt: now,
-                updatedAt: now
+        let (now, name) = (now, name ?? slug.capitalized)
+        switch target {
+        case .sqlite(let database):
+            return try await database.writer.write { db in
+                var record = AuthorRecord(slug: slug, name: name, createdAt: now, updatedAt: now)
+                try record.insert(db)
+                return record.id!
+            }
+        case .postgres(let engine):
+            return try await insert(
+                "INSERT INTO authors (slug, name, created_at, updated_at) VALUES (\(slug), \(name), \(now), \(now)) RETURNING id",
+                engine
             )
-            try record.insert(db)
-            return record.id!
         }
     }
 
     @discardableResult
     func tag(_ slug: String, name: String? = nil) async throws -> Int64 {
-        let now = now
-        return try await database.writer.write { db in
-            var record = TagRecord(
-                slug: slug,
-                name: name ?? slug.uppercased(),
-                createdAt: now,
-                updatedAt: now
+        let (now, name) = (now, name ?? slug.uppercased())
+        switch target {
+        case .sqlite(let database):
+            return try await database.writer.write { db in
+                var record = TagRecord(slug: slug, name: name, createdAt: now, updatedAt: now)
+                try record.insert(db)
+                return record.id!
+            }
+        case .postgres(let engine):
+            return try await insert(
+                "INSERT INTO tags (slug, name, created_at, updated_at) VALUES (\(slug), \(name), \(now), \(now)) RETURNING id",
+                engine
             )
-            try record.insert(db)
-            return record.id!
         }
     }
 
@@ -319,32 +461,98 @@ struct Seeder: Sendable {
         views: Int = 0,
         body: String = "Some words for the body."
     ) async throws -> Int64 {
-        let now = now
-        return try await database.writer.write { db in
-            let authorID = try Int64.fetchOne(db, sql: "SELECT id FROM authors WHERE slug = ?", arguments: [author])!
-            let written = publishedAt ?? now
-            var record = ArticleRecord(
-                slug: slug,
-                title: title ?? slug.replacingOccurrences(of: "-", with: " ").capitalized,
-                excerpt: "",
-                status: publishedAt == nil ? "draft" : "published",
-                featured: featured,
-                publishedAt: publishedAt,
-                authorId: authorID,
-                wordCount: 0,
-                readingTimeMinutes: 1,
-                views: views,
-                createdAt: written,
-                updatedAt: written
-            )
-            let bodyRecord = record.setBody(body)
-            try record.insert(db)
-            try bodyRecord.save(for: record.id!, db)
-            for (position, tag) in tags.enumerated() {
-                let tagID = try Int64.fetchOne(db, sql: "SELECT id FROM tags WHERE slug = ?", arguments: [tag])!
-                try ArticleTagRecord(articleId: record.id!, tagId: tagID, position: position).insert(db)
+        let title = title ?? slug.replacingOccurrences(of: "-", with: " ").capitalized
+        let written = publishedAt ?? now
+        let status = publishedAt == nil ? "draft" : "published"
+        switch target {
+        case .sqlite(let database):
+            return try await database.writer.write { db in
+                let authorID = try Int64.fetchOne(
+                    db,
+                    sql: "SELECT id FROM authors WHERE slug = ?",
+                    arguments: [author]
+                )!
+                var record = ArticleRecord(
+                    slug: slug,
+                    title: title,
+                    excerpt: "",
+                    status: status,
+                    featured: featured,
+                    publishedAt: publishedAt,
+                    authorId: authorID,
+                    wordCount: 0,
+                    readingTimeMinutes: 1,
+                    views: views,
+                    createdAt: written,
+                    updatedAt: written
+                )
+                let bodyRecord = record.setBody(body)
+                try record.insert(db)
+                try bodyRecord.save(for: record.id!, db)
+                for (position, tag) in tags.enumerated() {
+                    let tagID = try Int64.fetchOne(db, sql: "SELECT id FROM tags WHERE slug = ?", arguments: [tag])!
+                    try ArticleTagRecord(articleId: record.id!, tagId: tagID, position: position).insert(db)
+                }
+                return record.id!
             }
-            return record.id!
+        case .postgres(let engine):
+            let text = ArticleText(markdown: body)
+            let excerpt = text.fallbackExcerpt
+            let document = PostgresSearch.articleDocument(title: title, excerpt: excerpt, plaintext: text.plaintext)
+            return try await engine.write(announcing: nil) { connection in
+                let id = try await connection.run(
+                    """
+                    INSERT INTO articles (slug, title, excerpt, status, featured, published_at, author_id, word_count,
+                        reading_time_minutes, views, created_at, updated_at)
+                    SELECT \(slug), \(title), \(excerpt), \(status), \(featured), \(publishedAt), id, \(text.wordCount),
+                        \(text.readingTimeMinutes), \(views), \(written), \(written)
+                    FROM authors WHERE slug = \(author) RETURNING id
+                    """,
+                    engine.logger
+                ).first { try $0["id"] as Int64 }!
+                try await connection.run(
+                    """
+                    INSERT INTO article_bodies (article_id, markdown, plaintext, search)
+                    VALUES (\(id), \(body), \(text.plaintext), \(document))
+                    """,
+                    engine.logger
+                )
+                try await connection.run(
+                    """
+                    INSERT INTO article_tags (article_id, tag_id, position, visible_from)
+                    SELECT \(id), t.id, given.position - 1, \(publishedAt)
+                    FROM unnest(\(tags)::text[]) WITH ORDINALITY AS given(slug, position) JOIN tags t ON t.slug = given.slug
+                    """,
+                    engine.logger
+                )
+                return id
+            }
+        }
+    }
+
+    /// `count` views of the article on `day` (YYYY-MM-DD, UTC) in the daily counts.
+    func dailyViews(of slug: String, on day: String, _ count: Int) async throws {
+        switch target {
+        case .sqlite(let database):
+            try await database.writer.write { db in
+                try db.execute(
+                    sql: "INSERT INTO article_views_daily SELECT id, ?, ? FROM articles WHERE slug = ?",
+                    arguments: [day, count, slug]
+                )
+            }
+        case .postgres(let engine):
+            try await engine.write(announcing: nil) { connection in
+                _ = try await connection.run(
+                    "INSERT INTO article_views_daily SELECT id, \(day)::date, \(count) FROM articles WHERE slug = \(slug)",
+                    engine.logger
+                )
+            }
+        }
+    }
+
+    private func insert(_ statement: SQLFragment, _ engine: PostgresEngine) async throws -> Int64 {
+        try await engine.write(announcing: nil) { connection in
+            try await connection.run(statement, engine.logger).first { try $0["id"] as Int64 }!
         }
     }
 

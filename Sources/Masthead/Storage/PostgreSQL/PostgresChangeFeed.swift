@@ -14,7 +14,10 @@ public struct PostgresChangeFeed: ChangeFeed {
         self.retryDelay = retryDelay
     }
 
-    public func follow(_ handle: @escaping @Sendable (SharedChange) -> Void) async {
+    public func follow(
+        listening: @escaping @Sendable () -> Void,
+        _ handle: @escaping @Sendable (SharedChange) -> Void
+    ) async {
         let logger = engine.logger
         let ownPrefix = engine.instance + " "
         while !Task.isCancelled {
@@ -23,6 +26,7 @@ public struct PostgresChangeFeed: ChangeFeed {
                     try await connection.listen(on: PostgresEngine.changeChannel) { notifications in
                         // Listening again: anything announced while it was not is unknown.
                         handle(.unknown)
+                        listening()
                         for try await notification in notifications {
                             let payload = notification.payload
                             guard !payload.hasPrefix(ownPrefix) else { continue }

@@ -22,6 +22,8 @@ public struct PostgresEngine: DatabaseStatus {
     static let migrationLock: Int64 = 0x6D61_7374_6865_6164
     /// The lock an import takes, so that two never fill one empty database together.
     static let importLock: Int64 = 0x6D61_7374_6865_6164 + 1
+    /// The lock making the first token, so that instances starting together make one.
+    static let firstTokenLock: Int64 = 0x6D61_7374_6865_6164 + 2
 
     public init(client: PostgresClient, logger: Logger) {
         self.client = client

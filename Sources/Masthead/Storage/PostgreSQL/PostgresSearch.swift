@@ -7,20 +7,30 @@ enum PostgresSearch {
     /// The weighted document of an article: title A, excerpt B, body C.
     static func articleDocument(title: String, excerpt: String, plaintext: String) -> SQLFragment {
         """
-        setweight(to_tsvector('english', \(title)), 'A') || setweight(to_tsvector('english', \(excerpt)), 'B')
-        || setweight(to_tsvector('english', \(plaintext)), 'C')
+        setweight(to_tsvector('english', masthead_search_text(\(title))), 'A')
+        || setweight(to_tsvector('english', masthead_search_text(\(excerpt))), 'B')
+        || setweight(to_tsvector('english', masthead_search_text(\(plaintext))), 'C')
         """
     }
 
+    /// Each term of a reader's query widened as on SQLite (`SearchQuery`): a word also matches its root as a
+    /// prefix, a long prefix also the prefix two letters shorter; roots and shorter prefixes
+    /// are ASCII letters only, and matched unstemmed against the stored stems.
     static func tsquery(_ query: SearchQuery) -> SQLFragment {
         let parts: [SQLFragment] = query.terms.map { term in
             switch term {
             case .word(let word):
-                return "plainto_tsquery('english', \(word))"
+                guard query.requiresAll, let root = SearchQuery.root(of: word) else {
+                    return "plainto_tsquery('english', \(word))"
+                }
+                return "(plainto_tsquery('english', \(word)) || to_tsquery('simple', \(root + ":*")))"
             case .prefix(let prefix):
                 // Letters and digits only: to_tsquery reads its argument as query syntax.
                 let cleaned = String(prefix.filter { $0.isLetter || $0.isNumber })
-                return "to_tsquery('english', \(cleaned + ":*"))"
+                guard let shorter = SearchQuery.shorterPrefix(of: cleaned) else {
+                    return "to_tsquery('english', \(cleaned + ":*"))"
+                }
+                return "(to_tsquery('english', \(cleaned + ":*")) || to_tsquery('simple', \(shorter + ":*")))"
             case .phrase(let phrase):
                 return "phraseto_tsquery('english', \(phrase))"
             }
@@ -51,7 +61,8 @@ enum PostgresSearch {
     ) async throws -> Result {
         let logger = engine.logger
         return try await engine.write(announcing: nil) { connection in
-            let milliseconds = String(Int(timeout / .milliseconds(1)))
+            // PostgreSQL counts whole milliseconds, and 0 means no limit: round up.
+            let milliseconds = String(max(1, Int((timeout / .milliseconds(1)).rounded(.up))))
             try await connection.run("SELECT set_config('statement_timeout', \(milliseconds), true)", logger)
             do {
                 return try await body(connection)

@@ -10,11 +10,33 @@ struct PostgresTokenStore: TokenStore {
     var logger: Logger { engine.logger }
 
     func create(name: String, scopes: [Scope], expiresAt: Timestamp?) async throws -> (APIToken, TokenInfo) {
+        try await create(name: name, scopes: scopes, expiresAt: expiresAt, onlyFirst: false)!
+    }
+
+    func createFirst(name: String, scopes: [Scope]) async throws -> (APIToken, TokenInfo)? {
+        try await create(name: name, scopes: scopes, expiresAt: nil, onlyFirst: true)
+    }
+
+    /// For the first token, instances take a transaction-scoped advisory lock before they
+    /// look, so that one looks and inserts at a time.
+    private func create(name: String, scopes: [Scope], expiresAt: Timestamp?, onlyFirst: Bool) async throws
+        -> (APIToken, TokenInfo)?
+    {
         let token = APIToken.generate()
         let now = clock.now
         let logger = logger
-        let info = try await engine.write(announcing: nil) { connection in
-            try await connection.query(
+        let info = try await engine.write(announcing: nil) { connection -> TokenInfo? in
+            if onlyFirst {
+                try await connection.query(
+                    "SELECT pg_advisory_xact_lock(\(PostgresEngine.firstTokenLock))",
+                    logger: logger
+                )
+                let exists =
+                    try await connection.query("SELECT EXISTS (SELECT 1 FROM api_tokens) AS held", logger: logger)
+                    .first { try $0["held"] as Bool } ?? false
+                if exists { return nil }
+            }
+            return try await connection.query(
                 """
                 INSERT INTO api_tokens (name, token_sha256, scopes, created_at, expires_at)
                 VALUES (\(name), \(Data(token.sha256)), \(TokenScopes.text(scopes)), \(now.date), \(expiresAt?.date))
@@ -23,7 +45,7 @@ struct PostgresTokenStore: TokenStore {
                 logger: logger
             ).first(Self.info)!
         }
-        return (token, info)
+        return info.map { (token, $0) }
     }
 
     func list() async throws -> [TokenInfo] {
@@ -54,11 +76,6 @@ struct PostgresTokenStore: TokenStore {
             )
         }
         return found
-    }
-
-    func isEmpty() async throws -> Bool {
-        try await engine.client.query("SELECT NOT EXISTS (SELECT 1 FROM api_tokens) AS empty", logger: logger)
-            .first { try $0["empty"] as Bool } ?? true
     }
 
     static func info(from row: PGRow) throws -> TokenInfo {

@@ -11,9 +11,23 @@ public struct SQLiteTokenStore: TokenStore {
     }
 
     public func create(name: String, scopes: [Scope], expiresAt: Timestamp?) async throws -> (APIToken, TokenInfo) {
+        try await create(name: name, scopes: scopes, expiresAt: expiresAt, onlyFirst: false)!
+    }
+
+    public func createFirst(name: String, scopes: [Scope]) async throws -> (APIToken, TokenInfo)? {
+        try await create(name: name, scopes: scopes, expiresAt: nil, onlyFirst: true)
+    }
+
+    /// Writes are serialised, so the check and the insert of one write see the same table.
+    private func create(name: String, scopes: [Scope], expiresAt: Timestamp?, onlyFirst: Bool) async throws
+        -> (APIToken, TokenInfo)?
+    {
         let token = APIToken.generate()
         let now = clock.now
-        let info = try await database.write { db in
+        let info = try await database.write { db -> TokenInfo? in
+            if onlyFirst, try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM api_tokens)") == true {
+                return nil
+            }
             try db.execute(
                 literal: """
                     INSERT INTO api_tokens (name, token_sha256, scopes, created_at, expires_at)
@@ -22,7 +36,7 @@ public struct SQLiteTokenStore: TokenStore {
             )
             return try Self.fetch(db, id: db.lastInsertedRowID)!
         }
-        return (token, info)
+        return info.map { (token, $0) }
     }
 
     public func list() async throws -> [TokenInfo] {
@@ -64,12 +78,6 @@ public struct SQLiteTokenStore: TokenStore {
             }
         }
         return found
-    }
-
-    public func isEmpty() async throws -> Bool {
-        try await database.reader.read { db in
-            try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM api_tokens)") ?? true
-        }
     }
 
     private static func fetch(_ db: Database, id: Int64) throws -> TokenInfo? {
