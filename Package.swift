@@ -109,6 +109,7 @@ let package = Package(
                 .embedInCode("0001_create_schema.sql"),
                 .embedInCode("0002_create_article_search.sql"),
                 .embedInCode("0003_search_text_without_markup.sql"),
+                .embedInCode("0004_store_catalog_search_documents.sql"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -80,6 +80,7 @@ if [ -z "$POSTGRES_URL" ]; then
         -o "-p $PG_PORT -k $PGDATA_DIR -c listen_addresses=127.0.0.1" start >/dev/null
     POSTGRES_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 fi
+export PGOPTIONS="--client-min-messages=warning"
 SERVER_URL="${POSTGRES_URL%%\?*}"
 SERVER_URL="${SERVER_URL%/*}"
 

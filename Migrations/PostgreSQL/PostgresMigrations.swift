@@ -11,5 +11,9 @@ public enum MastheadPostgresMigrations {
         Migration("0001_create_schema", PackageResources._001_create_schema_sql),
         Migration("0002_create_article_search", PackageResources._002_create_article_search_sql),
         Migration("0003_search_text_without_markup", PackageResources._003_search_text_without_markup_sql),
+        Migration(
+            "0004_store_catalog_search_documents",
+            PackageResources._004_store_catalog_search_documents_sql
+        ),
     ]
 }

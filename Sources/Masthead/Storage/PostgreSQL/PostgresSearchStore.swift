@@ -1,9 +1,9 @@
 import Logging
 import PostgresNIO
 
-/// Full-text search on PostgreSQL: articles from their stored documents (GIN-indexed), the
-/// few authors, tags, platforms and services from documents made as they are searched, all
-/// ranked together by `ts_rank_cd`; snippets by `ts_headline`, for the page's rows only.
+/// Full-text search on PostgreSQL: every kind from its stored, GIN-indexed document (article
+/// bodies since 0002, the others since 0004), all ranked together by `ts_rank_cd`; snippets
+/// by `ts_headline`, for the page's rows only.
 struct PostgresSearchStore: SearchStore {
     let engine: PostgresEngine
     let clock: ContentClock
@@ -35,39 +35,28 @@ struct PostgresSearchStore: SearchStore {
         ),
         .author: Source(
             documents: """
-                SELECT 'author' AS kind, id, slug, name AS title, setweight(to_tsvector('english', masthead_search_text(name)), 'A')
-                       || setweight(to_tsvector('english', masthead_search_text(coalesce(location, ''))), 'B')
-                       || setweight(to_tsvector('english', masthead_search_text(coalesce(bio, ''))), 'C') AS document
-                FROM authors
+                SELECT 'author' AS kind, id, slug, name AS title, search AS document FROM authors
                 """,
             fields: ["name", "location", "bio"],
             from: "authors WHERE id = p.id"
         ),
         .tag: Source(
             documents: """
-                SELECT 'tag' AS kind, id, slug, name AS title, setweight(to_tsvector('english', masthead_search_text(name)), 'A')
-                       || setweight(to_tsvector('english', masthead_search_text(coalesce(description, ''))), 'B') AS document
-                FROM tags
+                SELECT 'tag' AS kind, id, slug, name AS title, search AS document FROM tags
                 """,
             fields: ["name", "description"],
             from: "tags WHERE id = p.id"
         ),
         .platform: Source(
             documents: """
-                SELECT 'platform' AS kind, id, slug, name AS title, setweight(to_tsvector('english', masthead_search_text(name)), 'A')
-                       || setweight(to_tsvector('english', masthead_search_text(focus || '. ' || tagline)), 'B')
-                       || setweight(to_tsvector('english', masthead_search_text(description)), 'C') AS document
-                FROM platforms
+                SELECT 'platform' AS kind, id, slug, name AS title, search AS document FROM platforms
                 """,
             fields: ["name", "focus", "tagline", "description"],
             from: "platforms WHERE id = p.id"
         ),
         .service: Source(
             documents: """
-                SELECT 'service' AS kind, id, slug, title AS title, setweight(to_tsvector('english', masthead_search_text(title)), 'A')
-                       || setweight(to_tsvector('english', masthead_search_text(subtitle)), 'B')
-                       || setweight(to_tsvector('english', masthead_search_text(description)), 'C') AS document
-                FROM services
+                SELECT 'service' AS kind, id, slug, title AS title, search AS document FROM services
                 """,
             fields: ["title", "subtitle", "description"],
             from: "services WHERE id = p.id"
