@@ -92,7 +92,12 @@ measure() {
     wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "$@" >/dev/null 2>&1 || true
     for _ in $(seq 1 "$RUNS"); do
         wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" | parse_wrk
-    done | awk '
+    done | median_of_runs
+}
+
+# "requests/s p50_ms p99_ms" lines on stdin → the median of each column.
+median_of_runs() {
+    awk '
         { rps[NR] = $1; p50[NR] = $2; p99[NR] = $3 }
         function median(a, n,   i, j, t, b) {
             for (i = 1; i <= n; i++) b[i] = a[i]

@@ -124,14 +124,7 @@ measure_pair() {
         paste <(parse_wrk <"$first") <(parse_wrk <"$second") |
             awk '{ printf "%.2f %.3f %.3f\n", $1 + $4, ($2 > $5 ? $2 : $5), ($3 > $6 ? $3 : $6) }'
         rm -f "$first" "$second"
-    done | awk '
-        { rps[NR] = $1; p50[NR] = $2; p99[NR] = $3 }
-        function median(a, n,   i, j, t, b) {
-            for (i = 1; i <= n; i++) b[i] = a[i]
-            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (b[j] < b[i]) { t = b[i]; b[i] = b[j]; b[j] = t }
-            return b[int((n + 1) / 2)]
-        }
-        END { printf "%s %s %s\n", median(rps, NR), median(p50, NR), median(p99, NR) }'
+    done | median_of_runs
 }
 
 SUMMARY=""

@@ -45,6 +45,19 @@ struct MultiInstanceTests {
         return Instance(port: try #require(await iterator.next()), group: group, running: running)
     }
 
+    /// The first instance on a new database: it loads the demo and makes the admin token.
+    /// Returns the configuration for more instances, views counted every time.
+    static func startFirst() async throws -> (PostgresLocation, AppConfiguration, Instance, admin: String) {
+        let location = try await PostgresTestServer.makeEmptyDatabase()
+        var configuration = AppConfiguration(port: 0, databasePath: location.url, loadDemoContent: true)
+        configuration.databaseConnections = 4
+        configuration.logLevel = .error
+        configuration.views.dedupeWindowSeconds = 0
+        let token = Mutex<String?>(nil)
+        let first = try await start(configuration) { secret in token.withLock { $0 = secret.secret } }
+        return (location, configuration, first, try #require(token.withLock { $0 }))
+    }
+
     static func request(
         _ port: Int,
         _ path: String,
@@ -65,16 +78,9 @@ struct MultiInstanceTests {
 
     @Test(.timeLimit(.minutes(2)))
     func aWriteOnOneIsReadOnTheOtherAndViewsOnBothAreSummed() async throws {
-        let location = try await PostgresTestServer.makeEmptyDatabase()
-        var configuration = AppConfiguration(port: 0, databasePath: location.url, loadDemoContent: true)
-        configuration.databaseConnections = 4
-        configuration.logLevel = .error
-        configuration.views.dedupeWindowSeconds = 0
-        let token = Mutex<String?>(nil)
-        let first = try await Self.start(configuration) { secret in token.withLock { $0 = secret.secret } }
+        var (location, configuration, first, admin) = try await Self.startFirst()
         configuration.loadDemoContent = false
         let second = try await Self.start(configuration)
-        let admin = try #require(token.withLock { $0 })
 
         // The second instance caches the tag list; the first then writes a tag, twenty times.
         var delays: [Duration] = []
@@ -138,14 +144,7 @@ struct MultiInstanceTests {
     /// the other instance answers throughout and keeps everything it counted.
     @Test(.timeLimit(.minutes(3)))
     func killingOneInstanceLosesNoAcknowledgedWriteAndAtMostOneFlushOfViews() async throws {
-        let location = try await PostgresTestServer.makeEmptyDatabase()
-        var configuration = AppConfiguration(port: 0, databasePath: location.url, loadDemoContent: true)
-        configuration.databaseConnections = 4
-        configuration.logLevel = .error
-        configuration.views.dedupeWindowSeconds = 0
-        let token = Mutex<String?>(nil)
-        let survivor = try await Self.start(configuration) { secret in token.withLock { $0 = secret.secret } }
-        let admin = try #require(token.withLock { $0 })
+        let (location, _, survivor, admin) = try await Self.startFirst()
         let flushInterval = Duration.seconds(1)
         let victim = try await ServerProcess.serve([
             "--db", location.url, "--db-connections", "4", "--port", "0", "--views-dedupe-window", "0",

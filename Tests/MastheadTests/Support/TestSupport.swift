@@ -170,29 +170,27 @@ struct TestStorage: Sendable {
 
     /// The one integer `sql` answers (a count, most often), or nil for no row or NULL.
     func integer(_ sql: String) async throws -> Int? {
-        if let sqlite {
-            return try await sqlite.reader.read { db in try Int.fetchOne(db, sql: sql) }
-        }
-        let database = try #require(postgres)
-        let rows = try await database.engine.client.query(
-            PostgresQuery(unsafeSQL: sql),
-            logger: PostgresTestServer.logger
-        )
-        for try await row in rows { return try row.decode(Int?.self) }
-        return nil
+        try await scalar(sql, as: Int.self)
     }
 
     /// The one text `sql` answers, or nil for no row or NULL.
     func text(_ sql: String) async throws -> String? {
+        try await scalar(sql, as: String.self)
+    }
+
+    private func scalar<Value: DatabaseValueConvertible & PostgresDecodable & Sendable>(
+        _ sql: String,
+        as type: Value.Type
+    ) async throws -> Value? where Value._DecodableType == Value {
         if let sqlite {
-            return try await sqlite.reader.read { db in try String.fetchOne(db, sql: sql) }
+            return try await sqlite.reader.read { db in try Value.fetchOne(db, sql: sql) }
         }
         let database = try #require(postgres)
         let rows = try await database.engine.client.query(
             PostgresQuery(unsafeSQL: sql),
             logger: PostgresTestServer.logger
         )
-        for try await row in rows { return try row.decode(String?.self) }
+        for try await row in rows { return try row.decode(Value?.self) }
         return nil
     }
 }
