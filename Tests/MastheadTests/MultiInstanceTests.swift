@@ -140,9 +140,9 @@ struct MultiInstanceTests {
 
     /// One of two instances is killed (`kill -9`: no flush, no shutdown) while both take
     /// writes and views. Every write either acknowledged is in the database; the views it
-    /// acknowledged but had not flushed (at most its last flush interval's) are the only loss;
+    /// acknowledged but had not flushed (at most its last interval's and a flush under way) are the only loss;
     /// the other instance answers throughout and keeps everything it counted.
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(4)))
     func killingOneInstanceLosesNoAcknowledgedWriteAndAtMostOneFlushOfViews() async throws {
         let (location, _, survivor, admin) = try await Self.startFirst()
         let flushInterval = Duration.seconds(1)
@@ -208,7 +208,14 @@ struct MultiInstanceTests {
                     }
                 }
             }
-            try await Task.sleep(for: .milliseconds(2_500))
+            // Long enough for several flushes, with enough load on both to judge, however busy
+            // the machine is (at most 60 s).
+            let loading = ContinuousClock.now
+            while ContinuousClock.now - loading < .seconds(60) {
+                let enough = load.acknowledged.withLock { $0.articles.count >= 30 && $0.victimViewTimes.count >= 30 }
+                if enough && ContinuousClock.now - loading >= flushInterval * 4 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
             victim.signal(SIGKILL)
             load.killed.withLock { $0 = .now }
             try await Task.sleep(for: .seconds(1))
@@ -235,8 +242,10 @@ struct MultiInstanceTests {
         let counted = try await Self.storedViews(of: "go-in-production", database) - viewsAtStart
         let acknowledgedViews = state.survivorViews + state.victimViewTimes.count
         let lost = acknowledgedViews - counted
-        // A flush starts at most one interval before the kill and takes a moment to commit.
-        let unflushable = state.victimViewTimes.filter { killedAt - $0 <= flushInterval + .milliseconds(500) }.count
+        // Lost: what was counted after the last flush that committed. That flush began at
+        // most one interval before the kill, and may itself have been under way for a while on
+        // a busy machine: the views of the last two intervals may be lost, no more.
+        let unflushable = state.victimViewTimes.filter { killedAt - $0 <= flushInterval * 2 }.count
         print(
             "kill -9 under load: \(state.articles.count) acknowledged writes kept; views acknowledged "
                 + "\(acknowledgedViews) (\(state.victimViewTimes.count) by the killed instance), stored \(counted), "

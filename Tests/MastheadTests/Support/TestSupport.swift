@@ -412,35 +412,32 @@ struct Seeder: Sendable {
 
     @discardableResult
     func author(_ slug: String, name: String? = nil) async throws -> Int64 {
-        let (now, name) = (now, name ?? slug.capitalized)
-        switch target {
-        case .sqlite(let database):
-            return try await database.writer.write { db in
-                var record = AuthorRecord(slug: slug, name: name, createdAt: now, updatedAt: now)
-                try record.insert(db)
-                return record.id!
-            }
-        case .postgres(let engine):
-            return try await insert(
-                "INSERT INTO authors (slug, name, created_at, updated_at) VALUES (\(slug), \(name), \(now), \(now)) RETURNING id",
-                engine
-            )
-        }
+        try await insertNamed(into: "authors", slug: slug, name: name ?? slug.capitalized)
     }
 
     @discardableResult
     func tag(_ slug: String, name: String? = nil) async throws -> Int64 {
-        let (now, name) = (now, name ?? slug.uppercased())
+        try await insertNamed(into: "tags", slug: slug, name: name ?? slug.uppercased())
+    }
+
+    /// An author or a tag (`table`, named here, never from input), created and updated now.
+    private func insertNamed(into table: String, slug: String, name: String) async throws -> Int64 {
+        let now = now
         switch target {
         case .sqlite(let database):
             return try await database.writer.write { db in
-                var record = TagRecord(slug: slug, name: name, createdAt: now, updatedAt: now)
-                try record.insert(db)
-                return record.id!
+                try db.execute(
+                    sql: "INSERT INTO \(table) (slug, name, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                    arguments: [slug, name, now, now]
+                )
+                return db.lastInsertedRowID
             }
         case .postgres(let engine):
             return try await insert(
-                "INSERT INTO tags (slug, name, created_at, updated_at) VALUES (\(slug), \(name), \(now), \(now)) RETURNING id",
+                """
+                INSERT INTO \(unescaped: table) (slug, name, created_at, updated_at)
+                VALUES (\(slug), \(name), \(now), \(now)) RETURNING id
+                """,
                 engine
             )
         }
