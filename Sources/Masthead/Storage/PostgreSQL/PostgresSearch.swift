@@ -63,13 +63,18 @@ enum PostgresSearch {
         return try await engine.write(announcing: nil) { connection in
             // PostgreSQL counts whole milliseconds, and 0 means no limit: round up.
             let milliseconds = String(max(1, Int((timeout / .milliseconds(1)).rounded(.up))))
-            try await connection.run("SELECT set_config('statement_timeout', \(milliseconds), true)", logger)
             // The planner does not count what reading a document costs (a body's tsvector is
             // compressed, kilobytes long): for a word in a quarter of the articles it chose to
             // test every document (60 ms at 10,000) over the GIN index (1 ms). In this
             // transaction a scan of a whole table is the last resort; the small tables have
-            // nothing else and are scanned still.
-            try await connection.run("SELECT set_config('enable_seqscan', 'off', true)", logger)
+            // nothing else and are scanned still. Both settings in one round trip.
+            try await connection.run(
+                """
+                SELECT set_config('statement_timeout', \(milliseconds), true),
+                       set_config('enable_seqscan', 'off', true)
+                """,
+                logger
+            )
             do {
                 return try await body(connection)
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == "57014" {
