@@ -147,6 +147,40 @@ struct PostgresEngineTests {
         }
         #expect(slept == 1)
     }
+    @Test func preparedStatementsAreKeptPerTextAndParameterTypesAndAnswerForTheirOwnValues() async throws {
+        let database = try await PostgresTestServer.makeDatabase()
+        let logger = PostgresTestServer.logger
+        let marker = "prepared-\(UUID().uuidString)"  // a text no other test prepares
+        let answers = try await database.engine.client.withConnection { connection in
+            var answers: [String] = []
+            // Two statements alternated on one connection, each run with different values,
+            // and one whose first run binds a null (its type inferred) and then a text.
+            for round in 0..<3 {
+                let doubled: SQLFragment = "SELECT (\(round) * 2)::text || \(marker) AS answer"
+                let echoed: SQLFragment =
+                    "SELECT coalesce(\(round == 0 ? nil : "r\(round)")::text, 'none') || \(marker) AS answer"
+                for fragment in [doubled, echoed] {
+                    answers.append(
+                        try await connection.runPrepared(fragment, logger).first { try $0["answer"] as String } ?? ""
+                    )
+                }
+            }
+            let prepared = try await connection.run(
+                "SELECT count(*) AS statements FROM pg_prepared_statements WHERE statement LIKE '%answer%'",
+                logger
+            ).first { try $0["statements"] as Int }
+            answers.append("statements: \(prepared ?? 0)")
+            return answers
+        }
+        let suffix = marker
+        #expect(
+            answers == [
+                "0" + suffix, "none" + suffix, "2" + suffix, "r1" + suffix, "4" + suffix, "r2" + suffix,
+                "statements: 3",
+            ]
+        )
+    }
+
 
     @Test func startUpEndsWithTheServersReasonAndNeverThePassword() async throws {
         let server = try PostgresLocation(url: try #require(PostgresTestServer.url))

@@ -107,7 +107,7 @@ struct PostgresArticleStore: ArticleStore {
             )
         } else {
             total =
-                try await connection.run(
+                try await connection.runPrepared(
                     "\(clock: now)SELECT count(*) AS total FROM \(from) WHERE \(filter)",
                     logger
                 ).first { try $0["total"] as Int } ?? 0
@@ -149,14 +149,14 @@ struct PostgresArticleStore: ArticleStore {
         var articles: [Article] = []
         var fetched = 0
         if limit > 0 {
-            let rows = try await connection.run(
-                """
+            let page: SQLFragment = """
                 \(clock: now)SELECT \(unescaped: selection(bodies: query.bodies))
                 FROM \(pageFrom) JOIN authors au ON au.id = a.author_id\(unescaped: bodyJoin(query.bodies))
                 WHERE \(pageFilter) ORDER BY \(order) LIMIT \(limit) OFFSET \(offset)
-                """,
-                logger
-            ).map { try article(from: $0, now: now, bodies: query.bodies) }
+                """
+            // A search's text changes with its terms: it is never prepared.
+            let rows = try await connection.run(page, logger, prepared: query.search == nil)
+                .map { try article(from: $0, now: now, bodies: query.bodies) }
             fetched = rows.count
             articles = Array(rows.prefix(query.limit))
             try await attachTags(to: &articles, connection, logger)
@@ -179,7 +179,7 @@ struct PostgresArticleStore: ArticleStore {
         let logger = logger
         // One statement, the tags in the row: an article read is one round trip.
         let found = try await engine.client.withConnection { connection in
-            try await connection.run(
+            try await connection.runPrepared(
                 """
                 \(clock: now)SELECT \(unescaped: Self.selection(bodies: bodies)), \(unescaped: Self.tagsJSON)
                 FROM articles a JOIN authors au ON au.id = a.author_id\(unescaped: Self.bodyJoin(bodies))
@@ -256,7 +256,7 @@ struct PostgresArticleStore: ArticleStore {
         _ connection: PostgresConnection,
         _ logger: Logger
     ) async throws -> [Article] {
-        var articles = try await connection.run(
+        var articles = try await connection.runPrepared(
             """
             \(clock: now)SELECT \(unescaped: selection(bodies: bodies))
             FROM articles a JOIN authors au ON au.id = a.author_id\(unescaped: bodyJoin(bodies))
@@ -367,7 +367,7 @@ struct PostgresArticleStore: ArticleStore {
         async throws
     {
         guard !articles.isEmpty else { return }
-        let rows = try await connection.run(
+        let rows = try await connection.runPrepared(
             """
             SELECT at.article_id, t.id, t.slug, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id
             WHERE at.article_id = ANY(\(articles.map(\.id))) ORDER BY at.article_id, at.position

@@ -33,7 +33,7 @@ struct PGRow {
     }
 }
 
-extension PostgresRowSequence {
+extension AsyncSequence where Element == PostgresRow {
     /// Every row, read with `transform`.
     func map<Value>(_ transform: (PGRow) throws -> Value) async throws -> [Value] {
         var values: [Value] = []

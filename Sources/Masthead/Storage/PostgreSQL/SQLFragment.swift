@@ -7,7 +7,8 @@ import PostgresNIO
 struct SQLFragment: ExpressibleByStringInterpolation, Sendable {
     fileprivate enum Part: Sendable {
         case text(String)
-        case value(@Sendable (inout PostgresBindings) -> Void)
+        /// Binds a value and says its type (`.null` for a null, whose type PostgreSQL infers).
+        case value(@Sendable (inout PostgresBindings) -> PostgresDataType)
     }
 
     fileprivate var parts: [Part]
@@ -30,13 +31,23 @@ struct SQLFragment: ExpressibleByStringInterpolation, Sendable {
         }
 
         mutating func appendInterpolation<Value: PostgresDynamicTypeEncodable & Sendable>(_ value: Value) {
-            parts.append(.value { $0.append(value) })
+            parts.append(
+                .value { bindings in
+                    bindings.append(value)
+                    return value.psqlType
+                }
+            )
         }
 
         mutating func appendInterpolation<Value: PostgresDynamicTypeEncodable & Sendable>(_ value: Value?) {
             parts.append(
                 .value { bindings in
-                    if let value { bindings.append(value) } else { bindings.appendNull() }
+                    guard let value else {
+                        bindings.appendNull()
+                        return .null
+                    }
+                    bindings.append(value)
+                    return value.psqlType
                 }
             )
         }
@@ -67,19 +78,23 @@ struct SQLFragment: ExpressibleByStringInterpolation, Sendable {
     }
 
     /// The statement, its parameters numbered in order.
-    var query: PostgresQuery {
+    var query: PostgresQuery { statement.query }
+
+    /// The statement's text, its parameters and their types.
+    var statement: (query: PostgresQuery, types: [PostgresDataType]) {
         var bindings = PostgresBindings()
+        var types: [PostgresDataType] = []
         var sql = ""
         for part in parts {
             switch part {
             case .text(let text):
                 sql += text
             case .value(let bind):
-                bind(&bindings)
+                types.append(bind(&bindings))
                 sql += "$\(bindings.count)"
             }
         }
-        return PostgresQuery(unsafeSQL: sql, binds: bindings)
+        return (PostgresQuery(unsafeSQL: sql, binds: bindings), types)
     }
 }
 
@@ -98,5 +113,16 @@ extension PostgresConnection {
     @discardableResult
     func run(_ fragment: SQLFragment, _ logger: Logger) async throws -> PostgresRowSequence {
         try await query(fragment.query, logger: logger)
+    }
+
+    /// Runs `fragment` as a statement prepared once on this connection (`PreparedFragment`):
+    /// for the fixed statements of hot reads and writes, never for searches.
+    @discardableResult
+    func runPrepared(_ fragment: SQLFragment, _ logger: Logger) async throws -> PostgresRows {
+        try await PreparedFragment.run(fragment, on: self, logger)
+    }
+
+    func run(_ fragment: SQLFragment, _ logger: Logger, prepared: Bool) async throws -> PostgresRows {
+        prepared ? try await runPrepared(fragment, logger) : .unnamed(try await run(fragment, logger))
     }
 }
