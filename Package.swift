@@ -110,6 +110,7 @@ let package = Package(
                 .embedInCode("0002_create_article_search.sql"),
                 .embedInCode("0003_search_text_without_markup.sql"),
                 .embedInCode("0004_store_catalog_search_documents.sql"),
+                .embedInCode("0005_rank_articles_by_their_lead.sql"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -15,5 +15,6 @@ public enum MastheadPostgresMigrations {
             "0004_store_catalog_search_documents",
             PackageResources._004_store_catalog_search_documents_sql
         ),
+        Migration("0005_rank_articles_by_their_lead", PackageResources._005_rank_articles_by_their_lead_sql),
     ]
 }

@@ -146,6 +146,41 @@ import Testing
         }
     }
 
+    /// Matches are found in the whole body, but ranked by the title, the excerpt and the body's
+    /// lead: a word repeated deep in a long body does not outrank the article it titles.
+    @Test(arguments: AppEngine.available) func aTitleMatchOutranksAWordRepeatedDeepInALongBody(engine: AppEngine)
+        async throws
+    {
+        let filler = Array(repeating: "Nothing to see in this paragraph, only words that fill the page.", count: 30)
+        let deep = (filler + Array(repeating: "Kubernetes again.", count: 12)).joined(separator: "\n\n")
+        try await withApp(
+            on: engine,
+            seed: { seed in
+                try await seed.author("ann", name: "Ann Observer")
+                try await seed.article(
+                    "deep",
+                    title: "Long Notes",
+                    author: "ann",
+                    publishedAt: seed.daysAgo(1),
+                    body: deep
+                )
+                try await seed.article(
+                    "titled",
+                    title: "Kubernetes in Practice",
+                    author: "ann",
+                    publishedAt: seed.daysAgo(5),
+                    body: "A short one."
+                )
+            }
+        ) { client, _ async throws in
+            let searched = try await client.get("/v1/search?q=kubernetes&type=article").json
+            #expect(searched["data"].slugs == ["titled", "deep"])
+            let listed = try await client.get("/v1/articles?q=kubernetes").json
+            #expect(listed["data"].slugs == ["titled", "deep"])
+            #expect(listed["meta"]["pagination"]["total"].int == 2)
+        }
+    }
+
     @Test(arguments: AppEngine.available) func searchCoversEveryKindAndTypeRestrictsIt(engine: AppEngine) async throws {
         try await withApp(on: engine, seed: Self.seedDocuments) { client, _ async throws in
             let all = try await client.get("/v1/search?q=shutdown").json["data"]

@@ -110,6 +110,64 @@ struct PostgresEngineTests {
         }
     }
 
+    @Test func articlesWrittenBeforeTheirRankDocumentsGetThemWhenMigrated() async throws {
+        let fresh = try await PostgresTestServer.makeEmptyDatabase()
+        let client = PostgresClient(
+            configuration: fresh.clientConfiguration,
+            backgroundLogger: PostgresTestServer.logger
+        )
+        let engine = PostgresEngine(client: client, logger: PostgresTestServer.logger)
+        let logger = PostgresTestServer.logger
+        let before = MastheadPostgresMigrations.all.prefix { $0.identifier < "0005" }
+        #expect(before.count == 4)
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { await client.run() }
+            // The database as 0004 left it, with an article in it.
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query(
+                    "CREATE TABLE masthead_migrations (identifier text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+                    logger: logger
+                )
+                for migration in before {
+                    for statement in SQLScript.statements(in: migration.sql) {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    }
+                    try await connection.query(
+                        "INSERT INTO masthead_migrations (identifier) VALUES (\(migration.identifier))",
+                        logger: logger
+                    )
+                }
+                try await connection.query(
+                    """
+                    WITH author AS (
+                        INSERT INTO authors (slug, name, created_at, updated_at) VALUES ('ann', 'Ann', now(), now())
+                        RETURNING id
+                    ), article AS (
+                        INSERT INTO articles (slug, title, excerpt, status, published_at, author_id, word_count,
+                            reading_time_minutes, created_at, updated_at)
+                        SELECT 'kept', 'Kubernetes Kept', 'An excerpt.', 'published', now(), id, 3, 1, now(), now()
+                        FROM author RETURNING id
+                    )
+                    INSERT INTO article_bodies (article_id, markdown, plaintext)
+                    SELECT id, 'Deployment notes.', 'Deployment notes.' FROM article
+                    """,
+                    logger: logger
+                )
+            }
+            let applied = try await engine.migrate()
+            #expect(applied.last == "0005_rank_articles_by_their_lead")
+            let ranked = try await client.query(
+                """
+                SELECT b.rank_document::text AS document, b.visible_from = a.published_at AS visible
+                FROM article_bodies b JOIN articles a ON a.id = b.article_id WHERE a.slug = 'kept'
+                """,
+                logger: logger
+            ).first { (try $0["document"] as String) + (try $0["visible"] as Bool ? ", visible" : "") }
+            #expect(ranked == "'deploy':5C 'excerpt':4B 'kept':2A 'kubernet':1A 'note':6C, visible")
+            group.cancelAll()
+        }
+    }
+
     @Test func aDatabaseWithoutMigrationsIsNotReady() async throws {
         let fresh = try await PostgresTestServer.makeEmptyDatabase()
         let engine = PostgresEngine(
@@ -126,27 +184,6 @@ struct PostgresEngineTests {
         }
     }
 
-    @Test func aBoundedReadIsStoppedAtItsTimeoutAndTheConnectionServesOn() async throws {
-        let database = try await PostgresTestServer.makeDatabase()
-        let engine = database.engine
-        await #expect(throws: StoreError.queryTimedOut(limit: .milliseconds(50))) {
-            try await PostgresSearch.bounded(by: .milliseconds(50), on: engine) { connection in
-                try await connection.run("SELECT pg_sleep(5) AS slept", PostgresTestServer.logger).first { _ in true }
-            }
-        }
-        // Under a millisecond is still a limit (PostgreSQL's 0 would be none).
-        await #expect(throws: StoreError.queryTimedOut(limit: .microseconds(10))) {
-            try await PostgresSearch.bounded(by: .microseconds(10), on: engine) { connection in
-                try await connection.run("SELECT pg_sleep(5) AS slept", PostgresTestServer.logger).first { _ in true }
-            }
-        }
-        // The limit was the transaction's own: the next statement on the pool is not bound by it.
-        let slept = try await PostgresSearch.bounded(by: .seconds(5), on: engine) { connection in
-            try await connection.run("SELECT pg_sleep(0.2), 1 AS done", PostgresTestServer.logger)
-                .first { try $0["done"] as Int }
-        }
-        #expect(slept == 1)
-    }
     @Test func preparedStatementsAreKeptPerTextAndParameterTypesAndAnswerForTheirOwnValues() async throws {
         let database = try await PostgresTestServer.makeDatabase()
         let logger = PostgresTestServer.logger
@@ -181,6 +218,27 @@ struct PostgresEngineTests {
         )
     }
 
+    @Test func aBoundedReadIsStoppedAtItsTimeoutAndTheConnectionServesOn() async throws {
+        let database = try await PostgresTestServer.makeDatabase()
+        let engine = database.engine
+        await #expect(throws: StoreError.queryTimedOut(limit: .milliseconds(50))) {
+            try await PostgresSearch.bounded(by: .milliseconds(50), on: engine) { connection in
+                try await connection.run("SELECT pg_sleep(5) AS slept", PostgresTestServer.logger).first { _ in true }
+            }
+        }
+        // Under a millisecond is still a limit (PostgreSQL's 0 would be none).
+        await #expect(throws: StoreError.queryTimedOut(limit: .microseconds(10))) {
+            try await PostgresSearch.bounded(by: .microseconds(10), on: engine) { connection in
+                try await connection.run("SELECT pg_sleep(5) AS slept", PostgresTestServer.logger).first { _ in true }
+            }
+        }
+        // The limit was the transaction's own: the next statement on the pool is not bound by it.
+        let slept = try await PostgresSearch.bounded(by: .seconds(5), on: engine) { connection in
+            try await connection.run("SELECT pg_sleep(0.2), 1 AS done", PostgresTestServer.logger)
+                .first { try $0["done"] as Int }
+        }
+        #expect(slept == 1)
+    }
 
     @Test func startUpEndsWithTheServersReasonAndNeverThePassword() async throws {
         let server = try PostgresLocation(url: try #require(PostgresTestServer.url))

@@ -1,3 +1,4 @@
+import HummingbirdTesting
 import Testing
 
 @testable import Masthead
@@ -80,15 +81,9 @@ import Testing
             #expect(try await timeline("&published_after=\(clock.now.adding(days: -2).rfc3339)").slugs == ["live"])
 
             let token = try await storage.token([.contentWrite])
-            let published = try await client.send(
-                .patch,
-                "/v1/articles/draft",
-                json: #"{"status":"published"}"#,
-                token: token
-            )
-            #expect(published.status == .ok)
+            try await Self.set(status: "published", of: "draft", client, token)
             #expect(try await timeline() == (["draft", "live", "old"], 3))
-            _ = try await client.send(.patch, "/v1/articles/live", json: #"{"status":"draft"}"#, token: token)
+            try await Self.set(status: "draft", of: "live", client, token)
             #expect(try await timeline() == (["draft", "old"], 2))
             let past = clock.now.adding(days: -5).rfc3339
             _ = try await client.send(.patch, "/v1/articles/old", json: #"{"published_at":"\#(past)"}"#, token: token)
@@ -98,6 +93,57 @@ import Testing
             #expect(try await timeline() == (["later", "draft", "old"], 3))
             #expect(try await client.get("/v1/articles?tag=api").json["data"].slugs == ["elsewhere"])
         }
+    }
+
+    /// Search finds what the public may see now: an article body carries its article's
+    /// publication time (PostgreSQL, 0005), and every way of moving it moves search too.
+    @Test(arguments: AppEngine.available) func searchFollowsPublishingUnpublishingAndTheClock(engine: AppEngine)
+        async throws
+    {
+        let clock = TestClock()
+        try await withApp(
+            on: engine,
+            clock: clock,
+            seed: { seed in
+                try await seed.author("alex-kim")
+                let body = "A lantern in the window."
+                try await seed.article("old", author: "alex-kim", publishedAt: seed.daysAgo(3), body: body)
+                try await seed.article("live", author: "alex-kim", publishedAt: seed.daysAgo(1), body: body)
+                try await seed.article("draft", author: "alex-kim", publishedAt: nil, body: body)
+                try await seed.article(
+                    "later",
+                    author: "alex-kim",
+                    publishedAt: seed.now.adding(seconds: 60),
+                    body: body
+                )
+            }
+        ) { client, storage async throws in
+            func found() async throws -> (slugs: Set<String>, total: Int?) {
+                let json = try await client.get("/v1/search?q=lantern").json
+                return (Set(json["data"].slugs), json["meta"]["pagination"]["total"].int)
+            }
+            #expect(try await found() == (["old", "live"], 2))
+            let token = try await storage.token([.contentWrite])
+            try await Self.set(status: "published", of: "draft", client, token)
+            #expect(try await found() == (["old", "live", "draft"], 3))
+            try await Self.set(status: "draft", of: "live", client, token)
+            #expect(try await found() == (["old", "draft"], 2))
+            clock.advance(seconds: 60)
+            #expect(try await found() == (["old", "draft", "later"], 3))
+        }
+    }
+
+    /// Publishes or unpublishes an article through the API.
+    private static func set(status: String, of slug: String, _ client: some TestClientProtocol, _ token: String)
+        async throws
+    {
+        let response = try await client.send(
+            .patch,
+            "/v1/articles/\(slug)",
+            json: #"{"status":"\#(status)"}"#,
+            token: token
+        )
+        #expect(response.status == .ok)
     }
 
     @Test func statusIsDerivedFromTheStoredStatusAndTheClock() {

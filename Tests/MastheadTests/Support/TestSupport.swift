@@ -493,7 +493,6 @@ struct Seeder: Sendable {
         case .postgres(let engine):
             let text = ArticleText(markdown: body)
             let excerpt = text.fallbackExcerpt
-            let document = PostgresSearch.articleDocument(title: title, excerpt: excerpt, plaintext: text.plaintext)
             return try await engine.write(announcing: nil) { connection in
                 let id = try await connection.run(
                     """
@@ -505,13 +504,7 @@ struct Seeder: Sendable {
                     """,
                     engine.logger
                 ).first { try $0["id"] as Int64 }!
-                try await connection.run(
-                    """
-                    INSERT INTO article_bodies (article_id, markdown, plaintext, search)
-                    VALUES (\(id), \(body), \(text.plaintext), \(document))
-                    """,
-                    engine.logger
-                )
+                try await PostgresArticleStore.saveBody(text, of: id, connection, engine.logger)
                 try await connection.run(
                     """
                     INSERT INTO article_tags (article_id, tag_id, position, visible_from)

@@ -142,7 +142,7 @@ struct PostgresArticleStore: ArticleStore {
                 order = "\(unescaped: Self.ordering(for: sort, visibility: query.visibility))"
             }
         } else if let search = query.search {
-            order = "ts_rank_cd(sb.search, \(PostgresSearch.tsquery(search))) DESC, a.id DESC"
+            order = "ts_rank_cd(sb.rank_document, \(PostgresSearch.tsquery(search))) DESC, a.id DESC"
         } else {
             order = "a.id DESC"
         }
@@ -416,7 +416,7 @@ struct PostgresArticleStore: ArticleStore {
                 """,
                 logger
             ).first { try $0["id"] as Int64 }!
-            try await Self.saveBody(body, of: id, title: input.title, excerpt: fields.excerpt, connection, logger)
+            try await Self.saveBody(body, of: id, connection, logger)
             try await Self.claim(slug: slug, connection, logger)
             try await Self.setTags(tagIDs, of: id, connection, logger)
             return try await Self.fetch("a.id = \(id)", bodies: [], now: now, connection, logger)[0]
@@ -466,14 +466,7 @@ struct PostgresArticleStore: ArticleStore {
                 """,
                 logger
             )
-            try await Self.saveBody(
-                body,
-                of: current.id,
-                title: input.title,
-                excerpt: fields.excerpt,
-                connection,
-                logger
-            )
+            try await Self.saveBody(body, of: current.id, connection, logger)
             try await Self.setTags(tagIDs, of: current.id, connection, logger)
             return try await Self.fetch("a.id = \(current.id)", bodies: [], now: now, connection, logger)[0]
         }
@@ -519,22 +512,21 @@ struct PostgresArticleStore: ArticleStore {
         return (authorID, tagIDs)
     }
 
-    /// Stores the body and the article's search document.
-    private static func saveBody(
-        _ body: ArticleText,
-        of id: Int64,
-        title: String,
-        excerpt: String,
-        _ connection: PostgresConnection,
-        _ logger: Logger
-    ) async throws {
-        let document = PostgresSearch.articleDocument(title: title, excerpt: excerpt, plaintext: body.plaintext)
+    /// Writes the body of the article `id` (whose row is written first), new or replaced, with
+    /// its two search documents (migration 0005) and when the public may see it.
+    static func saveBody(_ body: ArticleText, of id: Int64, _ connection: PostgresConnection, _ logger: Logger)
+        async throws
+    {
         try await connection.run(
             """
-            INSERT INTO article_bodies (article_id, markdown, plaintext, search)
-            VALUES (\(id), \(body.markdown), \(body.plaintext), \(document))
+            INSERT INTO article_bodies (article_id, markdown, plaintext, search, rank_document, visible_from)
+            SELECT a.id, v.markdown, v.plaintext, masthead_article_document(a.title, a.excerpt, v.plaintext),
+                masthead_rank_document(a.title, a.excerpt, v.plaintext), \(unescaped: PostgresVisibility.visibleFrom())
+            FROM articles a, (VALUES (\(body.markdown), \(body.plaintext))) AS v(markdown, plaintext)
+            WHERE a.id = \(id)
             ON CONFLICT (article_id) DO UPDATE
-            SET markdown = excluded.markdown, plaintext = excluded.plaintext, search = excluded.search
+            SET markdown = excluded.markdown, plaintext = excluded.plaintext, search = excluded.search,
+                rank_document = excluded.rank_document, visible_from = excluded.visible_from
             """,
             logger
         )
@@ -553,7 +545,7 @@ struct PostgresArticleStore: ArticleStore {
         try await connection.run(
             """
             INSERT INTO article_tags (article_id, tag_id, position, visible_from)
-            SELECT a.id, t.tag_id, t.position - 1, CASE WHEN a.status = 'published' THEN a.published_at END
+            SELECT a.id, t.tag_id, t.position - 1, \(unescaped: PostgresVisibility.visibleFrom())
             FROM articles a, unnest(\(tagIDs)::bigint[]) WITH ORDINALITY AS t(tag_id, position)
             WHERE a.id = \(id)
             """,

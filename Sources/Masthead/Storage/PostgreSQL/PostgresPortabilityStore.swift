@@ -240,18 +240,7 @@ struct PostgresPortabilityStore: PortabilityStore {
                     """,
                     logger
                 ).first { try $0["id"] as Int64 }!
-                let document = PostgresSearch.articleDocument(
-                    title: article.title,
-                    excerpt: excerpt,
-                    plaintext: body.plaintext
-                )
-                try await connection.run(
-                    """
-                    INSERT INTO article_bodies (article_id, markdown, plaintext, search)
-                    VALUES (\(id), \(body.markdown), \(body.plaintext), \(document))
-                    """,
-                    logger
-                )
+                try await PostgresArticleStore.saveBody(body, of: id, connection, logger)
                 let tags = article.tags.compactMap { tagIDs[$0] }
                 try await connection.run(
                     """

@@ -4,15 +4,6 @@ import PostgresNIO
 /// prefixes, phrases; every term required, or any for similar text), each term a bound
 /// parameter that PostgreSQL's own parsers read as text, never as query syntax.
 enum PostgresSearch {
-    /// The weighted document of an article: title A, excerpt B, body C.
-    static func articleDocument(title: String, excerpt: String, plaintext: String) -> SQLFragment {
-        """
-        setweight(to_tsvector('english', masthead_search_text(\(title))), 'A')
-        || setweight(to_tsvector('english', masthead_search_text(\(excerpt))), 'B')
-        || setweight(to_tsvector('english', masthead_search_text(\(plaintext))), 'C')
-        """
-    }
-
     /// Each term of a reader's query widened as on SQLite (`SearchQuery`): a word also matches its root as a
     /// prefix, a long prefix also the prefix two letters shorter; roots and shorter prefixes
     /// are ASCII letters only, and matched unstemmed against the stored stems.

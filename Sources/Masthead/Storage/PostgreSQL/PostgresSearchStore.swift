@@ -12,13 +12,15 @@ struct PostgresSearchStore: SearchStore {
 
     var logger: Logger { engine.logger }
 
-    /// One kind's searchable rows: `documents` gives each row's id, slug, title and weighted
-    /// document; a snippet comes from the first of `fields` (read `from` the row whose id is
-    /// `p.id`) that matches, the last when none does, as SQLite takes a snippet from the
-    /// best column. Fields are read for the page's rows only: an article's body is large, and
-    /// reading it for every match would cost more than ranking them.
+    /// One kind's searchable rows: `documents` gives each visible row's id, the weighted
+    /// document matched and the one ranked (an article's is smaller, migration 0005). The page's
+    /// rows alone are then read `from` (where the row's id is `p.id`): their slug and title
+    /// (`label`), and a snippet from the first of `fields` that matches, the last when none
+    /// does, as SQLite takes a snippet from the best column. An article's row, its title and
+    /// body are large: reading them for every match would cost more than ranking them.
     private struct Source {
         let documents: String
+        let label: String
         let fields: [String]
         let from: String
     }
@@ -26,38 +28,34 @@ struct PostgresSearchStore: SearchStore {
     private static let sources: [SearchKind: Source] = [
         .article: Source(
             documents: """
-                SELECT 'article' AS kind, a.id, a.slug, a.title, b.search AS document
-                FROM articles a JOIN article_bodies b ON b.article_id = a.id
-                WHERE \(PostgresVisibility.condition())
+                SELECT 'article' AS kind, b.article_id AS id, b.search AS document, b.rank_document AS ranked
+                FROM article_bodies b WHERE \(PostgresVisibility.taggedCondition("b"))
                 """,
+            label: "a.slug AS slug, a.title AS title",
             fields: ["a.title", "a.excerpt", "b.plaintext"],
             from: "articles a JOIN article_bodies b ON b.article_id = a.id WHERE a.id = p.id"
         ),
         .author: Source(
-            documents: """
-                SELECT 'author' AS kind, id, slug, name AS title, search AS document FROM authors
-                """,
+            documents: "SELECT 'author' AS kind, id, search AS document, search AS ranked FROM authors",
+            label: "slug, name AS title",
             fields: ["name", "location", "bio"],
             from: "authors WHERE id = p.id"
         ),
         .tag: Source(
-            documents: """
-                SELECT 'tag' AS kind, id, slug, name AS title, search AS document FROM tags
-                """,
+            documents: "SELECT 'tag' AS kind, id, search AS document, search AS ranked FROM tags",
+            label: "slug, name AS title",
             fields: ["name", "description"],
             from: "tags WHERE id = p.id"
         ),
         .platform: Source(
-            documents: """
-                SELECT 'platform' AS kind, id, slug, name AS title, search AS document FROM platforms
-                """,
+            documents: "SELECT 'platform' AS kind, id, search AS document, search AS ranked FROM platforms",
+            label: "slug, name AS title",
             fields: ["name", "focus", "tagline", "description"],
             from: "platforms WHERE id = p.id"
         ),
         .service: Source(
-            documents: """
-                SELECT 'service' AS kind, id, slug, title AS title, search AS document FROM services
-                """,
+            documents: "SELECT 'service' AS kind, id, search AS document, search AS ranked FROM services",
+            label: "slug, title",
             fields: ["title", "subtitle", "description"],
             from: "services WHERE id = p.id"
         ),
@@ -72,10 +70,9 @@ struct PostgresSearchStore: SearchStore {
         guard !searched.isEmpty else { return Page(items: [], total: 0) }
         let tsquery = PostgresSearch.tsquery(query)
         let union = searched.map(\.1.documents).joined(separator: " UNION ALL ")
-        let whens = searched.map { kind, source -> SQLFragment in
-            "WHEN \(kind.rawValue) THEN (\(Self.snippetSource(source, matching: tsquery)))"
-        }
-        let text: SQLFragment = "CASE p.kind \(whens.joined(separator: " ")) END"
+        // One branch per kind, each run only for its own kind's rows.
+        let rows = searched.map { kind, source in Self.row(of: kind, source, matching: tsquery) }
+            .joined(separator: " UNION ALL ")
         // The query is written out where it is used, not read from a CTE: as a value the
         // planner sees, it estimates the matches from the index's statistics and reaches the
         // GIN index through the union (from a CTE it chose to test every document).
@@ -96,17 +93,17 @@ struct PostgresSearchStore: SearchStore {
             let hits = try await connection.run(
                 """
                 \(cte), page AS (
-                    SELECT m.kind, m.id, m.slug, m.title, ts_rank_cd(m.document, \(tsquery)) AS rank FROM matches m
+                    SELECT m.kind, m.id, ts_rank_cd(m.ranked, \(tsquery)) AS rank FROM matches m
                     ORDER BY rank DESC, kind, id LIMIT \(limit) OFFSET \(page.offset)
                 )
-                SELECT p.kind, p.slug, p.title, p.rank, ts_headline(
+                SELECT p.kind, s.slug, s.title, p.rank, ts_headline(
                     'english',
                     masthead_search_text(
                         substr(s.text, greatest(1, strpos(lower(s.text), \(anchor)) - \(Self.windowLead)::int), \(Self.window)::int)
                     ),
                     \(tsquery), \(options)
                 ) AS snippet
-                FROM page p CROSS JOIN LATERAL (SELECT \(text) AS text) s
+                FROM page p CROSS JOIN LATERAL (\(rows)) s
                 ORDER BY p.rank DESC, p.kind, p.id
                 """,
                 logger
@@ -130,14 +127,17 @@ struct PostgresSearchStore: SearchStore {
     static let window = 720
     static let windowLead = 240
 
-    /// `SELECT` the first of the source's fields that matches `tsquery`, else its last (its
-    /// first when that is NULL).
-    private static func snippetSource(_ source: Source, matching tsquery: SQLFragment) -> SQLFragment {
+    /// The page row `p` when it is of `kind`: its slug, its title, and as `text` the first of
+    /// the source's fields that matches `tsquery`, else its last (its first when that is NULL).
+    private static func row(of kind: SearchKind, _ source: Source, matching tsquery: SQLFragment) -> SQLFragment {
         let cases = source.fields.dropLast().map { field -> SQLFragment in
             "WHEN to_tsvector('english', masthead_search_text(\(unescaped: field))) @@ \(tsquery) THEN \(unescaped: field)"
         }
         let last = "coalesce(\(source.fields.last!), \(source.fields[0]))"
-        return "SELECT CASE \(cases.joined(separator: " ")) ELSE \(unescaped: last) END FROM \(unescaped: source.from)"
+        return """
+            SELECT \(unescaped: source.label), CASE \(cases.joined(separator: " ")) ELSE \(unescaped: last) END AS text
+            FROM \(unescaped: source.from) AND p.kind = \(kind.rawValue)
+            """
     }
 
     /// A snippet with the stand-ins of `masthead_search_text` turned back into < and >.

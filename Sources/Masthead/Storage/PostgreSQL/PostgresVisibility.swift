@@ -10,10 +10,15 @@ enum PostgresVisibility {
         "\(alias).status = 'published' AND \(alias).published_at <= (SELECT now FROM clock)"
     }
 
-    /// The same rule on a tag link, whose `visible_from` is its article's published_at while
-    /// the article's stored status is published, NULL otherwise.
+    /// The same rule on a row that carries its article's `visibleFrom` (a tag link, a body).
     static func taggedCondition(_ alias: String = "at") -> String {
         "\(alias).visible_from <= (SELECT now FROM clock)"
+    }
+
+    /// What a tag link or a body carries of the `articles` row named `alias`: its
+    /// published_at while its stored status is published, NULL otherwise.
+    static func visibleFrom(_ alias: String = "a") -> String {
+        "CASE WHEN \(alias).status = 'published' THEN \(alias).published_at END"
     }
 
     /// Published by an editor, but its time is still to come.
