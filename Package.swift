@@ -97,6 +97,7 @@ let package = Package(
                 .embedInCode("0009_create_article_sitemap_index.sql"),
                 .embedInCode("0010_move_article_bodies.sql"),
                 .embedInCode("0011_add_visible_from_to_article_tags.sql"),
+                .embedInCode("0012_create_preview_links.sql"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -111,6 +112,7 @@ let package = Package(
                 .embedInCode("0003_search_text_without_markup.sql"),
                 .embedInCode("0004_store_catalog_search_documents.sql"),
                 .embedInCode("0005_rank_articles_by_their_lead.sql"),
+                .embedInCode("0006_create_preview_links.sql"),
             ],
             swiftSettings: swiftSettings
         ),

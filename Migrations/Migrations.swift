@@ -34,5 +34,6 @@ public enum MastheadMigrations {
             "0011_add_visible_from_to_article_tags",
             PackageResources._011_add_visible_from_to_article_tags_sql
         ),
+        Migration("0012_create_preview_links", PackageResources._012_create_preview_links_sql),
     ]
 }

@@ -16,5 +16,6 @@ public enum MastheadPostgresMigrations {
             PackageResources._004_store_catalog_search_documents_sql
         ),
         Migration("0005_rank_articles_by_their_lead", PackageResources._005_rank_articles_by_their_lead_sql),
+        Migration("0006_create_preview_links", PackageResources._006_create_preview_links_sql),
     ]
 }

@@ -141,7 +141,16 @@ public struct MastheadRouter {
         let tags = TagCollection()
         let platforms = PlatformCollection(services: catalog.services)
         let services = ServiceCollection(platforms: catalog.platforms)
-        router.addRoutes(ArticleController(articles: content.articles).endpoints, atPath: "/v1/articles")
+        let previews = PreviewController(previews: stores.previews, clock: clock)
+        router.addRoutes(
+            ArticleController(
+                articles: content.articles,
+                previews: PreviewAccess(previews: stores.previews, clock: clock)
+            ).endpoints,
+            atPath: "/v1/articles"
+        )
+        router.addRoutes(previews.articleEndpoints, atPath: "/v1/articles")
+        router.addRoutes(previews.secretEndpoints, atPath: "/v1/preview-links")
         router.addRoutes(TagController(tags: content.tags).endpoints, atPath: "/v1/tags")
         router.addRoutes(
             CollectionReadController(collection: authors, store: content.authors).endpoints,

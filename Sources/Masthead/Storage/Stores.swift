@@ -8,6 +8,7 @@ public struct Stores: Sendable {
     public let views: any ViewStore
     public let search: any SearchStore
     public let portability: any PortabilityStore
+    public let previews: any PreviewStore
 
     public init(
         content: any ContentStore,
@@ -15,7 +16,8 @@ public struct Stores: Sendable {
         tokens: any TokenStore,
         views: any ViewStore,
         search: any SearchStore,
-        portability: any PortabilityStore
+        portability: any PortabilityStore,
+        previews: any PreviewStore
     ) {
         self.content = content
         self.catalog = catalog
@@ -23,5 +25,6 @@ public struct Stores: Sendable {
         self.views = views
         self.search = search
         self.portability = portability
+        self.previews = previews
     }
 }

@@ -18,7 +18,8 @@ public struct CachePolicy: Sendable {
 }
 
 /// HTTP caching for every successful GET: a strong `ETag`, `If-None-Match` answered with
-/// 304, `Cache-Control` (public for anonymous reads, `private, no-store` for token reads),
+/// 304, `Cache-Control` (public for anonymous reads, `private, no-store` for token and preview
+/// reads),
 /// `Vary`, gzip for clients that accept it when the body is over 1 KiB, and the in-process
 /// `ResponseCache` for anonymous reads. Other methods pass through untouched.
 struct CachingMiddleware: RouterMiddleware {
@@ -39,7 +40,9 @@ struct CachingMiddleware: RouterMiddleware {
         guard request.method == .get || request.method == .head else {
             return try await next(request, context)
         }
-        let anonymous = request.headers[.authorization] == nil
+        // A token or a preview link makes the answer its holder's alone: never kept here,
+        // never for shared caches.
+        let anonymous = request.headers[.authorization] == nil && request.uri.queryParameters["preview"] == nil
         guard anonymous, cache.isEnabled, let scope = Self.scope(of: request.uri.path) else {
             let response = try await next(request, context)
             guard response.status == .ok else { return response }

@@ -3,6 +3,7 @@ import Hummingbird
 /// `GET /v1/articles` and `GET /v1/articles/{slug}`.
 struct ArticleController {
     let articles: any ArticleStore
+    let previews: PreviewAccess
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -71,9 +72,12 @@ struct ArticleController {
     /// One article; a token with `content:read` also sees drafts and scheduled articles.
     /// A slug the article had before a rename answers 301 with the current address.
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let reader = try QueryReader(request, allowed: ["fields", "formats"])
+        let reader = try QueryReader(request, allowed: ["fields", "formats", "preview"])
         let selection = try Self.selection(reader, defaultFormats: [.html])
         let slug = try context.slug(of: "article")
+        if let token = reader.string("preview") {
+            return try await preview(slug, token: token, selection: selection, request: request)
+        }
         let visibility: ArticleVisibility = context.token?.allows(.contentRead) == true ? .all : .published
         do {
             let article = try await articles.find(slug: slug, bodies: selection.bodies, visibility: visibility)
@@ -99,6 +103,32 @@ struct ArticleController {
                 headers: [.location: "/v1/articles/\(current)\(query)", .cacheControl: cacheControl]
             )
         }
+    }
+
+    /// The one article a preview link is for, whatever its status, for its holder alone. A
+    /// link to an article renamed since leads to where it is now.
+    private func preview(_ slug: Slug, token: String, selection: ArticleSelection, request: Request) async throws
+        -> Response
+    {
+        let link = try await previews.link(for: token)
+        guard link.articleSlug == slug.value else {
+            guard try await articles.currentSlug(forOldSlug: slug, visibility: .all) == link.articleSlug else {
+                throw PreviewAccess.invalid
+            }
+            let query = request.uri.query.map { "?" + $0 } ?? ""
+            return Response(
+                status: .movedPermanently,
+                headers: [.location: "/v1/articles/\(link.articleSlug)\(query)", .cacheControl: "private, no-store"]
+            )
+        }
+        let article = try await articles.find(slug: slug, bodies: selection.bodies, visibility: .all)
+        var headers = HTTPFields(lastModified: article.updatedAt)
+        headers[.cacheControl] = "private, no-store"
+        return JSONResponse.make(
+            DataEnvelope(data: ArticleResponse(article: article, selection: selection)),
+            headers: headers,
+            version: article.version
+        )
     }
 
     /// Drafts and scheduled articles are for tokens with `content:read`; anyone may ask for

@@ -25,7 +25,8 @@ extension Stores {
             tokens: PostgresTokenStore(engine: engine, clock: clock),
             views: PostgresViewStore(engine: engine, clock: clock),
             search: PostgresSearchStore(engine: engine, clock: clock, timeout: searchTimeout),
-            portability: PostgresPortabilityStore(engine: engine)
+            portability: PostgresPortabilityStore(engine: engine),
+            previews: PostgresPreviewStore(engine: engine, clock: clock)
         )
     }
 }

@@ -25,7 +25,8 @@ extension Stores {
             tokens: SQLiteTokenStore(database: database, clock: clock),
             views: SQLiteViewStore(database: database, clock: clock),
             search: SQLiteSearchStore(database: database, clock: clock, searchTimeout: searchTimeout),
-            portability: SQLitePortabilityStore(database: database)
+            portability: SQLitePortabilityStore(database: database),
+            previews: SQLitePreviewStore(database: database, clock: clock)
         )
     }
 }

@@ -1,0 +1,112 @@
+import Hummingbird
+
+/// Draft previews: `POST/GET /v1/articles/{slug}/preview-links`,
+/// `DELETE /v1/articles/{slug}/preview-links/{id}` and `POST /v1/preview-links/rotate-secret`.
+/// `ArticleController` serves `GET /v1/articles/{slug}?preview=…` through `PreviewAccess`.
+struct PreviewController {
+    let previews: any PreviewStore
+    let clock: ContentClock
+
+    var articleEndpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.post("{slug}/preview-links", use: create)
+        routes.get("{slug}/preview-links", use: list)
+        routes.delete("{slug}/preview-links/{id}", use: delete)
+        return routes
+    }
+
+    var secretEndpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.post("rotate-secret", use: rotateSecret)
+        return routes
+    }
+
+    /// A new link, its token shown this once. The body is optional: `{"expires_in": seconds}`.
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let token = try context.require(.contentWrite)
+        _ = try QueryReader(request, allowed: [])
+        let slug = try context.slug(of: "article")
+        let hasBody = request.headers[.contentType] != nil || (request.headers[.contentLength] ?? "0") != "0"
+        var reader = FieldReader(hasBody ? try await RequestBody.object(of: request) : [:], writable: ["expires_in"])
+        let lifetime = reader.integer("expires_in", in: 60...Int(PreviewLink.maximumLifetimeSeconds))
+        try reader.finish()
+        let expiresAt = clock.now.adding(seconds: lifetime.map(Int64.init) ?? PreviewLink.defaultLifetimeSeconds)
+        let link = try await previews.create(for: slug, expiresAt: expiresAt, by: token)
+        let signed = PreviewToken.sign(link, secret: try await previews.secret())
+        return JSONResponse.make(
+            DataEnvelope(data: PreviewLinkResponse(link: link, token: signed)),
+            status: .created,
+            headers: [.cacheControl: "private, no-store"]
+        )
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try context.require(.contentRead)
+        _ = try QueryReader(request, allowed: [])
+        let links = try await previews.list(for: try context.slug(of: "article"))
+        return JSONResponse.make(
+            DataEnvelope(data: links.map { PreviewLinkResponse(link: $0, token: nil) }),
+            headers: [.cacheControl: "private, no-store"]
+        )
+    }
+
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try context.require(.contentWrite)
+        _ = try QueryReader(request, allowed: [])
+        let slug = try context.slug(of: "article")
+        guard let id = context.parameters.get("id").flatMap(Int64.init), id > 0 else {
+            throw ProblemError(status: .notFound, code: "not_found", detail: "No preview link with that id.")
+        }
+        try await previews.delete(id: id, for: slug)
+        return Response(status: .noContent)
+    }
+
+    /// Every preview token made so far stops working.
+    @Sendable func rotateSecret(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try context.require(.admin)
+        _ = try QueryReader(request, allowed: [])
+        try await previews.rotateSecret()
+        return Response(status: .noContent)
+    }
+}
+
+/// Whether a `preview` token lets its holder read one article.
+struct PreviewAccess {
+    let previews: any PreviewStore
+    let clock: ContentClock
+
+    static let invalid = ProblemError(
+        status: .forbidden,
+        code: "preview_invalid",
+        detail: "This preview link is not valid: it has expired, was deleted, or is for another article."
+    )
+
+    /// The link `token` stands for when it is valid now; `invalid` otherwise, whatever the
+    /// reason, so that a token tells nothing about articles it is not for.
+    func link(for token: String) async throws -> PreviewLink {
+        guard let parsed = PreviewToken(parsing: token), let link = try await previews.find(id: parsed.linkID),
+            link.expiresAt > clock.now, parsed.verifies(link, secret: try await previews.secret())
+        else { throw Self.invalid }
+        return link
+    }
+}
+
+struct PreviewLinkResponse: JSONEncodable {
+    let link: PreviewLink
+    /// Only when the link is made.
+    let token: String?
+
+    func encode(to json: inout JSONWriter) {
+        json.object { object in
+            object.field("id", link.id)
+            object.field("article", link.articleSlug)
+            if let token {
+                object.field("token", token)
+                object.field("url", "/v1/articles/\(link.articleSlug)?preview=\(token)")
+            }
+            object.field("created_at", link.createdAt)
+            object.field("expires_at", link.expiresAt)
+            object.field("created_by", link.createdByTokenName)
+        }
+    }
+}

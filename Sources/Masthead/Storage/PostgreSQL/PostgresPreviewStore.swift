@@ -1,0 +1,119 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Preview links and the preview secret on PostgreSQL (migration 0006), shared by every
+/// instance on the database.
+struct PostgresPreviewStore: PreviewStore {
+    let engine: PostgresEngine
+    let clock: ContentClock
+
+    var logger: Logger { engine.logger }
+
+    func create(for slug: Slug, expiresAt: Timestamp, by token: TokenInfo?) async throws -> PreviewLink {
+        let now = clock.now
+        let logger = logger
+        let created = try await engine.write(announcing: nil) { connection in
+            try await connection.run(
+                """
+                INSERT INTO preview_links (article_id, created_at, expires_at, created_by_token_id, created_by_token_name)
+                SELECT id, \(now), \(expiresAt), \(token?.id), \(token?.name) FROM articles WHERE slug = \(slug.value)
+                RETURNING id
+                """,
+                logger
+            ).first { try $0["id"] as Int64 }
+        }
+        guard let created, let link = try await find(id: created) else {
+            throw StoreError.notFound(resource: "article", slug: slug.value)
+        }
+        return link
+    }
+
+    func list(for slug: Slug) async throws -> [PreviewLink] {
+        let logger = logger
+        return try await engine.client.withConnection { connection in
+            let exists =
+                try await connection.run(
+                    "SELECT EXISTS (SELECT 1 FROM articles WHERE slug = \(slug.value)) AS found",
+                    logger
+                )
+                .first { try $0["found"] as Bool } ?? false
+            guard exists else { throw StoreError.notFound(resource: "article", slug: slug.value) }
+            return try await Self.links("a.slug = \(slug.value)", connection, logger)
+        }
+    }
+
+    func delete(id: Int64, for slug: Slug) async throws {
+        let logger = logger
+        let deleted = try await engine.write(announcing: nil) { connection in
+            try await connection.run(
+                """
+                DELETE FROM preview_links l USING articles a
+                WHERE l.id = \(id) AND a.id = l.article_id AND a.slug = \(slug.value) RETURNING l.id
+                """,
+                logger
+            ).first { try $0["id"] as Int64 }
+        }
+        guard deleted != nil else { throw StoreError.notFound(resource: "preview link", slug: String(id)) }
+    }
+
+    func find(id: Int64) async throws -> PreviewLink? {
+        let logger = logger
+        return try await engine.client.withConnection { connection in
+            try await Self.links("l.id = \(id)", connection, logger).first
+        }
+    }
+
+    func secret() async throws -> [UInt8] {
+        let logger = logger
+        // Made once: instances using it first at the same time keep whichever was written first.
+        return try await engine.write(announcing: nil) { connection in
+            try await connection.run(
+                """
+                INSERT INTO server_secrets (name, secret) VALUES (\(PreviewSecrets.name), \(ByteBuffer(bytes: PreviewSecrets.generate())))
+                ON CONFLICT (name) DO NOTHING
+                """,
+                logger
+            )
+            return try await connection.run(
+                "SELECT secret FROM server_secrets WHERE name = \(PreviewSecrets.name)",
+                logger
+            ).first { Array((try $0["secret"] as ByteBuffer).readableBytesView) } ?? []
+        }
+    }
+
+    func rotateSecret() async throws {
+        let logger = logger
+        try await engine.write(announcing: nil) { connection -> Void in
+            try await connection.run(
+                """
+                INSERT INTO server_secrets (name, secret) VALUES (\(PreviewSecrets.name), \(ByteBuffer(bytes: PreviewSecrets.generate())))
+                ON CONFLICT (name) DO UPDATE SET secret = excluded.secret
+                """,
+                logger
+            )
+        }
+    }
+
+    private static func links(_ condition: SQLFragment, _ connection: PostgresConnection, _ logger: Logger)
+        async throws -> [PreviewLink]
+    {
+        try await connection.run(
+            """
+            SELECT l.*, a.slug FROM preview_links l JOIN articles a ON a.id = l.article_id
+            WHERE \(condition) ORDER BY l.id DESC
+            """,
+            logger
+        ).map { row in
+            PreviewLink(
+                id: try row["id"],
+                articleID: try row["article_id"],
+                articleSlug: try row["slug"],
+                createdAt: try row.time("created_at"),
+                expiresAt: try row.time("expires_at"),
+                createdByTokenID: try row["created_by_token_id"],
+                createdByTokenName: try row["created_by_token_name"]
+            )
+        }
+    }
+}
