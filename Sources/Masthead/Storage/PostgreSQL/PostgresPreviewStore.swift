@@ -66,6 +66,10 @@ struct PostgresPreviewStore: PreviewStore {
 
     func secret() async throws -> [UInt8] {
         let logger = logger
+        let stored = try await engine.client.withConnection { connection in
+            try await Self.storedSecret(connection, logger)
+        }
+        if let stored { return stored }
         // Made once: instances using it first at the same time keep whichever was written first.
         return try await engine.write(announcing: nil) { connection in
             try await connection.run(
@@ -75,11 +79,13 @@ struct PostgresPreviewStore: PreviewStore {
                 """,
                 logger
             )
-            return try await connection.run(
-                "SELECT secret FROM server_secrets WHERE name = \(PreviewSecrets.name)",
-                logger
-            ).first { Array((try $0["secret"] as ByteBuffer).readableBytesView) } ?? []
+            return try await Self.storedSecret(connection, logger) ?? []
         }
+    }
+
+    private static func storedSecret(_ connection: PostgresConnection, _ logger: Logger) async throws -> [UInt8]? {
+        try await connection.run("SELECT secret FROM server_secrets WHERE name = \(PreviewSecrets.name)", logger)
+            .first { Array((try $0["secret"] as ByteBuffer).readableBytesView) }
     }
 
     func rotateSecret() async throws {
