@@ -88,6 +88,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong(Setting.metrics.key), help: .init(Setting.metrics.help))
     var metrics: String?
 
+    @Option(name: .customLong(Setting.previewURL.key), help: .init(Setting.previewURL.help))
+    var previewURL: String?
+
     @Option(name: .customLong(Setting.authFailureLimit.key), help: .init(Setting.authFailureLimit.help))
     var authFailureLimit: String?
 
@@ -128,6 +131,7 @@ struct Serve: AsyncParsableCommand {
             .cacheMaxAge: cacheMaxAge,
             .corsOrigins: corsOrigins,
             .metrics: metrics,
+            .previewURL: previewURL,
             .authFailureLimit: authFailureLimit,
             .shutdownTimeout: shutdownTimeout,
             .idleTimeout: idleTimeout,

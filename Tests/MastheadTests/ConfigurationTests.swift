@@ -102,6 +102,14 @@ import Testing
         ([.host: "a b"], "invalid host 'a b': expected an address or name such as 127.0.0.1"),
         ([.metrics: "maybe"], "invalid metrics 'maybe': expected true or false"),
         ([.dbConnections: "0"], "invalid db connections '0': expected 1 to 1000"),
+        (
+            [.previewURL: "https://signal.example/preview"],
+            "invalid preview URL 'https://signal.example/preview': expected an http or https URL with {token}, such as https://signal.example/preview/{slug}?token={token}"
+        ),
+        (
+            [.previewURL: "javascript:{token}"],
+            "invalid preview URL 'javascript:{token}': expected an http or https URL with {token}, such as https://signal.example/preview/{slug}?token={token}"
+        ),
     ])
     func badValuesAreRefusedWithOneLine(_ flags: [Setting: String], _ message: String) async {
         await #expect {

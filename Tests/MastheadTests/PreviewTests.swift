@@ -44,6 +44,7 @@ import Testing
             #expect(token.hasPrefix("mhp_"))
             #expect(link["article"].string == "draft")
             #expect(link["url"].string == "/v1/articles/draft?preview=\(token)")
+            #expect(link["api_url"].string == "/v1/articles/draft?preview=\(token)")
             #expect(link["created_at"].string == clock.now.rfc3339)
             #expect(link["expires_at"].string == clock.now.adding(seconds: 86_400).rfc3339)
             #expect(link["created_by"].string == "test")
@@ -164,6 +165,20 @@ import Testing
             #expect(moved.headers[.cacheControl] == "private, no-store")
             #expect(try await client.get("/v1/articles/renamed?preview=\(token)").status == .ok)
             try Self.expectInvalid(try await client.get("/v1/articles/other-draft?preview=\(token)"))
+        }
+    }
+
+    @Test func aLinksURLIsTheFrontEndsPreviewPageWhenOneIsConfigured() async throws {
+        try await withApp(
+            on: .sqlite,
+            configure: { $0.previewURL = PreviewURLTemplate("https://signal.example/preview/{slug}?token={token}") },
+            seed: Self.seed
+        ) { client, storage async throws in
+            let writer = try await storage.token([.contentWrite])
+            let link = try await client.send(.post, "/v1/articles/draft/preview-links", token: writer).json["data"]
+            let token = try #require(link["token"].string)
+            #expect(link["url"].string == "https://signal.example/preview/draft?token=\(token)")
+            #expect(link["api_url"].string == "/v1/articles/draft?preview=\(token)")
         }
     }
 

@@ -35,6 +35,8 @@ public struct AppConfiguration: Sendable {
     public var corsOrigins: CORSPolicy
     /// Serve `GET /metrics`.
     public var metricsEnabled: Bool
+    /// The front end's preview page for new preview links; nil for the API's own address.
+    public var previewURL: PreviewURLTemplate?
     public var limits: ConnectionLimits
 
     public init(
@@ -54,6 +56,7 @@ public struct AppConfiguration: Sendable {
         authFailureLimit: Int = 20,
         corsOrigins: CORSPolicy = CORSPolicy(),
         metricsEnabled: Bool = true,
+        previewURL: PreviewURLTemplate? = nil,
         limits: ConnectionLimits = ConnectionLimits()
     ) {
         self.host = host
@@ -72,6 +75,7 @@ public struct AppConfiguration: Sendable {
         self.authFailureLimit = authFailureLimit
         self.corsOrigins = corsOrigins
         self.metricsEnabled = metricsEnabled
+        self.previewURL = previewURL
         self.limits = limits
     }
 
@@ -194,6 +198,15 @@ public struct AppConfiguration: Sendable {
             configuration.corsOrigins = policy
         }
         configuration.metricsEnabled = try sources.boolean(.metrics) ?? true
+        if let text = try sources.text(.previewURL) {
+            guard let template = PreviewURLTemplate(text) else {
+                throw Invalid(
+                    description:
+                        "invalid preview URL '\(text)': expected an http or https URL with {token}, such as https://signal.example/preview/{slug}?token={token}"
+                )
+            }
+            configuration.previewURL = template
+        }
         configuration.limits.shutdownTimeout = try duration(
             try sources.text(.shutdownTimeout),
             name: "shutdown timeout",

@@ -141,7 +141,7 @@ public struct MastheadRouter {
         let tags = TagCollection()
         let platforms = PlatformCollection(services: catalog.services)
         let services = ServiceCollection(platforms: catalog.platforms)
-        let previews = PreviewController(previews: stores.previews, clock: clock)
+        let previews = PreviewController(previews: stores.previews, clock: clock, frontEnd: configuration.previewURL)
         router.addRoutes(
             ArticleController(
                 articles: content.articles,

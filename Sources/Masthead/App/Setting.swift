@@ -130,6 +130,14 @@ extension Setting {
         default: "*"
     )
     public static let metrics = Setting("metrics", "Serve GET /metrics: true or false.", default: "true")
+    public static let previewURL = Setting(
+        "preview-url",
+        """
+        The front end's preview page, given in each new preview link's url: {slug} and {token} are filled in, \
+        such as https://signal.example/preview/{slug}?token={token}. Without it, url is the API's own address.
+        """,
+        default: nil
+    )
     public static let authFailureLimit = Setting(
         "auth-failure-limit",
         "Failed authentications one address may make per minute before it gets 429; 0 turns the limit off.",
@@ -170,7 +178,8 @@ extension Setting {
     public static let all: [Setting] = [
         db, dbConnections, logLevel, host, port, demo, trustProxy, proxyHops, synchronous, searchTimeout,
         viewsFlushInterval,
-        viewsDedupeWindow, viewsPerAddress, cacheMaxBytes, cacheMaxAge, corsOrigins, metrics, authFailureLimit,
+        viewsDedupeWindow, viewsPerAddress, cacheMaxBytes, cacheMaxAge, corsOrigins, metrics, previewURL,
+        authFailureLimit,
         shutdownTimeout, idleTimeout, readTimeout, writeTimeout, maxHeaderBytes, logFormat,
     ]
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// Draft previews: `POST/GET /v1/articles/{slug}/preview-links`,
@@ -6,6 +7,8 @@ import Hummingbird
 struct PreviewController {
     let previews: any PreviewStore
     let clock: ContentClock
+    /// Where a new link's `url` points; the API's own address without it.
+    let frontEnd: PreviewURLTemplate?
 
     var articleEndpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -34,7 +37,13 @@ struct PreviewController {
         let link = try await previews.create(for: slug, expiresAt: expiresAt, by: token)
         let signed = PreviewToken.sign(link, secret: try await previews.secret())
         return JSONResponse.make(
-            DataEnvelope(data: PreviewLinkResponse(link: link, token: signed)),
+            DataEnvelope(
+                data: PreviewLinkResponse(
+                    link: link,
+                    token: signed,
+                    url: frontEnd?.url(slug: link.articleSlug, token: signed)
+                )
+            ),
             status: .created,
             headers: [.cacheControl: "private, no-store"]
         )
@@ -45,7 +54,7 @@ struct PreviewController {
         _ = try QueryReader(request, allowed: [])
         let links = try await previews.list(for: try context.slug(of: "article"))
         return JSONResponse.make(
-            DataEnvelope(data: links.map { PreviewLinkResponse(link: $0, token: nil) }),
+            DataEnvelope(data: links.map { PreviewLinkResponse(link: $0, token: nil, url: nil) }),
             headers: [.cacheControl: "private, no-store"]
         )
     }
@@ -67,6 +76,24 @@ struct PreviewController {
         _ = try QueryReader(request, allowed: [])
         try await previews.rotateSecret()
         return Response(status: .noContent)
+    }
+}
+
+/// A front end's preview page, `{slug}` and `{token}` filled in for each new link.
+public struct PreviewURLTemplate: Sendable, Equatable {
+    let text: String
+
+    /// Only an http or https URL that has a place for the token.
+    public init?(_ text: String) {
+        let lower = text.lowercased()
+        guard lower.hasPrefix("https://") || lower.hasPrefix("http://"), text.contains("{token}"),
+            text.utf8.count <= 2048, !text.contains(where: \.isWhitespace)
+        else { return nil }
+        self.text = text
+    }
+
+    func url(slug: String, token: String) -> String {
+        text.replacingOccurrences(of: "{slug}", with: slug).replacingOccurrences(of: "{token}", with: token)
     }
 }
 
@@ -95,14 +122,18 @@ struct PreviewLinkResponse: JSONEncodable {
     let link: PreviewLink
     /// Only when the link is made.
     let token: String?
+    /// The front end's preview page, when one is configured.
+    let url: String?
 
     func encode(to json: inout JSONWriter) {
         json.object { object in
             object.field("id", link.id)
             object.field("article", link.articleSlug)
             if let token {
+                let apiURL = "/v1/articles/\(link.articleSlug)?preview=\(token)"
                 object.field("token", token)
-                object.field("url", "/v1/articles/\(link.articleSlug)?preview=\(token)")
+                object.field("url", url ?? apiURL)
+                object.field("api_url", apiURL)
             }
             object.field("created_at", link.createdAt)
             object.field("expires_at", link.expiresAt)
