@@ -68,17 +68,22 @@ public struct PreviewToken: Sendable, Equatable {
         self.mac = mac
     }
 
-    /// Whether this token was signed for `link` under `secret`, compared in constant time.
+    /// Whether this token was signed for `link` under `secret` (compared in constant time).
     public func verifies(_ link: PreviewLink, secret: [UInt8]) -> Bool {
-        guard link.id == linkID else { return false }
-        let expected = Self.mac(of: link, secret: secret)
-        return zip(expected, mac).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0 && mac.count == expected.count
+        link.id == linkID
+            && HMAC<SHA256>.isValidAuthenticationCode(
+                mac,
+                authenticating: Self.message(of: link),
+                using: SymmetricKey(data: secret)
+            )
     }
 
     private static func mac(of link: PreviewLink, secret: [UInt8]) -> [UInt8] {
-        let message = "masthead-preview:v1:\(link.id):\(link.articleID):\(link.expiresAt.secondsSinceEpoch)"
-        let code = HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: SymmetricKey(data: secret))
-        return Array(code)
+        Array(HMAC<SHA256>.authenticationCode(for: message(of: link), using: SymmetricKey(data: secret)))
+    }
+
+    private static func message(of link: PreviewLink) -> [UInt8] {
+        Array("masthead-preview:v1:\(link.id):\(link.articleID):\(link.expiresAt.secondsSinceEpoch)".utf8)
     }
 
     private static func bigEndian(_ value: Int64) -> [UInt8] {

@@ -81,11 +81,7 @@ struct ArticleController {
         let visibility: ArticleVisibility = context.token?.allows(.contentRead) == true ? .all : .published
         do {
             let article = try await articles.find(slug: slug, bodies: selection.bodies, visibility: visibility)
-            return JSONResponse.make(
-                DataEnvelope(data: ArticleResponse(article: article, selection: selection)),
-                headers: HTTPFields(lastModified: article.updatedAt),
-                version: article.version
-            )
+            return Self.response(article, selection: selection)
         } catch StoreError.notFound(let resource, let missing) {
             // A redirect to a public article may be cached by anyone; one to an article only
             // a token may see is for that token holder alone, or shared caches would learn
@@ -122,8 +118,16 @@ struct ArticleController {
             )
         }
         let article = try await articles.find(slug: slug, bodies: selection.bodies, visibility: .all)
+        return Self.response(article, selection: selection, cacheControl: "private, no-store")
+    }
+
+    /// One article as `show` serves it; `cacheControl`, when given, overrides the caching
+    /// middleware's choice.
+    private static func response(_ article: Article, selection: ArticleSelection, cacheControl: String? = nil)
+        -> Response
+    {
         var headers = HTTPFields(lastModified: article.updatedAt)
-        headers[.cacheControl] = "private, no-store"
+        headers[.cacheControl] = cacheControl
         return JSONResponse.make(
             DataEnvelope(data: ArticleResponse(article: article, selection: selection)),
             headers: headers,

@@ -29,8 +29,7 @@ struct PreviewController {
         let token = try context.require(.contentWrite)
         _ = try QueryReader(request, allowed: [])
         let slug = try context.slug(of: "article")
-        let hasBody = request.headers[.contentType] != nil || (request.headers[.contentLength] ?? "0") != "0"
-        var reader = FieldReader(hasBody ? try await RequestBody.object(of: request) : [:], writable: ["expires_in"])
+        var reader = FieldReader(try await RequestBody.optionalObject(of: request), writable: ["expires_in"])
         let lifetime = reader.integer("expires_in", in: 60...Int(PreviewLink.maximumLifetimeSeconds))
         try reader.finish()
         let expiresAt = clock.now.adding(seconds: lifetime.map(Int64.init) ?? PreviewLink.defaultLifetimeSeconds)

@@ -38,6 +38,15 @@ enum RequestBody {
         return object
     }
 
+    /// The body as `object(of:)` reads it, or an empty object when the request sends none
+    /// (no `Content-Type` and no length), for writes whose every field is optional.
+    static func optionalObject(of request: Request) async throws -> JSONObject {
+        guard request.headers[.contentType] != nil || (request.headers[.contentLength] ?? "0") != "0" else {
+            return [:]
+        }
+        return try await object(of: request)
+    }
+
     private static let tooLarge = ProblemError(
         status: .contentTooLarge,
         code: "payload_too_large",

@@ -44,7 +44,7 @@ struct PostgresArticleStore: ArticleStore {
                 from: "article_tags at",
                 pageFrom: "article_tags at JOIN articles a ON a.id = at.article_id",
                 conditions: [
-                    "\(unescaped: PostgresVisibility.taggedCondition())",
+                    "\(unescaped: PostgresVisibility.carriedCondition())",
                     "at.tag_id = (SELECT id FROM tags WHERE slug = \(tag.value))",
                 ],
                 time: .tagLinks,

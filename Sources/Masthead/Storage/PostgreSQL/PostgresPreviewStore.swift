@@ -13,8 +13,8 @@ struct PostgresPreviewStore: PreviewStore {
     func create(for slug: Slug, expiresAt: Timestamp, by token: TokenInfo?) async throws -> PreviewLink {
         let now = clock.now
         let logger = logger
-        let created = try await engine.write(announcing: nil) { connection in
-            try await connection.run(
+        let created = try await engine.write(announcing: nil) { connection -> PreviewLink? in
+            let id = try await connection.run(
                 """
                 INSERT INTO preview_links (article_id, created_at, expires_at, created_by_token_id, created_by_token_name)
                 SELECT id, \(now), \(expiresAt), \(token?.id), \(token?.name) FROM articles WHERE slug = \(slug.value)
@@ -22,11 +22,11 @@ struct PostgresPreviewStore: PreviewStore {
                 """,
                 logger
             ).first { try $0["id"] as Int64 }
+            guard let id else { return nil }
+            return try await Self.links("l.id = \(id)", connection, logger).first
         }
-        guard let created, let link = try await find(id: created) else {
-            throw StoreError.notFound(resource: "article", slug: slug.value)
-        }
-        return link
+        guard let created else { throw StoreError.notFound(resource: "article", slug: slug.value) }
+        return created
     }
 
     func list(for slug: Slug) async throws -> [PreviewLink] {

@@ -29,7 +29,7 @@ struct PostgresSearchStore: SearchStore {
         .article: Source(
             documents: """
                 SELECT 'article' AS kind, b.article_id AS id, b.search AS document, b.rank_document AS ranked
-                FROM article_bodies b WHERE \(PostgresVisibility.taggedCondition("b"))
+                FROM article_bodies b WHERE \(PostgresVisibility.carriedCondition("b"))
                 """,
             label: "a.slug AS slug, a.title AS title",
             fields: ["a.title", "a.excerpt", "b.plaintext"],

@@ -194,7 +194,7 @@ struct PostgresTagStore: TagStore, PostgresSluggedStore {
     /// Follows `\(clock:)`, which says when visibility is judged.
     static let select = """
         SELECT t.id, t.slug, t.name, t.description, t.revision,
-               (SELECT count(*) FROM article_tags at WHERE at.tag_id = t.id AND \(PostgresVisibility.taggedCondition()))
+               (SELECT count(*) FROM article_tags at WHERE at.tag_id = t.id AND \(PostgresVisibility.carriedCondition()))
                AS article_count
         FROM tags t
         """

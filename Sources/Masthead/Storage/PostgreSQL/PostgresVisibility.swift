@@ -11,7 +11,7 @@ enum PostgresVisibility {
     }
 
     /// The same rule on a row that carries its article's `visibleFrom` (a tag link, a body).
-    static func taggedCondition(_ alias: String = "at") -> String {
+    static func carriedCondition(_ alias: String = "at") -> String {
         "\(alias).visible_from <= (SELECT now FROM clock)"
     }
 
