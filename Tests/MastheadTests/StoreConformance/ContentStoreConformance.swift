@@ -160,6 +160,11 @@ import Testing
         query.publishedAfter = now.adding(seconds: -350)
         let recent = try await fixture.articles.list(query)
         #expect(recent.articles.map(\.slug) == ["d", "c", "b"] && recent.total == 3)
+
+        // A page past the end has no rows, and still its list's count.
+        query.paging = .page(5)
+        let beyond = try await fixture.articles.list(query)
+        #expect(beyond.articles.isEmpty && beyond.total == 3 && beyond.nextCursor == nil)
     }
 
     @Test(arguments: StoreEngine.all(.articles, .authorsAndTags))
