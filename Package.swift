@@ -98,6 +98,7 @@ let package = Package(
                 .embedInCode("0010_move_article_bodies.sql"),
                 .embedInCode("0011_add_visible_from_to_article_tags.sql"),
                 .embedInCode("0012_create_preview_links.sql"),
+                .embedInCode("0013_create_article_revisions.sql"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -113,6 +114,7 @@ let package = Package(
                 .embedInCode("0004_store_catalog_search_documents.sql"),
                 .embedInCode("0005_rank_articles_by_their_lead.sql"),
                 .embedInCode("0006_create_preview_links.sql"),
+                .embedInCode("0007_create_article_revisions.sql"),
             ],
             swiftSettings: swiftSettings
         ),

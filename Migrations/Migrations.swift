@@ -35,5 +35,6 @@ public enum MastheadMigrations {
             PackageResources._011_add_visible_from_to_article_tags_sql
         ),
         Migration("0012_create_preview_links", PackageResources._012_create_preview_links_sql),
+        Migration("0013_create_article_revisions", PackageResources._013_create_article_revisions_sql),
     ]
 }

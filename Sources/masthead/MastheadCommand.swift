@@ -91,6 +91,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong(Setting.previewURL.key), help: .init(Setting.previewURL.help))
     var previewURL: String?
 
+    @Option(name: .customLong(Setting.revisionsKept.key), help: .init(Setting.revisionsKept.help))
+    var revisionsKept: String?
+
     @Option(name: .customLong(Setting.authFailureLimit.key), help: .init(Setting.authFailureLimit.help))
     var authFailureLimit: String?
 
@@ -132,6 +135,7 @@ struct Serve: AsyncParsableCommand {
             .corsOrigins: corsOrigins,
             .metrics: metrics,
             .previewURL: previewURL,
+            .revisionsKept: revisionsKept,
             .authFailureLimit: authFailureLimit,
             .shutdownTimeout: shutdownTimeout,
             .idleTimeout: idleTimeout,
@@ -459,7 +463,7 @@ private func openStores(_ options: CommonOptions) async -> (DatabaseConnection, 
     let configuration = await resolveOrExit(options.given)
     do {
         let connection = try await DatabaseConnection.open(configuration, logger: Logger(label: "masthead"))
-        return (connection, connection.stores(clock: .system, searchTimeout: configuration.searchTimeout))
+        return (connection, connection.stores(clock: .system, limits: configuration.storeLimits))
     } catch {
         exitWithMessage(cannotOpen(configuration, error))
     }

@@ -52,7 +52,7 @@ import Testing
         let path = try Self.configFile(
             """
             {"port": 7070, "host": "10.0.0.1", "demo": true, "search-timeout": 0.5, "cache-max-age": "5m",
-             "metrics": false}
+             "metrics": false, "revisions-kept": 7}
             """,
             in: folder
         )
@@ -60,6 +60,7 @@ import Testing
         #expect(fromFile.port == 7070 && fromFile.host == "10.0.0.1" && fromFile.loadDemoContent)
         #expect(fromFile.searchTimeout == .milliseconds(500) && fromFile.cachePolicy.maxAge == 300)
         #expect(!fromFile.metricsEnabled)
+        #expect(fromFile.revisionsKept == 7 && fromFile.storeLimits.revisionsKept == 7)
 
         let overridden = try await resolveConfiguration(
             [.config: path, .port: "6060"],
@@ -102,6 +103,8 @@ import Testing
         ([.host: "a b"], "invalid host 'a b': expected an address or name such as 127.0.0.1"),
         ([.metrics: "maybe"], "invalid metrics 'maybe': expected true or false"),
         ([.dbConnections: "0"], "invalid db connections '0': expected 1 to 1000"),
+        ([.revisionsKept: "0"], "invalid revisions kept '0': expected 1 to 10000"),
+        ([.revisionsKept: "many"], "invalid revisions kept 'many': expected 1 to 10000"),
         (
             [.previewURL: "https://signal.example/preview"],
             "invalid preview URL 'https://signal.example/preview': expected an http or https URL with {token}, such as https://signal.example/preview/{slug}?token={token}"

@@ -20,6 +20,8 @@ public struct AppConfiguration: Sendable {
     public var synchronous: DatabaseDurability
     /// How long one full-text read may run before it is stopped with a 503.
     public var searchTimeout: Duration
+    /// How many revisions each article keeps.
+    public var revisionsKept = StoreLimits.defaultRevisionsKept
     /// The most connections one instance opens to a PostgreSQL database.
     public var databaseConnections = 16
     public var views: ViewSettings
@@ -77,6 +79,11 @@ public struct AppConfiguration: Sendable {
         self.metricsEnabled = metricsEnabled
         self.previewURL = previewURL
         self.limits = limits
+    }
+
+    /// What the stores are bounded by.
+    public var storeLimits: StoreLimits {
+        StoreLimits(searchTimeout: searchTimeout, revisionsKept: revisionsKept)
     }
 
     /// A configuration value that cannot be used; `description` is one line for the operator.
@@ -206,6 +213,12 @@ public struct AppConfiguration: Sendable {
                 )
             }
             configuration.previewURL = template
+        }
+        if let text = try sources.text(.revisionsKept) {
+            guard let kept = Int(text), (1...10_000).contains(kept) else {
+                throw Invalid(description: "invalid revisions kept '\(text)': expected 1 to 10000")
+            }
+            configuration.revisionsKept = kept
         }
         configuration.limits.shutdownTimeout = try duration(
             try sources.text(.shutdownTimeout),

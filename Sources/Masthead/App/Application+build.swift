@@ -23,7 +23,7 @@ public func buildApplication(
     var logger = logger ?? Logger(label: "masthead")
     logger.logLevel = configuration.logLevel
     let database = try await DatabaseConnection.open(configuration, logger: logger)
-    let stores = database.stores(clock: clock, searchTimeout: configuration.searchTimeout)
+    let stores = database.stores(clock: clock, limits: configuration.storeLimits)
     if configuration.loadDemoContent {
         if try await database.loadDemoContent(now: clock.now, stores: stores) {
             logger.info("Loaded the demo publication", metadata: ["database": "\(database.location)"])
@@ -165,14 +165,19 @@ public struct MastheadRouter {
             atPath: "/v1/services"
         )
         router.addRoutes(CatalogController(catalog: catalog, changes: changes).endpoints, atPath: "/v1")
-        func addWrites<Collection: WritableCollection, Store: ResourceStore>(_ collection: Collection, _ store: Store)
+        @discardableResult
+        func addWrites<Collection: WritableCollection, Store: ResourceStore>(
+            _ collection: Collection,
+            _ store: Store
+        ) -> WriteController<Collection>
         where Store.Resource == Collection.Resource, Store.Input == Collection.Input {
-            router.addRoutes(
-                WriteController(collection: collection, store: store, changes: changes).endpoints,
-                atPath: RouterPath(Collection.path)
-            )
+            let writes = WriteController(collection: collection, store: store, changes: changes)
+            router.addRoutes(writes.endpoints, atPath: RouterPath(Collection.path))
+            return writes
         }
-        addWrites(articles, content.articles)
+        let articleWrites = addWrites(articles, content.articles)
+        let revisions = RevisionController(revisions: stores.revisions, writes: articleWrites)
+        router.addRoutes(revisions.endpoints, atPath: "/v1/articles")
         addWrites(authors, content.authors)
         addWrites(tags, content.tags)
         addWrites(platforms, catalog.platforms)

@@ -45,10 +45,10 @@ public struct DatabaseConnection: Sendable {
         public let description: String
     }
 
-    public func stores(clock: ContentClock, searchTimeout: Duration) -> Stores {
+    public func stores(clock: ContentClock, limits: StoreLimits) -> Stores {
         switch engine {
-        case .sqlite(let database): Stores.sqlite(database, clock: clock, searchTimeout: searchTimeout)
-        case .postgres(let engine, _): Stores.postgres(engine, clock: clock, searchTimeout: searchTimeout)
+        case .sqlite(let database): Stores.sqlite(database, clock: clock, limits: limits)
+        case .postgres(let engine, _): Stores.postgres(engine, clock: clock, limits: limits)
         }
     }
 

@@ -174,12 +174,18 @@ extension Setting {
         default: "text"
     )
 
+    public static let revisionsKept = Setting(
+        "revisions-kept",
+        "How many revisions each article keeps (its current one included); older ones are let go at the next write.",
+        default: "50"
+    )
+
     /// Every setting a config file may hold.
     public static let all: [Setting] = [
         db, dbConnections, logLevel, host, port, demo, trustProxy, proxyHops, synchronous, searchTimeout,
         viewsFlushInterval,
         viewsDedupeWindow, viewsPerAddress, cacheMaxBytes, cacheMaxAge, corsOrigins, metrics, previewURL,
-        authFailureLimit,
+        revisionsKept, authFailureLimit,
         shutdownTimeout, idleTimeout, readTimeout, writeTimeout, maxHeaderBytes, logFormat,
     ]
 }

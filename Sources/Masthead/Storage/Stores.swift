@@ -9,6 +9,7 @@ public struct Stores: Sendable {
     public let search: any SearchStore
     public let portability: any PortabilityStore
     public let previews: any PreviewStore
+    public let revisions: any RevisionStore
 
     public init(
         content: any ContentStore,
@@ -17,7 +18,8 @@ public struct Stores: Sendable {
         views: any ViewStore,
         search: any SearchStore,
         portability: any PortabilityStore,
-        previews: any PreviewStore
+        previews: any PreviewStore,
+        revisions: any RevisionStore
     ) {
         self.content = content
         self.catalog = catalog
@@ -26,5 +28,6 @@ public struct Stores: Sendable {
         self.search = search
         self.portability = portability
         self.previews = previews
+        self.revisions = revisions
     }
 }

@@ -78,9 +78,22 @@ struct WriteController<Collection: WritableCollection> {
         try context.require(.contentWrite)
         _ = try QueryReader(request, allowed: [])
         let slug = try context.slug(of: Collection.resourceName)
+        let document = try await RequestBody.object(of: request)
+        return try await replace(slug, request) { current in
+            try await collection.validInput(from: document, existing: current)
+        }
+    }
+
+    /// Replaces the resource `slug` with what `input` makes of its current state, honouring
+    /// `If-Match`: a PUT, or a restored revision.
+    func replace(
+        _ slug: Slug,
+        _ request: Request,
+        input: (Collection.Resource) async throws -> Collection.Input
+    ) async throws -> Response {
         let current = try await store.find(slug: slug)
         try checkIfMatch(request, current)
-        let input = try await collection.validInput(from: try await RequestBody.object(of: request), existing: current)
+        let input = try await input(current)
         let expected = request.headers[.ifMatch] == nil ? nil : collection.version(of: current).revision
         let replaced = try await store.replace(slug: slug, with: input, expectedRevision: expected)
         changes.committed(Collection.invalidates)

@@ -40,7 +40,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
         var context = context
         context.token = info
         context.logger[metadataKey: "token_id"] = .stringConvertible(info.id)
-        return try await next(request, context)
+        // Writes record which token made them (article revisions).
+        return try await ActingToken.$current.withValue(info) { try await next(request, context) }
     }
 
     /// `Bearer <token>`, the scheme matched case-insensitively (RFC 9110 §11.1).

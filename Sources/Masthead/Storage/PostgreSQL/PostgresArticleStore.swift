@@ -10,6 +10,8 @@ struct PostgresArticleStore: ArticleStore {
     let clock: ContentClock
     /// How long a list filtered by full text may run.
     var searchTimeout: Duration = .seconds(2)
+    /// How many revisions each article keeps.
+    var revisionsKept: Int = StoreLimits.defaultRevisionsKept
 
     var logger: Logger { engine.logger }
 
@@ -390,7 +392,7 @@ struct PostgresArticleStore: ArticleStore {
     func create(_ input: ArticleInput) async throws -> Article {
         let now = clock.now
         let body = ArticleText(markdown: input.bodyMarkdown, html: true)
-        let logger = logger
+        let (logger, token, revisionsKept) = (logger, ActingToken.current, revisionsKept)
         var article = try await engine.write(announcing: .content) { connection in
             let (authorID, tagIDs) = try await Self.references(of: input, connection, logger)
             let slug = try await PostgresWrites.slug(
@@ -419,6 +421,16 @@ struct PostgresArticleStore: ArticleStore {
             try await Self.saveBody(body, of: id, connection, logger)
             try await Self.claim(slug: slug, connection, logger)
             try await Self.setTags(tagIDs, of: id, connection, logger)
+            try await Self.keepRevision(
+                try ArticleSnapshot(input, slug: slug, publishedAt: fields.publishedAt),
+                number: 1,
+                of: id,
+                at: now,
+                by: token,
+                keeping: revisionsKept,
+                connection,
+                logger
+            )
             return try await Self.fetch("a.id = \(id)", bodies: [], now: now, connection, logger)[0]
         }
         article.bodyHTML = body.html
@@ -428,10 +440,18 @@ struct PostgresArticleStore: ArticleStore {
     func replace(slug: Slug, with input: ArticleInput, expectedRevision: Int?) async throws -> Article {
         let now = clock.now
         let body = ArticleText(markdown: input.bodyMarkdown, html: true)
-        let logger = logger
+        let (logger, token, revisionsKept) = (logger, ActingToken.current, revisionsKept)
         var article = try await engine.write(announcing: .content) { connection in
             let current = try await PostgresWrites.lock(slug, in: "articles", resource: "article", connection, logger)
             let revision = try WriteRevision.next(current: current.revision, expected: expectedRevision)
+            try await Self.keepUnrecordedRevision(
+                of: current.id,
+                revision: current.revision,
+                now: now,
+                keeping: revisionsKept,
+                connection,
+                logger
+            )
             let newSlug = try await PostgresWrites.slug(
                 for: input.slug,
                 current: current.slug,
@@ -468,6 +488,16 @@ struct PostgresArticleStore: ArticleStore {
             )
             try await Self.saveBody(body, of: current.id, connection, logger)
             try await Self.setTags(tagIDs, of: current.id, connection, logger)
+            try await Self.keepRevision(
+                try ArticleSnapshot(input, slug: newSlug, publishedAt: fields.publishedAt),
+                number: revision,
+                of: current.id,
+                at: now,
+                by: token,
+                keeping: revisionsKept,
+                connection,
+                logger
+            )
             return try await Self.fetch("a.id = \(current.id)", bodies: [], now: now, connection, logger)[0]
         }
         article.bodyHTML = body.html

@@ -4,6 +4,7 @@ extension SQLiteArticleStore {
     public func create(_ input: ArticleInput) async throws -> Article {
         let now = clock.now
         let body = PreparedBody(markdown: input.bodyMarkdown, html: true)
+        let (token, revisionsKept) = (ActingToken.current, revisionsKept)
         var article = try await database.write { db in
             let (authorID, tagIDs) = try Self.references(of: input, db)
             let slug = try WriteSupport.slug(
@@ -31,6 +32,15 @@ extension SQLiteArticleStore {
             try body.record.save(for: record.id!, db)
             try Self.claim(slug: slug, db)
             try Self.setTags(tagIDs, of: record.id!, db)
+            try Self.keepRevision(
+                try ArticleSnapshot(input, slug: slug, publishedAt: record.publishedAt),
+                number: record.revision,
+                of: record.id!,
+                at: now,
+                by: token,
+                keeping: revisionsKept,
+                db
+            )
             return try Self.fetchOne(db, where: "a.id = \(record.id!)", bodies: [], now: now)!
         }
         article.bodyHTML = body.html
@@ -40,9 +50,11 @@ extension SQLiteArticleStore {
     public func replace(slug: Slug, with input: ArticleInput, expectedRevision: Int?) async throws -> Article {
         let now = clock.now
         let body = PreparedBody(markdown: input.bodyMarkdown, html: true)
+        let (token, revisionsKept) = (ActingToken.current, revisionsKept)
         var article = try await database.write { db in
             var record = try ArticleRecord.find(slug: slug, resource: "article", db)
             let oldSlug = record.slug
+            let unchanged = record
             try record.prepareReplace(
                 slug: input.slug,
                 expectedRevision: expectedRevision,
@@ -60,11 +72,21 @@ extension SQLiteArticleStore {
                         """
                 )
             }
+            try Self.keepUnrecordedRevision(of: unchanged, now: now, keeping: revisionsKept, db)
             record.authorId = authorID
             record.apply(input, body: body, now: now)
             try record.update(db)
             try body.record.save(for: record.id!, db)
             try Self.setTags(tagIDs, of: record.id!, db)
+            try Self.keepRevision(
+                try ArticleSnapshot(input, slug: record.slug, publishedAt: record.publishedAt),
+                number: record.revision,
+                of: record.id!,
+                at: now,
+                by: token,
+                keeping: revisionsKept,
+                db
+            )
             return try Self.fetchOne(db, where: "a.id = \(record.id!)", bodies: [], now: now)!
         }
         article.bodyHTML = body.html

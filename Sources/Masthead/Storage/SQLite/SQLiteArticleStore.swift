@@ -7,11 +7,14 @@ public struct SQLiteArticleStore: ArticleStore {
     let clock: ContentClock
     /// How long a full-text read may run.
     let searchBudget: StatementBudget
+    /// How many revisions each article keeps.
+    let revisionsKept: Int
 
-    public init(database: AppDatabase, clock: ContentClock, searchTimeout: Duration = .seconds(2)) {
+    public init(database: AppDatabase, clock: ContentClock, limits: StoreLimits = StoreLimits()) {
         self.database = database
         self.clock = clock
-        self.searchBudget = StatementBudget(limit: searchTimeout)
+        self.searchBudget = StatementBudget(limit: limits.searchTimeout)
+        self.revisionsKept = limits.revisionsKept
     }
 
     public func list(_ query: ArticleListQuery) async throws -> ArticlePage {

@@ -4,29 +4,29 @@ public struct SQLiteContentStore: ContentStore {
     public let authors: any AuthorStore
     public let tags: any TagStore
 
-    public init(database: AppDatabase, clock: ContentClock, searchTimeout: Duration = .seconds(2)) {
-        self.articles = SQLiteArticleStore(database: database, clock: clock, searchTimeout: searchTimeout)
+    public init(database: AppDatabase, clock: ContentClock, limits: StoreLimits = StoreLimits()) {
+        self.articles = SQLiteArticleStore(database: database, clock: clock, limits: limits)
         self.authors = SQLiteAuthorStore(database: database, clock: clock)
         self.tags = SQLiteTagStore(database: database, clock: clock)
     }
 }
 
 extension Stores {
-    /// Every store on one SQLite database. `searchTimeout` bounds each full-text read
-    /// (search, and article lists filtered by `q`).
+    /// Every store on one SQLite database.
     public static func sqlite(
         _ database: AppDatabase,
         clock: ContentClock,
-        searchTimeout: Duration = .seconds(2)
+        limits: StoreLimits = StoreLimits()
     ) -> Stores {
         Stores(
-            content: SQLiteContentStore(database: database, clock: clock, searchTimeout: searchTimeout),
+            content: SQLiteContentStore(database: database, clock: clock, limits: limits),
             catalog: SQLiteCatalogStore(database: database, clock: clock),
             tokens: SQLiteTokenStore(database: database, clock: clock),
             views: SQLiteViewStore(database: database, clock: clock),
-            search: SQLiteSearchStore(database: database, clock: clock, searchTimeout: searchTimeout),
+            search: SQLiteSearchStore(database: database, clock: clock, searchTimeout: limits.searchTimeout),
             portability: SQLitePortabilityStore(database: database),
-            previews: SQLitePreviewStore(database: database, clock: clock)
+            previews: SQLitePreviewStore(database: database, clock: clock),
+            revisions: SQLiteRevisionStore(database: database)
         )
     }
 }

@@ -1,0 +1,119 @@
+import Hummingbird
+
+/// An article's history: `GET /v1/articles/{slug}/revisions`, `GET …/revisions/{n}` and
+/// `POST …/revisions/{n}/restore`. Writes keep the revisions (`RevisionStore`); a restore is
+/// a replace of the article, so it is itself a new revision.
+struct RevisionController {
+    let revisions: any RevisionStore
+    let writes: WriteController<ArticleCollection>
+
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get("{slug}/revisions", use: list)
+        routes.get("{slug}/revisions/{number}", use: show)
+        routes.post("{slug}/revisions/{number}/restore", use: restore)
+        return routes
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try context.require(.contentRead)
+        let reader = try QueryReader(request, allowed: ["page", "limit"])
+        let page = try reader.pageRequest()
+        let revisions = try await revisions.list(for: try context.slug(of: "article"), page: page)
+        var response = JSONResponse.page(
+            revisions.items.map { RevisionResponse(revision: $0, whole: false) },
+            of: page,
+            total: revisions.total,
+            for: request
+        )
+        response.headers[.cacheControl] = "private, no-store"
+        return response
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try context.require(.contentRead)
+        _ = try QueryReader(request, allowed: [])
+        let revision = try await revisions.find(try number(context), for: try context.slug(of: "article"))
+        return JSONResponse.make(
+            DataEnvelope(data: RevisionResponse(revision: revision, whole: true)),
+            headers: [.cacheControl: "private, no-store"]
+        )
+    }
+
+    /// Writes the revision back as the article's current content, `If-Match` honoured: the
+    /// response is the article, as a PUT's.
+    @Sendable func restore(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try context.require(.contentWrite)
+        _ = try QueryReader(request, allowed: [])
+        let slug = try context.slug(of: "article")
+        let revision = try await revisions.find(try number(context), for: slug)
+        return try await writes.replace(slug, request) { _ in revision.snapshot.input }
+    }
+
+    private func number(_ context: AppRequestContext) throws -> Int {
+        guard let number = context.parameters.get("number").flatMap(Int.init), number > 0 else {
+            throw ProblemError(status: .notFound, code: "not_found", detail: "No revision with that number.")
+        }
+        return number
+    }
+}
+
+/// A revision: who wrote it and when, with its summary (lists) or the whole article (one).
+struct RevisionResponse: JSONEncodable {
+    let revision: ArticleRevision
+    let whole: Bool
+
+    func encode(to json: inout JSONWriter) {
+        json.object { object in
+            object.field("revision", revision.number)
+            object.field("created_at", revision.createdAt)
+            object.field("created_by", revision.tokenID.map { TokenReference(id: $0, name: revision.tokenName) })
+            let article = revision.snapshot
+            if whole {
+                object.field("article", SnapshotResponse(snapshot: article))
+            } else {
+                object.field("slug", article.slug.value)
+                object.field("title", article.title)
+                object.field("status", article.status.rawValue)
+                object.field("published_at", article.publishedAt)
+            }
+        }
+    }
+}
+
+/// The token a write was made with: never its secret.
+private struct TokenReference: JSONEncodable {
+    let id: Int64
+    let name: String?
+
+    func encode(to json: inout JSONWriter) {
+        json.object { object in
+            object.field("id", id)
+            object.field("name", name)
+        }
+    }
+}
+
+/// An article's writable fields as a PUT carries them.
+private struct SnapshotResponse: JSONEncodable {
+    let snapshot: ArticleSnapshot
+
+    func encode(to json: inout JSONWriter) {
+        json.object { object in
+            object.field("slug", snapshot.slug.value)
+            object.field("title", snapshot.title)
+            object.field("excerpt", snapshot.customExcerpt)
+            object.field("body_markdown", snapshot.bodyMarkdown)
+            object.field("status", snapshot.status.rawValue)
+            object.field("published_at", snapshot.publishedAt)
+            object.field("featured", snapshot.featured)
+            object.field("author", snapshot.author.value)
+            object.field("tags", snapshot.tags.map(\.value))
+            object.field("cover_image_url", snapshot.coverImageURL)
+            object.field("cover_image_alt", snapshot.coverImageAlt)
+            object.field("seo_title", snapshot.seoTitle)
+            object.field("seo_description", snapshot.seoDescription)
+            object.field("canonical_url", snapshot.canonicalURL)
+        }
+    }
+}
