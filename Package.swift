@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .executableTarget(
@@ -59,6 +60,7 @@ let package = Package(
                 "MastheadMigrations",
                 "MastheadOpenAPI",
                 "MastheadPostgresMigrations",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -99,6 +101,7 @@ let package = Package(
                 .embedInCode("0011_add_visible_from_to_article_tags.sql"),
                 .embedInCode("0012_create_preview_links.sql"),
                 .embedInCode("0013_create_article_revisions.sql"),
+                .embedInCode("0014_create_webhooks.sql"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -115,6 +118,7 @@ let package = Package(
                 .embedInCode("0005_rank_articles_by_their_lead.sql"),
                 .embedInCode("0006_create_preview_links.sql"),
                 .embedInCode("0007_create_article_revisions.sql"),
+                .embedInCode("0008_create_webhooks.sql"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -144,6 +148,7 @@ let package = Package(
                 "Masthead",
                 "MastheadMigrations",
                 .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),

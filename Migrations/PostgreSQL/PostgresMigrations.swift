@@ -18,5 +18,6 @@ public enum MastheadPostgresMigrations {
         Migration("0005_rank_articles_by_their_lead", PackageResources._005_rank_articles_by_their_lead_sql),
         Migration("0006_create_preview_links", PackageResources._006_create_preview_links_sql),
         Migration("0007_create_article_revisions", PackageResources._007_create_article_revisions_sql),
+        Migration("0008_create_webhooks", PackageResources._008_create_webhooks_sql),
     ]
 }

@@ -94,6 +94,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong(Setting.revisionsKept.key), help: .init(Setting.revisionsKept.help))
     var revisionsKept: String?
 
+    @Option(name: .customLong(Setting.webhooksAllowHTTP.key), help: .init(Setting.webhooksAllowHTTP.help))
+    var webhooksAllowHTTP: String?
+
+    @Option(name: .customLong(Setting.webhooksAllowPrivate.key), help: .init(Setting.webhooksAllowPrivate.help))
+    var webhooksAllowPrivate: String?
+
     @Option(name: .customLong(Setting.authFailureLimit.key), help: .init(Setting.authFailureLimit.help))
     var authFailureLimit: String?
 
@@ -136,6 +142,8 @@ struct Serve: AsyncParsableCommand {
             .metrics: metrics,
             .previewURL: previewURL,
             .revisionsKept: revisionsKept,
+            .webhooksAllowHTTP: webhooksAllowHTTP,
+            .webhooksAllowPrivate: webhooksAllowPrivate,
             .authFailureLimit: authFailureLimit,
             .shutdownTimeout: shutdownTimeout,
             .idleTimeout: idleTimeout,

@@ -22,6 +22,8 @@ public struct AppConfiguration: Sendable {
     public var searchTimeout: Duration
     /// How many revisions each article keeps.
     public var revisionsKept = StoreLimits.defaultRevisionsKept
+    /// Where and how webhooks are delivered.
+    public var webhooks = WebhookSettings()
     /// The most connections one instance opens to a PostgreSQL database.
     public var databaseConnections = 16
     public var views: ViewSettings
@@ -214,6 +216,8 @@ public struct AppConfiguration: Sendable {
             }
             configuration.previewURL = template
         }
+        configuration.webhooks.targets.allowHTTP = try sources.boolean(.webhooksAllowHTTP) ?? false
+        configuration.webhooks.targets.allowPrivateAddresses = try sources.boolean(.webhooksAllowPrivate) ?? false
         if let text = try sources.text(.revisionsKept) {
             guard let kept = Int(text), (1...10_000).contains(kept) else {
                 throw Invalid(description: "invalid revisions kept '\(text)': expected 1 to 10000")

@@ -78,9 +78,16 @@ public func buildApplication(
         onServerRunning: onServerRunning,
         logger: logger
     )
-    // Services stop in reverse order, after the server: views counted while the last
-    // requests drain are flushed, then the database closes.
-    app.addServices(database.services(logger: logger) + [counter])
+    // Services stop in reverse order, after the server: webhook deliveries in flight finish,
+    // views counted while the last requests drain are flushed, then the database closes.
+    let webhooks = WebhookDispatcher(
+        store: stores.webhooks,
+        payloads: WebhookPayloads(stores: stores),
+        clock: clock,
+        settings: configuration.webhooks,
+        logger: logger
+    )
+    app.addServices(database.services(logger: logger) + [counter, webhooks])
     if let feed = database.changeFeed {
         app.addServices(await ChangeFeedService.listening(to: feed, changes: router.changes, logger: logger))
     }
@@ -183,6 +190,10 @@ public struct MastheadRouter {
         addWrites(platforms, catalog.platforms)
         addWrites(services, catalog.services)
         router.addRoutes(TokenController().endpoints, atPath: "/v1/tokens")
+        router.addRoutes(
+            WebhookController(webhooks: stores.webhooks, targets: configuration.webhooks.targets).endpoints,
+            atPath: "/v1/webhooks"
+        )
         let discovery = DiscoveryController(
             articles: content.articles,
             views: stores.views,

@@ -180,12 +180,26 @@ extension Setting {
         default: "50"
     )
 
+    public static let webhooksAllowHTTP = Setting(
+        "webhooks-allow-http",
+        "Allow webhooks to http:// URLs (https only otherwise): true or false.",
+        default: "false"
+    )
+    public static let webhooksAllowPrivate = Setting(
+        "webhooks-allow-private",
+        """
+        Allow webhooks to loopback, private and link-local addresses (refused otherwise, checked on the address \
+        connected to): true or false.
+        """,
+        default: "false"
+    )
+
     /// Every setting a config file may hold.
     public static let all: [Setting] = [
         db, dbConnections, logLevel, host, port, demo, trustProxy, proxyHops, synchronous, searchTimeout,
         viewsFlushInterval,
         viewsDedupeWindow, viewsPerAddress, cacheMaxBytes, cacheMaxAge, corsOrigins, metrics, previewURL,
-        revisionsKept, authFailureLimit,
+        revisionsKept, webhooksAllowHTTP, webhooksAllowPrivate, authFailureLimit,
         shutdownTimeout, idleTimeout, readTimeout, writeTimeout, maxHeaderBytes, logFormat,
     ]
 }

@@ -156,6 +156,40 @@ struct FieldReader {
         return nil
     }
 
+    /// An array of 1...`maxCount` distinct strings, each 1...`maxLength` characters; nil
+    /// when absent or null (an error if `required`).
+    mutating func strings(_ key: String, required: Bool = false, maxCount: Int, maxLength: Int) -> [String]? {
+        switch object[key] {
+        case nil, .null?:
+            if required { add(key, "required", "\(key) is required") }
+            return nil
+        case .array(let items)?:
+            guard (1...maxCount).contains(items.count) else {
+                add(key, "invalid_length", "\(key) must list 1 to \(maxCount) items")
+                return nil
+            }
+            var strings: [String] = []
+            for (index, item) in items.enumerated() {
+                let pointer = Self.pointer(key, index: index)
+                guard case .string(let text) = item, (1...maxLength).contains(text.unicodeScalars.count) else {
+                    errors.append(
+                        FieldError(pointer: pointer, code: "invalid_type", detail: "\(key) must list short strings")
+                    )
+                    continue
+                }
+                if strings.contains(text) {
+                    errors.append(FieldError(pointer: pointer, code: "duplicate", detail: "\(text) is listed twice"))
+                    continue
+                }
+                strings.append(text)
+            }
+            return strings
+        case let value?:
+            add(key, "invalid_type", "\(key) must be an array of strings, not \(value.typeName)")
+            return nil
+        }
+    }
+
     /// An array of distinct slugs, at most `maxCount`; absent or null is empty.
     mutating func slugs(_ key: String, maxCount: Int) -> [Slug] {
         switch object[key] {

@@ -10,6 +10,7 @@ public struct Stores: Sendable {
     public let portability: any PortabilityStore
     public let previews: any PreviewStore
     public let revisions: any RevisionStore
+    public let webhooks: any WebhookStore
 
     public init(
         content: any ContentStore,
@@ -19,7 +20,8 @@ public struct Stores: Sendable {
         search: any SearchStore,
         portability: any PortabilityStore,
         previews: any PreviewStore,
-        revisions: any RevisionStore
+        revisions: any RevisionStore,
+        webhooks: any WebhookStore
     ) {
         self.content = content
         self.catalog = catalog
@@ -29,5 +31,6 @@ public struct Stores: Sendable {
         self.portability = portability
         self.previews = previews
         self.revisions = revisions
+        self.webhooks = webhooks
     }
 }

@@ -63,8 +63,13 @@ public struct ProblemError: Error, Sendable {
         )
     }
 
+    /// Resources addressed by number, not slug.
+    private static let numbered: Set<String> = ["webhook", "delivery", "revision", "preview link"]
+
     static func from(_ error: StoreError) -> ProblemError {
         switch error {
+        case .notFound(let resource, let key) where Self.numbered.contains(resource):
+            ProblemError(status: .notFound, code: "not_found", detail: "No \(resource) \(key).")
         case .notFound(let resource, let slug):
             ProblemError(status: .notFound, code: "not_found", detail: "No \(resource) with slug '\(slug)'.")
         case .conflict(let code, let detail):

@@ -431,6 +431,18 @@ struct PostgresArticleStore: ArticleStore {
                 connection,
                 logger
             )
+            try await PostgresOutbox.record(
+                ContentEvent.articleWrite(
+                    slug: slug,
+                    previousSlug: nil,
+                    before: nil,
+                    after: ContentEvent.ArticleState(published: input.status == .published, at: fields.publishedAt),
+                    now: now
+                ),
+                now: now,
+                connection,
+                logger
+            )
             return try await Self.fetch("a.id = \(id)", bodies: [], now: now, connection, logger)[0]
         }
         article.bodyHTML = body.html
@@ -444,6 +456,7 @@ struct PostgresArticleStore: ArticleStore {
         var article = try await engine.write(announcing: .content) { connection in
             let current = try await PostgresWrites.lock(slug, in: "articles", resource: "article", connection, logger)
             let revision = try WriteRevision.next(current: current.revision, expected: expectedRevision)
+            let before = try await Self.state(of: current.id, connection, logger)
             try await Self.keepUnrecordedRevision(
                 of: current.id,
                 revision: current.revision,
@@ -498,6 +511,18 @@ struct PostgresArticleStore: ArticleStore {
                 connection,
                 logger
             )
+            try await PostgresOutbox.record(
+                ContentEvent.articleWrite(
+                    slug: newSlug,
+                    previousSlug: current.slug,
+                    before: before,
+                    after: ContentEvent.ArticleState(published: input.status == .published, at: fields.publishedAt),
+                    now: now
+                ),
+                now: now,
+                connection,
+                logger
+            )
             return try await Self.fetch("a.id = \(current.id)", bodies: [], now: now, connection, logger)[0]
         }
         article.bodyHTML = body.html
@@ -505,12 +530,32 @@ struct PostgresArticleStore: ArticleStore {
     }
 
     func delete(slug: Slug, expectedRevision: Int?) async throws {
+        let now = clock.now
         let logger = logger
         try await engine.write(announcing: .content) { connection in
             let current = try await PostgresWrites.lock(slug, in: "articles", resource: "article", connection, logger)
             _ = try WriteRevision.next(current: current.revision, expected: expectedRevision)
+            let before = try await Self.state(of: current.id, connection, logger)
             // Its body, tags, redirects and views go with it (ON DELETE CASCADE).
             try await connection.run("DELETE FROM articles WHERE id = \(current.id)", logger)
+            try await PostgresOutbox.record(
+                ContentEvent.articleWrite(slug: current.slug, previousSlug: nil, before: before, after: nil, now: now),
+                now: now,
+                connection,
+                logger
+            )
+        }
+    }
+
+    /// What the article's events are judged by, before a write changes it.
+    private static func state(of id: Int64, _ connection: PostgresConnection, _ logger: Logger) async throws
+        -> ContentEvent.ArticleState?
+    {
+        try await connection.run("SELECT status, published_at FROM articles WHERE id = \(id)", logger).first { row in
+            ContentEvent.ArticleState(
+                published: try row["status"] == "published",
+                at: try row.optionalTime("published_at")
+            )
         }
     }
 

@@ -56,6 +56,12 @@ struct PostgresCatalogStore: CatalogStore {
                 """,
                 logger: logger
             )
+            try await PostgresOutbox.record(
+                [.write(of: "site", slug: nil, kind: .updated)],
+                now: now,
+                connection,
+                logger
+            )
             return try await Self.site(connection, logger)
         }
     }

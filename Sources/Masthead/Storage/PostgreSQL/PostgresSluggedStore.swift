@@ -83,6 +83,12 @@ extension PostgresSluggedStore {
             )
             let id = try await Self.insert(input, slug: slug, now: now, connection, logger)
             try await Self.saveLinks(of: id, from: input, replacing: false, connection, logger)
+            try await PostgresOutbox.record(
+                [.write(of: Self.resourceName, slug: slug, kind: .created)],
+                now: now,
+                connection,
+                logger
+            )
             return try await Self.fetch(.id(id), now: now, connection, logger)!
         }
     }
@@ -118,11 +124,18 @@ extension PostgresSluggedStore {
                 logger
             )
             try await Self.saveLinks(of: current.id, from: input, replacing: true, connection, logger)
+            try await PostgresOutbox.record(
+                [.write(of: Self.resourceName, slug: newSlug, previousSlug: current.slug, kind: .updated)],
+                now: now,
+                connection,
+                logger
+            )
             return try await Self.fetch(.id(current.id), now: now, connection, logger)!
         }
     }
 
     func delete(slug: Slug, expectedRevision: Int?) async throws {
+        let now = clock.now
         let logger = logger
         try await engine.write(announcing: .content) { connection in
             let current = try await PostgresWrites.lock(
@@ -136,6 +149,12 @@ extension PostgresSluggedStore {
             try await Self.checkDelete(id: current.id, slug: current.slug, connection, logger)
             // Links go with the row (ON DELETE CASCADE).
             try await connection.query("DELETE FROM \(unescaped: Self.table) WHERE id = \(current.id)", logger: logger)
+            try await PostgresOutbox.record(
+                [.write(of: Self.resourceName, slug: current.slug, kind: .deleted)],
+                now: now,
+                connection,
+                logger
+            )
         }
     }
 

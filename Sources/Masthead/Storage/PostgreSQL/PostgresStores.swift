@@ -31,7 +31,8 @@ extension Stores {
             search: PostgresSearchStore(engine: engine, clock: clock, timeout: limits.searchTimeout),
             portability: PostgresPortabilityStore(engine: engine),
             previews: PostgresPreviewStore(engine: engine, clock: clock),
-            revisions: PostgresRevisionStore(engine: engine)
+            revisions: PostgresRevisionStore(engine: engine),
+            webhooks: PostgresWebhookStore(engine: engine, clock: clock)
         )
     }
 }

@@ -41,6 +41,11 @@ extension SQLiteArticleStore {
                 keeping: revisionsKept,
                 db
             )
+            try SQLiteOutbox.record(
+                ContentEvent.articleWrite(slug: slug, previousSlug: nil, before: nil, after: record.state, now: now),
+                now: now,
+                db
+            )
             return try Self.fetchOne(db, where: "a.id = \(record.id!)", bodies: [], now: now)!
         }
         article.bodyHTML = body.html
@@ -87,6 +92,17 @@ extension SQLiteArticleStore {
                 keeping: revisionsKept,
                 db
             )
+            try SQLiteOutbox.record(
+                ContentEvent.articleWrite(
+                    slug: record.slug,
+                    previousSlug: oldSlug,
+                    before: unchanged.state,
+                    after: record.state,
+                    now: now
+                ),
+                now: now,
+                db
+            )
             return try Self.fetchOne(db, where: "a.id = \(record.id!)", bodies: [], now: now)!
         }
         article.bodyHTML = body.html
@@ -94,9 +110,23 @@ extension SQLiteArticleStore {
     }
 
     public func delete(slug: Slug, expectedRevision: Int?) async throws {
+        let now = clock.now
         try await database.write { db in
             // Tags and redirects go with it (ON DELETE CASCADE); the search index by trigger.
-            try ArticleRecord.delete(slug: slug, expectedRevision: expectedRevision, resource: "article", db)
+            try ArticleRecord.delete(slug: slug, expectedRevision: expectedRevision, resource: "article", db) {
+                record in
+                try SQLiteOutbox.record(
+                    ContentEvent.articleWrite(
+                        slug: record.slug,
+                        previousSlug: nil,
+                        before: record.state,
+                        after: nil,
+                        now: now
+                    ),
+                    now: now,
+                    db
+                )
+            }
         }
     }
 
@@ -139,6 +169,11 @@ extension SQLiteArticleStore {
 }
 
 extension ArticleRecord {
+    /// What its events are judged by: published as stored, and when.
+    var state: ContentEvent.ArticleState {
+        ContentEvent.ArticleState(published: status == "published", at: publishedAt)
+    }
+
     /// Every writable field from `input`, with `body` prepared from its Markdown; publishing
     /// without a time publishes now.
     mutating func apply(_ input: ArticleInput, body: PreparedBody, now: Timestamp) {

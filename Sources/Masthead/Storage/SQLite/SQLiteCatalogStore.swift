@@ -42,6 +42,7 @@ public struct SQLiteCatalogStore: CatalogStore {
                 revision: revision,
                 updatedAt: now
             ).update(db)
+            try SQLiteOutbox.record([.write(of: "site", slug: nil, kind: .updated)], now: now, db)
             return try Self.site(db)
         }
     }

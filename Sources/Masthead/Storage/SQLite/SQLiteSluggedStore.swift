@@ -53,6 +53,7 @@ extension SQLiteSluggedStore {
             var record = try Self.newRecord(input, slug: slug, now: now, db)
             try record.insert(db)
             try Self.saveLinks(of: record, from: input, replacing: false, db)
+            try SQLiteOutbox.record([.write(of: Self.resourceName, slug: slug, kind: .created)], now: now, db)
             return try Self.fetch(.id(record.id!), now: now, db)!
         }
     }
@@ -61,6 +62,7 @@ extension SQLiteSluggedStore {
         let now = clock.now
         return try await database.write { db in
             var record = try Record.find(slug: slug, resource: Self.resourceName, db)
+            let oldSlug = record.slug
             try record.prepareReplace(
                 slug: input.slug,
                 expectedRevision: expectedRevision,
@@ -71,15 +73,22 @@ extension SQLiteSluggedStore {
             Self.apply(input, to: &record)
             try record.update(db)
             try Self.saveLinks(of: record, from: input, replacing: true, db)
+            try SQLiteOutbox.record(
+                [.write(of: Self.resourceName, slug: record.slug, previousSlug: oldSlug, kind: .updated)],
+                now: now,
+                db
+            )
             return try Self.fetch(.id(record.id!), now: now, db)!
         }
     }
 
     func delete(slug: Slug, expectedRevision: Int?) async throws {
+        let now = clock.now
         try await database.write { db in
             // Links go with the row (ON DELETE CASCADE).
             try Record.delete(slug: slug, expectedRevision: expectedRevision, resource: Self.resourceName, db) {
                 try Self.checkDelete($0, db)
+                try SQLiteOutbox.record([.write(of: Self.resourceName, slug: slug.value, kind: .deleted)], now: now, db)
             }
         }
     }

@@ -26,7 +26,8 @@ extension Stores {
             search: SQLiteSearchStore(database: database, clock: clock, searchTimeout: limits.searchTimeout),
             portability: SQLitePortabilityStore(database: database),
             previews: SQLitePreviewStore(database: database, clock: clock),
-            revisions: SQLiteRevisionStore(database: database)
+            revisions: SQLiteRevisionStore(database: database),
+            webhooks: SQLiteWebhookStore(database: database, clock: clock)
         )
     }
 }

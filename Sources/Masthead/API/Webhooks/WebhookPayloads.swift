@@ -1,0 +1,106 @@
+/// The body of each webhook request: `{"type", "timestamp", "data"}` as Standard Webhooks
+/// suggests, `data` naming the resource and carrying its public JSON as the API serves it
+/// when the event is first sent.
+struct WebhookPayloads: Sendable {
+    let stores: Stores
+
+    /// What a delivery of `event` sends, or why it is no longer sent at all.
+    enum Rendered {
+        case body([UInt8])
+        case superseded(String)
+    }
+
+    func render(_ event: ContentEvent, id: Int64, occurredAt: Timestamp, webhookID: Int64) async throws -> Rendered {
+        var resource: (any JSONEncodable)?
+        do {
+            resource = try await self.resource(of: event, webhookID: webhookID)
+        } catch StoreError.notFound {
+            // A later event says what became of it (unpublished, deleted, renamed).
+            return .superseded("\(event.resource) '\(event.slug ?? "")' is no longer public")
+        } catch let superseded as Superseded {
+            return .superseded(superseded.reason)
+        }
+        return .body(
+            JSONResponse.bytes(
+                of: Payload(event: event, occurredAt: occurredAt, resource: resource, webhookID: webhookID)
+            )
+        )
+    }
+
+    private struct Superseded: Error {
+        let reason: String
+    }
+
+    /// The resource's public JSON, nil for events of something gone (unpublished, deleted).
+    private func resource(of event: ContentEvent, webhookID: Int64) async throws -> (any JSONEncodable)? {
+        let slug = event.slug.flatMap { Slug(parsing: $0) }
+        switch (event.type, event.resource, slug) {
+        case ("article.published", _, let slug?), ("article.updated", _, let slug?):
+            let article = try await stores.content.articles.find(slug: slug, bodies: [.html], visibility: .published)
+            if let scheduled = event.publishedAt, article.publishedAt != scheduled {
+                throw Superseded(reason: "article '\(slug.value)' was rescheduled or unpublished")
+            }
+            return ArticleResponse(article: article, selection: .detailDefault)
+        case ("author.created", _, let slug?), ("author.updated", _, let slug?):
+            return AuthorCollection().representation(of: try await stores.content.authors.find(slug: slug))
+        case ("tag.created", _, let slug?), ("tag.updated", _, let slug?):
+            return TagCollection().representation(of: try await stores.content.tags.find(slug: slug))
+        case ("catalog.updated", "platform", let slug?):
+            do {
+                let platform = try await stores.catalog.platforms.find(slug: slug)
+                return PlatformCollection(services: stores.catalog.services).representation(of: platform)
+            } catch StoreError.notFound { return nil }  // deleted
+        case ("catalog.updated", "service", let slug?):
+            do {
+                let service = try await stores.catalog.services.find(slug: slug)
+                return ServiceCollection(platforms: stores.catalog.platforms).representation(of: service)
+            } catch StoreError.notFound { return nil }
+        case ("catalog.updated", "site", _):
+            return try await stores.catalog.site()
+        default:
+            return nil
+        }
+    }
+
+    private struct Payload: JSONEncodable {
+        let event: ContentEvent
+        let occurredAt: Timestamp
+        let resource: (any JSONEncodable)?
+        let webhookID: Int64
+
+        func encode(to json: inout JSONWriter) {
+            json.object { object in
+                object.field("type", event.type)
+                object.field("timestamp", occurredAt)
+                object.field("data", Data(event: event, resource: resource, webhookID: webhookID))
+            }
+        }
+    }
+
+    private struct Data: JSONEncodable {
+        let event: ContentEvent
+        let resource: (any JSONEncodable)?
+        let webhookID: Int64
+
+        func encode(to json: inout JSONWriter) {
+            json.object { object in
+                guard event.type != WebhookEvents.ping else {
+                    object.field("webhook_id", webhookID)
+                    return
+                }
+                object.field("resource", event.resource)
+                object.field("slug", event.slug)
+                object.field("previous_slug", event.previousSlug)
+                if let resource {
+                    object.field(event.resource, AnyEncodable(value: resource))
+                }
+            }
+        }
+    }
+
+    private struct AnyEncodable: JSONEncodable {
+        let value: any JSONEncodable
+
+        func encode(to json: inout JSONWriter) { value.encode(to: &json) }
+    }
+}

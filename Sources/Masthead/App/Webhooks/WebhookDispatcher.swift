@@ -1,0 +1,213 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+
+/// How webhooks are delivered.
+public struct WebhookSettings: Sendable, Equatable {
+    public var targets = WebhookTargets()
+    /// How long one request may take, connecting included.
+    public var timeout: Duration = .seconds(10)
+    /// Deliveries in flight at once, per instance.
+    public var maximumInFlight = 8
+    /// How often the outbox is looked at.
+    public var pollInterval: Duration = .seconds(1)
+    /// The first retry's delay; each next one doubles, up to `maximumRetryDelaySeconds`,
+    /// each varied by up to a fifth either way.
+    public var firstRetryDelaySeconds: Int64 = 10
+    public var maximumRetryDelaySeconds: Int64 = 3_600
+    /// How long a delivery is tried before it is given up and its webhook disabled.
+    public var giveUpAfterSeconds: Int64 = 86_400
+
+    public init() {}
+}
+
+/// Sends the outbox's deliveries: each webhook's in order, at most `maximumInFlight` at once,
+/// retried with exponential backoff and jitter for a day, then given up and the webhook
+/// disabled. Every instance runs one; the store's leases keep them from sending a delivery
+/// twice at once. On graceful shutdown it takes no new delivery and lets those in flight
+/// finish (each bounded by the timeout); anything pending stays in the outbox for the next start.
+struct WebhookDispatcher: ServiceLifecycle.Service {
+    let store: any WebhookStore
+    let payloads: WebhookPayloads
+    let clock: ContentClock
+    let settings: WebhookSettings
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                try await deliverDue()
+            } catch {
+                logger.error("Webhook delivery pass failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: settings.pollInterval) }
+        }
+    }
+
+    /// One pass: every delivery due now, in flight together.
+    func deliverDue() async throws {
+        let now = clock.now
+        // Longer than an attempt can take (its time-out, then recording it): a delivery whose
+        // instance died is taken up by another, or by the next start, after this.
+        let leaseSeconds = Int64(settings.timeout.components.seconds) + 5
+        let due = try await store.claimDue(
+            now: now,
+            limit: settings.maximumInFlight,
+            leaseUntil: now.adding(seconds: leaseSeconds)
+        )
+        await withTaskGroup(of: Void.self) { group in
+            for delivery in due {
+                group.addTask {
+                    do {
+                        try await deliver(delivery)
+                    } catch {
+                        logger.error(
+                            "Webhook delivery could not be recorded",
+                            metadata: ["delivery_id": "\(delivery.id)", "error": "\(String(reflecting: error))"]
+                        )
+                    }
+                }
+            }
+        }
+    }
+
+    private func deliver(_ delivery: DueDelivery) async throws {
+        let body: [UInt8]
+        if let kept = delivery.body {
+            body = kept
+        } else {
+            switch try await payloads.render(
+                delivery.event,
+                id: delivery.eventID,
+                occurredAt: delivery.occurredAt,
+                webhookID: delivery.webhookID
+            ) {
+            case .superseded(let reason):
+                try await store.record(.skipped(reason: reason), of: delivery.id, at: clock.now)
+                return
+            case .body(let rendered):
+                body = try await store.keepBody(rendered, of: delivery.eventID)
+            }
+        }
+        let attempt = await send(body, for: delivery)
+        let now = clock.now
+        switch attempt {
+        case .answered(let status, let latency) where (200..<300).contains(status):
+            try await store.record(
+                .delivered(statusCode: status, latencyMilliseconds: latency),
+                of: delivery.id,
+                at: now
+            )
+            logger.debug("Webhook delivered", metadata: ["delivery_id": "\(delivery.id)", "status": "\(status)"])
+        case .answered(let status, let latency):
+            try await failed(delivery, statusCode: status, error: "HTTP \(status)", latency: latency, now: now)
+        case .refused(let reason):
+            try await failed(delivery, statusCode: nil, error: reason, latency: nil, now: now)
+        case .unanswered(let error, let latency):
+            try await failed(delivery, statusCode: nil, error: error, latency: latency, now: now)
+        }
+    }
+
+    private func failed(_ delivery: DueDelivery, statusCode: Int?, error: String, latency: Int?, now: Timestamp)
+        async throws
+    {
+        let retryAt = Self.retryTime(after: delivery.attempts + 1, now: now, settings: settings)
+        let givingUp = retryAt.secondsSinceEpoch > delivery.availableAt.secondsSinceEpoch + settings.giveUpAfterSeconds
+        try await store.record(
+            .failed(
+                statusCode: statusCode,
+                error: error,
+                latencyMilliseconds: latency,
+                retryAt: givingUp ? nil : retryAt
+            ),
+            of: delivery.id,
+            at: now
+        )
+        if givingUp {
+            let reason =
+                "Deliveries failed for \(settings.giveUpAfterSeconds / 3600) hours; the last: \(error) at \(now)."
+            try await store.disable(delivery.webhookID, reason: reason, at: now)
+            logger.warning(
+                "Webhook disabled",
+                metadata: ["webhook_id": "\(delivery.webhookID)", "reason": "\(reason)"]
+            )
+        }
+    }
+
+    /// When attempt `attempts + 1` is due: the first delay doubled per attempt made, capped,
+    /// varied by up to a fifth either way so that failing receivers are not hit in step.
+    static func retryTime(after attempts: Int, now: Timestamp, settings: WebhookSettings) -> Timestamp {
+        let doublings = min(attempts - 1, 30)
+        let delay = min(settings.maximumRetryDelaySeconds, settings.firstRetryDelaySeconds << doublings)
+        let jitter = Double.random(in: 0.8...1.2)
+        return now.adding(seconds: max(1, Int64((Double(delay) * jitter).rounded())))
+    }
+
+    enum Attempt {
+        case answered(status: Int, latencyMilliseconds: Int)
+        case unanswered(String, latencyMilliseconds: Int)
+        case refused(String)
+    }
+
+    /// One POST, signed, to the address checked for the target; no redirect is followed.
+    private func send(_ body: [UInt8], for delivery: DueDelivery) async -> Attempt {
+        guard let url = URL(string: delivery.url), let host = url.host else { return .refused("not a URL") }
+        let address: String
+        do {
+            address = try await settings.targets.address(for: host)
+        } catch let refused as WebhookTargets.Refused {
+            return .refused(refused.reason)
+        } catch {
+            return .refused("\(host) could not be resolved")
+        }
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .init(settings.timeout), read: .init(settings.timeout)),
+            decompression: .disabled
+        )
+        // The name stays in the URL (TLS and Host) while the connection goes to the checked address.
+        configuration.dnsOverride = [host: address]
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        defer { client.shutdown { _ in } }
+
+        let id = "msg_\(delivery.eventID)"
+        let timestamp = clock.now.secondsSinceEpoch
+        var request = HTTPClientRequest(url: delivery.url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "Masthead-Webhooks/1")
+        request.headers.add(name: "webhook-id", value: id)
+        request.headers.add(name: "webhook-timestamp", value: String(timestamp))
+        request.headers.add(
+            name: "webhook-signature",
+            value: WebhookSignature.sign(id: id, timestamp: timestamp, body: body, secret: delivery.secret)
+        )
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let start = ContinuousClock.now
+        func elapsed() -> Int {
+            let duration = ContinuousClock.now - start
+            return Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+        }
+        do {
+            let response = try await client.execute(request, timeout: .init(settings.timeout))
+            // The answer's body is not used; read at most a little of it.
+            _ = try? await response.body.collect(upTo: 64 << 10)
+            return .answered(status: Int(response.status.code), latencyMilliseconds: elapsed())
+        } catch {
+            return .unanswered(Self.describe(error), latencyMilliseconds: elapsed())
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout, .connectTimeout: return "timed out"
+            default: return "request failed: \(error)"
+            }
+        }
+        return "request failed: \(type(of: error))"
+    }
+}

@@ -1,0 +1,173 @@
+import Crypto
+import Foundation
+
+/// A subscriber to content events: Masthead POSTs each event it wants to `url`, signed with
+/// its secret the Standard Webhooks way (`WebhookSignature`).
+public struct Webhook: Sendable, Equatable {
+    public let id: Int64
+    public let url: String
+    public let events: [String]
+    public let active: Bool
+    public let description: String?
+    public let createdAt: Timestamp
+    public let updatedAt: Timestamp
+    /// Why delivery stopped by itself; nil unless it failed for a day.
+    public let disabledReason: String?
+}
+
+/// What an admin sets on a webhook.
+public struct WebhookInput: Sendable, Equatable {
+    public var url: String
+    public var events: [String]
+    public var active: Bool
+    public var description: String?
+}
+
+/// The events content writes raise, and which of them a subscription pattern wants.
+public enum WebhookEvents {
+    public static let types: [String] = [
+        "article.published", "article.updated", "article.unpublished", "article.deleted",
+        "author.created", "author.updated", "author.deleted",
+        "tag.created", "tag.updated", "tag.deleted",
+        "catalog.updated",
+    ]
+
+    /// Sent only to the one webhook pinged.
+    public static let ping = "ping"
+
+    /// A type, `kind.*` for every type of a kind, or `*` for all.
+    public static func isPattern(_ text: String) -> Bool {
+        if text == "*" || types.contains(text) { return true }
+        guard text.hasSuffix(".*") else { return false }
+        let kind = text.dropLast()  // "article."
+        return types.contains { $0.hasPrefix(kind) }
+    }
+}
+
+/// A content change to announce, recorded in the change's own transaction.
+public struct ContentEvent: Sendable, Equatable {
+    public let type: String
+    /// "article", "author", "tag", "platform", "service" or "site".
+    public let resource: String
+    public let slug: String?
+    public let previousSlug: String?
+    /// Not sent before this time (a scheduled article goes live); nil: at once.
+    public let availableAt: Timestamp?
+    /// For a scheduled `article.published`: the publication time it was scheduled for; the
+    /// event is dropped if the article no longer has it when the time comes.
+    public let publishedAt: Timestamp?
+
+    public init(
+        type: String,
+        resource: String,
+        slug: String?,
+        previousSlug: String? = nil,
+        availableAt: Timestamp? = nil,
+        publishedAt: Timestamp? = nil
+    ) {
+        self.type = type
+        self.resource = resource
+        self.slug = slug
+        self.previousSlug = previousSlug == slug ? nil : previousSlug
+        self.availableAt = availableAt
+        self.publishedAt = publishedAt
+    }
+
+    /// The event a write of an author, tag, platform, service or the site raises.
+    static func write(of resource: String, slug: String?, previousSlug: String? = nil, kind: Change) -> ContentEvent {
+        let type =
+            switch resource {
+            case "author", "tag": "\(resource).\(kind.rawValue)"
+            default: "catalog.updated"
+            }
+        return ContentEvent(type: type, resource: resource, slug: slug, previousSlug: previousSlug)
+    }
+
+    enum Change: String {
+        case created, updated, deleted
+    }
+
+    /// An article as its events judge it: published as stored, and when.
+    struct ArticleState {
+        let published: Bool
+        let at: Timestamp?
+    }
+
+    /// What a write of an article that was `before` and is `after` (nil: absent) raises at
+    /// `now`: published, updated, unpublished or deleted as the public sees it, and a
+    /// publication at its time for an article scheduled. Drafts changing raise nothing.
+    static func articleWrite(
+        slug: String,
+        previousSlug: String?,
+        before: ArticleState?,
+        after: ArticleState?,
+        now: Timestamp
+    ) -> [ContentEvent] {
+        func visible(_ state: ArticleState?) -> Bool {
+            guard let state, state.published, let at = state.at else { return false }
+            return at <= now
+        }
+        let (was, isNow) = (visible(before), visible(after))
+        var events: [ContentEvent] = []
+        func event(_ type: String) {
+            events.append(
+                ContentEvent(type: "article.\(type)", resource: "article", slug: slug, previousSlug: previousSlug)
+            )
+        }
+        switch (was, isNow, after == nil) {
+        case (true, _, true): event("deleted")
+        case (false, true, _): event("published")
+        case (true, true, _): event("updated")
+        case (true, false, false): event("unpublished")
+        default: break
+        }
+        if let after, after.published, let at = after.at, at > now {
+            events.append(
+                ContentEvent(
+                    type: "article.published",
+                    resource: "article",
+                    slug: slug,
+                    availableAt: at,
+                    publishedAt: at
+                )
+            )
+        }
+        return events
+    }
+}
+
+/// One event on its way to one webhook.
+public struct WebhookDelivery: Sendable, Equatable {
+    public enum Status: String, Sendable {
+        case pending, delivered, failed, skipped
+    }
+
+    public let id: Int64
+    public let webhookID: Int64
+    public let eventID: Int64
+    public let eventType: String
+    public let status: Status
+    public let attempts: Int
+    public let lastStatusCode: Int?
+    public let lastError: String?
+    public let lastLatencyMilliseconds: Int?
+    public let createdAt: Timestamp
+    /// When the next attempt is due; nil once finished.
+    public let nextAttemptAt: Timestamp?
+    public let finishedAt: Timestamp?
+}
+
+/// Signing the Standard Webhooks way: `webhook-signature: v1,<base64 HMAC-SHA256 of
+/// "id.timestamp.body">` under the webhook's secret, shown to its owner as `whsec_<base64>`.
+public enum WebhookSignature {
+    public static func secretText(_ secret: [UInt8]) -> String {
+        "whsec_" + Data(secret).base64EncodedString()
+    }
+
+    public static func sign(id: String, timestamp: Int64, body: [UInt8], secret: [UInt8]) -> String {
+        var message = Array("\(id).\(timestamp).".utf8)
+        message += body
+        let mac = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: secret))
+        return "v1," + Data(mac).base64EncodedString()
+    }
+}
