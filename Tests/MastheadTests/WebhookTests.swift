@@ -203,7 +203,10 @@ import Testing
                 }
                 let disabled = try await client.send(.get, "/v1/webhooks/\(hook.id)", token: admin).json["data"]
                 #expect(disabled["active"].bool == false)
-                #expect(disabled["disabled_reason"].string?.hasPrefix("Deliveries failed for") == true)
+                #expect(
+                    disabled["disabled_reason"].string?.hasPrefix("Deliveries failed for 20 seconds; the last: ")
+                        == true
+                )
                 #expect(
                     try await storage.text("SELECT status FROM webhook_deliveries ORDER BY id DESC LIMIT 1") == "failed"
                 )

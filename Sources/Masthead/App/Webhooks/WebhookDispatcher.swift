@@ -127,8 +127,9 @@ struct WebhookDispatcher: ServiceLifecycle.Service {
             at: now
         )
         if givingUp {
-            let reason =
-                "Deliveries failed for \(settings.giveUpAfterSeconds / 3600) hours; the last: \(error) at \(now)."
+            let seconds = settings.giveUpAfterSeconds
+            let period = seconds.isMultiple(of: 3600) ? "\(seconds / 3600) hours" : "\(seconds) seconds"
+            let reason = "Deliveries failed for \(period); the last: \(error) at \(now)."
             try await store.disable(delivery.webhookID, reason: reason, at: now)
             logger.warning(
                 "Webhook disabled",
