@@ -379,6 +379,38 @@ import Testing
         withExtendedLifetime(folder) {}
     }
 
+    /// Finished deliveries are let go of after the configured time, with the events they
+    /// alone needed; pending ones never are.
+    @Test(arguments: StoreEngine.available) func finishedDeliveriesAreLetGoOf(engine: StoreEngine) async throws {
+        let fixture = try await StoreFixture(engine)
+        let webhooks = fixture.stores.webhooks
+        let hook = try await webhooks.create(
+            WebhookInput(url: "https://hooks.example/x", events: ["*"], active: true, description: nil),
+            secret: Array(repeating: 7, count: 32)
+        )
+        let done = try await webhooks.ping(hook.id)
+        try await webhooks.record(
+            .delivered(statusCode: 204, latencyMilliseconds: 3),
+            of: done.id,
+            at: fixture.clock.now
+        )
+        let waiting = try await webhooks.ping(hook.id)
+        #expect(try await webhooks.prune(finishedBefore: fixture.clock.now) == 0)
+        fixture.clock.advance(seconds: 10)
+        #expect(try await webhooks.prune(finishedBefore: fixture.clock.now) == 1)
+        let left = try await webhooks.deliveries(of: hook.id, page: PageRequest(number: 1, limit: 10))
+        #expect(left.items.map(\.id) == [waiting.id] && left.total == 1)
+        // Its event went with it; the pending one's stays and is still sent.
+        let due = try await webhooks.claimDue(
+            now: fixture.clock.now,
+            limit: 8,
+            leaseUntil: fixture.clock.now.adding(seconds: 15)
+        )
+        #expect(due.map(\.id) == [waiting.id] && due.first?.event.type == "ping")
+        let redelivered = try? await webhooks.redeliver(done.id, of: hook.id)
+        #expect(redelivered == nil)
+    }
+
     @Test func loopbackAndPrivateTargetsAreRefusedUnlessAllowed() async throws {
         try await WebhookReceiver.with { receiver, url in
             try await withApp(

@@ -28,6 +28,9 @@ public protocol WebhookStore: Sendable {
     func record(_ outcome: DeliveryOutcome, of deliveryID: Int64, at now: Timestamp) async throws
     /// Stops delivering to the webhook until someone sets it active again.
     func disable(_ webhookID: Int64, reason: String, at now: Timestamp) async throws
+    /// Lets go of up to `WebhookRows.pruneBatch` deliveries finished before `cutoff`, and of
+    /// the events no delivery refers to any more; how many deliveries went.
+    func prune(finishedBefore cutoff: Timestamp) async throws -> Int
 }
 
 /// A delivery leased to this instance, with what sending it takes.
@@ -66,6 +69,9 @@ enum WebhookRows {
         let kind = type.split(separator: ".").first.map(String.init) ?? type
         return [type, kind + ".*", "*"]
     }
+
+    /// At most this many deliveries go in one prune, so that it never holds the writer long.
+    static let pruneBatch = 1_000
 
     static func notFound(_ id: Int64) -> StoreError { .notFound(resource: "webhook", slug: String(id)) }
 

@@ -32,8 +32,18 @@ public struct WebhookTargets: Sendable, Equatable {
 
     /// The address to connect to for `host`: the first it resolves to, refused unless public
     /// (or private addresses are allowed).
-    func address(for host: String) async throws -> String {
-        let addresses = try await Self.resolve(host)
+    /// A name that takes longer than `within` to resolve is refused: the lookup cannot be
+    /// cancelled, but no delivery waits on it longer.
+    func address(for host: String, within limit: Duration) async throws -> String {
+        let addresses = try await withThrowingTaskGroup(of: [IPAddress].self) { group in
+            group.addTask { try await Self.resolve(host) }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                throw Refused(reason: "\(host) took longer than \(limit) to resolve")
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? []
+        }
         guard let first = addresses.first else { throw Refused(reason: "\(host) does not resolve") }
         if !allowPrivateAddresses, let blocked = addresses.first(where: { !$0.isPublic }) {
             throw Refused(reason: "\(host) resolves to \(blocked.text), which is not a public address")

@@ -20,6 +20,11 @@ public struct WebhookSettings: Sendable, Equatable {
     public var maximumRetryDelaySeconds: Int64 = 3_600
     /// How long a delivery is tried before it is given up and its webhook disabled.
     public var giveUpAfterSeconds: Int64 = 86_400
+    /// How long finished deliveries (and events no delivery needs any more) are kept for the
+    /// deliveries API before they are let go.
+    public var keepFinishedSeconds: Int64 = 7 * 86_400
+    /// How often finished deliveries past `keepFinishedSeconds` are looked for.
+    public var pruneInterval: Duration = .seconds(600)
 
     public init() {}
 }
@@ -37,9 +42,19 @@ struct WebhookDispatcher: ServiceLifecycle.Service {
     let logger: Logger
 
     func run() async throws {
+        var lastPrune: ContinuousClock.Instant?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 try await deliverDue()
+                if lastPrune.map({ ContinuousClock.now - $0 >= settings.pruneInterval }) ?? true {
+                    lastPrune = .now
+                    let pruned = try await store.prune(
+                        finishedBefore: clock.now.adding(seconds: -settings.keepFinishedSeconds)
+                    )
+                    if pruned > 0 {
+                        logger.debug("Let go of finished webhook deliveries", metadata: ["count": "\(pruned)"])
+                    }
+                }
             } catch {
                 logger.error("Webhook delivery pass failed", metadata: ["error": "\(String(reflecting: error))"])
             }
@@ -158,7 +173,7 @@ struct WebhookDispatcher: ServiceLifecycle.Service {
         guard let url = URL(string: delivery.url), let host = url.host else { return .refused("not a URL") }
         let address: String
         do {
-            address = try await settings.targets.address(for: host)
+            address = try await settings.targets.address(for: host, within: settings.timeout)
         } catch let refused as WebhookTargets.Refused {
             return .refused(refused.reason)
         } catch {

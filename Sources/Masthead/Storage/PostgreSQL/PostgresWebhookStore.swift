@@ -211,6 +211,35 @@ struct PostgresWebhookStore: WebhookStore {
         }
     }
 
+    func prune(finishedBefore cutoff: Timestamp) async throws -> Int {
+        let logger = logger
+        return try await engine.write(announcing: nil) { connection in
+            let pruned =
+                try await connection.run(
+                    """
+                    WITH gone AS (
+                        DELETE FROM webhook_deliveries WHERE id IN (
+                            SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND finished_at < \(cutoff)
+                            LIMIT \(WebhookRows.pruneBatch))
+                        RETURNING 1
+                    )
+                    SELECT count(*) AS pruned FROM gone
+                    """,
+                    logger
+                ).first { try $0["pruned"] as Int } ?? 0
+            if pruned > 0 {
+                try await connection.run(
+                    """
+                    DELETE FROM webhook_events e
+                    WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id)
+                    """,
+                    logger
+                )
+            }
+            return pruned
+        }
+    }
+
     private static func webhook(_ id: Int64, _ connection: PostgresConnection, _ logger: Logger) async throws
         -> Webhook
     {

@@ -200,6 +200,28 @@ public struct SQLiteWebhookStore: WebhookStore {
         }
     }
 
+    public func prune(finishedBefore cutoff: Timestamp) async throws -> Int {
+        try await database.write { db in
+            try db.execute(
+                literal: """
+                    DELETE FROM webhook_deliveries WHERE id IN (
+                        SELECT id FROM webhook_deliveries WHERE status != 'pending' AND finished_at < \(cutoff)
+                        LIMIT \(WebhookRows.pruneBatch))
+                    """
+            )
+            let pruned = db.changesCount
+            if pruned > 0 {
+                try db.execute(
+                    sql: """
+                        DELETE FROM webhook_events
+                        WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)
+                        """
+                )
+            }
+            return pruned
+        }
+    }
+
     private static func webhook(_ id: Int64, _ db: Database) throws -> Webhook {
         guard let row = try Row.fetchOne(db, SQLRequest<Row>(literal: "SELECT * FROM webhooks WHERE id = \(id)")) else {
             throw WebhookRows.notFound(id)
