@@ -411,7 +411,9 @@ private func articleCount(_ storage: TestStorage) async throws -> Int? {
             let article = try response.json["data"]
             #expect(article["featured"].bool == false)
             #expect(article["seo_title"].string == "Go, boringly")
-            #expect(article["title"].string == "Go in Production")
+            #expect(
+                article["title"].string == "Go in Production: What They Don't Tell You in the Getting Started Guide"
+            )
             #expect(article["tags"].slugs == ["api", "go", "observability"])
             #expect(article["excerpt"] == (try before.json["data"]["excerpt"]))
             let stored = try #require(try await storedArticle(storage, "go-in-production"))

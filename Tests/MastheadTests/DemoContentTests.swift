@@ -32,15 +32,50 @@ import Testing
         }
     }
 
-    @Test(arguments: AppEngine.available) func alexKimWritesTheGoInProductionPiece(engine: AppEngine) async throws {
+    /// The demo says what the publication's own page (shared/seed/signal-page.txt) says.
+    @Test(arguments: AppEngine.available) func theDemoSaysWhatThePublicationsPageSays(engine: AppEngine) async throws {
         try await withApp(on: engine, demo: true) { client, _ async throws in
             let alex = try await client.get("/v1/authors/alex-kim").json["data"]
             #expect(alex["name"].string == "Alex Kim")
-            #expect(alex["bio"].string?.contains("distributed systems and microservices") == true)
+            #expect(alex["bio"].string == "Software architect specializing in distributed systems and microservices.")
             let article = try await client.get("/v1/articles/go-in-production").json["data"]
+            #expect(
+                article["title"].string == "Go in Production: What They Don't Tell You in the Getting Started Guide"
+            )
             #expect(article["author"]["slug"].string == "alex-kim")
-            #expect(article["tags"].slugs == ["api", "go", "observability"])
-            #expect(article["body_html"].string?.contains("<pre><code class=\"language-go\">") == true)
+            #expect(article["tags"].array.map(\.["name"].string) == ["API", "Go", "Observability"])
+            #expect(article["reading_time_minutes"].int == 1)
+            let html = try #require(article["body_html"].string)
+            for heading in [
+                "<h2>Goroutine Leaks Are Silent and Deadly</h2>", "<h2>The <code>interface{}</code> Trap</h2>",
+                "<h2>Error Wrapping and the <code>errors.Is</code> Pattern</h2>",
+            ] {
+                #expect(html.contains(heading), "\(heading)")
+            }
+
+            let platforms = try await client.get("/v1/platforms").json["data"].array
+            #expect(platforms.map(\.["name"].string) == ["ARION", "SPARK", "OLIVER", "STELLA", "FORGE", "ARGUS"])
+            #expect(
+                platforms.map(\.["focus"].string) == [
+                    "Digital Presence & Branding", "Marketing & Growth Systems", "Operations, Admin & Execution",
+                    "Data Intelligence & Analytics", "Custom Apps & Integrations", "Automation & Orchestration",
+                ]
+            )
+            let taglines = Dictionary(
+                uniqueKeysWithValues: platforms.map { ($0["slug"].string ?? "", $0["tagline"].string) }
+            )
+            #expect(taglines["spark"] == "Turn contacts into loyal customers with automated, data-driven marketing.")
+            #expect(taglines["forge"] == "Build exactly what your business needs, connected to every tool you use.")
+            #expect(taglines["argus"] == "The intelligence layer connecting every platform, automatically.")
+            let services = try await client.get("/v1/services").json["data"].array
+            #expect(
+                services.map { "\($0["title"].string ?? "") — \($0["subtitle"].string ?? "")" } == [
+                    "Build Your Brand — Presence, Visibility & Growth",
+                    "Build Your Foundation — Operations, Process & Workflows",
+                    "Build Your Clarity — Reporting, KPIs & Data Strategy",
+                    "Build Your Engine — Integrations, Automation & Tech",
+                ]
+            )
         }
     }
 

@@ -5,46 +5,29 @@ extension DemoContent {
     static let articles: [DemoArticle] = goArticles + brandArticles + dataArticles + operationsArticles + unpublishedArticles
 
     private static let goArticles: [DemoArticle] = [
+        // The publication's own article, as its page (shared/seed/signal-page.txt) has it.
         DemoArticle(
             slug: "go-in-production",
-            title: "Go in Production",
+            title: "Go in Production: What They Don't Tell You in the Getting Started Guide",
             author: "alex-kim",
             tags: ["api", "go", "observability"],
             publication: .published(daysAgo: 2),
             featured: true,
-            excerpt: "Five habits that keep Go services boring in production: timeouts, typed data, owned goroutines, structured logs and a clean shutdown.",
+            excerpt: "Go’s reputation for simplicity is well-earned. But simple doesn’t mean footgun-free: a handful of Go patterns work fine in development and break predictably in production.",
             body: #"""
-            ## Boring is the goal
+            Go’s reputation for simplicity is well-earned. The language surface area is small, the tooling is excellent, and the compile times are fast. But simple doesn’t mean footgun-free, and there are a handful of Go patterns that work fine in development and break predictably in production.
 
-            Go makes it easy to ship a service. Keeping it quiet at three in the morning takes a few habits.
+            ## Goroutine Leaks Are Silent and Deadly
 
-            ### 1. Every call has a deadline
+            Goroutine leaks — goroutines that never terminate — are the most common production issue we see in Go codebases. They don’t crash your service. They slowly consume memory until something does. The fix is rigorous use of context cancellation and timeout propagation, and the habit of auditing goroutine lifetime for every goroutine you create.
 
-            ```go
-            ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-            defer cancel()
-            resp, err := client.Do(req.WithContext(ctx))
-            ```
+            ## The `interface{}` Trap
 
-            ### 2. Avoid the `interface{}` trap
+            Go’s type system is excellent until you start using empty interfaces to avoid thinking about types. `interface{}` means “I gave up on type safety here,” and it tends to propagate. The 2023 generics release eliminates most of the legitimate use cases for `interface{}`. If you’re writing new Go code, you should almost never need it.
 
-            Passing `map[string]interface{}` around feels flexible until a field changes type. Decode into
-            structs at the edge and let the compiler check the rest.
+            ## Error Wrapping and the `errors.Is` Pattern
 
-            ### 3. No goroutine leaks
-
-            Every goroutine needs an owner that can stop it. If you cannot say who cancels it, it leaks.
-
-            ### 4. Observability from day one
-
-            - one structured log line per request, with a request id
-            - latency histograms by route and status
-            - a `/healthz` that answers without touching the database
-
-            ### 5. Shut down cleanly
-
-            Stop accepting connections, finish in-flight requests, flush buffers, then exit. See
-            [graceful shutdown](https://signal.example.com/articles/graceful-shutdown-in-go) for the details.
+            Go’s error handling gets a lot of criticism that’s often deserved. But the `errors.Is`/`errors.As` pattern from Go 1.13 solves the most painful parts of it. If your codebase is still using string matching on error messages, that’s a refactor worth prioritizing.
             """#
         ),
         DemoArticle(

@@ -11,10 +11,7 @@ extension DemoContent {
         DemoAuthor(
             slug: "alex-kim",
             name: "Alex Kim",
-            bio: """
-                Software architect specialising in distributed systems and microservices. Alex has spent a decade \
-                moving monoliths into services and, occasionally, back again.
-                """,
+            bio: "Software architect specializing in distributed systems and microservices.",
             location: "Seoul",
             websiteURL: "https://alexkim.example.com"
         ),
@@ -61,6 +58,8 @@ extension DemoContent {
         DemoTag(slug: "security", name: "Security", description: "Keeping systems and data safe."),
     ]
 
+    /// Names, focus lines and the taglines the publication's page gives (SPARK, FORGE, ARGUS)
+    /// are its own words; the other taglines and the descriptions are ours.
     static let platforms: [DemoPlatform] = [
         DemoPlatform(
             slug: "arion",
@@ -76,7 +75,7 @@ extension DemoContent {
             slug: "spark",
             name: "SPARK",
             focus: "Marketing & Growth Systems",
-            tagline: "Growth you can explain.",
+            tagline: "Turn contacts into loyal customers with automated, data-driven marketing.",
             description: """
                 SPARK turns marketing into a system: campaigns with clear hypotheses, funnels instrumented end \
                 to end, and growth loops that keep working after the launch week.
@@ -106,7 +105,7 @@ extension DemoContent {
             slug: "forge",
             name: "FORGE",
             focus: "Custom Apps & Integrations",
-            tagline: "Software shaped to the business.",
+            tagline: "Build exactly what your business needs, connected to every tool you use.",
             description: """
                 FORGE builds the applications and integrations that off-the-shelf tools leave out, on \
                 boring, well-understood technology that a small team can run for years.
@@ -116,7 +115,7 @@ extension DemoContent {
             slug: "argus",
             name: "ARGUS",
             focus: "Automation & Orchestration",
-            tagline: "Watchful automation.",
+            tagline: "The intelligence layer connecting every platform, automatically.",
             description: """
                 ARGUS runs the workflows between systems: scheduled, event-driven and observable, with every \
                 step logged and every failure retried or raised to a human.
