@@ -20,14 +20,13 @@ struct RevisionController {
         let reader = try QueryReader(request, allowed: ["page", "limit"])
         let page = try reader.pageRequest()
         let revisions = try await revisions.list(for: try context.slug(of: "article"), page: page)
-        var response = JSONResponse.page(
+        return JSONResponse.page(
             revisions.items.map { RevisionResponse(revision: $0, whole: false) },
             of: page,
             total: revisions.total,
-            for: request
+            for: request,
+            cacheControl: "private, no-store"
         )
-        response.headers[.cacheControl] = "private, no-store"
-        return response
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -124,14 +124,13 @@ struct WebhookController {
         let reader = try QueryReader(request, allowed: ["page", "limit"])
         let page = try reader.pageRequest()
         let found = try await webhooks.deliveries(of: try Self.id(context, "id"), page: page)
-        var response = JSONResponse.page(
+        return JSONResponse.page(
             found.items.map(DeliveryResponse.init),
             of: page,
             total: found.total,
-            for: request
+            for: request,
+            cacheControl: "no-store"
         )
-        response.headers[.cacheControl] = "no-store"
-        return response
     }
 
     @Sendable func redeliver(_ request: Request, context: AppRequestContext) async throws -> Response {

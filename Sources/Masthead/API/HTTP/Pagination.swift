@@ -97,9 +97,18 @@ struct PaginationMeta: JSONEncodable, Equatable {
 extension JSONResponse {
     /// One page of a collection: `{"data": [...], "meta": {"pagination": …}}` with
     /// `X-Total-Count` and `Link`.
-    static func page(_ items: [some JSONEncodable], of page: PageRequest, total: Int, for request: Request) -> Response
-    {
+    /// `cacheControl`, when given, says who may keep the page (`private, no-store` for lists a
+    /// token reads).
+    static func page(
+        _ items: [some JSONEncodable],
+        of page: PageRequest,
+        total: Int,
+        for request: Request,
+        cacheControl: String? = nil
+    ) -> Response {
         let pagination = PaginationMeta(page: page, total: total)
-        return make(ListEnvelope(data: items, pagination: pagination), headers: pagination.headers(for: request))
+        var headers = pagination.headers(for: request)
+        if let cacheControl { headers[.cacheControl] = cacheControl }
+        return make(ListEnvelope(data: items, pagination: pagination), headers: headers)
     }
 }
