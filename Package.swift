@@ -102,6 +102,7 @@ let package = Package(
                 .embedInCode("0012_create_preview_links.sql"),
                 .embedInCode("0013_create_article_revisions.sql"),
                 .embedInCode("0014_create_webhooks.sql"),
+                .embedInCode("0015_add_tagline_to_site.sql"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -119,6 +120,7 @@ let package = Package(
                 .embedInCode("0006_create_preview_links.sql"),
                 .embedInCode("0007_create_article_revisions.sql"),
                 .embedInCode("0008_create_webhooks.sql"),
+                .embedInCode("0009_add_tagline_to_site.sql"),
             ],
             swiftSettings: swiftSettings
         ),

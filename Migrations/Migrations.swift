@@ -37,5 +37,6 @@ public enum MastheadMigrations {
         Migration("0012_create_preview_links", PackageResources._012_create_preview_links_sql),
         Migration("0013_create_article_revisions", PackageResources._013_create_article_revisions_sql),
         Migration("0014_create_webhooks", PackageResources._014_create_webhooks_sql),
+        Migration("0015_add_tagline_to_site", PackageResources._015_add_tagline_to_site_sql),
     ]
 }

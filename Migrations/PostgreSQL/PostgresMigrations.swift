@@ -19,5 +19,6 @@ public enum MastheadPostgresMigrations {
         Migration("0006_create_preview_links", PackageResources._006_create_preview_links_sql),
         Migration("0007_create_article_revisions", PackageResources._007_create_article_revisions_sql),
         Migration("0008_create_webhooks", PackageResources._008_create_webhooks_sql),
+        Migration("0009_add_tagline_to_site", PackageResources._009_add_tagline_to_site_sql),
     ]
 }

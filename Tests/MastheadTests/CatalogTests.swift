@@ -82,7 +82,7 @@ import Testing
     @Test(arguments: AppEngine.available) func siteSettingsAreServed(engine: AppEngine) async throws {
         try await withApp(on: engine, demo: true) { client, _ async throws in
             let site = try await client.get("/v1/site").json["data"]
-            #expect(site.keys == ["title", "description", "url", "locale", "timezone"])
+            #expect(site.keys == ["title", "description", "tagline", "url", "locale", "timezone"])
             #expect(site["title"].string == "Signal")
             #expect(site["url"].string == "https://signal.example.com")
         }

@@ -225,6 +225,31 @@ private func count(_ storage: TestStorage, _ sql: String) async throws -> Int {
         }
     }
 
+    /// The tagline is the front page's one line about the catalog: optional in a PUT, where
+    /// leaving it out means the site has none (a replace, like the description).
+    @Test(arguments: AppEngine.available) func theSiteTaglineIsWrittenAndAReplaceWithoutItClearsIt(
+        engine: AppEngine
+    ) async throws {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let admin = try await storage.token([.admin])
+            let with = #"{"title":"Signal","url":"https://signal.example.com","tagline":"Everything, once."}"#
+            #expect(try await client.send(.put, "/v1/site", json: with, token: admin).status == .ok)
+            #expect(try await client.get("/v1/catalog").json["data"]["site"]["tagline"].string == "Everything, once.")
+            let without = #"{"title":"Signal","url":"https://signal.example.com"}"#
+            #expect(try await client.send(.put, "/v1/site", json: without, token: admin).status == .ok)
+            #expect(try await client.get("/v1/site").json["data"]["tagline"].string == "")
+
+            let long =
+                #"{"title":"Signal","url":"https://signal.example.com","tagline":""#
+                + String(repeating: "a", count: 201)
+                + #""}"#
+            let refused = try await client.send(.put, "/v1/site", json: long, token: admin)
+            #expect(refused.status == .unprocessableContent)
+            #expect(try refused.json["errors"].array.compactMap { $0["pointer"].string } == ["/tagline"])
+            #expect(try await client.get("/v1/site").json["data"]["tagline"].string == "")
+        }
+    }
+
     @Test(arguments: AppEngine.available) func invalidSiteSettingsAre422(engine: AppEngine) async throws {
         try await withApp(on: engine, demo: true) { client, storage async throws in
             let admin = try await storage.token([.admin])

@@ -53,6 +53,9 @@ import Testing
                 #expect(html.contains(heading), "\(heading)")
             }
 
+            let site = try await client.get("/v1/site").json["data"]
+            #expect(site["tagline"].string == "One login. One data model. Six platforms. Zero app-switching.")
+
             let platforms = try await client.get("/v1/platforms").json["data"].array
             #expect(platforms.map(\.["name"].string) == ["ARION", "SPARK", "OLIVER", "STELLA", "FORGE", "ARGUS"])
             #expect(

@@ -42,6 +42,25 @@ import Testing
         #expect(site?["description"] == "")
     }
 
+    /// Exports made before the site had a tagline still import: it reads as empty.
+    @Test func anExportFromBeforeTheSiteTaglineImports() async throws {
+        let source = try TemporaryFolder()
+        let exported = try await SQLitePortabilityStore(database: try await Self.demoDatabase(source)).export()
+            .encoded()
+        var document = try #require(try JSONSerialization.jsonObject(with: exported) as? [String: Any])
+        var site = try #require(document["site"] as? [String: Any])
+        #expect(site["tagline"] as? String == "One login. One data model. Six platforms. Zero app-switching.")
+        site["tagline"] = nil
+        document["site"] = site
+        let older = try JSONSerialization.data(withJSONObject: document)
+        let target = try TemporaryFolder()
+        let copy = try AppDatabase(path: target.databasePath)
+        let imported = try await ContentImport(store: SQLitePortabilityStore(database: copy)).load(older)
+        #expect(imported.site?.tagline == "")
+        let stored = try await copy.reader.read { db in try String.fetchOne(db, sql: "SELECT tagline FROM site") }
+        #expect(stored == "")
+    }
+
     @Test func exportImportExportIsByteIdentical() async throws {
         let source = try TemporaryFolder()
         let first = try await SQLitePortabilityStore(database: try await Self.demoDatabase(source)).export()

@@ -76,13 +76,14 @@ public struct ContentImport: Sendable {
 
 /// Each record as the API's write body for it would carry it.
 extension SiteExport {
-    /// A new database's placeholder site has an empty description, which the API spells by
-    /// leaving it out (an empty one is refused as blank).
+    /// A new database's placeholder site has an empty description and tagline, which the API
+    /// spells by leaving them out (an empty one is refused as blank).
     fileprivate var apiDocument: JSONObject {
         var document: JSONObject = [
             "title": .string(title), "url": .string(url), "locale": .string(locale), "timezone": .string(timezone),
         ]
         document["description"] = description.isEmpty ? nil : .string(description)
+        document["tagline"] = tagline.isEmpty ? nil : .string(tagline)
         return document
     }
 }

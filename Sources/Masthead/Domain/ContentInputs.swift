@@ -78,6 +78,7 @@ public struct ServiceInput: SluggedInput, Equatable {
 public struct SiteInput: Sendable, Equatable {
     public var title: String
     public var description: String
+    public var tagline: String = ""
     public var url: String
     public var locale: String
     public var timezone: String

@@ -131,6 +131,8 @@ public struct Service: Sendable {
 public struct Site: Sendable, Equatable {
     public let title: String
     public let description: String
+    /// One line the front page says about the whole catalog; empty when it says nothing.
+    public var tagline: String = ""
     public let url: String
     public let locale: String
     public let timezone: String

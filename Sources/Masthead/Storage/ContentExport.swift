@@ -67,6 +67,8 @@ public struct ContentExport: Codable, Sendable, Equatable {
 public struct SiteExport: Codable, Sendable, Equatable {
     public var title: String
     public var description: String
+    /// Absent from exports made before sites had one: read as empty.
+    public var tagline: String
     public var url: String
     public var locale: String
     public var timezone: String
@@ -237,5 +239,19 @@ extension String {
             }
         }
         return result
+    }
+}
+
+extension SiteExport {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        title = try container.decode(String.self, forKey: .title)
+        description = try container.decode(String.self, forKey: .description)
+        tagline = try container.decodeIfPresent(String.self, forKey: .tagline) ?? ""
+        url = try container.decode(String.self, forKey: .url)
+        locale = try container.decode(String.self, forKey: .locale)
+        timezone = try container.decode(String.self, forKey: .timezone)
+        revision = try container.decode(Int.self, forKey: .revision)
+        updatedAt = try container.decode(Timestamp.self, forKey: .updatedAt)
     }
 }

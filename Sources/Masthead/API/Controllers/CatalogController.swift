@@ -110,6 +110,7 @@ extension Site: JSONEncodable {
         json.object { object in
             object.field("title", title)
             object.field("description", description)
+            object.field("tagline", tagline)
             object.field("url", url)
             object.field("locale", locale)
             object.field("timezone", timezone)
@@ -130,13 +131,14 @@ struct CatalogResponse: JSONEncodable {
 }
 
 extension SiteInput {
-    static let fields: Set<String> = ["title", "description", "url", "locale", "timezone"]
+    static let fields: Set<String> = ["title", "description", "tagline", "url", "locale", "timezone"]
 
-    /// Title up to 200 characters, an http(s) URL, a BCP 47 locale (`en`, `en-GB`) and an
+    /// Title up to 200 characters, a tagline up to 200 (absent is empty), an http(s) URL, a BCP 47 locale (`en`, `en-GB`) and an
     /// IANA time zone (`Europe/London`).
     static func read(from reader: inout FieldReader) -> SiteInput? {
         let title = reader.string("title", required: true, maxLength: 200)
         let description = reader.string("description", maxLength: 1000) ?? ""
+        let tagline = reader.string("tagline", maxLength: 200) ?? ""
         let url = reader.url("url")
         if url == nil && reader.errors.allSatisfy({ $0.pointer != "/url" }) {
             reader.add("url", "required", "url is required")
@@ -150,6 +152,13 @@ extension SiteInput {
             reader.add("timezone", "invalid_value", "timezone must be an IANA time zone such as Europe/London")
         }
         guard let title, let url, reader.errors.isEmpty else { return nil }
-        return SiteInput(title: title, description: description, url: url, locale: locale, timezone: timezone)
+        return SiteInput(
+            title: title,
+            description: description,
+            tagline: tagline,
+            url: url,
+            locale: locale,
+            timezone: timezone
+        )
     }
 }

@@ -49,7 +49,8 @@ struct PostgresCatalogStore: CatalogStore {
             let revision = try WriteRevision.next(current: current, expected: expectedRevision)
             try await connection.query(
                 """
-                UPDATE site SET title = \(input.title), description = \(input.description), url = \(input.url),
+                UPDATE site SET title = \(input.title), description = \(input.description), tagline = \(input.tagline),
+                    url = \(input.url),
                     locale = \(input.locale), timezone = \(input.timezone), revision = \(revision),
                     updated_at = \(now.date)
                 WHERE id = 1
@@ -71,6 +72,7 @@ struct PostgresCatalogStore: CatalogStore {
             Site(
                 title: try row["title"],
                 description: try row["description"],
+                tagline: try row["tagline"],
                 url: try row["url"],
                 locale: try row["locale"],
                 timezone: try row["timezone"],

@@ -17,6 +17,7 @@ struct PostgresPortabilityStore: PortabilityStore {
                 SiteExport(
                     title: try row["title"],
                     description: try row["description"],
+                    tagline: try row["tagline"],
                     url: try row["url"],
                     locale: try row["locale"],
                     timezone: try row["timezone"],
@@ -160,7 +161,8 @@ struct PostgresPortabilityStore: PortabilityStore {
             if let site = document.site {
                 try await connection.run(
                     """
-                    UPDATE site SET title = \(site.title), description = \(site.description), url = \(site.url),
+                    UPDATE site SET title = \(site.title), description = \(site.description), tagline = \(site.tagline),
+                        url = \(site.url),
                         locale = \(site.locale), timezone = \(site.timezone), revision = \(site.revision),
                         updated_at = \(site.updatedAt)
                     WHERE id = 1

@@ -75,6 +75,7 @@ struct SiteRecord: SnakeCaseRecord {
     var id: Int64 = 1
     var title: String
     var description: String
+    var tagline: String
     var url: String
     var locale: String
     var timezone: String

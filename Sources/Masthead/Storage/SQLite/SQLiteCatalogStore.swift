@@ -36,6 +36,7 @@ public struct SQLiteCatalogStore: CatalogStore {
             try SiteRecord(
                 title: input.title,
                 description: input.description,
+                tagline: input.tagline,
                 url: input.url,
                 locale: input.locale,
                 timezone: input.timezone,
@@ -54,6 +55,7 @@ public struct SQLiteCatalogStore: CatalogStore {
         return Site(
             title: row["title"],
             description: row["description"],
+            tagline: row["tagline"],
             url: row["url"],
             locale: row["locale"],
             timezone: row["timezone"],

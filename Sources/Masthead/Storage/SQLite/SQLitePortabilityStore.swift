@@ -48,6 +48,7 @@ public struct SQLitePortabilityStore: PortabilityStore {
                     SiteExport(
                         title: $0.title,
                         description: $0.description,
+                        tagline: $0.tagline,
                         url: $0.url,
                         locale: $0.locale,
                         timezone: $0.timezone,
@@ -148,6 +149,7 @@ public struct SQLitePortabilityStore: PortabilityStore {
                 var record = SiteRecord(
                     title: site.title,
                     description: site.description,
+                    tagline: site.tagline,
                     url: site.url,
                     locale: site.locale,
                     timezone: site.timezone,

@@ -2,6 +2,7 @@ extension DemoContent {
     static let site = Site(
         title: "Signal",
         description: "Field notes on brand, growth, operations, data and the software that ties them together.",
+        tagline: "One login. One data model. Six platforms. Zero app-switching.",
         url: "https://signal.example.com",
         locale: "en-GB",
         timezone: "Europe/London"

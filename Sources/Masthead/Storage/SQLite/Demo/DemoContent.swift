@@ -69,6 +69,7 @@ public enum DemoContent {
         try SiteRecord(
             title: site.title,
             description: site.description,
+            tagline: site.tagline,
             url: site.url,
             locale: site.locale,
             timezone: site.timezone,

@@ -1,0 +1,2 @@
+-- The one line a front page says about the whole catalog ("One login. One data model. …").
+ALTER TABLE site ADD COLUMN tagline TEXT NOT NULL DEFAULT '';
