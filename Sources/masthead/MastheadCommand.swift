@@ -94,6 +94,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong(Setting.revisionsKept.key), help: .init(Setting.revisionsKept.help))
     var revisionsKept: String?
 
+    @Option(name: .customLong(Setting.site.key), help: .init(Setting.site.help))
+    var site: String?
+
     @Option(name: .customLong(Setting.webhooksAllowHTTP.key), help: .init(Setting.webhooksAllowHTTP.help))
     var webhooksAllowHTTP: String?
 
@@ -142,6 +145,7 @@ struct Serve: AsyncParsableCommand {
             .metrics: metrics,
             .previewURL: previewURL,
             .revisionsKept: revisionsKept,
+            .site: site,
             .webhooksAllowHTTP: webhooksAllowHTTP,
             .webhooksAllowPrivate: webhooksAllowPrivate,
             .authFailureLimit: authFailureLimit,

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 
 /// Everything Masthead can be configured with, gathered in one value. The executable reads
@@ -20,6 +21,8 @@ public struct AppConfiguration: Sendable {
     public var synchronous: DatabaseDurability
     /// How long one full-text read may run before it is stopped with a 503.
     public var searchTimeout: Duration
+    /// A folder of static files served at `/` beside the API, if any.
+    public var siteFolder: String?
     /// How many revisions each article keeps.
     public var revisionsKept = StoreLimits.defaultRevisionsKept
     /// Where and how webhooks are delivered.
@@ -218,6 +221,13 @@ public struct AppConfiguration: Sendable {
         }
         configuration.webhooks.targets.allowHTTP = try sources.boolean(.webhooksAllowHTTP) ?? false
         configuration.webhooks.targets.allowPrivateAddresses = try sources.boolean(.webhooksAllowPrivate) ?? false
+        if let folder = try sources.text(.site) {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+                throw Invalid(description: "invalid site '\(folder)': expected a folder of static files")
+            }
+            configuration.siteFolder = folder
+        }
         if let text = try sources.text(.revisionsKept) {
             guard let kept = Int(text), (1...10_000).contains(kept) else {
                 throw Invalid(description: "invalid revisions kept '\(text)': expected 1 to 10000")

@@ -122,6 +122,9 @@ public struct MastheadRouter {
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: CORSMiddleware(policy: configuration.corsOrigins))
         router.add(middleware: ProblemMiddleware())
+        if let folder = configuration.siteFolder {
+            router.add(middleware: SiteMiddleware(folder: folder))
+        }
         let servedPaths = ServedPaths()
         router.add(middleware: UnknownMethodMiddleware(paths: servedPaths))
         router.add(

@@ -194,12 +194,21 @@ extension Setting {
         default: "false"
     )
 
+    public static let site = Setting(
+        "site",
+        """
+        A folder of static files (such as examples/signal-site) to serve at / beside the API: its index.html \
+        at /, its 404.html for pages that do not exist. The API's routes come first.
+        """,
+        default: nil
+    )
+
     /// Every setting a config file may hold.
     public static let all: [Setting] = [
         db, dbConnections, logLevel, host, port, demo, trustProxy, proxyHops, synchronous, searchTimeout,
         viewsFlushInterval,
         viewsDedupeWindow, viewsPerAddress, cacheMaxBytes, cacheMaxAge, corsOrigins, metrics, previewURL,
-        revisionsKept, webhooksAllowHTTP, webhooksAllowPrivate, authFailureLimit,
+        revisionsKept, webhooksAllowHTTP, webhooksAllowPrivate, authFailureLimit, site,
         shutdownTimeout, idleTimeout, readTimeout, writeTimeout, maxHeaderBytes, logFormat,
     ]
 }

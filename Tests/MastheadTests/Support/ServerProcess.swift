@@ -6,10 +6,13 @@ import Testing
 /// needs to do to a server what only an operating system does (`kill -9`).
 final class ServerProcess: Sendable {
     let port: Int
+    /// What the server printed until it listened (the demo's admin token among it).
+    let startupOutput: String
     private let process: Process
 
-    private init(port: Int, process: Process) {
+    private init(port: Int, startupOutput: String, process: Process) {
         self.port = port
+        self.startupOutput = startupOutput
         self.process = process
     }
 
@@ -53,7 +56,7 @@ final class ServerProcess: Sendable {
                 let digits = text[range.upperBound...].prefix { $0.isNumber }
                 if let port = Int(digits), text[range.upperBound...].dropFirst(digits.count).first?.isNewline == true {
                     startup.withLock { $0.done = true }
-                    return ServerProcess(port: port, process: process)
+                    return ServerProcess(port: port, startupOutput: text, process: process)
                 }
             }
             if !process.isRunning {
