@@ -285,6 +285,17 @@ def run(site, api):
     check(views_after == views_before + 1, "article: one view counted per visit",
           f"{views_before} before, {views_after} after")
 
+    # A front end on another origin counts views too: the page at 127.0.0.1 calls the API
+    # as localhost, a different origin, and must be able to read the answer (CORS).
+    other = site.base.replace("127.0.0.1", "localhost")
+    answer = site.driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        fetch(arguments[0] + "/v1/articles/go-in-production/views", { method: "POST" })
+          .then((r) => r.json()).then((body) => done(body.data.views), (e) => done(String(e)));
+    """, other)
+    check(isinstance(answer, int) and answer >= 1, "article: a page on another origin counts a view and reads the answer",
+          answer)
+
     # A missing slug: the not-found page (the API's 404 shows in the console as a failed load).
     site.open("article.html?slug=no-such-post")
     check(site.text("h1") == ["We can’t find that post"], "article: missing slug shows not found", site.text("h1"))

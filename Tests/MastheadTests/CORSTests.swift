@@ -49,6 +49,50 @@ import Testing
         }
     }
 
+    /// A front end on any origin counts views: the request needs no token, so a page may send
+    /// it and read the answer. Counting is what a token-less request can do; with a token,
+    /// anything but a read still needs a listed origin.
+    @Test func anyOriginMayCountAViewButNotSendATokenWithAWrite() async throws {
+        try await withApp(demo: true) { client, _ async throws in
+            let path = "/v1/articles/go-in-production/views"
+            let view = try await client.send(.post, path, headers: [.origin: "https://www.example.org"])
+            #expect(view.status == .ok)
+            #expect(view.headers[.accessControlAllowOrigin] == "*")
+            #expect(try view.json["data"]["views"].int == 1)
+
+            let plain = try await client.execute(
+                uri: path,
+                method: .options,
+                headers: [
+                    .origin: "https://www.example.org", .accessControlRequestMethod: "POST",
+                    .accessControlRequestHeaders: "content-type",
+                ]
+            ) { $0 }
+            #expect(plain.status == .noContent)
+            #expect(plain.headers[.accessControlAllowOrigin] == "*")
+            #expect(plain.headers[.accessControlAllowMethods] == "POST")
+            #expect(plain.headers[.accessControlAllowHeaders]?.contains("Authorization") == false)
+
+            let withToken = try await Self.preflight(client, path, origin: "https://www.example.org", method: "POST")
+            #expect(withToken.headers[.accessControlAllowOrigin] == nil)
+            let unknownMethod = try await client.execute(
+                uri: path,
+                method: .options,
+                headers: [.origin: "https://www.example.org", .accessControlRequestMethod: "DELETE"]
+            ) { $0 }
+            #expect(unknownMethod.headers[.accessControlAllowOrigin] == nil)
+
+            let tokenWrite = try await client.send(
+                .post,
+                "/v1/tags",
+                json: #"{"name":"x"}"#,
+                token: "mh_not_a_real_token",
+                headers: [.origin: "https://www.example.org"]
+            )
+            #expect(tokenWrite.headers[.accessControlAllowOrigin] == nil)
+        }
+    }
+
     /// A response to a request without `Origin` would have carried CORS headers had it had
     /// one: a shared cache must key on `Origin` for every response, or it could hand a
     /// header-less copy to a browser page (or one page's copy to another).
@@ -97,13 +141,24 @@ import Testing
             let write = try await client.send(.post, "/v1/tags", json: "{}", headers: [.origin: Self.admin])
             #expect(write.status == .unauthorized)
             #expect(write.headers[.accessControlAllowOrigin] == Self.admin)
+            // From an unlisted origin a write with a token is unreadable; without one it can
+            // only be refused, and the refusal is public.
             let unlisted = try await client.send(
+                .post,
+                "/v1/tags",
+                json: "{}",
+                token: "mh_not_a_real_token",
+                headers: [.origin: "https://evil.example"]
+            )
+            #expect(unlisted.headers[.accessControlAllowOrigin] == nil)
+            let tokenless = try await client.send(
                 .post,
                 "/v1/tags",
                 json: "{}",
                 headers: [.origin: "https://evil.example"]
             )
-            #expect(unlisted.headers[.accessControlAllowOrigin] == nil)
+            #expect(tokenless.status == .unauthorized)
+            #expect(tokenless.headers[.accessControlAllowOrigin] == "*")
         }
     }
 

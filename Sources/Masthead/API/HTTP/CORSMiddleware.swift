@@ -3,10 +3,11 @@ import HTTPTypes
 import Hummingbird
 
 /// Which browser origins may call the API. Content is public, so `*` (the default) lets
-/// any page read it; writes carry a token, and a browser may send them only from an
-/// origin listed by name, so a token pasted into the wrong page cannot be used from it.
+/// any page read it, and do what needs no token (count a view); writes carry a token, and
+/// a browser may send a token with anything but a read only from an origin listed by name,
+/// so a token pasted into the wrong page cannot be used to write from it.
 public struct CORSPolicy: Sendable, Equatable {
-    /// Any origin may read (`GET`, `HEAD`).
+    /// Any origin may read (`GET`, `HEAD`), and send other requests without a token.
     public var anyOriginReads: Bool
     /// Origins that may read and write, such as `https://admin.example.com`.
     public var origins: Set<String>
@@ -44,6 +45,8 @@ struct CORSMiddleware: RouterMiddleware {
     let policy: CORSPolicy
 
     static let allowedHeaders = "Authorization, Content-Type, If-Match, If-None-Match, X-Request-ID"
+    /// What a request without a token may carry.
+    static let tokenlessHeaders = "Content-Type, If-Match, If-None-Match, X-Request-ID"
     static let exposedHeaders = "ETag, Link, Location, Retry-After, X-Cache, X-Request-ID, X-Total-Count"
     /// How long a browser may reuse a preflight answer, in seconds.
     static let preflightMaxAge = "600"
@@ -60,17 +63,33 @@ struct CORSMiddleware: RouterMiddleware {
         if request.method == .options, let asked = request.headers[.accessControlRequestMethod] {
             guard response.status == .noContent else { return response }
             let reads = asked == "GET" || asked == "HEAD"
-            guard listed || (reads && policy.anyOriginReads) else { return response }
-            response.headers[.accessControlAllowOrigin] = listed ? origin : "*"
-            response.headers[.accessControlAllowMethods] = listed ? response.headers[.allow] ?? asked : "GET, HEAD"
-            response.headers[.accessControlAllowHeaders] = Self.allowedHeaders
+            let withToken = (request.headers[.accessControlRequestHeaders] ?? "").lowercased()
+                .split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == "authorization" }
+            let allowed =
+                response.headers[.allow]?.split(separator: ",")
+                .contains { $0.trimmingCharacters(in: .whitespaces) == asked } ?? false
+            if listed {
+                response.headers[.accessControlAllowOrigin] = origin
+                response.headers[.accessControlAllowMethods] = response.headers[.allow] ?? asked
+                response.headers[.accessControlAllowHeaders] = Self.allowedHeaders
+            } else if policy.anyOriginReads && reads {
+                response.headers[.accessControlAllowOrigin] = "*"
+                response.headers[.accessControlAllowMethods] = "GET, HEAD"
+                response.headers[.accessControlAllowHeaders] = Self.allowedHeaders
+            } else if policy.anyOriginReads && !withToken && allowed {
+                response.headers[.accessControlAllowOrigin] = "*"
+                response.headers[.accessControlAllowMethods] = asked
+                response.headers[.accessControlAllowHeaders] = Self.tokenlessHeaders
+            } else {
+                return response
+            }
             response.headers[.accessControlMaxAge] = Self.preflightMaxAge
             return response
         }
         let reads = request.method == .get || request.method == .head
         if listed {
             response.headers[.accessControlAllowOrigin] = origin
-        } else if reads && policy.anyOriginReads {
+        } else if policy.anyOriginReads && (reads || request.headers[.authorization] == nil) {
             response.headers[.accessControlAllowOrigin] = "*"
         } else {
             return response
