@@ -93,7 +93,18 @@ import Glibc
             // 400 pipelined requests for the 80 KiB OpenAPI document: 30 MiB of answers,
             // far more than the kernel buffers on both ends hold.
             socket.send(String(repeating: "GET /openapi.yaml HTTP/1.1\r\nHost: x\r\n\r\n", count: requests))
-            try await Task.sleep(for: .seconds(3))
+            // Not reading until the answers stop arriving: the buffers are full and the server
+            // has been waiting on them for a second, twice its write timeout. Waiting for
+            // that, rather than a fixed time, keeps the test right on a loaded machine, where
+            // making the answers can take longer than any fixed wait.
+            var unread = -1
+            var still = 0
+            for _ in 0..<120 where still < 4 {
+                try await Task.sleep(for: .milliseconds(250))
+                let now = socket.unreadBytes
+                still = now == unread ? still + 1 : 0
+                unread = now
+            }
             let received = await socket.readUntilClosed(within: .seconds(20))
             let closed = !received.hasSuffix("<still open>")
             #expect(closed, "the connection is closed")
@@ -194,6 +205,13 @@ final class LoopbackSocket: @unchecked Sendable {
 
     static func request(extraHeader value: String) -> String {
         "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: \(value)\r\nConnection: close\r\n\r\n"
+    }
+
+    /// Bytes received and not read yet.
+    var unreadBytes: Int {
+        var count: Int32 = 0
+        _ = ioctl(descriptor, UInt(FIONREAD), &count)
+        return Int(count)
     }
 
     func send(_ text: String) {
