@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 
 /// The Signal site (`examples/signal-site`) in headless Chromium, against the real binary
@@ -50,7 +49,7 @@ import Testing
             server.startupOutput.firstMatch(of: /mh_[A-Za-z0-9]+/).map { String($0.output) },
             "the demo printed no admin token"
         )
-        let (status, output) = try await Self.run(
+        let (status, output) = try await runToEnd(
             Self.python,
             [
                 Self.packageRoot.appendingPathComponent("Tests/Browser/signal_site.py").path,
@@ -63,33 +62,5 @@ import Testing
         #expect(status == 0, "the browser checks failed:\n\(failed.joined(separator: "\n"))\n\n\(output)")
         #expect(output.contains("all passed"), "\(output)")
         #expect(output.split(separator: "\n").count(where: { $0.hasPrefix("ok ") }) >= 60, "\(output)")
-    }
-
-    /// Runs `executable` to its end without holding a thread of the test pool while it runs.
-    static func run(_ executable: String, _ arguments: [String]) async throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        let output = Mutex(Data())
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            output.withLock { $0.append(data) }
-        }
-        let status = try await withCheckedThrowingContinuation {
-            (continuation: CheckedContinuation<Int32, any Error>) in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        pipe.fileHandleForReading.readabilityHandler = nil
-        let rest = pipe.fileHandleForReading.readDataToEndOfFile()
-        return (status, output.withLock { String(decoding: $0 + rest, as: UTF8.self) })
     }
 }
