@@ -141,6 +141,41 @@ struct MultiInstanceTests {
         #expect(views == before + 14)
     }
 
+    /// With the response cache off, a list's total is still kept between writes on each
+    /// instance (`ListCounts`): a write through one must move the total the other serves.
+    @Test(.timeLimit(.minutes(2)))
+    func aListsTotalFollowsAWriteOnTheOtherInstance() async throws {
+        var (_, configuration, first, admin) = try await Self.startFirst()
+        configuration.loadDemoContent = false
+        configuration.cacheMaxBytes = 0
+        let second = try await Self.start(configuration)
+        func total(_ port: Int) async throws -> Int? {
+            let body = try await Self.request(port, "/v1/articles?limit=1").body
+            return try JSONDecoder().decode(JSONValue.self, from: Data(body.utf8))["meta"]["pagination"]["total"].int
+        }
+        let before = try #require(try await total(second.port))
+        #expect(try await total(second.port) == before)
+        let created = try await Self.request(
+            first.port,
+            "/v1/articles",
+            method: .post,
+            token: admin,
+            body: #"{"title":"Counted Elsewhere","body_markdown":"Words.","author":"alex-kim","status":"published"}"#
+        )
+        #expect(created.status == .created)
+        let written = ContinuousClock.now
+        var seen = false
+        while !seen && ContinuousClock.now - written < .seconds(5) {
+            seen = try await total(second.port) == before + 1
+            if !seen { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        #expect(seen, "the second instance kept serving the total from before the write")
+        for instance in [first, second] {
+            await instance.group.triggerGracefulShutdown()
+            try await instance.running.value
+        }
+    }
+
     /// One of two instances is killed (`kill -9`: no flush, no shutdown) while both take
     /// writes and views. Every write either acknowledged is in the database; the views it
     /// acknowledged but had not flushed (at most its last interval's and a flush under way) are the only loss;

@@ -11,6 +11,9 @@ public struct Stores: Sendable {
     public let previews: any PreviewStore
     public let revisions: any RevisionStore
     public let webhooks: any WebhookStore
+    /// Totals of public lists kept between writes, when the engine keeps them: every write
+    /// must drop them (`ListCounts.invalidate`).
+    public let listCounts: ListCounts?
 
     public init(
         content: any ContentStore,
@@ -21,7 +24,8 @@ public struct Stores: Sendable {
         portability: any PortabilityStore,
         previews: any PreviewStore,
         revisions: any RevisionStore,
-        webhooks: any WebhookStore
+        webhooks: any WebhookStore,
+        listCounts: ListCounts? = nil
     ) {
         self.content = content
         self.catalog = catalog
@@ -32,5 +36,6 @@ public struct Stores: Sendable {
         self.previews = previews
         self.revisions = revisions
         self.webhooks = webhooks
+        self.listCounts = listCounts
     }
 }

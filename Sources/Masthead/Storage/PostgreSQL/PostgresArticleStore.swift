@@ -12,6 +12,8 @@ struct PostgresArticleStore: ArticleStore {
     var searchTimeout: Duration = .seconds(2)
     /// How many revisions each article keeps.
     var revisionsKept: Int = StoreLimits.defaultRevisionsKept
+    /// Public lists' totals, kept between writes; nil counts every time.
+    var counts: ListCounts?
 
     var logger: Logger { engine.logger }
 
@@ -22,18 +24,29 @@ struct PostgresArticleStore: ArticleStore {
         let logger = logger
         // A full-text filter is bounded in time; other lists are bounded by their indexes.
         guard query.search != nil else {
+            let counts = counts
+            let key = counts == nil ? nil : ListCounts.Key(query)
+            let generation = counts?.generation ?? 0
+            let known = key.flatMap { counts?.total(for: $0, at: now) }
             return try await engine.client.withConnection { connection in
-                try await Self.list(query, now: now, connection, logger)
+                let page = try await Self.list(query, now: now, total: known, connection, logger)
+                if let counts, let key, known == nil {
+                    let until = try await Self.nextPublication(after: now, connection, logger)
+                    counts.keep(page.total, for: key, at: now, until: until, generation: generation)
+                }
+                return page
             }
         }
         return try await PostgresSearch.bounded(by: searchTimeout, on: engine) { connection in
-            try await Self.list(query, now: now, connection, logger)
+            try await Self.list(query, now: now, total: nil, connection, logger)
         }
     }
 
+    /// `total`, when known, is not counted again.
     private static func list(
         _ query: ArticleListQuery,
         now: Timestamp,
+        total: Int?,
         _ connection: PostgresConnection,
         _ logger: Logger
     ) async throws -> ArticlePage {
@@ -50,6 +63,7 @@ struct PostgresArticleStore: ArticleStore {
                     "at.tag_id = (SELECT id FROM tags WHERE slug = \(tag.value))",
                 ],
                 time: .tagLinks,
+                total: total,
                 connection,
                 logger
             )
@@ -79,6 +93,7 @@ struct PostgresArticleStore: ArticleStore {
             pageFrom: from,
             conditions: conditions,
             time: .articles(query.visibility),
+            total: total,
             connection,
             logger
         )
@@ -93,6 +108,7 @@ struct PostgresArticleStore: ArticleStore {
         pageFrom: SQLFragment,
         conditions: [SQLFragment],
         time: ArticleColumns.Time,
+        total known: Int?,
         _ connection: PostgresConnection,
         _ logger: Logger
     ) async throws -> ArticlePage {
@@ -101,7 +117,9 @@ struct PostgresArticleStore: ArticleStore {
         if let before = query.publishedBefore { conditions.append("\(unescaped: time.stored) < \(before)") }
         let filter = conditions.joined(separator: " AND ")
         let total: Int
-        if query.search != nil {
+        if let known {
+            total = known
+        } else if query.search != nil {
             total = try await PostgresSearch.boundedCount(
                 "\(clock: now)SELECT 1 FROM \(from) WHERE \(filter)",
                 connection,
@@ -212,15 +230,24 @@ struct PostgresArticleStore: ArticleStore {
     }
 
     func nextPublication(after now: Timestamp) async throws -> Timestamp? {
-        try await engine.client.withConnection { connection in
-            try await connection.run(
-                """
-                \(clock: now)SELECT min(a.published_at) AS next FROM articles a
-                WHERE \(unescaped: PostgresVisibility.scheduledCondition())
-                """,
-                logger
-            ).first { try $0.optionalTime("next") } ?? nil
+        let logger = logger
+        return try await engine.client.withConnection { connection in
+            try await Self.nextPublication(after: now, connection, logger)
         }
+    }
+
+    private static func nextPublication(
+        after now: Timestamp,
+        _ connection: PostgresConnection,
+        _ logger: Logger
+    ) async throws -> Timestamp? {
+        try await connection.run(
+            """
+            \(clock: now)SELECT min(a.published_at) AS next FROM articles a
+            WHERE \(unescaped: PostgresVisibility.scheduledCondition())
+            """,
+            logger
+        ).first { try $0.optionalTime("next") } ?? nil
     }
 
     func sitemapEntries(limit: Int) async throws -> [SitemapEntry] {

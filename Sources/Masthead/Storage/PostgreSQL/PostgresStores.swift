@@ -4,12 +4,13 @@ struct PostgresContentStore: ContentStore {
     let authors: any AuthorStore
     let tags: any TagStore
 
-    init(engine: PostgresEngine, clock: ContentClock, limits: StoreLimits = StoreLimits()) {
+    init(engine: PostgresEngine, clock: ContentClock, limits: StoreLimits = StoreLimits(), counts: ListCounts? = nil) {
         articles = PostgresArticleStore(
             engine: engine,
             clock: clock,
             searchTimeout: limits.searchTimeout,
-            revisionsKept: limits.revisionsKept
+            revisionsKept: limits.revisionsKept,
+            counts: counts
         )
         authors = PostgresAuthorStore(engine: engine, clock: clock)
         tags = PostgresTagStore(engine: engine, clock: clock)
@@ -17,14 +18,17 @@ struct PostgresContentStore: ContentStore {
 }
 
 extension Stores {
-    /// Every store on one PostgreSQL database, which several instances may share.
+    /// Every store on one PostgreSQL database, which several instances may share. Public
+    /// lists' totals are kept between writes (`ListCounts`): counting is the dearest part of
+    /// a list page on this engine.
     public static func postgres(
         _ engine: PostgresEngine,
         clock: ContentClock,
         limits: StoreLimits = StoreLimits()
     ) -> Stores {
-        Stores(
-            content: PostgresContentStore(engine: engine, clock: clock, limits: limits),
+        let counts = ListCounts()
+        return Stores(
+            content: PostgresContentStore(engine: engine, clock: clock, limits: limits, counts: counts),
             catalog: PostgresCatalogStore(engine: engine, clock: clock),
             tokens: PostgresTokenStore(engine: engine, clock: clock),
             views: PostgresViewStore(engine: engine, clock: clock),
@@ -32,7 +36,8 @@ extension Stores {
             portability: PostgresPortabilityStore(engine: engine),
             previews: PostgresPreviewStore(engine: engine, clock: clock),
             revisions: PostgresRevisionStore(engine: engine),
-            webhooks: PostgresWebhookStore(engine: engine, clock: clock)
+            webhooks: PostgresWebhookStore(engine: engine, clock: clock),
+            listCounts: counts
         )
     }
 }
