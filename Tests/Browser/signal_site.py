@@ -335,6 +335,15 @@ def run(site, api):
     check(site.text("h1") == ["We can’t find that page"], "a page that does not exist: the site's 404 page")
     site.console_errors()
 
+    # Every page at the narrowest phone width: nothing wider than the screen.
+    site.width(360)
+    for path in ("index.html", "blog.html", "blog.html?q=observability", "article.html?slug=go-in-production",
+                 "author.html?slug=alex-kim", "tag.html?slug=go"):
+        site.open(path)
+        check(site.audit() == [], f"{path} at 360px: fits and keeps its structure", site.audit())
+    site.console_errors()
+    site.width(1280)
+
     # The API unreachable: the page says so in words.
     site.driver.execute_cdp_cmd("Network.enable", {})
     site.driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/v1/*"]})
