@@ -229,6 +229,40 @@ import Testing
         }
     }
 
+    /// A receiver that takes its whole time-out holds back its own webhook's next event, never
+    /// another webhook's: the second webhook's delivery arrives while the first's request is
+    /// still unanswered.
+    @Test(arguments: AppEngine.available) func aSlowReceiverDoesNotHoldUpAnotherWebhook(engine: AppEngine)
+        async throws
+    {
+        try await WebhookReceiver.with { slow, slowURL in
+            try await WebhookReceiver.with { quick, quickURL in
+                try await withApp(
+                    on: engine,
+                    configure: { configuration in
+                        Self.configure(&configuration)
+                        configuration.webhooks.timeout = .seconds(10)
+                    },
+                    seed: Self.seed
+                ) { client, storage async throws in
+                    let admin = try await storage.token([.admin])
+                    _ = try await Self.subscribe(slowURL, events: ["tag.*"], client, token: admin)
+                    _ = try await Self.subscribe(quickURL, events: ["author.*"], client, token: admin)
+                    slow.script([.delay(.seconds(8))])
+                    let tag = try await client.send(.post, "/v1/tags", json: #"{"name": "Go"}"#, token: admin)
+                    #expect(tag.status == .created)
+                    _ = try await slow.waitFor(1)
+                    let author = try await client.send(.post, "/v1/authors", json: #"{"name": "Bo"}"#, token: admin)
+                    #expect(author.status == .created)
+                    let received = try await quick.waitFor(1, limit: .seconds(6))
+                    #expect(try received.first?.json["type"].string == "author.created")
+                    #expect(slow.answered == 0, "the other webhook's delivery waited for the slow receiver")
+                    _ = try await slow.waitFor(1)
+                }
+            }
+        }
+    }
+
     @Test(arguments: AppEngine.available) func aScheduledArticleIsAnnouncedWhenItGoesLive(engine: AppEngine)
         async throws
     {

@@ -30,7 +30,7 @@ final class WebhookReceiver: Sendable {
         case delay(Duration)
     }
 
-    private let state = Mutex<(received: [Received], script: [Answer])>(([], []))
+    private let state = Mutex<(received: [Received], script: [Answer], answered: Int)>(([], [], 0))
 
     /// Answers in turn, then 204 to everything.
     func script(_ answers: [Answer]) {
@@ -38,6 +38,8 @@ final class WebhookReceiver: Sendable {
     }
 
     var received: [Received] { state.withLock { $0.received } }
+    /// Requests answered so far (a delayed one once its delay is over).
+    var answered: Int { state.withLock { $0.answered } }
 
     /// Waits (up to `limit`) until `count` requests have come.
     func waitFor(_ count: Int, _ comment: Comment? = nil, limit: Duration = .seconds(10)) async throws -> [Received] {
@@ -57,6 +59,7 @@ final class WebhookReceiver: Sendable {
             state.received.append(Received(headers: request.headers, body: Array(buffer: body)))
             return state.script.isEmpty ? .status(.noContent) : state.script.removeFirst()
         }
+        defer { state.withLock { $0.answered += 1 } }
         switch answer {
         case .status(let status):
             return Response(status: status)

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
+import Synchronization
 
 /// How webhooks are delivered.
 public struct WebhookSettings: Sendable, Equatable {
@@ -32,8 +33,10 @@ public struct WebhookSettings: Sendable, Equatable {
 /// Sends the outbox's deliveries: each webhook's in order, at most `maximumInFlight` at once,
 /// retried with exponential backoff and jitter for a day, then given up and the webhook
 /// disabled. Every instance runs one; the store's leases keep them from sending a delivery
-/// twice at once. On graceful shutdown it takes no new delivery and lets those in flight
-/// finish (each bounded by the timeout); anything pending stays in the outbox for the next start.
+/// twice at once. Each poll claims what is due for the slots free then, so a receiver that
+/// takes its whole time-out holds one slot and its own webhook's next event, never another
+/// webhook's. On graceful shutdown it takes no new delivery and lets those in flight finish
+/// (each bounded by the timeout); anything pending stays in the outbox for the next start.
 struct WebhookDispatcher: ServiceLifecycle.Service {
     let store: any WebhookStore
     let payloads: WebhookPayloads
@@ -42,50 +45,57 @@ struct WebhookDispatcher: ServiceLifecycle.Service {
     let logger: Logger
 
     func run() async throws {
-        var lastPrune: ContinuousClock.Instant?
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                try await deliverDue()
-                if lastPrune.map({ ContinuousClock.now - $0 >= settings.pruneInterval }) ?? true {
-                    lastPrune = .now
-                    let pruned = try await store.prune(
-                        finishedBefore: clock.now.adding(seconds: -settings.keepFinishedSeconds)
-                    )
-                    if pruned > 0 {
-                        logger.debug("Let go of finished webhook deliveries", metadata: ["count": "\(pruned)"])
+        // The deliveries this instance is sending. A lease is in content time; should it run
+        // out under an attempt still in flight (a clock that jumps), the claim that returns
+        // the delivery again is not sent twice from here.
+        let inFlight = InFlight()
+        await withDiscardingTaskGroup { group in
+            var lastPrune: ContinuousClock.Instant?
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                do {
+                    let free = settings.maximumInFlight - inFlight.count
+                    if free > 0 {
+                        for delivery in try await claimDue(limit: free) where inFlight.insert(delivery.id) {
+                            group.addTask {
+                                await attempt(delivery)
+                                inFlight.remove(delivery.id)
+                            }
+                        }
                     }
+                    if lastPrune.map({ ContinuousClock.now - $0 >= settings.pruneInterval }) ?? true {
+                        lastPrune = .now
+                        let pruned = try await store.prune(
+                            finishedBefore: clock.now.adding(seconds: -settings.keepFinishedSeconds)
+                        )
+                        if pruned > 0 {
+                            logger.debug("Let go of finished webhook deliveries", metadata: ["count": "\(pruned)"])
+                        }
+                    }
+                } catch {
+                    logger.error("Webhook delivery pass failed", metadata: ["error": "\(String(reflecting: error))"])
                 }
-            } catch {
-                logger.error("Webhook delivery pass failed", metadata: ["error": "\(String(reflecting: error))"])
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: settings.pollInterval) }
             }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: settings.pollInterval) }
         }
     }
 
-    /// One pass: every delivery due now, in flight together.
-    func deliverDue() async throws {
+    /// Up to `limit` deliveries due now, leased to this instance.
+    func claimDue(limit: Int) async throws -> [DueDelivery] {
         let now = clock.now
         // Longer than an attempt can take (its time-out, then recording it): a delivery whose
         // instance died is taken up by another, or by the next start, after this.
         let leaseSeconds = Int64(settings.timeout.components.seconds) + 5
-        let due = try await store.claimDue(
-            now: now,
-            limit: settings.maximumInFlight,
-            leaseUntil: now.adding(seconds: leaseSeconds)
-        )
-        await withTaskGroup(of: Void.self) { group in
-            for delivery in due {
-                group.addTask {
-                    do {
-                        try await deliver(delivery)
-                    } catch {
-                        logger.error(
-                            "Webhook delivery could not be recorded",
-                            metadata: ["delivery_id": "\(delivery.id)", "error": "\(String(reflecting: error))"]
-                        )
-                    }
-                }
-            }
+        return try await store.claimDue(now: now, limit: limit, leaseUntil: now.adding(seconds: leaseSeconds))
+    }
+
+    private func attempt(_ delivery: DueDelivery) async {
+        do {
+            try await deliver(delivery)
+        } catch {
+            logger.error(
+                "Webhook delivery could not be recorded",
+                metadata: ["delivery_id": "\(delivery.id)", "error": "\(String(reflecting: error))"]
+            )
         }
     }
 
@@ -225,5 +235,21 @@ struct WebhookDispatcher: ServiceLifecycle.Service {
             }
         }
         return "request failed: \(type(of: error))"
+    }
+}
+
+/// The ids of the deliveries one dispatcher is sending.
+private final class InFlight: Sendable {
+    private let ids = Mutex<Set<Int64>>([])
+
+    var count: Int { ids.withLock { $0.count } }
+
+    /// False if `id` is in flight already.
+    func insert(_ id: Int64) -> Bool {
+        ids.withLock { $0.insert(id).inserted }
+    }
+
+    func remove(_ id: Int64) {
+        _ = ids.withLock { $0.remove(id) }
     }
 }
