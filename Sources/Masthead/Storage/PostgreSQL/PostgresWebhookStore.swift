@@ -140,6 +140,18 @@ struct PostgresWebhookStore: WebhookStore {
 
     func claimDue(now: Timestamp, limit: Int, leaseUntil: Timestamp) async throws -> [DueDelivery] {
         let logger = logger
+        // Polled every second by every instance: an idle outbox costs a read of the pending
+        // rows' index, not a write transaction.
+        let anyDue = try await engine.client.withConnection { connection in
+            try await connection.run(
+                """
+                SELECT EXISTS (SELECT 1 FROM webhook_deliveries
+                               WHERE status = 'pending' AND next_attempt_at <= \(now)) AS due
+                """,
+                logger
+            ).first { try $0["due"] as Bool } ?? false
+        }
+        guard anyDue else { return [] }
         return try await engine.write(announcing: nil) { connection in
             try await connection.run(
                 """
