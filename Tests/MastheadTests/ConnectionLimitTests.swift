@@ -65,10 +65,9 @@ import Glibc
 
     @Test func anIdleConnectionIsClosed() async throws {
         try await Self.withServer(Self.limits(idle: .milliseconds(300))) { port in
+            // Closed with nothing said; left open, this reads "<still open>" after 10 s.
             let socket = try LoopbackSocket(port: port)
-            let start = ContinuousClock.now
             #expect(await socket.readUntilClosed(within: .seconds(10)) == "")
-            #expect(ContinuousClock.now - start < .seconds(5))
         }
     }
 
@@ -78,9 +77,8 @@ import Glibc
             socket.send(
                 "POST /v1/tags HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
             )
-            let start = ContinuousClock.now
-            _ = await socket.readUntilClosed(within: .seconds(10))
-            #expect(ContinuousClock.now - start < .seconds(5))
+            let received = await socket.readUntilClosed(within: .seconds(10))
+            #expect(!received.hasSuffix("<still open>"), "the connection is closed")
         }
     }
 

@@ -170,8 +170,7 @@ import Testing
         let output = LogOutput(descriptor: ends[1], maximumBytes: 1 << 20)
         let line = Array((String(repeating: "x", count: 99) + "\n").utf8)
         for _ in 0..<5000 { output.append(line) }  // 500 KB against a 64 KiB pipe
-        let start = ContinuousClock.now
+        // Returning at all is the point: waiting on would hit the time limit.
         output.flush(timeout: .milliseconds(300))
-        #expect(ContinuousClock.now - start < .seconds(5))
     }
 }
