@@ -42,6 +42,9 @@ public final class ListCounts: Sendable {
     private struct State {
         var generation: UInt64 = 0
         var counts: [Key: Count] = [:]
+        /// The next scheduled publication as last looked up (at `madeAt`), the same for
+        /// every list until a write or that time.
+        var next: (madeAt: Timestamp, until: Timestamp?)?
     }
 
     static let defaultCapacity = 1_000
@@ -61,6 +64,17 @@ public final class ListCounts: Sendable {
         state.withLock { state in
             state.generation &+= 1
             state.counts.removeAll(keepingCapacity: true)
+            state.next = nil
+        }
+    }
+
+    /// The next scheduled publication after `now`, if a count kept since the last write
+    /// looked it up and it has not come: `.some(nil)` is "none scheduled".
+    func nextPublication(at now: Timestamp) -> Timestamp?? {
+        state.withLock { state in
+            guard let next = state.next, next.madeAt <= now else { return nil }
+            if let until = next.until, now >= until { return nil }
+            return .some(next.until)
         }
     }
 
@@ -86,6 +100,7 @@ public final class ListCounts: Sendable {
                 state.counts.removeAll(keepingCapacity: true)
             }
             state.counts[key] = Count(total: total, madeAt: now, until: until)
+            state.next = (now, until)
         }
     }
 

@@ -31,7 +31,13 @@ struct PostgresArticleStore: ArticleStore {
             return try await engine.client.withConnection { connection in
                 let page = try await Self.list(query, now: now, total: known, connection, logger)
                 if let counts, let key, known == nil {
-                    let until = try await Self.nextPublication(after: now, connection, logger)
+                    // One look for the next publication serves every list counted until then.
+                    let until: Timestamp?
+                    if let kept = counts.nextPublication(at: now) {
+                        until = kept
+                    } else {
+                        until = try await Self.nextPublication(after: now, connection, logger)
+                    }
                     counts.keep(page.total, for: key, at: now, until: until, generation: generation)
                 }
                 return page
