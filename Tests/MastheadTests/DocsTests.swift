@@ -84,7 +84,7 @@ import Testing
         arguments: documents
     )
     func everyCurlLineOfTheGuideWorksAgainstTheDemo(guide: String) async throws {
-        let root = SignalSiteBrowserTests.packageRoot
+        let root = OpenAPITests.packageRoot
         let markdown = try String(contentsOf: root.appendingPathComponent(guide), encoding: .utf8)
         let (script, commands) = Self.runnable(markdown)
         try #require(commands.count >= 3, "\(guide) shows fewer than three curl commands")

@@ -9,8 +9,7 @@ import Testing
 /// and article pages at 1280 and 375 px go to `$MASTHEAD_ARTIFACTS/screenshots`
 /// (default `.build/artifacts/screenshots`).
 @Suite struct SignalSiteBrowserTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = OpenAPITests.packageRoot
     static let python = "/usr/bin/python3"
     static let browserParts = ["/usr/bin/chromium", "/usr/bin/chromedriver", python]
 
