@@ -1,6 +1,16 @@
 import Foundation
 import Synchronization
 
+/// Held while a test starts a child process. Foundation's `Process.run()` on Linux crashed
+/// (a bad pointer in the memcpy of its launch) when the parallel suites started several at
+/// once, so every launch in the tests goes through `launch`, one at a time.
+private let launching = Mutex(())
+
+/// Starts `process`, never beside another launch.
+func launch(_ process: Process) throws {
+    try launching.withLock { _ in try process.run() }
+}
+
 /// Runs `executable` to its end without holding a thread of the test pool while it runs:
 /// its exit status and everything it wrote to standard output and error.
 func runToEnd(
@@ -25,7 +35,7 @@ func runToEnd(
     let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
         process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
         do {
-            try process.run()
+            try launch(process)
         } catch {
             process.terminationHandler = nil
             continuation.resume(throwing: error)

@@ -48,7 +48,7 @@ final class ServerProcess: Sendable {
                 state.text += String(decoding: data, as: UTF8.self)
             }
         }
-        try process.run()
+        try launch(process)
         let started = ContinuousClock.now
         while ContinuousClock.now - started < timeout {
             let text = startup.withLock { $0.text }
