@@ -124,6 +124,25 @@ import Testing
 }
 
 @Suite struct ResponseCacheTests {
+    /// The cache keys a request by its query as the handler reads it: spellings that read
+    /// the same share one entry, and a query no handler can read is never kept.
+    @Test func spellingsOfOneQueryShareOneEntry() async throws {
+        try await withApp(demo: true) { client, _ async throws in
+            #expect(try await client.get("/v1/articles?tag=go&limit=2").headers[.xCache] == "miss")
+            for path in ["/v1/articles?limit=2&tag=go", "/v1/articles?l%69mit=2&t%61g=%67o", "/v1/articles?tag=go&limit=%32"] {
+                #expect(try await client.get(path).headers[.xCache] == "hit", "\(path)")
+            }
+            #expect(try await client.get("/v1/articles?tag=go,api&limit=2").headers[.xCache] == "miss")
+            #expect(try await client.get("/v1/articles?tag=go%2Capi&limit=2").headers[.xCache] == "hit")
+            for _ in 0..<2 {
+                let malformed = try await client.get("/v1/articles?tag=%ZZ")
+                #expect(malformed.status == .badRequest)
+                #expect(try malformed.json["code"].string == "invalid_query")
+                #expect(malformed.headers[.xCache] == nil)
+            }
+        }
+    }
+
     @Test(arguments: AppEngine.available) func aRepeatedReadIsACacheHitWithTheSameBody(engine: AppEngine) async throws {
         try await withApp(on: engine, demo: true) { client, _ async throws in
             let first = try await client.get("/v1/articles?tag=go&limit=3")

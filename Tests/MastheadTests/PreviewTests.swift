@@ -118,6 +118,48 @@ import Testing
         }
     }
 
+    /// The caching middleware reads the query as the handler does: a preview token under an
+    /// encoded name is still a credential, so its answer is never kept or shared, and
+    /// deleting the link or rotating the secret stops every spelling at once.
+    @Test(arguments: AppEngine.available) func aPreviewInAnySpellingIsNeverShared(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: Self.seed) { client, storage async throws in
+            let writer = try await storage.token([.contentWrite])
+            let spellings = ["preview", "pr%65view", "%70%72%65%76%69%65%77", "previe%77"]
+            func paths(_ token: String) -> [String] {
+                spellings.flatMap { name in
+                    ["/v1/articles/draft?\(name)=\(token)", "/v1/articles/draft?fields=slug,status&\(name)=\(token)"]
+                }
+            }
+            let first = try await Self.link("draft", client, token: writer)
+            for path in paths(first) {
+                for _ in 0..<2 {  // a second read would be a hit if the first had been kept
+                    let read = try await client.get(path)
+                    #expect(read.status == .ok, "\(path)")
+                    #expect(read.headers[.cacheControl] == "private, no-store", "\(path)")
+                    #expect(read.headers[.xCache] == nil, "\(path)")
+                    #expect(try read.json["data"]["status"].string == "draft", "\(path)")
+                }
+            }
+            // Refusals are not for shared caches either.
+            let wrong = try await client.get("/v1/articles/draft?pr%65view=mhp_nonsense")
+            try Self.expectInvalid(wrong)
+            #expect(wrong.headers[.cacheControl] == "no-store")
+            #expect(try await client.get("/v1/articles/draft").status == .notFound)
+
+            let id = try #require(
+                try await client.send(.get, "/v1/articles/draft/preview-links", token: writer).json["data"][0]["id"].int
+            )
+            #expect(try await client.send(.delete, "/v1/articles/draft/preview-links/\(id)", token: writer).status == .noContent)
+            for path in paths(first) { try Self.expectInvalid(try await client.get(path), "\(path)") }
+
+            let second = try await Self.link("draft", client, token: writer)
+            for path in paths(second) { #expect(try await client.get(path).status == .ok, "\(path)") }
+            let admin = try await storage.token([.admin])
+            #expect(try await client.send(.post, "/v1/preview-links/rotate-secret", token: admin).status == .noContent)
+            for path in paths(second) { try Self.expectInvalid(try await client.get(path), "\(path)") }
+        }
+    }
+
     @Test(arguments: AppEngine.available) func linksNeedAWriterAKnownArticleAndASaneLifetime(engine: AppEngine)
         async throws
     {

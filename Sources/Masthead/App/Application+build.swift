@@ -118,6 +118,7 @@ public struct MastheadRouter {
         let changes = ContentChanges(cache: cache, schedule: schedule, counts: stores.listCounts)
         let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: RequestQueryMiddleware())
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: CORSMiddleware(policy: configuration.corsOrigins))

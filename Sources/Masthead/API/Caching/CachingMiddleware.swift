@@ -40,17 +40,25 @@ struct CachingMiddleware: RouterMiddleware {
         guard request.method == .get || request.method == .head else {
             return try await next(request, context)
         }
-        // A token or a preview link makes the answer its holder's alone: never kept here,
-        // never for shared caches.
-        let anonymous = request.headers[.authorization] == nil && request.uri.queryParameters["preview"] == nil
-        guard anonymous, cache.isEnabled, let scope = Self.scope(of: request.uri.path) else {
+        // A token or a preview link, in any spelling (`RequestQuery` reads the query the way
+        // the handlers do), makes the answer its holder's alone: never answered from or kept
+        // in this cache, and never for shared caches, whatever its status.
+        if request.headers[.authorization] != nil || context.query.carriesCredential {
+            var response = try await next(request, context)
+            guard response.status == .ok else {
+                response.headers[.cacheControl] = Self.privateCacheControl
+                return response
+            }
+            return try Self.serve(try await Self.collect(response), to: request, cacheControl: Self.privateCacheControl)
+        }
+        guard cache.isEnabled, let scope = Self.scope(of: request.uri.path), let key = Self.key(of: request, context.query)
+        else {
             let response = try await next(request, context)
             guard response.status == .ok else { return response }
-            let cacheControl = response.headers[.cacheControl] ?? (anonymous ? publicCacheControl : "private, no-store")
+            let cacheControl = response.headers[.cacheControl] ?? publicCacheControl
             return try Self.serve(try await Self.collect(response), to: request, cacheControl: cacheControl)
         }
         try await schedule.expireIfDue(cache)
-        let key = Self.key(of: request)
         if let cached = cache.lookup(key) {
             return try await serve(cached, key: key, to: request, hit: true)
         }
@@ -61,6 +69,8 @@ struct CachingMiddleware: RouterMiddleware {
         cache.store(collected, for: key, scope: scope, generation: generation)
         return try await serve(collected, key: key, to: request, hit: false)
     }
+
+    static let privateCacheControl = "private, no-store"
 
     private var publicCacheControl: String {
         "public, max-age=\(policy.maxAge), stale-while-revalidate=\(policy.staleWhileRevalidate)"
@@ -140,16 +150,12 @@ struct CachingMiddleware: RouterMiddleware {
         }
     }
 
-    /// The path and the query parameters sorted by name, so that `?a=1&b=2` and `?b=2&a=1`
-    /// share one entry. The encoding is not part of the key: an entry holds both.
-    static func key(of request: Request) -> String {
-        guard let query = request.uri.query, !query.isEmpty else { return request.uri.path }
-        let sorted = query.split(separator: "&").sorted { lhs, rhs in
-            let left = lhs.split(separator: "=", maxSplits: 1).first ?? ""
-            let right = rhs.split(separator: "=", maxSplits: 1).first ?? ""
-            return left == right ? lhs < rhs : left < right
-        }
-        return request.uri.path + "?" + sorted.joined(separator: "&")
+    /// The path and the decoded query parameters sorted by name, so that `?a=1&b=2`,
+    /// `?b=2&a=1` and `?%61=1&b=2` share one entry. The content coding is not part of the
+    /// key: an entry holds both. Nil for a query that cannot be read.
+    static func key(of request: Request, _ query: RequestQuery) -> String? {
+        guard let canonical = query.canonical else { return nil }
+        return canonical.isEmpty ? request.uri.path : request.uri.path + "?" + canonical
     }
 
     /// Whether the client accepts gzip (RFC 9110 §12.5.3: `gzip` or `*` listed, without `q=0`).

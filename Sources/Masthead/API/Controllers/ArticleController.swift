@@ -21,7 +21,7 @@ struct ArticleController {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let reader = try QueryReader(request, allowed: Self.listParameters)
+        let reader = try QueryReader(context, allowed: Self.listParameters)
         var query = ArticleListQuery()
         query.limit = try reader.limit()
         query.tags = try reader.slugs("tag", maxCount: ArticleListQuery.maximumTags) ?? []
@@ -65,14 +65,14 @@ struct ArticleController {
         let items = page.articles.map { ArticleResponse(article: $0, selection: selection) }
         return JSONResponse.make(
             ListEnvelope(data: items, pagination: pagination),
-            headers: pagination.headers(for: request)
+            headers: pagination.headers(for: request, context)
         )
     }
 
     /// One article; a token with `content:read` also sees drafts and scheduled articles.
     /// A slug the article had before a rename answers 301 with the current address.
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let reader = try QueryReader(request, allowed: ["fields", "formats", "preview"])
+        let reader = try QueryReader(context, allowed: ["fields", "formats", "preview"])
         let selection = try Self.selection(reader, defaultFormats: [.html])
         let slug = try context.slug(of: "article")
         if let token = reader.string("preview") {

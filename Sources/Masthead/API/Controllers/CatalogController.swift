@@ -16,13 +16,13 @@ struct CatalogController {
     }
 
     @Sendable func showCatalog(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         let catalog = try await self.catalog.catalog()
         return JSONResponse.make(DataEnvelope(data: CatalogResponse(catalog: catalog)))
     }
 
     @Sendable func showSite(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         let site = try await catalog.site()
         return JSONResponse.make(DataEnvelope(data: site), version: site.version)
     }
@@ -30,7 +30,7 @@ struct CatalogController {
     /// `PUT /v1/site`: every setting at once, for `admin` tokens only; `If-Match` honoured.
     @Sendable func replaceSite(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         let current = try await catalog.site()
         if let header = request.headers[.ifMatch], !EntityTag.ifMatch(header, current: current.version) {
             throw ProblemError.preconditionFailed

@@ -15,18 +15,18 @@ struct CollectionReadController<Collection: WritableCollection> {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let page = try QueryReader(request, allowed: ["page", "limit"]).pageRequest()
+        let page = try QueryReader(context, allowed: ["page", "limit"]).pageRequest()
         let resources = try await store.list(page)
         return JSONResponse.page(
             resources.items.map(collection.representation),
             of: page,
             total: resources.total,
-            for: request
+            for: request, context
         )
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         let resource = try await store.find(slug: try context.slug(of: Collection.resourceName))
         return JSONResponse.make(
             DataEnvelope(data: collection.representation(of: resource)),

@@ -23,7 +23,7 @@ struct DiscoveryController {
     /// Counts one view of a published article and answers with its total. The same visitor
     /// viewing the same article again within the dedupe window is answered but not counted.
     @Sendable func countView(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         let slug = try context.slug(of: "article")
         guard let id = try await targets.id(for: slug, lookup: { try await views.viewable(slug: slug) }) else {
             throw StoreError.notFound(resource: "article", slug: slug.value)
@@ -36,7 +36,7 @@ struct DiscoveryController {
 
     /// Related articles, best first, each with its `score` and `reason`.
     @Sendable func related(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let reader = try QueryReader(request, allowed: ["limit"])
+        let reader = try QueryReader(context, allowed: ["limit"])
         let limit = try reader.integer("limit", in: 1...12) ?? 3
         let related = try await articles.related(to: try context.slug(of: "article"), limit: limit)
         let items = related.map {
@@ -47,7 +47,7 @@ struct DiscoveryController {
 
     /// `window` is 24h, 7d (the default), 30d or all; `limit` 1 to 50, default 10.
     @Sendable func popular(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let reader = try QueryReader(request, allowed: ["window", "limit"])
+        let reader = try QueryReader(context, allowed: ["window", "limit"])
         var window = PopularWindow.week
         if let text = reader.string("window") {
             guard let parsed = PopularWindow(rawValue: text) else {

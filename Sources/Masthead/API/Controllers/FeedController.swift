@@ -20,13 +20,13 @@ struct FeedController {
     }
 
     @Sendable func rss(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         let (site, latest) = try await newest()
         return Self.text(FeedDocuments.rss(site: site, articles: latest), type: "application/rss+xml; charset=utf-8")
     }
 
     @Sendable func jsonFeed(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         let (site, latest) = try await newest()
         var response = JSONResponse.make(JSONFeed(site: site, articles: latest))
         response.headers[.contentType] = "application/feed+json; charset=utf-8"
@@ -34,7 +34,7 @@ struct FeedController {
     }
 
     @Sendable func sitemap(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         let site = try await catalog.site()
         let entries = try await articles.sitemapEntries(limit: Self.sitemapLimit)
         return Self.text(FeedDocuments.sitemap(site: site, entries: entries), type: "application/xml; charset=utf-8")

@@ -21,12 +21,12 @@ struct HealthController {
     }
 
     @Sendable func health(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         return JSONResponse.make(Status(status: "ok"), headers: [.cacheControl: "no-store"])
     }
 
     @Sendable func readiness(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         guard await database.isReady() else {
             throw ProblemError(
                 status: .serviceUnavailable,

@@ -14,7 +14,7 @@ struct MetricsController {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         let text = metrics.exposition(
             cache: cache.statistics,
             views: counter.statistics,

@@ -10,7 +10,7 @@ struct OpenAPIController {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         return Response(
             status: .ok,
             headers: [.contentType: "application/yaml; charset=utf-8"],

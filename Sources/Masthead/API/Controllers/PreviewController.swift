@@ -27,7 +27,7 @@ struct PreviewController {
     /// A new link, its token shown this once. The body is optional: `{"expires_in": seconds}`.
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.require(.contentWrite)
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         let slug = try context.slug(of: "article")
         var reader = FieldReader(try await RequestBody.optionalObject(of: request), writable: ["expires_in"])
         let lifetime = reader.integer("expires_in", in: 60...Int(PreviewLink.maximumLifetimeSeconds))
@@ -50,7 +50,7 @@ struct PreviewController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentRead)
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         let links = try await previews.list(for: try context.slug(of: "article"))
         return JSONResponse.make(
             DataEnvelope(data: links.map { PreviewLinkResponse(link: $0, token: nil, url: nil) }),
@@ -60,7 +60,7 @@ struct PreviewController {
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentWrite)
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         let slug = try context.slug(of: "article")
         guard let id = context.parameters.get("id").flatMap(Int64.init), id > 0 else {
             throw ProblemError(status: .notFound, code: "not_found", detail: "No preview link with that id.")
@@ -72,7 +72,7 @@ struct PreviewController {
     /// Every preview token made so far stops working.
     @Sendable func rotateSecret(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         try await previews.rotateSecret()
         return Response(status: .noContent)
     }

@@ -17,21 +17,21 @@ struct RevisionController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentRead)
-        let reader = try QueryReader(request, allowed: ["page", "limit"])
+        let reader = try QueryReader(context, allowed: ["page", "limit"])
         let page = try reader.pageRequest()
         let revisions = try await revisions.list(for: try context.slug(of: "article"), page: page)
         return JSONResponse.page(
             revisions.items.map { RevisionResponse(revision: $0, whole: false) },
             of: page,
             total: revisions.total,
-            for: request,
+            for: request, context,
             cacheControl: "private, no-store"
         )
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentRead)
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         let revision = try await revisions.find(try number(context), for: try context.slug(of: "article"))
         return JSONResponse.make(
             DataEnvelope(data: RevisionResponse(revision: revision, whole: true)),
@@ -43,7 +43,7 @@ struct RevisionController {
     /// response is the article, as a PUT's.
     @Sendable func restore(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentWrite)
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         let slug = try context.slug(of: "article")
         let revision = try await revisions.find(try number(context), for: slug)
         return try await writes.replace(slug, request) { _ in revision.snapshot.input }

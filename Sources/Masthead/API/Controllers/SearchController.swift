@@ -12,7 +12,7 @@ struct SearchController {
     }
 
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let reader = try QueryReader(request, allowed: ["q", "type", "page", "limit"])
+        let reader = try QueryReader(context, allowed: ["q", "type", "page", "limit"])
         let query = try reader.searchQuery("q", required: true)!
         var kinds = Set(SearchKind.allCases)
         if let names = try reader.list("type", maxCount: SearchKind.allCases.count) {
@@ -30,7 +30,7 @@ struct SearchController {
         }
         let page = try reader.pageRequest()
         let hits = try await search.search(query, kinds: kinds, page: page)
-        return JSONResponse.page(hits.items.map(SearchHitResponse.init), of: page, total: hits.total, for: request)
+        return JSONResponse.page(hits.items.map(SearchHitResponse.init), of: page, total: hits.total, for: request, context)
     }
 }
 

@@ -12,7 +12,7 @@ struct TagController {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let reader = try QueryReader(request, allowed: ["page", "limit", "sort"])
+        let reader = try QueryReader(context, allowed: ["page", "limit", "sort"])
         let page = try reader.pageRequest()
         var sort = TagSort.name
         if let text = reader.string("sort") {
@@ -22,11 +22,11 @@ struct TagController {
             sort = parsed
         }
         let found = try await tags.list(page, sort: sort)
-        return JSONResponse.page(found.items.map(TagResponse.init), of: page, total: found.total, for: request)
+        return JSONResponse.page(found.items.map(TagResponse.init), of: page, total: found.total, for: request, context)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         let tag = try await tags.find(slug: try context.slug(of: "tag"))
         return JSONResponse.make(DataEnvelope(data: TagResponse(tag)), version: tag.version)
     }

@@ -10,7 +10,7 @@ struct TokenController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.require(.contentRead)
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         return JSONResponse.make(DataEnvelope(data: token), headers: [.cacheControl: "private, no-store"])
     }
 }

@@ -27,7 +27,7 @@ struct WebhookController {
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         var reader = FieldReader(try await RequestBody.object(of: request), writable: Self.fields)
         let url = readURL(&reader, required: true)
         let events = Self.readEvents(&reader, required: true)
@@ -55,7 +55,7 @@ struct WebhookController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         let all = try await webhooks.list()
         return JSONResponse.make(
             DataEnvelope(data: all.map { WebhookResponse(webhook: $0, secret: nil) }),
@@ -65,7 +65,7 @@ struct WebhookController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         let webhook = try await webhooks.find(id: try Self.id(context, "id"))
         return Self.respond(with: webhook, secret: nil)
     }
@@ -73,7 +73,7 @@ struct WebhookController {
     /// Any of the fields; `active: true` re-enables a webhook disabled after failing.
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         let id = try Self.id(context, "id")
         var reader = FieldReader(try await RequestBody.object(of: request), writable: Self.fields)
         let url = readURL(&reader, required: false)
@@ -96,7 +96,7 @@ struct WebhookController {
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         try await webhooks.delete(id: try Self.id(context, "id"))
         return Response(status: .noContent)
     }
@@ -104,7 +104,7 @@ struct WebhookController {
     /// A new secret, shown this once; deliveries are signed with it from now on.
     @Sendable func rotateSecret(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         let id = try Self.id(context, "id")
         let secret = PreviewSecrets.generate()
         try await webhooks.rotateSecret(id: id, secret: secret)
@@ -114,28 +114,28 @@ struct WebhookController {
 
     @Sendable func ping(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         let delivery = try await webhooks.ping(try Self.id(context, "id"))
         return Self.respond(with: delivery)
     }
 
     @Sendable func deliveries(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
-        let reader = try QueryReader(request, allowed: ["page", "limit"])
+        let reader = try QueryReader(context, allowed: ["page", "limit"])
         let page = try reader.pageRequest()
         let found = try await webhooks.deliveries(of: try Self.id(context, "id"), page: page)
         return JSONResponse.page(
             found.items.map(DeliveryResponse.init),
             of: page,
             total: found.total,
-            for: request,
+            for: request, context,
             cacheControl: "no-store"
         )
     }
 
     @Sendable func redeliver(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         let delivery = try await webhooks.redeliver(
             try Self.id(context, "delivery"),
             of: try Self.id(context, "id")

@@ -67,7 +67,7 @@ struct WriteController<Collection: WritableCollection> {
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentWrite)
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         let input = try await collection.validInput(from: try await RequestBody.object(of: request), existing: nil)
         let created = try await store.create(input)
         changes.committed(Collection.invalidates)
@@ -76,7 +76,7 @@ struct WriteController<Collection: WritableCollection> {
 
     @Sendable func replace(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentWrite)
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         let slug = try context.slug(of: Collection.resourceName)
         let document = try await RequestBody.object(of: request)
         return try await replace(slug, request) { current in
@@ -102,7 +102,7 @@ struct WriteController<Collection: WritableCollection> {
 
     @Sendable func patch(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentWrite)
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         let slug = try context.slug(of: Collection.resourceName)
         let patch = try await RequestBody.object(of: request)
         // A key that is no field is refused even with null, which a merge patch would
@@ -133,7 +133,7 @@ struct WriteController<Collection: WritableCollection> {
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentWrite)
-        _ = try QueryReader(request, allowed: [])
+        _ = try QueryReader(context, allowed: [])
         let slug = try context.slug(of: Collection.resourceName)
         let current = try await store.find(slug: slug)
         try checkIfMatch(request, current)

@@ -13,6 +13,8 @@ public struct AppRequestContext: RequestContext {
     public var clientAddress = "unknown"
     /// The token the request was authenticated with, set by `AuthenticationMiddleware`.
     public var token: TokenInfo?
+    /// The query string, read once by `RequestQueryMiddleware` for every later reader.
+    public var query = RequestQuery.unread
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -65,20 +65,19 @@ struct PaginationMeta: JSONEncodable, Equatable {
 
     /// `X-Total-Count`, and a `Link` header with `rel="next"` and `rel="prev"` where they exist,
     /// each the request's own URL with only the page (or cursor) changed.
-    func headers(for request: Request) -> HTTPFields {
+    func headers(for request: Request, _ context: AppRequestContext) -> HTTPFields {
         var fields: HTTPFields = [.xTotalCount: String(total)]
-        let kept = ((try? QueryReader.parameters(of: request.uri.query)) ?? [])
-            .filter { $0.name != "page" && $0.name != "cursor" }
-        func link(_ extra: (name: String, value: String), _ relation: String) -> String {
+        let kept = ((try? context.query.parameters()) ?? []).filter { $0.name != "page" && $0.name != "cursor" }
+        func link(_ extra: RequestQuery.Parameter, _ relation: String) -> String {
             let query = (kept + [extra]).map { Self.escape($0.name) + "=" + Self.escape($0.value) }
             return "<\(request.uri.path)?\(query.joined(separator: "&"))>; rel=\"\(relation)\""
         }
         var links: [String] = []
         if page == nil {
-            if let next = cursor?.next { links.append(link(("cursor", next), "next")) }
+            if let next = cursor?.next { links.append(link(.init(name: "cursor", value: next), "next")) }
         } else {
-            if let next { links.append(link(("page", String(next)), "next")) }
-            if let prev { links.append(link(("page", String(prev)), "prev")) }
+            if let next { links.append(link(.init(name: "page", value: String(next)), "next")) }
+            if let prev { links.append(link(.init(name: "page", value: String(prev)), "prev")) }
         }
         if !links.isEmpty {
             fields[.link] = links.joined(separator: ", ")
@@ -104,10 +103,11 @@ extension JSONResponse {
         of page: PageRequest,
         total: Int,
         for request: Request,
+        _ context: AppRequestContext,
         cacheControl: String? = nil
     ) -> Response {
         let pagination = PaginationMeta(page: page, total: total)
-        var headers = pagination.headers(for: request)
+        var headers = pagination.headers(for: request, context)
         if let cacheControl { headers[.cacheControl] = cacheControl }
         return make(ListEnvelope(data: items, pagination: pagination), headers: headers)
     }

@@ -6,20 +6,10 @@ import Hummingbird
 struct QueryReader {
     private let values: [String: String]
 
-    /// Names and values, percent-decoded, `+` read as a space (as HTML forms send it).
-    static func parameters(of query: String?) throws -> [(name: String, value: String)] {
-        guard let query, !query.isEmpty else { return [] }
-        return try query.split(separator: "&", omittingEmptySubsequences: true).map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = try decode(parts[0])
-            let value = parts.count > 1 ? try decode(parts[1]) : ""
-            return (name, value)
-        }
-    }
-
-    init(_ request: Request, allowed: [String]) throws {
+    /// The request's query as `RequestQueryMiddleware` read it, held to the route's names.
+    init(_ context: AppRequestContext, allowed: [String]) throws {
         var values: [String: String] = [:]
-        for (name, value) in try Self.parameters(of: request.uri.query) {
+        for (name, value) in try context.query.parameters().map({ ($0.name, $0.value) }) {
             guard allowed.contains(name) else {
                 throw ProblemError.unknownParameter(TextRules.printable(name), allowed: allowed)
             }
@@ -95,17 +85,5 @@ struct QueryReader {
 
     func limit(default defaultLimit: Int = 20) throws -> Int {
         try integer("limit", in: 1...100) ?? defaultLimit
-    }
-
-    private static func decode(_ component: Substring) throws -> String {
-        let spaced = component.replacingOccurrences(of: "+", with: " ")
-        guard let decoded = spaced.removingPercentEncoding else {
-            throw ProblemError(
-                status: .badRequest,
-                code: "invalid_query",
-                detail: "The query string has a malformed percent-encoding."
-            )
-        }
-        return decoded
     }
 }
