@@ -142,7 +142,7 @@ import Testing
         ]
         for (document, expected) in [
             (brokenReference, "no author 'nobody'"), (duplicate, "appears twice"), (badStatus, "draft or published"),
-            (wrongFormat, "format"), (lateFailure, "positive count"),
+            (wrongFormat, "format"), (lateFailure, "must be at least 1"),
         ] {
             let target = try TemporaryFolder()
             let database = try AppDatabase(path: target.databasePath)

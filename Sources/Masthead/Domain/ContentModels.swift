@@ -179,4 +179,7 @@ public enum StoreError: Error, Equatable {
     case missingReferences([MissingReference])
     /// A query ran past its time budget and was stopped.
     case queryTimedOut(limit: Duration)
+    /// A stored number (`what`: a revision, a view count) would leave its range
+    /// (`StoredNumbers`); the one operation that would have moved it fails.
+    case outOfRange(String)
 }

@@ -210,12 +210,28 @@ extension ContentExport {
                 problems.append("\(path)/tags: no tag '\(slug)' in the document")
             }
             if Set(article.tags).count != article.tags.count { problems.append("\(path)/tags: a tag appears twice") }
-            if article.views < 0 { problems.append("\(path)/views: must not be negative") }
-            for bucket in article.dailyViews
-            where bucket.views <= 0 || bucket.day.wholeMatch(of: #/[0-9]{4}-[0-9]{2}-[0-9]{2}/#) == nil {
-                problems.append(
-                    "\(path)/daily_views: '\(bucket.day)' \(bucket.views) is not a day and a positive count"
-                )
+            if !StoredNumbers.views.contains(article.views) {
+                problems.append("\(path)/views: must be from 0 to \(StoredNumbers.views.upperBound)")
+            }
+            var days: Set<String> = []
+            var dailyTotal = 0
+            for (dayIndex, bucket) in article.dailyViews.enumerated() {
+                let place = "\(path)/daily_views/\(dayIndex)"
+                if Timestamp(rfc3339: bucket.day) == nil || bucket.day.utf8.count != 10 {
+                    problems.append("\(place)/day: '\(bucket.day)' is not a day (YYYY-MM-DD)")
+                } else if !days.insert(bucket.day).inserted {
+                    problems.append("\(place)/day: '\(bucket.day)' appears twice")
+                }
+                // Each day at least one view; all of them together within the range of one count.
+                let (sum, overflow) = dailyTotal.addingReportingOverflow(bucket.views)
+                if bucket.views < 1 || overflow || !StoredNumbers.views.contains(sum) {
+                    problems.append(
+                        "\(place)/views: must be at least 1, and the days' views together at most "
+                            + "\(StoredNumbers.views.upperBound)"
+                    )
+                    break
+                }
+                dailyTotal = sum
             }
             for slug in article.oldSlugs {
                 if Slug(parsing: slug) == nil || !articleSlugs.insert(slug).inserted {
@@ -223,7 +239,28 @@ extension ContentExport {
                 }
             }
         }
+        checkRevisions(&problems)
         return problems
+    }
+
+    /// Every record's revision within `StoredNumbers.revisions`, so that the next write can
+    /// count on from it.
+    private func checkRevisions(_ problems: inout [String]) {
+        func check(_ revisions: [Int], _ collection: String) {
+            for (index, revision) in revisions.enumerated() where !StoredNumbers.revisions.contains(revision) {
+                problems.append(
+                    "/\(collection)/\(index)/revision: must be from 1 to \(StoredNumbers.revisions.upperBound)"
+                )
+            }
+        }
+        if let site, !StoredNumbers.revisions.contains(site.revision) {
+            problems.append("/site/revision: must be from 1 to \(StoredNumbers.revisions.upperBound)")
+        }
+        check(authors.map(\.revision), "authors")
+        check(tags.map(\.revision), "tags")
+        check(articles.map(\.revision), "articles")
+        check(platforms.map(\.revision), "platforms")
+        check(services.map(\.revision), "services")
     }
 }
 

@@ -5,7 +5,7 @@ enum WriteRevision {
     /// The next write's revision, after checking that nobody wrote since `expected`.
     static func next(current: Int, expected: Int?) throws -> Int {
         if let expected, expected != current { throw StoreError.revisionChanged }
-        return current + 1
+        return try StoredNumbers.add(current, 1, within: StoredNumbers.revisions, "revision")
     }
 }
 

@@ -86,6 +86,12 @@ public struct ProblemError: Error, Sendable {
                     + "narrow it (fewer words, longer prefixes) and try again.",
                 headers: [.retryAfter: "1"]
             )
+        case .outOfRange(let what):
+            ProblemError(
+                status: .conflict,
+                code: "out_of_range",
+                detail: "The \(what) has reached the largest value Masthead keeps; nothing was changed."
+            )
         }
     }
 

@@ -172,7 +172,7 @@ public final class ViewCounter: ServiceLifecycle.Service, Sendable {
                 if consistent && known == nil { state.stored[articleID] = (flushed, before) }
                 return (consistent, state.unflushed[articleID] ?? 0)
             }
-            estimate = flushed + unflushed
+            estimate = try StoredNumbers.add(flushed, unflushed, within: .min ... .max, "view count")
             if consistent { return estimate }
             await Task.yield()
         }
