@@ -103,6 +103,7 @@ let package = Package(
                 .embedInCode("0013_create_article_revisions.sql"),
                 .embedInCode("0014_create_webhooks.sql"),
                 .embedInCode("0015_add_tagline_to_site.sql"),
+                .embedInCode("0016_create_public_search_index.sql"),
             ],
             swiftSettings: swiftSettings
         ),

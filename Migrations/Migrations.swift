@@ -38,5 +38,6 @@ public enum MastheadMigrations {
         Migration("0013_create_article_revisions", PackageResources._013_create_article_revisions_sql),
         Migration("0014_create_webhooks", PackageResources._014_create_webhooks_sql),
         Migration("0015_add_tagline_to_site", PackageResources._015_add_tagline_to_site_sql),
+        Migration("0016_create_public_search_index", PackageResources._016_create_public_search_index_sql),
     ]
 }

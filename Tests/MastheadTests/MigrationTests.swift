@@ -119,6 +119,7 @@ import Testing
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM article_views_daily") == 1)
             #expect(try db.foreignKeyViolations().map { _ in 1 }.reduce(0, +) == 0)
             try db.execute(sql: "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1)")
+            try expectPublicIndexConsistent(db, "migrating")
         }
         let hits = try await SQLiteSearchStore(
             database: database,

@@ -29,9 +29,13 @@ extension PostgresArticleStore {
                     "\(clock: now)SELECT count(*) AS published FROM articles a WHERE \(unescaped: visible)",
                     logger
                 ).first { try $0["published"] as Int } ?? 1
+            // Rarity and candidates are counted among public articles only (the tag links'
+            // carried visibility): drafts and scheduled articles never move a public score.
             let tags = try await connection.run(
                 """
-                SELECT at.tag_id, t.slug, (SELECT count(*) FROM article_tags x WHERE x.tag_id = at.tag_id) AS articles
+                \(clock: now)SELECT at.tag_id, t.slug,
+                    (SELECT count(*) FROM article_tags x
+                     WHERE x.tag_id = at.tag_id AND \(unescaped: PostgresVisibility.carriedCondition("x"))) AS articles
                 FROM article_tags at JOIN tags t ON t.id = at.tag_id
                 WHERE at.article_id = \(target.id) ORDER BY at.position
                 """,
@@ -51,8 +55,9 @@ extension PostgresArticleStore {
                         SELECT * FROM unnest(\(tags.map(\.id))::bigint[], \(tags.map(\.weight))::float8[]) AS w(tag_id, weight)
                     ), candidates AS (
                         SELECT c.article_id, w.tag_id, w.weight FROM weights w CROSS JOIN LATERAL (
-                            SELECT article_id FROM article_tags WHERE tag_id = w.tag_id
-                            ORDER BY article_id DESC LIMIT \(RelatedScoring.candidatesPerTag)
+                            SELECT x.article_id FROM article_tags x
+                            WHERE x.tag_id = w.tag_id AND \(unescaped: PostgresVisibility.carriedCondition("x"))
+                            ORDER BY x.visible_from DESC, x.article_id DESC LIMIT \(RelatedScoring.candidatesPerTag)
                         ) c
                     )
                     SELECT a.id, array_agg(c.tag_id) AS shared, a.author_id = \(target.author) AS same_author,

@@ -5,8 +5,10 @@ extension SQLiteArticleStore {
 
     public func related(to slug: Slug, limit: Int) async throws -> [RelatedArticle] {
         let now = clock.now
+        try await SQLiteSearchIndex.prepare(database, at: now)
         return try await database.reader.read { db in
             let visible = PublicVisibility.condition(at: now)
+            func tagged(_ alias: String) -> SQL { PublicVisibility.taggedCondition(alias, at: now) }
             guard
                 let target = try Row.fetchOne(
                     db,
@@ -20,8 +22,9 @@ extension SQLiteArticleStore {
             let targetID: Int64 = target["id"]
             let authorID: Int64 = target["author_id"]
 
-            // The target's tags, each weighted by how rare it is: counted over every article that
-            // has it (an index-only count; drafts are too few to matter), against the published total.
+            // The target's tags, each weighted by how rare it is among public articles (an
+            // index-only count over the links' `visible_from`), against the published total:
+            // drafts and scheduled articles never move a public score.
             let published =
                 try Int.fetchOne(
                     db,
@@ -31,7 +34,8 @@ extension SQLiteArticleStore {
                 db,
                 SQLRequest<Row>(
                     literal: """
-                        SELECT at.tag_id, t.slug, (SELECT COUNT(*) FROM article_tags x WHERE x.tag_id = at.tag_id) AS articles
+                        SELECT at.tag_id, t.slug,
+                            (SELECT COUNT(*) FROM article_tags x WHERE x.tag_id = at.tag_id AND \(tagged("x"))) AS articles
                         FROM article_tags at JOIN tags t ON t.id = at.tag_id
                         WHERE at.article_id = \(targetID) ORDER BY at.position
                         """,
@@ -48,13 +52,14 @@ extension SQLiteArticleStore {
             var results: [(id: Int64, score: Double, reason: RelatedReason)] = []
             if !tags.isEmpty {
                 let weightCase = tags.map { tag -> SQL in "WHEN \(tag.id) THEN \(tag.weight)" }.joined(separator: " ")
-                // The newest articles of each shared tag, at most `candidatesPerTag`: every article
-                // sharing a rarer tag is considered, and a very common tag cannot make the
-                // scoring read half the catalogue.
+                // The newest public articles of each shared tag, at most `candidatesPerTag`: every
+                // article sharing a rarer tag is considered, and a very common tag cannot make
+                // the scoring read half the catalogue.
                 let candidates = tags.map { tag -> SQL in
                     """
-                    SELECT * FROM (SELECT article_id, tag_id FROM article_tags WHERE tag_id = \(tag.id)
-                                   ORDER BY article_id DESC LIMIT \(RelatedScoring.candidatesPerTag))
+                    SELECT * FROM (SELECT x.article_id, x.tag_id FROM article_tags x
+                                   WHERE x.tag_id = \(tag.id) AND \(tagged("x"))
+                                   ORDER BY x.visible_from DESC, x.article_id DESC LIMIT \(RelatedScoring.candidatesPerTag))
                     """
                 }.joined(separator: " UNION ALL ")
                 let score: SQL = """
@@ -96,8 +101,8 @@ extension SQLiteArticleStore {
                     SQLRequest<Row>(
                         literal: """
                             SELECT s.rowid AS id, s.rank AS rank
-                            FROM search_index s JOIN articles a ON a.id = s.rowid
-                            WHERE search_index MATCH \(words.matchExpression) AND s.rowid > 0
+                            FROM public_search_index s JOIN articles a ON a.id = s.rowid
+                            WHERE public_search_index MATCH \(words.matchExpression) AND s.rowid > 0
                               AND s.rowid NOT IN \(excluded) AND \(visible)
                             ORDER BY s.rank LIMIT \(missing)
                             """,

@@ -30,6 +30,7 @@ extension SQLiteArticleStore {
             record.apply(input, body: body, now: now)
             try record.insert(db)
             try body.record.save(for: record.id!, db)
+            try SQLiteSearchIndex.update(article: record.id!, at: now, db)
             try Self.claim(slug: slug, db)
             try Self.setTags(tagIDs, of: record.id!, db)
             try Self.keepRevision(
@@ -82,6 +83,7 @@ extension SQLiteArticleStore {
             record.apply(input, body: body, now: now)
             try record.update(db)
             try body.record.save(for: record.id!, db)
+            try SQLiteSearchIndex.update(article: record.id!, at: now, db)
             try Self.setTags(tagIDs, of: record.id!, db)
             try Self.keepRevision(
                 try ArticleSnapshot(input, slug: record.slug, publishedAt: record.publishedAt),

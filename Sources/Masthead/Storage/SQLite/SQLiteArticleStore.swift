@@ -19,6 +19,9 @@ public struct SQLiteArticleStore: ArticleStore {
 
     public func list(_ query: ArticleListQuery) async throws -> ArticlePage {
         let now = clock.now
+        if query.search != nil && query.visibility == .published {
+            try await SQLiteSearchIndex.prepare(database, at: now)
+        }
         return try await database.reader.read { db in
             // A full-text filter is bounded in time; other lists are bounded by their indexes.
             guard query.search != nil else { return try Self.list(query, now: now, db) }
@@ -62,15 +65,16 @@ public struct SQLiteArticleStore: ArticleStore {
         // filter starts from the index (ranked by FTS5 itself) and counts up to a bound.
         // Ranked by relevance, the index leads (CROSS JOIN fixes that order) and FTS5 sorts;
         // in another order, the matches are a set the list is filtered by.
+        // The public ranks by the index of public text alone (migration 0016); a token's
+        // list finds drafts too, in the index of everything.
         var from: SQL = "articles a"
         if let search = query.search {
+            let index: SQL = query.visibility == .published ? "public_search_index" : "search_index"
             if query.effectiveSort == nil {
-                from = "search_index hit CROSS JOIN articles a ON a.id = hit.rowid"
-                conditions.append("search_index MATCH \(search.matchExpression) AND hit.rowid > 0")
+                from = "\(index) hit CROSS JOIN articles a ON a.id = hit.rowid"
+                conditions.append("\(index) MATCH \(search.matchExpression) AND hit.rowid > 0")
             } else {
-                conditions.append(
-                    "a.id IN (SELECT rowid FROM search_index WHERE search_index MATCH \(search.matchExpression))"
-                )
+                conditions.append("a.id IN (SELECT rowid FROM \(index) WHERE \(index) MATCH \(search.matchExpression))")
             }
         }
         return try list(

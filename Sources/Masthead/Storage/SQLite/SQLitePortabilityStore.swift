@@ -4,9 +4,12 @@ import GRDB
 /// Reads and writes whole publications in SQLite.
 public struct SQLitePortabilityStore: PortabilityStore {
     let database: AppDatabase
+    /// What is public once imported enters the search index at once (`SQLiteSearchIndex`).
+    let clock: ContentClock
 
-    public init(database: AppDatabase) {
+    public init(database: AppDatabase, clock: ContentClock = .system) {
         self.database = database
+        self.clock = clock
     }
 
     /// Everything but tokens, in one read transaction, each list in id order.
@@ -141,6 +144,7 @@ public struct SQLitePortabilityStore: PortabilityStore {
         let problems = document.problems()
         guard problems.isEmpty else { throw ImportFailure(problems: problems) }
         let bodies = await PreparedBody.preparing(document.articles.map(\.bodyMarkdown))
+        let now = clock.now
         try await database.writer.write { db in
             guard try !AppDatabase.holdsContent(db) else {
                 throw ImportFailure.notEmpty
@@ -280,6 +284,7 @@ public struct SQLitePortabilityStore: PortabilityStore {
                     DROP TABLE temp.imported_bodies;
                     """
             )
+            try SQLiteSearchIndex.indexDue(at: now, db)
         }
     }
 

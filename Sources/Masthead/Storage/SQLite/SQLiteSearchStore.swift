@@ -15,13 +15,14 @@ public struct SQLiteSearchStore: SearchStore {
     public func search(_ query: SearchQuery, kinds: Set<SearchKind>, page: PageRequest) async throws -> Page<SearchHit>
     {
         let now = clock.now
+        try await SQLiteSearchIndex.prepare(database, at: now)
         return try await database.reader.read { db in
             try budget.run(db) {
                 // Kinds and visibility are read from the doc id and the narrow article row:
                 // no text is read until the page's snippets.
-                let from: SQL = "search_index s LEFT JOIN articles a ON s.rowid > 0 AND a.id = s.rowid"
+                let from: SQL = "public_search_index s LEFT JOIN articles a ON s.rowid > 0 AND a.id = s.rowid"
                 let filter: SQL = """
-                    search_index MATCH \(query.matchExpression) AND \(SearchDocument.filter(kinds: kinds))
+                    public_search_index MATCH \(query.matchExpression) AND \(SearchDocument.filter(kinds: kinds))
                     AND (s.rowid < 0 OR (\(PublicVisibility.condition(at: now))))
                     """
                 let total = try SearchQuery.boundedCount(from: from, where: filter, db)
@@ -34,7 +35,7 @@ public struct SQLiteSearchStore: SearchStore {
                     SQLRequest<Row>(
                         literal: """
                             SELECT s.rowid AS doc, s.rank AS rank,
-                                   snippet(search_index, -1, \(SearchHit.markStart), \(SearchHit.markEnd), '…', 16) AS snippet
+                                   snippet(public_search_index, -1, \(SearchHit.markStart), \(SearchHit.markEnd), '…', 16) AS snippet
                             FROM \(from) WHERE \(filter)
                             ORDER BY s.rank LIMIT \(limit) OFFSET \(page.offset)
                             """,
@@ -81,7 +82,7 @@ enum SearchDocument {
         return (negativeKinds[Int(-doc % 4)], -doc / 4)
     }
 
-    /// True for the documents of `kinds`, on `search_index` as `s`.
+    /// True for the documents of `kinds`, on `public_search_index` as `s`.
     static func filter(kinds: Set<SearchKind>) -> SQL {
         guard kinds.count < SearchKind.allCases.count else { return "1" }
         let conditions: [SQL] = SearchKind.allCases.filter(kinds.contains).map { kind in

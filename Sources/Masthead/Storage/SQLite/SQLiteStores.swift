@@ -24,7 +24,7 @@ extension Stores {
             tokens: SQLiteTokenStore(database: database, clock: clock),
             views: SQLiteViewStore(database: database, clock: clock),
             search: SQLiteSearchStore(database: database, clock: clock, searchTimeout: limits.searchTimeout),
-            portability: SQLitePortabilityStore(database: database),
+            portability: SQLitePortabilityStore(database: database, clock: clock),
             previews: SQLitePreviewStore(database: database, clock: clock),
             revisions: SQLiteRevisionStore(database: database),
             webhooks: SQLiteWebhookStore(database: database, clock: clock)

@@ -60,6 +60,7 @@ public enum DemoContent {
         try await database.writer.write { db in
             guard try !AppDatabase.holdsContent(db) else { return false }
             try insertAll(db, now: now)
+            try SQLiteSearchIndex.indexDue(at: now, db)
             return true
         }
     }

@@ -80,6 +80,7 @@ public enum SyntheticContent {
                         try ArticleTagRecord(articleId: draft.record.id!, tagId: tag, position: position).insert(db)
                     }
                 }
+                try SQLiteSearchIndex.indexDue(at: now, db)
             }
             written += batch
             progress(written)
