@@ -104,6 +104,7 @@ let package = Package(
                 .embedInCode("0014_create_webhooks.sql"),
                 .embedInCode("0015_add_tagline_to_site.sql"),
                 .embedInCode("0016_create_public_search_index.sql"),
+                .embedInCode("0017_add_message_id_to_webhook_events.sql"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -122,6 +123,7 @@ let package = Package(
                 .embedInCode("0007_create_article_revisions.sql"),
                 .embedInCode("0008_create_webhooks.sql"),
                 .embedInCode("0009_add_tagline_to_site.sql"),
+                .embedInCode("0010_add_message_id_to_webhook_events.sql"),
             ],
             swiftSettings: swiftSettings
         ),

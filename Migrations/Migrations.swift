@@ -39,5 +39,9 @@ public enum MastheadMigrations {
         Migration("0014_create_webhooks", PackageResources._014_create_webhooks_sql),
         Migration("0015_add_tagline_to_site", PackageResources._015_add_tagline_to_site_sql),
         Migration("0016_create_public_search_index", PackageResources._016_create_public_search_index_sql),
+        Migration(
+            "0017_add_message_id_to_webhook_events",
+            PackageResources._017_add_message_id_to_webhook_events_sql
+        ),
     ]
 }

@@ -20,5 +20,9 @@ public enum MastheadPostgresMigrations {
         Migration("0007_create_article_revisions", PackageResources._007_create_article_revisions_sql),
         Migration("0008_create_webhooks", PackageResources._008_create_webhooks_sql),
         Migration("0009_add_tagline_to_site", PackageResources._009_add_tagline_to_site_sql),
+        Migration(
+            "0010_add_message_id_to_webhook_events",
+            PackageResources._010_add_message_id_to_webhook_events_sql
+        ),
     ]
 }

@@ -445,6 +445,54 @@ import Testing
         #expect(redelivered == nil)
     }
 
+    /// A `webhook-id` is never given twice: not after the event that had it is let go of (on
+    /// SQLite a deleted row's number comes back), and not on another database, whatever its
+    /// engine. Every attempt of one event carries the same id.
+    @Test(arguments: StoreEngine.available) func messageIDsNeverRepeat(engine: StoreEngine) async throws {
+        var seen: Set<String> = []
+        for _ in 0..<2 {  // a second publication (another engine's, or an import's) starts afresh
+            let fixture = try await StoreFixture(engine)
+            let webhooks = fixture.stores.webhooks
+            let hook = try await webhooks.create(
+                WebhookInput(url: "https://hooks.example/x", events: ["*"], active: true, description: nil),
+                secret: Array(repeating: 7, count: 32)
+            )
+            for _ in 0..<3 {
+                let delivery = try await webhooks.ping(hook.id)
+                let due = try await webhooks.claimDue(
+                    now: fixture.clock.now,
+                    limit: 8,
+                    leaseUntil: fixture.clock.now.adding(seconds: 15)
+                )
+                let id = try #require(due.first { $0.id == delivery.id }?.messageID)
+                #expect(id.wholeMatch(of: /msg_[0-9a-hjkmnp-tv-z]{26}/) != nil, "\(id)")
+                #expect(seen.insert(id).inserted, "\(id) given twice")
+                // A retry sends the same id.
+                try await webhooks.record(
+                    .failed(statusCode: 500, error: nil, latencyMilliseconds: 1, retryAt: fixture.clock.now),
+                    of: delivery.id,
+                    at: fixture.clock.now
+                )
+                fixture.clock.advance(seconds: 20)
+                let again = try await webhooks.claimDue(
+                    now: fixture.clock.now,
+                    limit: 8,
+                    leaseUntil: fixture.clock.now.adding(seconds: 15)
+                )
+                #expect(again.first { $0.id == delivery.id }?.messageID == id)
+                // Delivered, then let go of with its event: the next event's row may reuse the number.
+                try await webhooks.record(
+                    .delivered(statusCode: 204, latencyMilliseconds: 3),
+                    of: delivery.id,
+                    at: fixture.clock.now
+                )
+                fixture.clock.advance(seconds: 10)
+                #expect(try await webhooks.prune(finishedBefore: fixture.clock.now) == 1)
+            }
+        }
+        #expect(seen.count == 6)
+    }
+
     @Test func loopbackAndPrivateTargetsAreRefusedUnlessAllowed() async throws {
         try await WebhookReceiver.with { receiver, url in
             try await withApp(

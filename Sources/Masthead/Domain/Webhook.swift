@@ -157,6 +157,37 @@ public struct WebhookDelivery: Sendable, Equatable {
     public let finishedAt: Timestamp?
 }
 
+/// The `webhook-id` of an event: `msg_` and 128 random bits in 26 characters of Crockford's
+/// base32. Made once when the event is recorded and sent with every attempt and redelivery
+/// of it; random rather than a row number, so that no later event, after pruning, a restart,
+/// a move to another engine or an import, ever carries an id a receiver has seen (Standard
+/// Webhooks tells receivers to drop repeated ids).
+public enum WebhookMessageID {
+    private static let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz".utf8)
+
+    public static func make() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let high = UInt64.random(in: .min ... .max, using: &generator)
+        let low = UInt64.random(in: .min ... .max, using: &generator)
+        var characters: [UInt8] = []
+        characters.reserveCapacity(26)
+        // 26 five-bit groups cover 130 bits: the first group holds the top 3 bits.
+        for index in (0..<26).reversed() {
+            let shift = index * 5
+            let group: UInt64 =
+                if shift >= 64 {
+                    high >> (shift - 64)
+                } else if shift > 59 {
+                    (low >> shift) | (high << (64 - shift))
+                } else {
+                    low >> shift
+                }
+            characters.append(alphabet[Int(group & 31)])
+        }
+        return "msg_" + String(decoding: characters, as: UTF8.self)
+    }
+}
+
 /// Signing the Standard Webhooks way: `webhook-signature: v1,<base64 HMAC-SHA256 of
 /// "id.timestamp.body">` under the webhook's secret, shown to its owner as `whsec_<base64>`.
 public enum WebhookSignature {

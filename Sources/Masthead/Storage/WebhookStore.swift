@@ -43,6 +43,8 @@ public struct DueDelivery: Sendable {
     public let url: String
     public let secret: [UInt8]
     public let eventID: Int64
+    /// The event's `webhook-id` (`WebhookMessageID`), the same for every attempt.
+    public let messageID: String
     public let event: ContentEvent
     public let occurredAt: Timestamp
     public let body: [UInt8]?

@@ -199,7 +199,7 @@ struct WebhookDispatcher: ServiceLifecycle.Service {
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         defer { client.shutdown { _ in } }
 
-        let id = "msg_\(delivery.eventID)"
+        let id = delivery.messageID
         let timestamp = clock.now.secondsSinceEpoch
         var request = HTTPClientRequest(url: delivery.url)
         request.method = .POST

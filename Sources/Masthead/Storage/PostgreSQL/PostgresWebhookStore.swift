@@ -125,8 +125,8 @@ struct PostgresWebhookStore: WebhookStore {
             let id = try await connection.run(
                 """
                 WITH event AS (
-                    INSERT INTO webhook_events (type, resource, occurred_at, available_at)
-                    VALUES (\(WebhookEvents.ping), 'webhook', \(now), \(now)) RETURNING id
+                    INSERT INTO webhook_events (type, resource, occurred_at, available_at, message_id)
+                    VALUES (\(WebhookEvents.ping), 'webhook', \(now), \(now), \(WebhookMessageID.make())) RETURNING id
                 )
                 INSERT INTO webhook_deliveries (webhook_id, event_id, status, available_at, next_attempt_at, created_at)
                 SELECT \(webhookID), id, 'pending', \(now), \(now), \(now) FROM event
@@ -169,7 +169,7 @@ struct PostgresWebhookStore: WebhookStore {
                     )
                     RETURNING id, attempts, available_at, webhook_id, event_id
                 )
-                SELECT c.id, c.attempts, c.available_at, w.id AS webhook_id, w.url, w.secret, e.id AS event_id,
+                SELECT c.id, c.attempts, c.available_at, w.id AS webhook_id, w.url, w.secret, e.id AS event_id, e.message_id,
                     e.type, e.resource, e.slug, e.previous_slug, e.occurred_at, e.available_at AS event_available_at,
                     e.published_at, e.body
                 FROM claimed c JOIN webhooks w ON w.id = c.webhook_id JOIN webhook_events e ON e.id = c.event_id
@@ -307,6 +307,7 @@ struct PostgresWebhookStore: WebhookStore {
             url: try row["url"],
             secret: Array((try row["secret"] as ByteBuffer).readableBytesView),
             eventID: try row["event_id"],
+            messageID: try row["message_id"],
             event: ContentEvent(
                 type: try row["type"],
                 resource: try row["resource"],
@@ -337,9 +338,10 @@ enum PostgresOutbox {
                     SELECT id FROM webhooks
                     WHERE active AND EXISTS (SELECT 1 FROM unnest(string_to_array(events, ',')) AS p WHERE p = ANY(\(patterns)))
                 ), event AS (
-                    INSERT INTO webhook_events (type, resource, slug, previous_slug, occurred_at, available_at, published_at)
+                    INSERT INTO webhook_events
+                        (type, resource, slug, previous_slug, occurred_at, available_at, published_at, message_id)
                     SELECT \(event.type), \(event.resource), \(event.slug), \(event.previousSlug), \(now), \(availableAt),
-                        \(event.publishedAt)
+                        \(event.publishedAt), \(WebhookMessageID.make())
                     WHERE EXISTS (SELECT 1 FROM wanting)
                     RETURNING id
                 )

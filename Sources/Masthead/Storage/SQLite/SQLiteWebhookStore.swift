@@ -105,8 +105,8 @@ public struct SQLiteWebhookStore: WebhookStore {
             _ = try Self.webhook(webhookID, db)
             try db.execute(
                 literal: """
-                    INSERT INTO webhook_events (type, resource, occurred_at, available_at)
-                    VALUES (\(WebhookEvents.ping), 'webhook', \(now), \(now))
+                    INSERT INTO webhook_events (type, resource, occurred_at, available_at, message_id)
+                    VALUES (\(WebhookEvents.ping), 'webhook', \(now), \(now), \(WebhookMessageID.make()))
                     """
             )
             try db.execute(
@@ -138,7 +138,7 @@ public struct SQLiteWebhookStore: WebhookStore {
                 SQLRequest<Row>(
                     literal: """
                         SELECT d.id, d.attempts, d.available_at, w.id AS webhook_id, w.url, w.secret, e.id AS event_id,
-                            e.type, e.resource, e.slug, e.previous_slug, e.occurred_at, e.available_at AS event_available_at,
+                            e.message_id, e.type, e.resource, e.slug, e.previous_slug, e.occurred_at, e.available_at AS event_available_at,
                             e.published_at, e.body
                         FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
                         JOIN webhook_events e ON e.id = d.event_id
@@ -280,6 +280,7 @@ public struct SQLiteWebhookStore: WebhookStore {
             url: row["url"],
             secret: Array(secret),
             eventID: row["event_id"],
+            messageID: row["message_id"],
             event: ContentEvent(
                 type: row["type"],
                 resource: row["resource"],
@@ -314,9 +315,10 @@ enum SQLiteOutbox {
             let availableAt = event.availableAt ?? now
             try db.execute(
                 literal: """
-                    INSERT INTO webhook_events (type, resource, slug, previous_slug, occurred_at, available_at, published_at)
+                    INSERT INTO webhook_events
+                        (type, resource, slug, previous_slug, occurred_at, available_at, published_at, message_id)
                     VALUES (\(event.type), \(event.resource), \(event.slug), \(event.previousSlug), \(now), \(availableAt),
-                        \(event.publishedAt))
+                        \(event.publishedAt), \(WebhookMessageID.make()))
                     """
             )
             try db.execute(
