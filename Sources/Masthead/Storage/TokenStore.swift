@@ -11,7 +11,8 @@ public struct TokenInfo: Sendable, Equatable {
     /// The strongest scope the token holds; scopes imply the weaker ones.
     public var scope: Scope { scopes.max() ?? .contentRead }
 
-    public func allows(_ needed: Scope) -> Bool { scope >= needed }
+    /// A token whose scopes could not be read (`scopes` empty) allows nothing.
+    public func allows(_ needed: Scope) -> Bool { scopes.max().map { $0 >= needed } ?? false }
 }
 
 /// API tokens: only their hashes are stored.
@@ -37,8 +38,18 @@ enum TokenScopes {
         scopes.map(\.rawValue).joined(separator: " ")
     }
 
+    /// The scopes stored as `text`; none at all when any word of it is not a scope, so that
+    /// a token whose scopes cannot be read fails closed: authentication refuses it.
     static func parse(_ text: String) -> [Scope] {
-        text.split(separator: " ").compactMap { Scope(rawValue: String($0)) }
+        let words = text.split(separator: " ")
+        let scopes = words.compactMap { Scope(rawValue: String($0)) }
+        return scopes.count == words.count ? scopes : []
+    }
+
+    /// Whether a stored token authenticates at `now`: not revoked, not expired, and with
+    /// scopes that could be read.
+    static func authenticates(_ token: TokenInfo, at now: Timestamp) -> Bool {
+        token.revokedAt == nil && (token.expiresAt.map { $0 > now } ?? true) && !token.scopes.isEmpty
     }
 
     static func lastUseIsStale(_ lastUsedAt: Timestamp?, now: Timestamp) -> Bool {

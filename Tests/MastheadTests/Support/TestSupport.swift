@@ -173,6 +173,17 @@ struct TestStorage: Sendable {
         try await scalar(sql, as: Int.self)
     }
 
+    /// Runs `sql`, which changes stored state behind the stores' backs (a test's way of
+    /// making a row no store would write).
+    func execute(_ sql: String) async throws {
+        if let sqlite {
+            try await sqlite.writer.write { db in try db.execute(sql: sql) }
+            return
+        }
+        let database = try #require(postgres)
+        _ = try await database.engine.client.query(PostgresQuery(unsafeSQL: sql), logger: PostgresTestServer.logger)
+    }
+
     /// The one text `sql` answers, or nil for no row or NULL.
     func text(_ sql: String) async throws -> String? {
         try await scalar(sql, as: String.self)

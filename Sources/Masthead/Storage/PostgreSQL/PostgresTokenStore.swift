@@ -68,7 +68,7 @@ struct PostgresTokenStore: TokenStore {
             "SELECT * FROM api_tokens WHERE token_sha256 = \(Data(token.sha256))",
             logger: logger
         ).first(Self.info)
-        guard let found, found.revokedAt == nil, found.expiresAt.map({ $0 > now }) ?? true else { return nil }
+        guard let found, TokenScopes.authenticates(found, at: now) else { return nil }
         if TokenScopes.lastUseIsStale(found.lastUsedAt, now: now) {
             try await engine.client.query(
                 "UPDATE api_tokens SET last_used_at = \(now.date) WHERE id = \(found.id)",

@@ -69,9 +69,7 @@ public struct SQLiteTokenStore: TokenStore {
                 try Self.info(from: $0)
             }
         }
-        guard let found, found.revokedAt == nil, found.expiresAt.map({ $0 > now }) ?? true else {
-            return nil
-        }
+        guard let found, TokenScopes.authenticates(found, at: now) else { return nil }
         if TokenScopes.lastUseIsStale(found.lastUsedAt, now: now) {
             try await database.write { db in
                 try db.execute(literal: "UPDATE api_tokens SET last_used_at = \(now) WHERE id = \(found.id)")
