@@ -395,7 +395,7 @@ import Testing
             let afterKill = receiver.received.count
 
             let next = try await ServerProcess.serve(arguments)
-            let received = try await receiver.waitFor(max(1, afterKill), limit: .seconds(45))
+            let received = try await receiver.waitFor(max(1, afterKill), limit: .seconds(60))
             #expect(try received.contains { try $0.json["data"]["slug"].string == "survivor" })
             var delivered = false
             for _ in 0..<150 where !delivered {
@@ -491,6 +491,18 @@ import Testing
             }
         }
         #expect(seen.count == 6)
+    }
+
+    /// One attempt may spend the whole time-out resolving the name and then the whole
+    /// time-out on the request: a lease shorter than both would let a second instance claim
+    /// and send the delivery while the first still may.
+    @Test func aLeaseOutlastsTheWorstCaseOfOneAttempt() {
+        for timeout: Duration in [.seconds(10), .seconds(2), .milliseconds(2_500), .seconds(60)] {
+            var settings = WebhookSettings()
+            settings.timeout = timeout
+            let worst = timeout * 2
+            #expect(Duration.seconds(settings.leaseSeconds) > worst + .seconds(5), "\(timeout)")
+        }
     }
 
     @Test func loopbackAndPrivateTargetsAreRefusedUnlessAllowed() async throws {

@@ -28,6 +28,23 @@ public struct WebhookSettings: Sendable, Equatable {
     public var pruneInterval: Duration = .seconds(600)
 
     public init() {}
+
+    /// How long a claimed delivery stays this instance's: longer than the worst case of one
+    /// attempt, its name resolution (up to `timeout`), then its request (up to `timeout`,
+    /// connecting included), then rendering and recording it (`recordingMarginSeconds`), so
+    /// that no other instance claims and sends it while this one still may. A delivery whose
+    /// instance died is taken up by another, or by the next start, after this.
+    public var leaseSeconds: Int64 {
+        2 * Self.wholeSeconds(timeout) + Self.recordingMarginSeconds
+    }
+
+    /// Time for rendering the payload and writing the outcome, beside the network's.
+    static let recordingMarginSeconds: Int64 = 15
+
+    private static func wholeSeconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds + (attoseconds > 0 ? 1 : 0)
+    }
 }
 
 /// Sends the outbox's deliveries: each webhook's in order, at most `maximumInFlight` at once,
@@ -82,10 +99,11 @@ struct WebhookDispatcher: ServiceLifecycle.Service {
     /// Up to `limit` deliveries due now, leased to this instance.
     func claimDue(limit: Int) async throws -> [DueDelivery] {
         let now = clock.now
-        // Longer than an attempt can take (its time-out, then recording it): a delivery whose
-        // instance died is taken up by another, or by the next start, after this.
-        let leaseSeconds = Int64(settings.timeout.components.seconds) + 5
-        return try await store.claimDue(now: now, limit: limit, leaseUntil: now.adding(seconds: leaseSeconds))
+        return try await store.claimDue(
+            now: now,
+            limit: limit,
+            leaseUntil: now.adding(seconds: settings.leaseSeconds)
+        )
     }
 
     private func attempt(_ delivery: DueDelivery) async {
