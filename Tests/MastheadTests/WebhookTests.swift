@@ -505,6 +505,31 @@ import Testing
         }
     }
 
+    /// The cap is counted where the webhook is written: creations sent at once cannot pass
+    /// it together.
+    @Test(arguments: AppEngine.available) func creationsAtOnceCannotPassTheCap(engine: AppEngine) async throws {
+        try await withApp(on: engine, configure: Self.configure) { client, storage async throws in
+            let admin = try await storage.token([.admin])
+            let statuses = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+                for index in 0..<(WebhookRows.maximumCount + 12) {
+                    group.addTask {
+                        let response = try await client.send(
+                            .post,
+                            "/v1/webhooks",
+                            json: #"{"url": "https://hooks.example/\#(index)", "events": ["*"]}"#,
+                            token: admin
+                        )
+                        return (Int(response.status.code), try? response.json["code"].string)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0.0 == 201 }.count == WebhookRows.maximumCount)
+            #expect(statuses.filter { $0.0 == 409 && $0.1 == "too_many_webhooks" }.count == 12)
+            #expect(try await storage.integer("SELECT count(*) FROM webhooks") == WebhookRows.maximumCount)
+        }
+    }
+
     @Test func loopbackAndPrivateTargetsAreRefusedUnlessAllowed() async throws {
         try await WebhookReceiver.with { receiver, url in
             try await withApp(

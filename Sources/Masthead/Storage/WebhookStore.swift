@@ -1,6 +1,7 @@
 /// Webhooks, the outbox content writes fill (`ContentEvent`s, recorded by each engine's stores
 /// in the write's transaction) and the deliveries the delivery service works through.
 public protocol WebhookStore: Sendable {
+    /// A 409 (`WebhookRows.tooMany`) when the publication has `WebhookRows.maximumCount`.
     func create(_ input: WebhookInput, secret: [UInt8]) async throws -> Webhook
     func list() async throws -> [Webhook]
     /// `StoreError.notFound` when there is none.
@@ -62,6 +63,16 @@ public enum DeliveryOutcome: Sendable {
 
 /// What both engines store for webhooks.
 enum WebhookRows {
+    /// A publication has at most this many webhooks: each write fans out to every one.
+    static let maximumCount = 50
+
+    /// Counted in the creating transaction, after every other creation has committed, so
+    /// that creations at once cannot pass it together.
+    static let tooMany = StoreError.conflict(
+        code: "too_many_webhooks",
+        detail: "A publication has at most \(maximumCount) webhooks; delete one first."
+    )
+
     /// The stored form of a subscription list.
     static func events(_ events: [String]) -> String { events.joined(separator: ",") }
     static func events(_ stored: String) -> [String] { stored.split(separator: ",").map(String.init) }

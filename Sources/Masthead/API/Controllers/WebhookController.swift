@@ -7,8 +7,6 @@ struct WebhookController {
     let webhooks: any WebhookStore
     let targets: WebhookTargets
 
-    /// More would make every content write fan out too far.
-    static let maximumWebhooks = 50
     static let fields: Set<String> = ["url", "events", "active", "description"]
 
     var endpoints: RouteCollection<AppRequestContext> {
@@ -34,13 +32,6 @@ struct WebhookController {
         let active = reader.boolean("active") ?? true
         let description = reader.string("description", maxLength: 500)
         try reader.finish()
-        guard try await webhooks.list().count < Self.maximumWebhooks else {
-            throw ProblemError(
-                status: .conflict,
-                code: "too_many_webhooks",
-                detail: "A publication has at most \(Self.maximumWebhooks) webhooks; delete one first."
-            )
-        }
         let secret = PreviewSecrets.generate()
         let webhook = try await webhooks.create(
             WebhookInput(url: url!, events: events!, active: active, description: description),

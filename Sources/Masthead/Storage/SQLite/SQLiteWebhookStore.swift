@@ -14,6 +14,10 @@ public struct SQLiteWebhookStore: WebhookStore {
     public func create(_ input: WebhookInput, secret: [UInt8]) async throws -> Webhook {
         let now = clock.now
         return try await database.write { db in
+            // SQLite's writes run one at a time: the count cannot change before the insert.
+            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM webhooks")! < WebhookRows.maximumCount else {
+                throw WebhookRows.tooMany
+            }
             try db.execute(
                 literal: """
                     INSERT INTO webhooks (url, events, active, description, secret, created_at, updated_at)
