@@ -160,6 +160,37 @@ import Testing
         }
     }
 
+    /// An article has at most 20 live links, counted where they are written (so creations at
+    /// once cannot pass it), and its expired links are deleted when the next one is made and
+    /// are no longer listed.
+    @Test(arguments: AppEngine.available) func expiredLinksGoAndLiveOnesAreCapped(engine: AppEngine) async throws {
+        let clock = TestClock()
+        try await withApp(on: engine, clock: clock, seed: Self.seed) { client, storage async throws in
+            let writer = try await storage.token([.contentWrite])
+            let path = "/v1/articles/draft/preview-links"
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<26 {
+                    group.addTask {
+                        Int(try await client.send(.post, path, json: #"{"expires_in": 60}"#, token: writer).status.code)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 201 }.count == 20 && statuses.filter { $0 == 409 }.count == 6)
+            let refused = try await client.send(.post, path, token: writer)
+            #expect(refused.status == .conflict)
+            #expect(try refused.json["code"].string == "too_many_preview_links")
+            #expect(try await storage.integer("SELECT count(*) FROM preview_links") == 20)
+            // Another article's links are its own.
+            #expect(try await client.send(.post, "/v1/articles/later/preview-links", token: writer).status == .created)
+
+            clock.advance(seconds: 61)
+            #expect(try await client.send(.get, path, token: writer).json["data"].array.isEmpty)
+            #expect(try await client.send(.post, path, token: writer).status == .created)
+            #expect(try await storage.integer("SELECT count(*) FROM preview_links") == 2)
+        }
+    }
+
     @Test(arguments: AppEngine.available) func linksNeedAWriterAKnownArticleAndASaneLifetime(engine: AppEngine)
         async throws
     {

@@ -1,9 +1,11 @@
 /// Preview links (`PreviewLink`) and the secret their tokens are signed with.
 public protocol PreviewStore: Sendable {
     /// A new link to the article `slug`, whatever its status, until `expiresAt`, made by
-    /// `token`. `StoreError.notFound` when there is no such article.
+    /// `token`. The article's expired links are deleted in the same transaction; a 409
+    /// (`PreviewSecrets.tooMany`) when it still has `PreviewSecrets.maximumPerArticle`.
+    /// `StoreError.notFound` when there is no such article.
     func create(for slug: Slug, expiresAt: Timestamp, by token: TokenInfo?) async throws -> PreviewLink
-    /// The article's links, newest first, expired ones included. `StoreError.notFound` when
+    /// The article's links that have not expired, newest first. `StoreError.notFound` when
     /// there is no such article.
     func list(for slug: Slug) async throws -> [PreviewLink]
     /// `StoreError.notFound` when the article has no link with that id.
@@ -21,6 +23,15 @@ public protocol PreviewStore: Sendable {
 enum PreviewSecrets {
     /// The row of `server_secrets` preview tokens are signed with.
     static let name = "preview"
+
+    /// Live links one article may have at once: enough for every reviewer, and a bound on
+    /// what one token can make the database hold.
+    static let maximumPerArticle = 20
+
+    static let tooMany = StoreError.conflict(
+        code: "too_many_preview_links",
+        detail: "An article has at most \(maximumPerArticle) preview links at once; delete one first."
+    )
 
     /// A new 256-bit secret from the system's secure random source.
     static func generate() -> [UInt8] {

@@ -14,10 +14,25 @@ struct PostgresPreviewStore: PreviewStore {
         let now = clock.now
         let logger = logger
         let created = try await engine.write(announcing: nil) { connection -> PreviewLink? in
+            // The article's row is locked, so creations for it count one after another.
+            let articleID = try await connection.run(
+                "SELECT id FROM articles WHERE slug = \(slug.value) FOR UPDATE",
+                logger
+            ).first { try $0["id"] as Int64 }
+            guard let articleID else { return nil }
+            try await connection.run(
+                "DELETE FROM preview_links WHERE article_id = \(articleID) AND expires_at <= \(now)",
+                logger
+            )
+            let live = try await connection.run(
+                "SELECT count(*) AS n FROM preview_links WHERE article_id = \(articleID)",
+                logger
+            ).first { try $0["n"] as Int } ?? 0
+            guard live < PreviewSecrets.maximumPerArticle else { throw PreviewSecrets.tooMany }
             let id = try await connection.run(
                 """
                 INSERT INTO preview_links (article_id, created_at, expires_at, created_by_token_id, created_by_token_name)
-                SELECT id, \(now), \(expiresAt), \(token?.id), \(token?.name) FROM articles WHERE slug = \(slug.value)
+                VALUES (\(articleID), \(now), \(expiresAt), \(token?.id), \(token?.name))
                 RETURNING id
                 """,
                 logger
@@ -30,6 +45,7 @@ struct PostgresPreviewStore: PreviewStore {
     }
 
     func list(for slug: Slug) async throws -> [PreviewLink] {
+        let now = clock.now
         let logger = logger
         return try await engine.client.withConnection { connection in
             let exists =
@@ -39,7 +55,7 @@ struct PostgresPreviewStore: PreviewStore {
                 )
                 .first { try $0["found"] as Bool } ?? false
             guard exists else { throw StoreError.notFound(resource: "article", slug: slug.value) }
-            return try await Self.links("a.slug = \(slug.value)", connection, logger)
+            return try await Self.links("a.slug = \(slug.value) AND l.expires_at > \(now)", connection, logger)
         }
     }
 

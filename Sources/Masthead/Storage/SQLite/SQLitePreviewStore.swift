@@ -15,6 +15,12 @@ public struct SQLitePreviewStore: PreviewStore {
         let now = clock.now
         return try await database.write { db in
             let articleID = try Self.articleID(of: slug, db)
+            try db.execute(literal: "DELETE FROM preview_links WHERE article_id = \(articleID) AND expires_at <= \(now)")
+            let live = try Int.fetchOne(
+                db,
+                SQLRequest<Int>(literal: "SELECT count(*) FROM preview_links WHERE article_id = \(articleID)")
+            )!
+            guard live < PreviewSecrets.maximumPerArticle else { throw PreviewSecrets.tooMany }
             try db.execute(
                 literal: """
                     INSERT INTO preview_links (article_id, created_at, expires_at, created_by_token_id, created_by_token_name)
@@ -26,9 +32,10 @@ public struct SQLitePreviewStore: PreviewStore {
     }
 
     public func list(for slug: Slug) async throws -> [PreviewLink] {
-        try await database.reader.read { db in
+        let now = clock.now
+        return try await database.reader.read { db in
             let articleID = try Self.articleID(of: slug, db)
-            return try Self.links(db, "l.article_id = \(articleID)")
+            return try Self.links(db, "l.article_id = \(articleID) AND l.expires_at > \(now)")
         }
     }
 
