@@ -46,8 +46,10 @@ struct Serve: AsyncParsableCommand {
         abstract: "Apply pending migrations and serve the HTTP API."
     )
 
-    @Flag(name: .customLong(Setting.demo.key), help: .init(Setting.demo.help))
-    var demo = false
+    // Every boolean setting is a switch: `--NAME` turns it on, `--no-NAME` off; the
+    // environment and a config file say true or false.
+    @Flag(name: .customLong(Setting.demo.key), inversion: .prefixedNo, help: .init(Setting.demo.help))
+    var demo: Bool?
 
     @Option(name: .customLong(Setting.host.key), help: .init(Setting.host.help))
     var host: String?
@@ -55,8 +57,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong(Setting.port.key), help: .init(Setting.port.help))
     var port: String?
 
-    @Flag(name: .customLong(Setting.trustProxy.key), help: .init(Setting.trustProxy.help))
-    var trustProxy = false
+    @Flag(name: .customLong(Setting.trustProxy.key), inversion: .prefixedNo, help: .init(Setting.trustProxy.help))
+    var trustProxy: Bool?
 
     @Option(name: .customLong(Setting.proxyHops.key), help: .init(Setting.proxyHops.help))
     var proxyHops: String?
@@ -85,8 +87,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong(Setting.corsOrigins.key), help: .init(Setting.corsOrigins.help))
     var corsOrigins: String?
 
-    @Option(name: .customLong(Setting.metrics.key), help: .init(Setting.metrics.help))
-    var metrics: String?
+    @Flag(name: .customLong(Setting.metrics.key), inversion: .prefixedNo, help: .init(Setting.metrics.help))
+    var metrics: Bool?
 
     @Option(name: .customLong(Setting.previewURL.key), help: .init(Setting.previewURL.help))
     var previewURL: String?
@@ -97,11 +99,19 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong(Setting.site.key), help: .init(Setting.site.help))
     var site: String?
 
-    @Option(name: .customLong(Setting.webhooksAllowHTTP.key), help: .init(Setting.webhooksAllowHTTP.help))
-    var webhooksAllowHTTP: String?
+    @Flag(
+        name: .customLong(Setting.webhooksAllowHTTP.key),
+        inversion: .prefixedNo,
+        help: .init(Setting.webhooksAllowHTTP.help)
+    )
+    var webhooksAllowHTTP: Bool?
 
-    @Option(name: .customLong(Setting.webhooksAllowPrivate.key), help: .init(Setting.webhooksAllowPrivate.help))
-    var webhooksAllowPrivate: String?
+    @Flag(
+        name: .customLong(Setting.webhooksAllowPrivate.key),
+        inversion: .prefixedNo,
+        help: .init(Setting.webhooksAllowPrivate.help)
+    )
+    var webhooksAllowPrivate: Bool?
 
     @Option(name: .customLong(Setting.authFailureLimit.key), help: .init(Setting.authFailureLimit.help))
     var authFailureLimit: String?
@@ -129,8 +139,8 @@ struct Serve: AsyncParsableCommand {
     /// The settings given as flags.
     var given: [Setting: String] {
         let options: [Setting: String?] = [
-            .demo: demo ? "true" : nil,
-            .trustProxy: trustProxy ? "true" : nil,
+            .demo: demo.map(String.init),
+            .trustProxy: trustProxy.map(String.init),
             .host: host,
             .port: port,
             .proxyHops: proxyHops,
@@ -142,12 +152,12 @@ struct Serve: AsyncParsableCommand {
             .cacheMaxBytes: cacheMaxBytes,
             .cacheMaxAge: cacheMaxAge,
             .corsOrigins: corsOrigins,
-            .metrics: metrics,
+            .metrics: metrics.map(String.init),
             .previewURL: previewURL,
             .revisionsKept: revisionsKept,
             .site: site,
-            .webhooksAllowHTTP: webhooksAllowHTTP,
-            .webhooksAllowPrivate: webhooksAllowPrivate,
+            .webhooksAllowHTTP: webhooksAllowHTTP.map(String.init),
+            .webhooksAllowPrivate: webhooksAllowPrivate.map(String.init),
             .authFailureLimit: authFailureLimit,
             .shutdownTimeout: shutdownTimeout,
             .idleTimeout: idleTimeout,

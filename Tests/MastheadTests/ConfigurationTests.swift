@@ -102,6 +102,10 @@ import Testing
         ([.db: ""], "invalid database path: it is empty"),
         ([.host: "a b"], "invalid host 'a b': expected an address or name such as 127.0.0.1"),
         ([.metrics: "maybe"], "invalid metrics 'maybe': expected true or false"),
+        // A switch is true or false everywhere, as its flags pass it: no other spellings.
+        ([.trustProxy: "yes"], "invalid trust-proxy 'yes': expected true or false"),
+        ([.webhooksAllowHTTP: "1"], "invalid webhooks-allow-http '1': expected true or false"),
+        ([.demo: "on"], "invalid demo 'on': expected true or false"),
         ([.dbConnections: "0"], "invalid db connections '0': expected 1 to 1000"),
         ([.revisionsKept: "0"], "invalid revisions kept '0': expected 1 to 10000"),
         ([.revisionsKept: "many"], "invalid revisions kept 'many': expected 1 to 10000"),

@@ -365,8 +365,8 @@ import Testing
             case .postgres: try await PostgresTestServer.makeEmptyDatabase().url
             }
         let arguments = [
-            "--db", location, "--port", "0", "--db-connections", "4", "--webhooks-allow-http", "true",
-            "--webhooks-allow-private", "true",
+            "--db", location, "--port", "0", "--db-connections", "4", "--webhooks-allow-http",
+            "--webhooks-allow-private",
         ]
         try await WebhookReceiver.with { receiver, url in
             let victim = try await ServerProcess.serve(arguments + ["--demo"])

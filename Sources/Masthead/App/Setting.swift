@@ -26,8 +26,13 @@ public struct Setting: Sendable, Hashable {
     /// The `--help` line: what it does, where else it can be given, its default.
     public var help: String {
         let fallback = defaultText.map { " Default: \($0)" } ?? ""
-        return "\(summary) Env: \(environmentName).\(fallback)"
+        let environment = Self.switches.contains(self) ? "\(environmentName)=true or false" : environmentName
+        return "\(summary) Env: \(environment).\(fallback)"
     }
+
+    /// The settings that are on or off, spelled one way: `--NAME` and `--no-NAME` as flags,
+    /// `true` or `false` in the environment and in a config file.
+    public static let switches: Set<Setting> = [demo, trustProxy, metrics, webhooksAllowHTTP, webhooksAllowPrivate]
 }
 
 extension Setting {
@@ -129,7 +134,7 @@ extension Setting {
         """,
         default: "*"
     )
-    public static let metrics = Setting("metrics", "Serve GET /metrics: true or false.", default: "true")
+    public static let metrics = Setting("metrics", "Serve GET /metrics (--no-metrics: not at all).", default: "on")
     public static let previewURL = Setting(
         "preview-url",
         """
@@ -182,16 +187,16 @@ extension Setting {
 
     public static let webhooksAllowHTTP = Setting(
         "webhooks-allow-http",
-        "Allow webhooks to http:// URLs (https only otherwise): true or false.",
-        default: "false"
+        "Allow webhooks to http:// URLs (https only otherwise).",
+        default: "off"
     )
     public static let webhooksAllowPrivate = Setting(
         "webhooks-allow-private",
         """
         Allow webhooks to loopback, private and link-local addresses (refused otherwise, checked on the address \
-        connected to): true or false.
+        connected to).
         """,
-        default: "false"
+        default: "off"
     )
 
     public static let site = Setting(

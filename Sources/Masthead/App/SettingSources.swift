@@ -49,12 +49,23 @@ public struct SettingSources: Sendable {
         return nil
     }
 
-    /// A switch: `true`, `1`, `yes`, `on`, or `false`, `0`, `no`, `off`, empty; any case.
+    /// A switch, spelled one way everywhere: the flags pass `true` or `false`, and so must
+    /// the environment; a config file says JSON `true` or `false` (or those words as text).
     public func boolean(_ setting: Setting) throws(AppConfiguration.Invalid) -> Bool? {
-        guard let text = try text(setting) else { return nil }
-        switch text.lowercased() {
-        case "", "0", "false", "no", "off": return false
-        case "1", "true", "yes", "on": return true
+        let key = ConfigKey([setting.key])
+        let text: String
+        if let given = reader.string(forKey: key) {
+            text = given
+        } else if let typed = reader.bool(forKey: key) {
+            return typed
+        } else if let other = try self.text(setting) {
+            text = other
+        } else {
+            return nil
+        }
+        switch text {
+        case "false": return false
+        case "true": return true
         default: throw .init(description: "invalid \(setting.key) '\(text)': expected true or false")
         }
     }
