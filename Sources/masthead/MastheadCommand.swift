@@ -51,6 +51,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong(Setting.demo.key), inversion: .prefixedNo, help: .init(Setting.demo.help))
     var demo: Bool?
 
+    @Flag(name: .customLong(Setting.demoToken.key), inversion: .prefixedNo, help: .init(Setting.demoToken.help))
+    var demoToken: Bool?
+
     @Option(name: .customLong(Setting.host.key), help: .init(Setting.host.help))
     var host: String?
 
@@ -140,6 +143,7 @@ struct Serve: AsyncParsableCommand {
     var given: [Setting: String] {
         let options: [Setting: String?] = [
             .demo: demo.map(String.init),
+            .demoToken: demoToken.map(String.init),
             .trustProxy: trustProxy.map(String.init),
             .host: host,
             .port: port,

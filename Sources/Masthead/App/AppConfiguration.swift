@@ -11,6 +11,9 @@ public struct AppConfiguration: Sendable {
     public var databasePath: String
     /// Load the demo publication into an empty database at start-up.
     public var loadDemoContent: Bool
+    /// With demo content: make and show an admin token when there is none. Off where
+    /// standard output is a shared log (a container's), so that no token lands in it.
+    public var makeDemoToken = true
     public var logLevel: Logger.Level
     /// Take client addresses from `X-Forwarded-For`, as set by a reverse proxy in front.
     public var trustProxy: Bool
@@ -122,6 +125,7 @@ public struct AppConfiguration: Sendable {
             configuration.databasePath = path
         }
         configuration.loadDemoContent = try sources.boolean(.demo) ?? false
+        configuration.makeDemoToken = try sources.boolean(.demoToken) ?? true
         configuration.trustProxy = try sources.boolean(.trustProxy) ?? false
         if let text = try sources.text(.proxyHops) {
             guard let hops = Int(text), (1...10).contains(hops) else {

@@ -30,7 +30,9 @@ public func buildApplication(
         } else {
             logger.info("The database already holds content; demo content not loaded")
         }
-        if let (token, info) = try await stores.tokens.createFirst(name: "demo", scopes: [.admin]) {
+        if configuration.makeDemoToken,
+            let (token, info) = try await stores.tokens.createFirst(name: "demo", scopes: [.admin])
+        {
             logger.info("Created the demo admin token", metadata: ["token_id": "\(info.id)"])
             onDemoToken(token)
         }

@@ -32,7 +32,9 @@ public struct Setting: Sendable, Hashable {
 
     /// The settings that are on or off, spelled one way: `--NAME` and `--no-NAME` as flags,
     /// `true` or `false` in the environment and in a config file.
-    public static let switches: Set<Setting> = [demo, trustProxy, metrics, webhooksAllowHTTP, webhooksAllowPrivate]
+    public static let switches: Set<Setting> = [
+        demo, demoToken, trustProxy, metrics, webhooksAllowHTTP, webhooksAllowPrivate,
+    ]
 }
 
 extension Setting {
@@ -63,6 +65,14 @@ extension Setting {
         an admin token named 'demo' if it has no token yet.
         """,
         default: nil
+    )
+    public static let demoToken = Setting(
+        "demo-token",
+        """
+        With --demo: make and print an admin token when the database has none (--no-demo-token: make none, \
+        for a container whose output is a shared log; create one with `masthead token create`).
+        """,
+        default: "on"
     )
     public static let trustProxy = Setting(
         "trust-proxy",
@@ -210,7 +220,7 @@ extension Setting {
 
     /// Every setting a config file may hold.
     public static let all: [Setting] = [
-        db, dbConnections, logLevel, host, port, demo, trustProxy, proxyHops, synchronous, searchTimeout,
+        db, dbConnections, logLevel, host, port, demo, demoToken, trustProxy, proxyHops, synchronous, searchTimeout,
         viewsFlushInterval,
         viewsDedupeWindow, viewsPerAddress, cacheMaxBytes, cacheMaxAge, corsOrigins, metrics, previewURL,
         revisionsKept, webhooksAllowHTTP, webhooksAllowPrivate, authFailureLimit, site,

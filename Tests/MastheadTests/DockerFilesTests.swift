@@ -1,0 +1,42 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import Masthead
+
+/// What the Docker files run, run here with the same binary and flags (there is no Docker
+/// engine to run the image itself).
+@Suite struct DockerFilesTests {
+    /// The flags of `docker/compose.yaml`'s masthead service, `serve` dropped.
+    static func composeServeFlags() throws -> [String] {
+        let compose = try String(
+            contentsOf: OpenAPITests.packageRoot.appendingPathComponent("docker/compose.yaml"),
+            encoding: .utf8
+        )
+        let line = try #require(
+            compose.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("command:") }
+        )
+        let list = String(line[try #require(line.firstIndex(of: "["))...])
+        let command = try #require(try JSONSerialization.jsonObject(with: Data(list.utf8)) as? [String])
+        #expect(command.first == "serve")
+        return Array(command.dropFirst())
+    }
+
+    /// A container's output is a log that others read: the compose service loads the demo
+    /// but makes and prints no admin token.
+    @Test func theComposeServicePrintsNoToken() async throws {
+        let flags = try Self.composeServeFlags()
+        #expect(flags.contains("--demo"))
+        let folder = try TemporaryFolder()
+        let server = try await ServerProcess.serve(flags + ["--db", folder.databasePath, "--port", "0"])
+        #expect(!server.startupOutput.contains("mh_"), "\(server.startupOutput)")
+        #expect(!server.startupOutput.contains("Demo admin token"))
+        server.signal(SIGTERM)
+        let database = try AppDatabase(path: folder.databasePath)
+        try await database.reader.read { db in
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM api_tokens") == 0)
+            let articles = try Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0
+            #expect(articles > 0)
+        }
+    }
+}
