@@ -93,6 +93,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong(Setting.metrics.key), inversion: .prefixedNo, help: .init(Setting.metrics.help))
     var metrics: Bool?
 
+    @Option(name: .customLong(Setting.metricsToken.key), help: .init(Setting.metricsToken.help))
+    var metricsToken: String?
+
     @Option(name: .customLong(Setting.previewURL.key), help: .init(Setting.previewURL.help))
     var previewURL: String?
 
@@ -157,6 +160,7 @@ struct Serve: AsyncParsableCommand {
             .cacheMaxAge: cacheMaxAge,
             .corsOrigins: corsOrigins,
             .metrics: metrics.map(String.init),
+            .metricsToken: metricsToken,
             .previewURL: previewURL,
             .revisionsKept: revisionsKept,
             .site: site,

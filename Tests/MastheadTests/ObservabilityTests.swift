@@ -50,6 +50,34 @@ import Testing
         }
     }
 
+    /// With a metrics token, /metrics answers that token alone: not the public, not a wrong
+    /// token, not an API token however strong; the rest of the API is untouched.
+    @Test func aMetricsTokenKeepsMetricsPrivate() async throws {
+        let secret = "metrics-0123456789abcdef"
+        try await withApp(demo: true, configure: { $0.metricsToken = secret }) { client, database async throws in
+            let admin = try await makeToken(database, [.admin])
+            for header: String? in [nil, "Bearer wrong-0123456789abcdef", "Bearer \(admin)", "Basic \(secret)", "Bearer \(secret)x"] {
+                let response = try await client.get("/metrics", headers: header.map { [.authorization: $0] } ?? [:])
+                #expect(response.status == .unauthorized, "\(header ?? "none")")
+                #expect(response.headers[.wwwAuthenticate] == "Bearer")
+                #expect(!String(buffer: response.body).contains("masthead_http_requests_total"))
+            }
+            let scraped = try await client.get("/metrics", headers: [.authorization: "Bearer \(secret)"])
+            #expect(scraped.status == .ok)
+            #expect(String(buffer: scraped.body).contains("masthead_http_requests_total"))
+            #expect(scraped.headers[.cacheControl] == "no-store")
+            // Elsewhere the metrics token is no API token, and API tokens work as before.
+            let elsewhere = try await client.get("/v1/tokens/self", headers: [.authorization: "Bearer \(secret)"])
+            #expect(elsewhere.status == .unauthorized)
+            #expect(try await client.get("/v1/tokens/self", headers: [.authorization: "Bearer \(admin)"]).status == .ok)
+        }
+        for bad in ["short", "has a space in it 0123"] {
+            await #expect(throws: AppConfiguration.Invalid.self, "\(bad)") {
+                try await resolveConfiguration([.metricsToken: bad])
+            }
+        }
+    }
+
     @Test func everyRequestIsLoggedOnceAsJSONWithItsRequestID() async throws {
         let logs = LogRecorder(format: .json)
         try await withApp(demo: true, logs: logs) { client, _ async throws in

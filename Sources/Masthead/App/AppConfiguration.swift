@@ -45,6 +45,8 @@ public struct AppConfiguration: Sendable {
     public var corsOrigins: CORSPolicy
     /// Serve `GET /metrics`.
     public var metricsEnabled: Bool
+    /// When set, `/metrics` answers only `Authorization: Bearer` with it.
+    public var metricsToken: String?
     /// The front end's preview page for new preview links; nil for the API's own address.
     public var previewURL: PreviewURLTemplate?
     public var limits: ConnectionLimits
@@ -214,6 +216,12 @@ public struct AppConfiguration: Sendable {
             configuration.corsOrigins = policy
         }
         configuration.metricsEnabled = try sources.boolean(.metrics) ?? true
+        if let token = try sources.text(.metricsToken) {
+            guard token.count >= 16, token.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+                throw Invalid(description: "invalid metrics token: expected at least 16 printable characters, no spaces")
+            }
+            configuration.metricsToken = token
+        }
         if let text = try sources.text(.previewURL) {
             guard let template = PreviewURLTemplate(text) else {
                 throw Invalid(

@@ -133,6 +133,9 @@ public struct MastheadRouter {
         router.add(
             middleware: ClientAddressMiddleware(trustedProxies: configuration.trustProxy ? configuration.proxyHops : 0)
         )
+        if configuration.metricsEnabled, let token = configuration.metricsToken {
+            router.add(middleware: MetricsAccessMiddleware(token: Array(token.utf8)))
+        }
         router.add(
             middleware: AuthenticationMiddleware(
                 tokens: stores.tokens,

@@ -145,6 +145,14 @@ extension Setting {
         default: "*"
     )
     public static let metrics = Setting("metrics", "Serve GET /metrics (--no-metrics: not at all).", default: "on")
+    public static let metricsToken = Setting(
+        "metrics-token",
+        """
+        A secret of at least 16 characters: GET /metrics then answers only Authorization: Bearer <it>, and 401 \
+        to anything else.
+        """,
+        default: nil
+    )
     public static let previewURL = Setting(
         "preview-url",
         """
@@ -222,7 +230,7 @@ extension Setting {
     public static let all: [Setting] = [
         db, dbConnections, logLevel, host, port, demo, demoToken, trustProxy, proxyHops, synchronous, searchTimeout,
         viewsFlushInterval,
-        viewsDedupeWindow, viewsPerAddress, cacheMaxBytes, cacheMaxAge, corsOrigins, metrics, previewURL,
+        viewsDedupeWindow, viewsPerAddress, cacheMaxBytes, cacheMaxAge, corsOrigins, metrics, metricsToken, previewURL,
         revisionsKept, webhooksAllowHTTP, webhooksAllowPrivate, authFailureLimit, site,
         shutdownTimeout, idleTimeout, readTimeout, writeTimeout, maxHeaderBytes, logFormat,
     ]

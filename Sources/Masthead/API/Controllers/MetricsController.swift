@@ -27,3 +27,35 @@ struct MetricsController {
         )
     }
 }
+
+/// With `--metrics-token`, `/metrics` answers only `Authorization: Bearer <that token>`,
+/// compared in constant time; the header is then taken off, so that API token
+/// authentication never reads it. Everything else passes untouched.
+struct MetricsAccessMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let token: [UInt8]
+
+    func handle(
+        _ request: Request,
+        context: AppRequestContext,
+        next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
+        guard request.uri.path == "/metrics" else { return try await next(request, context) }
+        guard let header = request.headers[.authorization], Self.matches(header, token) else {
+            throw ProblemError.tokenRequired("GET /metrics needs the metrics token; send it as Authorization: Bearer.")
+        }
+        var head = request.head
+        head.headerFields[.authorization] = nil
+        return try await next(Request(head: head, body: request.body), context)
+    }
+
+    /// `Bearer <token>`, every byte compared whatever the first difference.
+    static func matches(_ header: String, _ token: [UInt8]) -> Bool {
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return false }
+        let given = Array(parts[1].trimmingSpaces.utf8)
+        guard given.count == token.count else { return false }
+        return zip(given, token).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
