@@ -94,7 +94,7 @@ new_database() {
 # Starts a second server on database $1 at SECOND_PORT (as shipped otherwise); sets SECOND_PID.
 start_second() {
     local db="$1"; shift
-    "$BIN" serve --db "$db" --port "$SECOND_PORT" "$@" >"$WORK/server-2.log" 2>&1 &
+    "$BIN" serve --db "$db" --port "$SECOND_PORT" --rate-limit 0 "$@" >"$WORK/server-2.log" 2>&1 &
     SECOND_PID=$!
     wait_for "http://127.0.0.1:$SECOND_PORT/healthz" "the second instance (see $WORK/server-2.log)"
 }

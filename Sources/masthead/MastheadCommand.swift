@@ -122,6 +122,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong(Setting.authFailureLimit.key), help: .init(Setting.authFailureLimit.help))
     var authFailureLimit: String?
 
+    @Option(name: .customLong(Setting.rateLimit.key), help: .init(Setting.rateLimit.help))
+    var rateLimit: String?
+
+    @Option(name: .customLong(Setting.rateLimitBurst.key), help: .init(Setting.rateLimitBurst.help))
+    var rateLimitBurst: String?
+
     @Option(name: .customLong(Setting.shutdownTimeout.key), help: .init(Setting.shutdownTimeout.help))
     var shutdownTimeout: String?
 
@@ -167,6 +173,8 @@ struct Serve: AsyncParsableCommand {
             .webhooksAllowHTTP: webhooksAllowHTTP.map(String.init),
             .webhooksAllowPrivate: webhooksAllowPrivate.map(String.init),
             .authFailureLimit: authFailureLimit,
+            .rateLimit: rateLimit,
+            .rateLimitBurst: rateLimitBurst,
             .shutdownTimeout: shutdownTimeout,
             .idleTimeout: idleTimeout,
             .readTimeout: readTimeout,

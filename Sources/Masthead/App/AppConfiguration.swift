@@ -40,6 +40,8 @@ public struct AppConfiguration: Sendable {
     public var logFormat: LogFormat
     /// Failed authentications one address may make per minute before it is refused; 0 is no limit.
     public var authFailureLimit: Int
+    /// What one address may ask without a token (`RateLimiter`).
+    public var rateLimit = RateLimitPolicy()
     /// Browser origins allowed to call the API: `*` lets any origin read; writes are allowed
     /// only from origins listed by name.
     public var corsOrigins: CORSPolicy
@@ -205,6 +207,23 @@ public struct AppConfiguration: Sendable {
                 throw Invalid(description: "invalid auth failure limit '\(text)': expected 0 (no limit) to 1000000")
             }
             configuration.authFailureLimit = limit
+        }
+        if let text = try sources.text(.rateLimit) {
+            guard let rate = Int(text), (0...10_000_000).contains(rate) else {
+                throw Invalid(description: "invalid rate limit '\(text)': expected 0 (no limit) to 10000000 a minute")
+            }
+            configuration.rateLimit.perMinute = rate
+        }
+        if let text = try sources.text(.rateLimitBurst) {
+            guard let burst = Int(text), (1...10_000_000).contains(burst) else {
+                throw Invalid(description: "invalid rate limit burst '\(text)': expected 1 to 10000000")
+            }
+            configuration.rateLimit.burst = burst
+        }
+        if !configuration.rateLimit.isOff, configuration.rateLimit.burst < RequestCost.expensive {
+            throw Invalid(
+                description: "invalid rate limit burst \(configuration.rateLimit.burst): expected at least \(RequestCost.expensive), the cost of one search"
+            )
         }
         if let text = try sources.text(.corsOrigins) {
             guard let policy = CORSPolicy(parsing: text) else {

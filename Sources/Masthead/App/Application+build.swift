@@ -143,6 +143,9 @@ public struct MastheadRouter {
                 clock: clock
             )
         )
+        if !configuration.rateLimit.isOff {
+            router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(policy: configuration.rateLimit, clock: clock)))
+        }
         router.add(middleware: CachingMiddleware(cache: cache, policy: configuration.cachePolicy, schedule: schedule))
         router.addRoutes(HealthController(database: database).endpoints)
         if configuration.metricsEnabled {

@@ -166,6 +166,19 @@ extension Setting {
         "Failed authentications one address may make per minute before it gets 429; 0 turns the limit off.",
         default: "20"
     )
+    public static let rateLimit = Setting(
+        "rate-limit",
+        """
+        Units one client address may spend a minute without a token (a request costs 1; a search or related \
+        read the cache could not answer, 10); 0 turns the limit off.
+        """,
+        default: "1200"
+    )
+    public static let rateLimitBurst = Setting(
+        "rate-limit-burst",
+        "Units one address may spend at once, before the per-minute rate applies.",
+        default: "600"
+    )
     public static let shutdownTimeout = Setting(
         "shutdown-timeout",
         "How long in-flight requests may take to finish after SIGTERM or SIGINT.",
@@ -231,7 +244,7 @@ extension Setting {
         db, dbConnections, logLevel, host, port, demo, demoToken, trustProxy, proxyHops, synchronous, searchTimeout,
         viewsFlushInterval,
         viewsDedupeWindow, viewsPerAddress, cacheMaxBytes, cacheMaxAge, corsOrigins, metrics, metricsToken, previewURL,
-        revisionsKept, webhooksAllowHTTP, webhooksAllowPrivate, authFailureLimit, site,
+        revisionsKept, webhooksAllowHTTP, webhooksAllowPrivate, authFailureLimit, rateLimit, rateLimitBurst, site,
         shutdownTimeout, idleTimeout, readTimeout, writeTimeout, maxHeaderBytes, logFormat,
     ]
 }

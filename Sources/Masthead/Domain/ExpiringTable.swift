@@ -31,10 +31,12 @@ struct ExpiringTable<Key: Hashable, Value> {
     }
 
     /// Changes the value of `key`'s live entry, or first makes one at `now` with `initial`.
-    /// Returns what `change` returns.
+    /// Returns what `change` returns. With `renewing`, a live entry's lifetime starts again
+    /// at `now`, so that only entries left alone for `lifetime` expire.
     mutating func update<Result>(
         _ key: Key,
         at now: Int64,
+        renewing: Bool = false,
         initial: @autoclosure () -> Value,
         _ change: (inout Value) -> Result
     ) -> Result {
@@ -42,6 +44,11 @@ struct ExpiringTable<Key: Hashable, Value> {
         if var entry = entries[key] {
             entries[key] = nil  // keeps the value uniquely referenced while it changes
             let result = change(&entry.value)
+            if renewing && entry.created != now {
+                entry.created = now
+                order.append((key, now))
+                while order.count > 2 * capacity { evictOldest() }
+            }
             entries[key] = entry
             return result
         }

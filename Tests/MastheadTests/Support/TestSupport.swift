@@ -111,6 +111,8 @@ func withApp(
         cacheMaxBytes: cacheMaxBytes
     )
     configuration.databaseConnections = 4
+    // Every test client is one address: the limit is tested where it is the subject.
+    configuration.rateLimit = .off
     configure(&configuration)
     let app = try await buildApplication(
         configuration,
