@@ -57,7 +57,8 @@ public func buildApplication(
         cache: cache,
         clock: clock,
         configuration: configuration,
-        metrics: metrics
+        metrics: metrics,
+        reservation: DatabaseReservation(connections: database.readConnections(configuration))
     )
     let limits = configuration.limits
     var app = Application(
@@ -112,7 +113,8 @@ public struct MastheadRouter {
         cache: ResponseCache,
         clock: ContentClock,
         configuration: AppConfiguration = AppConfiguration(),
-        metrics: AppMetrics = AppMetrics()
+        metrics: AppMetrics = AppMetrics(),
+        reservation: DatabaseReservation = DatabaseReservation(connections: 5)
     ) {
         let content = stores.content
         let catalog = stores.catalog
@@ -146,7 +148,14 @@ public struct MastheadRouter {
         if !configuration.rateLimit.isOff {
             router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(policy: configuration.rateLimit, clock: clock)))
         }
-        router.add(middleware: CachingMiddleware(cache: cache, policy: configuration.cachePolicy, schedule: schedule))
+        router.add(
+            middleware: CachingMiddleware(
+                cache: cache,
+                policy: configuration.cachePolicy,
+                schedule: schedule,
+                reservation: reservation
+            )
+        )
         router.addRoutes(HealthController(database: database).endpoints)
         if configuration.metricsEnabled {
             router.addRoutes(

@@ -52,6 +52,14 @@ public struct DatabaseConnection: Sendable {
         }
     }
 
+    /// How many reads the engine runs at once: SQLite's readers, or the PostgreSQL pool.
+    func readConnections(_ configuration: AppConfiguration) -> Int {
+        switch engine {
+        case .sqlite(let database): database.readerCount
+        case .postgres: configuration.databaseConnections
+        }
+    }
+
     public var status: any DatabaseStatus {
         switch engine {
         case .sqlite(let database): database

@@ -28,6 +28,8 @@ struct CachingMiddleware: RouterMiddleware {
     let cache: ResponseCache
     let policy: CachePolicy
     let schedule: PublicationSchedule
+    /// What requests without a token may use of the database at once.
+    let reservation: DatabaseReservation
 
     /// Bodies smaller than this are sent as they are: gzip would save little and cost more.
     static let compressionThreshold = 1024
@@ -36,6 +38,18 @@ struct CachingMiddleware: RouterMiddleware {
         _ request: Request,
         context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
+        guard context.token == nil else { return try await respond(request, context, next) }
+        // Without a valid token, what reaches the database waits for one of the public's permits.
+        return try await respond(request, context) { request, context in
+            try await reservation.run { try await next(request, context) }
+        }
+    }
+
+    private func respond(
+        _ request: Request,
+        _ context: AppRequestContext,
+        _ next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
         guard request.method == .get || request.method == .head else {
             return try await next(request, context)

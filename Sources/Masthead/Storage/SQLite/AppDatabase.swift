@@ -55,6 +55,11 @@ public struct AppDatabase: DatabaseStatus {
     }
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
+    /// How many reads run at once: the pool's readers (one for an in-memory queue).
+    public var readerCount: Int {
+        (writer as? DatabasePool)?.configuration.maximumReaderCount ?? 1
+    }
+
     public init(path: String, durability: DatabaseDurability = .full) throws {
         let statistics = DatabaseStatistics()
         let pool = try DatabasePool(path: path, configuration: Self.configuration(durability, statistics))
