@@ -131,6 +131,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong(Setting.shutdownTimeout.key), help: .init(Setting.shutdownTimeout.help))
     var shutdownTimeout: String?
 
+    @Option(name: .customLong(Setting.shutdownGrace.key), help: .init(Setting.shutdownGrace.help))
+    var shutdownGrace: String?
+
     @Option(name: .customLong(Setting.idleTimeout.key), help: .init(Setting.idleTimeout.help))
     var idleTimeout: String?
 
@@ -176,6 +179,7 @@ struct Serve: AsyncParsableCommand {
             .rateLimit: rateLimit,
             .rateLimitBurst: rateLimitBurst,
             .shutdownTimeout: shutdownTimeout,
+            .shutdownGrace: shutdownGrace,
             .idleTimeout: idleTimeout,
             .readTimeout: readTimeout,
             .writeTimeout: writeTimeout,
@@ -191,14 +195,16 @@ struct Serve: AsyncParsableCommand {
         bootstrapLogging(configuration)
         let logger = Logger(label: "masthead")
         let app: any ApplicationProtocol
+        let watch = ShutdownWatch(grace: configuration.limits.shutdownGrace)
         do {
-            app = try await buildApplication(configuration) { announce($0, at: configuration) }
+            app = try await buildApplication(configuration, watch: watch) { announce($0, at: configuration) }
         } catch {
             exitWithMessage(cannotOpen(configuration, error))
         }
         let group = makeServiceGroup(
             running: app,
             shutdownTimeout: configuration.limits.shutdownTimeout,
+            watch: watch,
             logger: logger
         )
         do {

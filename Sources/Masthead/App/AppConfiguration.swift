@@ -270,6 +270,16 @@ public struct AppConfiguration: Sendable {
             name: "shutdown timeout",
             default: configuration.limits.shutdownTimeout
         )
+        configuration.limits.shutdownGrace = try duration(
+            try sources.text(.shutdownGrace),
+            name: "shutdown grace",
+            default: configuration.limits.shutdownGrace
+        )
+        guard configuration.limits.shutdownGrace > configuration.limits.shutdownTimeout else {
+            throw Invalid(
+                description: "invalid shutdown grace: expected longer than the shutdown timeout (\(configuration.limits.shutdownTimeout))"
+            )
+        }
         configuration.limits.idleTimeout = try duration(
             try sources.text(.idleTimeout),
             name: "idle timeout",
@@ -315,6 +325,9 @@ public enum LogFormat: String, Sendable {
 public struct ConnectionLimits: Sendable {
     /// How long in-flight requests may take to finish after SIGTERM or SIGINT.
     public var shutdownTimeout: Duration = .seconds(10)
+    /// How long the whole shutdown may take before the process ends with status 70, naming
+    /// the services that had not stopped (`ShutdownWatch`).
+    public var shutdownGrace: Duration = .seconds(25)
     /// How long a connection may wait without a complete request head: idle keep-alive
     /// time, and slowly trickled headers.
     public var idleTimeout: Duration = .seconds(60)

@@ -17,6 +17,7 @@ public func buildApplication(
     _ configuration: AppConfiguration,
     clock: ContentClock = .system,
     logger: Logger? = nil,
+    watch: ShutdownWatch? = nil,
     onDemoToken: (APIToken) -> Void = { _ in },
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
@@ -58,7 +59,8 @@ public func buildApplication(
         clock: clock,
         configuration: configuration,
         metrics: metrics,
-        reservation: DatabaseReservation(connections: database.readConnections(configuration))
+        reservation: DatabaseReservation(connections: database.readConnections(configuration)),
+        failures: database.failures
     )
     let limits = configuration.limits
     var app = Application(
@@ -90,10 +92,12 @@ public func buildApplication(
         settings: configuration.webhooks,
         logger: logger
     )
-    app.addServices(database.services(logger: logger) + [counter, webhooks])
+    var services = database.services(logger: logger) + [counter, webhooks]
     if let feed = database.changeFeed {
-        app.addServices(await ChangeFeedService.listening(to: feed, changes: router.changes, logger: logger))
+        services.append(await ChangeFeedService.listening(to: feed, changes: router.changes, logger: logger))
     }
+    // Each by its type's name, for the shutdown watch to say which did not stop.
+    app.addServices(services.map { watch?.watching($0, as: String(describing: type(of: $0))) ?? $0 })
     return app
 }
 
@@ -114,7 +118,8 @@ public struct MastheadRouter {
         clock: ContentClock,
         configuration: AppConfiguration = AppConfiguration(),
         metrics: AppMetrics = AppMetrics(),
-        reservation: DatabaseReservation = DatabaseReservation(connections: 5)
+        reservation: DatabaseReservation = DatabaseReservation(connections: 5),
+        failures: @escaping @Sendable (any Error) -> DatabaseFailure? = { _ in nil }
     ) {
         let content = stores.content
         let catalog = stores.catalog
@@ -126,7 +131,7 @@ public struct MastheadRouter {
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: CORSMiddleware(policy: configuration.corsOrigins))
-        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: ProblemMiddleware(failures: failures))
         if let folder = configuration.siteFolder {
             router.add(middleware: SiteMiddleware(folder: folder))
         }
@@ -266,10 +271,17 @@ public func makeServiceGroup(
     running app: some ApplicationProtocol,
     shutdownTimeout: Duration,
     signals: [UnixSignal] = [.sigterm, .sigint],
+    watch: ShutdownWatch? = nil,
     logger: Logger
 ) -> ServiceGroup {
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+        .init(service: watch?.watching(app, as: "HTTPServer") ?? app)
+    ]
+    if let watch {
+        services.append(.init(service: ShutdownWatchService(watch: watch), successTerminationBehavior: .ignore))
+    }
     var configuration = ServiceGroupConfiguration(
-        services: [.init(service: app)],
+        services: services,
         gracefulShutdownSignals: signals,
         logger: logger
     )

@@ -52,6 +52,14 @@ public struct DatabaseConnection: Sendable {
         }
     }
 
+    /// What an error of this engine means to a client, if anything particular.
+    var failures: @Sendable (any Error) -> DatabaseFailure? {
+        switch engine {
+        case .sqlite: SQLiteFailures.failure(of:)
+        case .postgres: PostgresFailures.failure(of:)
+        }
+    }
+
     /// How many reads the engine runs at once: SQLite's readers, or the PostgreSQL pool.
     func readConnections(_ configuration: AppConfiguration) -> Int {
         switch engine {

@@ -179,6 +179,14 @@ extension Setting {
         "Units one address may spend at once, before the per-minute rate applies.",
         default: "600"
     )
+    public static let shutdownGrace = Setting(
+        "shutdown-grace",
+        """
+        How long a whole shutdown may take (longer than --shutdown-timeout); past it the process names the \
+        services that had not stopped and exits with status 70.
+        """,
+        default: "25s"
+    )
     public static let shutdownTimeout = Setting(
         "shutdown-timeout",
         "How long in-flight requests may take to finish after SIGTERM or SIGINT.",
@@ -245,6 +253,6 @@ extension Setting {
         viewsFlushInterval,
         viewsDedupeWindow, viewsPerAddress, cacheMaxBytes, cacheMaxAge, corsOrigins, metrics, metricsToken, previewURL,
         revisionsKept, webhooksAllowHTTP, webhooksAllowPrivate, authFailureLimit, rateLimit, rateLimitBurst, site,
-        shutdownTimeout, idleTimeout, readTimeout, writeTimeout, maxHeaderBytes, logFormat,
+        shutdownTimeout, shutdownGrace, idleTimeout, readTimeout, writeTimeout, maxHeaderBytes, logFormat,
     ]
 }

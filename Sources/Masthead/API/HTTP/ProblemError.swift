@@ -95,6 +95,27 @@ public struct ProblemError: Error, Sendable {
         }
     }
 
+    /// `507` when the storage is full (the write changed nothing; retry once space returns),
+    /// `503` when the database cannot be reached; both with `Retry-After`.
+    static func from(_ failure: DatabaseFailure) -> ProblemError {
+        switch failure {
+        case .full:
+            ProblemError(
+                status: HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"),
+                code: "storage_full",
+                detail: "The server's storage is full: nothing was changed. Reads still work; try the write again later.",
+                headers: [.retryAfter: "30"]
+            )
+        case .unavailable:
+            ProblemError(
+                status: .serviceUnavailable,
+                code: "database_unavailable",
+                detail: "The database cannot be reached just now; try again shortly.",
+                headers: [.retryAfter: "2"]
+            )
+        }
+    }
+
     static func unknownReference(_ reference: MissingReference) -> FieldError {
         FieldError(
             pointer: FieldReader.pointer(reference.field, index: reference.index),

@@ -8,6 +8,9 @@ import Logging
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
+    /// Which errors are the database's full disk or absence (the engine says).
+    var failures: @Sendable (any Error) -> DatabaseFailure? = { _ in nil }
+
     func handle(
         _ request: Request,
         context: AppRequestContext,
@@ -34,6 +37,10 @@ struct ProblemMiddleware: RouterMiddleware {
                     )
                 }
             return Self.response(for: problem, context: context)
+        } catch let error where failures(error) != nil {
+            let failure = failures(error)!
+            context.logger.warning("Database failure", metadata: ["failure": "\(failure)", "error": "\(String(reflecting: error))"])
+            return Self.response(for: .from(failure), context: context)
         } catch {
             context.logger.error("Unexpected error", metadata: ["error": "\(String(reflecting: error))"])
             let problem = ProblemError(

@@ -1,0 +1,26 @@
+import PostgresNIO
+
+/// PostgreSQL's errors that are a `DatabaseFailure`: the server out of disk (SQLSTATE
+/// 53100) or other resources (53xxx), and every way of not reaching it: a connection lost,
+/// refused or never made (the pool gives up on it), the server shutting down (57P01–57P03)
+/// or a connection exception (08xxx).
+enum PostgresFailures {
+    static func failure(of error: any Error) -> DatabaseFailure? {
+        if let error = error as? PSQLError {
+            if let state = error.serverInfo?[.sqlState] {
+                if state.hasPrefix("53") { return .full }
+                if state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state) { return .unavailable }
+                return nil
+            }
+            switch error.code {
+            case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
+                return .unavailable
+            default:
+                return nil
+            }
+        }
+        // The pool's own errors: no connection could be had (refused, timed out, circuit open).
+        let name = String(reflecting: type(of: error))
+        return name.contains("ConnectionPoolError") || name.contains("PoolError") ? .unavailable : nil
+    }
+}
