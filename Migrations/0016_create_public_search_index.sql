@@ -3,26 +3,31 @@
 -- the scores (and so the order) of what the public finds, and of related articles filled by
 -- similar words.
 --
--- `public_search_index` is a second index over the same documents (`search_documents`, 0010)
--- that holds an article only while it is public; public searches and related articles rank
--- by it. `search_index` keeps every article, for the lists a token reads (drafts found by
+-- `public_search_index` is a second index over the public documents (`public_search_documents`:
+-- those of `search_documents`, 0010, but articles only while searchable); public searches and
+-- related articles rank by it. Its content being exactly what it indexes, FTS5's own
+-- integrity check (rank 1) can compare the two, as the tests do after every kind of write. `search_index` keeps every article, for the lists a token reads (drafts found by
 -- their words). `articles.searchable` says whether an article is in the public index. The
 -- stores set it: in the transaction of every article write, for that article, and for every
 -- article whose publication time has come (`SQLiteSearchIndex`); a public search or related
 -- read first lets in those whose time came since the last write. The triggers below follow
 -- the flag, so the public index always holds exactly the searchable articles' text.
 
+ALTER TABLE articles ADD COLUMN searchable INTEGER NOT NULL DEFAULT 0;
+
+CREATE VIEW public_search_documents (doc_id, title, excerpt, body) AS
+    SELECT d.doc_id, d.title, d.excerpt, d.body FROM search_documents d
+    WHERE d.doc_id < 0 OR EXISTS (SELECT 1 FROM articles a WHERE a.id = d.doc_id AND a.searchable = 1);
+
 CREATE VIRTUAL TABLE public_search_index USING fts5 (
     title,
     excerpt,
     body,
-    content = 'search_documents',
+    content = 'public_search_documents',
     content_rowid = 'doc_id',
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
 INSERT INTO public_search_index (public_search_index, rank) VALUES ('rank', 'bm25(10.0, 5.0, 1.0)');
-
-ALTER TABLE articles ADD COLUMN searchable INTEGER NOT NULL DEFAULT 0;
 
 -- Published articles not yet in the public index, by time: what a public search asks first.
 CREATE INDEX articles_awaiting_search ON articles (published_at) WHERE searchable = 0 AND status = 'published';

@@ -49,6 +49,36 @@ import Testing
         #expect(reservation.waiting == 0)
     }
 
+    /// While an editor is at work, the public's queries run one at a time; once the editor
+    /// has been quiet for the window, they run as many at once as before.
+    @Test func whileAnEditorWorksThePublicGetsOnePermit() async throws {
+        let instant = Shared(ContinuousClock.now)
+        let reservation = DatabaseReservation(connections: 5, editorWindow: .seconds(2)) { instant.withLock { $0 } }
+        let (held, hold) = AsyncStream<Void>.makeStream()
+        let running = Shared(0)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<2 {  // two of the three permits, before any editor
+                group.addTask {
+                    try await reservation.run {
+                        running.withLock { $0 += 1 }
+                        for await _ in held { break }
+                    }
+                }
+            }
+            try await Self.eventually { running.withLock { $0 } == 2 }
+            reservation.noteEditor()
+            group.addTask { try await reservation.run { running.withLock { $0 += 1 } } }
+            try await Self.eventually { reservation.waiting == 1 }
+            #expect(running.withLock { $0 } == 2, "a third waits while the editor works")
+            instant.withLock { $0 += .seconds(3) }
+            group.addTask { try await reservation.run { running.withLock { $0 += 1 } } }
+            try await Self.eventually { running.withLock { $0 } == 4 }  // both let in: the window is over
+            hold.finish()
+            try await group.waitForAll()
+        }
+        #expect(reservation.waiting == 0)
+    }
+
     /// With the public's only permit taken, an anonymous read that needs the database waits,
     /// while a token's read and an answer from the cache go through.
     @Test func anEditorDoesNotWaitBehindThePublic() async throws {

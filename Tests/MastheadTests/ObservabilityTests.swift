@@ -57,7 +57,11 @@ import Testing
         try await withApp(demo: true, configure: { $0.metricsToken = secret }) { client, database async throws in
             let admin = try await makeToken(database, [.admin])
             for header: String? in [nil, "Bearer wrong-0123456789abcdef", "Bearer \(admin)", "Basic \(secret)", "Bearer \(secret)x"] {
-                let response = try await client.get("/metrics", headers: header.map { [.authorization: $0] } ?? [:])
+                let fields: HTTPFields = header.map { [.authorization: $0] } ?? [:]
+                for spelling in ["/metrics/", "//metrics"] {
+                    #expect(try await client.get(spelling, headers: fields).status == .unauthorized, "\(spelling)")
+                }
+                let response = try await client.get("/metrics", headers: fields)
                 #expect(response.status == .unauthorized, "\(header ?? "none")")
                 #expect(response.headers[.wwwAuthenticate] == "Bearer")
                 #expect(!String(buffer: response.body).contains("masthead_http_requests_total"))

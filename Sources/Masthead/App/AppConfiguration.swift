@@ -270,10 +270,11 @@ public struct AppConfiguration: Sendable {
             name: "shutdown timeout",
             default: configuration.limits.shutdownTimeout
         )
+        // Unless given, the grace outlasts the shutdown timeout by 15 s at least.
         configuration.limits.shutdownGrace = try duration(
             try sources.text(.shutdownGrace),
             name: "shutdown grace",
-            default: configuration.limits.shutdownGrace
+            default: max(configuration.limits.shutdownGrace, configuration.limits.shutdownTimeout + .seconds(15))
         )
         guard configuration.limits.shutdownGrace > configuration.limits.shutdownTimeout else {
             throw Invalid(

@@ -72,7 +72,7 @@ extension Setting {
         With --demo: make and print an admin token when the database has none (--no-demo-token: make none, \
         for a container whose output is a shared log; create one with `masthead token create`).
         """,
-        default: "on"
+        default: "true"
     )
     public static let trustProxy = Setting(
         "trust-proxy",
@@ -144,7 +144,7 @@ extension Setting {
         """,
         default: "*"
     )
-    public static let metrics = Setting("metrics", "Serve GET /metrics (--no-metrics: not at all).", default: "on")
+    public static let metrics = Setting("metrics", "Serve GET /metrics (--no-metrics: not at all).", default: "true")
     public static let metricsToken = Setting(
         "metrics-token",
         """
@@ -182,8 +182,9 @@ extension Setting {
     public static let shutdownGrace = Setting(
         "shutdown-grace",
         """
-        How long a whole shutdown may take (longer than --shutdown-timeout); past it the process names the \
-        services that had not stopped and exits with status 70.
+        How long a whole shutdown may take (longer than --shutdown-timeout; unless given, 25s or the timeout \
+        and 15s, whichever is longer); past it the process names the services that had not stopped and exits \
+        with status 70.
         """,
         default: "25s"
     )
@@ -227,7 +228,7 @@ extension Setting {
     public static let webhooksAllowHTTP = Setting(
         "webhooks-allow-http",
         "Allow webhooks to http:// URLs (https only otherwise).",
-        default: "off"
+        default: "false"
     )
     public static let webhooksAllowPrivate = Setting(
         "webhooks-allow-private",
@@ -235,7 +236,7 @@ extension Setting {
         Allow webhooks to loopback, private and link-local addresses (refused otherwise, checked on the address \
         connected to).
         """,
-        default: "off"
+        default: "false"
     )
 
     public static let site = Setting(

@@ -17,7 +17,7 @@ public struct SettingSources: Sendable {
     ) async throws(AppConfiguration.Invalid) -> SettingSources {
         var values: [AbsoluteConfigKey: ConfigValue] = [:]
         for (setting, text) in flags {
-            values[AbsoluteConfigKey([setting.key])] = ConfigValue(.string(text), isSecret: false)
+            values[AbsoluteConfigKey([setting.key])] = ConfigValue(.string(text), isSecret: setting == .metricsToken)
         }
         let providers: [any ConfigProvider] = [
             InMemoryProvider(name: "flags", values: values),

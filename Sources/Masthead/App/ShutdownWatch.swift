@@ -44,11 +44,15 @@ public final class ShutdownWatch: Sendable {
         }
         guard first else { return }
         let (seconds, attoseconds) = grace.components
-        let deadline = DispatchTime.now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
-        // A thread of its own: no task, executor or event loop that might be the one stuck.
-        DispatchQueue.global().asyncAfter(deadline: deadline) { [self] in
+        let interval = Double(seconds) + Double(attoseconds) / 1e18
+        // A thread of its own, not a task or a dispatch queue: no executor, thread pool or
+        // event loop that might be the one stuck can hold it up.
+        let thread = Thread { [self] in
+            Thread.sleep(forTimeInterval: interval)
             end(stillRunning)
         }
+        thread.name = "masthead-shutdown-watch"
+        thread.start()
     }
 
     fileprivate func started(_ name: String) {

@@ -39,7 +39,12 @@ struct CachingMiddleware: RouterMiddleware {
         context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
-        guard context.token == nil else { return try await respond(request, context, next) }
+        guard context.token == nil else {
+            reservation.noteEditor()
+            return try await respond(request, context, next)
+        }
+        // Health checks and metrics never wait for the public's permits.
+        guard !RateLimitMiddleware.exempt.contains(context.path) else { return try await respond(request, context, next) }
         // Without a valid token, what reaches the database waits for one of the public's permits.
         return try await respond(request, context) { request, context in
             try await reservation.run { try await next(request, context) }
@@ -65,7 +70,7 @@ struct CachingMiddleware: RouterMiddleware {
             }
             return try Self.serve(try await Self.collect(response), to: request, cacheControl: Self.privateCacheControl)
         }
-        guard cache.isEnabled, let scope = Self.scope(of: request.uri.path), let key = Self.key(of: request, context.query)
+        guard cache.isEnabled, let scope = Self.scope(of: context.path), let key = Self.key(of: context.path, context.query)
         else {
             let response = try await next(request, context)
             guard response.status == .ok else { return response }
@@ -164,12 +169,12 @@ struct CachingMiddleware: RouterMiddleware {
         }
     }
 
-    /// The path and the decoded query parameters sorted by name, so that `?a=1&b=2`,
-    /// `?b=2&a=1` and `?%61=1&b=2` share one entry. The content coding is not part of the
+    /// The route's path and the decoded query parameters sorted by name, so that `?a=1&b=2`,
+    /// `?b=2&a=1`, `?%61=1&b=2` and `/v1//articles?a=1&b=2` share one entry. The content coding is not part of the
     /// key: an entry holds both. Nil for a query that cannot be read.
-    static func key(of request: Request, _ query: RequestQuery) -> String? {
+    static func key(of path: String, _ query: RequestQuery) -> String? {
         guard let canonical = query.canonical else { return nil }
-        return canonical.isEmpty ? request.uri.path : request.uri.path + "?" + canonical
+        return canonical.isEmpty ? path : path + "?" + canonical
     }
 
     /// Whether the client accepts gzip (RFC 9110 §12.5.3: `gzip` or `*` listed, without `q=0`).

@@ -41,7 +41,7 @@ struct MetricsAccessMiddleware: RouterMiddleware {
         context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
-        guard request.uri.path == "/metrics" else { return try await next(request, context) }
+        guard RoutePath.normalized(request.uri.path) == "/metrics" else { return try await next(request, context) }
         guard let header = request.headers[.authorization], Self.matches(header, token) else {
             throw ProblemError.tokenRequired("GET /metrics needs the metrics token; send it as Authorization: Bearer.")
         }

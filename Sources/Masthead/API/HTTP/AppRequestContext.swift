@@ -15,6 +15,8 @@ public struct AppRequestContext: RequestContext {
     public var token: TokenInfo?
     /// The query string, read once by `RequestQueryMiddleware` for every later reader.
     public var query = RequestQuery.unread
+    /// The path as the router matches it (`RoutePath`), set with `query`.
+    public var path = ""
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

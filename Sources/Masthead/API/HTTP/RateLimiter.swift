@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import Synchronization
@@ -118,9 +119,10 @@ public final class RateLimiter: Sendable {
 
 /// Applies the `RateLimiter` to every request without a valid API token (the public's reads,
 /// preview links, view counts), by client address as `ClientAddressMiddleware` settled it.
-/// Health checks and metrics are not counted. Each answer says where its address stands
-/// (`RateLimit-Policy` and `RateLimit`, draft-ietf-httpapi-ratelimit-headers); past the limit
-/// the answer is a 429 problem with `Retry-After`.
+/// Health checks and metrics are not counted. Each answer no shared cache may keep says where
+/// its address stands (`RateLimit-Policy` and `RateLimit`, draft-ietf-httpapi-ratelimit-headers);
+/// past the limit the answer is a 429 problem with `Retry-After`. IPv6 clients are counted by
+/// their /64, which one client usually holds whole.
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
@@ -133,10 +135,10 @@ struct RateLimitMiddleware: RouterMiddleware {
         context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
-        guard context.token == nil, !Self.exempt.contains(request.uri.path) else {
+        guard context.token == nil, !Self.exempt.contains(context.path) else {
             return try await next(request, context)
         }
-        let address = context.clientAddress
+        let address = Self.bucketKey(context.clientAddress)
         switch limiter.take(RequestCost.base, from: address) {
         case .refused(let retryAfter):
             var headers = headers(remaining: 0, reset: retryAfter)
@@ -149,15 +151,31 @@ struct RateLimitMiddleware: RouterMiddleware {
             )
         case .allowed(var remaining, var fullIn):
             var response = try await next(request, context)
-            if response.headers[.xCache] != "hit", RequestCost.isExpensive(request.uri.path, context.query) {
+            if response.headers[.xCache] != "hit", RequestCost.isExpensive(context.path, context.query) {
                 let extra = RequestCost.expensive - RequestCost.base
                 limiter.charge(extra, to: address)
                 remaining = max(0, remaining - extra)
                 fullIn += Int64((Double(extra) * 60 / Double(limiter.policy.perMinute)).rounded(.up))
             }
-            for field in headers(remaining: remaining, reset: fullIn) { response.headers.append(field) }
+            // Not on answers shared caches may keep: a CDN would replay this address's standing
+            // to everyone else.
+            if response.headers[.cacheControl]?.contains("public") != true {
+                for field in headers(remaining: remaining, reset: fullIn) { response.headers.append(field) }
+            }
             return response
         }
+    }
+
+    /// An IPv4 address as it is; an IPv6 address by its /64 prefix.
+    static func bucketKey(_ address: String) -> String {
+        guard address.contains(":") else { return address }
+        var bytes = [UInt8](repeating: 0, count: 16)
+        let parsed = address.withCString { inet_pton(AF_INET6, $0, &bytes) } == 1
+        guard parsed else { return address }
+        if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF {
+            return bytes[12...].map(String.init).joined(separator: ".")  // IPv4-mapped
+        }
+        return bytes[0..<8].map { String($0, radix: 16) }.joined(separator: ":") + "::/64"
     }
 
     private func headers(remaining: Int, reset: Int64) -> HTTPFields {

@@ -101,6 +101,16 @@ public struct RequestQuery: Sendable {
     }
 }
 
+/// A request path as the router matches it: empty segments dropped (`/metrics/`,
+/// `/v1//search` and `/v1/search` name one route), so that every middleware that decides by
+/// path (the metrics token, the rate limit's costs and exemptions, the cache's keys) decides
+/// on the route the request will reach.
+enum RoutePath {
+    static func normalized(_ path: String) -> String {
+        "/" + path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
+    }
+}
+
 /// Reads the query string once, before anything else looks at it (`RequestQuery`).
 struct RequestQueryMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
@@ -112,6 +122,7 @@ struct RequestQueryMiddleware: RouterMiddleware {
     ) async throws -> Response {
         var context = context
         context.query = RequestQuery(request.uri.query)
+        context.path = RoutePath.normalized(request.uri.path)
         return try await next(request, context)
     }
 }

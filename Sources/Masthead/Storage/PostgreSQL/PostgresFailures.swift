@@ -1,15 +1,18 @@
 import PostgresNIO
 
 /// PostgreSQL's errors that are a `DatabaseFailure`: the server out of disk (SQLSTATE
-/// 53100) or other resources (53xxx), and every way of not reaching it: a connection lost,
+/// 53100); out of memory or connections (53200, 53300: passing) and every way of not reaching
+/// it are `unavailable`: a connection lost,
 /// refused or never made (the pool gives up on it), the server shutting down (57P01–57P03)
 /// or a connection exception (08xxx).
 enum PostgresFailures {
     static func failure(of error: any Error) -> DatabaseFailure? {
         if let error = error as? PSQLError {
             if let state = error.serverInfo?[.sqlState] {
-                if state.hasPrefix("53") { return .full }
-                if state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state) { return .unavailable }
+                if state == "53100" { return .full }
+                if state.hasPrefix("53") || state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state) {
+                    return .unavailable
+                }
                 return nil
             }
             switch error.code {

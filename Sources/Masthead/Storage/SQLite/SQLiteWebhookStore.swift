@@ -284,7 +284,8 @@ public struct SQLiteWebhookStore: WebhookStore {
             url: row["url"],
             secret: Array(secret),
             eventID: row["event_id"],
-            messageID: row["message_id"],
+            // Every event has one since 0017; a row made otherwise is sent with its old form.
+            messageID: row["message_id"] ?? "msg_\(row["event_id"] as Int64)",
             event: ContentEvent(
                 type: row["type"],
                 resource: row["resource"],
