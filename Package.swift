@@ -105,6 +105,7 @@ let package = Package(
                 .embedInCode("0015_add_tagline_to_site.sql"),
                 .embedInCode("0016_create_public_search_index.sql"),
                 .embedInCode("0017_add_message_id_to_webhook_events.sql"),
+                .embedInCode("0018_add_rate_limit_to_api_tokens.sql"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -124,6 +125,7 @@ let package = Package(
                 .embedInCode("0008_create_webhooks.sql"),
                 .embedInCode("0009_add_tagline_to_site.sql"),
                 .embedInCode("0010_add_message_id_to_webhook_events.sql"),
+                .embedInCode("0011_add_rate_limit_to_api_tokens.sql"),
             ],
             swiftSettings: swiftSettings
         ),

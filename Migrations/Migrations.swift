@@ -43,5 +43,6 @@ public enum MastheadMigrations {
             "0017_add_message_id_to_webhook_events",
             PackageResources._017_add_message_id_to_webhook_events_sql
         ),
+        Migration("0018_add_rate_limit_to_api_tokens", PackageResources._018_add_rate_limit_to_api_tokens_sql),
     ]
 }

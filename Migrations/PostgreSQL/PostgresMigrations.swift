@@ -24,5 +24,6 @@ public enum MastheadPostgresMigrations {
             "0010_add_message_id_to_webhook_events",
             PackageResources._010_add_message_id_to_webhook_events_sql
         ),
+        Migration("0011_add_rate_limit_to_api_tokens", PackageResources._011_add_rate_limit_to_api_tokens_sql),
     ]
 }

@@ -408,6 +408,15 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "Lifetime such as 30d, 12h or 90m; without it the token does not expire.")
         var expires: String?
 
+        @Option(
+            name: .customLong("rate-limit"),
+            help: """
+                Units a minute the token may spend, a minute's worth at once (a request costs 1, a search or related \
+                read 10); without it the token is not limited.
+                """
+        )
+        var rateLimit: Int?
+
         @OptionGroup var common: CommonOptions
 
         func run() async throws {
@@ -431,11 +440,19 @@ struct TokenCommand: AsyncParsableCommand {
                 }
                 return seconds
             }
+            if let rateLimit, !(RequestCost.expensive...10_000_000).contains(rateLimit) {
+                exitWithMessage("invalid --rate-limit \(rateLimit): use \(RequestCost.expensive) to 10000000 a minute", code: 64)
+            }
             let (connection, stores) = await openStores(common)
             defer { connection.close() }
             let tokens = stores.tokens
             let expiresAt = lifetime.map { ContentClock.system.now.adding(seconds: $0) }
-            let (token, info) = try await tokens.create(name: name, scopes: scopes, expiresAt: expiresAt)
+            let (token, info) = try await tokens.create(
+                name: name,
+                scopes: scopes,
+                expiresAt: expiresAt,
+                rateLimit: rateLimit
+            )
             print(token.secret)
             FileHandle.standardError.write(
                 Data(

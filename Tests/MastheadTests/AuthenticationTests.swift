@@ -105,7 +105,7 @@ private func stableProblem(_ response: TestResponse) throws -> JSON {
             let token = try response.json["data"]
             #expect(token["name"].string == "ci-deploy")
             #expect(token["scopes"] == .array([.string("content:write")]))
-            #expect(token.keys == ["id", "name", "scopes", "created_at", "last_used_at", "expires_at"])
+            #expect(token.keys == ["id", "name", "scopes", "created_at", "last_used_at", "expires_at", "rate_limit"])
             #expect(!response.text.contains(secret))
             #expect(try await client.get("/v1/tokens/self").status == .unauthorized)
         }

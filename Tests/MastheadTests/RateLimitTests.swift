@@ -108,6 +108,40 @@ import Testing
         #expect(RateLimitMiddleware.bucketKey("::ffff:192.0.2.1") == "192.0.2.1")
     }
 
+    /// A token made with a limit spends its own allowance, a minute's worth at once, whatever
+    /// the public's limit (off here); tokens without one are not limited.
+    @Test(arguments: AppEngine.available) func aTokenWithALimitSpendsItsOwnAllowance(engine: AppEngine) async throws {
+        let clock = TestClock()
+        try await withApp(on: engine, demo: true, clock: clock) { client, storage async throws in
+            let limited = try await storage.stores.tokens.create(
+                name: "bot",
+                scopes: [.contentRead],
+                expiresAt: nil,
+                rateLimit: 12
+            ).0.secret
+            #expect(try await storage.integer("SELECT rate_limit FROM api_tokens WHERE name = 'bot'") == 12)
+            let free = try await storage.token([.contentRead])
+            let described = try await client.get("/v1/tokens/self", headers: [.authorization: "Bearer \(limited)"])
+            #expect(try described.json["data"]["rate_limit"].int == 12)
+            #expect(described.headers[.rateLimitPolicy] == "\"token\";q=12;w=60")
+            #expect(described.headers[.rateLimit] == "\"token\";r=11;t=5")
+            for _ in 0..<11 {
+                #expect(try await client.get("/v1/catalog", headers: [.authorization: "Bearer \(limited)"]).status == .ok)
+            }
+            let refused = try await client.get("/v1/catalog", headers: [.authorization: "Bearer \(limited)"])
+            #expect(refused.status == .tooManyRequests)
+            #expect(try refused.json["code"].string == "rate_limited")
+            #expect(try refused.json["detail"].string?.contains("this token") == true)
+            #expect(refused.headers[.retryAfter] == "5")
+            let other = try await client.get("/v1/tokens/self", headers: [.authorization: "Bearer \(free)"])
+            #expect(other.status == .ok && other.headers[.rateLimit] == nil)
+            #expect(try other.json["data"]["rate_limit"] == .null)
+            #expect(try await client.get("/v1/catalog").status == .ok, "the public's limit is off here")
+            clock.advance(seconds: 5)
+            #expect(try await client.get("/v1/catalog", headers: [.authorization: "Bearer \(limited)"]).status == .ok)
+        }
+    }
+
     /// A flood of distinct addresses costs bounded memory; an address left alone for two
     /// windows is forgotten (its allowance would be full again by then).
     @Test func bucketsAreBounded() {

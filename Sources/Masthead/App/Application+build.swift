@@ -150,9 +150,12 @@ public struct MastheadRouter {
                 clock: clock
             )
         )
-        if !configuration.rateLimit.isOff {
-            router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(policy: configuration.rateLimit, clock: clock)))
-        }
+        router.add(
+            middleware: RateLimitMiddleware(
+                anonymous: configuration.rateLimit.isOff ? nil : RateLimiter(policy: configuration.rateLimit, clock: clock),
+                tokens: RateLimiter(policy: RateLimitMiddleware.tokenPolicy(60), clock: clock, maximumAddresses: 10_000)
+            )
+        )
         router.add(
             middleware: CachingMiddleware(
                 cache: cache,

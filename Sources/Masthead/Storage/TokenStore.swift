@@ -7,6 +7,9 @@ public struct TokenInfo: Sendable, Equatable {
     public let lastUsedAt: Timestamp?
     public let expiresAt: Timestamp?
     public let revokedAt: Timestamp?
+    /// Units this token may spend a minute (and at once), as requests without a token spend
+    /// theirs (`RateLimiter`); nil: not limited.
+    public var rateLimit: Int? = nil
 
     /// The strongest scope the token holds; scopes imply the weaker ones.
     public var scope: Scope { scopes.max() ?? .contentRead }
@@ -18,7 +21,9 @@ public struct TokenInfo: Sendable, Equatable {
 /// API tokens: only their hashes are stored.
 public protocol TokenStore: Sendable {
     /// Stores a new token's hash and returns the token, whose secret exists nowhere else.
-    func create(name: String, scopes: [Scope], expiresAt: Timestamp?) async throws -> (APIToken, TokenInfo)
+    /// `rateLimit`: units a minute it may spend (`TokenInfo.rateLimit`); nil, not limited.
+    func create(name: String, scopes: [Scope], expiresAt: Timestamp?, rateLimit: Int?) async throws
+        -> (APIToken, TokenInfo)
     func list() async throws -> [TokenInfo]
     /// Throws `StoreError.notFound` for an unknown id.
     func revoke(id: Int64) async throws -> TokenInfo
@@ -27,6 +32,13 @@ public protocol TokenStore: Sendable {
     /// Creates the token only when the store holds none, as one step: instances starting
     /// together make one between them, and the others get nil.
     func createFirst(name: String, scopes: [Scope]) async throws -> (APIToken, TokenInfo)?
+}
+
+extension TokenStore {
+    /// A token without a rate limit.
+    public func create(name: String, scopes: [Scope], expiresAt: Timestamp?) async throws -> (APIToken, TokenInfo) {
+        try await create(name: name, scopes: scopes, expiresAt: expiresAt, rateLimit: nil)
+    }
 }
 
 /// How every engine stores a token's scopes and when it notes a token's use.

@@ -24,6 +24,7 @@ extension TokenInfo: JSONEncodable {
             object.field("created_at", createdAt)
             object.field("last_used_at", lastUsedAt)
             object.field("expires_at", expiresAt)
+            object.field("rate_limit", rateLimit)
         }
     }
 }

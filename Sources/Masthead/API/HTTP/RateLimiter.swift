@@ -27,10 +27,10 @@ public struct RateLimitPolicy: Sendable, Equatable {
 }
 
 /// What a request costs against its address's bucket.
-enum RequestCost {
-    static let base = 1
+public enum RequestCost {
+    public static let base = 1
     /// A search or related articles computed afresh: many index reads and a ranking.
-    static let expensive = 10
+    public static let expensive = 10
 
     /// Whether `path` is one whose misses cost `expensive`: search, related, and article
     /// lists filtered by words.
@@ -74,93 +74,117 @@ public final class RateLimiter: Sendable {
         case refused(retryAfter: Int64)
     }
 
-    /// Takes `cost` units from `address`'s bucket if it holds them.
-    public func take(_ cost: Int, from address: String) -> Decision {
+    /// Takes `cost` units from `address`'s bucket if it holds them; `policy`, when given,
+    /// is that bucket's own (a token's), with a window no longer than the limiter's.
+    public func take(_ cost: Int, from address: String, policy: RateLimitPolicy? = nil) -> Decision {
+        let policy = policy ?? self.policy
         let now = clock.now.secondsSinceEpoch
         return buckets.withLock { buckets in
             buckets.update(address, at: now, renewing: true, initial: Bucket(level: Double(policy.burst), updated: now)) {
                 bucket in
-                refill(&bucket, at: now)
+                refill(&bucket, at: now, policy)
                 guard bucket.level >= Double(cost) else {
-                    return .refused(retryAfter: seconds(toReach: Double(cost), from: bucket.level))
+                    return .refused(retryAfter: seconds(toReach: Double(cost), from: bucket.level, policy))
                 }
                 bucket.level -= Double(cost)
                 return .allowed(
                     remaining: Int(bucket.level),
-                    fullIn: seconds(toReach: Double(policy.burst), from: bucket.level)
+                    fullIn: seconds(toReach: Double(policy.burst), from: bucket.level, policy)
                 )
             }
         }
     }
 
     /// Takes `cost` more from a request already let through, into debt if need be.
-    public func charge(_ cost: Int, to address: String) {
+    public func charge(_ cost: Int, to address: String, policy: RateLimitPolicy? = nil) {
+        let policy = policy ?? self.policy
         let now = clock.now.secondsSinceEpoch
         buckets.withLock { buckets in
             buckets.update(address, at: now, renewing: true, initial: Bucket(level: Double(policy.burst), updated: now)) {
                 bucket in
-                refill(&bucket, at: now)
+                refill(&bucket, at: now, policy)
                 bucket.level = max(-Double(policy.burst), bucket.level - Double(cost))
             }
         }
     }
 
-    private func refill(_ bucket: inout Bucket, at now: Int64) {
+    private func refill(_ bucket: inout Bucket, at now: Int64, _ policy: RateLimitPolicy) {
         let elapsed = Double(max(0, now - bucket.updated))
         bucket.level = min(Double(policy.burst), bucket.level + elapsed * Double(policy.perMinute) / 60)
         bucket.updated = now
     }
 
-    private func seconds(toReach target: Double, from level: Double) -> Int64 {
+    private func seconds(toReach target: Double, from level: Double, _ policy: RateLimitPolicy) -> Int64 {
         guard level < target else { return 0 }
         return Int64(((target - level) * 60 / Double(policy.perMinute)).rounded(.up))
     }
 }
 
-/// Applies the `RateLimiter` to every request without a valid API token (the public's reads,
-/// preview links, view counts), by client address as `ClientAddressMiddleware` settled it.
-/// Health checks and metrics are not counted. Each answer no shared cache may keep says where
-/// its address stands (`RateLimit-Policy` and `RateLimit`, draft-ietf-httpapi-ratelimit-headers);
-/// past the limit the answer is a 429 problem with `Retry-After`. IPv6 clients are counted by
-/// their /64, which one client usually holds whole.
+/// Applies the `RateLimiter`s: to every request without a valid API token (the public's
+/// reads, preview links, view counts), by client address as `ClientAddressMiddleware`
+/// settled it, IPv6 by its /64; and to a token's requests when that token has a limit of its
+/// own (`TokenInfo.rateLimit`, a minute's worth at once). Health checks and metrics are not
+/// counted. Each answer no shared cache may keep says where its bucket stands
+/// (`RateLimit-Policy` and `RateLimit`, draft-ietf-httpapi-ratelimit-headers, named
+/// `anonymous` or `token`); past the limit the answer is a 429 problem with `Retry-After`.
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    let limiter: RateLimiter
+    /// Nil when the public's limit is off.
+    let anonymous: RateLimiter?
+    /// Buckets of tokens that have a limit, by token id.
+    let tokens: RateLimiter
 
     static let exempt: Set<String> = ["/healthz", "/readyz", "/metrics"]
+
+    /// Every token's policy spends a minute's worth at once, so that one window fits all.
+    static func tokenPolicy(_ perMinute: Int) -> RateLimitPolicy {
+        RateLimitPolicy(perMinute: perMinute, burst: perMinute)
+    }
 
     func handle(
         _ request: Request,
         context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
-        guard context.token == nil, !Self.exempt.contains(context.path) else {
-            return try await next(request, context)
+        guard !Self.exempt.contains(context.path) else { return try await next(request, context) }
+        let limiter: RateLimiter
+        let key: String
+        let policy: RateLimitPolicy
+        let name: String
+        if let token = context.token {
+            guard let perMinute = token.rateLimit else { return try await next(request, context) }
+            (limiter, key, policy, name) = (tokens, "token:\(token.id)", Self.tokenPolicy(perMinute), "token")
+        } else {
+            guard let anonymous else { return try await next(request, context) }
+            (limiter, key, policy, name) = (anonymous, Self.bucketKey(context.clientAddress), anonymous.policy, "anonymous")
         }
-        let address = Self.bucketKey(context.clientAddress)
-        switch limiter.take(RequestCost.base, from: address) {
+        switch limiter.take(RequestCost.base, from: key, policy: policy) {
         case .refused(let retryAfter):
-            var headers = headers(remaining: 0, reset: retryAfter)
+            var headers = Self.headers(name, policy, remaining: 0, reset: retryAfter)
             headers[.retryAfter] = String(retryAfter)
             throw ProblemError(
                 status: .tooManyRequests,
                 code: "rate_limited",
-                detail: "Too many requests without a token from this address; try again in \(retryAfter) s.",
+                detail: context.token == nil
+                    ? "Too many requests without a token from this address; try again in \(retryAfter) s."
+                    : "Too many requests with this token; try again in \(retryAfter) s.",
                 headers: headers
             )
         case .allowed(var remaining, var fullIn):
             var response = try await next(request, context)
             if response.headers[.xCache] != "hit", RequestCost.isExpensive(context.path, context.query) {
                 let extra = RequestCost.expensive - RequestCost.base
-                limiter.charge(extra, to: address)
+                limiter.charge(extra, to: key, policy: policy)
                 remaining = max(0, remaining - extra)
-                fullIn += Int64((Double(extra) * 60 / Double(limiter.policy.perMinute)).rounded(.up))
+                fullIn += Int64((Double(extra) * 60 / Double(policy.perMinute)).rounded(.up))
             }
-            // Not on answers shared caches may keep: a CDN would replay this address's standing
+            // Not on answers shared caches may keep: a CDN would replay this bucket's standing
             // to everyone else.
             if response.headers[.cacheControl]?.contains("public") != true {
-                for field in headers(remaining: remaining, reset: fullIn) { response.headers.append(field) }
+                for field in Self.headers(name, policy, remaining: remaining, reset: fullIn) {
+                    response.headers.append(field)
+                }
             }
             return response
         }
@@ -178,11 +202,10 @@ struct RateLimitMiddleware: RouterMiddleware {
         return bytes[0..<8].map { String($0, radix: 16) }.joined(separator: ":") + "::/64"
     }
 
-    private func headers(remaining: Int, reset: Int64) -> HTTPFields {
-        let policy = limiter.policy
-        return [
-            .rateLimitPolicy: "\"anonymous\";q=\(policy.burst);w=\(policy.windowSeconds)",
-            .rateLimit: "\"anonymous\";r=\(remaining);t=\(reset)",
+    private static func headers(_ name: String, _ policy: RateLimitPolicy, remaining: Int, reset: Int64) -> HTTPFields {
+        [
+            .rateLimitPolicy: "\"\(name)\";q=\(policy.burst);w=\(policy.windowSeconds)",
+            .rateLimit: "\"\(name)\";r=\(remaining);t=\(reset)",
         ]
     }
 }

@@ -9,17 +9,20 @@ struct PostgresTokenStore: TokenStore {
 
     var logger: Logger { engine.logger }
 
-    func create(name: String, scopes: [Scope], expiresAt: Timestamp?) async throws -> (APIToken, TokenInfo) {
-        try await create(name: name, scopes: scopes, expiresAt: expiresAt, onlyFirst: false)!
+    func create(name: String, scopes: [Scope], expiresAt: Timestamp?, rateLimit: Int?) async throws
+        -> (APIToken, TokenInfo)
+    {
+        try await create(name: name, scopes: scopes, expiresAt: expiresAt, rateLimit: rateLimit, onlyFirst: false)!
     }
 
     func createFirst(name: String, scopes: [Scope]) async throws -> (APIToken, TokenInfo)? {
-        try await create(name: name, scopes: scopes, expiresAt: nil, onlyFirst: true)
+        try await create(name: name, scopes: scopes, expiresAt: nil, rateLimit: nil, onlyFirst: true)
     }
 
     /// For the first token, instances take a transaction-scoped advisory lock before they
     /// look, so that one looks and inserts at a time.
-    private func create(name: String, scopes: [Scope], expiresAt: Timestamp?, onlyFirst: Bool) async throws
+    private func create(name: String, scopes: [Scope], expiresAt: Timestamp?, rateLimit: Int?, onlyFirst: Bool)
+        async throws
         -> (APIToken, TokenInfo)?
     {
         let token = APIToken.generate()
@@ -38,8 +41,9 @@ struct PostgresTokenStore: TokenStore {
             }
             return try await connection.query(
                 """
-                INSERT INTO api_tokens (name, token_sha256, scopes, created_at, expires_at)
-                VALUES (\(name), \(Data(token.sha256)), \(TokenScopes.text(scopes)), \(now.date), \(expiresAt?.date))
+                INSERT INTO api_tokens (name, token_sha256, scopes, created_at, expires_at, rate_limit)
+                VALUES (\(name), \(Data(token.sha256)), \(TokenScopes.text(scopes)), \(now.date), \(expiresAt?.date),
+                    \(rateLimit))
                 RETURNING *
                 """,
                 logger: logger
@@ -86,7 +90,8 @@ struct PostgresTokenStore: TokenStore {
             createdAt: try row.time("created_at"),
             lastUsedAt: try row.optionalTime("last_used_at"),
             expiresAt: try row.optionalTime("expires_at"),
-            revokedAt: try row.optionalTime("revoked_at")
+            revokedAt: try row.optionalTime("revoked_at"),
+            rateLimit: try row["rate_limit"]
         )
     }
 }

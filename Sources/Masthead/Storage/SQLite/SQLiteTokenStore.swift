@@ -10,16 +10,19 @@ public struct SQLiteTokenStore: TokenStore {
         self.clock = clock
     }
 
-    public func create(name: String, scopes: [Scope], expiresAt: Timestamp?) async throws -> (APIToken, TokenInfo) {
-        try await create(name: name, scopes: scopes, expiresAt: expiresAt, onlyFirst: false)!
+    public func create(name: String, scopes: [Scope], expiresAt: Timestamp?, rateLimit: Int?) async throws
+        -> (APIToken, TokenInfo)
+    {
+        try await create(name: name, scopes: scopes, expiresAt: expiresAt, rateLimit: rateLimit, onlyFirst: false)!
     }
 
     public func createFirst(name: String, scopes: [Scope]) async throws -> (APIToken, TokenInfo)? {
-        try await create(name: name, scopes: scopes, expiresAt: nil, onlyFirst: true)
+        try await create(name: name, scopes: scopes, expiresAt: nil, rateLimit: nil, onlyFirst: true)
     }
 
     /// Writes are serialised, so the check and the insert of one write see the same table.
-    private func create(name: String, scopes: [Scope], expiresAt: Timestamp?, onlyFirst: Bool) async throws
+    private func create(name: String, scopes: [Scope], expiresAt: Timestamp?, rateLimit: Int?, onlyFirst: Bool)
+        async throws
         -> (APIToken, TokenInfo)?
     {
         let token = APIToken.generate()
@@ -30,8 +33,8 @@ public struct SQLiteTokenStore: TokenStore {
             }
             try db.execute(
                 literal: """
-                    INSERT INTO api_tokens (name, token_sha256, scopes, created_at, expires_at)
-                    VALUES (\(name), \(Data(token.sha256)), \(TokenScopes.text(scopes)), \(now), \(expiresAt))
+                    INSERT INTO api_tokens (name, token_sha256, scopes, created_at, expires_at, rate_limit)
+                    VALUES (\(name), \(Data(token.sha256)), \(TokenScopes.text(scopes)), \(now), \(expiresAt), \(rateLimit))
                     """
             )
             return try Self.fetch(db, id: db.lastInsertedRowID)!
@@ -92,7 +95,8 @@ public struct SQLiteTokenStore: TokenStore {
             createdAt: try row.decode(forColumn: "created_at"),
             lastUsedAt: try row.decode(forColumn: "last_used_at"),
             expiresAt: try row.decode(forColumn: "expires_at"),
-            revokedAt: try row.decode(forColumn: "revoked_at")
+            revokedAt: try row.decode(forColumn: "revoked_at"),
+            rateLimit: row["rate_limit"]
         )
     }
 }
