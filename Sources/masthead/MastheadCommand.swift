@@ -93,6 +93,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong(Setting.metrics.key), inversion: .prefixedNo, help: .init(Setting.metrics.help))
     var metrics: Bool?
 
+    @Flag(name: .customLong(Setting.litestream.key), inversion: .prefixedNo, help: .init(Setting.litestream.help))
+    var litestream: Bool?
+
     @Option(name: .customLong(Setting.metricsToken.key), help: .init(Setting.metricsToken.help))
     var metricsToken: String?
 
@@ -170,6 +173,7 @@ struct Serve: AsyncParsableCommand {
             .corsOrigins: corsOrigins,
             .metrics: metrics.map(String.init),
             .metricsToken: metricsToken,
+            .litestream: litestream.map(String.init),
             .previewURL: previewURL,
             .revisionsKept: revisionsKept,
             .site: site,

@@ -47,6 +47,8 @@ public struct AppConfiguration: Sendable {
     public var corsOrigins: CORSPolicy
     /// Serve `GET /metrics`.
     public var metricsEnabled: Bool
+    /// The SQLite database is replicated by Litestream running beside Masthead.
+    public var litestream = false
     /// When set, `/metrics` answers only `Authorization: Bearer` with it.
     public var metricsToken: String?
     /// The front end's preview page for new preview links; nil for the API's own address.
@@ -235,6 +237,7 @@ public struct AppConfiguration: Sendable {
             configuration.corsOrigins = policy
         }
         configuration.metricsEnabled = try sources.boolean(.metrics) ?? true
+        configuration.litestream = try sources.boolean(.litestream) ?? false
         if let token = try sources.text(.metricsToken) {
             guard token.count >= 16, token.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
                 throw Invalid(description: "invalid metrics token: expected at least 16 printable characters, no spaces")

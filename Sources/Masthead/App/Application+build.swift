@@ -92,7 +92,7 @@ public func buildApplication(
         settings: configuration.webhooks,
         logger: logger
     )
-    var services = database.services(logger: logger) + [counter, webhooks]
+    var services = database.services(logger: logger, litestream: configuration.litestream) + [counter, webhooks]
     if let feed = database.changeFeed {
         services.append(await ChangeFeedService.listening(to: feed, changes: router.changes, logger: logger))
     }

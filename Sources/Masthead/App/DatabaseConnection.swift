@@ -84,8 +84,13 @@ public struct DatabaseConnection: Sendable {
     }
 
     /// What keeps the database running while the application does, in the order to start them.
-    func services(logger: Logger) -> [any ServiceLifecycle.Service] {
+    /// With `litestream`, Masthead runs no checkpoints of its own but a passive one at close:
+    /// Litestream holds a read lock to see every frame of the log, so a truncating checkpoint
+    /// would wait out the busy timeout, holding writers up, and fail; Litestream checkpoints.
+    func services(logger: Logger, litestream: Bool = false) -> [any ServiceLifecycle.Service] {
         switch engine {
+        case .sqlite(let database) where litestream:
+            [DatabaseService(database: database, passiveCheckpoints: true, logger: logger)]
         case .sqlite(let database):
             [DatabaseService(database: database, logger: logger), WALCheckpointer(database: database, logger: logger)]
         case .postgres(_, let service):

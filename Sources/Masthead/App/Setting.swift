@@ -33,7 +33,7 @@ public struct Setting: Sendable, Hashable {
     /// The settings that are on or off, spelled one way: `--NAME` and `--no-NAME` as flags,
     /// `true` or `false` in the environment and in a config file.
     public static let switches: Set<Setting> = [
-        demo, demoToken, trustProxy, metrics, webhooksAllowHTTP, webhooksAllowPrivate,
+        demo, demoToken, trustProxy, metrics, webhooksAllowHTTP, webhooksAllowPrivate, litestream,
     ]
 }
 
@@ -145,6 +145,14 @@ extension Setting {
         default: "*"
     )
     public static let metrics = Setting("metrics", "Serve GET /metrics (--no-metrics: not at all).", default: "true")
+    public static let litestream = Setting(
+        "litestream",
+        """
+        The SQLite database is replicated by Litestream beside Masthead: Masthead then runs no checkpoints of \
+        its own (Litestream's read lock would make them stall writes and fail), leaving them to Litestream.
+        """,
+        default: "false"
+    )
     public static let metricsToken = Setting(
         "metrics-token",
         """
@@ -252,7 +260,7 @@ extension Setting {
     public static let all: [Setting] = [
         db, dbConnections, logLevel, host, port, demo, demoToken, trustProxy, proxyHops, synchronous, searchTimeout,
         viewsFlushInterval,
-        viewsDedupeWindow, viewsPerAddress, cacheMaxBytes, cacheMaxAge, corsOrigins, metrics, metricsToken, previewURL,
+        viewsDedupeWindow, viewsPerAddress, cacheMaxBytes, cacheMaxAge, corsOrigins, metrics, metricsToken, litestream, previewURL,
         revisionsKept, webhooksAllowHTTP, webhooksAllowPrivate, authFailureLimit, rateLimit, rateLimitBurst, site,
         shutdownTimeout, shutdownGrace, idleTimeout, readTimeout, writeTimeout, maxHeaderBytes, logFormat,
     ]

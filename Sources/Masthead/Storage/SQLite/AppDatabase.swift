@@ -131,9 +131,12 @@ public struct AppDatabase: DatabaseStatus {
 
     /// Copies the whole log into the database and truncates it to zero bytes. New readers
     /// go on meanwhile; writers wait, and the checkpoint waits (up to the busy timeout) for
-    /// the readers that started before it to finish.
-    public func checkpoint() async throws {
-        _ = try await writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+    /// the readers that started before it to finish. With `passive`, copies what it can
+    /// without waiting for anyone and leaves the log as it is: what a database replicated by
+    /// Litestream needs, whose read lock would make every truncating checkpoint wait out the
+    /// busy timeout, holding writers up, and fail.
+    public func checkpoint(passive: Bool = false) async throws {
+        _ = try await writer.writeWithoutTransaction { db in try db.checkpoint(passive ? .passive : .truncate) }
         statistics.checkpoints.add(1, ordering: .relaxed)
     }
 
@@ -141,8 +144,8 @@ public struct AppDatabase: DatabaseStatus {
     /// log), then closes every connection; the pool cannot be used afterwards. The explicit
     /// checkpoint matters: the pool closes its writer before its read-only readers, and a
     /// read-only connection closing last cannot checkpoint.
-    public func close() throws {
-        _ = try writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+    public func close(passive: Bool = false) throws {
+        _ = try writer.writeWithoutTransaction { db in try db.checkpoint(passive ? .passive : .truncate) }
         try writer.close()
     }
 

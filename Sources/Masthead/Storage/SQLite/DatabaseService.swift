@@ -6,11 +6,13 @@ import ServiceLifecycle
 /// (services stop in reverse order): the view counter's last flush still finds it open.
 struct DatabaseService: ServiceLifecycle.Service {
     let database: AppDatabase
+    /// The database is replicated by Litestream: the last checkpoint is passive too.
+    var passiveCheckpoints = false
     let logger: Logger
 
     func run() async throws {
         try? await gracefulShutdown()
-        try database.close()
+        try database.close(passive: passiveCheckpoints)
         logger.info("Database closed")
     }
 }
