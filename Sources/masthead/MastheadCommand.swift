@@ -445,7 +445,10 @@ struct TokenCommand: AsyncParsableCommand {
                 return seconds
             }
             if let rateLimit, !(RequestCost.expensive...10_000_000).contains(rateLimit) {
-                exitWithMessage("invalid --rate-limit \(rateLimit): use \(RequestCost.expensive) to 10000000 a minute", code: 64)
+                exitWithMessage(
+                    "invalid --rate-limit \(rateLimit): use \(RequestCost.expensive) to 10000000 a minute",
+                    code: 64
+                )
             }
             let (connection, stores) = await openStores(common)
             defer { connection.close() }

@@ -129,7 +129,9 @@ import Testing
     @Test func spellingsOfOneQueryShareOneEntry() async throws {
         try await withApp(demo: true) { client, _ async throws in
             #expect(try await client.get("/v1/articles?tag=go&limit=2").headers[.xCache] == "miss")
-            for path in ["/v1/articles?limit=2&tag=go", "/v1/articles?l%69mit=2&t%61g=%67o", "/v1/articles?tag=go&limit=%32"] {
+            for path in [
+                "/v1/articles?limit=2&tag=go", "/v1/articles?l%69mit=2&t%61g=%67o", "/v1/articles?tag=go&limit=%32",
+            ] {
                 #expect(try await client.get(path).headers[.xCache] == "hit", "\(path)")
             }
             #expect(try await client.get("/v1/articles?tag=go,api&limit=2").headers[.xCache] == "miss")

@@ -375,7 +375,12 @@ import Testing
             _ = try await client.send(.patch, "/v1/articles/in-title", json: #"{"status":"draft"}"#, token: token)
             try await expectIndexMatchesContent("unpublishing")
             #expect(try await client.get("/v1/search?q=quokka").json["data"].slugs.isEmpty)
-            _ = try await client.send(.patch, "/v1/articles/in-title", json: #"{"title":"Wallaby Weekly"}"#, token: token)
+            _ = try await client.send(
+                .patch,
+                "/v1/articles/in-title",
+                json: #"{"title":"Wallaby Weekly"}"#,
+                token: token
+            )
             try await expectIndexMatchesContent("a draft's new title")
             _ = try await client.send(.patch, "/v1/articles/in-title", json: #"{"status":"published"}"#, token: token)
             try await expectIndexMatchesContent("publishing again")

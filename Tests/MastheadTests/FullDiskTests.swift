@@ -49,7 +49,10 @@ import Testing
         var configuration = AppConfiguration(port: 0, databasePath: path, loadDemoContent: true, logLevel: .critical)
         configuration.rateLimit = .off
         let token = Mutex<String?>(nil)
-        let app = try await buildApplication(configuration, onDemoToken: { secret in token.withLock { $0 = secret.secret } })
+        let app = try await buildApplication(
+            configuration,
+            onDemoToken: { secret in token.withLock { $0 = secret.secret } }
+        )
         let admin = try #require(token.withLock { $0 })
         // Most of what is left goes to a file the test deletes later: space returning.
         let free = try #require(
@@ -64,7 +67,8 @@ import Testing
             var refused: (slug: String, response: TestResponse)?
             for index in 0..<60 {
                 let slug = "fill-\(index)"
-                let body = #"{"slug": "\#(slug)", "title": "Fill \#(index)", "author": "alex-kim", "body_markdown": "\#(Self.body(&random, characters: 150_000))"}"#
+                let body =
+                    #"{"slug": "\#(slug)", "title": "Fill \#(index)", "author": "alex-kim", "body_markdown": "\#(Self.body(&random, characters: 150_000))"}"#
                 let response = try await client.send(.post, "/v1/articles", json: body, token: admin)
                 if response.status == .created {
                     acknowledged.append(slug)

@@ -16,38 +16,87 @@ import Testing
             format: ContentExport.formatName,
             version: ContentExport.currentVersion,
             site: SiteExport(
-                title: "Signal", description: "Notes", tagline: "", url: "https://example.com", locale: "en-US",
-                timezone: "UTC", revision: 2, updatedAt: now
+                title: "Signal",
+                description: "Notes",
+                tagline: "",
+                url: "https://example.com",
+                locale: "en-US",
+                timezone: "UTC",
+                revision: 2,
+                updatedAt: now
             ),
             authors: [
                 AuthorExport(
-                    slug: "ann", name: "Ann", bio: "Writes.", avatarUrl: nil, websiteUrl: nil, location: nil,
-                    revision: 1, createdAt: now, updatedAt: now
+                    slug: "ann",
+                    name: "Ann",
+                    bio: "Writes.",
+                    avatarUrl: nil,
+                    websiteUrl: nil,
+                    location: nil,
+                    revision: 1,
+                    createdAt: now,
+                    updatedAt: now
                 )
             ],
             tags: ["go", "api"].map {
-                TagExport(slug: $0, name: $0.uppercased(), description: nil, revision: 1, createdAt: now, updatedAt: now)
+                TagExport(
+                    slug: $0,
+                    name: $0.uppercased(),
+                    description: nil,
+                    revision: 1,
+                    createdAt: now,
+                    updatedAt: now
+                )
             },
             articles: [("first", ["go", "api"], 12), ("second", ["go"], 3), ("third", [], 0)].map { slug, tags, views in
                 ArticleExport(
-                    slug: slug, title: "The \(slug) article", customExcerpt: nil, status: "published", featured: false,
-                    publishedAt: now.adding(days: -1), author: "ann", tags: tags,
-                    bodyMarkdown: "Words about go and api, \(slug).", views: views,
+                    slug: slug,
+                    title: "The \(slug) article",
+                    customExcerpt: nil,
+                    status: "published",
+                    featured: false,
+                    publishedAt: now.adding(days: -1),
+                    author: "ann",
+                    tags: tags,
+                    bodyMarkdown: "Words about go and api, \(slug).",
+                    views: views,
                     dailyViews: views > 0 ? [DailyViewsExport(day: day, views: views)] : [],
-                    oldSlugs: [], coverImageUrl: nil, coverImageAlt: nil, seoTitle: nil, seoDescription: nil,
-                    canonicalUrl: nil, revision: 3, createdAt: now.adding(days: -2), updatedAt: now.adding(days: -1)
+                    oldSlugs: [],
+                    coverImageUrl: nil,
+                    coverImageAlt: nil,
+                    seoTitle: nil,
+                    seoDescription: nil,
+                    canonicalUrl: nil,
+                    revision: 3,
+                    createdAt: now.adding(days: -2),
+                    updatedAt: now.adding(days: -1)
                 )
             },
             platforms: [
                 PlatformExport(
-                    slug: "arion", name: "ARION", focus: "Presence", tagline: "Be seen.", description: "Brand.", url: nil,
-                    position: 1, services: ["build"], revision: 1, createdAt: now, updatedAt: now
+                    slug: "arion",
+                    name: "ARION",
+                    focus: "Presence",
+                    tagline: "Be seen.",
+                    description: "Brand.",
+                    url: nil,
+                    position: 1,
+                    services: ["build"],
+                    revision: 1,
+                    createdAt: now,
+                    updatedAt: now
                 )
             ],
             services: [
                 ServiceExport(
-                    slug: "build", title: "Build Your Brand", subtitle: "Start", description: "Brand.", position: 1,
-                    revision: 1, createdAt: now, updatedAt: now
+                    slug: "build",
+                    title: "Build Your Brand",
+                    subtitle: "Start",
+                    description: "Brand.",
+                    position: 1,
+                    revision: 1,
+                    createdAt: now,
+                    updatedAt: now
                 )
             ]
         )
@@ -60,7 +109,10 @@ import Testing
         let day = String(now.rfc3339.prefix(10))
         let cases: [(String, (inout ContentExport) -> Void)] = [
             ("/articles/0/views", { $0.articles[0].views = Int.max - 1 }),
-            ("/articles/0/daily_views/0/views", { $0.articles[0].dailyViews = [.init(day: "2026-01-01", views: .max)] }),
+            (
+                "/articles/0/daily_views/0/views",
+                { $0.articles[0].dailyViews = [.init(day: "2026-01-01", views: .max)] }
+            ),
             ("/articles/0/views", { $0.articles[0].views = -1 }),
             ("/articles/0/views", { $0.articles[0].views = StoredNumbers.views.upperBound + 1 }),
             ("/articles/1/revision", { $0.articles[1].revision = Int.max }),
@@ -80,7 +132,10 @@ import Testing
                     ]
                 }
             ),
-            ("/articles/0/daily_views/0/day", { $0.articles[0].dailyViews = [DailyViewsExport(day: "2026-13-45", views: 1)] }),
+            (
+                "/articles/0/daily_views/0/day",
+                { $0.articles[0].dailyViews = [DailyViewsExport(day: "2026-13-45", views: 1)] }
+            ),
             (
                 "/articles/0/daily_views/1/day",
                 { $0.articles[0].dailyViews = [.init(day: day, views: 1), .init(day: day, views: 2)] }
@@ -136,12 +191,20 @@ import Testing
             #expect(read.status == .ok)
 
             let writer = try await storage.token([.contentWrite])
-            let refused = try await client.send(.patch, "/v1/articles/first", json: #"{"featured": true}"#, token: writer)
+            let refused = try await client.send(
+                .patch,
+                "/v1/articles/first",
+                json: #"{"featured": true}"#,
+                token: writer
+            )
             #expect(refused.status == .conflict)
             #expect(try refused.json["code"].string == "out_of_range")
             #expect(try refused.json["detail"].string?.contains("revision") == true)
             #expect(try await storage.integer("SELECT count(*) FROM articles WHERE slug = 'first' AND featured") == 0)
-            #expect(try await storage.integer("SELECT revision FROM articles WHERE slug = 'first'") == StoredNumbers.revisions.upperBound)
+            #expect(
+                try await storage.integer("SELECT revision FROM articles WHERE slug = 'first'")
+                    == StoredNumbers.revisions.upperBound
+            )
         }
     }
 
@@ -216,9 +279,10 @@ enum Fuzz {
     ]
     static var others: [Any] {
         [
-        NSNull(), true, "", "x", String(repeating: "é", count: 3_000), "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
-        "9999-12-31", "2026-02-30", "-1", "../../etc/passwd", "<script>alert(1)</script>", "\u{0}", "a\u{202E}b",
-        1.5, 1e300, [Any](), [String: Any](),
+            NSNull(), true, "", "x", String(repeating: "é", count: 3_000), "0000-01-01T00:00:00Z",
+            "9999-12-31T23:59:59Z",
+            "9999-12-31", "2026-02-30", "-1", "../../etc/passwd", "<script>alert(1)</script>", "\u{0}", "a\u{202E}b",
+            1.5, 1e300, [Any](), [String: Any](),
         ]
     }
 
@@ -236,7 +300,8 @@ enum Fuzz {
         case let array as [Any]:
             return array.map { mutate($0, numbersOnly: numbersOnly, &random) }
         case is NSNumber where !(value is Bool) && numbersOnly:
-            return random.next() % 8 == 0 ? NSNumber(value: integers[Int(random.next() % UInt64(integers.count))]) : value
+            return random.next() % 8 == 0
+                ? NSNumber(value: integers[Int(random.next() % UInt64(integers.count))]) : value
         default:
             guard !numbersOnly, random.next() % 30 == 0 else { return value }
             return random.next() % 2 == 0

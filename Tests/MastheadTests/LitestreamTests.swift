@@ -59,7 +59,8 @@ import Testing
                 "/v1/articles",
                 method: .post,
                 token: admin,
-                body: #"{"slug": "\#(slug)", "title": "Replicated \#(index)", "author": "alex-kim", "body_markdown": "Kept."}"#
+                body:
+                    #"{"slug": "\#(slug)", "title": "Replicated \#(index)", "author": "alex-kim", "body_markdown": "Kept."}"#
             )
             slowest = max(slowest, ContinuousClock.now - started)
             #expect(response.status == .created)
@@ -88,7 +89,9 @@ import Testing
         }
         try restored.close()
         let again = try await ServerProcess.serve(["--db", database, "--port", "0", "--litestream"])
-        #expect(try await MultiInstanceTests.request(again.port, "/v1/articles/replicated-29", token: admin).status == .ok)
+        #expect(
+            try await MultiInstanceTests.request(again.port, "/v1/articles/replicated-29", token: admin).status == .ok
+        )
         again.signal(SIGTERM)
     }
 }

@@ -56,7 +56,9 @@ import Testing
         let secret = "metrics-0123456789abcdef"
         try await withApp(demo: true, configure: { $0.metricsToken = secret }) { client, database async throws in
             let admin = try await makeToken(database, [.admin])
-            for header: String? in [nil, "Bearer wrong-0123456789abcdef", "Bearer \(admin)", "Basic \(secret)", "Bearer \(secret)x"] {
+            for header: String? in [
+                nil, "Bearer wrong-0123456789abcdef", "Bearer \(admin)", "Basic \(secret)", "Bearer \(secret)x",
+            ] {
                 let fields: HTTPFields = header.map { [.authorization: $0] } ?? [:]
                 for spelling in ["/metrics/", "//metrics"] {
                     #expect(try await client.get(spelling, headers: fields).status == .unauthorized, "\(spelling)")

@@ -149,7 +149,10 @@ import Testing
             let id = try #require(
                 try await client.send(.get, "/v1/articles/draft/preview-links", token: writer).json["data"][0]["id"].int
             )
-            #expect(try await client.send(.delete, "/v1/articles/draft/preview-links/\(id)", token: writer).status == .noContent)
+            #expect(
+                try await client.send(.delete, "/v1/articles/draft/preview-links/\(id)", token: writer).status
+                    == .noContent
+            )
             for path in paths(first) { try Self.expectInvalid(try await client.get(path), "\(path)") }
 
             let second = try await Self.link("draft", client, token: writer)

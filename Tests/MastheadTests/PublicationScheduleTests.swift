@@ -15,7 +15,9 @@ import Testing
 
         func lookUp() async -> Timestamp? {
             let answer = next.withLock { $0 }
-            if hold.withLock({ held in defer { held = false }; return held }) {
+            if hold.withLock({ held in
+                defer { held = false }; return held
+            }) {
                 started.continuation.yield()
                 await withCheckedContinuation { continuation in held.withLock { $0 = continuation } }
             }
@@ -24,7 +26,9 @@ import Testing
 
         func release() async {
             while true {
-                if let continuation = held.withLock({ held in defer { held = nil }; return held }) {
+                if let continuation = held.withLock({ held in
+                    defer { held = nil }; return held
+                }) {
                     continuation.resume()
                     return
                 }

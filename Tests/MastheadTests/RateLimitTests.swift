@@ -28,7 +28,11 @@ import Testing
                 // does not (a CDN would show it to everyone).
                 let response =
                     left % 2 == 0
-                    ? try await client.send(.post, "/v1/articles/go-in-production/views", headers: Self.from("203.0.113.7"))
+                    ? try await client.send(
+                        .post,
+                        "/v1/articles/go-in-production/views",
+                        headers: Self.from("203.0.113.7")
+                    )
                     : try await client.get("/v1/catalog", headers: Self.from("203.0.113.7"))
                 #expect(response.status == .ok)
                 if left % 2 == 0 {
@@ -44,7 +48,10 @@ import Testing
             #expect(refused.headers[.retryAfter] == "1")
             #expect(refused.headers[.rateLimit] == "\"anonymous\";r=0;t=1")
             #expect(refused.headers[.contentType] == "application/problem+json")
-            #expect(try await client.send(.post, "/v1/articles/go-in-production/views", headers: Self.from("203.0.113.7")).status == .tooManyRequests)
+            #expect(
+                try await client.send(.post, "/v1/articles/go-in-production/views", headers: Self.from("203.0.113.7"))
+                    .status == .tooManyRequests
+            )
             // The same route spelled with extra slashes is the same route, and as limited.
             #expect(try await client.get("/v1//catalog/", headers: Self.from("203.0.113.7")).status == .tooManyRequests)
 
@@ -103,7 +110,10 @@ import Testing
 
     @Test func iPv6ClientsAreCountedByTheirSlash64() {
         #expect(RateLimitMiddleware.bucketKey("203.0.113.7") == "203.0.113.7")
-        #expect(RateLimitMiddleware.bucketKey("2001:db8:1:2:aaaa::1") == RateLimitMiddleware.bucketKey("2001:db8:1:2:ffff:1:2:3"))
+        #expect(
+            RateLimitMiddleware.bucketKey("2001:db8:1:2:aaaa::1")
+                == RateLimitMiddleware.bucketKey("2001:db8:1:2:ffff:1:2:3")
+        )
         #expect(RateLimitMiddleware.bucketKey("2001:db8:1:2::1") != RateLimitMiddleware.bucketKey("2001:db8:1:3::1"))
         #expect(RateLimitMiddleware.bucketKey("::ffff:192.0.2.1") == "192.0.2.1")
     }
@@ -126,7 +136,9 @@ import Testing
             #expect(described.headers[.rateLimitPolicy] == "\"token\";q=12;w=60")
             #expect(described.headers[.rateLimit] == "\"token\";r=11;t=5")
             for _ in 0..<11 {
-                #expect(try await client.get("/v1/catalog", headers: [.authorization: "Bearer \(limited)"]).status == .ok)
+                #expect(
+                    try await client.get("/v1/catalog", headers: [.authorization: "Bearer \(limited)"]).status == .ok
+                )
             }
             let refused = try await client.get("/v1/catalog", headers: [.authorization: "Bearer \(limited)"])
             #expect(refused.status == .tooManyRequests)
@@ -179,4 +191,3 @@ import Testing
         }
     }
 }
-

@@ -22,7 +22,11 @@ import Testing
 
         var isHeld: Bool { held.withLock { $0 } }
 
-        func letGo() { release.withLock { $0?.resume(); $0 = nil } }
+        func letGo() {
+            release.withLock {
+                $0?.resume(); $0 = nil
+            }
+        }
     }
 
     /// Returns at once.
@@ -72,6 +76,8 @@ import Testing
         let error = await #expect(throws: AppConfiguration.Invalid.self) {
             try await resolveConfiguration([.shutdownTimeout: "30s", .shutdownGrace: "20s"])
         }
-        #expect(error?.description == "invalid shutdown grace: expected longer than the shutdown timeout (30.0 seconds)")
+        #expect(
+            error?.description == "invalid shutdown grace: expected longer than the shutdown timeout (30.0 seconds)"
+        )
     }
 }

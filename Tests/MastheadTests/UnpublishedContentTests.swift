@@ -29,7 +29,8 @@ import Testing
         return paths
     }
 
-    private static func snapshot(_ paths: [String], _ client: some TestClientProtocol) async throws -> [String: String] {
+    private static func snapshot(_ paths: [String], _ client: some TestClientProtocol) async throws -> [String: String]
+    {
         var bodies: [String: String] = [:]
         for path in paths {
             let response = try await client.get(path)

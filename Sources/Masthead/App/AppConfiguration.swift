@@ -224,7 +224,8 @@ public struct AppConfiguration: Sendable {
         }
         if !configuration.rateLimit.isOff, configuration.rateLimit.burst < RequestCost.expensive {
             throw Invalid(
-                description: "invalid rate limit burst \(configuration.rateLimit.burst): expected at least \(RequestCost.expensive), the cost of one search"
+                description:
+                    "invalid rate limit burst \(configuration.rateLimit.burst): expected at least \(RequestCost.expensive), the cost of one search"
             )
         }
         if let text = try sources.text(.corsOrigins) {
@@ -240,7 +241,9 @@ public struct AppConfiguration: Sendable {
         configuration.litestream = try sources.boolean(.litestream) ?? false
         if let token = try sources.text(.metricsToken) {
             guard token.count >= 16, token.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
-                throw Invalid(description: "invalid metrics token: expected at least 16 printable characters, no spaces")
+                throw Invalid(
+                    description: "invalid metrics token: expected at least 16 printable characters, no spaces"
+                )
             }
             configuration.metricsToken = token
         }
@@ -281,7 +284,8 @@ public struct AppConfiguration: Sendable {
         )
         guard configuration.limits.shutdownGrace > configuration.limits.shutdownTimeout else {
             throw Invalid(
-                description: "invalid shutdown grace: expected longer than the shutdown timeout (\(configuration.limits.shutdownTimeout))"
+                description:
+                    "invalid shutdown grace: expected longer than the shutdown timeout (\(configuration.limits.shutdownTimeout))"
             )
         }
         configuration.limits.idleTimeout = try duration(

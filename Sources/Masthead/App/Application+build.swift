@@ -152,7 +152,8 @@ public struct MastheadRouter {
         )
         router.add(
             middleware: RateLimitMiddleware(
-                anonymous: configuration.rateLimit.isOff ? nil : RateLimiter(policy: configuration.rateLimit, clock: clock),
+                anonymous: configuration.rateLimit.isOff
+                    ? nil : RateLimiter(policy: configuration.rateLimit, clock: clock),
                 tokens: RateLimiter(policy: RateLimitMiddleware.tokenPolicy(60), clock: clock, maximumAddresses: 10_000)
             )
         )

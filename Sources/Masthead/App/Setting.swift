@@ -260,7 +260,8 @@ extension Setting {
     public static let all: [Setting] = [
         db, dbConnections, logLevel, host, port, demo, demoToken, trustProxy, proxyHops, synchronous, searchTimeout,
         viewsFlushInterval,
-        viewsDedupeWindow, viewsPerAddress, cacheMaxBytes, cacheMaxAge, corsOrigins, metrics, metricsToken, litestream, previewURL,
+        viewsDedupeWindow, viewsPerAddress, cacheMaxBytes, cacheMaxAge, corsOrigins, metrics, metricsToken, litestream,
+        previewURL,
         revisionsKept, webhooksAllowHTTP, webhooksAllowPrivate, authFailureLimit, rateLimit, rateLimitBurst, site,
         shutdownTimeout, shutdownGrace, idleTimeout, readTimeout, writeTimeout, maxHeaderBytes, logFormat,
     ]

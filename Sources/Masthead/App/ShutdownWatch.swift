@@ -66,8 +66,10 @@ public final class ShutdownWatch: Sendable {
     /// Writes why to standard error and ends the process at once (no atexit handlers, no
     /// flush that could block).
     @Sendable static func exitProcess(_ stillRunning: [String]) {
-        let names = stillRunning.isEmpty ? "none of the services (the process itself)" : stillRunning.joined(separator: ", ")
-        let line = "masthead: shutdown did not finish within the grace period; still running: \(names); exiting with status 70\n"
+        let names =
+            stillRunning.isEmpty ? "none of the services (the process itself)" : stillRunning.joined(separator: ", ")
+        let line =
+            "masthead: shutdown did not finish within the grace period; still running: \(names); exiting with status 70\n"
         _ = line.utf8CString.withUnsafeBufferPointer { bytes in
             write(STDERR_FILENO, bytes.baseAddress, bytes.count - 1)
         }

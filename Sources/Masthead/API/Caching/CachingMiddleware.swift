@@ -44,7 +44,9 @@ struct CachingMiddleware: RouterMiddleware {
             return try await respond(request, context, next)
         }
         // Health checks and metrics never wait for the public's permits.
-        guard !RateLimitMiddleware.exempt.contains(context.path) else { return try await respond(request, context, next) }
+        guard !RateLimitMiddleware.exempt.contains(context.path) else {
+            return try await respond(request, context, next)
+        }
         // Without a valid token, what reaches the database waits for one of the public's permits.
         return try await respond(request, context) { request, context in
             try await reservation.run { try await next(request, context) }
@@ -70,7 +72,8 @@ struct CachingMiddleware: RouterMiddleware {
             }
             return try Self.serve(try await Self.collect(response), to: request, cacheControl: Self.privateCacheControl)
         }
-        guard cache.isEnabled, let scope = Self.scope(of: context.path), let key = Self.key(of: context.path, context.query)
+        guard cache.isEnabled, let scope = Self.scope(of: context.path),
+            let key = Self.key(of: context.path, context.query)
         else {
             let response = try await next(request, context)
             guard response.status == .ok else { return response }

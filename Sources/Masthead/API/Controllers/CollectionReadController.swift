@@ -21,7 +21,8 @@ struct CollectionReadController<Collection: WritableCollection> {
             resources.items.map(collection.representation),
             of: page,
             total: resources.total,
-            for: request, context
+            for: request,
+            context
         )
     }
 

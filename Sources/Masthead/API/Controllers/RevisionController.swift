@@ -24,7 +24,8 @@ struct RevisionController {
             revisions.items.map { RevisionResponse(revision: $0, whole: false) },
             of: page,
             total: revisions.total,
-            for: request, context,
+            for: request,
+            context,
             cacheControl: "private, no-store"
         )
     }

@@ -30,7 +30,13 @@ struct SearchController {
         }
         let page = try reader.pageRequest()
         let hits = try await search.search(query, kinds: kinds, page: page)
-        return JSONResponse.page(hits.items.map(SearchHitResponse.init), of: page, total: hits.total, for: request, context)
+        return JSONResponse.page(
+            hits.items.map(SearchHitResponse.init),
+            of: page,
+            total: hits.total,
+            for: request,
+            context
+        )
     }
 }
 

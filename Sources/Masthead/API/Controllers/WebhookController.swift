@@ -119,7 +119,8 @@ struct WebhookController {
             found.items.map(DeliveryResponse.init),
             of: page,
             total: found.total,
-            for: request, context,
+            for: request,
+            context,
             cacheControl: "no-store"
         )
     }

@@ -103,7 +103,8 @@ public struct ProblemError: Error, Sendable {
             ProblemError(
                 status: HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"),
                 code: "storage_full",
-                detail: "The server's storage is full: nothing was changed. Reads still work; try the write again later.",
+                detail:
+                    "The server's storage is full: nothing was changed. Reads still work; try the write again later.",
                 headers: [.retryAfter: "30"]
             )
         case .unavailable:

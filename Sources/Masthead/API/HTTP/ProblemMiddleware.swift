@@ -39,7 +39,10 @@ struct ProblemMiddleware: RouterMiddleware {
             return Self.response(for: problem, context: context)
         } catch let error where failures(error) != nil {
             let failure = failures(error)!
-            context.logger.warning("Database failure", metadata: ["failure": "\(failure)", "error": "\(String(reflecting: error))"])
+            context.logger.warning(
+                "Database failure",
+                metadata: ["failure": "\(failure)", "error": "\(String(reflecting: error))"]
+            )
             return Self.response(for: .from(failure), context: context)
         } catch {
             context.logger.error("Unexpected error", metadata: ["error": "\(String(reflecting: error))"])

@@ -80,7 +80,8 @@ public final class RateLimiter: Sendable {
         let policy = policy ?? self.policy
         let now = clock.now.secondsSinceEpoch
         return buckets.withLock { buckets in
-            buckets.update(address, at: now, renewing: true, initial: Bucket(level: Double(policy.burst), updated: now)) {
+            buckets.update(address, at: now, renewing: true, initial: Bucket(level: Double(policy.burst), updated: now))
+            {
                 bucket in
                 refill(&bucket, at: now, policy)
                 guard bucket.level >= Double(cost) else {
@@ -100,7 +101,8 @@ public final class RateLimiter: Sendable {
         let policy = policy ?? self.policy
         let now = clock.now.secondsSinceEpoch
         buckets.withLock { buckets in
-            buckets.update(address, at: now, renewing: true, initial: Bucket(level: Double(policy.burst), updated: now)) {
+            buckets.update(address, at: now, renewing: true, initial: Bucket(level: Double(policy.burst), updated: now))
+            {
                 bucket in
                 refill(&bucket, at: now, policy)
                 bucket.level = max(-Double(policy.burst), bucket.level - Double(cost))
@@ -157,7 +159,9 @@ struct RateLimitMiddleware: RouterMiddleware {
             (limiter, key, policy, name) = (tokens, "token:\(token.id)", Self.tokenPolicy(perMinute), "token")
         } else {
             guard let anonymous else { return try await next(request, context) }
-            (limiter, key, policy, name) = (anonymous, Self.bucketKey(context.clientAddress), anonymous.policy, "anonymous")
+            (limiter, key, policy, name) = (
+                anonymous, Self.bucketKey(context.clientAddress), anonymous.policy, "anonymous"
+            )
         }
         switch limiter.take(RequestCost.base, from: key, policy: policy) {
         case .refused(let retryAfter):

@@ -24,10 +24,11 @@ struct PostgresPreviewStore: PreviewStore {
                 "DELETE FROM preview_links WHERE article_id = \(articleID) AND expires_at <= \(now)",
                 logger
             )
-            let live = try await connection.run(
-                "SELECT count(*) AS n FROM preview_links WHERE article_id = \(articleID)",
-                logger
-            ).first { try $0["n"] as Int } ?? 0
+            let live =
+                try await connection.run(
+                    "SELECT count(*) AS n FROM preview_links WHERE article_id = \(articleID)",
+                    logger
+                ).first { try $0["n"] as Int } ?? 0
             guard live < PreviewSecrets.maximumPerArticle else { throw PreviewSecrets.tooMany }
             let id = try await connection.run(
                 """

@@ -17,7 +17,9 @@ struct PostgresWebhookStore: WebhookStore {
             // Creations wait for each other (the lock conflicts with itself, and with no
             // read), so each counts what every earlier one committed.
             try await connection.run("LOCK TABLE webhooks IN SHARE ROW EXCLUSIVE MODE", logger)
-            let count = try await connection.run("SELECT count(*) AS n FROM webhooks", logger).first { try $0["n"] as Int }
+            let count = try await connection.run("SELECT count(*) AS n FROM webhooks", logger).first {
+                try $0["n"] as Int
+            }
             guard (count ?? 0) < WebhookRows.maximumCount else { throw WebhookRows.tooMany }
             let id = try await connection.run(
                 """

@@ -15,7 +15,9 @@ public struct SQLitePreviewStore: PreviewStore {
         let now = clock.now
         return try await database.write { db in
             let articleID = try Self.articleID(of: slug, db)
-            try db.execute(literal: "DELETE FROM preview_links WHERE article_id = \(articleID) AND expires_at <= \(now)")
+            try db.execute(
+                literal: "DELETE FROM preview_links WHERE article_id = \(articleID) AND expires_at <= \(now)"
+            )
             let live = try Int.fetchOne(
                 db,
                 SQLRequest<Int>(literal: "SELECT count(*) FROM preview_links WHERE article_id = \(articleID)")
