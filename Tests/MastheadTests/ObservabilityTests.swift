@@ -208,3 +208,23 @@ import Testing
         output.flush(timeout: .milliseconds(300))
     }
 }
+
+/// A background loop failing each pass (the database away for minutes) logs the spell's first
+/// failure and, once a pass works again, how many failed: not a line a second.
+@Suite struct FailureSpellTests {
+    struct Away: Error {}
+
+    @Test func aSpellOfFailuresIsTwoLines() {
+        let recorder = LogRecorder()
+        var spell = FailureSpell()
+        spell.succeeded("Working again", logger: recorder.logger)
+        for _ in 0..<30 { spell.failed("Pass failed", Away(), logger: recorder.logger) }
+        spell.succeeded("Working again", logger: recorder.logger)
+        spell.succeeded("Working again", logger: recorder.logger)
+        spell.failed("Pass failed", Away(), logger: recorder.logger)
+        #expect(recorder.all.count == 3, "\(recorder.all)")
+        #expect(recorder.all.first?.hasPrefix("error Pass failed") == true)
+        #expect(recorder.all.dropFirst().first?.contains("failed_passes=30") == true, "\(recorder.all)")
+        #expect(recorder.all.last?.hasPrefix("error Pass failed") == true)
+    }
+}

@@ -68,6 +68,7 @@ struct WebhookDispatcher: ServiceLifecycle.Service {
         let inFlight = InFlight()
         await withDiscardingTaskGroup { group in
             var lastPrune: ContinuousClock.Instant?
+            var spell = FailureSpell()
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 do {
                     let free = settings.maximumInFlight - inFlight.count
@@ -88,8 +89,9 @@ struct WebhookDispatcher: ServiceLifecycle.Service {
                             logger.debug("Let go of finished webhook deliveries", metadata: ["count": "\(pruned)"])
                         }
                     }
+                    spell.succeeded("Webhook delivery passes work again", logger: logger)
                 } catch {
-                    logger.error("Webhook delivery pass failed", metadata: ["error": "\(String(reflecting: error))"])
+                    spell.failed("Webhook delivery pass failed", error, logger: logger)
                 }
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: settings.pollInterval) }
             }

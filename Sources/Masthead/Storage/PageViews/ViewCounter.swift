@@ -220,6 +220,7 @@ public final class ViewCounter: ServiceLifecycle.Service, Sendable {
     }
 
     public func run() async throws {
+        var spell = FailureSpell()
         while !Task.isShuttingDownGracefully {
             do {
                 try await cancelWhenGracefulShutdown {
@@ -230,11 +231,9 @@ public final class ViewCounter: ServiceLifecycle.Service, Sendable {
             }
             do {
                 try await flush()
+                spell.succeeded("Writing view counts again", logger: logger)
             } catch {
-                logger.error(
-                    "Could not write view counts; keeping them for the next flush",
-                    metadata: ["error": "\(error)"]
-                )
+                spell.failed("Could not write view counts; keeping them for the next flush", error, logger: logger)
             }
         }
         let written = try await flush()
