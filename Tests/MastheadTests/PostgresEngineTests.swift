@@ -78,19 +78,14 @@ import Testing
 struct PostgresEngineTests {
     @Test func tenInstancesStartingAtOnceMigrateOnce() async throws {
         let fresh = try await PostgresTestServer.makeEmptyDatabase()
-        let engines = (0..<10).map { _ in
-            PostgresEngine(
-                client: PostgresClient(
-                    configuration: fresh.clientConfiguration,
-                    backgroundLogger: PostgresTestServer.logger
-                ),
-                logger: PostgresTestServer.logger
-            )
+        let clients = (0..<10).map { _ in
+            PostgresClient(configuration: fresh.clientConfiguration, backgroundLogger: PostgresTestServer.logger)
         }
+        let engines = clients.map { PostgresEngine(client: $0, logger: PostgresTestServer.logger) }
         try await withThrowingTaskGroup(of: [String].self) { group in
-            for engine in engines {
+            for client in clients {
                 group.addTask {
-                    await engine.client.run(); return []
+                    await client.run(); return []
                 }
             }
             for engine in engines { group.addTask { try await engine.migrate() } }
@@ -170,15 +165,13 @@ struct PostgresEngineTests {
 
     @Test func aDatabaseWithoutMigrationsIsNotReady() async throws {
         let fresh = try await PostgresTestServer.makeEmptyDatabase()
-        let engine = PostgresEngine(
-            client: PostgresClient(
-                configuration: fresh.clientConfiguration,
-                backgroundLogger: PostgresTestServer.logger
-            ),
-            logger: PostgresTestServer.logger
+        let client = PostgresClient(
+            configuration: fresh.clientConfiguration,
+            backgroundLogger: PostgresTestServer.logger
         )
+        let engine = PostgresEngine(client: client, logger: PostgresTestServer.logger)
         await withDiscardingTaskGroup { group in
-            group.addTask { await engine.client.run() }
+            group.addTask { await client.run() }
             #expect(await engine.isReady() == false)
             group.cancelAll()
         }

@@ -27,8 +27,13 @@ public struct DatabaseConnection: Sendable {
         } catch {
             throw OpenFailure(description: "\(location): \(PostgresEngine.describe(error))")
         }
-        let client = PostgresClient(configuration: location.clientConfiguration, backgroundLogger: logger)
-        let engine = PostgresEngine(client: client, logger: logger)
+        let server = location
+        let pool = PostgresPool(
+            makeClient: { PostgresClient(configuration: server.clientConfiguration, backgroundLogger: logger) },
+            probe: { try await server.probe(logger: logger, timeout: .milliseconds(1500)) },
+            logger: logger
+        )
+        let engine = PostgresEngine(pool: pool, logger: logger)
         let service = PostgresClientService(engine: engine)
         await Task.yield()  // lets the pool start before the first lease
         do {

@@ -109,8 +109,9 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Connects once and closes, so that start-up can say at once why the server refuses
-    /// (a pool only reports that it stopped trying).
-    public func probe(logger: Logger) async throws {
+    /// (a pool only reports that it stopped trying); and, after an outage, so that the engine
+    /// knows when the server is back.
+    public func probe(logger: Logger, timeout: TimeAmount = .seconds(5)) async throws {
         let connectionTLS: PostgresConnection.Configuration.TLS =
             switch tls {
             case .disable: .disable
@@ -125,7 +126,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
             database: database,
             tls: connectionTLS
         )
-        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.connectTimeout = timeout
         let connection = try await PostgresConnection.connect(
             on: MultiThreadedEventLoopGroup.singleton.any(),
             configuration: configuration,

@@ -2,8 +2,8 @@ import Logging
 import PostgresNIO
 
 /// The changes other instances commit, heard on one pooled connection that LISTENs to
-/// `masthead_changes`. If that connection drops, whatever was announced meanwhile is lost:
-/// the feed says `.unknown` (the instance drops its whole cache) and listens again.
+/// `masthead_changes`. If that connection drops, whatever is announced until it listens
+/// again is lost: the feed says `.interrupted` at once, and `.unknown` once it listens again.
 public struct PostgresChangeFeed: ChangeFeed {
     let engine: PostgresEngine
     /// The wait before listening again after the connection dropped.
@@ -36,11 +36,17 @@ public struct PostgresChangeFeed: ChangeFeed {
                 }
             } catch {
                 if Task.isCancelled { return }
+                handle(.interrupted)
+                // While the server is unreachable the pool refuses at once, and says so itself:
+                // listen again as soon as it is back.
+                if error is PostgresUnreachable {
+                    try? await Task.sleep(for: .milliseconds(100))
+                    continue
+                }
                 logger.warning(
-                    "Stopped hearing other instances' writes; the cache is dropped and listening starts again",
+                    "Stopped hearing other instances' writes; the cache is not trusted until listening again",
                     metadata: ["reason": "\(PostgresEngine.describe(error))"]
                 )
-                handle(.unknown)
             }
             try? await Task.sleep(for: retryDelay)
         }

@@ -6,25 +6,24 @@ import ServiceLifecycle
 /// before the server listens) until graceful shutdown. Registered before the services that
 /// write, so it stops after them: the view counter's last flush still finds it running.
 public final class PostgresClientService: ServiceLifecycle.Service, Sendable {
-    private let running: Task<Void, Never>
+    private let pool: PostgresPool
     private let logger: Logger
 
     public init(engine: PostgresEngine) {
-        let client = engine.client
-        running = Task { await client.run() }
+        pool = engine.pool
         logger = engine.logger
+        pool.start()
     }
 
     public func run() async throws {
         try? await gracefulShutdown()
-        stop()
-        await running.value
+        await pool.stop()
         logger.info("Database connections closed")
     }
 
     /// Closes the pool; for commands that end without a service group.
     public func stop() {
-        running.cancel()
+        pool.close()
     }
 }
 

@@ -4,12 +4,13 @@ import MastheadMigrations
 import MastheadPostgresMigrations
 import PostgresNIO
 
-/// The PostgreSQL engine's database: a pooled `PostgresClient` (run by the application as a
-/// service) and its migrations. Several instances share one database, so migrating takes an
+/// The PostgreSQL engine's database: a pooled `PostgresClient` (`PostgresPool`, run by the
+/// application as a service, and replaced when the server comes back after an outage) and its
+/// migrations. Several instances share one database, so migrating takes an
 /// advisory lock: ten instances starting at once migrate once, the others wait and find
 /// nothing left to do.
 public struct PostgresEngine: DatabaseStatus {
-    public let client: PostgresClient
+    public let pool: PostgresPool
     let logger: Logger
     /// This instance, in the changes it announces, so that it does not act on its own.
     let instance = UUID().uuidString
@@ -25,10 +26,18 @@ public struct PostgresEngine: DatabaseStatus {
     /// The lock making the first token, so that instances starting together make one.
     static let firstTokenLock: Int64 = 0x6D61_7374_6865_6164 + 2
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = client
+    public init(pool: PostgresPool, logger: Logger) {
+        self.pool = pool
         self.logger = logger
     }
+
+    /// An engine over a client its creator runs.
+    public init(client: PostgresClient, logger: Logger) {
+        self.init(pool: PostgresPool(running: client, logger: logger), logger: logger)
+    }
+
+    /// The server's connections, refused at once while it cannot be reached.
+    public var client: PostgresConnections { PostgresConnections(pool: pool) }
 
     /// Applies the migrations this database lacks, each in the one transaction that holds the
     /// lock, and returns every applied identifier in order.
@@ -106,9 +115,10 @@ public struct PostgresEngine: DatabaseStatus {
     static let readinessTimeout: Duration = .seconds(2)
 
     /// The database answers within `readinessTimeout`, and every migration this binary
-    /// knows is applied.
+    /// knows is applied. Not while the server is known to be unreachable: that is said at once.
     public func isReady() async -> Bool {
-        await withTaskGroup(of: Bool.self) { group in
+        if case .unreachable = pool.reachability { return false }
+        return await withTaskGroup(of: Bool.self) { group in
             group.addTask { await migrationsApplied() }
             group.addTask {
                 try? await Task.sleep(for: Self.readinessTimeout)

@@ -7,6 +7,7 @@ import PostgresNIO
 /// or a connection exception (08xxx).
 enum PostgresFailures {
     static func failure(of error: any Error) -> DatabaseFailure? {
+        if error is PostgresUnreachable { return .unavailable }
         if let error = error as? PSQLError {
             if let state = error.serverInfo?[.sqlState] {
                 if state == "53100" { return .full }

@@ -1,0 +1,228 @@
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// The engine's connection pool, and whether the server can be reached at all.
+///
+/// PostgresNIO's pool retries a lost server with a growing back-off (a quarter of the
+/// outage, up to a minute) and meanwhile queues every request, so after a restart or a
+/// failover an instance answered nothing for the outage and then stayed unready for seconds
+/// more. So a failure that looks like a lost server (`suspect`) starts a probe of its own:
+/// one direct connection, tried every `probeInterval`. While it fails the server is
+/// unreachable: requests are refused at once (`PostgresUnreachable`, a 503) instead of
+/// queueing, and the pool is replaced so that what it had queued fails too. The first probe
+/// that connects replaces the pool again, with no back-off left, and the server is reachable.
+/// A suspicion the first probe disproves changes nothing.
+public final class PostgresPool: Sendable {
+    public enum Reachability: Sendable, Equatable {
+        case reachable
+        /// A failure looked like a lost server; the first probe is under way.
+        case checking
+        /// The probe could not connect; since when, on the continuous clock.
+        case unreachable(since: ContinuousClock.Instant)
+    }
+
+    private struct State {
+        var client: PostgresClient
+        var running: Task<Void, Never>?
+        /// Pools replaced, still closing.
+        var retiring: [Task<Void, Never>] = []
+        var reachability = Reachability.reachable
+        var probing: Task<Void, Never>?
+        var stopped = false
+    }
+
+    private let state: Mutex<State>
+    /// A new pool, for replacing the current one; nil when the pool is run by its creator.
+    private let makeClient: (@Sendable () -> PostgresClient)?
+    /// Connects once, outside the pool, and closes.
+    private let probe: @Sendable () async throws -> Void
+    private let probeInterval: Duration
+    private let logger: Logger
+
+    /// A pool this object runs (`start`, `stop`) and may replace.
+    public init(
+        makeClient: @escaping @Sendable () -> PostgresClient,
+        probe: @escaping @Sendable () async throws -> Void,
+        probeInterval: Duration = .milliseconds(200),
+        logger: Logger
+    ) {
+        self.state = Mutex(State(client: makeClient()))
+        self.makeClient = makeClient
+        self.probe = probe
+        self.probeInterval = probeInterval
+        self.logger = logger
+    }
+
+    /// A client its creator runs: never replaced, never refused.
+    public init(running client: PostgresClient, logger: Logger) {
+        self.state = Mutex(State(client: client))
+        self.makeClient = nil
+        self.probe = {}
+        self.probeInterval = .seconds(1)
+        self.logger = logger
+    }
+
+    public var client: PostgresClient { state.withLock { $0.client } }
+
+    public var reachability: Reachability { state.withLock { $0.reachability } }
+
+    /// Throws `PostgresUnreachable` while the probe cannot connect.
+    func checkReachable() throws {
+        if case .unreachable = reachability { throw PostgresUnreachable() }
+    }
+
+    /// Runs the pool, until `stop`.
+    public func start() {
+        guard makeClient != nil else { return }
+        state.withLock { state in
+            guard state.running == nil, !state.stopped else { return }
+            let client = state.client
+            state.running = Task { await client.run() }
+        }
+    }
+
+    /// Closes the pool and stops probing; returns once every pool it ran has closed.
+    public func stop() async {
+        for task in close() { await task.value }
+    }
+
+    /// Starts closing the pool and stops probing; returns what is still closing.
+    @discardableResult
+    public func close() -> [Task<Void, Never>] {
+        state.withLock { state in
+            state.stopped = true
+            state.probing?.cancel()
+            state.running?.cancel()
+            let tasks = state.retiring + [state.running, state.probing].compactMap { $0 }
+            state.retiring = []
+            return tasks
+        }
+    }
+
+    /// `error` ended a request or the change feed: if it says the server was lost, find out
+    /// whether it can be reached.
+    func suspect(_ error: any Error) {
+        guard makeClient != nil, Self.looksLikeALostServer(error) else { return }
+        state.withLock { state in
+            guard state.reachability == .reachable, !state.stopped else { return }
+            state.reachability = .checking
+            state.probing = Task { [self] in await self.probeUntilReachable() }
+        }
+    }
+
+    private func probeUntilReachable() async {
+        while !Task.isCancelled {
+            do {
+                try await probe()
+                let outage = state.withLock { state -> Duration? in
+                    defer { state.reachability = .reachable }
+                    guard case .unreachable(let since) = state.reachability else { return nil }
+                    return ContinuousClock.now - since
+                }
+                if let outage {
+                    renew()
+                    logger.notice(
+                        "The database is reachable again",
+                        metadata: ["unreachable_ms": "\(Int(outage / .milliseconds(1)))"]
+                    )
+                }
+                return
+            } catch {
+                let began = state.withLock { state -> Bool in
+                    guard state.reachability == .checking else { return false }
+                    state.reachability = .unreachable(since: .now)
+                    return true
+                }
+                if began {
+                    renew()
+                    logger.warning(
+                        "The database cannot be reached: requests that need it are answered 503 until it is back",
+                        metadata: ["reason": "\(PostgresEngine.describe(error))"]
+                    )
+                }
+            }
+            try? await Task.sleep(for: probeInterval)
+        }
+    }
+
+    /// Replaces the pool by a new one: requests the old one queued fail, and the new one
+    /// starts with no back-off.
+    private func renew() {
+        guard let makeClient else { return }
+        let fresh = makeClient()
+        state.withLock { state in
+            guard !state.stopped else { return }
+            if let running = state.running {
+                running.cancel()
+                // Kept to be awaited at `stop`; a closed pool's task has ended long before.
+                state.retiring = state.retiring.suffix(3) + [running]
+            }
+            state.client = fresh
+            state.running = Task { await fresh.run() }
+        }
+    }
+
+    /// Errors that say the connection or the server went away, not that a query failed.
+    static func looksLikeALostServer(_ error: any Error) -> Bool {
+        if error is PostgresUnreachable { return false }
+        if let error = error as? PSQLError {
+            if let state = error.serverInfo?[.sqlState] {
+                return state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state)
+            }
+            switch error.code {
+            case .connectionError, .serverClosedConnection, .uncleanShutdown: return true
+            default: return false
+            }
+        }
+        return String(reflecting: type(of: error)).contains("ConnectionPoolError")
+    }
+}
+
+/// Refused without trying: the server could not be reached a moment ago, and the probe has
+/// not connected since.
+struct PostgresUnreachable: Error, CustomStringConvertible {
+    var description: String { "the database server cannot be reached" }
+}
+
+/// The engine's way to the server: the current pool's connections, refused at once while
+/// the server is unreachable. Failures that look like a lost server start the pool's probe.
+public struct PostgresConnections: Sendable {
+    let pool: PostgresPool
+
+    public func withConnection<Result>(
+        _ closure: (PostgresConnection) async throws -> sending Result
+    ) async throws -> sending Result {
+        try pool.checkReachable()
+        do {
+            return try await pool.client.withConnection(closure)
+        } catch {
+            pool.suspect(error)
+            throw error
+        }
+    }
+
+    public func withTransaction<Result>(
+        logger: Logger,
+        _ closure: (PostgresConnection) async throws -> sending Result
+    ) async throws -> sending Result {
+        try pool.checkReachable()
+        do {
+            return try await pool.client.withTransaction(logger: logger, closure)
+        } catch {
+            pool.suspect(error)
+            throw error
+        }
+    }
+
+    @discardableResult
+    public func query(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
+        try pool.checkReachable()
+        do {
+            return try await pool.client.query(query, logger: logger)
+        } catch {
+            pool.suspect(error)
+            throw error
+        }
+    }
+}
