@@ -87,6 +87,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong(Setting.cacheMaxAge.key), help: .init(Setting.cacheMaxAge.help))
     var cacheMaxAge: String?
 
+    @Option(name: .customLong(Setting.staleIfError.key), help: .init(Setting.staleIfError.help))
+    var staleIfError: String?
+
     @Option(name: .customLong(Setting.corsOrigins.key), help: .init(Setting.corsOrigins.help))
     var corsOrigins: String?
 
@@ -170,6 +173,7 @@ struct Serve: AsyncParsableCommand {
             .viewsPerAddress: viewsPerAddress,
             .cacheMaxBytes: cacheMaxBytes,
             .cacheMaxAge: cacheMaxAge,
+            .staleIfError: staleIfError,
             .corsOrigins: corsOrigins,
             .metrics: metrics.map(String.init),
             .metricsToken: metricsToken,

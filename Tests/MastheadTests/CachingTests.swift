@@ -34,7 +34,9 @@ import Testing
     {
         try await withApp(on: engine, demo: true) { client, storage async throws in
             let response = try await client.get("/v1/articles/go-in-production")
-            #expect(response.headers[.cacheControl] == "public, max-age=60, stale-while-revalidate=300")
+            #expect(
+                response.headers[.cacheControl] == "public, max-age=60, stale-while-revalidate=300, stale-if-error=300"
+            )
             #expect(response.headers[.vary] == "Accept-Encoding, Authorization, Origin")
             #expect(response.headers[.lastModified]?.hasSuffix(" GMT") == true)
             let token = try await storage.token([.contentRead])
@@ -252,6 +254,54 @@ import Testing
         }
     }
 
+    /// While other instances' writes cannot be heard, nothing is answered as fresh; if the
+    /// database cannot be reached either, what no write known here made stale is answered,
+    /// for `staleIfErrorSeconds` after hearing stopped and no longer. Hearing again makes
+    /// everything stale.
+    @Test func unheardWritesMakeEntriesUnverifiedAndStaleOnlyForABoundedTime() {
+        let clock = TestClock()
+        let cache = ResponseCache(maximumBytes: 100_000, staleIfErrorSeconds: 300, clock: clock.contentClock)
+        let changes = ContentChanges(
+            cache: cache,
+            schedule: PublicationSchedule(clock: clock.contentClock) { _ in nil }
+        )
+        for (key, scope) in [("/v1/articles", CacheScope.articles), ("/v1/tags", .tags)] {
+            let response = CachedResponse(body: Array(key.utf8), etag: "\"\(key)\"", headers: [:])
+            cache.store(response, for: key, scope: scope, generation: cache.generation(of: scope))
+        }
+        #expect(cache.lookup("/v1/articles") != nil)
+        #expect(cache.lookupStale("/v1/articles") != nil, "a fresh entry answers a failing database too")
+
+        changes.heard(.interrupted)
+        clock.advance(seconds: 10)
+        changes.heard(.interrupted)  // still not hearing: the window runs from the first
+        #expect(cache.lookup("/v1/articles") == nil, "not fresh while unverified")
+        #expect(cache.lookup("/v1/tags") == nil)
+        #expect(cache.lookupStale("/v1/articles")?.etag == "\"/v1/articles\"", "kept for a failing database")
+        changes.committed([.tags])  // a write this instance made
+        #expect(cache.lookupStale("/v1/tags") == nil, "a known write made it stale")
+        clock.advance(seconds: 290)
+        #expect(cache.lookupStale("/v1/articles") != nil, "300 s after hearing stopped")
+        clock.advance(seconds: 1)
+        #expect(cache.lookupStale("/v1/articles") == nil, "past the bound")
+        #expect(cache.statistics.staleHits == 3)
+
+        changes.heard(.unknown)
+        #expect(cache.lookup("/v1/articles") == nil && cache.lookupStale("/v1/articles") == nil)
+        let generation = cache.generation(of: .articles)
+        cache.store(
+            CachedResponse(body: [1], etag: "\"new\"", headers: [:]),
+            for: "/v1/articles",
+            scope: .articles,
+            generation: generation
+        )
+        #expect(cache.lookup("/v1/articles")?.etag == "\"new\"", "fresh again once hearing")
+
+        let never = ResponseCache(maximumBytes: 100_000, staleIfErrorSeconds: 0)
+        never.store(CachedResponse(body: [1], etag: "\"e\"", headers: [:]), for: "/k", scope: .tags, generation: 0)
+        #expect(never.lookupStale("/k") == nil, "stale-if-error 0: never")
+    }
+
     @Test func theCacheStaysUnderItsByteBound() {
         let cache = ResponseCache(maximumBytes: 10_000)
         let generation = cache.generation(of: .articles)
@@ -339,7 +389,9 @@ import Testing
             let second = try await client.get("/v1/catalog")
             #expect(first.headers[.xCache] == nil && second.headers[.xCache] == nil)
             #expect(second.headers[.eTag] == first.headers[.eTag])
-            #expect(second.headers[.cacheControl] == "public, max-age=60, stale-while-revalidate=300")
+            #expect(
+                second.headers[.cacheControl] == "public, max-age=60, stale-while-revalidate=300, stale-if-error=300"
+            )
         }
         try await withApp(on: engine, demo: true) { client, _ async throws in
             _ = try await client.get("/v1/catalog")

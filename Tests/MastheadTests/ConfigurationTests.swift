@@ -52,13 +52,14 @@ import Testing
         let path = try Self.configFile(
             """
             {"port": 7070, "host": "10.0.0.1", "demo": true, "search-timeout": 0.5, "cache-max-age": "5m",
-             "metrics": false, "revisions-kept": 7}
+             "stale-if-error": "0", "metrics": false, "revisions-kept": 7}
             """,
             in: folder
         )
         let fromFile = try await resolveConfiguration([.config: path])
         #expect(fromFile.port == 7070 && fromFile.host == "10.0.0.1" && fromFile.loadDemoContent)
         #expect(fromFile.searchTimeout == .milliseconds(500) && fromFile.cachePolicy.maxAge == 300)
+        #expect(fromFile.cachePolicy.staleIfError == 0)
         #expect(!fromFile.metricsEnabled)
         #expect(fromFile.revisionsKept == 7 && fromFile.storeLimits.revisionsKept == 7)
 
@@ -108,6 +109,8 @@ import Testing
         ([.demo: "on"], "invalid demo 'on': expected true or false"),
         ([.dbConnections: "0"], "invalid db connections '0': expected 1 to 1000"),
         ([.revisionsKept: "0"], "invalid revisions kept '0': expected 1 to 10000"),
+        ([.staleIfError: "8d"], "invalid stale-if-error '8d': expected a duration up to 7d such as 5m, or 0 (never)"),
+        ([.staleIfError: "-5m"], "invalid stale-if-error '-5m': expected a duration up to 7d such as 5m, or 0 (never)"),
         ([.revisionsKept: "many"], "invalid revisions kept 'many': expected 1 to 10000"),
         (
             [.previewURL: "https://signal.example/preview"],

@@ -198,6 +198,15 @@ public struct AppConfiguration: Sendable {
             }
             configuration.cachePolicy.maxAge = Int(seconds.rounded())
         }
+        if let text = try sources.text(.staleIfError) {
+            guard let seconds = DurationText.seconds(text), seconds <= 7 * 86_400 else {
+                throw Invalid(
+                    description:
+                        "invalid stale-if-error '\(text)': expected a duration up to 7d such as 5m, or 0 (never)"
+                )
+            }
+            configuration.cachePolicy.staleIfError = Int(seconds.rounded())
+        }
         if let text = try sources.text(.logFormat) {
             guard let format = LogFormat(rawValue: text.lowercased()) else {
                 throw Invalid(description: "invalid log format '\(text)': expected text or json")

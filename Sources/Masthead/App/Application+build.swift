@@ -41,6 +41,7 @@ public func buildApplication(
     let cache = ResponseCache(
         maximumBytes: configuration.cacheMaxBytes,
         countLagSeconds: Int64(configuration.cachePolicy.maxAge),
+        staleIfErrorSeconds: Int64(configuration.cachePolicy.staleIfError),
         clock: clock
     )
     let metrics = AppMetrics()
@@ -162,7 +163,8 @@ public struct MastheadRouter {
                 cache: cache,
                 policy: configuration.cachePolicy,
                 schedule: schedule,
-                reservation: reservation
+                reservation: reservation,
+                failures: failures
             )
         )
         router.addRoutes(HealthController(database: database).endpoints)

@@ -136,6 +136,14 @@ extension Setting {
         "max-age of public responses, such as 60s or 5m.",
         default: "60s"
     )
+    public static let staleIfError = Setting(
+        "stale-if-error",
+        """
+        While the database cannot be reached, anonymous reads the cache holds are still answered for this \
+        long (and public responses carry stale-if-error with it for CDNs), such as 5m; 0 never.
+        """,
+        default: "5m"
+    )
     public static let corsOrigins = Setting(
         "cors-origins",
         """
@@ -259,10 +267,9 @@ extension Setting {
     /// Every setting a config file may hold.
     public static let all: [Setting] = [
         db, dbConnections, logLevel, host, port, demo, demoToken, trustProxy, proxyHops, synchronous, searchTimeout,
-        viewsFlushInterval,
-        viewsDedupeWindow, viewsPerAddress, cacheMaxBytes, cacheMaxAge, corsOrigins, metrics, metricsToken, litestream,
-        previewURL,
-        revisionsKept, webhooksAllowHTTP, webhooksAllowPrivate, authFailureLimit, rateLimit, rateLimitBurst, site,
-        shutdownTimeout, shutdownGrace, idleTimeout, readTimeout, writeTimeout, maxHeaderBytes, logFormat,
+        viewsFlushInterval, viewsDedupeWindow, viewsPerAddress, cacheMaxBytes, cacheMaxAge, staleIfError,
+        corsOrigins, metrics, metricsToken, litestream, previewURL, revisionsKept, webhooksAllowHTTP,
+        webhooksAllowPrivate, authFailureLimit, rateLimit, rateLimitBurst, site, shutdownTimeout, shutdownGrace,
+        idleTimeout, readTimeout, writeTimeout, maxHeaderBytes, logFormat,
     ]
 }

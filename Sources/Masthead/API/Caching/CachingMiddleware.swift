@@ -10,10 +10,14 @@ public struct CachePolicy: Sendable {
     public var maxAge: Int
     /// `stale-while-revalidate` of public reads, in seconds.
     public var staleWhileRevalidate: Int
+    /// `stale-if-error` of public reads, in seconds, and how long the in-process cache
+    /// answers what it holds while the database cannot be reached; 0 never.
+    public var staleIfError: Int
 
-    public init(maxAge: Int = 60, staleWhileRevalidate: Int = 300) {
+    public init(maxAge: Int = 60, staleWhileRevalidate: Int = 300, staleIfError: Int = 300) {
         self.maxAge = maxAge
         self.staleWhileRevalidate = staleWhileRevalidate
+        self.staleIfError = staleIfError
     }
 }
 
@@ -21,7 +25,9 @@ public struct CachePolicy: Sendable {
 /// 304, `Cache-Control` (public for anonymous reads, `private, no-store` for token and preview
 /// reads),
 /// `Vary`, gzip for clients that accept it when the body is over 1 KiB, and the in-process
-/// `ResponseCache` for anonymous reads. Other methods pass through untouched.
+/// `ResponseCache` for anonymous reads. An anonymous read the database cannot answer because
+/// it cannot be reached is answered from the cache if it holds one no write made stale
+/// (`X-Cache: stale`). Other methods pass through untouched.
 struct CachingMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
@@ -30,6 +36,8 @@ struct CachingMiddleware: RouterMiddleware {
     let schedule: PublicationSchedule
     /// What requests without a token may use of the database at once.
     let reservation: DatabaseReservation
+    /// Which errors are the database's (the engine says).
+    var failures: @Sendable (any Error) -> DatabaseFailure? = { _ in nil }
 
     /// Bodies smaller than this are sent as they are: gzip would save little and cost more.
     static let compressionThreshold = 1024
@@ -80,12 +88,22 @@ struct CachingMiddleware: RouterMiddleware {
             let cacheControl = response.headers[.cacheControl] ?? publicCacheControl
             return try Self.serve(try await Self.collect(response), to: request, cacheControl: cacheControl)
         }
-        try await schedule.expireIfDue(cache)
-        if let cached = cache.lookup(key) {
-            return try await serve(cached, key: key, to: request, hit: true)
+        let response: Response
+        let generation: UInt64
+        do {
+            // The schedule's look-up needs the database too.
+            try await schedule.expireIfDue(cache)
+            if let cached = cache.lookup(key) {
+                return try await serve(cached, key: key, to: request, hit: true)
+            }
+            generation = cache.generation(of: scope)
+            response = try await next(request, context)
+        } catch  where failures(error) == .unavailable {
+            guard let stale = cache.lookupStale(key) else { throw error }
+            var answer = try Self.serve(stale, to: request, cacheControl: Self.staleCacheControl)
+            answer.headers[.xCache] = "stale"
+            return answer
         }
-        let generation = cache.generation(of: scope)
-        let response = try await next(request, context)
         guard response.status == .ok else { return response }
         let collected = try await Self.collect(response)
         cache.store(collected, for: key, scope: scope, generation: generation)
@@ -93,9 +111,13 @@ struct CachingMiddleware: RouterMiddleware {
     }
 
     static let privateCacheControl = "private, no-store"
+    /// A response served because the database could not give a fresh one: shared caches may
+    /// keep it, but must ask again before using it.
+    static let staleCacheControl = "public, max-age=0"
 
     private var publicCacheControl: String {
         "public, max-age=\(policy.maxAge), stale-while-revalidate=\(policy.staleWhileRevalidate)"
+            + (policy.staleIfError > 0 ? ", stale-if-error=\(policy.staleIfError)" : "")
     }
 
     /// Answers from a cached response, gzipping its body once for all later gzip clients.

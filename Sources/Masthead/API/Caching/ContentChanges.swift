@@ -15,11 +15,16 @@ public struct ContentChanges: Sendable {
     }
 
     /// Another instance sharing the database committed `change` (`ChangeFeed`): its content
-    /// is stale here too. Counts only move what lags by design.
+    /// is stale here too. Counts only move what lags by design. While nothing can be heard,
+    /// the cache answers nothing as fresh; once hearing again, everything is stale.
     public func heard(_ change: SharedChange) {
         switch change {
-        case .content, .unknown: committed(Set(CacheScope.allCases))
+        case .content: committed(Set(CacheScope.allCases))
         case .counts: cache.countsChanged(in: [.articles])
+        case .interrupted: cache.markUnverified()
+        case .unknown:
+            committed(Set(CacheScope.allCases))
+            cache.markVerified()
         }
     }
 }

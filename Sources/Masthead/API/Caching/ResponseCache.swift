@@ -42,6 +42,11 @@ public struct CachedResponse: Sendable {
 /// Counters are not content: when view counts change (`countsChanged`), responses showing
 /// them stay cached, and are dropped only once they are `countLagSeconds` old. So views
 /// never empty the cache, and a cached count lags the true one by at most that long.
+///
+/// Unverified: while the instance cannot hear other instances' writes (`markUnverified`,
+/// until `markVerified`), no entry is served as fresh, but none is dropped either: if the
+/// database cannot be reached, an entry no known write made stale may still be served
+/// (`lookupStale`), for up to `staleIfErrorSeconds` after hearing stopped.
 public final class ResponseCache: Sendable {
     public struct Statistics: Sendable, Equatable {
         public var hits = 0
@@ -49,6 +54,8 @@ public final class ResponseCache: Sendable {
         public var evictions = 0
         public var entries = 0
         public var bytes = 0
+        /// Entries served stale because the database could not be reached.
+        public var staleHits = 0
     }
 
     private struct Entry {
@@ -72,17 +79,28 @@ public final class ResponseCache: Sendable {
         var newest: String?
         var oldest: String?
         var statistics = Statistics()
+        /// Since when other instances' writes may have gone unheard (seconds since the epoch).
+        var unverifiedSince: Int64?
     }
 
     public let maximumBytes: Int
     /// How long a response may show counters older than the stored ones.
     public let countLagSeconds: Int64
+    /// How long an unverified entry may still answer while the database cannot be reached;
+    /// 0 never.
+    public let staleIfErrorSeconds: Int64
     private let clock: ContentClock
     private let state = Mutex(State())
 
-    public init(maximumBytes: Int, countLagSeconds: Int64 = 60, clock: ContentClock = .system) {
+    public init(
+        maximumBytes: Int,
+        countLagSeconds: Int64 = 60,
+        staleIfErrorSeconds: Int64 = 300,
+        clock: ContentClock = .system
+    ) {
         self.maximumBytes = maximumBytes
         self.countLagSeconds = countLagSeconds
+        self.staleIfErrorSeconds = staleIfErrorSeconds
         self.clock = clock
     }
 
@@ -114,11 +132,24 @@ public final class ResponseCache: Sendable {
         }
     }
 
+    /// Other instances' writes may go unheard from now on: serve nothing as fresh.
+    public func markUnverified() {
+        let now = clock.now.secondsSinceEpoch
+        state.withLock { state in
+            if state.unverifiedSince == nil { state.unverifiedSince = now }
+        }
+    }
+
+    /// Hearing again; what was missed meanwhile must already be invalidated.
+    public func markVerified() {
+        state.withLock { $0.unverifiedSince = nil }
+    }
+
     /// The fresh response for `key`, marked most recently used; nil counts as a miss.
     public func lookup(_ key: String) -> CachedResponse? {
         let now = clock.now.secondsSinceEpoch
         return state.withLock { state in
-            guard let entry = state.entries[key] else {
+            guard let entry = state.entries[key], state.unverifiedSince == nil else {
                 state.statistics.misses += 1
                 return nil
             }
@@ -133,6 +164,21 @@ public final class ResponseCache: Sendable {
             Self.unlink(key, from: &state)
             Self.linkNewest(key, in: &state)
             state.statistics.hits += 1
+            return entry.response
+        }
+    }
+
+    /// The response for `key` when the database cannot be reached: one that no write known
+    /// here made stale, kept fresh or unverified for no longer than `staleIfErrorSeconds`.
+    /// Counters it shows may be older than `countLagSeconds`.
+    public func lookupStale(_ key: String) -> CachedResponse? {
+        let now = clock.now.secondsSinceEpoch
+        return state.withLock { state in
+            guard staleIfErrorSeconds > 0, let entry = state.entries[key],
+                entry.generation == state.generations[entry.scope.rawValue],
+                now - (state.unverifiedSince ?? now) <= staleIfErrorSeconds
+            else { return nil }
+            state.statistics.staleHits += 1
             return entry.response
         }
     }
