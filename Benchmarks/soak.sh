@@ -64,8 +64,14 @@ write_mixed_lua "$WORK/soak.lua" "$WORK/soak-slugs.txt" "$WORK/soak-queries.txt"
 wal_mb() { if [ -f "$DB-wal" ]; then awk -v b="$(stat -c %s "$DB-wal")" 'BEGIN { printf "%.1f", b / 1048576 }'; else echo 0.0; fi; }
 healthz_ms() { curl -fs -o /dev/null -w '%{time_total}' "$URL/healthz" | awk '{ printf "%.1f", $1 * 1000 }'; }
 cache_mb() { curl -fs "$URL/metrics" | awk '/^masthead_cache_bytes / { printf "%.1f", $2 / 1048576 }'; }
+SAMPLES="$WORK/soak-samples.txt"
+: >"$SAMPLES"
 sample() {
-    printf "| %5s | %-6s | %8s | %10s | %7s | %10s |\n" "$1" "$2" "$(rss_mb)" "$(cache_mb)" "$(wal_mb)" "$(healthz_ms)"
+    local rss wal
+    rss="$(rss_mb)"
+    wal="$(wal_mb)"
+    echo "$1 $2 $rss $wal" >>"$SAMPLES"
+    printf "| %5s | %-6s | %8s | %10s | %7s | %10s |\n" "$1" "$2" "$rss" "$(cache_mb)" "$wal" "$(healthz_ms)"
 }
 
 printf "\n# Soak: %s articles, wrk -t%s -c%s mixed load + 20 writes/s for %s s, then 30 s idle (%s cores)\n\n" \
@@ -90,5 +96,11 @@ for _ in 1 2 3; do
     sample "$elapsed" after
 done
 read -r RPS P50 P99 <<<"$(parse_wrk <"$WORK/soak-wrk.txt")"
+# Flat after warm-up: RSS from the first sample at or after a third of the load (minute 10 of
+# 30) to the last sample under load, and the largest WAL from then on.
+awk -v from="$((SECONDS_TOTAL / 3))" '
+    $2 == "load" && $1 >= from { if (start == "") { start = $3; wal0 = $4 } last = $3; if ($4 > walmax) walmax = $4 }
+    END { printf "\nafter warm-up (t >= %d s): RSS %s -> %s MB (%+.1f%%); WAL %s MB at the start of it, at most %s MB\n",
+        from, start, last, (last - start) * 100 / start, wal0, walmax }' "$SAMPLES"
 printf "\nmixed load: %s requests/s, p50 %s ms, p99 %s ms; peak RSS %s MB; errors: %s\n" "$RPS" "$P50" "$P99" \
     "$(peak_rss_mb)" "$(grep -cE 'status=5[0-9]{2}( |$)' "$WORK/server.log" || true) 5xx lines in the request log"
