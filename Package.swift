@@ -76,6 +76,7 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -143,6 +144,8 @@ let package = Package(
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        // The tests' way to start programs (posix_spawn; see Tests/MastheadTests/Support/ChildProcess.swift).
+        .systemLibrary(name: "CSpawn", path: "Tests/CSpawn"),
         .systemLibrary(
             name: "CZlib",
             path: "Sources/CZlib",
@@ -152,6 +155,7 @@ let package = Package(
         .testTarget(
             name: "MastheadTests",
             dependencies: [
+                "CSpawn",
                 "Masthead",
                 "MastheadMigrations",
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -161,6 +165,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: testSwiftSettings

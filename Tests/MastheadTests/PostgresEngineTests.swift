@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import Testing
+import _ConnectionPoolModule
 
 @testable import Masthead
 @testable import MastheadPostgresMigrations
@@ -251,5 +252,43 @@ struct PostgresEngineTests {
         #expect(missing.contains("does not exist") && !missing.contains("hunter2"))
         let refused = await failure { $0.port = 1 }
         #expect(refused.contains("refused") && !refused.contains("hunter2") && !refused.contains("\n"))
+    }
+
+    /// What starts the pool's probe, and what the probe counts as the server being up: a
+    /// refused connection is a lost server; a server that answers, even with an error, is not.
+    @Test func onlyAnUnreachableServerIsTakenForAnOutage() async throws {
+        let server = try PostgresLocation(url: try #require(PostgresTestServer.url))
+        func probeError(_ change: (inout PostgresLocation) -> Void) async -> (any Error)? {
+            var location = server
+            change(&location)
+            do {
+                try await location.probe(logger: PostgresTestServer.logger, timeout: .seconds(2))
+                return nil
+            } catch {
+                return error
+            }
+        }
+        #expect(await probeError { _ in } == nil)
+        let refused = try #require(await probeError { $0.port = 1 })
+        #expect(PostgresPool.looksLikeALostServer(refused))
+        #expect(!PostgresPool.serverAnswered(refused))
+        let missing = try #require(await probeError { $0.database = "masthead_no_such_database" })
+        #expect(!PostgresPool.looksLikeALostServer(missing))
+        #expect(PostgresPool.serverAnswered(missing), "3D000 is the server answering")
+    }
+}
+
+@Suite struct PostgresPoolTests {
+    /// Of the pool's own errors, only giving up on making connections says the server is
+    /// gone: a wait for a connection cancelled (a `/readyz` check timing out under load) or a
+    /// pool shut down (replaced) says nothing about it.
+    @Test func ofThePoolsOwnErrorsOnlyTheCircuitBreakerIsAnOutage() {
+        #expect(PostgresPool.looksLikeALostServer(ConnectionPoolError.connectionCreationCircuitBreakerTripped))
+        #expect(!PostgresPool.looksLikeALostServer(ConnectionPoolError.requestCancelled))
+        #expect(!PostgresPool.looksLikeALostServer(ConnectionPoolError.poolShutdown))
+        #expect(!PostgresPool.looksLikeALostServer(PostgresUnreachable()))
+        #expect(!PostgresPool.looksLikeALostServer(CancellationError()))
+        // Every one of them is still a 503 to the client.
+        #expect(PostgresFailures.failure(of: ConnectionPoolError.requestCancelled) == .unavailable)
     }
 }

@@ -1,4 +1,5 @@
 import PostgresNIO
+import _ConnectionPoolModule
 
 /// PostgreSQL's errors that are a `DatabaseFailure`: the server out of disk (SQLSTATE
 /// 53100); out of memory or connections (53200, 53300: passing) and every way of not reaching
@@ -23,8 +24,8 @@ enum PostgresFailures {
                 return nil
             }
         }
-        // The pool's own errors: no connection could be had (refused, timed out, circuit open).
-        let name = String(reflecting: type(of: error))
-        return name.contains("ConnectionPoolError") || name.contains("PoolError") ? .unavailable : nil
+        // The pool's own errors: no connection could be had (refused, timed out, circuit open,
+        // or the pool was replaced while the request waited).
+        return error is ConnectionPoolError ? .unavailable : nil
     }
 }

@@ -1,6 +1,7 @@
 import Logging
 import PostgresNIO
 import Synchronization
+import _ConnectionPoolModule
 
 /// The engine's connection pool, and whether the server can be reached at all.
 ///
@@ -115,67 +116,96 @@ public final class PostgresPool: Sendable {
         while !Task.isCancelled {
             do {
                 try await probe()
-                let outage = state.withLock { state -> Duration? in
-                    defer { state.reachability = .reachable }
-                    guard case .unreachable(let since) = state.reachability else { return nil }
-                    return ContinuousClock.now - since
-                }
-                if let outage {
-                    renew()
-                    logger.notice(
-                        "The database is reachable again",
-                        metadata: ["unreachable_ms": "\(Int(outage / .milliseconds(1)))"]
-                    )
-                }
+                recovered()
+                return
+            } catch  where Self.serverAnswered(error) {
+                // Up, though it refused this connection (full, or a password being rotated):
+                // not an outage, and the requests will say why.
+                recovered()
                 return
             } catch {
-                let began = state.withLock { state -> Bool in
-                    guard state.reachability == .checking else { return false }
-                    state.reachability = .unreachable(since: .now)
-                    return true
-                }
-                if began {
-                    renew()
-                    logger.warning(
-                        "The database cannot be reached: requests that need it are answered 503 until it is back",
-                        metadata: ["reason": "\(PostgresEngine.describe(error))"]
-                    )
-                }
+                unreachable(because: error)
             }
             try? await Task.sleep(for: probeInterval)
         }
     }
 
-    /// Replaces the pool by a new one: requests the old one queued fail, and the new one
-    /// starts with no back-off.
-    private func renew() {
-        guard let makeClient else { return }
-        let fresh = makeClient()
-        state.withLock { state in
-            guard !state.stopped else { return }
-            if let running = state.running {
-                running.cancel()
-                // Kept to be awaited at `stop`; a closed pool's task has ended long before.
-                state.retiring = state.retiring.suffix(3) + [running]
-            }
-            state.client = fresh
-            state.running = Task { await fresh.run() }
+    /// The probe connected: reachable, and if it had been unreachable, on a new pool. The
+    /// pool is replaced in the same step, so no request can take a connection from the old
+    /// one as it closes.
+    private func recovered() {
+        // Only the probe moves the server out of `unreachable`, so this stays true below.
+        let wasUnreachable = if case .unreachable = reachability { true } else { false }
+        let fresh = wasUnreachable ? makeClient?() : nil
+        let outage = state.withLock { state -> Duration? in
+            defer { state.reachability = .reachable }
+            guard case .unreachable(let since) = state.reachability, let fresh else { return nil }
+            replace(&state, with: fresh)
+            return ContinuousClock.now - since
+        }
+        if let outage {
+            logger.notice(
+                "The database is reachable again",
+                metadata: ["unreachable_ms": "\(Int(outage / .milliseconds(1)))"]
+            )
         }
     }
 
-    /// Errors that say the connection or the server went away, not that a query failed.
+    /// The probe could not connect: if this is news, the server is unreachable from now and
+    /// the pool is replaced, so that what it had queued fails at once.
+    private func unreachable(because error: any Error) {
+        guard let makeClient else { return }
+        let began = state.withLock { state -> Bool in
+            guard state.reachability == .checking else { return false }
+            state.reachability = .unreachable(since: .now)
+            return true
+        }
+        guard began else { return }
+        let fresh = makeClient()
+        state.withLock { replace(&$0, with: fresh) }
+        logger.warning(
+            "The database cannot be reached: requests that need it are answered 503 until it is back",
+            metadata: ["reason": "\(PostgresEngine.describe(error))"]
+        )
+    }
+
+    /// Runs `fresh` in place of the current pool, which closes: requests it queued fail, and
+    /// the new one starts with no back-off.
+    private func replace(_ state: inout State, with fresh: PostgresClient) {
+        guard !state.stopped else { return }
+        if let running = state.running {
+            running.cancel()
+            // Kept to be awaited at `stop`; a closed pool's task has ended long before.
+            state.retiring = state.retiring.suffix(3) + [running]
+        }
+        state.client = fresh
+        state.running = Task { await fresh.run() }
+    }
+
+    /// Errors that say the connection or the server went away, not that a query failed; of
+    /// the pool's own errors, only that it gave up making connections (a request cancelled
+    /// while waiting for one, or a pool shut down, says nothing about the server).
     static func looksLikeALostServer(_ error: any Error) -> Bool {
         if error is PostgresUnreachable { return false }
         if let error = error as? PSQLError {
-            if let state = error.serverInfo?[.sqlState] {
-                return state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state)
-            }
+            if let state = error.serverInfo?[.sqlState] { return isLostServer(state) }
             switch error.code {
             case .connectionError, .serverClosedConnection, .uncleanShutdown: return true
             default: return false
             }
         }
-        return String(reflecting: type(of: error)).contains("ConnectionPoolError")
+        return (error as? ConnectionPoolError) == .connectionCreationCircuitBreakerTripped
+    }
+
+    /// The server answered, with an error that does not say it is going away.
+    static func serverAnswered(_ error: any Error) -> Bool {
+        guard let state = (error as? PSQLError)?.serverInfo?[.sqlState] else { return false }
+        return !isLostServer(state)
+    }
+
+    /// Connection exceptions (08xxx) and the server shutting down or starting up (57P01–57P03).
+    private static func isLostServer(_ sqlState: String) -> Bool {
+        sqlState.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(sqlState)
     }
 }
 
