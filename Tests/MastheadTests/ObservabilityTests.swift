@@ -36,6 +36,7 @@ import Testing
             for name in [
                 "masthead_cache_hits_total", "masthead_cache_misses_total", "masthead_views_counted_total",
                 "masthead_views_flushed_total", "masthead_database_busy_retries_total",
+                "masthead_cache_stale_hits_total",
             ] {
                 #expect(text.contains("# TYPE \(name) counter"), "\(name)")
             }

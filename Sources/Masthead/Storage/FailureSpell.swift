@@ -9,7 +9,7 @@ struct FailureSpell {
     mutating func failed(_ message: Logger.Message, _ error: any Error, logger: Logger) {
         failures += 1
         guard failures == 1 else { return }
-        logger.error(message, metadata: ["error": "\(String(reflecting: error))"])
+        logger.error(message, metadata: ["error": "\(error)"])
     }
 
     mutating func succeeded(_ message: Logger.Message, logger: Logger) {

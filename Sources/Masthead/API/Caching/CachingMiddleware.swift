@@ -112,8 +112,9 @@ struct CachingMiddleware: RouterMiddleware {
 
     static let privateCacheControl = "private, no-store"
     /// A response served because the database could not give a fresh one: shared caches may
-    /// keep it, but must ask again before using it.
-    static let staleCacheControl = "public, max-age=0"
+    /// keep it, but must ask again before using it, and may not stretch it on errors of their
+    /// own.
+    static let staleCacheControl = "public, max-age=0, must-revalidate"
 
     private var publicCacheControl: String {
         "public, max-age=\(policy.maxAge), stale-while-revalidate=\(policy.staleWhileRevalidate)"

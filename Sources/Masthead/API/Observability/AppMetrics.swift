@@ -16,6 +16,7 @@ public final class AppMetrics: Sendable {
     private let cacheHits: Metrics.Counter
     private let cacheMisses: Metrics.Counter
     private let cacheEvictions: Metrics.Counter
+    private let cacheStaleHits: Metrics.Counter
     private let cacheEntries: Metrics.Gauge
     private let cacheBytes: Metrics.Gauge
     private let viewsCounted: Metrics.Counter
@@ -31,6 +32,7 @@ public final class AppMetrics: Sendable {
         var cacheHits = 0
         var cacheMisses = 0
         var cacheEvictions = 0
+        var cacheStaleHits = 0
         var viewsCounted = 0
         var viewsFlushed = 0
         var busyRetries = 0
@@ -48,6 +50,7 @@ public final class AppMetrics: Sendable {
         cacheHits = Metrics.Counter(label: "masthead_cache_hits_total", factory: factory)
         cacheMisses = Metrics.Counter(label: "masthead_cache_misses_total", factory: factory)
         cacheEvictions = Metrics.Counter(label: "masthead_cache_evictions_total", factory: factory)
+        cacheStaleHits = Metrics.Counter(label: "masthead_cache_stale_hits_total", factory: factory)
         cacheEntries = Metrics.Gauge(label: "masthead_cache_entries", factory: factory)
         cacheBytes = Metrics.Gauge(label: "masthead_cache_bytes", factory: factory)
         viewsCounted = Metrics.Counter(label: "masthead_views_counted_total", factory: factory)
@@ -103,6 +106,7 @@ public final class AppMetrics: Sendable {
             cacheHits.increment(by: cache.hits - last.cacheHits)
             cacheMisses.increment(by: cache.misses - last.cacheMisses)
             cacheEvictions.increment(by: cache.evictions - last.cacheEvictions)
+            cacheStaleHits.increment(by: cache.staleHits - last.cacheStaleHits)
             viewsCounted.increment(by: views.counted - last.viewsCounted)
             viewsFlushed.increment(by: views.flushed - last.viewsFlushed)
             busyRetries.increment(by: database.busyRetries - last.busyRetries)
@@ -111,6 +115,7 @@ public final class AppMetrics: Sendable {
                 cacheHits: cache.hits,
                 cacheMisses: cache.misses,
                 cacheEvictions: cache.evictions,
+                cacheStaleHits: cache.staleHits,
                 viewsCounted: views.counted,
                 viewsFlushed: views.flushed,
                 busyRetries: database.busyRetries,
