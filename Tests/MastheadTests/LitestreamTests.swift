@@ -40,13 +40,8 @@ import Testing
             "--db", database, "--port", "0", "--demo", "--litestream", "--rate-limit", "0", "--db-connections", "4",
         ])
         let admin = try #require(server.startupOutput.firstMatch(of: /mh_[A-Za-z0-9_]+/).map { String($0.output) })
-        let replicating = Process()
-        replicating.executableURL = URL(fileURLWithPath: litestream)
-        replicating.arguments = ["replicate", "-config", config.path]
-        replicating.standardOutput = FileHandle.nullDevice
-        replicating.standardError = FileHandle.nullDevice
-        try launch(replicating)
-        defer { if replicating.isRunning { replicating.terminate() } }
+        let replicating = try ChildProcess(litestream, ["replicate", "-config", config.path])
+        defer { replicating.send(SIGTERM) }
         try await Task.sleep(for: .seconds(2))  // its first snapshot
 
         var acknowledged: [String] = []
@@ -74,8 +69,8 @@ import Testing
         print("LitestreamTests: the slowest of \(acknowledged.count) writes took \(slowest)")
         try await Task.sleep(for: .seconds(3))  // past the sync interval
         server.signal(SIGKILL)
-        replicating.terminate()
-        replicating.waitUntilExit()
+        replicating.send(SIGTERM)
+        _ = await replicating.exitStatus()
 
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
         let (status, output) = try await runToEnd(litestream, ["restore", "-config", config.path, database])

@@ -8,15 +8,15 @@ final class ServerProcess: Sendable {
     let port: Int
     /// What the server printed until it listened (the demo's admin token among it).
     let startupOutput: String
-    private let process: Process
+    private let child: ChildProcess
 
-    private init(port: Int, startupOutput: String, process: Process) {
+    private init(port: Int, startupOutput: String, child: ChildProcess) {
         self.port = port
         self.startupOutput = startupOutput
-        self.process = process
+        self.child = child
     }
 
-    var processIdentifier: Int32 { process.processIdentifier }
+    var processIdentifier: Int32 { child.pid }
 
     /// `swift test` builds the package's executable into the directory of the test bundle.
     static var executable: URL {
@@ -32,54 +32,38 @@ final class ServerProcess: Sendable {
             FileManager.default.isExecutableFile(atPath: executable.path),
             "no masthead executable beside the tests at \(executable.path)"
         )
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["serve"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        // The start-up lines, kept until the port is known; later output is read and dropped,
-        // so that the server never blocks on a full pipe.
-        let startup = Mutex<(text: String, done: Bool)>(("", false))
-        output.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            startup.withLock { state in
-                guard !state.done else { return }
-                state.text += String(decoding: data, as: UTF8.self)
-            }
-        }
-        try launch(process)
+        // Its output is read as it comes (the first MiB kept), so that the server never blocks
+        // on a full pipe.
+        let output = try ChildOutput()
+        defer { output.closeWriteEnd() }
+        let child = try ChildProcess(executable.path, ["serve"] + arguments, output: output.writeEnd)
         let started = ContinuousClock.now
         while ContinuousClock.now - started < timeout {
-            let text = startup.withLock { $0.text }
+            let text = output.text
             if let range = text.range(of: "listening on 127.0.0.1:") {
                 let digits = text[range.upperBound...].prefix { $0.isNumber }
                 if let port = Int(digits), text[range.upperBound...].dropFirst(digits.count).first?.isNewline == true {
-                    startup.withLock { $0.done = true }
-                    return ServerProcess(port: port, startupOutput: text, process: process)
+                    return ServerProcess(port: port, startupOutput: text, child: child)
                 }
             }
-            if !process.isRunning {
+            if !child.isRunning {
                 Issue.record("masthead exited before it listened: \(text)")
                 throw CancellationError()
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        process.terminate()
-        Issue.record("masthead did not start listening within \(timeout): \(startup.withLock { $0.text })")
+        child.send(SIGTERM)
+        Issue.record("masthead did not start listening within \(timeout): \(output.text)")
         throw CancellationError()
     }
 
     /// Sends `signal` (SIGKILL: no flush, no goodbye) and waits for the process to end.
     func signal(_ signal: Int32) {
-        kill(process.processIdentifier, signal)
-        process.waitUntilExit()
+        child.send(signal)
+        child.waitUntilExit()
     }
 
     deinit {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        child.send(SIGKILL)
     }
 }
