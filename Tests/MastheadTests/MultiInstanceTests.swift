@@ -53,6 +53,9 @@ struct MultiInstanceTests {
         configuration.databaseConnections = 4
         configuration.logLevel = .error
         configuration.views.dedupeWindowSeconds = 0
+        // Every test client is one address: the limit is tested where it is the subject (a
+        // fast run sent more than its burst, and the survivor answered 429).
+        configuration.rateLimit = .off
         let token = Mutex<String?>(nil)
         let first = try await start(configuration) { secret in token.withLock { $0 = secret.secret } }
         return (location, configuration, first, try #require(token.withLock { $0 }))
@@ -186,7 +189,7 @@ struct MultiInstanceTests {
         let flushInterval = Duration.seconds(1)
         let victim = try await ServerProcess.serve([
             "--db", location.url, "--db-connections", "4", "--port", "0", "--views-dedupe-window", "0",
-            "--views-flush-interval", "1s",
+            "--views-flush-interval", "1s", "--rate-limit", "0",
         ])
         let database = try await PostgresTestDatabase(location: location)
         let viewsAtStart = try await Self.storedViews(of: "go-in-production", database)
