@@ -15,8 +15,14 @@ import Testing
 /// else is a prompt 503 with `Retry-After`, nothing acknowledged is lost, and the instance is
 /// ready again within two seconds of the server's return. The server is the test's own
 /// (`PrivatePostgres`: root and PostgreSQL's programs, as CI has); skipped elsewhere.
+///
+/// It runs on its own (`MASTHEAD_OUTAGE_TEST=1 swift test --filter PostgresOutageTests`, as
+/// `.ci/run` does after the full run): beside the whole parallel suite its writer's requests
+/// were never answered, not even before the outage, while the test's own requests were (not
+/// understood yet; see issue 25's notes).
 @Suite struct PostgresOutageTests {
     static let required = ProcessInfo.processInfo.environment["MASTHEAD_REQUIRE_POSTGRES"] == "1"
+    static let selected = ProcessInfo.processInfo.environment["MASTHEAD_OUTAGE_TEST"] == "1"
 
     struct Answer {
         let status: HTTPResponse.Status
@@ -49,7 +55,11 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: PrivatePostgres.isAvailable || required), .timeLimit(.minutes(3)))
+    @Test(
+        .enabled(if: selected, "runs alone: MASTHEAD_OUTAGE_TEST=1 swift test --filter PostgresOutageTests"),
+        .enabled(if: PrivatePostgres.isAvailable || required),
+        .timeLimit(.minutes(3))
+    )
     func readsStayAnsweredWhileTheDatabaseIsAwayAndTheInstanceIsReadySoonAfterItReturns() async throws {
         try #require(PrivatePostgres.isAvailable, "MASTHEAD_REQUIRE_POSTGRES=1 but no root or no initdb")
         let postgres = try await PrivatePostgres.start()
@@ -61,6 +71,8 @@ import Testing
         let instance = try await MultiInstanceTests.start(configuration) { secret in
             token.withLock { $0 = secret.secret }
         }
+        // Stopped however the test ends; at its end, gracefully and awaited.
+        defer { Task { await instance.group.triggerGracefulShutdown() } }
         let admin = try #require(token.withLock { $0 })
         let port = instance.port
 
@@ -78,22 +90,32 @@ import Testing
             while !Task.isCancelled {
                 index += 1
                 let slug = "outage-\(index)"
-                let answer = try? await Self.request(
-                    port,
-                    "/v1/tags",
-                    method: .post,
-                    token: admin,
-                    body: #"{"slug": "\#(slug)", "name": "Outage \#(index)"}"#
-                )
+                var answer: Answer?
+                do {
+                    answer = try await Self.request(
+                        port,
+                        "/v1/tags",
+                        method: .post,
+                        token: admin,
+                        body: #"{"slug": "\#(slug)", "name": "Outage \#(index)"}"#
+                    )
+                } catch {
+                    print("PostgresOutageTests: POST /v1/tags failed: \(error)")
+                }
+                if Task.isCancelled { break }
                 if let answer, answer.status == .created {
                     acknowledged.withLock { $0.append(slug) }
                 } else {
+                    if let answer, answer.status != .serviceUnavailable {
+                        print("PostgresOutageTests: POST /v1/tags: \(answer.status) \(answer.body)")
+                    }
                     let code = UInt16(answer?.status.code ?? 0)
                     otherStatuses.withLock { $0[code, default: 0] += 1 }
                 }
                 try? await Task.sleep(for: .milliseconds(50))
             }
         }
+        defer { writer.cancel() }
         try await Task.sleep(for: .milliseconds(500))
         try await postgres.stop()
 
@@ -108,7 +130,7 @@ import Testing
         let stale = try await Self.request(port, "/v1/authors?limit=5")
         #expect(stale.status == .ok, "a cached read is still answered")
         #expect(stale.headers[.xCache] == "stale")
-        #expect(stale.headers[.cacheControl] == "public, max-age=0")
+        #expect(stale.headers[.cacheControl] == "public, max-age=0, must-revalidate")
         #expect(stale.body == warm.body)
 
         // Not cached, with a token, or a write: a prompt 503 saying when to try again. The bound
@@ -142,10 +164,20 @@ import Testing
         #expect(readyAfter < .seconds(2), "ready \(readyAfter) after the database's return")
 
         // What was cached before the outage is not trusted after it: read again from the
-        // database (other instances may have written while this one could not hear them).
+        // database (other instances may have written while this one could not hear them),
+        // then cached again once the instance hears other instances' writes again.
         let fresh = try await Self.request(port, "/v1/authors?limit=5")
         #expect(fresh.status == .ok)
         #expect(fresh.headers[.xCache] == "miss")
+        var cachedAgain = false
+        let listening = ContinuousClock.now
+        while !cachedAgain, ContinuousClock.now - listening < .seconds(10) {
+            cachedAgain = try await Self.request(port, "/v1/authors?limit=5").headers[.xCache] == "hit"
+            if !cachedAgain { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(cachedAgain, "the cache answers again once the change feed listens")
+        let metrics = try await Self.request(port, "/metrics")
+        #expect(metrics.body.contains("masthead_cache_stale_hits_total 1"), "the one stale answer is counted")
 
         // Writes are accepted again, then the writer stops; every acknowledged tag is there.
         var writing = false
@@ -157,9 +189,10 @@ import Testing
         }
         #expect(writing, "writes succeed again")
         writer.cancel()
-        _ = await writer.value
+        try await Self.finishes(within: .seconds(30), "the writer") { await writer.value }
         let written = acknowledged.withLock { $0 }
-        let unexpected = otherStatuses.withLock { $0 }.filter { $0.key != 503 && $0.key != 0 }
+        // 0: no answer at all (the connection was dropped or timed out).
+        let unexpected = otherStatuses.withLock { $0 }.filter { $0.key != 503 }
         #expect(unexpected.isEmpty, "the writer saw only 201 or 503: \(unexpected)")
         for slug in written {
             #expect(try await Self.request(port, "/v1/tags/\(slug)").status == .ok, "acknowledged \(slug) is kept")
@@ -167,6 +200,30 @@ import Testing
         #expect(written.count > 5)
 
         await instance.group.triggerGracefulShutdown()
-        try await instance.running.value
+        try await Self.finishes(within: .seconds(30), "the instance's shutdown") { try? await instance.running.value }
+    }
+
+    /// Waits for `work` up to `limit`: past it, records the issue and goes on, so that a hang
+    /// fails this test instead of holding up the whole run.
+    static func finishes(
+        within limit: Duration,
+        _ what: String,
+        _ work: @escaping @Sendable () async -> Void
+    ) async throws {
+        final class Done: Sendable { let flag = Atomic(false) }
+        let done = Done()
+        let task = Task {
+            await work()
+            done.flag.store(true, ordering: .releasing)
+        }
+        let started = ContinuousClock.now
+        while !done.flag.load(ordering: .acquiring) {
+            if ContinuousClock.now - started > limit {
+                task.cancel()
+                Issue.record("\(what) did not finish within \(limit)")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
     }
 }
