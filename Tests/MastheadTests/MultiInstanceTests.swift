@@ -61,21 +61,35 @@ struct MultiInstanceTests {
         return (location, configuration, first, try #require(token.withLock { $0 }))
     }
 
+    /// What an instance answered, and how long it took.
+    struct Answer {
+        let status: HTTPResponse.Status
+        let headers: HTTPFields
+        let body: String
+        let took: Duration
+    }
+
     static func request(
         _ port: Int,
         _ path: String,
         method: HTTPRequest.Method = .get,
         token: String? = nil,
         body: String? = nil
-    ) async throws -> (status: HTTPResponse.Status, body: String) {
-        try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+    ) async throws -> Answer {
+        let started = ContinuousClock.now
+        return try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
             var headers: HTTPFields = [:]
             if let token { headers[.authorization] = "Bearer \(token)" }
             if body != nil { headers[.contentType] = "application/json" }
             let response = try await client.execute(
                 .init(path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) } ?? ByteBuffer())
             )
-            return (response.status, response.body.map { String(buffer: $0) } ?? "")
+            return Answer(
+                status: response.status,
+                headers: response.headers,
+                body: response.body.map { String(buffer: $0) } ?? "",
+                took: ContinuousClock.now - started
+            )
         }
     }
 

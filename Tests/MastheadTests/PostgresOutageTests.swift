@@ -24,12 +24,7 @@ import Testing
     static let required = ProcessInfo.processInfo.environment["MASTHEAD_REQUIRE_POSTGRES"] == "1"
     static let selected = ProcessInfo.processInfo.environment["MASTHEAD_OUTAGE_TEST"] == "1"
 
-    struct Answer {
-        let status: HTTPResponse.Status
-        let headers: HTTPFields
-        let body: String
-        let took: Duration
-    }
+    typealias Answer = MultiInstanceTests.Answer
 
     static func request(
         _ port: Int,
@@ -38,21 +33,7 @@ import Testing
         token: String? = nil,
         body: String? = nil
     ) async throws -> Answer {
-        let started = ContinuousClock.now
-        return try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
-            var headers: HTTPFields = [:]
-            if let token { headers[.authorization] = "Bearer \(token)" }
-            if body != nil { headers[.contentType] = "application/json" }
-            let response = try await client.execute(
-                .init(path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) } ?? ByteBuffer())
-            )
-            return Answer(
-                status: response.status,
-                headers: response.headers,
-                body: response.body.map { String(buffer: $0) } ?? "",
-                took: ContinuousClock.now - started
-            )
-        }
+        try await MultiInstanceTests.request(port, path, method: method, token: token, body: body)
     }
 
     @Test(
@@ -100,7 +81,7 @@ import Testing
                         body: #"{"slug": "\#(slug)", "name": "Outage \#(index)"}"#
                     )
                 } catch {
-                    print("PostgresOutageTests: POST /v1/tags failed: \(error)")
+                    if !Task.isCancelled { print("PostgresOutageTests: POST /v1/tags failed: \(error)") }
                 }
                 if Task.isCancelled { break }
                 if let answer, answer.status == .created {

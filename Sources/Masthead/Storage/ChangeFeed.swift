@@ -16,7 +16,7 @@ public enum SharedChange: Sendable, Equatable {
 /// themselves in their own transaction, so a change is heard only once committed.
 public protocol ChangeFeed: Sendable {
     /// Calls `handle` with each change another instance commits, with `.interrupted` when
-    /// listening stops, and with `.unknown` whenever listening had to start again, until the task is cancelled; `listening` each time
-    /// listening has started.
+    /// listening stops, and with `.unknown` whenever listening had to start again, until the
+    /// task is cancelled; calls `listening` each time listening has started.
     func follow(listening: @escaping @Sendable () -> Void, _ handle: @escaping @Sendable (SharedChange) -> Void) async
 }

@@ -44,19 +44,19 @@ final class PrivatePostgres: Sendable {
         // (32768 and up, where the tests' own client connections land), tried again if taken.
         for _ in 0..<5 {
             let server = PrivatePostgres(folder: folder, port: Int.random(in: 20_000...32_767))
-            if try await server.initialize(), try await server.startServer() { return server }
+            try await server.initialize()
+            if try await server.startServer() { return server }
         }
         throw Failure(step: "start", output: "no free port after five tries")
     }
 
-    private func initialize() async throws -> Bool {
-        if FileManager.default.fileExists(atPath: data) { return true }
+    private func initialize() async throws {
+        if FileManager.default.fileExists(atPath: data) { return }
         let (status, output) = try await asPostgres(
             "initdb",
             ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8"]
         )
         guard status == 0 else { throw Failure(step: "initdb", output: output) }
-        return true
     }
 
     /// Starts the server and waits until it accepts connections; false if the port was taken.

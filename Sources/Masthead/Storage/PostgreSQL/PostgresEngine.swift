@@ -117,7 +117,7 @@ public struct PostgresEngine: DatabaseStatus {
     /// The database answers within `readinessTimeout`, and every migration this binary
     /// knows is applied. Not while the server is known to be unreachable: that is said at once.
     public func isReady() async -> Bool {
-        if case .unreachable = pool.reachability { return false }
+        if pool.isUnreachable { return false }
         return await withTaskGroup(of: Bool.self) { group in
             group.addTask { await migrationsApplied() }
             group.addTask {

@@ -12,7 +12,7 @@ enum PostgresFailures {
         if let error = error as? PSQLError {
             if let state = error.serverInfo?[.sqlState] {
                 if state == "53100" { return .full }
-                if state.hasPrefix("53") || state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state) {
+                if state.hasPrefix("53") || PostgresPool.isLostServer(state) {
                     return .unavailable
                 }
                 return nil

@@ -68,9 +68,14 @@ public final class PostgresPool: Sendable {
 
     public var reachability: Reachability { state.withLock { $0.reachability } }
 
+    /// The probe could not connect, and has not connected since.
+    public var isUnreachable: Bool {
+        if case .unreachable = reachability { true } else { false }
+    }
+
     /// Throws `PostgresUnreachable` while the probe cannot connect.
     func checkReachable() throws {
-        if case .unreachable = reachability { throw PostgresUnreachable() }
+        if isUnreachable { throw PostgresUnreachable() }
     }
 
     /// Runs the pool, until `stop`.
@@ -135,8 +140,7 @@ public final class PostgresPool: Sendable {
     /// one as it closes.
     private func recovered() {
         // Only the probe moves the server out of `unreachable`, so this stays true below.
-        let wasUnreachable = if case .unreachable = reachability { true } else { false }
-        let fresh = wasUnreachable ? makeClient?() : nil
+        let fresh = isUnreachable ? makeClient?() : nil
         let outage = state.withLock { state -> Duration? in
             defer { state.reachability = .reachable }
             guard case .unreachable(let since) = state.reachability, let fresh else { return nil }
@@ -204,7 +208,7 @@ public final class PostgresPool: Sendable {
     }
 
     /// Connection exceptions (08xxx) and the server shutting down or starting up (57P01–57P03).
-    private static func isLostServer(_ sqlState: String) -> Bool {
+    static func isLostServer(_ sqlState: String) -> Bool {
         sqlState.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(sqlState)
     }
 }
