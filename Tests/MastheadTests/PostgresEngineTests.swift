@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 import Testing
 import _ConnectionPoolModule
 
@@ -232,6 +233,85 @@ struct PostgresEngineTests {
                 .first { try $0["done"] as Int }
         }
         #expect(slept == 1)
+    }
+
+    /// A backend ended in the middle of a transaction (a restart, a failover, an operator's
+    /// `pg_terminate_backend`): the statements after it, and the ROLLBACK, fail as a lost
+    /// server at once. PostgresNIO 1.33.2 drops a statement sent on a connection that has
+    /// already closed without ever answering it, so this write used to wait for ever, holding
+    /// its request, its pool slot and the instance's shutdown.
+    @Test func aWriteWhoseBackendIsEndedFailsAtOnceAndTheEngineWritesOn() async throws {
+        let database = try await PostgresTestServer.makeDatabase()
+        let engine = database.engine
+        let logger = PostgresTestServer.logger
+        let failure = Mutex<(any Error)?>(nil)
+        try await finishes(within: .seconds(10), "the write whose backend was ended") {
+            do {
+                try await engine.write(announcing: .content) { connection in
+                    let backend = try await connection.query("SELECT pg_backend_pid() AS pid", logger: logger)
+                        .first { try $0["pid"] as Int32 }
+                    _ = try await engine.client.withConnection { other in
+                        try await other.query("SELECT pg_terminate_backend(\(try #require(backend)))", logger: logger)
+                    }
+                    let ended = ContinuousClock.now
+                    while !connection.isClosed && ContinuousClock.now - ended < .seconds(5) {
+                        try await Task.sleep(for: .milliseconds(10))
+                    }
+                    try #require(connection.isClosed, "the server closed the connection")
+                    try await connection.query("SELECT 1", logger: logger)
+                }
+                Issue.record("a statement on a closed connection was answered")
+            } catch {
+                failure.withLock { $0 = error }
+            }
+        }
+        let error = try #require(failure.withLock { $0 })
+        #expect(PostgresPool.looksLikeALostServer(error), "\(error)")
+        #expect(PostgresFailures.failure(of: error) == .unavailable)
+        // The pool let go of the closed connection: the next write has a live one.
+        let written = try await engine.write(announcing: nil) { connection in
+            try await connection.query("SELECT 7 AS seven", logger: logger).first { try $0["seven"] as Int }
+        }
+        #expect(written == 7)
+    }
+
+    /// A statement the driver never answers (as PostgresNIO never answers one whose write
+    /// lost the race with the close) ends when its connection closes, and the closed
+    /// connection is forgotten.
+    @Test func aStatementNeverAnsweredEndsWhenItsConnectionCloses() async throws {
+        let database = try await PostgresTestServer.makeDatabase()
+        let engine = database.engine
+        let logger = PostgresTestServer.logger
+        let watch = ClosingConnections.shared
+        let outcome = Mutex<String?>(nil)
+        try await finishes(within: .seconds(10), "the statement on the closed connection") {
+            do {
+                try await engine.client.withConnection { connection in
+                    let backend = try await connection.query("SELECT pg_backend_pid() AS pid", logger: logger)
+                        .first { try $0["pid"] as Int32 }
+                    #expect(watch.isWatching(connection.raw))
+                    let never = Task {
+                        try await watch.statement(on: connection.raw) {
+                            try await Task.sleep(for: .seconds(3600))
+                            return "answered"
+                        }
+                    }
+                    _ = try await engine.client.withConnection { other in
+                        try await other.query("SELECT pg_terminate_backend(\(try #require(backend)))", logger: logger)
+                    }
+                    do {
+                        let answer = try await never.value
+                        outcome.withLock { $0 = answer }
+                    } catch is PostgresConnectionClosed {
+                        outcome.withLock { $0 = "closed" }
+                    }
+                    #expect(!watch.isWatching(connection.raw), "a closed connection is forgotten")
+                }
+            } catch {
+                Issue.record("\(error)")
+            }
+        }
+        #expect(outcome.withLock { $0 } == "closed")
     }
 
     @Test func startUpEndsWithTheServersReasonAndNeverThePassword() async throws {

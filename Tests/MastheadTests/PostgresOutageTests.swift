@@ -15,14 +15,8 @@ import Testing
 /// else is a prompt 503 with `Retry-After`, nothing acknowledged is lost, and the instance is
 /// ready again within two seconds of the server's return. The server is the test's own
 /// (`PrivatePostgres`: root and PostgreSQL's programs, as CI has); skipped elsewhere.
-///
-/// It runs on its own (`MASTHEAD_OUTAGE_TEST=1 swift test --filter PostgresOutageTests`, as
-/// `.ci/run` does after the full run): beside the whole parallel suite its writer's requests
-/// were never answered, not even before the outage, while the test's own requests were (not
-/// understood yet; see issue 25's notes).
 @Suite struct PostgresOutageTests {
     static let required = ProcessInfo.processInfo.environment["MASTHEAD_REQUIRE_POSTGRES"] == "1"
-    static let selected = ProcessInfo.processInfo.environment["MASTHEAD_OUTAGE_TEST"] == "1"
 
     typealias Answer = MultiInstanceTests.Answer
 
@@ -37,7 +31,6 @@ import Testing
     }
 
     @Test(
-        .enabled(if: selected, "runs alone: MASTHEAD_OUTAGE_TEST=1 swift test --filter PostgresOutageTests"),
         .enabled(if: PrivatePostgres.isAvailable || required),
         .timeLimit(.minutes(3))
     )
@@ -97,7 +90,13 @@ import Testing
             }
         }
         defer { writer.cancel() }
-        try await Task.sleep(for: .milliseconds(500))
+        // A few writes acknowledged before the outage (waited for, not timed: the whole suite
+        // may be running beside this test).
+        let writingSince = ContinuousClock.now
+        while acknowledged.withLock({ $0.count }) < 3, ContinuousClock.now - writingSince < .seconds(30) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try #require(acknowledged.withLock { $0.count } >= 3, "the writer's first writes are acknowledged")
         try await postgres.stop()
 
         // The instance notices at once (its connections were closed under it).
@@ -170,7 +169,7 @@ import Testing
         }
         #expect(writing, "writes succeed again")
         writer.cancel()
-        try await Self.finishes(within: .seconds(30), "the writer") { await writer.value }
+        try await finishes(within: .seconds(30), "the writer") { await writer.value }
         let written = acknowledged.withLock { $0 }
         // 0: no answer at all (the connection was dropped or timed out).
         let unexpected = otherStatuses.withLock { $0 }.filter { $0.key != 503 }
@@ -178,33 +177,9 @@ import Testing
         for slug in written {
             #expect(try await Self.request(port, "/v1/tags/\(slug)").status == .ok, "acknowledged \(slug) is kept")
         }
-        #expect(written.count > 5)
+        #expect(written.count >= 4, "acknowledged before and after the outage")
 
         await instance.group.triggerGracefulShutdown()
-        try await Self.finishes(within: .seconds(30), "the instance's shutdown") { try? await instance.running.value }
-    }
-
-    /// Waits for `work` up to `limit`: past it, records the issue and goes on, so that a hang
-    /// fails this test instead of holding up the whole run.
-    static func finishes(
-        within limit: Duration,
-        _ what: String,
-        _ work: @escaping @Sendable () async -> Void
-    ) async throws {
-        final class Done: Sendable { let flag = Atomic(false) }
-        let done = Done()
-        let task = Task {
-            await work()
-            done.flag.store(true, ordering: .releasing)
-        }
-        let started = ContinuousClock.now
-        while !done.flag.load(ordering: .acquiring) {
-            if ContinuousClock.now - started > limit {
-                task.cancel()
-                Issue.record("\(what) did not finish within \(limit)")
-                return
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await finishes(within: .seconds(30), "the instance's shutdown") { try? await instance.running.value }
     }
 }

@@ -582,3 +582,27 @@ func resolveConfiguration(
 ) async throws(AppConfiguration.Invalid) -> AppConfiguration {
     try AppConfiguration.resolve(try await SettingSources.load(flags: flags, environment: environment))
 }
+
+/// Waits for `work` up to `limit`: past it, records the issue and goes on, so that a hang
+/// fails its test instead of holding up the whole run.
+func finishes(
+    within limit: Duration,
+    _ what: String,
+    _ work: @escaping @Sendable () async -> Void
+) async throws {
+    final class Done: Sendable { let flag = Atomic(false) }
+    let done = Done()
+    let task = Task {
+        await work()
+        done.flag.store(true, ordering: .releasing)
+    }
+    let started = ContinuousClock.now
+    while !done.flag.load(ordering: .acquiring) {
+        if ContinuousClock.now - started > limit {
+            task.cancel()
+            Issue.record("\(what) did not finish within \(limit)")
+            return
+        }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+}

@@ -53,7 +53,7 @@ struct PostgresArticleStore: ArticleStore {
         _ query: ArticleListQuery,
         now: Timestamp,
         total: Int?,
-        _ connection: PostgresConnection,
+        _ connection: PGConnection,
         _ logger: Logger
     ) async throws -> ArticlePage {
         // One tag's public timeline is read from the tag's links alone (count and page order
@@ -115,7 +115,7 @@ struct PostgresArticleStore: ArticleStore {
         conditions: [SQLFragment],
         time: ArticleColumns.Time,
         total known: Int?,
-        _ connection: PostgresConnection,
+        _ connection: PGConnection,
         _ logger: Logger
     ) async throws -> ArticlePage {
         var conditions = conditions
@@ -244,7 +244,7 @@ struct PostgresArticleStore: ArticleStore {
 
     private static func nextPublication(
         after now: Timestamp,
-        _ connection: PostgresConnection,
+        _ connection: PGConnection,
         _ logger: Logger
     ) async throws -> Timestamp? {
         try await connection.run(
@@ -288,7 +288,7 @@ struct PostgresArticleStore: ArticleStore {
         _ filter: SQLFragment,
         bodies: Set<BodyFormat>,
         now: Timestamp,
-        _ connection: PostgresConnection,
+        _ connection: PGConnection,
         _ logger: Logger
     ) async throws -> [Article] {
         var articles = try await connection.runPrepared(
@@ -304,7 +304,7 @@ struct PostgresArticleStore: ArticleStore {
     }
 
     /// Articles by id, in the order given, each with author and tags, without bodies.
-    static func fetchMany(ids: [Int64], now: Timestamp, _ connection: PostgresConnection, _ logger: Logger)
+    static func fetchMany(ids: [Int64], now: Timestamp, _ connection: PGConnection, _ logger: Logger)
         async throws -> [Article]
     {
         guard !ids.isEmpty else { return [] }
@@ -398,7 +398,7 @@ struct PostgresArticleStore: ArticleStore {
 
     /// One query for the tags of every article on the page: measured cheaper than a
     /// subquery per row, which PostgreSQL plans as a scan of the tags for each.
-    static func attachTags(to articles: inout [Article], _ connection: PostgresConnection, _ logger: Logger)
+    static func attachTags(to articles: inout [Article], _ connection: PGConnection, _ logger: Logger)
         async throws
     {
         guard !articles.isEmpty else { return }
@@ -581,7 +581,7 @@ struct PostgresArticleStore: ArticleStore {
     }
 
     /// What the article's events are judged by, before a write changes it.
-    private static func state(of id: Int64, _ connection: PostgresConnection, _ logger: Logger) async throws
+    private static func state(of id: Int64, _ connection: PGConnection, _ logger: Logger) async throws
         -> ContentEvent.ArticleState?
     {
         try await connection.run("SELECT status, published_at FROM articles WHERE id = \(id)", logger).first { row in
@@ -593,7 +593,7 @@ struct PostgresArticleStore: ArticleStore {
     }
 
     /// The author's and tags' ids; every slug that does not exist is reported at once.
-    private static func references(of input: ArticleInput, _ connection: PostgresConnection, _ logger: Logger)
+    private static func references(of input: ArticleInput, _ connection: PGConnection, _ logger: Logger)
         async throws -> (Int64, [Int64])
     {
         var missing: [MissingReference] = []
@@ -622,7 +622,7 @@ struct PostgresArticleStore: ArticleStore {
 
     /// Writes the body of the article `id` (whose row is written first), new or replaced, with
     /// its two search documents (migration 0005) and when the public may see it.
-    static func saveBody(_ body: ArticleText, of id: Int64, _ connection: PostgresConnection, _ logger: Logger)
+    static func saveBody(_ body: ArticleText, of id: Int64, _ connection: PGConnection, _ logger: Logger)
         async throws
     {
         try await connection.run(
@@ -641,12 +641,12 @@ struct PostgresArticleStore: ArticleStore {
     }
 
     /// A slug an article now uses stops redirecting to whichever article used to have it.
-    private static func claim(slug: String, _ connection: PostgresConnection, _ logger: Logger) async throws {
+    private static func claim(slug: String, _ connection: PGConnection, _ logger: Logger) async throws {
         try await connection.run("DELETE FROM article_redirects WHERE old_slug = \(slug)", logger)
     }
 
     /// The article's tags in order, each link carrying when the public may see it.
-    private static func setTags(_ tagIDs: [Int64], of id: Int64, _ connection: PostgresConnection, _ logger: Logger)
+    private static func setTags(_ tagIDs: [Int64], of id: Int64, _ connection: PGConnection, _ logger: Logger)
         async throws
     {
         try await connection.run("DELETE FROM article_tags WHERE article_id = \(id)", logger)

@@ -67,7 +67,7 @@ struct PostgresCatalogStore: CatalogStore {
         }
     }
 
-    static func site(_ connection: PostgresConnection, _ logger: Logger) async throws -> Site {
+    static func site(_ connection: PGConnection, _ logger: Logger) async throws -> Site {
         let site = try await connection.query("SELECT * FROM site WHERE id = 1", logger: logger).first { row in
             Site(
                 title: try row["title"],
@@ -96,7 +96,7 @@ struct PostgresPlatformStore: PlatformStore, PostgresPositionedStore {
         _ input: PlatformInput,
         slug: String,
         now: Timestamp,
-        _ connection: PostgresConnection,
+        _ connection: PGConnection,
         _ logger: Logger
     ) async throws -> Int64 {
         let position = try await CatalogPositions.next(input.position, in: "platforms", connection, logger)
@@ -117,7 +117,7 @@ struct PostgresPlatformStore: PlatformStore, PostgresPositionedStore {
         slug: String,
         revision: Int,
         now: Timestamp,
-        _ connection: PostgresConnection,
+        _ connection: PGConnection,
         _ logger: Logger
     ) async throws {
         try await connection.query(
@@ -135,7 +135,7 @@ struct PostgresPlatformStore: PlatformStore, PostgresPositionedStore {
         of id: Int64,
         from input: PlatformInput,
         replacing: Bool,
-        _ connection: PostgresConnection,
+        _ connection: PGConnection,
         _ logger: Logger
     ) async throws {
         try await CatalogPositions.link(.platform(id), to: input.services, replacing: replacing, connection, logger)
@@ -143,7 +143,7 @@ struct PostgresPlatformStore: PlatformStore, PostgresPositionedStore {
 
     /// `limit` nil means all.
     static func read(
-        _ connection: PostgresConnection,
+        _ connection: PGConnection,
         _ logger: Logger,
         where key: RowKey?,
         limit: Int?,
@@ -186,7 +186,7 @@ struct PostgresServiceStore: ServiceStore, PostgresPositionedStore {
         _ input: ServiceInput,
         slug: String,
         now: Timestamp,
-        _ connection: PostgresConnection,
+        _ connection: PGConnection,
         _ logger: Logger
     ) async throws -> Int64 {
         let position = try await CatalogPositions.next(input.position, in: "services", connection, logger)
@@ -207,7 +207,7 @@ struct PostgresServiceStore: ServiceStore, PostgresPositionedStore {
         slug: String,
         revision: Int,
         now: Timestamp,
-        _ connection: PostgresConnection,
+        _ connection: PGConnection,
         _ logger: Logger
     ) async throws {
         try await connection.query(
@@ -225,7 +225,7 @@ struct PostgresServiceStore: ServiceStore, PostgresPositionedStore {
         of id: Int64,
         from input: ServiceInput,
         replacing: Bool,
-        _ connection: PostgresConnection,
+        _ connection: PGConnection,
         _ logger: Logger
     ) async throws {
         try await CatalogPositions.link(.service(id), to: input.platforms, replacing: replacing, connection, logger)
@@ -233,7 +233,7 @@ struct PostgresServiceStore: ServiceStore, PostgresPositionedStore {
 
     /// `limit` nil means all.
     static func read(
-        _ connection: PostgresConnection,
+        _ connection: PGConnection,
         _ logger: Logger,
         where key: RowKey?,
         limit: Int?,
@@ -265,7 +265,7 @@ struct PostgresServiceStore: ServiceStore, PostgresPositionedStore {
 /// Platforms and services: read a page at a time in position order, each with its links.
 protocol PostgresPositionedStore: PostgresSluggedStore, PagedResourceStore {
     /// The resources `key` names, or (with no key) a page of them; `limit` nil means all.
-    static func read(_ connection: PostgresConnection, _ logger: Logger, where key: RowKey?, limit: Int?, offset: Int)
+    static func read(_ connection: PGConnection, _ logger: Logger, where key: RowKey?, limit: Int?, offset: Int)
         async throws -> [Resource]
 }
 
@@ -281,14 +281,14 @@ extension PostgresPositionedStore {
         }
     }
 
-    static func fetch(_ key: RowKey, now: Timestamp, _ connection: PostgresConnection, _ logger: Logger) async throws
+    static func fetch(_ key: RowKey, now: Timestamp, _ connection: PGConnection, _ logger: Logger) async throws
         -> Resource?
     {
         try await read(connection, logger, where: key, limit: 1, offset: 0).first
     }
 
     /// The rows `key` names, or a page of rows in position order.
-    static func rows(_ connection: PostgresConnection, _ logger: Logger, where key: RowKey?, limit: Int?, offset: Int)
+    static func rows(_ connection: PGConnection, _ logger: Logger, where key: RowKey?, limit: Int?, offset: Int)
         async throws -> PostgresRowSequence
     {
         switch key {
@@ -308,7 +308,7 @@ extension PostgresPositionedStore {
 /// Positions and links of the catalog on PostgreSQL.
 enum CatalogPositions {
     /// The position asked for, else after the last one.
-    static func next(_ asked: Int?, in table: String, _ connection: PostgresConnection, _ logger: Logger) async throws
+    static func next(_ asked: Int?, in table: String, _ connection: PGConnection, _ logger: Logger) async throws
         -> Int
     {
         if let asked { return asked }
@@ -330,7 +330,7 @@ enum CatalogPositions {
         _ side: Side,
         to slugs: [Slug],
         replacing: Bool,
-        _ connection: PostgresConnection,
+        _ connection: PGConnection,
         _ logger: Logger
     ) async throws {
         let (id, column, otherTable) =
@@ -358,7 +358,7 @@ enum CatalogPositions {
         case services([Int64])
     }
 
-    static func links(of lookup: Owners, _ connection: PostgresConnection, _ logger: Logger) async throws
+    static func links(of lookup: Owners, _ connection: PGConnection, _ logger: Logger) async throws
         -> [Int64: [(slug: String, label: String)]]
     {
         let rows =

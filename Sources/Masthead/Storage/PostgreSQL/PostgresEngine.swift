@@ -81,27 +81,17 @@ public struct PostgresEngine: DatabaseStatus {
     /// that a concurrent write won is a 409, as the slug check would have said.
     func write<Result: Sendable>(
         announcing change: SharedChange?,
-        _ body: (PostgresConnection) async throws -> Result
+        _ body: (PGConnection) async throws -> Result
     ) async throws -> Result {
         let logger = logger
         let payload = change.map { "\(instance) \($0 == .counts ? "counts" : "content")" }
         do {
-            return try await client.withConnection { connection in
-                try await connection.query("BEGIN", logger: logger)
-                do {
-                    let result = try await body(connection)
-                    if let payload {
-                        try await connection.query(
-                            "SELECT pg_notify(\(Self.changeChannel), \(payload))",
-                            logger: logger
-                        )
-                    }
-                    try await connection.query("COMMIT", logger: logger)
-                    return result
-                } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
-                    throw error
+            return try await client.withTransaction(logger: logger) { connection in
+                let result = try await body(connection)
+                if let payload {
+                    try await connection.query("SELECT pg_notify(\(Self.changeChannel), \(payload))", logger: logger)
                 }
+                return result
             }
         } catch let error where error.isUniqueViolation {
             throw StoreError.conflict(
@@ -132,11 +122,9 @@ public struct PostgresEngine: DatabaseStatus {
 
     private func migrationsApplied() async -> Bool {
         do {
-            let rows = try await client.query("SELECT count(*) FROM masthead_migrations", logger: logger)
-            for try await count in rows.decode(Int.self) {
-                return count == MastheadPostgresMigrations.all.count
-            }
-            return false
+            let applied = try await client.query("SELECT count(*) AS applied FROM masthead_migrations", logger: logger)
+                .first { try $0["applied"] as Int }
+            return applied == MastheadPostgresMigrations.all.count
         } catch {
             return false
         }

@@ -8,7 +8,7 @@ import _ConnectionPoolModule
 /// or a connection exception (08xxx).
 enum PostgresFailures {
     static func failure(of error: any Error) -> DatabaseFailure? {
-        if error is PostgresUnreachable { return .unavailable }
+        if error is PostgresUnreachable || error is PostgresConnectionClosed { return .unavailable }
         if let error = error as? PSQLError {
             if let state = error.serverInfo?[.sqlState] {
                 if state == "53100" { return .full }

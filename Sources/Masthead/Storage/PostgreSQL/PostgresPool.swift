@@ -191,6 +191,7 @@ public final class PostgresPool: Sendable {
     /// while waiting for one, or a pool shut down, says nothing about the server).
     static func looksLikeALostServer(_ error: any Error) -> Bool {
         if error is PostgresUnreachable { return false }
+        if error is PostgresConnectionClosed { return true }
         if let error = error as? PSQLError {
             if let state = error.serverInfo?[.sqlState] { return isLostServer(state) }
             switch error.code {
@@ -221,42 +222,50 @@ struct PostgresUnreachable: Error, CustomStringConvertible {
 
 /// The engine's way to the server: the current pool's connections, refused at once while
 /// the server is unreachable. Failures that look like a lost server start the pool's probe.
+/// Every statement runs on a `PGConnection`, so none waits for ever on a closed one.
 public struct PostgresConnections: Sendable {
     let pool: PostgresPool
 
     public func withConnection<Result>(
-        _ closure: (PostgresConnection) async throws -> sending Result
+        _ closure: (PGConnection) async throws -> sending Result
     ) async throws -> sending Result {
         try pool.checkReachable()
         do {
-            return try await pool.client.withConnection(closure)
+            return try await pool.client.withConnection { try await closure(PGConnection($0)) }
         } catch {
             pool.suspect(error)
             throw error
         }
     }
 
+    /// Runs `closure` in one transaction: committed when it returns, rolled back when it
+    /// throws, whose error is rethrown as it is (not wrapped, as PostgresNIO's own
+    /// `withTransaction` does). A connection already closed is not asked to roll back.
     public func withTransaction<Result>(
         logger: Logger,
-        _ closure: (PostgresConnection) async throws -> sending Result
+        _ closure: (PGConnection) async throws -> sending Result
     ) async throws -> sending Result {
-        try pool.checkReachable()
-        do {
-            return try await pool.client.withTransaction(logger: logger, closure)
-        } catch {
-            pool.suspect(error)
-            throw error
+        try await withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                let result = try await closure(connection)
+                try await connection.query("COMMIT", logger: logger)
+                return result
+            } catch {
+                if !connection.isClosed { _ = try? await connection.query("ROLLBACK", logger: logger) }
+                throw error
+            }
         }
     }
 
+    /// Runs one statement on a connection of its own, and reads every row before giving the
+    /// connection back: for small answers.
     @discardableResult
-    public func query(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
-        try pool.checkReachable()
-        do {
-            return try await pool.client.query(query, logger: logger)
-        } catch {
-            pool.suspect(error)
-            throw error
+    public func query(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRows {
+        try await withConnection { connection in
+            var rows: [PostgresRow] = []
+            for try await row in try await connection.query(query, logger: logger) { rows.append(row) }
+            return .read(rows)
         }
     }
 }

@@ -100,7 +100,7 @@ struct PostgresPreviewStore: PreviewStore {
         }
     }
 
-    private static func storedSecret(_ connection: PostgresConnection, _ logger: Logger) async throws -> [UInt8]? {
+    private static func storedSecret(_ connection: PGConnection, _ logger: Logger) async throws -> [UInt8]? {
         try await connection.run("SELECT secret FROM server_secrets WHERE name = \(PreviewSecrets.name)", logger)
             .first { Array((try $0["secret"] as ByteBuffer).readableBytesView) }
     }
@@ -118,7 +118,7 @@ struct PostgresPreviewStore: PreviewStore {
         }
     }
 
-    private static func links(_ condition: SQLFragment, _ connection: PostgresConnection, _ logger: Logger)
+    private static func links(_ condition: SQLFragment, _ connection: PGConnection, _ logger: Logger)
         async throws -> [PreviewLink]
     {
         try await connection.run(

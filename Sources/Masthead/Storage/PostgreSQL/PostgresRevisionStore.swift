@@ -44,7 +44,7 @@ struct PostgresRevisionStore: RevisionStore {
         }
     }
 
-    private static func articleID(of slug: Slug, _ connection: PostgresConnection, _ logger: Logger)
+    private static func articleID(of slug: Slug, _ connection: PGConnection, _ logger: Logger)
         async throws -> Int64
     {
         let id = try await connection.run("SELECT id FROM articles WHERE slug = \(slug.value)", logger)
@@ -53,7 +53,7 @@ struct PostgresRevisionStore: RevisionStore {
         return id
     }
 
-    private static func revisions(_ condition: SQLFragment, _ connection: PostgresConnection, _ logger: Logger)
+    private static func revisions(_ condition: SQLFragment, _ connection: PGConnection, _ logger: Logger)
         async throws -> [ArticleRevision]
     {
         try await connection.run(
@@ -81,7 +81,7 @@ extension PostgresArticleStore {
         at time: Timestamp,
         by token: TokenInfo?,
         keeping revisionsKept: Int,
-        _ connection: PostgresConnection,
+        _ connection: PGConnection,
         _ logger: Logger
     ) async throws {
         try await connection.run(
@@ -107,7 +107,7 @@ extension PostgresArticleStore {
         revision: Int,
         now: Timestamp,
         keeping revisionsKept: Int,
-        _ connection: PostgresConnection,
+        _ connection: PGConnection,
         _ logger: Logger
     ) async throws {
         let kept =

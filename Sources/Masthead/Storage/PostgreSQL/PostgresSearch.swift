@@ -31,7 +31,7 @@ enum PostgresSearch {
     }
 
     /// Matches of a search counted up to `reachableMatches`.
-    static func boundedCount(_ matches: SQLFragment, _ connection: PostgresConnection, _ logger: Logger) async throws
+    static func boundedCount(_ matches: SQLFragment, _ connection: PGConnection, _ logger: Logger) async throws
         -> Int
     {
         let counted =
@@ -48,7 +48,7 @@ enum PostgresSearch {
     static func bounded<Result: Sendable>(
         by timeout: Duration,
         on engine: PostgresEngine,
-        _ body: (PostgresConnection) async throws -> Result
+        _ body: (PGConnection) async throws -> Result
     ) async throws -> Result {
         let logger = engine.logger
         return try await engine.write(announcing: nil) { connection in

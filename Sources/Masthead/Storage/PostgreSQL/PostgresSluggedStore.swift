@@ -14,7 +14,7 @@ protocol PostgresSluggedStore: ResourceStore where Input: SluggedInput {
     static var table: String { get }
 
     /// Inserts a new row for `input` with `slug`; returns its id.
-    static func insert(_ input: Input, slug: String, now: Timestamp, _ connection: PostgresConnection, _ logger: Logger)
+    static func insert(_ input: Input, slug: String, now: Timestamp, _ connection: PGConnection, _ logger: Logger)
         async throws -> Int64
     /// Writes the input's fields over the row `id`, with its new slug, revision and time.
     static func update(
@@ -23,7 +23,7 @@ protocol PostgresSluggedStore: ResourceStore where Input: SluggedInput {
         slug: String,
         revision: Int,
         now: Timestamp,
-        _ connection: PostgresConnection,
+        _ connection: PGConnection,
         _ logger: Logger
     ) async throws
     /// Writes what lives beside the row (links to other resources) once it is saved.
@@ -31,14 +31,14 @@ protocol PostgresSluggedStore: ResourceStore where Input: SluggedInput {
         of id: Int64,
         from input: Input,
         replacing: Bool,
-        _ connection: PostgresConnection,
+        _ connection: PGConnection,
         _ logger: Logger
     )
         async throws
     /// Refuses a delete that would break a rule of the data.
-    static func checkDelete(id: Int64, slug: String, _ connection: PostgresConnection, _ logger: Logger) async throws
+    static func checkDelete(id: Int64, slug: String, _ connection: PGConnection, _ logger: Logger) async throws
     /// The resource as the API serves it.
-    static func fetch(_ key: RowKey, now: Timestamp, _ connection: PostgresConnection, _ logger: Logger) async throws
+    static func fetch(_ key: RowKey, now: Timestamp, _ connection: PGConnection, _ logger: Logger) async throws
         -> Resource?
 }
 
@@ -47,13 +47,13 @@ extension PostgresSluggedStore {
         of id: Int64,
         from input: Input,
         replacing: Bool,
-        _ connection: PostgresConnection,
+        _ connection: PGConnection,
         _ logger: Logger
     )
         async throws
     {}
 
-    static func checkDelete(id: Int64, slug: String, _ connection: PostgresConnection, _ logger: Logger) async throws {}
+    static func checkDelete(id: Int64, slug: String, _ connection: PGConnection, _ logger: Logger) async throws {}
 
     var logger: Logger { engine.logger }
 
@@ -173,7 +173,7 @@ enum PostgresWrites {
         _ slug: Slug,
         in table: String,
         resource: String,
-        _ connection: PostgresConnection,
+        _ connection: PGConnection,
         _ logger: Logger
     ) async throws -> (id: Int64, slug: String, revision: Int) {
         let rows = try await connection.query(
@@ -195,7 +195,7 @@ enum PostgresWrites {
         table: String,
         resource: String,
         excludingID id: Int64?,
-        _ connection: PostgresConnection,
+        _ connection: PGConnection,
         _ logger: Logger
     ) async throws -> String {
         func isTaken(_ candidate: String) async throws -> Bool {
@@ -223,7 +223,7 @@ enum PostgresWrites {
     }
 
     /// Which of `slugs` are in `table`, one of ours.
-    static func existing(_ slugs: [Slug], in table: String, _ connection: PostgresConnection, _ logger: Logger)
+    static func existing(_ slugs: [Slug], in table: String, _ connection: PGConnection, _ logger: Logger)
         async throws -> Set<String>
     {
         guard !slugs.isEmpty else { return [] }
@@ -240,7 +240,7 @@ enum PostgresWrites {
         of slugs: [Slug],
         in table: String,
         field: String,
-        _ connection: PostgresConnection,
+        _ connection: PGConnection,
         _ logger: Logger
     ) async throws -> [Int64] {
         guard !slugs.isEmpty else { return [] }

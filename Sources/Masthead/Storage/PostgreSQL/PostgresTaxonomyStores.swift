@@ -27,7 +27,7 @@ struct PostgresAuthorStore: AuthorStore, PostgresSluggedStore {
         }
     }
 
-    static func fetch(_ key: RowKey, now: Timestamp, _ connection: PostgresConnection, _ logger: Logger) async throws
+    static func fetch(_ key: RowKey, now: Timestamp, _ connection: PGConnection, _ logger: Logger) async throws
         -> Author?
     {
         let rows =
@@ -44,7 +44,7 @@ struct PostgresAuthorStore: AuthorStore, PostgresSluggedStore {
         _ input: AuthorInput,
         slug: String,
         now: Timestamp,
-        _ connection: PostgresConnection,
+        _ connection: PGConnection,
         _ logger: Logger
     ) async throws -> Int64 {
         try await connection.query(
@@ -64,7 +64,7 @@ struct PostgresAuthorStore: AuthorStore, PostgresSluggedStore {
         slug: String,
         revision: Int,
         now: Timestamp,
-        _ connection: PostgresConnection,
+        _ connection: PGConnection,
         _ logger: Logger
     ) async throws {
         try await connection.query(
@@ -79,7 +79,7 @@ struct PostgresAuthorStore: AuthorStore, PostgresSluggedStore {
     }
 
     /// An author with articles (drafts included) is not deleted: they would lose their byline.
-    static func checkDelete(id: Int64, slug: String, _ connection: PostgresConnection, _ logger: Logger) async throws {
+    static func checkDelete(id: Int64, slug: String, _ connection: PGConnection, _ logger: Logger) async throws {
         let articles =
             try await connection.query(
                 "SELECT count(*) AS articles FROM articles WHERE author_id = \(id)",
@@ -140,7 +140,7 @@ struct PostgresTagStore: TagStore, PostgresSluggedStore {
         }
     }
 
-    static func fetch(_ key: RowKey, now: Timestamp, _ connection: PostgresConnection, _ logger: Logger) async throws
+    static func fetch(_ key: RowKey, now: Timestamp, _ connection: PGConnection, _ logger: Logger) async throws
         -> Tag?
     {
         let rows =
@@ -157,7 +157,7 @@ struct PostgresTagStore: TagStore, PostgresSluggedStore {
         _ input: TagInput,
         slug: String,
         now: Timestamp,
-        _ connection: PostgresConnection,
+        _ connection: PGConnection,
         _ logger: Logger
     )
         async throws -> Int64
@@ -178,7 +178,7 @@ struct PostgresTagStore: TagStore, PostgresSluggedStore {
         slug: String,
         revision: Int,
         now: Timestamp,
-        _ connection: PostgresConnection,
+        _ connection: PGConnection,
         _ logger: Logger
     ) async throws {
         try await connection.query(

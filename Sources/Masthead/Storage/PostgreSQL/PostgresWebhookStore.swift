@@ -259,7 +259,7 @@ struct PostgresWebhookStore: WebhookStore {
         }
     }
 
-    private static func webhook(_ id: Int64, _ connection: PostgresConnection, _ logger: Logger) async throws
+    private static func webhook(_ id: Int64, _ connection: PGConnection, _ logger: Logger) async throws
         -> Webhook
     {
         let found = try await connection.run("SELECT * FROM webhooks WHERE id = \(id)", logger).first(webhook(from:))
@@ -280,7 +280,7 @@ struct PostgresWebhookStore: WebhookStore {
         )
     }
 
-    private static func deliveries(_ condition: SQLFragment, _ connection: PostgresConnection, _ logger: Logger)
+    private static func deliveries(_ condition: SQLFragment, _ connection: PGConnection, _ logger: Logger)
         async throws -> [WebhookDelivery]
     {
         try await connection.run(
@@ -333,7 +333,7 @@ struct PostgresWebhookStore: WebhookStore {
 enum PostgresOutbox {
     /// The events, each with one delivery per active webhook that wants it; an event no
     /// webhook wants is not kept.
-    static func record(_ events: [ContentEvent], now: Timestamp, _ connection: PostgresConnection, _ logger: Logger)
+    static func record(_ events: [ContentEvent], now: Timestamp, _ connection: PGConnection, _ logger: Logger)
         async throws
     {
         for event in events {

@@ -55,7 +55,7 @@ struct PreparedFragment: PostgresPreparedStatement {
     }
 
     /// Runs `fragment` as a prepared statement on `connection`.
-    static func run(_ fragment: SQLFragment, on connection: PostgresConnection, _ logger: Logger) async throws
+    static func run(_ fragment: SQLFragment, on connection: PGConnection, _ logger: Logger) async throws
         -> PostgresRows
     {
         let (query, types) = fragment.statement
@@ -69,27 +69,32 @@ struct PreparedFragment: PostgresPreparedStatement {
     }
 }
 
-/// The rows of a statement, prepared or not.
-enum PostgresRows: AsyncSequence {
-    typealias Element = PostgresRow
+/// The rows of a statement, prepared or not, streamed or already read.
+public enum PostgresRows: AsyncSequence {
+    public typealias Element = PostgresRow
 
     case unnamed(PostgresRowSequence)
     case prepared(AsyncThrowingMapSequence<PostgresRowSequence, PostgresRow>)
+    /// Every row, read before the connection was given back.
+    case read([PostgresRow])
 
-    struct AsyncIterator: AsyncIteratorProtocol {
+    public struct AsyncIterator: AsyncIteratorProtocol {
         fileprivate var unnamed: PostgresRowSequence.AsyncIterator?
         fileprivate var prepared: AsyncThrowingMapSequence<PostgresRowSequence, PostgresRow>.AsyncIterator?
+        fileprivate var read: IndexingIterator<[PostgresRow]>?
 
-        mutating func next() async throws -> PostgresRow? {
+        public mutating func next() async throws -> PostgresRow? {
             if unnamed != nil { return try await unnamed?.next() }
-            return try await prepared?.next()
+            if prepared != nil { return try await prepared?.next() }
+            return read?.next()
         }
     }
 
-    func makeAsyncIterator() -> AsyncIterator {
+    public func makeAsyncIterator() -> AsyncIterator {
         switch self {
         case .unnamed(let rows): AsyncIterator(unnamed: rows.makeAsyncIterator())
         case .prepared(let rows): AsyncIterator(prepared: rows.makeAsyncIterator())
+        case .read(let rows): AsyncIterator(read: rows.makeIterator())
         }
     }
 }

@@ -109,7 +109,7 @@ extension Sequence<SQLFragment> {
     }
 }
 
-extension PostgresConnection {
+extension PGConnection {
     @discardableResult
     func run(_ fragment: SQLFragment, _ logger: Logger) async throws -> PostgresRowSequence {
         try await query(fragment.query, logger: logger)
