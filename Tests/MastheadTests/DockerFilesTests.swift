@@ -22,6 +22,22 @@ import Testing
         return Array(command.dropFirst())
     }
 
+    /// The image is built from the versions the tests ran with: Package.resolved is in the
+    /// build context and the build stage resolves from it alone.
+    @Test func theImageIsBuiltFromThePinnedVersions() throws {
+        let root = OpenAPITests.packageRoot
+        let dockerfile = try String(contentsOf: root.appendingPathComponent("docker/Dockerfile"), encoding: .utf8)
+        let lines = dockerfile.split(separator: "\n").map(String.init)
+        let copy = try #require(lines.firstIndex { $0.hasPrefix("COPY Package.swift") })
+        #expect(lines[copy].split(separator: " ").contains("Package.resolved"))
+        let resolve = try #require(lines.firstIndex { $0.hasPrefix("RUN swift package resolve") })
+        #expect(copy < resolve)
+        #expect(lines[resolve].contains("--force-resolved-versions"))
+        let ignored = try String(contentsOf: root.appendingPathComponent(".dockerignore"), encoding: .utf8)
+        #expect(!ignored.split(separator: "\n").contains { $0.hasPrefix("Package.resolved") })
+        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.resolved").path))
+    }
+
     /// A container's output is a log that others read: the compose service loads the demo
     /// but makes and prints no admin token.
     @Test func theComposeServicePrintsNoToken() async throws {
