@@ -40,6 +40,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
+        // The `masthead` command; its folder is not named for it, so that it differs from
+        // Sources/Masthead by more than case (one folder on a case-insensitive file system).
         .executableTarget(
             name: "masthead",
             dependencies: [
@@ -50,6 +52,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            path: "Sources/MastheadCLI",
             swiftSettings: swiftSettings
         ),
         .target(
