@@ -1,4 +1,4 @@
-import CompressNIO
+import CZlib
 import Foundation
 import GRDB
 import HTTPTypes
@@ -236,9 +236,8 @@ import Testing
                     let zipped = try await client.get(path, headers: [.acceptEncoding: "br;q=1, gzip;q=0.8"])
                     #expect(zipped.headers[.contentEncoding] == "gzip", "\(path)")
                     #expect(zipped.body.readableBytes < plain.body.readableBytes)
-                    var body = zipped.body
-                    let inflated = try body.decompress(with: .gzip())
-                    #expect(inflated == plain.body)
+                    let inflated = try #require(gunzip(Array(zipped.body.readableBytesView)))
+                    #expect(inflated == Array(plain.body.readableBytesView))
                     #expect(zipped.headers[.eTag] != plain.headers[.eTag])
                     let revalidated = try await client.get(
                         path,
@@ -399,6 +398,31 @@ import Testing
             let metrics = try await client.get("/metrics").text
             #expect(metrics.contains("masthead_cache_hits_total 1"))
             #expect(metrics.contains("masthead_cache_misses_total 1"))
+        }
+    }
+}
+
+/// The bytes a gzip stream holds, read by zlib's own inflater; nil if it is not one whole stream.
+func gunzip(_ compressed: [UInt8]) -> [UInt8]? {
+    var stream = z_stream()
+    guard masthead_inflate_init_gzip(&stream) == Z_OK else { return nil }
+    defer { inflateEnd(&stream) }
+    var input = compressed
+    var output: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 16_384)
+    return input.withUnsafeMutableBufferPointer { source -> [UInt8]? in
+        stream.next_in = source.baseAddress
+        stream.avail_in = uInt(source.count)
+        while true {
+            let (status, produced) = chunk.withUnsafeMutableBufferPointer { target -> (Int32, Int) in
+                stream.next_out = target.baseAddress
+                stream.avail_out = uInt(target.count)
+                let status = inflate(&stream, Z_NO_FLUSH)
+                return (status, target.count - Int(stream.avail_out))
+            }
+            output += chunk[..<produced]
+            if status == Z_STREAM_END { return stream.avail_in == 0 ? output : nil }
+            guard status == Z_OK else { return nil }
         }
     }
 }

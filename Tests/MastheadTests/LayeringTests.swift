@@ -11,10 +11,10 @@ import Testing
     /// Module-name prefixes a layer must not import.
     static let forbiddenImports: [String: [String]] = [
         "Domain": [
-            "GRDB", "Hummingbird", "NIO", "HTTPTypes", "CompressNIO", "MastheadMigrations", "ServiceLifecycle",
+            "GRDB", "Hummingbird", "NIO", "HTTPTypes", "MastheadMigrations", "ServiceLifecycle",
             "Configuration", "PostgresNIO", "MastheadPostgresMigrations",
         ],
-        "Storage": ["Hummingbird", "NIO", "HTTPTypes", "CompressNIO", "Configuration"],
+        "Storage": ["Hummingbird", "NIO", "HTTPTypes", "Configuration"],
         "API": ["GRDB", "MastheadMigrations", "PostgresNIO", "MastheadPostgresMigrations", "Configuration"],
         "App": [],
     ]

@@ -1,4 +1,3 @@
-import CompressNIO
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -125,7 +124,7 @@ struct CachingMiddleware: RouterMiddleware {
     private func serve(_ cached: CachedResponse, key: String, to request: Request, hit: Bool) async throws -> Response {
         var cached = cached
         if cached.gzipped == nil, Self.wantsGzip(request, bodySize: cached.body.count) {
-            cached.gzipped = try Self.gzip(cached.body)
+            cached.gzipped = Self.gzip(cached.body)
             cache.attachGzip(cached.gzipped!, for: key, etag: cached.etag)
         }
         var response = try Self.serve(cached, to: request, cacheControl: publicCacheControl)
@@ -151,7 +150,7 @@ struct CachingMiddleware: RouterMiddleware {
         }
         let body: [UInt8]
         if gzip {
-            body = try cached.gzipped ?? Self.gzip(cached.body)
+            body = cached.gzipped ?? Self.gzip(cached.body)
             headers[.contentEncoding] = "gzip"
         } else {
             body = cached.body
@@ -215,10 +214,8 @@ struct CachingMiddleware: RouterMiddleware {
         return false
     }
 
-    static func gzip(_ body: [UInt8]) throws -> [UInt8] {
-        var buffer = ByteBuffer(bytes: body)
-        let compressed = try buffer.compress(with: .gzip())
-        return Array(compressed.readableBytesView)
+    static func gzip(_ body: [UInt8]) -> [UInt8] {
+        Gzip.compress(body)
     }
 
     /// The gzip variant of a representation has its own strong tag.
