@@ -22,6 +22,14 @@ import _ConnectionPoolModule
         #expect(PostgresLocation.isURL("postgres://x") && !PostgresLocation.isURL("./masthead.sqlite"))
     }
 
+    /// PostgresNIO's keep-alive statement bypasses `PGConnection`: one that raced its
+    /// connection's close would hold the pool's run, and the shutdown, for ever.
+    @Test func thePoolRunsNoKeepAliveStatements() throws {
+        let location = try PostgresLocation(url: "postgres://app@localhost/content")
+        #expect(location.clientConfiguration.options.keepAliveBehavior == nil)
+        #expect(location.clientConfiguration.options.maximumConnections == location.maximumConnections)
+    }
+
     @Test(arguments: [
         ("postgres://localhost/db", "it names no user"),
         ("postgres://user@/db", "it names no host"),

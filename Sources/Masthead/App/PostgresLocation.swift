@@ -86,6 +86,11 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         )
         configuration.options.connectTimeout = .seconds(5)
         configuration.options.maximumConnections = maximumConnections
+        // PostgresNIO's keep-alive (`SELECT 1` on idle connections) sends its statement past
+        // `PGConnection`; one sent as its connection closes is never answered, and the pool's
+        // run, and so the instance's shutdown, would wait for it for ever. Idle connections are
+        // closed after the pool's idle time-out instead, and a dead one fails its next statement.
+        configuration.options.keepAliveBehavior = nil
         return configuration
     }
 

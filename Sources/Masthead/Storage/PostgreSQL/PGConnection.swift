@@ -79,9 +79,16 @@ final class ClosingConnections: Sendable {
 
     private typealias Ending = @Sendable (any Error) -> Void
 
+    /// An open connection's waiting statements. The connection is held until it has closed,
+    /// so its identifier names no other connection meanwhile.
+    private struct Watched {
+        let connection: PostgresConnection
+        var endings: [UInt64: Ending] = [:]
+    }
+
     private struct State {
         var nextTicket: UInt64 = 0
-        var waiting: [ObjectIdentifier: [UInt64: Ending]] = [:]
+        var watched: [ObjectIdentifier: Watched] = [:]
     }
 
     private let state = Mutex(State())
@@ -119,8 +126,8 @@ final class ClosingConnections: Sendable {
         let taken = state.withLock { state -> (ticket: UInt64, isFirst: Bool)? in
             guard !connection.isClosed else { return nil }
             state.nextTicket += 1
-            let isFirst = state.waiting[key] == nil
-            state.waiting[key, default: [:]][state.nextTicket] = ending
+            let isFirst = state.watched[key] == nil
+            state.watched[key, default: Watched(connection: connection)].endings[state.nextTicket] = ending
             return (state.nextTicket, isFirst)
         }
         guard let taken else { return nil }
@@ -133,19 +140,19 @@ final class ClosingConnections: Sendable {
     private func stopWaiting(on connection: PostgresConnection, _ ticket: UInt64) {
         state.withLock { state in
             let key = ObjectIdentifier(connection)
-            state.waiting[key]?[ticket] = nil
+            state.watched[key]?.endings[ticket] = nil
         }
     }
 
     /// Ends what still waits on the connection that has closed, and forgets it.
     private func closed(_ key: ObjectIdentifier) {
-        let waiting = state.withLock { $0.waiting.removeValue(forKey: key) } ?? [:]
-        for ending in waiting.values { ending(PostgresConnectionClosed()) }
+        guard let watched = state.withLock({ $0.watched.removeValue(forKey: key) }) else { return }
+        for ending in watched.endings.values { ending(PostgresConnectionClosed()) }
     }
 
     /// Whether `connection`'s close is watched: from its first statement until it has closed.
     func isWatching(_ connection: PostgresConnection) -> Bool {
-        state.withLock { $0.waiting[ObjectIdentifier(connection)] != nil }
+        state.withLock { $0.watched[ObjectIdentifier(connection)] != nil }
     }
 }
 

@@ -240,7 +240,11 @@ public struct PostgresConnections: Sendable {
 
     /// Runs `closure` in one transaction: committed when it returns, rolled back when it
     /// throws, whose error is rethrown as it is (not wrapped, as PostgresNIO's own
-    /// `withTransaction` does). A connection already closed is not asked to roll back.
+    /// `withTransaction` does). PostgresNIO's helper is not used because it sends its ROLLBACK
+    /// past `PGConnection`, where one on a closed connection waits for ever. A connection
+    /// already closed is not asked to roll back; one that could not roll back is closed, so
+    /// that the pool never lends a connection still inside this transaction. A COMMIT ended
+    /// by a lost connection may or may not have committed: the caller sees a lost server.
     public func withTransaction<Result>(
         logger: Logger,
         _ closure: (PGConnection) async throws -> sending Result
@@ -252,7 +256,13 @@ public struct PostgresConnections: Sendable {
                 try await connection.query("COMMIT", logger: logger)
                 return result
             } catch {
-                if !connection.isClosed { _ = try? await connection.query("ROLLBACK", logger: logger) }
+                if !connection.isClosed {
+                    do {
+                        try await connection.query("ROLLBACK", logger: logger)
+                    } catch {
+                        try? await connection.raw.close()
+                    }
+                }
                 throw error
             }
         }
