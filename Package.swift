@@ -54,9 +54,21 @@ let package = Package(
             path: "Sources/MastheadCLI",
             swiftSettings: swiftSettings
         ),
+        // The first layer: models, inputs and their rules, Markdown, search queries. It
+        // depends on no storage, HTTP or server module, and the compiler holds it to that.
+        .target(
+            name: "MastheadDomain",
+            dependencies: [
+                "CMarkGFM",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Masthead",
             dependencies: [
+                "MastheadDomain",
                 "CMarkGFM",
                 "CZlib",
                 "MastheadMigrations",
@@ -159,6 +171,7 @@ let package = Package(
                 "CSpawn",
                 "CZlib",
                 "Masthead",
+                "MastheadDomain",
                 "MastheadMigrations",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Masthead
+import MastheadDomain
 import ServiceLifecycle
 
 #if canImport(Glibc)

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// A small hand-built publication: two authors, three tags, five published articles a day
 /// apart (newest first: e, d, c, b, a), one draft and one scheduled article.

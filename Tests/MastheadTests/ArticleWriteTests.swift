@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 private let newArticle = #"""
     {"title": "Café Déjà Vu", "body_markdown": "## Hello\n\nA body with **bold** words.", "author": "alex-kim",

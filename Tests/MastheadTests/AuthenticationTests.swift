@@ -7,6 +7,7 @@ import Synchronization
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// The parts of a problem document that do not change from request to request.
 private func stableProblem(_ response: TestResponse) throws -> JSON {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 private func seedPeople(_ seed: Seeder) async throws {
     try await seed.author("maya-okafor", name: "Maya Okafor")

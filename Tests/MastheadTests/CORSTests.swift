@@ -3,6 +3,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// Any page may read; only listed origins may write from a browser.
 @Suite struct CORSTests {

@@ -8,6 +8,7 @@ import NIOCore
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 @Suite struct ConditionalRequestTests {
     @Test(arguments: AppEngine.available) func aMatchingIfNoneMatchIs304WithNoBody(engine: AppEngine) async throws {

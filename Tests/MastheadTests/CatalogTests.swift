@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 @Suite struct CatalogTests {
     @Test(arguments: AppEngine.available) func platformsAreListedByPositionWithTheirServices(engine: AppEngine)

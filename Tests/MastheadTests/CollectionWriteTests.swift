@@ -7,6 +7,7 @@ import Logging
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 private func count(_ storage: TestStorage, _ sql: String) async throws -> Int {
     try #require(try await storage.integer(sql))

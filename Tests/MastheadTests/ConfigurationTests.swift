@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 @Suite struct ConfigurationTests {
     /// Writes `text` as a config file and returns its path.

@@ -7,6 +7,7 @@ import Synchronization
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 #if canImport(Glibc)
 import Glibc

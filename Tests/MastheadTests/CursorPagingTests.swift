@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 @Suite struct CursorPagingTests {
     /// Twelve articles an hour apart; pages of five, with new articles published between pages.

@@ -5,6 +5,7 @@ import Synchronization
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// Database capacity kept for requests with a token: the public's work queues behind its own
 /// permits, an editor's does not, and answers from the cache never wait.

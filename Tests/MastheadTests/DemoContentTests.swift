@@ -2,6 +2,7 @@ import GRDB
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 @Suite struct DemoContentTests {
     @Test func demoHoldsThePublicationTheCatalogAndUnpublishedWork() async throws {

@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 @Suite struct RelatedTests {
     /// T shares a rare tag with X and Z, a common one with Y, Z and five fillers; Y has T's author.

@@ -3,6 +3,7 @@ import GRDB
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// What the Docker files run, run here with the same binary and flags (there is no Docker
 /// engine to run the image itself).

@@ -3,6 +3,7 @@ import GRDB
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 #if canImport(FoundationXML)
 import FoundationXML

@@ -7,6 +7,7 @@ import Synchronization
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// The SQLite database on a file system that fills up (a small tmpfs: the test mounts one,
 /// so it needs root, as CI has): writes fail with a clear 507 and change nothing, reads go

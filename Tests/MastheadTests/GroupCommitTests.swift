@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// Writes that wait for the writer share one commit; each still succeeds or fails alone.
 @Suite struct GroupCommitTests {

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 @Suite struct HTTPBehaviourTests {
     @Test func anUnknownRouteIsA404ProblemDocument() async throws {

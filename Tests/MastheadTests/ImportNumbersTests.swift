@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// Numbers an export document sets (view counts, revisions, positions) are held to the
 /// API's ranges, and whatever a document holds, neither the importer nor the server that

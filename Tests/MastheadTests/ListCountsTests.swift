@@ -3,6 +3,7 @@ import HTTPTypes
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// Lists' totals kept between writes (`ListCounts`, used on PostgreSQL): never a stale
 /// total, whatever moved it.

@@ -4,6 +4,7 @@ import HTTPTypes
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// SQLite that survives the loss of its machine: Litestream replicates the database to a
 /// file replica while Masthead (`--litestream`) takes writes; Masthead is killed with

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 @Suite struct MarkdownTests {
     @Test func gfmTablesRenderAsHTMLTables() {

@@ -4,6 +4,7 @@ import MastheadMigrations
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 @Suite struct MigrationTests {
     /// Every `.sql` file in `Migrations/` must be compiled in and registered, in file-name order.

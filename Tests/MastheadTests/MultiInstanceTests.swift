@@ -9,6 +9,7 @@ import Synchronization
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// Two Masthead instances on one PostgreSQL database, as behind a load balancer.
 @Suite(.enabled(if: PostgresTestServer.isConfigured, "set MASTHEAD_TEST_POSTGRES_URL to run the PostgreSQL tests"))

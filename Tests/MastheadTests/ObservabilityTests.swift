@@ -5,6 +5,7 @@ import Synchronization
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// Request logs in text and JSON, Prometheus metrics, and 405 for methods no route knows.
 @Suite struct ObservabilityTests {

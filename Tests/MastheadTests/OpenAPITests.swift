@@ -5,6 +5,7 @@ import Logging
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// `openapi.yaml` describes exactly the routes the server has, and is served as compiled in.
 @Suite struct OpenAPITests {

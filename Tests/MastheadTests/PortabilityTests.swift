@@ -4,6 +4,7 @@ import MastheadMigrations
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// `masthead backup`, `export` and `import`.
 @Suite struct PortabilityTests {

@@ -6,6 +6,7 @@ import Testing
 import _ConnectionPoolModule
 
 @testable import Masthead
+@testable import MastheadDomain
 @testable import MastheadPostgresMigrations
 
 @Suite struct PostgresLocationTests {

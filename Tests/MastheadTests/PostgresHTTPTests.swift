@@ -5,6 +5,7 @@ import Logging
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// The HTTP API on a PostgreSQL database, through the real server: the flows that reach
 /// storage, with status, body and stored state checked (the state through the stores).

@@ -9,6 +9,7 @@ import Synchronization
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// PostgreSQL stopped under a running instance, as a restart or a failover does, while a
 /// client keeps writing: cached anonymous reads are still answered (stale), everything

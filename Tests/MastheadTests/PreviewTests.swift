@@ -3,6 +3,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// Draft previews: a signed, expiring link to one article that is not public yet.
 @Suite struct PreviewTests {

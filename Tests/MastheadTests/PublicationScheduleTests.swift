@@ -2,6 +2,7 @@ import Synchronization
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// The next scheduled publication, as the response cache knows it.
 @Suite struct PublicationScheduleTests {

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// Requests without a token spend from their address's allowance; a token's requests, other
 /// addresses and health checks do not.

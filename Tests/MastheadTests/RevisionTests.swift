@@ -3,6 +3,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// Article revisions: every write keeps the version it stored, with the token that wrote it;
 /// any kept version can be read and restored.

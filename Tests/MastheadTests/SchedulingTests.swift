@@ -2,6 +2,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 @Suite struct SchedulingTests {
     /// No job and no restart: the same running application starts serving a scheduled

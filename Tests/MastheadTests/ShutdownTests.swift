@@ -9,6 +9,7 @@ import Synchronization
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// A graceful shutdown (what SIGTERM and SIGINT start) under load: in-flight requests
 /// finish, every counted view reaches the database, every acknowledged write is there,

@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// A shutdown is bounded as a whole: past the grace period the watch names the services that
 /// had not stopped and ends the process (here: records that it would).

@@ -3,6 +3,7 @@ import HTTPTypes
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// `masthead serve --site DIR`: a folder of static files beside the API.
 @Suite struct SiteServingTests {

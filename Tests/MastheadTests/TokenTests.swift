@@ -3,6 +3,7 @@ import GRDB
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 @Suite struct TokenFormatTests {
     @Test func generatedTokensHaveThePrefixBodyAndChecksum() {

@@ -3,6 +3,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// Unpublished content never shows and never moves a public number: every anonymous
 /// response is byte-identical before and after drafts and scheduled articles are written,

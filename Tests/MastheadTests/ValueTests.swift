@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 @Suite struct SlugTests {
     @Test(arguments: ["go", "go-in-production", "a1-b2-c3", String(repeating: "a", count: 96)])

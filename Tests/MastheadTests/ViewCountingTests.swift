@@ -8,6 +8,7 @@ import Synchronization
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 private func seedTwoArticles(_ seed: Seeder) async throws {
     try await seed.author("alex-kim")

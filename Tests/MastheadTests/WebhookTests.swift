@@ -8,6 +8,7 @@ import Synchronization
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// Webhooks: content writes raise events in their own transaction; a background service
 /// delivers them to a real receiver on loopback, signed the Standard Webhooks way, in order,

@@ -5,6 +5,7 @@ import Synchronization
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// The write-ahead log stays bounded however readers overlap, and its size is exposed.
 @Suite struct WriteAheadLogTests {

@@ -1,6 +1,7 @@
 import GRDB
 import Hummingbird
 import Logging
+import MastheadDomain
 import NIOCore
 import ServiceLifecycle
 import UnixSignals

@@ -1,3 +1,5 @@
+import MastheadDomain
+
 /// The article columns both engines' schemas share, by the same names (SQLite's migrations
 /// and PostgreSQL's reach the same tables): what a read of articles selects, and what
 /// each sort orders by.

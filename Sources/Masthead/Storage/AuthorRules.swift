@@ -1,3 +1,5 @@
+import MastheadDomain
+
 /// Rules about authors that every engine enforces.
 enum AuthorRules {
     /// An author with articles (drafts included) is not deleted: they would lose their byline.

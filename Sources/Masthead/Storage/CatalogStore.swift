@@ -1,3 +1,5 @@
+import MastheadDomain
+
 /// The product catalog (platforms and the services they deliver) and the site settings.
 /// Links between platforms and services are written from either side: a platform's
 /// `services`, a service's `platforms`.

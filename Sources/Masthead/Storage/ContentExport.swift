@@ -1,4 +1,5 @@
 import Foundation
+import MastheadDomain
 
 /// Whole publications in and out, as one `ContentExport` document: the way content moves
 /// between instances and between storage engines.

@@ -1,3 +1,5 @@
+import MastheadDomain
+
 /// The publication's writing: articles, their authors and their tags.
 public protocol ContentStore: Sendable {
     var articles: any ArticleStore { get }

@@ -1,3 +1,4 @@
+import MastheadDomain
 import Synchronization
 
 /// The totals of public article lists, kept between content writes. A list page counts

@@ -1,3 +1,5 @@
+import MastheadDomain
+
 /// Preview links (`PreviewLink`) and the secret their tokens are signed with.
 public protocol PreviewStore: Sendable {
     /// A new link to the article `slug`, whatever its status, until `expiresAt`, made by

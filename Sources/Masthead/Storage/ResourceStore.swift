@@ -1,3 +1,5 @@
+import MastheadDomain
+
 /// A collection the admin API writes, addressed by slug and versioned by revision: articles,
 /// authors, tags, platforms and services. Each storage engine implements it for each of them
 /// with the same behaviour, which `StoreConformance` in the tests holds it to.

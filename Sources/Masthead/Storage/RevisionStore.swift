@@ -1,3 +1,5 @@
+import MastheadDomain
+
 /// The versions article writes leave behind (`ArticleRevision`). Each engine's article store
 /// records them in the write's own transaction; this reads them.
 public protocol RevisionStore: Sendable {

@@ -1,3 +1,5 @@
+import MastheadDomain
+
 /// The kinds of content search covers.
 public enum SearchKind: String, Sendable, CaseIterable {
     case article, author, tag, platform, service

@@ -1,3 +1,5 @@
+import MastheadDomain
+
 /// A stored API token, never its secret.
 public struct TokenInfo: Sendable, Equatable {
     public let id: Int64

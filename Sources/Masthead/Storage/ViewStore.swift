@@ -1,3 +1,5 @@
+import MastheadDomain
+
 /// Where the view counter writes: the narrow side of `ViewStore`, so the counter can be
 /// tested against a store that fails.
 public protocol ViewSink: Sendable {

@@ -1,3 +1,5 @@
+import MastheadDomain
+
 /// Webhooks, the outbox content writes fill (`ContentEvent`s, recorded by each engine's stores
 /// in the write's transaction) and the deliveries the delivery service works through.
 public protocol WebhookStore: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import MastheadDomain
 
 /// The rules every engine's writes follow, stated once: revisions and slugs.
 enum WriteRevision {

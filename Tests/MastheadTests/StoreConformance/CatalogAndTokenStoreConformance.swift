@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// `CatalogStore` as every engine must implement it.
 @Suite struct CatalogStoreConformance {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// `ContentStore` as every engine must implement it: articles, authors and tags, their
 /// visibility, revisions and slugs. Only the store protocols are used.

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// What a store conformance test needs of an engine.
 enum StoreKind: Sendable {
@@ -69,7 +70,7 @@ struct StoreFixture {
     }
 
     @discardableResult
-    func tag(_ slug: String, name: String? = nil) async throws -> Masthead.Tag {
+    func tag(_ slug: String, name: String? = nil) async throws -> MastheadDomain.Tag {
         try await tags.create(TagInput(slug: .given(Slug(slug)), name: name ?? slug.capitalized))
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// `ViewStore` as every engine must implement it.
 @Suite struct ViewStoreConformance {

@@ -10,6 +10,7 @@ import Synchronization
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// A clock that tests move by hand.
 final class TestClock: Sendable {

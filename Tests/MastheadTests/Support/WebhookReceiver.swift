@@ -7,6 +7,7 @@ import Synchronization
 import Testing
 
 @testable import Masthead
+@testable import MastheadDomain
 
 /// A real HTTP server on loopback that records every request it gets and answers as the
 /// test scripts it: a status, or a delay past the sender's timeout.

@@ -1,3 +1,4 @@
+import MastheadDomain
 import Synchronization
 
 /// When the next scheduled article goes live. Cached article responses are built from what

@@ -1,4 +1,5 @@
 import HTTPTypes
+import MastheadDomain
 import Synchronization
 
 /// What a cached response was built from. A write bumps the scopes whose responses it can

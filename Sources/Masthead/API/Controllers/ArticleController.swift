@@ -1,4 +1,5 @@
 import Hummingbird
+import MastheadDomain
 
 /// `GET /v1/articles` and `GET /v1/articles/{slug}`.
 struct ArticleController {

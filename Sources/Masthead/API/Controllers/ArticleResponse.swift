@@ -1,3 +1,5 @@
+import MastheadDomain
+
 /// The top-level fields of an article as served; `fields=` may pick any of them.
 enum ArticleField: String, CaseIterable, Sendable {
     case id, slug, title, excerpt, status, featured

@@ -1,4 +1,5 @@
 import Hummingbird
+import MastheadDomain
 
 struct AuthorResponse: JSONEncodable {
     let author: Author

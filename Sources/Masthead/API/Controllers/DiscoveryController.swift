@@ -1,4 +1,5 @@
 import Hummingbird
+import MastheadDomain
 
 /// `POST /v1/articles/{slug}/views`, `GET /v1/articles/{slug}/related` and `GET /v1/popular`.
 struct DiscoveryController {

@@ -1,3 +1,5 @@
+import MastheadDomain
+
 /// The syndication documents: RSS 2.0, JSON Feed 1.1 and a sitemaps.org sitemap. Links are
 /// built on the site's URL, since readers follow them to the front end, not to this API.
 enum FeedDocuments {

@@ -1,4 +1,5 @@
 import Hummingbird
+import MastheadDomain
 
 /// `GET /healthz` (the process answers) and `GET /readyz` (the database answers and every
 /// migration has been applied), for load balancers and orchestrators.

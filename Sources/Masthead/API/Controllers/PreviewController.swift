@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import MastheadDomain
 
 /// Draft previews: `POST/GET /v1/articles/{slug}/preview-links`,
 /// `DELETE /v1/articles/{slug}/preview-links/{id}` and `POST /v1/preview-links/rotate-secret`.

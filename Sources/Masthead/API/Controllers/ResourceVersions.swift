@@ -1,3 +1,5 @@
+import MastheadDomain
+
 /// Each resource's content version, for its ETag: one definition per kind, used by its
 /// read, its writes and their `If-Match` checks alike.
 extension Article {

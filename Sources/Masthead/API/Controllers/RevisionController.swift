@@ -1,4 +1,5 @@
 import Hummingbird
+import MastheadDomain
 
 /// An article's history: `GET /v1/articles/{slug}/revisions`, `GET …/revisions/{n}` and
 /// `POST …/revisions/{n}/restore`. Writes keep the revisions (`RevisionStore`); a restore is

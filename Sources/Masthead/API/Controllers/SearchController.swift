@@ -1,4 +1,5 @@
 import Hummingbird
+import MastheadDomain
 
 /// `GET /v1/search?q=…&type=article,author,tag,platform,service`: ranked hits across kinds,
 /// paged like every list.

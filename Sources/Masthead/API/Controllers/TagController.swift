@@ -1,4 +1,5 @@
 import Hummingbird
+import MastheadDomain
 
 /// `GET /v1/tags` (`sort=name`, the default, or `-article_count`) and `GET /v1/tags/{slug}`.
 struct TagController {

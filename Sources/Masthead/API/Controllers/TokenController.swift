@@ -1,4 +1,5 @@
 import Hummingbird
+import MastheadDomain
 
 /// `GET /v1/tokens/self`: what the calling token is, for any valid token. Never the secret.
 struct TokenController {

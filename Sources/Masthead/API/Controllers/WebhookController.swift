@@ -1,4 +1,5 @@
 import Hummingbird
+import MastheadDomain
 
 /// `/v1/webhooks`: subscriptions to content events, their deliveries, a ping and a
 /// redelivery; every route needs an `admin` token. A webhook's signing secret is made by the

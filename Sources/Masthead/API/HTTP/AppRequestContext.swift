@@ -1,4 +1,5 @@
 import Hummingbird
+import MastheadDomain
 import NIOCore
 
 /// The request context of every Masthead route.

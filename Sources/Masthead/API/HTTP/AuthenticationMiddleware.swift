@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import MastheadDomain
 
 /// Reads `Authorization: Bearer …`. A request without it goes on anonymously (routes that
 /// need a token say so with `context.require(_:)`); a valid token is always served. A

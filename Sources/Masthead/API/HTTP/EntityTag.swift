@@ -1,5 +1,6 @@
 import Crypto
 import Hummingbird
+import MastheadDomain
 
 /// Which content revision of one resource a representation shows: the resource's kind, id
 /// and `revision`, which only a write to that resource moves on. Server-owned values in

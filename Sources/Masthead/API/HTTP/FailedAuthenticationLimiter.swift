@@ -1,3 +1,4 @@
+import MastheadDomain
 import Synchronization
 
 /// Slows down token guessing: after `limit` failed authentications from one client address

@@ -1,4 +1,5 @@
 import Hummingbird
+import MastheadDomain
 
 /// `{"data": …}`: how a single resource is served.
 struct DataEnvelope<Payload: JSONEncodable>: JSONEncodable {

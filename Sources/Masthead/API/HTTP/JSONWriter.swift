@@ -1,3 +1,5 @@
+import MastheadDomain
+
 /// Writes JSON straight to bytes, keys in the order they are written.
 ///
 /// Responses are written field by field by their own types (`JSONEncodable`): typed, with

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import MastheadDomain
 
 extension HTTPField.Name {
     static let xRequestID = HTTPField.Name("X-Request-ID")!

@@ -1,4 +1,5 @@
 import Hummingbird
+import MastheadDomain
 
 /// An error the API answers with an RFC 9457 problem document. Everything a client can get
 /// wrong is one of these; anything else thrown becomes a 500 that says nothing internal.

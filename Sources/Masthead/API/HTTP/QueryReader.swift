@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import MastheadDomain
 
 /// Reads a request's query string strictly: a parameter the route does not know, one given
 /// twice, or a value that does not parse is a 400, never ignored or clamped.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import MastheadDomain
 import NIOCore
 
 enum RequestBody {

@@ -1,4 +1,5 @@
 import Foundation
+import MastheadDomain
 import NIOCore
 import NIOPosix
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MastheadDomain
 import Synchronization
 
 /// Writes each log record as one JSON object on its own line (`--log-format json`), for

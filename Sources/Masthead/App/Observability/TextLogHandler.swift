@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MastheadDomain
 import Synchronization
 
 /// Writes each log record as one line of text (`--log-format text`, the default), for

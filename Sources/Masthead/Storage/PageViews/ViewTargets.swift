@@ -1,3 +1,4 @@
+import MastheadDomain
 import Synchronization
 
 /// Which article a slug names, for the public, remembered between writes so that counting

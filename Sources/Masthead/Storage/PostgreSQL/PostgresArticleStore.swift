@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MastheadDomain
 import PostgresNIO
 
 /// Articles on PostgreSQL, as `SQLiteArticleStore` keeps them on SQLite: narrow rows in

@@ -1,4 +1,5 @@
 import Logging
+import MastheadDomain
 import PostgresNIO
 
 /// The catalog on PostgreSQL: the site row, and the platform and service stores.

@@ -1,4 +1,5 @@
 import Logging
+import MastheadDomain
 import PostgresNIO
 import ServiceLifecycle
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MastheadDomain
 import PostgresNIO
 
 /// Preview links and the preview secret on PostgreSQL (migration 0006), shared by every

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MastheadDomain
 import PostgresNIO
 
 /// Article revisions on PostgreSQL (migration 0007), written by `PostgresArticleStore`'s writes.

@@ -1,3 +1,4 @@
+import MastheadDomain
 import PostgresNIO
 
 /// Full-text search on PostgreSQL: a `SearchQuery`'s terms as a `tsquery` (English stems,

@@ -1,4 +1,5 @@
 import Logging
+import MastheadDomain
 import PostgresNIO
 
 /// Full-text search on PostgreSQL: every kind from its stored, GIN-indexed document (article

@@ -1,4 +1,5 @@
 import Logging
+import MastheadDomain
 import PostgresNIO
 
 /// What the PostgreSQL stores of authors, tags, platforms and services share, as

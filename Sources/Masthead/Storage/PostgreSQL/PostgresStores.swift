@@ -1,3 +1,5 @@
+import MastheadDomain
+
 /// Articles, authors and tags on PostgreSQL.
 struct PostgresContentStore: ContentStore {
     let articles: any ArticleStore

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MastheadDomain
 import PostgresNIO
 
 extension Timestamp {

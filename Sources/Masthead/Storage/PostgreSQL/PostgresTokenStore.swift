@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MastheadDomain
 import PostgresNIO
 
 /// API tokens on PostgreSQL: only their SHA-256 is stored.

@@ -1,4 +1,5 @@
 import Logging
+import MastheadDomain
 import PostgresNIO
 
 /// Page views on PostgreSQL. Each instance counts in memory and adds its counts here

@@ -1,3 +1,4 @@
+import MastheadDomain
 import PostgresNIO
 
 /// The public-visibility rule (`PublicVisibility`, in the domain) as PostgreSQL conditions:

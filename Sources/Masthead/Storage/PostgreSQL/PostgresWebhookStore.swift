@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MastheadDomain
 import PostgresNIO
 
 /// Webhooks and their outbox on PostgreSQL (migration 0008). Every instance's delivery

@@ -1,3 +1,4 @@
+import MastheadDomain
 import PostgresNIO
 
 /// A piece of a PostgreSQL statement and the values bound in it. Pieces are built with

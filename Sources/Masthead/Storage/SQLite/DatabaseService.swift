@@ -1,4 +1,5 @@
 import Logging
+import MastheadDomain
 import ServiceLifecycle
 
 /// Keeps the database open while the application runs and closes it cleanly on graceful

@@ -1,4 +1,5 @@
 import GRDB
+import MastheadDomain
 
 /// The public-visibility rule (`PublicVisibility`, in the domain) as SQL conditions: every
 /// SQLite query that shows, counts, ranks, lists or links articles for the public takes its

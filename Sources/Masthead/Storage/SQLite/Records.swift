@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MastheadDomain
 
 /// Table records: one struct per table, columns named as in the migrations (snake_case).
 /// They are the write side's shapes; reads go through the stores' own row mapping.

@@ -1,4 +1,5 @@
 import GRDB
+import MastheadDomain
 
 extension SQLiteArticleStore {
     public func nextPublication(after now: Timestamp) async throws -> Timestamp? {

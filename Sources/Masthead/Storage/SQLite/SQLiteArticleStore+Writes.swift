@@ -1,4 +1,5 @@
 import GRDB
+import MastheadDomain
 
 extension SQLiteArticleStore {
     public func create(_ input: ArticleInput) async throws -> Article {

@@ -1,4 +1,5 @@
 import GRDB
+import MastheadDomain
 
 /// Articles in SQLite: narrow rows in `articles`, bodies in `article_bodies`, tags in
 /// `article_tags`, old slugs in `article_redirects`, and the search index kept by triggers.

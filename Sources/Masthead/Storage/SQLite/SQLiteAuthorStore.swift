@@ -1,4 +1,5 @@
 import GRDB
+import MastheadDomain
 
 struct SQLiteAuthorStore: AuthorStore, SQLiteSluggedStore {
     let database: AppDatabase

@@ -1,4 +1,5 @@
 import GRDB
+import MastheadDomain
 
 /// The catalog in SQLite: the site row, and the platform and service stores.
 public struct SQLiteCatalogStore: CatalogStore {

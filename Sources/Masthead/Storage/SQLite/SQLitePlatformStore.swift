@@ -1,4 +1,5 @@
 import GRDB
+import MastheadDomain
 
 /// Platforms in SQLite, each with the services it delivers (`platform_services`).
 struct SQLitePlatformStore: PlatformStore, SQLiteSluggedStore {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MastheadDomain
 
 /// Reads and writes whole publications in SQLite.
 public struct SQLitePortabilityStore: PortabilityStore {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MastheadDomain
 
 /// Preview links and the preview secret in SQLite (migration 0012).
 public struct SQLitePreviewStore: PreviewStore {

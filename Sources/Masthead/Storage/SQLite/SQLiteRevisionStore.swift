@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MastheadDomain
 
 /// Article revisions in SQLite (migration 0013), written by `SQLiteArticleStore`'s writes.
 public struct SQLiteRevisionStore: RevisionStore {

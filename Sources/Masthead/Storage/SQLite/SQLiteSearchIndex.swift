@@ -1,4 +1,5 @@
 import GRDB
+import MastheadDomain
 
 /// Which articles the full-text index holds: exactly those public now (migration 0016), so
 /// that BM25's statistics, and with them every public score and order, are made of public

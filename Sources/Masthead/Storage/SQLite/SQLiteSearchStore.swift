@@ -1,4 +1,5 @@
 import GRDB
+import MastheadDomain
 
 public struct SQLiteSearchStore: SearchStore {
     let database: AppDatabase

@@ -1,4 +1,5 @@
 import GRDB
+import MastheadDomain
 
 /// Services in SQLite, each with the platforms that deliver it (`platform_services`).
 struct SQLiteServiceStore: ServiceStore, SQLiteSluggedStore {

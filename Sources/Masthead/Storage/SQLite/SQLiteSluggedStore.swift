@@ -1,4 +1,5 @@
 import GRDB
+import MastheadDomain
 
 /// What the SQLite stores of authors, tags, platforms and services share: one row per
 /// resource, found by slug, created with a free slug, replaced and deleted with a revision

@@ -1,3 +1,5 @@
+import MastheadDomain
+
 /// Articles, authors and tags in SQLite.
 public struct SQLiteContentStore: ContentStore {
     public let articles: any ArticleStore

@@ -1,4 +1,5 @@
 import GRDB
+import MastheadDomain
 
 /// Tags. Deleting one removes it from every article that had it (ON DELETE CASCADE).
 struct SQLiteTagStore: TagStore, SQLiteSluggedStore {

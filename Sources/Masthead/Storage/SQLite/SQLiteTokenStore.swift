@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MastheadDomain
 
 public struct SQLiteTokenStore: TokenStore {
     let database: AppDatabase

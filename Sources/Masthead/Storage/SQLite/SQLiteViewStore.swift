@@ -1,4 +1,5 @@
 import GRDB
+import MastheadDomain
 
 public struct SQLiteViewStore: ViewStore {
     let database: AppDatabase

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MastheadDomain
 
 /// Webhooks and their outbox in SQLite (migration 0014).
 public struct SQLiteWebhookStore: WebhookStore {

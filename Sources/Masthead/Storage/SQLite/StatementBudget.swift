@@ -1,6 +1,7 @@
 import Dispatch
 import GRDB
 import GRDBSQLite
+import MastheadDomain
 
 /// A time limit for the statements of one read: SQLite's progress handler looks at the
 /// clock every few thousand virtual-machine steps and interrupts a statement that has run

@@ -1,4 +1,5 @@
 import GRDB
+import MastheadDomain
 
 /// Times are stored as their canonical RFC 3339 UTC text, so SQL compares and sorts them as
 /// text and they read back as the same instant.

@@ -1,4 +1,5 @@
 import Logging
+import MastheadDomain
 import ServiceLifecycle
 
 /// Keeps the write-ahead log bounded under any load: every `interval` it looks at the

@@ -1,4 +1,5 @@
 import GRDB
+import MastheadDomain
 
 /// Pieces every collection's writes share, run inside the caller's write transaction.
 enum WriteSupport {

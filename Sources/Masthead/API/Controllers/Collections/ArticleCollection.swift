@@ -1,3 +1,5 @@
+import MastheadDomain
+
 /// Articles in the shared write flow. A body names its author and tags by slug.
 struct ArticleCollection: WritableCollection {
     let authors: any AuthorStore

@@ -1,3 +1,5 @@
+import MastheadDomain
+
 /// Platforms in the shared flows. A body names the services a platform delivers.
 struct PlatformCollection: WritableCollection {
     let services: any ServiceStore

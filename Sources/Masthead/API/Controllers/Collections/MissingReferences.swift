@@ -1,3 +1,4 @@
+import MastheadDomain
 extension ResourceStore {
     /// A problem for every slug in `document[field]` (a slug, or a list of slugs) that does not
     /// exist. Malformed values are left to the field's own validation.

@@ -1,4 +1,5 @@
 import Hummingbird
+import MastheadDomain
 
 /// Authors in the shared flows.
 struct AuthorCollection: WritableCollection {

@@ -1,6 +1,8 @@
 // swift-format-ignore-file
 // The demo publication's articles: prose, not code.
 
+import MastheadDomain
+
 extension DemoContent {
     static let articles: [DemoArticle] = goArticles + brandArticles + dataArticles + operationsArticles + unpublishedArticles
 

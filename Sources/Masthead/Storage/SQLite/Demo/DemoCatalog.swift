@@ -1,3 +1,4 @@
+import MastheadDomain
 extension DemoContent {
     static let site = Site(
         title: "Signal",

@@ -1,4 +1,5 @@
 import GRDB
+import MastheadDomain
 
 /// The demo publication: the Signal blog and the product catalog, compiled into the binary
 /// so that `masthead serve --demo` works from any directory.

@@ -1,4 +1,5 @@
 import GRDB
+import MastheadDomain
 
 /// A large, realistic, reproducible publication for load tests: articles of 300 to 1,500
 /// words of Markdown (headings, lists, links, code), 100 authors, 300 tags whose popularity

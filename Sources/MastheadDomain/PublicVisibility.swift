@@ -3,12 +3,12 @@
 /// articles for the public takes its condition from the storage's translation of this rule
 /// (`PublicVisibility.condition` and its siblings, beside each engine's queries), and the
 /// status served to readers (`ArticleStatus.at`) applies it in Swift.
-enum PublicVisibility {
+package enum PublicVisibility {
     /// The stored status of an article an editor published (as opposed to a draft).
-    static let publishedStatus = "published"
+    package static let publishedStatus = "published"
 
     /// The rule for values already read.
-    static func isVisible(storedStatus: String, publishedAt: Timestamp?, at now: Timestamp) -> Bool {
+    package static func isVisible(storedStatus: String, publishedAt: Timestamp?, at now: Timestamp) -> Bool {
         storedStatus == publishedStatus && publishedAt.map { $0 <= now } == true
     }
 }

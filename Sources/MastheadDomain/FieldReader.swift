@@ -16,22 +16,26 @@ public struct FieldError: Sendable, Equatable {
 /// A body that parsed but broke rules: every problem, reported together with a 422.
 public struct ValidationFailure: Error, Sendable {
     public let errors: [FieldError]
+
+    package init(errors: [FieldError]) {
+        self.errors = errors
+    }
 }
 
 /// Reads a JSON object's fields into domain values, collecting every problem instead of
 /// stopping at the first. Fields outside `writable` are refused: server-owned ones as
 /// `read_only`, anything else as `unknown_field`, so nothing is ever silently ignored.
-struct FieldReader {
+package struct FieldReader {
     private let object: JSONObject
-    private(set) var errors: [FieldError] = []
+    package private(set) var errors: [FieldError] = []
 
     /// Fields the server computes and every resource refuses.
-    static let serverOwned: Set<String> = [
+    package static let serverOwned: Set<String> = [
         "id", "views", "created_at", "updated_at", "reading_time_minutes", "word_count", "body_html", "body_plaintext",
         "article_count", "primary_tag",
     ]
 
-    init(_ object: JSONObject, writable: Set<String>) {
+    package init(_ object: JSONObject, writable: Set<String>) {
         self.object = object
         for key in object.keys.sorted() where !writable.contains(key) {
             if Self.serverOwned.contains(key) {
@@ -42,23 +46,23 @@ struct FieldReader {
         }
     }
 
-    mutating func add(_ errors: [FieldError]) {
+    package mutating func add(_ errors: [FieldError]) {
         self.errors += errors
     }
 
-    mutating func add(_ key: String, _ code: String, _ detail: String) {
+    package mutating func add(_ key: String, _ code: String, _ detail: String) {
         errors.append(FieldError(pointer: Self.pointer(key), code: code, detail: detail))
     }
 
     /// Throws the collected problems, if any.
-    func finish() throws {
+    package func finish() throws {
         if !errors.isEmpty { throw ValidationFailure(errors: errors) }
     }
 
     /// A string of 1...`maxLength` characters that is not blank; nil when absent or null
     /// (an error if `required`). Lengths count Unicode code points, as JSON Schema's
     /// `maxLength` does, so `openapi.yaml` states the limits exactly.
-    mutating func string(_ key: String, required: Bool = false, maxLength: Int) -> String? {
+    package mutating func string(_ key: String, required: Bool = false, maxLength: Int) -> String? {
         switch object[key] {
         case nil, .null?:
             if required { add(key, "required", "\(key) is required") }
@@ -80,7 +84,7 @@ struct FieldReader {
     }
 
     /// A string that may be empty (a body, say), at most `maxLength` code points.
-    mutating func text(_ key: String, required: Bool, maxLength: Int) -> String? {
+    package mutating func text(_ key: String, required: Bool, maxLength: Int) -> String? {
         switch object[key] {
         case nil, .null?:
             if required { add(key, "required", "\(key) is required") }
@@ -97,7 +101,7 @@ struct FieldReader {
         }
     }
 
-    mutating func slug(_ key: String, required: Bool = false) -> Slug? {
+    package mutating func slug(_ key: String, required: Bool = false) -> Slug? {
         guard let text = string(key, required: required, maxLength: Slug.maximumLength + 1) else { return nil }
         guard let slug = Slug(parsing: text) else {
             add(key, "invalid_slug", "\(key) must be lowercase letters and digits joined by single hyphens, at most 96")
@@ -107,7 +111,7 @@ struct FieldReader {
     }
 
     /// An absolute http or https URL, as `TextRules.isWebURL` defines it.
-    mutating func url(_ key: String) -> String? {
+    package mutating func url(_ key: String) -> String? {
         guard let text = string(key, maxLength: 2048) else { return nil }
         guard TextRules.isWebURL(text) else {
             add(key, "invalid_url", "\(key) must be an absolute http or https URL")
@@ -116,7 +120,7 @@ struct FieldReader {
         return text
     }
 
-    mutating func boolean(_ key: String) -> Bool? {
+    package mutating func boolean(_ key: String) -> Bool? {
         switch object[key] {
         case nil, .null?: return nil
         case .bool(let value)?: return value
@@ -126,7 +130,7 @@ struct FieldReader {
         }
     }
 
-    mutating func integer(_ key: String, in range: ClosedRange<Int>) -> Int? {
+    package mutating func integer(_ key: String, in range: ClosedRange<Int>) -> Int? {
         switch object[key] {
         case nil, .null?: return nil
         case .integer(let value)?:
@@ -143,7 +147,7 @@ struct FieldReader {
 
     /// A full RFC 3339 date-time (a bare date is refused: a body names an instant) that
     /// falls within years 0001–9999 once converted to UTC.
-    mutating func timestamp(_ key: String) -> Timestamp? {
+    package mutating func timestamp(_ key: String) -> Timestamp? {
         guard let text = string(key, maxLength: 64) else { return nil }
         switch TextRules.hasTimeOfDay(text) ? Timestamp.parse(rfc3339: text) : .malformed {
         case .instant(let time):
@@ -158,7 +162,7 @@ struct FieldReader {
 
     /// An array of 1...`maxCount` distinct strings, each 1...`maxLength` characters; nil
     /// when absent or null (an error if `required`).
-    mutating func strings(_ key: String, required: Bool = false, maxCount: Int, maxLength: Int) -> [String]? {
+    package mutating func strings(_ key: String, required: Bool = false, maxCount: Int, maxLength: Int) -> [String]? {
         switch object[key] {
         case nil, .null?:
             if required { add(key, "required", "\(key) is required") }
@@ -191,7 +195,7 @@ struct FieldReader {
     }
 
     /// An array of distinct slugs, at most `maxCount`; absent or null is empty.
-    mutating func slugs(_ key: String, maxCount: Int) -> [Slug] {
+    package mutating func slugs(_ key: String, maxCount: Int) -> [Slug] {
         switch object[key] {
         case nil, .null?: return []
         case .array(let items)?:
@@ -220,7 +224,7 @@ struct FieldReader {
     }
 
     /// `/key` or `/key/index`, the key escaped as RFC 6901 says.
-    static func pointer(_ key: String, index: Int? = nil) -> String {
+    package static func pointer(_ key: String, index: Int? = nil) -> String {
         let escaped = key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
         return "/" + escaped + (index.map { "/\($0)" } ?? "")
     }
@@ -228,9 +232,9 @@ struct FieldReader {
 
 /// Rules on text shared by request bodies and `openapi.yaml`, which states each of them as
 /// a pattern with the same meaning.
-enum TextRules {
+package enum TextRules {
     /// A value quoted back to the client, shortened so an error never echoes a whole payload.
-    static func printable(_ text: String) -> String {
+    package static func printable(_ text: String) -> String {
         text.count <= 40 ? text : text.prefix(40) + "…"
     }
 
@@ -244,18 +248,18 @@ enum TextRules {
         return scalars
     }()
 
-    static func isBlank(_ text: String) -> Bool {
+    package static func isBlank(_ text: String) -> Bool {
         text.unicodeScalars.allSatisfy(blankScalars.contains)
     }
 
     /// `http` or `https`, a host of letters, digits, dots and hyphens, an optional port,
     /// then printable ASCII without spaces: the spec's `WebURL` pattern.
-    static func isWebURL(_ text: String) -> Bool {
+    package static func isWebURL(_ text: String) -> Bool {
         text.wholeMatch(of: #/https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?([/?#][!-~]*)?/#) != nil
     }
 
     /// Whether an RFC 3339 text goes on past its date (`2026-11-28T…`).
-    static func hasTimeOfDay(_ text: String) -> Bool {
+    package static func hasTimeOfDay(_ text: String) -> Bool {
         let bytes = Array(text.utf8.prefix(11))
         return bytes.count == 11 && (bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"))
     }

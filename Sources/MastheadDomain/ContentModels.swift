@@ -9,7 +9,7 @@ public enum ArticleStatus: String, Sendable, CaseIterable {
     case scheduled
 
     /// The state at `now` of an article stored with `storedStatus` and `publishedAt`.
-    static func at(_ now: Timestamp, storedStatus: String, publishedAt: Timestamp?) -> ArticleStatus {
+    package static func at(_ now: Timestamp, storedStatus: String, publishedAt: Timestamp?) -> ArticleStatus {
         guard storedStatus == PublicVisibility.publishedStatus, publishedAt != nil else { return .draft }
         return PublicVisibility.isVisible(storedStatus: storedStatus, publishedAt: publishedAt, at: now)
             ? .published : .scheduled
@@ -28,12 +28,25 @@ public struct AuthorSummary: Sendable, Equatable {
     public let slug: String
     public let name: String
     public let avatarURL: String?
+
+    package init(id: Int64, slug: String, name: String, avatarURL: String?) {
+        self.id = id
+        self.slug = slug
+        self.name = name
+        self.avatarURL = avatarURL
+    }
 }
 
 public struct TagSummary: Sendable, Equatable {
     public let id: Int64
     public let slug: String
     public let name: String
+
+    package init(id: Int64, slug: String, name: String) {
+        self.id = id
+        self.slug = slug
+        self.name = name
+    }
 }
 
 public struct Article: Sendable {
@@ -60,11 +73,63 @@ public struct Article: Sendable {
     public let revision: Int
     public let author: AuthorSummary
     /// In the editor's order; the first is the primary tag.
-    public internal(set) var tags: [TagSummary]
+    public package(set) var tags: [TagSummary]
     /// Only the renderings that were asked for are loaded; the others are nil.
-    public internal(set) var bodyHTML: String?
+    public package(set) var bodyHTML: String?
     public let bodyMarkdown: String?
     public let bodyPlaintext: String?
+
+    package init(
+        id: Int64,
+        slug: String,
+        title: String,
+        excerpt: String,
+        status: ArticleStatus,
+        featured: Bool,
+        publishedAt: Timestamp?,
+        createdAt: Timestamp,
+        updatedAt: Timestamp,
+        readingTimeMinutes: Int,
+        wordCount: Int,
+        views: Int,
+        coverImageURL: String?,
+        coverImageAlt: String?,
+        seoTitle: String?,
+        seoDescription: String?,
+        canonicalURL: String?,
+        customExcerpt: String?,
+        revision: Int,
+        author: AuthorSummary,
+        tags: [TagSummary],
+        bodyHTML: String? = nil,
+        bodyMarkdown: String?,
+        bodyPlaintext: String?
+    ) {
+        self.id = id
+        self.slug = slug
+        self.title = title
+        self.excerpt = excerpt
+        self.status = status
+        self.featured = featured
+        self.publishedAt = publishedAt
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.readingTimeMinutes = readingTimeMinutes
+        self.wordCount = wordCount
+        self.views = views
+        self.coverImageURL = coverImageURL
+        self.coverImageAlt = coverImageAlt
+        self.seoTitle = seoTitle
+        self.seoDescription = seoDescription
+        self.canonicalURL = canonicalURL
+        self.customExcerpt = customExcerpt
+        self.revision = revision
+        self.author = author
+        self.tags = tags
+        self.bodyHTML = bodyHTML
+        self.bodyMarkdown = bodyMarkdown
+        self.bodyPlaintext = bodyPlaintext
+    }
 }
 
 public struct Author: Sendable {
@@ -80,6 +145,32 @@ public struct Author: Sendable {
     public let revision: Int
     public let createdAt: Timestamp
     public let updatedAt: Timestamp
+
+    package init(
+        id: Int64,
+        slug: String,
+        name: String,
+        bio: String?,
+        avatarURL: String?,
+        websiteURL: String?,
+        location: String?,
+        articleCount: Int,
+        revision: Int,
+        createdAt: Timestamp,
+        updatedAt: Timestamp
+    ) {
+        self.id = id
+        self.slug = slug
+        self.name = name
+        self.bio = bio
+        self.avatarURL = avatarURL
+        self.websiteURL = websiteURL
+        self.location = location
+        self.articleCount = articleCount
+        self.revision = revision
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }
 
 public struct Tag: Sendable {
@@ -90,12 +181,33 @@ public struct Tag: Sendable {
     /// Published articles only.
     public let articleCount: Int
     public let revision: Int
+
+    package init(
+        id: Int64,
+        slug: String,
+        name: String,
+        description: String?,
+        articleCount: Int,
+        revision: Int
+    ) {
+        self.id = id
+        self.slug = slug
+        self.name = name
+        self.description = description
+        self.articleCount = articleCount
+        self.revision = revision
+    }
 }
 
 public struct Platform: Sendable {
     public struct ServiceLink: Sendable, Equatable {
         public let slug: String
         public let title: String
+
+        package init(slug: String, title: String) {
+            self.slug = slug
+            self.title = title
+        }
     }
 
     public let id: Int64
@@ -108,13 +220,42 @@ public struct Platform: Sendable {
     public let position: Int
     public let revision: Int
     /// In the services' own order.
-    public internal(set) var services: [ServiceLink]
+    public package(set) var services: [ServiceLink]
+
+    package init(
+        id: Int64,
+        slug: String,
+        name: String,
+        focus: String,
+        tagline: String,
+        description: String,
+        url: String?,
+        position: Int,
+        revision: Int,
+        services: [ServiceLink]
+    ) {
+        self.id = id
+        self.slug = slug
+        self.name = name
+        self.focus = focus
+        self.tagline = tagline
+        self.description = description
+        self.url = url
+        self.position = position
+        self.revision = revision
+        self.services = services
+    }
 }
 
 public struct Service: Sendable {
     public struct PlatformLink: Sendable, Equatable {
         public let slug: String
         public let name: String
+
+        package init(slug: String, name: String) {
+            self.slug = slug
+            self.name = name
+        }
     }
 
     public let id: Int64
@@ -125,7 +266,27 @@ public struct Service: Sendable {
     public let position: Int
     public let revision: Int
     /// In the platforms' own order.
-    public internal(set) var platforms: [PlatformLink]
+    public package(set) var platforms: [PlatformLink]
+
+    package init(
+        id: Int64,
+        slug: String,
+        title: String,
+        subtitle: String,
+        description: String,
+        position: Int,
+        revision: Int,
+        platforms: [PlatformLink]
+    ) {
+        self.id = id
+        self.slug = slug
+        self.title = title
+        self.subtitle = subtitle
+        self.description = description
+        self.position = position
+        self.revision = revision
+        self.platforms = platforms
+    }
 }
 
 public struct Site: Sendable, Equatable {
@@ -137,6 +298,24 @@ public struct Site: Sendable, Equatable {
     public let locale: String
     public let timezone: String
     public var revision: Int = 1
+
+    package init(
+        title: String,
+        description: String,
+        tagline: String = "",
+        url: String,
+        locale: String,
+        timezone: String,
+        revision: Int = 1
+    ) {
+        self.title = title
+        self.description = description
+        self.tagline = tagline
+        self.url = url
+        self.locale = locale
+        self.timezone = timezone
+        self.revision = revision
+    }
 }
 
 /// Offset paging: page `number` (from 1) of `limit` items.
@@ -149,13 +328,18 @@ public struct PageRequest: Sendable, Equatable {
         self.limit = limit
     }
 
-    var offset: Int { (number - 1) * limit }
+    package var offset: Int { (number - 1) * limit }
 }
 
 /// One page of a collection and the size of the whole collection.
 public struct Page<Item: Sendable>: Sendable {
     public let items: [Item]
     public let total: Int
+
+    package init(items: [Item], total: Int) {
+        self.items = items
+        self.total = total
+    }
 }
 
 /// A slug a write named that does not exist: `field` is the body's field, `index` the
@@ -164,6 +348,12 @@ public struct MissingReference: Sendable, Equatable {
     public let field: String
     public let index: Int?
     public let slug: String
+
+    package init(field: String, index: Int?, slug: String) {
+        self.field = field
+        self.index = index
+        self.slug = slug
+    }
 }
 
 /// Errors a store reports; the HTTP layer maps them to problem responses in one place.

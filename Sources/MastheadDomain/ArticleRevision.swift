@@ -10,6 +10,20 @@ public struct ArticleRevision: Sendable, Equatable {
     public let tokenID: Int64?
     public let tokenName: String?
     public let snapshot: ArticleSnapshot
+
+    package init(
+        number: Int,
+        createdAt: Timestamp,
+        tokenID: Int64?,
+        tokenName: String?,
+        snapshot: ArticleSnapshot
+    ) {
+        self.number = number
+        self.createdAt = createdAt
+        self.tokenID = tokenID
+        self.tokenName = tokenName
+        self.snapshot = snapshot
+    }
 }
 
 /// Every writable field of an article as stored: what a restore writes back. The JSON keys
@@ -31,7 +45,7 @@ public struct ArticleSnapshot: Sendable, Equatable, Codable {
     public var seoDescription: String?
     public var canonicalURL: String?
 
-    enum CodingKeys: String, CodingKey {
+    package enum CodingKeys: String, CodingKey {
         case slug, title, status, featured, author, tags
         case customExcerpt = "excerpt"
         case bodyMarkdown = "body_markdown"
@@ -44,7 +58,7 @@ public struct ArticleSnapshot: Sendable, Equatable, Codable {
     }
 
     /// What a write of `input` stored, its slug and publication time settled by the store.
-    init(_ input: ArticleInput, slug: String, publishedAt: Timestamp?) throws {
+    package init(_ input: ArticleInput, slug: String, publishedAt: Timestamp?) throws {
         self.slug = try Self.stored(slug)
         title = input.title
         customExcerpt = input.customExcerpt
@@ -62,7 +76,7 @@ public struct ArticleSnapshot: Sendable, Equatable, Codable {
     }
 
     /// An article as read with its Markdown body.
-    init(_ article: Article) throws {
+    package init(_ article: Article) throws {
         slug = try Self.stored(article.slug)
         title = article.title
         customExcerpt = article.customExcerpt
@@ -109,11 +123,11 @@ public struct ArticleSnapshot: Sendable, Equatable, Codable {
     }
 
     /// The stored form, JSON.
-    func encoded() throws -> String {
+    package func encoded() throws -> String {
         String(decoding: try Self.encoder.encode(self), as: UTF8.self)
     }
 
-    init(decoding text: String) throws {
+    package init(decoding text: String) throws {
         self = try JSONDecoder().decode(Self.self, from: Data(text.utf8))
     }
 

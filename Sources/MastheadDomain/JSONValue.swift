@@ -1,5 +1,5 @@
 /// A JSON document as a client sent it, before validation.
-enum JSONValue: Decodable, Equatable, Sendable {
+package enum JSONValue: Decodable, Equatable, Sendable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -8,7 +8,7 @@ enum JSONValue: Decodable, Equatable, Sendable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -28,7 +28,7 @@ enum JSONValue: Decodable, Equatable, Sendable {
     }
 
     /// How a field's type is named in error messages.
-    var typeName: String {
+    package var typeName: String {
         switch self {
         case .null: "null"
         case .bool: "a boolean"
@@ -40,12 +40,12 @@ enum JSONValue: Decodable, Equatable, Sendable {
     }
 }
 
-typealias JSONObject = [String: JSONValue]
+package typealias JSONObject = [String: JSONValue]
 
 extension JSONObject {
     /// RFC 7396 JSON merge patch of a flat document: each member of `patch` replaces the
     /// member of the same name, and `null` removes it.
-    func merging(patch: JSONObject) -> JSONObject {
+    package func merging(patch: JSONObject) -> JSONObject {
         var result = self
         for (key, value) in patch {
             result[key] = value == .null ? nil : value

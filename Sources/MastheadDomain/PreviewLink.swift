@@ -41,11 +41,11 @@ public struct PreviewLink: Sendable, Equatable {
 /// not guessable (256-bit MAC under a 256-bit secret), names one link, and stops working when
 /// the link is deleted, expires, or the secret is rotated (every link at once).
 public struct PreviewToken: Sendable, Equatable {
-    static let prefix = "mhp_"
-    static let macLength = 32
+    package static let prefix = "mhp_"
+    package static let macLength = 32
 
     public let linkID: Int64
-    let mac: [UInt8]
+    package let mac: [UInt8]
 
     /// The token for `link` under `secret`.
     public static func sign(_ link: PreviewLink, secret: [UInt8]) -> String {

@@ -123,13 +123,19 @@ public struct ArticlePage: Sendable {
     public let articles: [Article]
     public let total: Int
     public let nextCursor: ArticleCursor?
+
+    package init(articles: [Article], total: Int, nextCursor: ArticleCursor?) {
+        self.articles = articles
+        self.total = total
+        self.nextCursor = nextCursor
+    }
 }
 
 /// Unpadded base64url (RFC 4648 §5).
-enum Base64URL {
+package enum Base64URL {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    static func encode(_ bytes: [UInt8]) -> String {
+    package static func encode(_ bytes: [UInt8]) -> String {
         var output: [UInt8] = []
         output.reserveCapacity((bytes.count * 4 + 2) / 3)
         var index = 0
@@ -145,7 +151,7 @@ enum Base64URL {
         return String(decoding: output, as: UTF8.self)
     }
 
-    static func decode(_ text: some StringProtocol) -> [UInt8]? {
+    package static func decode(_ text: some StringProtocol) -> [UInt8]? {
         var values: [UInt8] = []
         for byte in text.utf8 {
             guard let value = alphabet.firstIndex(of: byte) else { return nil }

@@ -149,12 +149,12 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
 /// Reads fixed-width ASCII numbers and separators from the front of a byte array.
 private struct DigitReader {
-    let bytes: [UInt8]
-    var index = 0
+    package let bytes: [UInt8]
+    package var index = 0
 
-    var atEnd: Bool { index == bytes.count }
+    package var atEnd: Bool { index == bytes.count }
 
-    mutating func number(_ width: Int) -> Int? {
+    package mutating func number(_ width: Int) -> Int? {
         guard index + width <= bytes.count else { return nil }
         var value = 0
         for byte in bytes[index..<index + width] {
@@ -165,13 +165,13 @@ private struct DigitReader {
         return value
     }
 
-    mutating func skip(_ character: Unicode.Scalar) -> Bool {
+    package mutating func skip(_ character: Unicode.Scalar) -> Bool {
         guard index < bytes.count, bytes[index] == UInt8(ascii: character) else { return false }
         index += 1
         return true
     }
 
-    mutating func skipDigits() -> Bool {
+    package mutating func skipDigits() -> Bool {
         let start = index
         while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
             index += 1
@@ -179,7 +179,7 @@ private struct DigitReader {
         return index > start
     }
 
-    mutating func sign() -> Int? {
+    package mutating func sign() -> Int? {
         if skip("+") { return 1 }
         if skip("-") { return -1 }
         return nil

@@ -7,25 +7,25 @@ import DequeModule
 /// order they were made, and expired ones leave from the front of that queue as time
 /// passes, never by a sweep of the whole map. So a flood of distinct keys costs each
 /// request the same, and memory stays bounded by `capacity`.
-struct ExpiringTable<Key: Hashable, Value> {
-    let lifetime: Int64
-    let capacity: Int
+package struct ExpiringTable<Key: Hashable, Value> {
+    package let lifetime: Int64
+    package let capacity: Int
 
     private var entries: [Key: (value: Value, created: Int64)] = [:]
     /// Keys in the order their entries were made; a key whose entry was replaced since may
     /// still be here with its old time, and is skipped.
     private var order: Deque<(key: Key, created: Int64)> = []
 
-    init(lifetime: Int64, capacity: Int) {
+    package init(lifetime: Int64, capacity: Int) {
         precondition(capacity > 0, "an expiring table holds at least one entry")
         self.lifetime = lifetime
         self.capacity = capacity
     }
 
-    var count: Int { entries.count }
+    package var count: Int { entries.count }
 
     /// The value of `key`'s live entry at `now`, if there is one.
-    mutating func value(for key: Key, at now: Int64) -> Value? {
+    package mutating func value(for key: Key, at now: Int64) -> Value? {
         expire(at: now)
         return entries[key]?.value
     }
@@ -33,7 +33,7 @@ struct ExpiringTable<Key: Hashable, Value> {
     /// Changes the value of `key`'s live entry, or first makes one at `now` with `initial`.
     /// Returns what `change` returns. With `renewing`, a live entry's lifetime starts again
     /// at `now`, so that only entries left alone for `lifetime` expire.
-    mutating func update<Result>(
+    package mutating func update<Result>(
         _ key: Key,
         at now: Int64,
         renewing: Bool = false,
@@ -62,7 +62,7 @@ struct ExpiringTable<Key: Hashable, Value> {
         return result
     }
 
-    mutating func removeAll() {
+    package mutating func removeAll() {
         entries.removeAll(keepingCapacity: true)
         order.removeAll(keepingCapacity: true)
     }

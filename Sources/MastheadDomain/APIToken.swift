@@ -26,10 +26,10 @@ public enum Scope: String, Sendable, CaseIterable, Comparable {
 /// source (about 238 bits), and a 6-character base62 checksum of those 40 (CRC-32), so a
 /// mistyped or truncated token is refused before any database lookup.
 public struct APIToken: Sendable, Equatable, CustomStringConvertible {
-    static let prefix = "mh_"
-    static let bodyLength = 40
-    static let checksumLength = 6
-    static let length = prefix.utf8.count + bodyLength + checksumLength
+    package static let prefix = "mh_"
+    package static let bodyLength = 40
+    package static let checksumLength = 6
+    package static let length = prefix.utf8.count + bodyLength + checksumLength
 
     private static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
 
@@ -85,7 +85,7 @@ public struct APIToken: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// CRC-32 (IEEE 802.3, as zlib computes it).
-enum CRC32 {
+package enum CRC32 {
     private static let table: [UInt32] = (0..<256).map { index in
         var value = UInt32(index)
         for _ in 0..<8 {
@@ -94,7 +94,7 @@ enum CRC32 {
         return value
     }
 
-    static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
+    package static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
         var crc: UInt32 = 0xFFFF_FFFF
         for byte in bytes {
             crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8)

@@ -151,7 +151,7 @@ public struct SearchQuery: Sendable, Equatable {
 
     /// The shorter prefix a typed prefix also matches (two letters off, at least four left),
     /// since stems can be shorter than the word typed; nil for fewer than five ASCII letters.
-    static func shorterPrefix(of word: String) -> String? {
+    package static func shorterPrefix(of word: String) -> String? {
         let letters = word.lowercased()
         guard letters.count >= 5, letters.allSatisfy({ $0.isASCII && $0.isLetter }) else { return nil }
         return String(letters.prefix(max(4, letters.count - 2)))
@@ -159,7 +159,7 @@ public struct SearchQuery: Sendable, Equatable {
 
     /// The word without a common English ending and a final e, i or y; nil when that leaves
     /// fewer than four letters (too short a prefix to mean anything) or changes nothing.
-    static func root(of word: String) -> String? {
+    package static func root(of word: String) -> String? {
         let lowered = word.lowercased()
         guard lowered.allSatisfy({ $0.isASCII && $0.isLetter }) else { return nil }
         var root = Substring(lowered)

@@ -89,7 +89,7 @@ public enum MarkdownRenderer {
     }
 
     /// Words are runs of non-space characters holding at least one letter or digit.
-    static func countWords(_ text: String) -> Int {
+    package static func countWords(_ text: String) -> Int {
         var count = 0
         var inWord = false
         var wordHasAlphanumeric = false
@@ -119,7 +119,7 @@ public enum MarkdownRenderer {
 /// Walks a cmark document and keeps the text a reader would see.
 private enum PlaintextCollector {
     /// The whole plaintext, and the text of the top-level paragraphs alone.
-    static func collect(_ document: OpaquePointer) -> (plaintext: String, leadText: String) {
+    package static func collect(_ document: OpaquePointer) -> (plaintext: String, leadText: String) {
         guard let iterator = cmark_iter_new(document) else { return ("", "") }
         defer { cmark_iter_free(iterator) }
         var text = ""
@@ -193,20 +193,20 @@ private enum PlaintextCollector {
 
 /// Scalar classes for the text of bodies, with an ASCII fast path: Unicode property lookups
 /// cost more than everything else a write does to a long body.
-enum TextScalar {
-    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+package enum TextScalar {
+    package static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
         scalar.isASCII ? scalar == " " || (0x09...0x0D).contains(scalar.value) : scalar.properties.isWhitespace
     }
 
     /// Line breaks: LF, VT, FF, CR, NEL, LINE and PARAGRAPH SEPARATOR.
-    static func isNewline(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isNewline(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x0A...0x0D, 0x85, 0x2028, 0x2029: true
         default: false
         }
     }
 
-    static func isAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.isASCII {
             let value = scalar.value | 0x20
             return (0x61...0x7A).contains(value) || (0x30...0x39).contains(scalar.value)

@@ -13,6 +13,26 @@ public struct Webhook: Sendable, Equatable {
     public let updatedAt: Timestamp
     /// Why delivery stopped by itself; nil unless it failed for a day.
     public let disabledReason: String?
+
+    package init(
+        id: Int64,
+        url: String,
+        events: [String],
+        active: Bool,
+        description: String?,
+        createdAt: Timestamp,
+        updatedAt: Timestamp,
+        disabledReason: String?
+    ) {
+        self.id = id
+        self.url = url
+        self.events = events
+        self.active = active
+        self.description = description
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.disabledReason = disabledReason
+    }
 }
 
 /// What an admin sets on a webhook.
@@ -21,6 +41,13 @@ public struct WebhookInput: Sendable, Equatable {
     public var events: [String]
     public var active: Bool
     public var description: String?
+
+    package init(url: String, events: [String], active: Bool, description: String? = nil) {
+        self.url = url
+        self.events = events
+        self.active = active
+        self.description = description
+    }
 }
 
 /// The events content writes raise, and which of them a subscription pattern wants.
@@ -74,7 +101,9 @@ public struct ContentEvent: Sendable, Equatable {
     }
 
     /// The event a write of an author, tag, platform, service or the site raises.
-    static func write(of resource: String, slug: String?, previousSlug: String? = nil, kind: Change) -> ContentEvent {
+    package static func write(of resource: String, slug: String?, previousSlug: String? = nil, kind: Change)
+        -> ContentEvent
+    {
         let type =
             switch resource {
             case "author", "tag": "\(resource).\(kind.rawValue)"
@@ -83,20 +112,25 @@ public struct ContentEvent: Sendable, Equatable {
         return ContentEvent(type: type, resource: resource, slug: slug, previousSlug: previousSlug)
     }
 
-    enum Change: String {
+    package enum Change: String {
         case created, updated, deleted
     }
 
     /// An article as its events judge it: published as stored, and when.
-    struct ArticleState {
-        let published: Bool
-        let at: Timestamp?
+    package struct ArticleState {
+        package let published: Bool
+        package let at: Timestamp?
+
+        package init(published: Bool, at: Timestamp?) {
+            self.published = published
+            self.at = at
+        }
     }
 
     /// What a write of an article that was `before` and is `after` (nil: absent) raises at
     /// `now`: published, updated, unpublished or deleted as the public sees it, and a
     /// publication at its time for an article scheduled. Drafts changing raise nothing.
-    static func articleWrite(
+    package static func articleWrite(
         slug: String,
         previousSlug: String?,
         before: ArticleState?,
@@ -155,6 +189,34 @@ public struct WebhookDelivery: Sendable, Equatable {
     /// When the next attempt is due; nil once finished.
     public let nextAttemptAt: Timestamp?
     public let finishedAt: Timestamp?
+
+    package init(
+        id: Int64,
+        webhookID: Int64,
+        eventID: Int64,
+        eventType: String,
+        status: Status,
+        attempts: Int,
+        lastStatusCode: Int?,
+        lastError: String?,
+        lastLatencyMilliseconds: Int?,
+        createdAt: Timestamp,
+        nextAttemptAt: Timestamp?,
+        finishedAt: Timestamp?
+    ) {
+        self.id = id
+        self.webhookID = webhookID
+        self.eventID = eventID
+        self.eventType = eventType
+        self.status = status
+        self.attempts = attempts
+        self.lastStatusCode = lastStatusCode
+        self.lastError = lastError
+        self.lastLatencyMilliseconds = lastLatencyMilliseconds
+        self.createdAt = createdAt
+        self.nextAttemptAt = nextAttemptAt
+        self.finishedAt = finishedAt
+    }
 }
 
 /// The `webhook-id` of an event: `msg_` and 128 random bits in 26 characters of Crockford's
