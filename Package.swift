@@ -46,6 +46,10 @@ let package = Package(
             dependencies: [
                 "CMalloc",
                 "Masthead",
+                "MastheadDomain",
+                "MastheadPostgres",
+                "MastheadSQLite",
+                "MastheadStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -65,31 +69,75 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The second layer, engine-neutral: the store protocols the API uses, in domain terms,
+        // the rules every engine's writes follow, the export document and the view counter.
+        .target(
+            name: "MastheadStorage",
+            dependencies: [
+                "MastheadDomain",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The SQLite engine: every store over one GRDB database, its migrations, demo content.
+        .target(
+            name: "MastheadSQLite",
+            dependencies: [
+                "CZlib",
+                "MastheadDomain",
+                "MastheadMigrations",
+                "MastheadStorage",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The PostgreSQL engine: every store over a PostgresNIO pool, its migrations, where the
+        // server is (`PostgresLocation`).
+        .target(
+            name: "MastheadPostgres",
+            dependencies: [
+                "MastheadDomain",
+                "MastheadMigrations",
+                "MastheadPostgresMigrations",
+                "MastheadStorage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The API and the application: controllers, HTTP, the response cache, configuration,
+        // and the wiring that opens the engine `--db` names.
         .target(
             name: "Masthead",
             dependencies: [
-                "MastheadDomain",
-                "CMarkGFM",
                 "CZlib",
-                "MastheadMigrations",
+                "MastheadDomain",
                 "MastheadOpenAPI",
-                "MastheadPostgresMigrations",
+                "MastheadPostgres",
+                "MastheadSQLite",
+                "MastheadStorage",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -173,6 +221,9 @@ let package = Package(
                 "Masthead",
                 "MastheadDomain",
                 "MastheadMigrations",
+                "MastheadPostgres",
+                "MastheadSQLite",
+                "MastheadStorage",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -4,6 +4,9 @@ import Hummingbird
 import Logging
 import Masthead
 import MastheadDomain
+import MastheadPostgres
+import MastheadSQLite
+import MastheadStorage
 import ServiceLifecycle
 
 #if canImport(Glibc)

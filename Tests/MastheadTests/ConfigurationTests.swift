@@ -1,4 +1,5 @@
 import Foundation
+import MastheadSQLite
 import Testing
 
 @testable import Masthead

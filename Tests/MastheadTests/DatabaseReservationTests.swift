@@ -1,6 +1,8 @@
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import MastheadSQLite
+import MastheadStorage
 import Synchronization
 import Testing
 

@@ -1,4 +1,5 @@
 import GRDB
+import MastheadSQLite
 import Testing
 
 @testable import Masthead

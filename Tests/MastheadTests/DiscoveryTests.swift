@@ -3,10 +3,12 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import MastheadStorage
 import Testing
 
 @testable import Masthead
 @testable import MastheadDomain
+@testable import MastheadSQLite
 
 @Suite struct RelatedTests {
     /// T shares a rare tag with X and Z, a common one with Y, Z and five fillers; Y has T's author.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MastheadSQLite
 import Synchronization
 import Testing
 

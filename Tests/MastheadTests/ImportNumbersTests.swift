@@ -1,5 +1,7 @@
 import Foundation
 import HummingbirdTesting
+import MastheadSQLite
+import MastheadStorage
 import Synchronization
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import MastheadStorage
 import Testing
 
 @testable import Masthead

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HTTPTypes
+import MastheadSQLite
 import Testing
 
 @testable import Masthead

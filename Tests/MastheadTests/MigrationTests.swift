@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MastheadMigrations
+import MastheadSQLite
 import Testing
 
 @testable import Masthead

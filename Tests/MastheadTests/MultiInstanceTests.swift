@@ -2,6 +2,8 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import MastheadPostgres
+import MastheadSQLite
 import NIOCore
 import PostgresNIO
 import ServiceLifecycle

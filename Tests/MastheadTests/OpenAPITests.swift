@@ -2,6 +2,8 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import MastheadSQLite
+import MastheadStorage
 import Testing
 
 @testable import Masthead

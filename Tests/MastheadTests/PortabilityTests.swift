@@ -1,6 +1,8 @@
 import Foundation
 import GRDB
 import MastheadMigrations
+import MastheadSQLite
+import MastheadStorage
 import Testing
 
 @testable import Masthead

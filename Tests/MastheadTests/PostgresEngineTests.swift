@@ -7,6 +7,7 @@ import _ConnectionPoolModule
 
 @testable import Masthead
 @testable import MastheadDomain
+@testable import MastheadPostgres
 @testable import MastheadPostgresMigrations
 
 @Suite struct PostgresLocationTests {
@@ -44,7 +45,7 @@ import _ConnectionPoolModule
         #expect {
             try PostgresLocation(url: url)
         } throws: { error in
-            let description = (error as? AppConfiguration.Invalid)?.description ?? ""
+            let description = (error as? PostgresLocation.Invalid)?.description ?? ""
             return description.contains(reason) && !description.contains("\n")
         }
     }

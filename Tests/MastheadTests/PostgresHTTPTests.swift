@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import MastheadStorage
 import Testing
 
 @testable import Masthead

@@ -3,6 +3,7 @@ import GRDB
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import MastheadSQLite
 import NIOCore
 import ServiceLifecycle
 import Synchronization

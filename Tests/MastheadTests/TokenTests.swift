@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import MastheadSQLite
+import MastheadStorage
 import Testing
 
 @testable import Masthead

@@ -4,6 +4,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import MastheadSQLite
+import MastheadStorage
 import Synchronization
 import Testing
 

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import MastheadStorage
 import ServiceLifecycle
 import Synchronization
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import MastheadSQLite
 import Synchronization
 import Testing
 

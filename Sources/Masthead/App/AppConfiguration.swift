@@ -1,5 +1,8 @@
 import Foundation
 import Logging
+import MastheadPostgres
+import MastheadSQLite
+import MastheadStorage
 
 /// Everything Masthead can be configured with, gathered in one value. The executable reads
 /// it from flags, the environment and a config file (`AppConfiguration.resolve`, `Setting`);
@@ -127,7 +130,9 @@ public struct AppConfiguration: Sendable {
         }
         if let path = try sources.text(.db) {
             guard !path.isEmpty else { throw Invalid(description: "invalid database path: it is empty") }
-            if PostgresLocation.isURL(path) { _ = try PostgresLocation(url: path) }
+            if PostgresLocation.isURL(path) {
+                do { _ = try PostgresLocation(url: path) } catch { throw Invalid(description: error.description) }
+            }
             configuration.databasePath = path
         }
         configuration.loadDemoContent = try sources.boolean(.demo) ?? false

@@ -2,6 +2,7 @@ import GRDB
 import Hummingbird
 import Logging
 import MastheadDomain
+import MastheadStorage
 import NIOCore
 import ServiceLifecycle
 import UnixSignals

@@ -1,5 +1,8 @@
 import Logging
 import MastheadDomain
+import MastheadPostgres
+import MastheadSQLite
+import MastheadStorage
 import PostgresNIO
 import ServiceLifecycle
 

@@ -1,3 +1,5 @@
+import MastheadSQLite
+import MastheadStorage
 import Testing
 
 @testable import Masthead

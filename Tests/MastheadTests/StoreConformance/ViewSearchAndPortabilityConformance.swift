@@ -3,6 +3,7 @@ import Testing
 
 @testable import Masthead
 @testable import MastheadDomain
+@testable import MastheadStorage
 
 /// `ViewStore` as every engine must implement it.
 @Suite struct ViewStoreConformance {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MastheadPostgres
 import PostgresNIO
 import Testing
 

@@ -4,6 +4,8 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import MastheadMigrations
+import MastheadPostgres
+import MastheadStorage
 import NIOCore
 import PostgresNIO
 import Synchronization
@@ -11,6 +13,7 @@ import Testing
 
 @testable import Masthead
 @testable import MastheadDomain
+@testable import MastheadSQLite
 
 /// A clock that tests move by hand.
 final class TestClock: Sendable {

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import MastheadStorage
 import NIOCore
 import Synchronization
 

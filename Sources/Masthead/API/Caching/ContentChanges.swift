@@ -1,4 +1,7 @@
 /// What a write tells the caches once it has committed, before it answers.
+
+import MastheadStorage
+
 public struct ContentChanges: Sendable {
     let cache: ResponseCache
     let schedule: PublicationSchedule

@@ -1,4 +1,5 @@
 import MastheadDomain
+import MastheadStorage
 import Synchronization
 
 /// When the next scheduled article goes live. Cached article responses are built from what

@@ -1,5 +1,6 @@
 import Hummingbird
 import MastheadDomain
+import MastheadStorage
 
 /// `GET /v1/articles` and `GET /v1/articles/{slug}`.
 struct ArticleController {

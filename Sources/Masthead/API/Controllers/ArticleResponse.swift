@@ -1,4 +1,5 @@
 import MastheadDomain
+import MastheadStorage
 
 /// The top-level fields of an article as served; `fields=` may pick any of them.
 enum ArticleField: String, CaseIterable, Sendable {

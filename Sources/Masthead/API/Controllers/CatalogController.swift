@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MastheadDomain
+import MastheadStorage
 
 /// The whole catalog and the site settings: `/v1/catalog` and `/v1/site`. Platforms and
 /// services are served by the flows every collection shares.

@@ -1,5 +1,6 @@
 import Hummingbird
 import MastheadDomain
+import MastheadStorage
 
 /// `GET {path}` (a page, in the collection's order) and `GET {path}/{slug}`, for the
 /// collections whose reads take nothing more: authors by name, platforms and services by

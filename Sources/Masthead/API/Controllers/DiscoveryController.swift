@@ -1,5 +1,6 @@
 import Hummingbird
 import MastheadDomain
+import MastheadStorage
 
 /// `POST /v1/articles/{slug}/views`, `GET /v1/articles/{slug}/related` and `GET /v1/popular`.
 struct DiscoveryController {

@@ -1,5 +1,6 @@
 import Hummingbird
 import MastheadDomain
+import MastheadStorage
 
 /// `GET /feed.xml` (RSS 2.0), `GET /feed.json` (JSON Feed 1.1) and `GET /sitemap.xml`:
 /// published articles only, linked on the site's URL.

@@ -1,4 +1,5 @@
 import MastheadDomain
+import MastheadStorage
 
 /// The syndication documents: RSS 2.0, JSON Feed 1.1 and a sitemaps.org sitemap. Links are
 /// built on the site's URL, since readers follow them to the front end, not to this API.

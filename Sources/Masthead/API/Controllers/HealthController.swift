@@ -1,5 +1,6 @@
 import Hummingbird
 import MastheadDomain
+import MastheadStorage
 
 /// `GET /healthz` (the process answers) and `GET /readyz` (the database answers and every
 /// migration has been applied), for load balancers and orchestrators.

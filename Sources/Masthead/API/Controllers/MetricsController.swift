@@ -1,4 +1,5 @@
 import Hummingbird
+import MastheadStorage
 
 /// `GET /metrics`: every metric of `AppMetrics` in the Prometheus text format (0.0.4).
 struct MetricsController {

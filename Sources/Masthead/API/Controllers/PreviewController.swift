@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MastheadDomain
+import MastheadStorage
 
 /// Draft previews: `POST/GET /v1/articles/{slug}/preview-links`,
 /// `DELETE /v1/articles/{slug}/preview-links/{id}` and `POST /v1/preview-links/rotate-secret`.

@@ -1,5 +1,6 @@
 import Hummingbird
 import MastheadDomain
+import MastheadStorage
 
 /// An article's history: `GET /v1/articles/{slug}/revisions`, `GET …/revisions/{n}` and
 /// `POST …/revisions/{n}/restore`. Writes keep the revisions (`RevisionStore`); a restore is

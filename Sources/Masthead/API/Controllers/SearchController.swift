@@ -1,5 +1,6 @@
 import Hummingbird
 import MastheadDomain
+import MastheadStorage
 
 /// `GET /v1/search?q=…&type=article,author,tag,platform,service`: ranked hits across kinds,
 /// paged like every list.

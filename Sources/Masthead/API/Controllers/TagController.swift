@@ -1,5 +1,6 @@
 import Hummingbird
 import MastheadDomain
+import MastheadStorage
 
 /// `GET /v1/tags` (`sort=name`, the default, or `-article_count`) and `GET /v1/tags/{slug}`.
 struct TagController {

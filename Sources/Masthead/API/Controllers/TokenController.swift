@@ -1,5 +1,6 @@
 import Hummingbird
 import MastheadDomain
+import MastheadStorage
 
 /// `GET /v1/tokens/self`: what the calling token is, for any valid token. Never the secret.
 struct TokenController {

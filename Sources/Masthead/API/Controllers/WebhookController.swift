@@ -1,5 +1,6 @@
 import Hummingbird
 import MastheadDomain
+import MastheadStorage
 
 /// `/v1/webhooks`: subscriptions to content events, their deliveries, a ping and a
 /// redelivery; every route needs an `admin` token. A webhook's signing secret is made by the

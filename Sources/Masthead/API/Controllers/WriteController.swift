@@ -1,5 +1,6 @@
 import Hummingbird
 import MastheadDomain
+import MastheadStorage
 
 /// What the API knows of one collection (articles, authors, tags, platforms, services): its
 /// name and path, its JSON, and how a body becomes its store's input. The flows every

@@ -1,5 +1,6 @@
 import Hummingbird
 import MastheadDomain
+import MastheadStorage
 import NIOCore
 
 /// The request context of every Masthead route.

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import MastheadDomain
+import MastheadStorage
 
 /// Reads `Authorization: Bearer …`. A request without it goes on anonymously (routes that
 /// need a token say so with `context.require(_:)`); a valid token is always served. A

@@ -1,5 +1,6 @@
 import Hummingbird
 import MastheadDomain
+import MastheadStorage
 
 /// An error the API answers with an RFC 9457 problem document. Everything a client can get
 /// wrong is one of these; anything else thrown becomes a 500 that says nothing internal.

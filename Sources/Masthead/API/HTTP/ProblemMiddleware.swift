@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import MastheadDomain
+import MastheadStorage
 
 /// The one place errors become responses: RFC 9457 problem documents
 /// (`application/problem+json`) carrying a `code` and the request id. An error nobody

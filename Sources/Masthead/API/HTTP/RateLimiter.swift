@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import MastheadDomain
+import MastheadStorage
 import Synchronization
 
 /// How much one client address may ask without a token: a bucket of `burst` units, refilled

@@ -1,3 +1,5 @@
+import MastheadDomain
+import MastheadStorage
 import Metrics
 import Prometheus
 import Synchronization
@@ -126,14 +128,5 @@ public final class AppMetrics: Sendable {
         cacheEntries.record(cache.entries)
         cacheBytes.record(cache.bytes)
         return registry.emitToBuffer()
-    }
-}
-
-extension Duration {
-    /// The whole nanoseconds of this duration (saturating at about 292 years).
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? .max : whole + attoseconds / 1_000_000_000
     }
 }

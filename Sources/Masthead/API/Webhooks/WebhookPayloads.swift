@@ -1,4 +1,5 @@
 import MastheadDomain
+import MastheadStorage
 
 /// The body of each webhook request: `{"type", "timestamp", "data"}` as Standard Webhooks
 /// suggests, `data` naming the resource and carrying its public JSON as the API serves it

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import MastheadDomain
+import MastheadStorage
 import NIOCore
 import NIOHTTP1
 import ServiceLifecycle

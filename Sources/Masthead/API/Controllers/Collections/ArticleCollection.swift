@@ -1,4 +1,5 @@
 import MastheadDomain
+import MastheadStorage
 
 /// Articles in the shared write flow. A body names its author and tags by slug.
 struct ArticleCollection: WritableCollection {

@@ -1,4 +1,5 @@
 import MastheadDomain
+import MastheadStorage
 
 /// Platforms in the shared flows. A body names the services a platform delivers.
 struct PlatformCollection: WritableCollection {

@@ -1,4 +1,5 @@
 import MastheadDomain
+import MastheadStorage
 extension ResourceStore {
     /// A problem for every slug in `document[field]` (a slug, or a list of slugs) that does not
     /// exist. Malformed values are left to the field's own validation.

@@ -1,0 +1,275 @@
+import Logging
+import MastheadStorage
+import PostgresNIO
+
+/// Whole publications in and out of PostgreSQL, in the document SQLite reads and writes: an
+/// export from either engine imports into the other, and exports again byte for byte.
+package struct PostgresPortabilityStore: PortabilityStore {
+    package let engine: PostgresEngine
+
+    package var logger: Logger { engine.logger }
+
+    /// Everything but tokens, as of one moment, each list in id order.
+    package func export() async throws -> ContentExport {
+        let logger = logger
+        return try await engine.write(announcing: nil) { connection in
+            try await connection.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger)
+            let site = try await connection.run("SELECT * FROM site WHERE id = 1", logger).first { row in
+                SiteExport(
+                    title: try row["title"],
+                    description: try row["description"],
+                    tagline: try row["tagline"],
+                    url: try row["url"],
+                    locale: try row["locale"],
+                    timezone: try row["timezone"],
+                    revision: try row["revision"],
+                    updatedAt: try row.time("updated_at")
+                )
+            }
+            let authors = try await connection.run("SELECT * FROM authors ORDER BY id", logger).map { row in
+                AuthorExport(
+                    slug: try row["slug"],
+                    name: try row["name"],
+                    bio: try row["bio"],
+                    avatarUrl: try row["avatar_url"],
+                    websiteUrl: try row["website_url"],
+                    location: try row["location"],
+                    revision: try row["revision"],
+                    createdAt: try row.time("created_at"),
+                    updatedAt: try row.time("updated_at")
+                )
+            }
+            let tags = try await connection.run("SELECT * FROM tags ORDER BY id", logger).map { row in
+                TagExport(
+                    slug: try row["slug"],
+                    name: try row["name"],
+                    description: try row["description"],
+                    revision: try row["revision"],
+                    createdAt: try row.time("created_at"),
+                    updatedAt: try row.time("updated_at")
+                )
+            }
+            let articles = try await connection.run(
+                """
+                SELECT a.*, au.slug AS author_slug, b.markdown,
+                    ARRAY(SELECT t.slug FROM article_tags at JOIN tags t ON t.id = at.tag_id
+                          WHERE at.article_id = a.id ORDER BY at.position) AS tag_slugs,
+                    ARRAY(SELECT r.old_slug FROM article_redirects r WHERE r.article_id = a.id
+                          ORDER BY r.old_slug COLLATE "C") AS old_slugs,
+                    ARRAY(SELECT to_char(v.day, 'YYYY-MM-DD') FROM article_views_daily v
+                          WHERE v.article_id = a.id ORDER BY v.day) AS view_days,
+                    ARRAY(SELECT v.views FROM article_views_daily v WHERE v.article_id = a.id ORDER BY v.day) AS day_views
+                FROM articles a JOIN authors au ON au.id = a.author_id
+                LEFT JOIN article_bodies b ON b.article_id = a.id
+                ORDER BY a.id
+                """,
+                logger
+            ).map { row in
+                let days: [String] = try row["view_days"]
+                let views: [Int] = try row["day_views"]
+                return ArticleExport(
+                    slug: try row["slug"],
+                    title: try row["title"],
+                    customExcerpt: try row["custom_excerpt"],
+                    status: try row["status"],
+                    featured: try row["featured"],
+                    publishedAt: try row.optionalTime("published_at"),
+                    author: try row["author_slug"],
+                    tags: try row["tag_slugs"],
+                    bodyMarkdown: try row["markdown"] as String? ?? "",
+                    views: try row["views"],
+                    dailyViews: zip(days, views).map { DailyViewsExport(day: $0, views: $1) },
+                    oldSlugs: try row["old_slugs"],
+                    coverImageUrl: try row["cover_image_url"],
+                    coverImageAlt: try row["cover_image_alt"],
+                    seoTitle: try row["seo_title"],
+                    seoDescription: try row["seo_description"],
+                    canonicalUrl: try row["canonical_url"],
+                    revision: try row["revision"],
+                    createdAt: try row.time("created_at"),
+                    updatedAt: try row.time("updated_at")
+                )
+            }
+            let platforms = try await connection.run(
+                """
+                SELECT p.*, ARRAY(SELECT s.slug FROM platform_services ps JOIN services s ON s.id = ps.service_id
+                                  WHERE ps.platform_id = p.id ORDER BY ps.service_id) AS service_slugs
+                FROM platforms p ORDER BY p.id
+                """,
+                logger
+            ).map { row in
+                PlatformExport(
+                    slug: try row["slug"],
+                    name: try row["name"],
+                    focus: try row["focus"],
+                    tagline: try row["tagline"],
+                    description: try row["description"],
+                    url: try row["url"],
+                    position: try row["position"],
+                    services: try row["service_slugs"],
+                    revision: try row["revision"],
+                    createdAt: try row.time("created_at"),
+                    updatedAt: try row.time("updated_at")
+                )
+            }
+            let services = try await connection.run("SELECT * FROM services ORDER BY id", logger).map { row in
+                ServiceExport(
+                    slug: try row["slug"],
+                    title: try row["title"],
+                    subtitle: try row["subtitle"],
+                    description: try row["description"],
+                    position: try row["position"],
+                    revision: try row["revision"],
+                    createdAt: try row.time("created_at"),
+                    updatedAt: try row.time("updated_at")
+                )
+            }
+            return ContentExport(
+                format: ContentExport.formatName,
+                version: ContentExport.currentVersion,
+                site: site,
+                authors: authors,
+                tags: tags,
+                articles: articles,
+                platforms: platforms,
+                services: services
+            )
+        }
+    }
+
+    /// Loads `document` into a database that holds no content, in one transaction: a
+    /// document with any problem, or a database that is not empty, changes nothing.
+    package func importContent(_ document: ContentExport) async throws {
+        let problems = document.problems()
+        guard problems.isEmpty else { throw ImportFailure(problems: problems) }
+        let bodies = await ArticleText.preparing(document.articles.map(\.bodyMarkdown))
+        let logger = logger
+        try await engine.write(announcing: .content) { connection in
+            // Instances starting together with --demo import one at a time: the first
+            // imports, the others find content and change nothing.
+            try await connection.run("SELECT pg_advisory_xact_lock(\(PostgresEngine.importLock))", logger)
+            let holdsContent =
+                try await connection.run(
+                    """
+                    SELECT EXISTS (SELECT 1 FROM articles) OR EXISTS (SELECT 1 FROM authors) OR EXISTS (SELECT 1 FROM tags)
+                        OR EXISTS (SELECT 1 FROM platforms) OR EXISTS (SELECT 1 FROM services) AS holds
+                    """,
+                    logger
+                ).first { try $0["holds"] as Bool } ?? false
+            guard !holdsContent else {
+                throw ImportFailure.notEmpty
+            }
+            if let site = document.site {
+                try await connection.run(
+                    """
+                    UPDATE site SET title = \(site.title), description = \(site.description), tagline = \(site.tagline),
+                        url = \(site.url),
+                        locale = \(site.locale), timezone = \(site.timezone), revision = \(site.revision),
+                        updated_at = \(site.updatedAt)
+                    WHERE id = 1
+                    """,
+                    logger
+                )
+            }
+            var authorIDs: [String: Int64] = [:]
+            for author in document.authors {
+                authorIDs[author.slug] = try await connection.run(
+                    """
+                    INSERT INTO authors (slug, name, bio, avatar_url, website_url, location, revision, created_at, updated_at)
+                    VALUES (\(author.slug), \(author.name), \(author.bio), \(author.avatarUrl), \(author.websiteUrl),
+                        \(author.location), \(author.revision), \(author.createdAt), \(author.updatedAt))
+                    RETURNING id
+                    """,
+                    logger
+                ).first { try $0["id"] as Int64 }
+            }
+            var tagIDs: [String: Int64] = [:]
+            for tag in document.tags {
+                tagIDs[tag.slug] = try await connection.run(
+                    """
+                    INSERT INTO tags (slug, name, description, revision, created_at, updated_at)
+                    VALUES (\(tag.slug), \(tag.name), \(tag.description), \(tag.revision), \(tag.createdAt), \(tag.updatedAt))
+                    RETURNING id
+                    """,
+                    logger
+                ).first { try $0["id"] as Int64 }
+            }
+            var serviceIDs: [String: Int64] = [:]
+            for service in document.services {
+                serviceIDs[service.slug] = try await connection.run(
+                    """
+                    INSERT INTO services (slug, title, subtitle, description, position, revision, created_at, updated_at)
+                    VALUES (\(service.slug), \(service.title), \(service.subtitle), \(service.description),
+                        \(service.position), \(service.revision), \(service.createdAt), \(service.updatedAt))
+                    RETURNING id
+                    """,
+                    logger
+                ).first { try $0["id"] as Int64 }
+            }
+            for platform in document.platforms {
+                let id = try await connection.run(
+                    """
+                    INSERT INTO platforms (slug, name, focus, tagline, description, url, position, revision, created_at,
+                        updated_at)
+                    VALUES (\(platform.slug), \(platform.name), \(platform.focus), \(platform.tagline),
+                        \(platform.description), \(platform.url), \(platform.position), \(platform.revision),
+                        \(platform.createdAt), \(platform.updatedAt))
+                    RETURNING id
+                    """,
+                    logger
+                ).first { try $0["id"] as Int64 }!
+                let services = platform.services.compactMap { serviceIDs[$0] }
+                try await connection.run(
+                    """
+                    INSERT INTO platform_services (platform_id, service_id)
+                    SELECT \(id), s FROM unnest(\(services)::bigint[]) AS s
+                    """,
+                    logger
+                )
+            }
+            for (article, body) in zip(document.articles, bodies) {
+                let excerpt = article.customExcerpt ?? body.fallbackExcerpt
+                let id = try await connection.run(
+                    """
+                    INSERT INTO articles (slug, title, custom_excerpt, excerpt, status, featured, published_at, author_id,
+                        word_count, reading_time_minutes, views, cover_image_url, cover_image_alt, seo_title,
+                        seo_description, canonical_url, revision, created_at, updated_at)
+                    VALUES (\(article.slug), \(article.title), \(article.customExcerpt), \(excerpt), \(article.status),
+                        \(article.featured), \(article.publishedAt), \(authorIDs[article.author]!), \(body.wordCount),
+                        \(body.readingTimeMinutes), \(article.views), \(article.coverImageUrl), \(article.coverImageAlt),
+                        \(article.seoTitle), \(article.seoDescription), \(article.canonicalUrl), \(article.revision),
+                        \(article.createdAt), \(article.updatedAt))
+                    RETURNING id
+                    """,
+                    logger
+                ).first { try $0["id"] as Int64 }!
+                try await PostgresArticleStore.saveBody(body, of: id, connection, logger)
+                let tags = article.tags.compactMap { tagIDs[$0] }
+                try await connection.run(
+                    """
+                    INSERT INTO article_tags (article_id, tag_id, position, visible_from)
+                    SELECT \(id), t.tag_id, t.position - 1, \(article.status == "published" ? article.publishedAt : nil)
+                    FROM unnest(\(tags)::bigint[]) WITH ORDINALITY AS t(tag_id, position)
+                    """,
+                    logger
+                )
+                try await connection.run(
+                    """
+                    INSERT INTO article_redirects (old_slug, article_id, created_at)
+                    SELECT old_slug, \(id), \(article.updatedAt) FROM unnest(\(article.oldSlugs)::text[]) AS old_slug
+                    """,
+                    logger
+                )
+                try await connection.run(
+                    """
+                    INSERT INTO article_views_daily (article_id, day, views)
+                    SELECT \(id), day::date, views
+                    FROM unnest(\(article.dailyViews.map(\.day))::text[], \(article.dailyViews.map(\.views))::bigint[])
+                        AS v(day, views)
+                    """,
+                    logger
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,270 @@
+import Logging
+import MastheadDomain
+import MastheadStorage
+import PostgresNIO
+
+/// What the PostgreSQL stores of authors, tags, platforms and services share, as
+/// `SQLiteSluggedStore` does on SQLite: one row per resource, found by slug, created with a
+/// free slug, replaced and deleted under a revision check, each in one transaction (the row
+/// locked while it is checked).
+package protocol PostgresSluggedStore: ResourceStore where Input: SluggedInput {
+    var engine: PostgresEngine { get }
+    var clock: ContentClock { get }
+    /// "author", for messages.
+    static var resourceName: String { get }
+    /// The table, one of ours.
+    static var table: String { get }
+
+    /// Inserts a new row for `input` with `slug`; returns its id.
+    static func insert(_ input: Input, slug: String, now: Timestamp, _ connection: PGConnection, _ logger: Logger)
+        async throws -> Int64
+    /// Writes the input's fields over the row `id`, with its new slug, revision and time.
+    static func update(
+        id: Int64,
+        with input: Input,
+        slug: String,
+        revision: Int,
+        now: Timestamp,
+        _ connection: PGConnection,
+        _ logger: Logger
+    ) async throws
+    /// Writes what lives beside the row (links to other resources) once it is saved.
+    static func saveLinks(
+        of id: Int64,
+        from input: Input,
+        replacing: Bool,
+        _ connection: PGConnection,
+        _ logger: Logger
+    )
+        async throws
+    /// Refuses a delete that would break a rule of the data.
+    static func checkDelete(id: Int64, slug: String, _ connection: PGConnection, _ logger: Logger) async throws
+    /// The resource as the API serves it.
+    static func fetch(_ key: RowKey, now: Timestamp, _ connection: PGConnection, _ logger: Logger) async throws
+        -> Resource?
+}
+
+extension PostgresSluggedStore {
+    package static func saveLinks(
+        of id: Int64,
+        from input: Input,
+        replacing: Bool,
+        _ connection: PGConnection,
+        _ logger: Logger
+    )
+        async throws
+    {}
+
+    package static func checkDelete(id: Int64, slug: String, _ connection: PGConnection, _ logger: Logger) async throws
+    {}
+
+    package var logger: Logger { engine.logger }
+
+    package func find(slug: Slug) async throws -> Resource {
+        let now = clock.now
+        let logger = logger
+        return try await engine.client.withConnection { connection in
+            guard let resource = try await Self.fetch(.slug(slug.value), now: now, connection, logger) else {
+                throw StoreError.notFound(resource: Self.resourceName, slug: slug.value)
+            }
+            return resource
+        }
+    }
+
+    package func create(_ input: Input) async throws -> Resource {
+        let now = clock.now
+        let logger = logger
+        return try await engine.write(announcing: .content) { connection in
+            let slug = try await PostgresWrites.slug(
+                for: input.slug,
+                current: nil,
+                table: Self.table,
+                resource: Self.resourceName,
+                excludingID: nil,
+                connection,
+                logger
+            )
+            let id = try await Self.insert(input, slug: slug, now: now, connection, logger)
+            try await Self.saveLinks(of: id, from: input, replacing: false, connection, logger)
+            try await PostgresOutbox.record(
+                [.write(of: Self.resourceName, slug: slug, kind: .created)],
+                now: now,
+                connection,
+                logger
+            )
+            return try await Self.fetch(.id(id), now: now, connection, logger)!
+        }
+    }
+
+    package func replace(slug: Slug, with input: Input, expectedRevision: Int?) async throws -> Resource {
+        let now = clock.now
+        let logger = logger
+        return try await engine.write(announcing: .content) { connection in
+            let current = try await PostgresWrites.lock(
+                slug,
+                in: Self.table,
+                resource: Self.resourceName,
+                connection,
+                logger
+            )
+            let revision = try WriteRevision.next(current: current.revision, expected: expectedRevision)
+            let newSlug = try await PostgresWrites.slug(
+                for: input.slug,
+                current: current.slug,
+                table: Self.table,
+                resource: Self.resourceName,
+                excludingID: current.id,
+                connection,
+                logger
+            )
+            try await Self.update(
+                id: current.id,
+                with: input,
+                slug: newSlug,
+                revision: revision,
+                now: now,
+                connection,
+                logger
+            )
+            try await Self.saveLinks(of: current.id, from: input, replacing: true, connection, logger)
+            try await PostgresOutbox.record(
+                [.write(of: Self.resourceName, slug: newSlug, previousSlug: current.slug, kind: .updated)],
+                now: now,
+                connection,
+                logger
+            )
+            return try await Self.fetch(.id(current.id), now: now, connection, logger)!
+        }
+    }
+
+    package func delete(slug: Slug, expectedRevision: Int?) async throws {
+        let now = clock.now
+        let logger = logger
+        try await engine.write(announcing: .content) { connection in
+            let current = try await PostgresWrites.lock(
+                slug,
+                in: Self.table,
+                resource: Self.resourceName,
+                connection,
+                logger
+            )
+            _ = try WriteRevision.next(current: current.revision, expected: expectedRevision)
+            try await Self.checkDelete(id: current.id, slug: current.slug, connection, logger)
+            // Links go with the row (ON DELETE CASCADE).
+            try await connection.query("DELETE FROM \(unescaped: Self.table) WHERE id = \(current.id)", logger: logger)
+            try await PostgresOutbox.record(
+                [.write(of: Self.resourceName, slug: current.slug, kind: .deleted)],
+                now: now,
+                connection,
+                logger
+            )
+        }
+    }
+
+    package func existing(among slugs: [Slug]) async throws -> Set<String> {
+        let logger = logger
+        return try await engine.client.withConnection { connection in
+            try await PostgresWrites.existing(slugs, in: Self.table, connection, logger)
+        }
+    }
+}
+
+/// Pieces every collection's writes share on PostgreSQL, run inside the caller's transaction.
+package enum PostgresWrites {
+    /// The row with `slug`, locked until the transaction ends; `StoreError.notFound` otherwise.
+    package static func lock(
+        _ slug: Slug,
+        in table: String,
+        resource: String,
+        _ connection: PGConnection,
+        _ logger: Logger
+    ) async throws -> (id: Int64, slug: String, revision: Int) {
+        let rows = try await connection.query(
+            "SELECT id, slug, revision FROM \(unescaped: table) WHERE slug = \(slug.value) FOR UPDATE",
+            logger: logger
+        )
+        guard
+            let row = try await rows.first({
+                (try $0["id"] as Int64, try $0["slug"] as String, try $0["revision"] as Int)
+            })
+        else { throw StoreError.notFound(resource: resource, slug: slug.value) }
+        return row
+    }
+
+    /// The slug a write ends up with, as `WriteSupport.slug` decides it on SQLite.
+    package static func slug(
+        for choice: SlugChoice,
+        current: String?,
+        table: String,
+        resource: String,
+        excludingID id: Int64?,
+        _ connection: PGConnection,
+        _ logger: Logger
+    ) async throws -> String {
+        func isTaken(_ candidate: String) async throws -> Bool {
+            let rows = try await connection.query(
+                """
+                SELECT EXISTS (SELECT 1 FROM \(unescaped: table) WHERE slug = \(candidate) AND id IS DISTINCT FROM \(id))
+                AS taken
+                """,
+                logger: logger
+            )
+            return try await rows.first { try $0["taken"] as Bool } ?? false
+        }
+        switch choice {
+        case .keep:
+            guard let current else { preconditionFailure("a new resource has no slug to keep") }
+            return current
+        case .given(let slug):
+            if try await isTaken(slug.value) { throw SlugRules.taken(slug.value, resource: resource) }
+            return slug.value
+        case .derived(let slug):
+            if try await !isTaken(slug.value) { return slug.value }
+            for candidate in SlugRules.numbered(slug) where try await !isTaken(candidate) { return candidate }
+            throw SlugRules.exhausted
+        }
+    }
+
+    /// Which of `slugs` are in `table`, one of ours.
+    package static func existing(_ slugs: [Slug], in table: String, _ connection: PGConnection, _ logger: Logger)
+        async throws -> Set<String>
+    {
+        guard !slugs.isEmpty else { return [] }
+        let rows = try await connection.query(
+            "SELECT slug FROM \(unescaped: table) WHERE slug = ANY(\(slugs.map(\.value)))",
+            logger: logger
+        )
+        return Set(try await rows.map { try $0["slug"] as String })
+    }
+
+    /// The ids of `slugs` in `table`, in order; every slug that does not exist is reported
+    /// against `field` at its index.
+    package static func ids(
+        of slugs: [Slug],
+        in table: String,
+        field: String,
+        _ connection: PGConnection,
+        _ logger: Logger
+    ) async throws -> [Int64] {
+        guard !slugs.isEmpty else { return [] }
+        let rows = try await connection.query(
+            "SELECT id, slug FROM \(unescaped: table) WHERE slug = ANY(\(slugs.map(\.value)))",
+            logger: logger
+        )
+        var idsBySlug: [String: Int64] = [:]
+        for (id, slug) in try await rows.map({ (try $0["id"] as Int64, try $0["slug"] as String) }) {
+            idsBySlug[slug] = id
+        }
+        var missing: [MissingReference] = []
+        var ids: [Int64] = []
+        for (index, slug) in slugs.enumerated() {
+            if let id = idsBySlug[slug.value] {
+                ids.append(id)
+            } else {
+                missing.append(MissingReference(field: field, index: index, slug: slug.value))
+            }
+        }
+        guard missing.isEmpty else { throw StoreError.missingReferences(missing) }
+        return ids
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Logging
+import MastheadDomain
+import PostgresNIO
+
+extension Timestamp {
+    /// The instant as PostgreSQL's `timestamptz` takes it.
+    package var date: Date { Date(timeIntervalSince1970: Double(secondsSinceEpoch)) }
+
+    /// Stored times are whole seconds; anything finer is dropped.
+    package init(_ date: Date) {
+        self.init(secondsSinceEpoch: Int64(date.timeIntervalSince1970.rounded(.down)))
+    }
+}
+
+/// One result row, read by column name.
+package struct PGRow {
+    package let row: PostgresRandomAccessRow
+
+    package init(_ row: PostgresRow) {
+        self.row = row.makeRandomAccess()
+    }
+
+    package subscript<Value: PostgresDecodable>(_ name: String, as type: Value.Type = Value.self) -> Value {
+        get throws { try row[name].decode(Value.self) }
+    }
+
+    package func time(_ name: String) throws -> Timestamp {
+        Timestamp(try row[name].decode(Date.self))
+    }
+
+    package func optionalTime(_ name: String) throws -> Timestamp? {
+        try row[name].decode(Date?.self).map(Timestamp.init)
+    }
+}
+
+extension AsyncSequence where Element == PostgresRow {
+    /// Every row, read with `transform`.
+    package func map<Value>(_ transform: (PGRow) throws -> Value) async throws -> [Value] {
+        var values: [Value] = []
+        for try await row in self { values.append(try transform(PGRow(row))) }
+        return values
+    }
+
+    /// The first row, if any, read with `transform`.
+    package func first<Value>(_ transform: (PGRow) throws -> Value) async throws -> Value? {
+        for try await row in self { return try transform(PGRow(row)) }
+        return nil
+    }
+}
+
+extension Error {
+    /// PostgreSQL refused a row that breaks a unique constraint (SQLSTATE 23505).
+    package var isUniqueViolation: Bool {
+        (self as? PSQLError)?.serverInfo?[.sqlState] == "23505"
+    }
+}

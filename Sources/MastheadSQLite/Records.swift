@@ -1,0 +1,234 @@
+import Foundation
+import GRDB
+import MastheadDomain
+import MastheadStorage
+
+/// Table records: one struct per table, columns named as in the migrations (snake_case).
+/// They are the write side's shapes; reads go through the stores' own row mapping.
+
+package protocol SnakeCaseRecord: Codable, FetchableRecord, MutablePersistableRecord {}
+
+/// A row of a collection the API addresses by slug, versioned by `revision`.
+package protocol SluggedRecord: SnakeCaseRecord, TableRecord {
+    var id: Int64? { get set }
+    var slug: String { get set }
+    var revision: Int { get set }
+    var updatedAt: Timestamp { get set }
+}
+
+extension SluggedRecord {
+    /// Keeps the id SQLite gave the new row.
+    package mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+
+    /// The row with `slug`, or `StoreError.notFound` naming `resource`.
+    package static func find(slug: Slug, resource: String, _ db: Database) throws -> Self {
+        guard let record = try filter(Column("slug") == slug.value).fetchOne(db) else {
+            throw StoreError.notFound(resource: resource, slug: slug.value)
+        }
+        return record
+    }
+
+    /// Readies a replace: checks the revision the write was based on, moves to the next
+    /// revision, settles the slug and stamps the time.
+    package mutating func prepareReplace(
+        slug choice: SlugChoice,
+        expectedRevision: Int?,
+        resource: String,
+        now: Timestamp,
+        _ db: Database
+    ) throws {
+        revision = try WriteSupport.nextRevision(current: revision, expected: expectedRevision)
+        slug = try WriteSupport.slug(
+            for: choice,
+            current: slug,
+            table: Self.databaseTableName,
+            resource: resource,
+            excludingID: id,
+            db
+        )
+        updatedAt = now
+    }
+
+    /// Deletes the row with `slug` unless it changed since `expectedRevision`; `check` may
+    /// refuse first (an author who still has articles, say).
+    package static func delete(
+        slug: Slug,
+        expectedRevision: Int?,
+        resource: String,
+        _ db: Database,
+        check: (Self) throws -> Void = { _ in }
+    ) throws {
+        let record = try find(slug: slug, resource: resource, db)
+        _ = try WriteSupport.nextRevision(current: record.revision, expected: expectedRevision)
+        try check(record)
+        try record.delete(db)
+    }
+}
+
+extension SnakeCaseRecord {
+    package static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .convertFromSnakeCase }
+    package static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy { .convertToSnakeCase }
+}
+
+package struct SiteRecord: SnakeCaseRecord {
+    package static let databaseTableName = "site"
+    package var id: Int64 = 1
+    package var title: String
+    package var description: String
+    package var tagline: String
+    package var url: String
+    package var locale: String
+    package var timezone: String
+    package var revision: Int = 1
+    package var updatedAt: Timestamp
+}
+
+package struct AuthorRecord: SluggedRecord {
+    package static let databaseTableName = "authors"
+    package var id: Int64?
+    package var slug: String
+    package var name: String
+    package var bio: String?
+    package var avatarUrl: String?
+    package var websiteUrl: String?
+    package var location: String?
+    package var revision: Int = 1
+    package var createdAt: Timestamp
+    package var updatedAt: Timestamp
+}
+
+package struct TagRecord: SluggedRecord {
+    package static let databaseTableName = "tags"
+    package var id: Int64?
+    package var slug: String
+    package var name: String
+    package var description: String?
+    package var revision: Int = 1
+    package var createdAt: Timestamp
+    package var updatedAt: Timestamp
+}
+
+package struct ArticleRecord: SluggedRecord {
+    package static let databaseTableName = "articles"
+    package var id: Int64?
+    package var slug: String
+    package var title: String
+    package var customExcerpt: String?
+    package var excerpt: String
+    /// `draft` or `published`.
+    package var status: String
+    package var featured: Bool
+    package var publishedAt: Timestamp?
+    package var authorId: Int64
+    package var wordCount: Int
+    package var readingTimeMinutes: Int
+    package var views: Int = 0
+    package var coverImageUrl: String?
+    package var coverImageAlt: String?
+    package var seoTitle: String?
+    package var seoDescription: String?
+    package var canonicalUrl: String?
+    package var revision: Int = 1
+    package var createdAt: Timestamp
+    package var updatedAt: Timestamp
+
+    /// Sets everything computed from the body: word count, reading time, and the served
+    /// excerpt (the custom one, or the start of the plaintext).
+    package mutating func setBody(_ body: PreparedBody) {
+        wordCount = body.wordCount
+        readingTimeMinutes = body.readingTimeMinutes
+        excerpt = customExcerpt ?? body.fallbackExcerpt
+    }
+
+    /// `setBody` for Markdown rendered on the spot; returns the body's own row, for
+    /// `ArticleBodyRecord.save` once the article has its id.
+    package mutating func setBody(_ markdown: String) -> ArticleBodyRecord {
+        let body = PreparedBody(markdown: markdown)
+        setBody(body)
+        return body.record
+    }
+}
+
+/// An article body made ready to store before any transaction (`ArticleText`), with its
+/// plaintext compressed as SQLite stores it.
+package struct PreparedBody: Sendable {
+    package let text: ArticleText
+    package let record: ArticleBodyRecord
+
+    package init(markdown: String, html: Bool = false) {
+        text = ArticleText(markdown: markdown, html: html)
+        record = ArticleBodyRecord(markdown: markdown, plaintext: CompressedText.compress(text.plaintext))
+    }
+
+    package var wordCount: Int { text.wordCount }
+    package var readingTimeMinutes: Int { text.readingTimeMinutes }
+    package var fallbackExcerpt: String { text.fallbackExcerpt }
+    package var html: String? { text.html }
+
+    /// The bodies of `markdowns`, in their order, prepared on every core (an import's many).
+    package static func preparing(_ markdowns: [String]) async -> [PreparedBody] {
+        await ArticleText.preparing(markdowns) { PreparedBody(markdown: $0) }
+    }
+}
+
+/// An article's body, kept apart from the row that lists and counts read (0010). HTML is
+/// rendered from the Markdown when read; the plaintext is stored deflated.
+package struct ArticleBodyRecord: Sendable {
+    package var markdown: String
+    package var plaintext: Data
+
+    /// Inserts or replaces the body of article `id`; triggers keep the search index in step.
+    /// The statement is prepared once per connection: preparing it compiles the index's
+    /// triggers, which costs more than running them.
+    package func save(for id: Int64, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO article_bodies (article_id, markdown, plaintext) VALUES (?, ?, ?)
+                ON CONFLICT (article_id) DO UPDATE SET markdown = excluded.markdown, plaintext = excluded.plaintext
+                """
+        ).execute(arguments: [id, markdown, plaintext])
+    }
+}
+
+package struct ArticleTagRecord: SnakeCaseRecord, PersistableRecord {
+    package static let databaseTableName = "article_tags"
+    package var articleId: Int64
+    package var tagId: Int64
+    package var position: Int
+}
+
+package struct PlatformRecord: SluggedRecord {
+    package static let databaseTableName = "platforms"
+    package var id: Int64?
+    package var slug: String
+    package var name: String
+    package var focus: String
+    package var tagline: String
+    package var description: String
+    package var url: String?
+    package var position: Int
+    package var revision: Int = 1
+    package var createdAt: Timestamp
+    package var updatedAt: Timestamp
+}
+
+package struct ServiceRecord: SluggedRecord {
+    package static let databaseTableName = "services"
+    package var id: Int64?
+    package var slug: String
+    package var title: String
+    package var subtitle: String
+    package var description: String
+    package var position: Int
+    package var revision: Int = 1
+    package var createdAt: Timestamp
+    package var updatedAt: Timestamp
+}
+
+package struct PlatformServiceRecord: SnakeCaseRecord, PersistableRecord {
+    package static let databaseTableName = "platform_services"
+    package var platformId: Int64
+    package var serviceId: Int64
+}

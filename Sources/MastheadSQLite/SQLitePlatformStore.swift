@@ -1,0 +1,102 @@
+import GRDB
+import MastheadDomain
+import MastheadStorage
+
+/// Platforms in SQLite, each with the services it delivers (`platform_services`).
+package struct SQLitePlatformStore: PlatformStore, SQLiteSluggedStore {
+    package let database: AppDatabase
+    package let clock: ContentClock
+
+    package init(database: AppDatabase, clock: ContentClock) {
+        self.database = database
+        self.clock = clock
+    }
+
+    package static var resourceName: String { "platform" }
+
+    package func list(_ page: PageRequest) async throws -> Page<Platform> {
+        try await database.reader.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM platforms") ?? 0
+            return Page(
+                items: try Self.platforms(db, where: "TRUE", limit: page.limit, offset: page.offset),
+                total: total
+            )
+        }
+    }
+
+    package static func fetch(_ key: RowKey, now: Timestamp, _ db: Database) throws -> Platform? {
+        let filter: SQL =
+            switch key {
+            case .id(let id): "p.id = \(id)"
+            case .slug(let slug): "p.slug = \(slug)"
+            }
+        return try platforms(db, where: filter, limit: 1, offset: 0).first
+    }
+
+    package static func newRecord(_ input: PlatformInput, slug: String, now: Timestamp, _ db: Database) throws
+        -> PlatformRecord
+    {
+        var record = PlatformRecord(
+            slug: slug,
+            name: "",
+            focus: "",
+            tagline: "",
+            description: "",
+            position: try input.position ?? CatalogLinks.nextPosition(in: "platforms", db),
+            createdAt: now,
+            updatedAt: now
+        )
+        apply(input, to: &record)
+        return record
+    }
+
+    package static func apply(_ input: PlatformInput, to record: inout PlatformRecord) {
+        record.name = input.name
+        record.focus = input.focus
+        record.tagline = input.tagline
+        record.description = input.description
+        record.url = input.url
+        if let position = input.position { record.position = position }
+    }
+
+    package static func saveLinks(of record: PlatformRecord, from input: PlatformInput, replacing: Bool, _ db: Database)
+        throws
+    {
+        try CatalogLinks.save(.platform(record.id!), to: input.services, replacing: replacing, db)
+    }
+
+    /// `limit` -1 means all, as in SQLite.
+    package static func platforms(_ db: Database, where filter: SQL, limit: Int, offset: Int) throws -> [Platform] {
+        let rows = try Row.fetchAll(
+            db,
+            SQLRequest<Row>(
+                literal: """
+                    SELECT * FROM platforms p WHERE \(filter) ORDER BY p.position, p.id LIMIT \(limit) OFFSET \(offset)
+                    """,
+                cached: true
+            )
+        )
+        var platforms = rows.map { row in
+            Platform(
+                id: row["id"],
+                slug: row["slug"],
+                name: row["name"],
+                focus: row["focus"],
+                tagline: row["tagline"],
+                description: row["description"],
+                url: row["url"],
+                position: row["position"],
+                revision: row["revision"],
+                services: []
+            )
+        }
+        let links = try CatalogLinks.load(for: .platforms(platforms.map(\.id)), db)
+        for index in platforms.indices {
+            platforms[index].services = links[platforms[index].id, default: []].map {
+                .init(slug: $0.slug, title: $0.label)
+            }
+        }
+        return platforms
+    }
+
+}

@@ -1,0 +1,311 @@
+import Foundation
+import GRDB
+import MastheadDomain
+import MastheadStorage
+
+/// Reads and writes whole publications in SQLite.
+public struct SQLitePortabilityStore: PortabilityStore {
+    package let database: AppDatabase
+    /// What is public once imported enters the search index at once (`SQLiteSearchIndex`).
+    package let clock: ContentClock
+
+    public init(database: AppDatabase, clock: ContentClock = .system) {
+        self.database = database
+        self.clock = clock
+    }
+
+    /// Everything but tokens, in one read transaction, each list in id order.
+    public func export() async throws -> ContentExport {
+        try await database.reader.read { db in
+            let authors = try AuthorRecord.order(Column("id")).fetchAll(db)
+            let tags = try TagRecord.order(Column("id")).fetchAll(db)
+            let services = try ServiceRecord.order(Column("id")).fetchAll(db)
+            let authorSlugs = Dictionary(uniqueKeysWithValues: authors.map { ($0.id!, $0.slug) })
+            let tagSlugs = Dictionary(uniqueKeysWithValues: tags.map { ($0.id!, $0.slug) })
+            let serviceSlugs = Dictionary(uniqueKeysWithValues: services.map { ($0.id!, $0.slug) })
+            let articleTags = try Self.grouped(
+                db,
+                "SELECT article_id, tag_id FROM article_tags ORDER BY article_id, position"
+            )
+            let platformServices = try Self.grouped(
+                db,
+                "SELECT platform_id, service_id FROM platform_services ORDER BY platform_id, service_id"
+            )
+            var redirects: [Int64: [String]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT article_id, old_slug FROM article_redirects ORDER BY old_slug")
+            {
+                redirects[row["article_id"], default: []].append(row["old_slug"])
+            }
+            var daily: [Int64: [DailyViewsExport]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM article_views_daily ORDER BY article_id, day") {
+                daily[row["article_id"], default: []].append(DailyViewsExport(day: row["day"], views: row["views"]))
+            }
+            // Bodies in one read, like the other per-article collections (0010 keeps them apart).
+            var markdown: [Int64: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT article_id, markdown FROM article_bodies") {
+                markdown[row["article_id"]] = row["markdown"]
+            }
+            let site = try SiteRecord.fetchOne(db)
+            return ContentExport(
+                format: ContentExport.formatName,
+                version: ContentExport.currentVersion,
+                site: site.map {
+                    SiteExport(
+                        title: $0.title,
+                        description: $0.description,
+                        tagline: $0.tagline,
+                        url: $0.url,
+                        locale: $0.locale,
+                        timezone: $0.timezone,
+                        revision: $0.revision,
+                        updatedAt: $0.updatedAt
+                    )
+                },
+                authors: authors.map {
+                    AuthorExport(
+                        slug: $0.slug,
+                        name: $0.name,
+                        bio: $0.bio,
+                        avatarUrl: $0.avatarUrl,
+                        websiteUrl: $0.websiteUrl,
+                        location: $0.location,
+                        revision: $0.revision,
+                        createdAt: $0.createdAt,
+                        updatedAt: $0.updatedAt
+                    )
+                },
+                tags: tags.map {
+                    TagExport(
+                        slug: $0.slug,
+                        name: $0.name,
+                        description: $0.description,
+                        revision: $0.revision,
+                        createdAt: $0.createdAt,
+                        updatedAt: $0.updatedAt
+                    )
+                },
+                articles: try ArticleRecord.order(Column("id")).fetchAll(db).map { article in
+                    let id = article.id!
+                    return ArticleExport(
+                        slug: article.slug,
+                        title: article.title,
+                        customExcerpt: article.customExcerpt,
+                        status: article.status,
+                        featured: article.featured,
+                        publishedAt: article.publishedAt,
+                        author: authorSlugs[article.authorId]!,
+                        tags: articleTags[id, default: []].map { tagSlugs[$0]! },
+                        bodyMarkdown: markdown[id] ?? "",
+                        views: article.views,
+                        dailyViews: daily[id, default: []],
+                        oldSlugs: redirects[id, default: []],
+                        coverImageUrl: article.coverImageUrl,
+                        coverImageAlt: article.coverImageAlt,
+                        seoTitle: article.seoTitle,
+                        seoDescription: article.seoDescription,
+                        canonicalUrl: article.canonicalUrl,
+                        revision: article.revision,
+                        createdAt: article.createdAt,
+                        updatedAt: article.updatedAt
+                    )
+                },
+                platforms: try PlatformRecord.order(Column("id")).fetchAll(db).map { platform in
+                    PlatformExport(
+                        slug: platform.slug,
+                        name: platform.name,
+                        focus: platform.focus,
+                        tagline: platform.tagline,
+                        description: platform.description,
+                        url: platform.url,
+                        position: platform.position,
+                        services: platformServices[platform.id!, default: []].map { serviceSlugs[$0]! },
+                        revision: platform.revision,
+                        createdAt: platform.createdAt,
+                        updatedAt: platform.updatedAt
+                    )
+                },
+                services: services.map {
+                    ServiceExport(
+                        slug: $0.slug,
+                        title: $0.title,
+                        subtitle: $0.subtitle,
+                        description: $0.description,
+                        position: $0.position,
+                        revision: $0.revision,
+                        createdAt: $0.createdAt,
+                        updatedAt: $0.updatedAt
+                    )
+                }
+            )
+        }
+    }
+
+    /// Loads `document` into a database that holds no content, in one transaction: a
+    /// document with any problem, or a database that is not empty, changes nothing.
+    public func importContent(_ document: ContentExport) async throws {
+        let problems = document.problems()
+        guard problems.isEmpty else { throw ImportFailure(problems: problems) }
+        let bodies = await PreparedBody.preparing(document.articles.map(\.bodyMarkdown))
+        let now = clock.now
+        try await database.writer.write { db in
+            guard try !AppDatabase.holdsContent(db) else {
+                throw ImportFailure.notEmpty
+            }
+            if let site = document.site {
+                var record = SiteRecord(
+                    title: site.title,
+                    description: site.description,
+                    tagline: site.tagline,
+                    url: site.url,
+                    locale: site.locale,
+                    timezone: site.timezone,
+                    revision: site.revision,
+                    updatedAt: site.updatedAt
+                )
+                try record.upsert(db)
+            }
+            let authorIDs = try Self.insert(
+                document.authors.map { author in
+                    AuthorRecord(
+                        slug: author.slug,
+                        name: author.name,
+                        bio: author.bio,
+                        avatarUrl: author.avatarUrl,
+                        websiteUrl: author.websiteUrl,
+                        location: author.location,
+                        revision: author.revision,
+                        createdAt: author.createdAt,
+                        updatedAt: author.updatedAt
+                    )
+                },
+                db
+            )
+            let tagIDs = try Self.insert(
+                document.tags.map { tag in
+                    TagRecord(
+                        slug: tag.slug,
+                        name: tag.name,
+                        description: tag.description,
+                        revision: tag.revision,
+                        createdAt: tag.createdAt,
+                        updatedAt: tag.updatedAt
+                    )
+                },
+                db
+            )
+            let serviceIDs = try Self.insert(
+                document.services.map { service in
+                    ServiceRecord(
+                        slug: service.slug,
+                        title: service.title,
+                        subtitle: service.subtitle,
+                        description: service.description,
+                        position: service.position,
+                        revision: service.revision,
+                        createdAt: service.createdAt,
+                        updatedAt: service.updatedAt
+                    )
+                },
+                db
+            )
+            for platform in document.platforms {
+                var record = PlatformRecord(
+                    slug: platform.slug,
+                    name: platform.name,
+                    focus: platform.focus,
+                    tagline: platform.tagline,
+                    description: platform.description,
+                    url: platform.url,
+                    position: platform.position,
+                    revision: platform.revision,
+                    createdAt: platform.createdAt,
+                    updatedAt: platform.updatedAt
+                )
+                try record.insert(db)
+                for slug in platform.services {
+                    try PlatformServiceRecord(platformId: record.id!, serviceId: serviceIDs[slug]!).insert(db)
+                }
+            }
+            // Bodies are staged, then moved in one statement: a statement that fires the search
+            // index's triggers first makes FTS5 write out all it holds, so a statement per body
+            // made each article a segment of its own, and merging them was most of an import.
+            try db.execute(
+                sql: """
+                    CREATE TEMP TABLE imported_bodies (
+                        article_id INTEGER PRIMARY KEY, markdown TEXT NOT NULL, plaintext BLOB NOT NULL
+                    )
+                    """
+            )
+            let stageBody = try db.makeStatement(sql: "INSERT INTO temp.imported_bodies VALUES (?, ?, ?)")
+            let addRedirect = try db.makeStatement(
+                sql: "INSERT INTO article_redirects (old_slug, article_id, created_at) VALUES (?, ?, ?)"
+            )
+            let addDailyViews = try db.makeStatement(
+                sql: "INSERT INTO article_views_daily (article_id, day, views) VALUES (?, ?, ?)"
+            )
+            for (article, body) in zip(document.articles, bodies) {
+                var record = ArticleRecord(
+                    slug: article.slug,
+                    title: article.title,
+                    customExcerpt: article.customExcerpt,
+                    excerpt: "",
+                    status: article.status,
+                    featured: article.featured,
+                    publishedAt: article.publishedAt,
+                    authorId: authorIDs[article.author]!,
+                    wordCount: 0,
+                    readingTimeMinutes: 1,
+                    views: article.views,
+                    coverImageUrl: article.coverImageUrl,
+                    coverImageAlt: article.coverImageAlt,
+                    seoTitle: article.seoTitle,
+                    seoDescription: article.seoDescription,
+                    canonicalUrl: article.canonicalUrl,
+                    revision: article.revision,
+                    createdAt: article.createdAt,
+                    updatedAt: article.updatedAt
+                )
+                record.setBody(body)
+                try record.insert(db)
+                let id = record.id!
+                try stageBody.execute(arguments: [id, body.record.markdown, body.record.plaintext])
+                for (position, slug) in article.tags.enumerated() {
+                    try ArticleTagRecord(articleId: id, tagId: tagIDs[slug]!, position: position).insert(db)
+                }
+                for oldSlug in article.oldSlugs {
+                    try addRedirect.execute(arguments: [oldSlug, id, article.updatedAt])
+                }
+                for bucket in article.dailyViews {
+                    try addDailyViews.execute(arguments: [id, bucket.day, bucket.views])
+                }
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO article_bodies (article_id, markdown, plaintext)
+                    SELECT article_id, markdown, plaintext FROM temp.imported_bodies ORDER BY article_id;
+                    DROP TABLE temp.imported_bodies;
+                    """
+            )
+            try SQLiteSearchIndex.indexDue(at: now, db)
+        }
+    }
+
+    /// Inserts `records` in order; returns their ids by slug.
+    private static func insert<Record: SluggedRecord>(_ records: [Record], _ db: Database) throws -> [String: Int64] {
+        var ids: [String: Int64] = [:]
+        for var record in records {
+            try record.insert(db)
+            ids[record.slug] = record.id!
+        }
+        return ids
+    }
+
+    /// `first → [second]` for two-column rows, in row order.
+    private static func grouped(_ db: Database, _ sql: String) throws -> [Int64: [Int64]] {
+        var groups: [Int64: [Int64]] = [:]
+        for row in try Row.fetchAll(db, sql: sql) {
+            groups[row[0], default: []].append(row[1])
+        }
+        return groups
+    }
+}

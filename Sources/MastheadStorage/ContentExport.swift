@@ -1,0 +1,472 @@
+import Foundation
+import MastheadDomain
+
+/// Whole publications in and out, as one `ContentExport` document: the way content moves
+/// between instances and between storage engines.
+public protocol PortabilityStore: Sendable {
+    /// Everything but tokens, as of one moment, each list in id order.
+    func export() async throws -> ContentExport
+    /// Loads a document into an empty publication in one transaction: all of it or nothing.
+    func importContent(_ document: ContentExport) async throws
+}
+
+/// All of a publication's content as one portable JSON document, for moving it between
+/// instances: `masthead export` writes it, `masthead import` reads it. API tokens are not
+/// content and are never included. Resources refer to each other by slug, not by id, so a
+/// document reads on its own and imports into any empty database; computed fields (HTML,
+/// plaintext, word counts, the search index) are made again on import.
+public struct ContentExport: Codable, Sendable, Equatable {
+    public static let formatName = "masthead-content"
+    public static let currentVersion = 1
+
+    public var format: String
+    public var version: Int
+    public var site: SiteExport?
+    public var authors: [AuthorExport]
+    public var tags: [TagExport]
+    public var articles: [ArticleExport]
+    public var platforms: [PlatformExport]
+    public var services: [ServiceExport]
+
+    /// The document's JSON: keys sorted, indented, so the same content always makes the
+    /// same bytes (an export → import → export round trip is byte-identical).
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self) + Data("\n".utf8)
+    }
+
+    /// Parses a document; `ImportFailure` says what is wrong with one that does not parse.
+    public static func decode(_ data: Data) throws(ImportFailure) -> ContentExport {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do {
+            return try decoder.decode(ContentExport.self, from: data)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw ImportFailure(problems: ["\(Self.path(context.codingPath + [key])): required, and missing"])
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            throw ImportFailure(problems: ["\(Self.path(context.codingPath)): \(context.debugDescription)"])
+        } catch let DecodingError.dataCorrupted(context) {
+            throw ImportFailure(problems: ["\(Self.path(context.codingPath)): \(context.debugDescription)"])
+        } catch {
+            throw ImportFailure(problems: ["not a Masthead export document"])
+        }
+    }
+
+    /// The JSON pointer (RFC 6901) of a place in the document: `/articles/3/published_at`.
+    package static func path(_ keys: [any CodingKey]) -> String {
+        let path = keys.map { key in
+            "/"
+                + (key.intValue.map(String.init) ?? key.stringValue.snakeCased)
+                .replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        }.joined()
+        return path.isEmpty ? "/" : path
+    }
+
+    package init(
+        format: String,
+        version: Int,
+        site: SiteExport? = nil,
+        authors: [AuthorExport],
+        tags: [TagExport],
+        articles: [ArticleExport],
+        platforms: [PlatformExport],
+        services: [ServiceExport]
+    ) {
+        self.format = format
+        self.version = version
+        self.site = site
+        self.authors = authors
+        self.tags = tags
+        self.articles = articles
+        self.platforms = platforms
+        self.services = services
+    }
+}
+
+public struct SiteExport: Codable, Sendable, Equatable {
+    public var title: String
+    public var description: String
+    /// Absent from exports made before sites had one: read as empty.
+    public var tagline: String
+    public var url: String
+    public var locale: String
+    public var timezone: String
+    public var revision: Int
+    public var updatedAt: Timestamp
+
+    package init(
+        title: String,
+        description: String,
+        tagline: String,
+        url: String,
+        locale: String,
+        timezone: String,
+        revision: Int,
+        updatedAt: Timestamp
+    ) {
+        self.title = title
+        self.description = description
+        self.tagline = tagline
+        self.url = url
+        self.locale = locale
+        self.timezone = timezone
+        self.revision = revision
+        self.updatedAt = updatedAt
+    }
+}
+
+public struct AuthorExport: Codable, Sendable, Equatable {
+    public var slug: String
+    public var name: String
+    public var bio: String?
+    public var avatarUrl: String?
+    public var websiteUrl: String?
+    public var location: String?
+    public var revision: Int
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+
+    package init(
+        slug: String,
+        name: String,
+        bio: String? = nil,
+        avatarUrl: String? = nil,
+        websiteUrl: String? = nil,
+        location: String? = nil,
+        revision: Int,
+        createdAt: Timestamp,
+        updatedAt: Timestamp
+    ) {
+        self.slug = slug
+        self.name = name
+        self.bio = bio
+        self.avatarUrl = avatarUrl
+        self.websiteUrl = websiteUrl
+        self.location = location
+        self.revision = revision
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+public struct TagExport: Codable, Sendable, Equatable {
+    public var slug: String
+    public var name: String
+    public var description: String?
+    public var revision: Int
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+
+    package init(
+        slug: String,
+        name: String,
+        description: String? = nil,
+        revision: Int,
+        createdAt: Timestamp,
+        updatedAt: Timestamp
+    ) {
+        self.slug = slug
+        self.name = name
+        self.description = description
+        self.revision = revision
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+public struct ArticleExport: Codable, Sendable, Equatable {
+    public var slug: String
+    public var title: String
+    public var customExcerpt: String?
+    /// `draft` or `published` (a future `published_at` makes it scheduled).
+    public var status: String
+    public var featured: Bool
+    public var publishedAt: Timestamp?
+    /// The author's slug.
+    public var author: String
+    /// Tag slugs, the primary tag first.
+    public var tags: [String]
+    public var bodyMarkdown: String
+    public var views: Int
+    public var dailyViews: [DailyViewsExport]
+    /// Slugs the article had before, each still answering 301.
+    public var oldSlugs: [String]
+    public var coverImageUrl: String?
+    public var coverImageAlt: String?
+    public var seoTitle: String?
+    public var seoDescription: String?
+    public var canonicalUrl: String?
+    public var revision: Int
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+
+    package init(
+        slug: String,
+        title: String,
+        customExcerpt: String? = nil,
+        status: String,
+        featured: Bool,
+        publishedAt: Timestamp? = nil,
+        author: String,
+        tags: [String],
+        bodyMarkdown: String,
+        views: Int,
+        dailyViews: [DailyViewsExport],
+        oldSlugs: [String],
+        coverImageUrl: String? = nil,
+        coverImageAlt: String? = nil,
+        seoTitle: String? = nil,
+        seoDescription: String? = nil,
+        canonicalUrl: String? = nil,
+        revision: Int,
+        createdAt: Timestamp,
+        updatedAt: Timestamp
+    ) {
+        self.slug = slug
+        self.title = title
+        self.customExcerpt = customExcerpt
+        self.status = status
+        self.featured = featured
+        self.publishedAt = publishedAt
+        self.author = author
+        self.tags = tags
+        self.bodyMarkdown = bodyMarkdown
+        self.views = views
+        self.dailyViews = dailyViews
+        self.oldSlugs = oldSlugs
+        self.coverImageUrl = coverImageUrl
+        self.coverImageAlt = coverImageAlt
+        self.seoTitle = seoTitle
+        self.seoDescription = seoDescription
+        self.canonicalUrl = canonicalUrl
+        self.revision = revision
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+public struct DailyViewsExport: Codable, Sendable, Equatable {
+    /// `YYYY-MM-DD`, UTC.
+    public var day: String
+    public var views: Int
+
+    package init(day: String, views: Int) {
+        self.day = day
+        self.views = views
+    }
+}
+
+public struct PlatformExport: Codable, Sendable, Equatable {
+    public var slug: String
+    public var name: String
+    public var focus: String
+    public var tagline: String
+    public var description: String
+    public var url: String?
+    public var position: Int
+    /// Service slugs.
+    public var services: [String]
+    public var revision: Int
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+
+    package init(
+        slug: String,
+        name: String,
+        focus: String,
+        tagline: String,
+        description: String,
+        url: String? = nil,
+        position: Int,
+        services: [String],
+        revision: Int,
+        createdAt: Timestamp,
+        updatedAt: Timestamp
+    ) {
+        self.slug = slug
+        self.name = name
+        self.focus = focus
+        self.tagline = tagline
+        self.description = description
+        self.url = url
+        self.position = position
+        self.services = services
+        self.revision = revision
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+public struct ServiceExport: Codable, Sendable, Equatable {
+    public var slug: String
+    public var title: String
+    public var subtitle: String
+    public var description: String
+    public var position: Int
+    public var revision: Int
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+
+    package init(
+        slug: String,
+        title: String,
+        subtitle: String,
+        description: String,
+        position: Int,
+        revision: Int,
+        createdAt: Timestamp,
+        updatedAt: Timestamp
+    ) {
+        self.slug = slug
+        self.title = title
+        self.subtitle = subtitle
+        self.description = description
+        self.position = position
+        self.revision = revision
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// Why a document cannot be imported: one line per problem, for the operator.
+public struct ImportFailure: Error, Sendable, CustomStringConvertible, Equatable {
+    public let problems: [String]
+
+    /// Every engine refuses to import into a publication that has content.
+    public static let notEmpty = ImportFailure(
+        problems: ["the database already holds content; import into an empty database"]
+    )
+    public var description: String { problems.joined(separator: "\n") }
+
+    package init(problems: [String]) {
+        self.problems = problems
+    }
+}
+
+extension ContentExport {
+    /// Every reason the document cannot be imported that lies between records (repeated
+    /// slugs, references to records it lacks, view counts), one line each, each naming its
+    /// place by JSON pointer; empty when there is none. Each record's own fields are checked
+    /// by the API's rules (`ContentImport`).
+    package func problems() -> [String] {
+        var problems: [String] = []
+        if format != Self.formatName { problems.append("/format: expected '\(Self.formatName)'") }
+        if version != Self.currentVersion { problems.append("/version: expected \(Self.currentVersion)") }
+        /// Checks that no slug is repeated; returns the slugs.
+        func check(_ items: [String], _ collection: String) -> Set<String> {
+            var seen: Set<String> = []
+            for (index, item) in items.enumerated() {
+                if !seen.insert(item).inserted {
+                    problems.append("/\(collection)/\(index)/slug: '\(item)' appears twice")
+                }
+            }
+            return seen
+        }
+        let authorSlugs = check(authors.map(\.slug), "authors")
+        let tagSlugs = check(tags.map(\.slug), "tags")
+        let serviceSlugs = check(services.map(\.slug), "services")
+        _ = check(platforms.map(\.slug), "platforms")
+        var articleSlugs = check(articles.map(\.slug), "articles")
+        for (index, platform) in platforms.enumerated() {
+            for slug in platform.services where !serviceSlugs.contains(slug) {
+                problems.append("/platforms/\(index)/services: no service '\(slug)' in the document")
+            }
+        }
+        for (index, article) in articles.enumerated() {
+            let path = "/articles/\(index)"
+            if !["draft", "published"].contains(article.status) {
+                problems.append("\(path)/status: expected draft or published")
+            } else if article.status == "published" && article.publishedAt == nil {
+                problems.append("\(path)/published_at: a published article needs one")
+            }
+            if !authorSlugs.contains(article.author) {
+                problems.append("\(path)/author: no author '\(article.author)' in the document")
+            }
+            for slug in article.tags where !tagSlugs.contains(slug) {
+                problems.append("\(path)/tags: no tag '\(slug)' in the document")
+            }
+            if Set(article.tags).count != article.tags.count { problems.append("\(path)/tags: a tag appears twice") }
+            if !StoredNumbers.views.contains(article.views) {
+                problems.append("\(path)/views: must be from 0 to \(StoredNumbers.views.upperBound)")
+            }
+            var days: Set<String> = []
+            var dailyTotal = 0
+            for (dayIndex, bucket) in article.dailyViews.enumerated() {
+                let place = "\(path)/daily_views/\(dayIndex)"
+                if Timestamp(rfc3339: bucket.day) == nil || bucket.day.utf8.count != 10 {
+                    problems.append("\(place)/day: '\(bucket.day)' is not a day (YYYY-MM-DD)")
+                } else if !days.insert(bucket.day).inserted {
+                    problems.append("\(place)/day: '\(bucket.day)' appears twice")
+                }
+                // Each day at least one view; all of them together within the range of one count.
+                let (sum, overflow) = dailyTotal.addingReportingOverflow(bucket.views)
+                if bucket.views < 1 || overflow || !StoredNumbers.views.contains(sum) {
+                    problems.append(
+                        "\(place)/views: must be at least 1, and the days' views together at most "
+                            + "\(StoredNumbers.views.upperBound)"
+                    )
+                    break
+                }
+                dailyTotal = sum
+            }
+            for slug in article.oldSlugs {
+                if Slug(parsing: slug) == nil || !articleSlugs.insert(slug).inserted {
+                    problems.append("\(path)/old_slugs: '\(slug)' is not a slug, or names another article")
+                }
+            }
+        }
+        checkRevisions(&problems)
+        return problems
+    }
+
+    /// Every record's revision within `StoredNumbers.revisions`, so that the next write can
+    /// count on from it.
+    private func checkRevisions(_ problems: inout [String]) {
+        func check(_ revisions: [Int], _ collection: String) {
+            for (index, revision) in revisions.enumerated() where !StoredNumbers.revisions.contains(revision) {
+                problems.append(
+                    "/\(collection)/\(index)/revision: must be from 1 to \(StoredNumbers.revisions.upperBound)"
+                )
+            }
+        }
+        if let site, !StoredNumbers.revisions.contains(site.revision) {
+            problems.append("/site/revision: must be from 1 to \(StoredNumbers.revisions.upperBound)")
+        }
+        check(authors.map(\.revision), "authors")
+        check(tags.map(\.revision), "tags")
+        check(articles.map(\.revision), "articles")
+        check(platforms.map(\.revision), "platforms")
+        check(services.map(\.revision), "services")
+    }
+}
+
+extension String {
+    /// `publishedAt` → `published_at`, as the document spells its keys; snake case stays.
+    fileprivate var snakeCased: String {
+        var result = ""
+        for character in self {
+            if character.isUppercase {
+                result += "_" + character.lowercased()
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+}
+
+extension SiteExport {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        title = try container.decode(String.self, forKey: .title)
+        description = try container.decode(String.self, forKey: .description)
+        tagline = try container.decodeIfPresent(String.self, forKey: .tagline) ?? ""
+        url = try container.decode(String.self, forKey: .url)
+        locale = try container.decode(String.self, forKey: .locale)
+        timezone = try container.decode(String.self, forKey: .timezone)
+        revision = try container.decode(Int.self, forKey: .revision)
+        updatedAt = try container.decode(Timestamp.self, forKey: .updatedAt)
+    }
+}
