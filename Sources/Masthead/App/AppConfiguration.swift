@@ -365,8 +365,8 @@ public struct ConnectionLimits: Sendable {
 }
 
 /// Durations as operators write them: `500ms`, `1s`, `30m`, `2h`, `7d`; a bare number is seconds.
-enum DurationText {
-    static func seconds(_ text: String) -> Double? {
+package enum DurationText {
+    package static func seconds(_ text: String) -> Double? {
         let units: [(suffix: String, seconds: Double)] = [
             ("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400),
         ]
@@ -377,8 +377,8 @@ enum DurationText {
 }
 
 /// Sizes as operators write them: `67108864`, `64MiB`, `512KiB`, `1GiB` (or KB, MB, GB as the same powers of 2).
-enum ByteCountText {
-    static func bytes(_ text: String) -> Int? {
+package enum ByteCountText {
+    package static func bytes(_ text: String) -> Int? {
         let units: [(suffix: String, factor: Int)] = [
             ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("KB", 1 << 10), ("MB", 1 << 20), ("GB", 1 << 30),
             ("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30),

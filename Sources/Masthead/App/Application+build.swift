@@ -251,7 +251,7 @@ extension Router where Context == AppRequestContext {
     /// For every path that has routes: `OPTIONS` answers 204 with `Allow`, and any other
     /// method the path lacks answers 405 with `Allow`; `paths` learns every path and its
     /// methods. Call after the last route is added.
-    func answerMissingMethods(recordingIn paths: ServedPaths) {
+    package func answerMissingMethods(recordingIn paths: ServedPaths) {
         for routesOfPath in Dictionary(grouping: routes, by: \.path.description).values {
             let path = routesOfPath[0].path
             var served = Set(routesOfPath.map(\.method))
@@ -299,15 +299,15 @@ public func makeServiceGroup(
 
 /// Applies what other instances sharing the database commit to this instance's cache, until
 /// graceful shutdown.
-struct ChangeFeedService: ServiceLifecycle.Service {
-    let following: Task<Void, Never>
+package struct ChangeFeedService: ServiceLifecycle.Service {
+    package let following: Task<Void, Never>
 
     /// How long start-up waits for the feed before serving without it (it keeps trying).
-    static let startTimeout: Duration = .seconds(5)
+    package static let startTimeout: Duration = .seconds(5)
 
     /// Starts following `feed` and returns once it listens: an instance that answered before
     /// could cache content another instance changes meanwhile, unheard.
-    static func listening(to feed: any ChangeFeed, changes: ContentChanges, logger: Logger) async
+    package static func listening(to feed: any ChangeFeed, changes: ContentChanges, logger: Logger) async
         -> ChangeFeedService
     {
         let (started, signal) = AsyncStream.makeStream(of: Void.self)
@@ -334,7 +334,7 @@ struct ChangeFeedService: ServiceLifecycle.Service {
         return ChangeFeedService(following: following)
     }
 
-    func run() async throws {
+    package func run() async throws {
         try? await gracefulShutdown()
         following.cancel()
         await following.value

@@ -7,8 +7,8 @@ import MastheadStorage
 /// and only a document without a single problem is loaded, in one transaction. The first
 /// bad record is named by its JSON pointer (`/articles/3/canonical_url: …`); nothing changes.
 public struct ContentImport: Sendable {
-    let store: any PortabilityStore
-    let clock: ContentClock
+    package let store: any PortabilityStore
+    package let clock: ContentClock
 
     public init(store: any PortabilityStore, clock: ContentClock = .system) {
         self.store = store
@@ -25,7 +25,7 @@ public struct ContentImport: Sendable {
     }
 
     /// The API's rules for each record, then the rules between records.
-    static func check(_ document: ContentExport, now: Timestamp) throws(ImportFailure) {
+    package static func check(_ document: ContentExport, now: Timestamp) throws(ImportFailure) {
         if let site = document.site {
             try Self.check(site.apiDocument, at: "/site", fields: SiteInput.fields) { SiteInput.read(from: &$0) }
         }

@@ -62,7 +62,7 @@ public struct DatabaseConnection: Sendable {
     }
 
     /// What an error of this engine means to a client, if anything particular.
-    var failures: @Sendable (any Error) -> DatabaseFailure? {
+    package var failures: @Sendable (any Error) -> DatabaseFailure? {
         switch engine {
         case .sqlite: SQLiteFailures.failure(of:)
         case .postgres: PostgresFailures.failure(of:)
@@ -70,7 +70,7 @@ public struct DatabaseConnection: Sendable {
     }
 
     /// How many reads the engine runs at once: SQLite's readers, or the PostgreSQL pool.
-    func readConnections(_ configuration: AppConfiguration) -> Int {
+    package func readConnections(_ configuration: AppConfiguration) -> Int {
         switch engine {
         case .sqlite(let database): database.readerCount
         case .postgres: configuration.databaseConnections
@@ -85,7 +85,7 @@ public struct DatabaseConnection: Sendable {
     }
 
     /// What other instances on the same database commit; nil for an engine one process owns.
-    var changeFeed: (any ChangeFeed)? {
+    package var changeFeed: (any ChangeFeed)? {
         switch engine {
         case .sqlite: nil
         case .postgres(let engine, _): PostgresChangeFeed(engine: engine)
@@ -96,7 +96,7 @@ public struct DatabaseConnection: Sendable {
     /// With `litestream`, Masthead runs no checkpoints of its own but a passive one at close:
     /// Litestream holds a read lock to see every frame of the log, so a truncating checkpoint
     /// would wait out the busy timeout, holding writers up, and fail; Litestream checkpoints.
-    func services(logger: Logger, litestream: Bool = false) -> [any ServiceLifecycle.Service] {
+    package func services(logger: Logger, litestream: Bool = false) -> [any ServiceLifecycle.Service] {
         switch engine {
         case .sqlite(let database) where litestream:
             [DatabaseService(database: database, passiveCheckpoints: true, logger: logger)]
@@ -109,7 +109,7 @@ public struct DatabaseConnection: Sendable {
 
     /// Loads the demo publication into a database without content; returns whether it did.
     /// PostgreSQL receives it as SQLite builds it, through the export document.
-    func loadDemoContent(now: Timestamp, stores: Stores) async throws -> Bool {
+    package func loadDemoContent(now: Timestamp, stores: Stores) async throws -> Bool {
         switch engine {
         case .sqlite(let database):
             return try await DemoContent.load(into: database, now: now)

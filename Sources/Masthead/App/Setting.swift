@@ -7,11 +7,11 @@ public struct Setting: Sendable, Hashable {
     /// The flag's name without `--`, such as `views-flush-interval`.
     public let key: String
     /// What it does and what it takes, for `--help`.
-    let summary: String
+    package let summary: String
     /// The default as an operator would write it; nil for a switch that is off by default.
-    let defaultText: String?
+    package let defaultText: String?
 
-    init(_ key: String, _ summary: String, default defaultText: String?) {
+    package init(_ key: String, _ summary: String, default defaultText: String?) {
         self.key = key
         self.summary = summary
         self.defaultText = defaultText

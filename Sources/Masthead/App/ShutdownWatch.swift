@@ -17,8 +17,8 @@ public final class ShutdownWatch: Sendable {
     private let end: @Sendable (_ stillRunning: [String]) -> Void
 
     private struct State {
-        var running: [String: Int] = [:]
-        var begun = false
+        package var running: [String: Int] = [:]
+        package var begun = false
     }
 
     public init(grace: Duration, end: (@Sendable (_ stillRunning: [String]) -> Void)? = nil) {
@@ -66,7 +66,7 @@ public final class ShutdownWatch: Sendable {
 
     /// Writes why to standard error and ends the process at once (no atexit handlers, no
     /// flush that could block).
-    @Sendable static func exitProcess(_ stillRunning: [String]) {
+    @Sendable package static func exitProcess(_ stillRunning: [String]) {
         let names =
             stillRunning.isEmpty ? "none of the services (the process itself)" : stillRunning.joined(separator: ", ")
         let line =
@@ -80,11 +80,11 @@ public final class ShutdownWatch: Sendable {
 
 /// A service that tells its watch when it runs.
 private struct Watched: ServiceLifecycle.Service {
-    let service: any ServiceLifecycle.Service
-    let name: String
-    let watch: ShutdownWatch
+    package let service: any ServiceLifecycle.Service
+    package let name: String
+    package let watch: ShutdownWatch
 
-    func run() async throws {
+    package func run() async throws {
         watch.started(name)
         defer { watch.stopped(name) }
         try await service.run()
@@ -92,10 +92,10 @@ private struct Watched: ServiceLifecycle.Service {
 }
 
 /// Begins the watch when the service group's graceful shutdown starts (SIGTERM, SIGINT).
-struct ShutdownWatchService: ServiceLifecycle.Service {
-    let watch: ShutdownWatch
+package struct ShutdownWatchService: ServiceLifecycle.Service {
+    package let watch: ShutdownWatch
 
-    func run() async throws {
+    package func run() async throws {
         try? await gracefulShutdown()
         watch.begin()
     }

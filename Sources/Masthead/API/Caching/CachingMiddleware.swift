@@ -28,21 +28,21 @@ public struct CachePolicy: Sendable {
 /// `ResponseCache` for anonymous reads. An anonymous read the database cannot answer because
 /// it cannot be reached is answered from the cache if it holds one no write made stale
 /// (`X-Cache: stale`). Other methods pass through untouched.
-struct CachingMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
+package struct CachingMiddleware: RouterMiddleware {
+    package typealias Context = AppRequestContext
 
-    let cache: ResponseCache
-    let policy: CachePolicy
-    let schedule: PublicationSchedule
+    package let cache: ResponseCache
+    package let policy: CachePolicy
+    package let schedule: PublicationSchedule
     /// What requests without a token may use of the database at once.
-    let reservation: DatabaseReservation
+    package let reservation: DatabaseReservation
     /// Which errors are the database's (the engine says).
-    var failures: @Sendable (any Error) -> DatabaseFailure? = { _ in nil }
+    package var failures: @Sendable (any Error) -> DatabaseFailure? = { _ in nil }
 
     /// Bodies smaller than this are sent as they are: gzip would save little and cost more.
-    static let compressionThreshold = 1024
+    package static let compressionThreshold = 1024
 
-    func handle(
+    package func handle(
         _ request: Request,
         context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response
@@ -110,11 +110,11 @@ struct CachingMiddleware: RouterMiddleware {
         return try await serve(collected, key: key, to: request, hit: false)
     }
 
-    static let privateCacheControl = "private, no-store"
+    package static let privateCacheControl = "private, no-store"
     /// A response served because the database could not give a fresh one: shared caches may
     /// keep it, but must ask again before using it, and may not stretch it on errors of their
     /// own.
-    static let staleCacheControl = "public, max-age=0, must-revalidate"
+    package static let staleCacheControl = "public, max-age=0, must-revalidate"
 
     private var publicCacheControl: String {
         "public, max-age=\(policy.maxAge), stale-while-revalidate=\(policy.staleWhileRevalidate)"
@@ -181,7 +181,7 @@ struct CachingMiddleware: RouterMiddleware {
     }
 
     /// Which writes make a response stale, by the collection its path belongs to.
-    static func scope(of path: String) -> CacheScope? {
+    package static func scope(of path: String) -> CacheScope? {
         if path == "/feed.xml" || path == "/feed.json" || path == "/sitemap.xml" { return .feeds }
         let components = path.split(separator: "/")
         guard components.count >= 2, components[0] == "v1" else { return nil }
@@ -198,13 +198,13 @@ struct CachingMiddleware: RouterMiddleware {
     /// The route's path and the decoded query parameters sorted by name, so that `?a=1&b=2`,
     /// `?b=2&a=1`, `?%61=1&b=2` and `/v1//articles?a=1&b=2` share one entry. The content coding is not part of the
     /// key: an entry holds both. Nil for a query that cannot be read.
-    static func key(of path: String, _ query: RequestQuery) -> String? {
+    package static func key(of path: String, _ query: RequestQuery) -> String? {
         guard let canonical = query.canonical else { return nil }
         return canonical.isEmpty ? path : path + "?" + canonical
     }
 
     /// Whether the client accepts gzip (RFC 9110 §12.5.3: `gzip` or `*` listed, without `q=0`).
-    static func wantsGzip(_ request: Request, bodySize: Int) -> Bool {
+    package static func wantsGzip(_ request: Request, bodySize: Int) -> Bool {
         guard bodySize > compressionThreshold, let header = request.headers[.acceptEncoding] else { return false }
         for item in header.lowercased().split(separator: ",") {
             let parts = item.split(separator: ";").map { $0.trimmingSpaces }
@@ -215,18 +215,18 @@ struct CachingMiddleware: RouterMiddleware {
         return false
     }
 
-    static func gzip(_ body: [UInt8]) -> [UInt8] {
+    package static func gzip(_ body: [UInt8]) -> [UInt8] {
         Gzip.compress(body)
     }
 
     /// The gzip variant of a representation has its own strong tag.
-    static func gzipETag(_ etag: String) -> String {
+    package static func gzipETag(_ etag: String) -> String {
         etag.hasSuffix("\"") ? String(etag.dropLast()) + "-gz\"" : etag
     }
 
     /// `If-None-Match` compares weakly (RFC 9110 §13.1.2): `*`, or any listed tag naming this
     /// representation in either encoding.
-    static func matches(_ header: String, _ etag: String) -> Bool {
+    package static func matches(_ header: String, _ etag: String) -> Bool {
         for candidate in header.split(separator: ",") {
             var tag = candidate.trimmingSpaces
             if tag == "*" { return true }
@@ -241,14 +241,14 @@ struct CachingMiddleware: RouterMiddleware {
 private final class BodyCollector: Sendable {
     private let buffer = Mutex(ByteBuffer())
 
-    var bytes: [UInt8] { buffer.withLock { Array($0.readableBytesView) } }
+    package var bytes: [UInt8] { buffer.withLock { Array($0.readableBytesView) } }
 
-    var writer: some ResponseBodyWriter { Writer(collector: self) }
+    package var writer: some ResponseBodyWriter { Writer(collector: self) }
 
     private struct Writer: ResponseBodyWriter {
-        let collector: BodyCollector
+        package let collector: BodyCollector
 
-        mutating func write(_ buffer: ByteBuffer) async throws {
+        package mutating func write(_ buffer: ByteBuffer) async throws {
             var buffer = buffer
             collector.buffer.withLock { _ = $0.writeBuffer(&buffer) }
         }
@@ -258,5 +258,5 @@ private final class BodyCollector: Sendable {
 }
 
 extension HTTPField.Name {
-    static let xCache = HTTPField.Name("X-Cache")!
+    package static let xCache = HTTPField.Name("X-Cache")!
 }

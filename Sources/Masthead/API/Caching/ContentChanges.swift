@@ -3,15 +3,15 @@
 import MastheadStorage
 
 public struct ContentChanges: Sendable {
-    let cache: ResponseCache
-    let schedule: PublicationSchedule
+    package let cache: ResponseCache
+    package let schedule: PublicationSchedule
     /// Lists' totals the storage engine keeps, if it keeps any.
-    var counts: ListCounts? = nil
+    package var counts: ListCounts? = nil
 
     /// Responses of `scopes` are stale; an article write may also have moved the next
     /// scheduled publication. Kept list totals go with any write: articles, their authors
     /// and tags (a slug a list filters by) all decide them.
-    func committed(_ scopes: Set<CacheScope>) {
+    package func committed(_ scopes: Set<CacheScope>) {
         cache.invalidate(scopes)
         if !scopes.isDisjoint(with: [.articles, .authors, .tags]) { counts?.invalidate() }
         if scopes.contains(.articles) { schedule.refresh() }

@@ -14,9 +14,9 @@ public final class DatabaseReservation: Sendable {
     public let editorWindow: Duration
 
     private struct State {
-        var inUse = 0
-        var waiting: Deque<CheckedContinuation<Void, Never>> = []
-        var lastEditor: ContinuousClock.Instant?
+        package var inUse = 0
+        package var waiting: Deque<CheckedContinuation<Void, Never>> = []
+        package var lastEditor: ContinuousClock.Instant?
     }
 
     private let state = Mutex(State())
@@ -40,9 +40,9 @@ public final class DatabaseReservation: Sendable {
 
     /// Past this many waiting, a request without a token is answered 503 at once rather than
     /// queued: bounded memory, and an answer a client can act on.
-    static let maximumWaiting = 1_024
+    package static let maximumWaiting = 1_024
 
-    static let busy = ProblemError(
+    package static let busy = ProblemError(
         status: .serviceUnavailable,
         code: "busy",
         detail: "The server has more requests without a token than it can answer just now; try again shortly.",
@@ -50,13 +50,13 @@ public final class DatabaseReservation: Sendable {
     )
 
     /// A request with a token is being served: for `editorWindow`, the public gets one permit.
-    func noteEditor() {
+    package func noteEditor() {
         let instant = now()
         state.withLock { $0.lastEditor = instant }
     }
 
     /// Runs `work` once a permit is free.
-    func run<Result>(_ work: () async throws -> Result) async throws -> Result {
+    package func run<Result>(_ work: () async throws -> Result) async throws -> Result {
         try await acquire()
         defer { release() }
         return try await work()

@@ -2,8 +2,8 @@ import CZlib
 
 /// gzip (RFC 1952) of a whole response body, with the system's zlib, which also stores
 /// article text (`CompressedText`).
-enum Gzip {
-    static func compress(_ bytes: [UInt8]) -> [UInt8] {
+package enum Gzip {
+    package static func compress(_ bytes: [UInt8]) -> [UInt8] {
         var stream = z_stream()
         // Fails only for a bad level or no memory for zlib's state: neither is the request's fault.
         precondition(masthead_deflate_init_gzip(&stream, Z_DEFAULT_COMPRESSION) == Z_OK, "zlib could not start")

@@ -8,11 +8,11 @@ public final class PublicationSchedule: Sendable {
     private struct State {
         /// The next publication time as last looked up (`.some(nil)`: none scheduled);
         /// `.none` when it must be looked up again.
-        var next: Timestamp?? = .none
+        package var next: Timestamp?? = .none
         /// Moves on with every `refresh()`: a look-up that started before a write keeps its
         /// answer only if no write came since, so a stale answer never overwrites the
         /// schedule that write set.
-        var generation: UInt64 = 0
+        package var generation: UInt64 = 0
     }
 
     private let state = Mutex(State())
@@ -24,7 +24,7 @@ public final class PublicationSchedule: Sendable {
     }
 
     /// `lookUp(now)` answers the first publication time after `now`.
-    init(clock: ContentClock, lookUp: @escaping @Sendable (Timestamp) async throws -> Timestamp?) {
+    package init(clock: ContentClock, lookUp: @escaping @Sendable (Timestamp) async throws -> Timestamp?) {
         self.clock = clock
         self.lookUp = lookUp
     }
@@ -39,7 +39,7 @@ public final class PublicationSchedule: Sendable {
     }
 
     /// Invalidates content responses once the next scheduled publication time has passed.
-    func expireIfDue(_ cache: ResponseCache) async throws {
+    package func expireIfDue(_ cache: ResponseCache) async throws {
         let now = clock.now
         let (known, generation) = state.withLock { ($0.next, $0.generation) }
         let due: Timestamp?

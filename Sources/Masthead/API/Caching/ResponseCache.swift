@@ -26,7 +26,7 @@ public struct CachedResponse: Sendable {
     /// Filled in the first time a client that accepts gzip asks for a large body.
     public var gzipped: [UInt8]?
 
-    var size: Int {
+    package var size: Int {
         body.count + (gzipped?.count ?? 0) + etag.utf8.count
             + headers.reduce(0) { $0 + $1.name.rawName.utf8.count + $1.value.utf8.count } + 256
     }
@@ -60,28 +60,28 @@ public final class ResponseCache: Sendable {
     }
 
     private struct Entry {
-        var response: CachedResponse
-        let scope: CacheScope
-        let generation: UInt64
+        package var response: CachedResponse
+        package let scope: CacheScope
+        package let generation: UInt64
         /// When it was stored, in seconds since the epoch.
-        let storedAt: Int64
+        package let storedAt: Int64
         /// What it counts against `maximumBytes`: the response and its key.
-        var cost: Int
-        var newer: String?
-        var older: String?
+        package var cost: Int
+        package var newer: String?
+        package var older: String?
     }
 
     private struct State {
-        var generations = [UInt64](repeating: 0, count: CacheScope.allCases.count)
+        package var generations = [UInt64](repeating: 0, count: CacheScope.allCases.count)
         /// Per scope, when counters its responses show last changed (seconds since the epoch).
-        var countsChangedAt = [Int64](repeating: .min, count: CacheScope.allCases.count)
-        var entries: [String: Entry] = [:]
+        package var countsChangedAt = [Int64](repeating: .min, count: CacheScope.allCases.count)
+        package var entries: [String: Entry] = [:]
         /// Most recently used end of the list, and least recently used end.
-        var newest: String?
-        var oldest: String?
-        var statistics = Statistics()
+        package var newest: String?
+        package var oldest: String?
+        package var statistics = Statistics()
         /// Since when other instances' writes may have gone unheard (seconds since the epoch).
-        var unverifiedSince: Int64?
+        package var unverifiedSince: Int64?
     }
 
     public let maximumBytes: Int

@@ -3,18 +3,18 @@ import MastheadDomain
 import MastheadStorage
 
 /// `GET /v1/articles` and `GET /v1/articles/{slug}`.
-struct ArticleController {
-    let articles: any ArticleStore
-    let previews: PreviewAccess
+package struct ArticleController {
+    package let articles: any ArticleStore
+    package let previews: PreviewAccess
 
-    var endpoints: RouteCollection<AppRequestContext> {
+    package var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.get(use: list)
         routes.get("{slug}", use: show)
         return routes
     }
 
-    static var listParameters: [String] {
+    package static var listParameters: [String] {
         [
             "page", "limit", "cursor", "tag", "author", "featured", "status", "published_after", "published_before",
             "q",
@@ -22,7 +22,7 @@ struct ArticleController {
         ]
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let reader = try QueryReader(context, allowed: Self.listParameters)
         var query = ArticleListQuery()
         query.limit = try reader.limit()
@@ -73,7 +73,7 @@ struct ArticleController {
 
     /// One article; a token with `content:read` also sees drafts and scheduled articles.
     /// A slug the article had before a rename answers 301 with the current address.
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let reader = try QueryReader(context, allowed: ["fields", "formats", "preview"])
         let selection = try Self.selection(reader, defaultFormats: [.html])
         let slug = try context.slug(of: "article")
@@ -193,7 +193,7 @@ struct ArticleController {
 
 extension AppRequestContext {
     /// The `{slug}` path parameter; a malformed one can match nothing, so it is a 404.
-    func slug(of resource: String) throws -> Slug {
+    package func slug(of resource: String) throws -> Slug {
         let text = parameters.get("slug") ?? ""
         guard let slug = Slug(parsing: text) else {
             throw ProblemError(status: .notFound, code: "not_found", detail: "No \(resource) with that slug.")

@@ -2,7 +2,7 @@ import MastheadDomain
 import MastheadStorage
 
 /// The top-level fields of an article as served; `fields=` may pick any of them.
-enum ArticleField: String, CaseIterable, Sendable {
+package enum ArticleField: String, CaseIterable, Sendable {
     case id, slug, title, excerpt, status, featured
     case publishedAt = "published_at"
     case createdAt = "created_at"
@@ -22,7 +22,7 @@ enum ArticleField: String, CaseIterable, Sendable {
     case bodyPlaintext = "body_plaintext"
 
     /// The field that carries a body rendering.
-    init(_ format: BodyFormat) {
+    package init(_ format: BodyFormat) {
         switch format {
         case .html: self = .bodyHTML
         case .markdown: self = .bodyMarkdown
@@ -31,7 +31,7 @@ enum ArticleField: String, CaseIterable, Sendable {
     }
 
     /// The body rendering this field carries, if it is a body field.
-    var bodyFormat: BodyFormat? {
+    package var bodyFormat: BodyFormat? {
         switch self {
         case .bodyHTML: .html
         case .bodyMarkdown: .markdown
@@ -40,7 +40,7 @@ enum ArticleField: String, CaseIterable, Sendable {
         }
     }
 
-    static let nonBody = allCases.filter { $0.bodyFormat == nil }
+    package static let nonBody = allCases.filter { $0.bodyFormat == nil }
 }
 
 /// Which fields of an article a response carries, from the `fields` and `formats` parameters.
@@ -48,10 +48,10 @@ enum ArticleField: String, CaseIterable, Sendable {
 /// Without `fields`, every non-body field is served; with it, exactly the fields listed.
 /// Body fields come from `formats` (default: `html` for one article, none in lists), and
 /// naming a body field in `fields` asks for that rendering too.
-struct ArticleSelection: Sendable, Equatable {
-    let fields: Set<ArticleField>
+package struct ArticleSelection: Sendable, Equatable {
+    package let fields: Set<ArticleField>
 
-    init(fields requested: [ArticleField]?, formats: [BodyFormat]?, defaultFormats: [BodyFormat]) {
+    package init(fields requested: [ArticleField]?, formats: [BodyFormat]?, defaultFormats: [BodyFormat]) {
         var fields = Set(requested ?? ArticleField.nonBody)
         let formats = formats ?? (requested == nil ? defaultFormats : [])
         fields.formUnion(formats.map(ArticleField.init))
@@ -59,16 +59,16 @@ struct ArticleSelection: Sendable, Equatable {
     }
 
     /// What a list serves without `fields` or `formats`: every field but the bodies.
-    static let listDefault = ArticleSelection(fields: nil, formats: nil, defaultFormats: [])
+    package static let listDefault = ArticleSelection(fields: nil, formats: nil, defaultFormats: [])
 
     /// The renderings the store has to load.
-    var bodies: Set<BodyFormat> {
+    package var bodies: Set<BodyFormat> {
         Set(fields.compactMap(\.bodyFormat))
     }
 }
 
 extension AuthorSummary: JSONEncodable {
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         json.object { object in
             object.field("id", id)
             object.field("slug", slug)
@@ -80,7 +80,7 @@ extension AuthorSummary: JSONEncodable {
 
 extension RelatedReason: JSONEncodable {
     /// `{"shared_tags": [...], "same_author": true}` or `{"similar_text": true}`.
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         json.object { object in
             if similarText {
                 object.field("similar_text", true)
@@ -93,7 +93,7 @@ extension RelatedReason: JSONEncodable {
 }
 
 extension TagSummary: JSONEncodable {
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         json.object { object in
             object.field("id", id)
             object.field("slug", slug)
@@ -103,7 +103,7 @@ extension TagSummary: JSONEncodable {
 }
 
 /// What some lists add to each article.
-enum ArticleExtra {
+package enum ArticleExtra {
     /// Popular articles: views within the window asked for.
     case viewsInWindow(Int)
     /// Related articles: how related, and why.
@@ -111,12 +111,12 @@ enum ArticleExtra {
 }
 
 /// An article as served, carrying only the selected fields.
-struct ArticleResponse: JSONEncodable {
-    let article: Article
-    let selection: ArticleSelection
-    var extra: ArticleExtra? = nil
+package struct ArticleResponse: JSONEncodable {
+    package let article: Article
+    package let selection: ArticleSelection
+    package var extra: ArticleExtra? = nil
 
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         json.object { object in
             // Keys in the contract's order, whatever order `fields` named them in.
             for field in ArticleField.allCases where selection.fields.contains(field) {

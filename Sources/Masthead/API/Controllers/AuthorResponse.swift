@@ -1,14 +1,14 @@
 import Hummingbird
 import MastheadDomain
 
-struct AuthorResponse: JSONEncodable {
-    let author: Author
+package struct AuthorResponse: JSONEncodable {
+    package let author: Author
 
-    init(_ author: Author) {
+    package init(_ author: Author) {
         self.author = author
     }
 
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         json.object { object in
             object.field("id", author.id)
             object.field("slug", author.slug)

@@ -5,11 +5,11 @@ import MastheadStorage
 
 /// The whole catalog and the site settings: `/v1/catalog` and `/v1/site`. Platforms and
 /// services are served by the flows every collection shares.
-struct CatalogController {
-    let catalog: any CatalogStore
-    let changes: ContentChanges
+package struct CatalogController {
+    package let catalog: any CatalogStore
+    package let changes: ContentChanges
 
-    var endpoints: RouteCollection<AppRequestContext> {
+    package var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.get("catalog", use: showCatalog)
         routes.get("site", use: showSite)
@@ -17,20 +17,20 @@ struct CatalogController {
         return routes
     }
 
-    @Sendable func showCatalog(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func showCatalog(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try QueryReader(context, allowed: [])
         let catalog = try await self.catalog.catalog()
         return JSONResponse.make(DataEnvelope(data: CatalogResponse(catalog: catalog)))
     }
 
-    @Sendable func showSite(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func showSite(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try QueryReader(context, allowed: [])
         let site = try await catalog.site()
         return JSONResponse.make(DataEnvelope(data: site), version: site.version)
     }
 
     /// `PUT /v1/site`: every setting at once, for `admin` tokens only; `If-Match` honoured.
-    @Sendable func replaceSite(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func replaceSite(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
         _ = try QueryReader(context, allowed: [])
         let current = try await catalog.site()
@@ -47,14 +47,14 @@ struct CatalogController {
     }
 }
 
-struct PlatformResponse: JSONEncodable {
-    let platform: Platform
+package struct PlatformResponse: JSONEncodable {
+    package let platform: Platform
 
-    init(_ platform: Platform) {
+    package init(_ platform: Platform) {
         self.platform = platform
     }
 
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         json.object { object in
             object.field("id", platform.id)
             object.field("slug", platform.slug)
@@ -70,7 +70,7 @@ struct PlatformResponse: JSONEncodable {
 }
 
 extension Platform.ServiceLink: JSONEncodable {
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         json.object { object in
             object.field("slug", slug)
             object.field("title", title)
@@ -78,14 +78,14 @@ extension Platform.ServiceLink: JSONEncodable {
     }
 }
 
-struct ServiceResponse: JSONEncodable {
-    let service: Service
+package struct ServiceResponse: JSONEncodable {
+    package let service: Service
 
-    init(_ service: Service) {
+    package init(_ service: Service) {
         self.service = service
     }
 
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         json.object { object in
             object.field("id", service.id)
             object.field("slug", service.slug)
@@ -99,7 +99,7 @@ struct ServiceResponse: JSONEncodable {
 }
 
 extension Service.PlatformLink: JSONEncodable {
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         json.object { object in
             object.field("slug", slug)
             object.field("name", name)
@@ -108,7 +108,7 @@ extension Service.PlatformLink: JSONEncodable {
 }
 
 extension Site: JSONEncodable {
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         json.object { object in
             object.field("title", title)
             object.field("description", description)
@@ -120,10 +120,10 @@ extension Site: JSONEncodable {
     }
 }
 
-struct CatalogResponse: JSONEncodable {
-    let catalog: Catalog
+package struct CatalogResponse: JSONEncodable {
+    package let catalog: Catalog
 
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         json.object { object in
             object.field("site", catalog.site)
             object.field("platforms", catalog.platforms.map(PlatformResponse.init))
@@ -133,11 +133,11 @@ struct CatalogResponse: JSONEncodable {
 }
 
 extension SiteInput {
-    static let fields: Set<String> = ["title", "description", "tagline", "url", "locale", "timezone"]
+    package static let fields: Set<String> = ["title", "description", "tagline", "url", "locale", "timezone"]
 
     /// Title up to 200 characters, a tagline up to 200 (absent is empty), an http(s) URL, a BCP 47 locale (`en`, `en-GB`) and an
     /// IANA time zone (`Europe/London`).
-    static func read(from reader: inout FieldReader) -> SiteInput? {
+    package static func read(from reader: inout FieldReader) -> SiteInput? {
         let title = reader.string("title", required: true, maxLength: 200)
         let description = reader.string("description", maxLength: 1000) ?? ""
         let tagline = reader.string("tagline", maxLength: 200) ?? ""

@@ -5,18 +5,18 @@ import MastheadStorage
 /// `GET {path}` (a page, in the collection's order) and `GET {path}/{slug}`, for the
 /// collections whose reads take nothing more: authors by name, platforms and services by
 /// position.
-struct CollectionReadController<Collection: WritableCollection> {
-    let collection: Collection
-    let store: any PagedResourceStore<Collection.Resource, Collection.Input>
+package struct CollectionReadController<Collection: WritableCollection> {
+    package let collection: Collection
+    package let store: any PagedResourceStore<Collection.Resource, Collection.Input>
 
-    var endpoints: RouteCollection<AppRequestContext> {
+    package var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.get(use: list)
         routes.get("{slug}", use: show)
         return routes
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let page = try QueryReader(context, allowed: ["page", "limit"]).pageRequest()
         let resources = try await store.list(page)
         return JSONResponse.page(
@@ -28,7 +28,7 @@ struct CollectionReadController<Collection: WritableCollection> {
         )
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try QueryReader(context, allowed: [])
         let resource = try await store.find(slug: try context.slug(of: Collection.resourceName))
         return JSONResponse.make(

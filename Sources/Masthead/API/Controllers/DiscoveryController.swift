@@ -3,20 +3,20 @@ import MastheadDomain
 import MastheadStorage
 
 /// `POST /v1/articles/{slug}/views`, `GET /v1/articles/{slug}/related` and `GET /v1/popular`.
-struct DiscoveryController {
-    let articles: any ArticleStore
-    let views: any ViewStore
-    let counter: ViewCounter
-    let targets: ViewTargets
+package struct DiscoveryController {
+    package let articles: any ArticleStore
+    package let views: any ViewStore
+    package let counter: ViewCounter
+    package let targets: ViewTargets
 
-    var articleEndpoints: RouteCollection<AppRequestContext> {
+    package var articleEndpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.post("{slug}/views", use: countView)
         routes.get("{slug}/related", use: related)
         return routes
     }
 
-    var popularEndpoints: RouteCollection<AppRequestContext> {
+    package var popularEndpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.get(use: popular)
         return routes
@@ -24,7 +24,7 @@ struct DiscoveryController {
 
     /// Counts one view of a published article and answers with its total. The same visitor
     /// viewing the same article again within the dedupe window is answered but not counted.
-    @Sendable func countView(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func countView(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try QueryReader(context, allowed: [])
         let slug = try context.slug(of: "article")
         guard let id = try await targets.id(for: slug, lookup: { try await views.viewable(slug: slug) }) else {
@@ -37,7 +37,7 @@ struct DiscoveryController {
     }
 
     /// Related articles, best first, each with its `score` and `reason`.
-    @Sendable func related(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func related(_ request: Request, context: AppRequestContext) async throws -> Response {
         let reader = try QueryReader(context, allowed: ["limit"])
         let limit = try reader.integer("limit", in: 1...12) ?? 3
         let related = try await articles.related(to: try context.slug(of: "article"), limit: limit)
@@ -48,7 +48,7 @@ struct DiscoveryController {
     }
 
     /// `window` is 24h, 7d (the default), 30d or all; `limit` 1 to 50, default 10.
-    @Sendable func popular(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func popular(_ request: Request, context: AppRequestContext) async throws -> Response {
         let reader = try QueryReader(context, allowed: ["window", "limit"])
         var window = PopularWindow.week
         if let text = reader.string("window") {
@@ -65,19 +65,19 @@ struct DiscoveryController {
         return JSONResponse.make(ListWithMeta(data: items, meta: PopularMeta(window: window, limit: limit)))
     }
 
-    struct RelatedMeta: JSONEncodable {
-        let limit: Int
+    package struct RelatedMeta: JSONEncodable {
+        package let limit: Int
 
-        func encode(to json: inout JSONWriter) {
+        package func encode(to json: inout JSONWriter) {
             json.object { $0.field("limit", limit) }
         }
     }
 
-    struct PopularMeta: JSONEncodable {
-        let window: PopularWindow
-        let limit: Int
+    package struct PopularMeta: JSONEncodable {
+        package let window: PopularWindow
+        package let limit: Int
 
-        func encode(to json: inout JSONWriter) {
+        package func encode(to json: inout JSONWriter) {
             json.object { object in
                 object.field("window", window.rawValue)
                 object.field("limit", limit)
@@ -85,10 +85,10 @@ struct DiscoveryController {
         }
     }
 
-    struct ViewCount: JSONEncodable {
-        let views: Int
+    package struct ViewCount: JSONEncodable {
+        package let views: Int
 
-        func encode(to json: inout JSONWriter) {
+        package func encode(to json: inout JSONWriter) {
             json.object { $0.field("views", views) }
         }
     }

@@ -4,16 +4,16 @@ import MastheadStorage
 
 /// `GET /feed.xml` (RSS 2.0), `GET /feed.json` (JSON Feed 1.1) and `GET /sitemap.xml`:
 /// published articles only, linked on the site's URL.
-struct FeedController {
-    let articles: any ArticleStore
-    let catalog: any CatalogStore
+package struct FeedController {
+    package let articles: any ArticleStore
+    package let catalog: any CatalogStore
 
     /// Articles in a feed: the newest ones.
-    static var feedLength: Int { 20 }
+    package static var feedLength: Int { 20 }
     /// The most URLs one sitemap file may hold (sitemaps.org).
-    static var sitemapLimit: Int { 50_000 }
+    package static var sitemapLimit: Int { 50_000 }
 
-    var endpoints: RouteCollection<AppRequestContext> {
+    package var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.get("feed.xml", use: rss)
         routes.get("feed.json", use: jsonFeed)
@@ -21,13 +21,13 @@ struct FeedController {
         return routes
     }
 
-    @Sendable func rss(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func rss(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try QueryReader(context, allowed: [])
         let (site, latest) = try await newest()
         return Self.text(FeedDocuments.rss(site: site, articles: latest), type: "application/rss+xml; charset=utf-8")
     }
 
-    @Sendable func jsonFeed(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func jsonFeed(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try QueryReader(context, allowed: [])
         let (site, latest) = try await newest()
         var response = JSONResponse.make(JSONFeed(site: site, articles: latest))
@@ -35,7 +35,7 @@ struct FeedController {
         return response
     }
 
-    @Sendable func sitemap(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func sitemap(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try QueryReader(context, allowed: [])
         let site = try await catalog.site()
         let entries = try await articles.sitemapEntries(limit: Self.sitemapLimit)

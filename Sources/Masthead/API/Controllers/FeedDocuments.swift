@@ -3,18 +3,18 @@ import MastheadStorage
 
 /// The syndication documents: RSS 2.0, JSON Feed 1.1 and a sitemaps.org sitemap. Links are
 /// built on the site's URL, since readers follow them to the front end, not to this API.
-enum FeedDocuments {
+package enum FeedDocuments {
     /// An article's public address: its canonical URL if it has one, else
     /// `{site url}/articles/{slug}`.
-    static func link(site: Site, slug: String, canonicalURL: String?) -> String {
+    package static func link(site: Site, slug: String, canonicalURL: String?) -> String {
         canonicalURL ?? base(site) + "/articles/" + slug
     }
 
-    static func base(_ site: Site) -> String {
+    package static func base(_ site: Site) -> String {
         site.url.hasSuffix("/") ? String(site.url.dropLast()) : site.url
     }
 
-    static func rss(site: Site, articles: [Article]) -> String {
+    package static func rss(site: Site, articles: [Article]) -> String {
         var xml = """
             <?xml version="1.0" encoding="UTF-8"?>
             <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" \

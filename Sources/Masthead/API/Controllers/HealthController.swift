@@ -4,30 +4,30 @@ import MastheadStorage
 
 /// `GET /healthz` (the process answers) and `GET /readyz` (the database answers and every
 /// migration has been applied), for load balancers and orchestrators.
-struct HealthController {
-    let database: any DatabaseStatus
+package struct HealthController {
+    package let database: any DatabaseStatus
 
-    var endpoints: RouteCollection<AppRequestContext> {
+    package var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.get("healthz", use: health)
         routes.get("readyz", use: readiness)
         return routes
     }
 
-    struct Status: JSONEncodable {
-        let status: String
+    package struct Status: JSONEncodable {
+        package let status: String
 
-        func encode(to json: inout JSONWriter) {
+        package func encode(to json: inout JSONWriter) {
             json.object { $0.field("status", status) }
         }
     }
 
-    @Sendable func health(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func health(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try QueryReader(context, allowed: [])
         return JSONResponse.make(Status(status: "ok"), headers: [.cacheControl: "no-store"])
     }
 
-    @Sendable func readiness(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func readiness(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try QueryReader(context, allowed: [])
         guard await database.isReady() else {
             throw ProblemError(

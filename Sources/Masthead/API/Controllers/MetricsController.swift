@@ -2,19 +2,19 @@ import Hummingbird
 import MastheadStorage
 
 /// `GET /metrics`: every metric of `AppMetrics` in the Prometheus text format (0.0.4).
-struct MetricsController {
-    let metrics: AppMetrics
-    let cache: ResponseCache
-    let counter: ViewCounter
-    let database: any DatabaseStatus
+package struct MetricsController {
+    package let metrics: AppMetrics
+    package let cache: ResponseCache
+    package let counter: ViewCounter
+    package let database: any DatabaseStatus
 
-    var endpoints: RouteCollection<AppRequestContext> {
+    package var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.get("metrics", use: show)
         return routes
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try QueryReader(context, allowed: [])
         let text = metrics.exposition(
             cache: cache.statistics,
@@ -32,12 +32,12 @@ struct MetricsController {
 /// With `--metrics-token`, `/metrics` answers only `Authorization: Bearer <that token>`,
 /// compared in constant time; the header is then taken off, so that API token
 /// authentication never reads it. Everything else passes untouched.
-struct MetricsAccessMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
+package struct MetricsAccessMiddleware: RouterMiddleware {
+    package typealias Context = AppRequestContext
 
-    let token: [UInt8]
+    package let token: [UInt8]
 
-    func handle(
+    package func handle(
         _ request: Request,
         context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response
@@ -52,7 +52,7 @@ struct MetricsAccessMiddleware: RouterMiddleware {
     }
 
     /// `Bearer <token>`, every byte compared whatever the first difference.
-    static func matches(_ header: String, _ token: [UInt8]) -> Bool {
+    package static func matches(_ header: String, _ token: [UInt8]) -> Bool {
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return false }
         let given = Array(parts[1].trimmingSpaces.utf8)

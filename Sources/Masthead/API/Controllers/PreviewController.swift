@@ -6,13 +6,13 @@ import MastheadStorage
 /// Draft previews: `POST/GET /v1/articles/{slug}/preview-links`,
 /// `DELETE /v1/articles/{slug}/preview-links/{id}` and `POST /v1/preview-links/rotate-secret`.
 /// `ArticleController` serves `GET /v1/articles/{slug}?preview=…` through `PreviewAccess`.
-struct PreviewController {
-    let previews: any PreviewStore
-    let clock: ContentClock
+package struct PreviewController {
+    package let previews: any PreviewStore
+    package let clock: ContentClock
     /// Where a new link's `url` points; the API's own address without it.
-    let frontEnd: PreviewURLTemplate?
+    package let frontEnd: PreviewURLTemplate?
 
-    var articleEndpoints: RouteCollection<AppRequestContext> {
+    package var articleEndpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.post("{slug}/preview-links", use: create)
         routes.get("{slug}/preview-links", use: list)
@@ -20,14 +20,14 @@ struct PreviewController {
         return routes
     }
 
-    var secretEndpoints: RouteCollection<AppRequestContext> {
+    package var secretEndpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.post("rotate-secret", use: rotateSecret)
         return routes
     }
 
     /// A new link, its token shown this once. The body is optional: `{"expires_in": seconds}`.
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.require(.contentWrite)
         _ = try QueryReader(context, allowed: [])
         let slug = try context.slug(of: "article")
@@ -50,7 +50,7 @@ struct PreviewController {
         )
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentRead)
         _ = try QueryReader(context, allowed: [])
         let links = try await previews.list(for: try context.slug(of: "article"))
@@ -60,7 +60,7 @@ struct PreviewController {
         )
     }
 
-    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentWrite)
         _ = try QueryReader(context, allowed: [])
         let slug = try context.slug(of: "article")
@@ -72,7 +72,7 @@ struct PreviewController {
     }
 
     /// Every preview token made so far stops working.
-    @Sendable func rotateSecret(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func rotateSecret(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
         _ = try QueryReader(context, allowed: [])
         try await previews.rotateSecret()
@@ -82,7 +82,7 @@ struct PreviewController {
 
 /// A front end's preview page, `{slug}` and `{token}` filled in for each new link.
 public struct PreviewURLTemplate: Sendable, Equatable {
-    let text: String
+    package let text: String
 
     /// Only an http or https URL that has a place for the token.
     public init?(_ text: String) {
@@ -93,17 +93,17 @@ public struct PreviewURLTemplate: Sendable, Equatable {
         self.text = text
     }
 
-    func url(slug: String, token: String) -> String {
+    package func url(slug: String, token: String) -> String {
         text.replacingOccurrences(of: "{slug}", with: slug).replacingOccurrences(of: "{token}", with: token)
     }
 }
 
 /// Whether a `preview` token lets its holder read one article.
-struct PreviewAccess {
-    let previews: any PreviewStore
-    let clock: ContentClock
+package struct PreviewAccess {
+    package let previews: any PreviewStore
+    package let clock: ContentClock
 
-    static let invalid = ProblemError(
+    package static let invalid = ProblemError(
         status: .forbidden,
         code: "preview_invalid",
         detail: "This preview link is not valid: it has expired, was deleted, or is for another article."
@@ -111,7 +111,7 @@ struct PreviewAccess {
 
     /// The link `token` stands for when it is valid now; `invalid` otherwise, whatever the
     /// reason, so that a token tells nothing about articles it is not for.
-    func link(for token: String) async throws -> PreviewLink {
+    package func link(for token: String) async throws -> PreviewLink {
         guard let parsed = PreviewToken(parsing: token), let link = try await previews.find(id: parsed.linkID),
             link.expiresAt > clock.now, parsed.verifies(link, secret: try await previews.secret())
         else { throw Self.invalid }
@@ -119,14 +119,14 @@ struct PreviewAccess {
     }
 }
 
-struct PreviewLinkResponse: JSONEncodable {
-    let link: PreviewLink
+package struct PreviewLinkResponse: JSONEncodable {
+    package let link: PreviewLink
     /// Only when the link is made.
-    let token: String?
+    package let token: String?
     /// The front end's preview page, when one is configured.
-    let url: String?
+    package let url: String?
 
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         json.object { object in
             object.field("id", link.id)
             object.field("article", link.articleSlug)

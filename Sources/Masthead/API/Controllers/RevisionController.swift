@@ -5,11 +5,11 @@ import MastheadStorage
 /// An article's history: `GET /v1/articles/{slug}/revisions`, `GET …/revisions/{n}` and
 /// `POST …/revisions/{n}/restore`. Writes keep the revisions (`RevisionStore`); a restore is
 /// a replace of the article, so it is itself a new revision.
-struct RevisionController {
-    let revisions: any RevisionStore
-    let writes: WriteController<ArticleCollection>
+package struct RevisionController {
+    package let revisions: any RevisionStore
+    package let writes: WriteController<ArticleCollection>
 
-    var endpoints: RouteCollection<AppRequestContext> {
+    package var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.get("{slug}/revisions", use: list)
         routes.get("{slug}/revisions/{number}", use: show)
@@ -17,7 +17,7 @@ struct RevisionController {
         return routes
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentRead)
         let reader = try QueryReader(context, allowed: ["page", "limit"])
         let page = try reader.pageRequest()
@@ -32,7 +32,7 @@ struct RevisionController {
         )
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentRead)
         _ = try QueryReader(context, allowed: [])
         let revision = try await revisions.find(try number(context), for: try context.slug(of: "article"))
@@ -44,7 +44,7 @@ struct RevisionController {
 
     /// Writes the revision back as the article's current content, `If-Match` honoured: the
     /// response is the article, as a PUT's.
-    @Sendable func restore(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func restore(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentWrite)
         _ = try QueryReader(context, allowed: [])
         let slug = try context.slug(of: "article")
@@ -61,11 +61,11 @@ struct RevisionController {
 }
 
 /// A revision: who wrote it and when, with its summary (lists) or the whole article (one).
-struct RevisionResponse: JSONEncodable {
-    let revision: ArticleRevision
-    let whole: Bool
+package struct RevisionResponse: JSONEncodable {
+    package let revision: ArticleRevision
+    package let whole: Bool
 
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         json.object { object in
             object.field("revision", revision.number)
             object.field("created_at", revision.createdAt)
@@ -85,10 +85,10 @@ struct RevisionResponse: JSONEncodable {
 
 /// The token a write was made with: never its secret.
 private struct TokenReference: JSONEncodable {
-    let id: Int64
-    let name: String?
+    package let id: Int64
+    package let name: String?
 
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         json.object { object in
             object.field("id", id)
             object.field("name", name)
@@ -98,9 +98,9 @@ private struct TokenReference: JSONEncodable {
 
 /// An article's writable fields as a PUT carries them.
 private struct SnapshotResponse: JSONEncodable {
-    let snapshot: ArticleSnapshot
+    package let snapshot: ArticleSnapshot
 
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         json.object { object in
             object.field("slug", snapshot.slug.value)
             object.field("title", snapshot.title)

@@ -4,16 +4,16 @@ import MastheadStorage
 
 /// `GET /v1/search?q=…&type=article,author,tag,platform,service`: ranked hits across kinds,
 /// paged like every list.
-struct SearchController {
-    let search: any SearchStore
+package struct SearchController {
+    package let search: any SearchStore
 
-    var endpoints: RouteCollection<AppRequestContext> {
+    package var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.get(use: search)
         return routes
     }
 
-    @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func search(_ request: Request, context: AppRequestContext) async throws -> Response {
         let reader = try QueryReader(context, allowed: ["q", "type", "page", "limit"])
         let query = try reader.searchQuery("q", required: true)!
         var kinds = Set(SearchKind.allCases)
@@ -42,14 +42,14 @@ struct SearchController {
     }
 }
 
-struct SearchHitResponse: JSONEncodable {
-    let hit: SearchHit
+package struct SearchHitResponse: JSONEncodable {
+    package let hit: SearchHit
 
-    init(_ hit: SearchHit) {
+    package init(_ hit: SearchHit) {
         self.hit = hit
     }
 
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         json.object { object in
             object.field("type", hit.kind.rawValue)
             object.field("slug", hit.slug)
@@ -61,7 +61,7 @@ struct SearchHitResponse: JSONEncodable {
 
     /// The snippet as safe HTML: text escaped, matches in `<mark>`. Works on UTF-8 bytes:
     /// the marks are private-use scalars, whose bytes never occur inside another scalar.
-    static func html(_ snippet: String) -> String {
+    package static func html(_ snippet: String) -> String {
         let start = Array(SearchHit.markStart.utf8)
         let end = Array(SearchHit.markEnd.utf8)
         var html: [UInt8] = []
@@ -95,7 +95,7 @@ struct SearchHitResponse: JSONEncodable {
 extension QueryReader {
     /// A full-text query: at most 256 characters, 16 words or phrases, prefixes of two
     /// letters or more.
-    func searchQuery(_ name: String, required: Bool) throws -> SearchQuery? {
+    package func searchQuery(_ name: String, required: Bool) throws -> SearchQuery? {
         guard let text = string(name) else {
             if required { throw ProblemError.invalidParameter(name, "is required.") }
             return nil

@@ -3,17 +3,17 @@ import MastheadDomain
 import MastheadStorage
 
 /// `GET /v1/tags` (`sort=name`, the default, or `-article_count`) and `GET /v1/tags/{slug}`.
-struct TagController {
-    let tags: any TagStore
+package struct TagController {
+    package let tags: any TagStore
 
-    var endpoints: RouteCollection<AppRequestContext> {
+    package var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.get(use: list)
         routes.get("{slug}", use: show)
         return routes
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let reader = try QueryReader(context, allowed: ["page", "limit", "sort"])
         let page = try reader.pageRequest()
         var sort = TagSort.name
@@ -27,21 +27,21 @@ struct TagController {
         return JSONResponse.page(found.items.map(TagResponse.init), of: page, total: found.total, for: request, context)
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try QueryReader(context, allowed: [])
         let tag = try await tags.find(slug: try context.slug(of: "tag"))
         return JSONResponse.make(DataEnvelope(data: TagResponse(tag)), version: tag.version)
     }
 }
 
-struct TagResponse: JSONEncodable {
-    let tag: Tag
+package struct TagResponse: JSONEncodable {
+    package let tag: Tag
 
-    init(_ tag: Tag) {
+    package init(_ tag: Tag) {
         self.tag = tag
     }
 
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         json.object { object in
             object.field("id", tag.id)
             object.field("slug", tag.slug)

@@ -3,14 +3,14 @@ import MastheadDomain
 import MastheadStorage
 
 /// `GET /v1/tokens/self`: what the calling token is, for any valid token. Never the secret.
-struct TokenController {
-    var endpoints: RouteCollection<AppRequestContext> {
+package struct TokenController {
+    package var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.get("self", use: show)
         return routes
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.require(.contentRead)
         _ = try QueryReader(context, allowed: [])
         return JSONResponse.make(DataEnvelope(data: token), headers: [.cacheControl: "private, no-store"])
@@ -18,7 +18,7 @@ struct TokenController {
 }
 
 extension TokenInfo: JSONEncodable {
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         json.object { object in
             object.field("id", id)
             object.field("name", name)

@@ -5,13 +5,13 @@ import MastheadStorage
 /// `/v1/webhooks`: subscriptions to content events, their deliveries, a ping and a
 /// redelivery; every route needs an `admin` token. A webhook's signing secret is made by the
 /// server and shown only when made or rotated.
-struct WebhookController {
-    let webhooks: any WebhookStore
-    let targets: WebhookTargets
+package struct WebhookController {
+    package let webhooks: any WebhookStore
+    package let targets: WebhookTargets
 
-    static let fields: Set<String> = ["url", "events", "active", "description"]
+    package static let fields: Set<String> = ["url", "events", "active", "description"]
 
-    var endpoints: RouteCollection<AppRequestContext> {
+    package var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.post(use: create)
         routes.get(use: list)
@@ -25,7 +25,7 @@ struct WebhookController {
         return routes
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
         _ = try QueryReader(context, allowed: [])
         var reader = FieldReader(try await RequestBody.object(of: request), writable: Self.fields)
@@ -46,7 +46,7 @@ struct WebhookController {
         )
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
         _ = try QueryReader(context, allowed: [])
         let all = try await webhooks.list()
@@ -56,7 +56,7 @@ struct WebhookController {
         )
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
         _ = try QueryReader(context, allowed: [])
         let webhook = try await webhooks.find(id: try Self.id(context, "id"))
@@ -64,7 +64,7 @@ struct WebhookController {
     }
 
     /// Any of the fields; `active: true` re-enables a webhook disabled after failing.
-    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func update(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
         _ = try QueryReader(context, allowed: [])
         let id = try Self.id(context, "id")
@@ -87,7 +87,7 @@ struct WebhookController {
         return Self.respond(with: updated, secret: nil)
     }
 
-    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
         _ = try QueryReader(context, allowed: [])
         try await webhooks.delete(id: try Self.id(context, "id"))
@@ -95,7 +95,7 @@ struct WebhookController {
     }
 
     /// A new secret, shown this once; deliveries are signed with it from now on.
-    @Sendable func rotateSecret(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func rotateSecret(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
         _ = try QueryReader(context, allowed: [])
         let id = try Self.id(context, "id")
@@ -105,14 +105,14 @@ struct WebhookController {
         return Self.respond(with: webhook, secret: secret)
     }
 
-    @Sendable func ping(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func ping(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
         _ = try QueryReader(context, allowed: [])
         let delivery = try await webhooks.ping(try Self.id(context, "id"))
         return Self.respond(with: delivery)
     }
 
-    @Sendable func deliveries(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func deliveries(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
         let reader = try QueryReader(context, allowed: ["page", "limit"])
         let page = try reader.pageRequest()
@@ -127,7 +127,7 @@ struct WebhookController {
         )
     }
 
-    @Sendable func redeliver(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func redeliver(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.admin)
         _ = try QueryReader(context, allowed: [])
         let delivery = try await webhooks.redeliver(
@@ -190,12 +190,12 @@ struct WebhookController {
     }
 }
 
-struct WebhookResponse: JSONEncodable {
-    let webhook: Webhook
+package struct WebhookResponse: JSONEncodable {
+    package let webhook: Webhook
     /// Only when made or rotated.
-    let secret: [UInt8]?
+    package let secret: [UInt8]?
 
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         json.object { object in
             object.field("id", webhook.id)
             object.field("url", webhook.url)
@@ -210,10 +210,10 @@ struct WebhookResponse: JSONEncodable {
     }
 }
 
-struct DeliveryResponse: JSONEncodable {
-    let delivery: WebhookDelivery
+package struct DeliveryResponse: JSONEncodable {
+    package let delivery: WebhookDelivery
 
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         json.object { object in
             object.field("id", delivery.id)
             object.field("event_id", delivery.eventID)

@@ -5,7 +5,7 @@ import MastheadStorage
 /// What the API knows of one collection (articles, authors, tags, platforms, services): its
 /// name and path, its JSON, and how a body becomes its store's input. The flows every
 /// collection shares (`WriteController`, `CollectionReadController`) are written once over it.
-protocol WritableCollection: Sendable {
+package protocol WritableCollection: Sendable {
     associatedtype Resource: Sendable
     associatedtype Input: SluggedInput
     associatedtype Representation: JSONEncodable
@@ -35,11 +35,11 @@ protocol WritableCollection: Sendable {
 }
 
 extension WritableCollection {
-    func missingReferences(in document: JSONObject) async throws -> [FieldError] { [] }
-    func headers(of resource: Resource) -> HTTPFields { [:] }
+    package func missingReferences(in document: JSONObject) async throws -> [FieldError] { [] }
+    package func headers(of resource: Resource) -> HTTPFields { [:] }
 
     /// The input a body describes, or a 422 naming every problem with it, unknown references included.
-    func validInput(from document: JSONObject, existing: Resource?) async throws -> Input {
+    package func validInput(from document: JSONObject, existing: Resource?) async throws -> Input {
         var reader = FieldReader(document, writable: Self.writableFields)
         let input = self.input(from: &reader, existing: existing)
         reader.add(try await missingReferences(in: document))
@@ -51,14 +51,14 @@ extension WritableCollection {
 /// `POST {path}`, `PUT`, `PATCH` (JSON merge patch, RFC 7396) and `DELETE {path}/{slug}`,
 /// each needing `content:write`, each one transaction in the store. `If-Match` is
 /// honoured on PUT, PATCH and DELETE; a write based on a stale revision never lands.
-struct WriteController<Collection: WritableCollection> {
-    let collection: Collection
-    let store: any ResourceStore<Collection.Resource, Collection.Input>
-    let changes: ContentChanges
+package struct WriteController<Collection: WritableCollection> {
+    package let collection: Collection
+    package let store: any ResourceStore<Collection.Resource, Collection.Input>
+    package let changes: ContentChanges
     /// How many times a PATCH without If-Match is rebased onto a concurrent write before giving up.
     private static var rebaseAttempts: Int { 3 }
 
-    var endpoints: RouteCollection<AppRequestContext> {
+    package var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.post(use: create)
         routes.put("{slug}", use: replace)
@@ -67,7 +67,7 @@ struct WriteController<Collection: WritableCollection> {
         return routes
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentWrite)
         _ = try QueryReader(context, allowed: [])
         let input = try await collection.validInput(from: try await RequestBody.object(of: request), existing: nil)
@@ -76,7 +76,7 @@ struct WriteController<Collection: WritableCollection> {
         return respond(with: created, status: .created, location: true)
     }
 
-    @Sendable func replace(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func replace(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentWrite)
         _ = try QueryReader(context, allowed: [])
         let slug = try context.slug(of: Collection.resourceName)
@@ -88,7 +88,7 @@ struct WriteController<Collection: WritableCollection> {
 
     /// Replaces the resource `slug` with what `input` makes of its current state, honouring
     /// `If-Match`: a PUT, or a restored revision.
-    func replace(
+    package func replace(
         _ slug: Slug,
         _ request: Request,
         input: (Collection.Resource) async throws -> Collection.Input
@@ -102,7 +102,7 @@ struct WriteController<Collection: WritableCollection> {
         return respond(with: replaced, status: .ok, location: false)
     }
 
-    @Sendable func patch(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func patch(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentWrite)
         _ = try QueryReader(context, allowed: [])
         let slug = try context.slug(of: Collection.resourceName)
@@ -133,7 +133,7 @@ struct WriteController<Collection: WritableCollection> {
         }
     }
 
-    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable package func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentWrite)
         _ = try QueryReader(context, allowed: [])
         let slug = try context.slug(of: Collection.resourceName)

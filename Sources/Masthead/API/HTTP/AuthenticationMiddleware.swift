@@ -8,14 +8,14 @@ import MastheadStorage
 /// request with a malformed, unknown, revoked or expired token is refused with the same 401
 /// whatever the reason, and counts as a failed attempt for its client address; past the
 /// limiter's limit such failures are answered 429. Tokens are only ever read from this header.
-struct AuthenticationMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
+package struct AuthenticationMiddleware: RouterMiddleware {
+    package typealias Context = AppRequestContext
 
-    let tokens: any TokenStore
-    let limiter: FailedAuthenticationLimiter
-    let clock: ContentClock
+    package let tokens: any TokenStore
+    package let limiter: FailedAuthenticationLimiter
+    package let clock: ContentClock
 
-    func handle(
+    package func handle(
         _ request: Request,
         context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response
@@ -47,7 +47,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 
     /// `Bearer <token>`, the scheme matched case-insensitively (RFC 9110 §11.1).
-    static func bearerToken(_ header: String) -> APIToken? {
+    package static func bearerToken(_ header: String) -> APIToken? {
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
         return APIToken(parsing: parts[1].trimmingSpaces)
@@ -55,7 +55,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
 }
 
 extension Substring {
-    var trimmingSpaces: Substring {
+    package var trimmingSpaces: Substring {
         var result = self
         while let first = result.first, first == " " || first == "\t" { result = result.dropFirst() }
         while let last = result.last, last == " " || last == "\t" { result = result.dropLast() }

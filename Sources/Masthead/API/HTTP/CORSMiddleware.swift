@@ -39,19 +39,19 @@ public struct CORSPolicy: Sendable, Equatable {
 /// other CORS header. A preflight is
 /// answered only on paths that exist: the route's own `OPTIONS` answer (204 with `Allow`)
 /// gains the CORS headers, or stays without them when the origin may not do what it asks.
-struct CORSMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
+package struct CORSMiddleware: RouterMiddleware {
+    package typealias Context = AppRequestContext
 
-    let policy: CORSPolicy
+    package let policy: CORSPolicy
 
-    static let allowedHeaders = "Authorization, Content-Type, If-Match, If-None-Match, X-Request-ID"
+    package static let allowedHeaders = "Authorization, Content-Type, If-Match, If-None-Match, X-Request-ID"
     /// What a request without a token may carry.
-    static let tokenlessHeaders = "Content-Type, If-Match, If-None-Match, X-Request-ID"
-    static let exposedHeaders = "ETag, Link, Location, Retry-After, X-Cache, X-Request-ID, X-Total-Count"
+    package static let tokenlessHeaders = "Content-Type, If-Match, If-None-Match, X-Request-ID"
+    package static let exposedHeaders = "ETag, Link, Location, Retry-After, X-Cache, X-Request-ID, X-Total-Count"
     /// How long a browser may reuse a preflight answer, in seconds.
-    static let preflightMaxAge = "600"
+    package static let preflightMaxAge = "600"
 
-    func handle(
+    package func handle(
         _ request: Request,
         context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response

@@ -8,13 +8,13 @@ import Hummingbird
 /// the entry `trustedProxies` from the right by the outermost one. Entries further left
 /// came from the client and are the client's to forge; they are never used. Failed-login
 /// limits and view counting key on the address.
-struct ClientAddressMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
+package struct ClientAddressMiddleware: RouterMiddleware {
+    package typealias Context = AppRequestContext
 
     /// How many proxies in front of the server append to `X-Forwarded-For`; 0 trusts none.
-    let trustedProxies: Int
+    package let trustedProxies: Int
 
-    func handle(
+    package func handle(
         _ request: Request,
         context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response
@@ -28,7 +28,7 @@ struct ClientAddressMiddleware: RouterMiddleware {
 
     /// The entry `trustedProxies` from the right of every `X-Forwarded-For` line read in
     /// order, or the leftmost when the list is shorter (all of it then came from proxies).
-    static func forwardedAddress(_ lines: [String], trustedProxies: Int) -> String? {
+    package static func forwardedAddress(_ lines: [String], trustedProxies: Int) -> String? {
         guard trustedProxies > 0, !lines.isEmpty else { return nil }
         let entries = lines.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
         let entry = entries[max(0, entries.count - trustedProxies)].trimmingSpaces

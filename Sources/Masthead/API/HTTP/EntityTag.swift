@@ -6,13 +6,13 @@ import MastheadDomain
 /// and `revision`, which only a write to that resource moves on. Server-owned values in
 /// the representation (view counts, article counts, the names of linked resources) and
 /// the encoding are not part of it.
-struct ResourceVersion: Sendable, Equatable {
-    let kind: String
-    let id: Int64
-    let revision: Int
+package struct ResourceVersion: Sendable, Equatable {
+    package let kind: String
+    package let id: Int64
+    package let revision: Int
 
     /// Twelve base64url characters; never contains `.`.
-    var token: String {
+    package var token: String {
         var hasher = SHA256()
         hasher.update(data: Array("\(kind)/\(id)/\(revision)".utf8))
         return Base64URL.encode(Array(hasher.finalize().prefix(9)))
@@ -28,8 +28,8 @@ struct ResourceVersion: Sendable, Equatable {
 /// only, so a write is refused only when the content changed since the client read it,
 /// whatever counters moved meanwhile and whichever variant (token or anonymous read,
 /// `fields`, `formats`, gzip) the client's tag came from.
-enum EntityTag {
-    static func strong(for bytes: some Sequence<UInt8>, version: ResourceVersion? = nil) -> String {
+package enum EntityTag {
+    package static func strong(for bytes: some Sequence<UInt8>, version: ResourceVersion? = nil) -> String {
         var hasher = SHA256()
         hasher.update(data: Array(bytes))
         let digest = Base64URL.encode(Array(hasher.finalize().prefix(16)))
@@ -39,7 +39,7 @@ enum EntityTag {
     /// Whether an `If-Match` header lets a write to a resource at `current` go ahead
     /// (RFC 9110 §13.1.1): `*`, or a listed strong tag this server issued for that version.
     /// A weak tag never matches.
-    static func ifMatch(_ header: String, current: ResourceVersion) -> Bool {
+    package static func ifMatch(_ header: String, current: ResourceVersion) -> Bool {
         let token = current.token
         return header.split(separator: ",").contains { candidate in
             let tag = candidate.trimmingSpaces

@@ -14,8 +14,8 @@ public final class FailedAuthenticationLimiter: Sendable {
     public let windowSeconds: Int64
 
     private struct Window {
-        let start: Int64
-        var failures = 0
+        package let start: Int64
+        package var failures = 0
     }
 
     private let windows: Mutex<ExpiringTable<String, Window>>

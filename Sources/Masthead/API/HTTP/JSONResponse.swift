@@ -2,20 +2,20 @@ import Hummingbird
 import MastheadDomain
 
 /// `{"data": …}`: how a single resource is served.
-struct DataEnvelope<Payload: JSONEncodable>: JSONEncodable {
-    let data: Payload
+package struct DataEnvelope<Payload: JSONEncodable>: JSONEncodable {
+    package let data: Payload
 
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         json.object { $0.field("data", data) }
     }
 }
 
 /// `{"data": [...], "meta": {"pagination": …}}`: how a list is served.
-struct ListEnvelope<Item: JSONEncodable>: JSONEncodable {
-    let data: [Item]
-    let pagination: PaginationMeta
+package struct ListEnvelope<Item: JSONEncodable>: JSONEncodable {
+    package let data: [Item]
+    package let pagination: PaginationMeta
 
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         json.object { object in
             object.field("data", data)
             object.field("meta", Meta(pagination: pagination))
@@ -23,20 +23,20 @@ struct ListEnvelope<Item: JSONEncodable>: JSONEncodable {
     }
 
     private struct Meta: JSONEncodable {
-        let pagination: PaginationMeta
+        package let pagination: PaginationMeta
 
-        func encode(to json: inout JSONWriter) {
+        package func encode(to json: inout JSONWriter) {
             json.object { $0.field("pagination", pagination) }
         }
     }
 }
 
 /// `{"data": [...], "meta": {...}}` for lists that are not paged.
-struct ListWithMeta<Item: JSONEncodable, Meta: JSONEncodable>: JSONEncodable {
-    let data: [Item]
-    let meta: Meta
+package struct ListWithMeta<Item: JSONEncodable, Meta: JSONEncodable>: JSONEncodable {
+    package let data: [Item]
+    package let meta: Meta
 
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         json.object { object in
             object.field("data", data)
             object.field("meta", meta)
@@ -44,22 +44,22 @@ struct ListWithMeta<Item: JSONEncodable, Meta: JSONEncodable>: JSONEncodable {
     }
 }
 
-enum JSONResponse {
-    static let contentType = "application/json; charset=utf-8"
+package enum JSONResponse {
+    package static let contentType = "application/json; charset=utf-8"
 
-    static func bytes(of value: some JSONEncodable) -> [UInt8] {
+    package static func bytes(of value: some JSONEncodable) -> [UInt8] {
         var writer = JSONWriter()
         value.encode(to: &writer)
         return writer.bytes
     }
 
-    static func encode(_ value: some JSONEncodable) -> ByteBuffer {
+    package static func encode(_ value: some JSONEncodable) -> ByteBuffer {
         ByteBuffer(bytes: bytes(of: value))
     }
 
     /// A JSON response carrying the strong `ETag` of its bytes and, for a single resource,
     /// of its content `version`.
-    static func make(
+    package static func make(
         _ value: some JSONEncodable,
         status: HTTPResponse.Status = .ok,
         headers: HTTPFields = [:],
@@ -75,7 +75,7 @@ enum JSONResponse {
 
 extension HTTPFields {
     /// `Last-Modified` of a resource changed last at `time`.
-    init(lastModified time: Timestamp) {
+    package init(lastModified time: Timestamp) {
         self.init()
         self[.lastModified] = time.httpDate
     }

@@ -5,16 +5,16 @@ import MastheadDomain
 /// Responses are written field by field by their own types (`JSONEncodable`): typed, with
 /// keys in the contract's order, and without the intermediate tree and per-key reflection
 /// of `JSONEncoder`.
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+package struct JSONWriter {
+    package private(set) var bytes: [UInt8] = []
     /// Whether the next value or key needs a comma before it.
     private var needsComma = false
 
-    init(capacity: Int = 1024) {
+    package init(capacity: Int = 1024) {
         bytes.reserveCapacity(capacity)
     }
 
-    mutating func object(_ body: (inout JSONWriter) -> Void) {
+    package mutating func object(_ body: (inout JSONWriter) -> Void) {
         separate()
         bytes.append(UInt8(ascii: "{"))
         needsComma = false
@@ -23,7 +23,7 @@ struct JSONWriter {
         needsComma = true
     }
 
-    mutating func array<Elements: Sequence>(_ elements: Elements) where Elements.Element: JSONEncodable {
+    package mutating func array<Elements: Sequence>(_ elements: Elements) where Elements.Element: JSONEncodable {
         separate()
         bytes.append(UInt8(ascii: "["))
         needsComma = false
@@ -36,7 +36,7 @@ struct JSONWriter {
 
     /// `"key":value` inside an object. A nil optional is written as `null`, never dropped:
     /// clients can rely on every documented key being present.
-    mutating func field(_ key: String, _ value: some JSONEncodable) {
+    package mutating func field(_ key: String, _ value: some JSONEncodable) {
         separate()
         writeString(key)
         bytes.append(UInt8(ascii: ":"))
@@ -44,26 +44,26 @@ struct JSONWriter {
         value.encode(to: &self)
     }
 
-    mutating func string(_ value: String) {
+    package mutating func string(_ value: String) {
         separate()
         writeString(value)
         needsComma = true
     }
 
-    mutating func raw(_ literal: StaticString) {
+    package mutating func raw(_ literal: StaticString) {
         separate()
         literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
         needsComma = true
     }
 
     /// A number already written as JSON text.
-    mutating func number(_ text: String) {
+    package mutating func number(_ text: String) {
         separate()
         bytes.append(contentsOf: text.utf8)
         needsComma = true
     }
 
-    mutating func integer(_ value: Int64) {
+    package mutating func integer(_ value: Int64) {
         separate()
         bytes.append(contentsOf: String(value).utf8)
         needsComma = true
@@ -107,40 +107,40 @@ struct JSONWriter {
 }
 
 /// A value that writes itself as JSON.
-protocol JSONEncodable {
+package protocol JSONEncodable {
     func encode(to json: inout JSONWriter)
 }
 
 extension String: JSONEncodable {
-    func encode(to json: inout JSONWriter) { json.string(self) }
+    package func encode(to json: inout JSONWriter) { json.string(self) }
 }
 
 extension Int: JSONEncodable {
-    func encode(to json: inout JSONWriter) { json.integer(Int64(self)) }
+    package func encode(to json: inout JSONWriter) { json.integer(Int64(self)) }
 }
 
 extension Int64: JSONEncodable {
-    func encode(to json: inout JSONWriter) { json.integer(self) }
+    package func encode(to json: inout JSONWriter) { json.integer(self) }
 }
 
 extension Double: JSONEncodable {
     /// Rounded to four decimals; JSON has no infinity or NaN, so those are written as 0.
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         let rounded = isFinite ? (self * 10_000).rounded() / 10_000 : 0
         json.number(rounded == rounded.rounded() ? String(Int64(rounded)) : String(rounded))
     }
 }
 
 extension Timestamp: JSONEncodable {
-    func encode(to json: inout JSONWriter) { json.string(rfc3339) }
+    package func encode(to json: inout JSONWriter) { json.string(rfc3339) }
 }
 
 extension Bool: JSONEncodable {
-    func encode(to json: inout JSONWriter) { json.raw(self ? "true" : "false") }
+    package func encode(to json: inout JSONWriter) { json.raw(self ? "true" : "false") }
 }
 
 extension Optional: JSONEncodable where Wrapped: JSONEncodable {
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         switch self {
         case .some(let value): value.encode(to: &json)
         case .none: json.raw("null")
@@ -149,5 +149,5 @@ extension Optional: JSONEncodable where Wrapped: JSONEncodable {
 }
 
 extension Array: JSONEncodable where Element: JSONEncodable {
-    func encode(to json: inout JSONWriter) { json.array(self) }
+    package func encode(to json: inout JSONWriter) { json.array(self) }
 }

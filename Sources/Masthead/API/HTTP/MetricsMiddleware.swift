@@ -3,12 +3,12 @@ import Hummingbird
 /// Counts and times every request by method, route pattern (never the raw path, so slugs
 /// cannot multiply the series) and status. It sits outside `ProblemMiddleware`, so errors
 /// are counted with the status of the problem response they became.
-struct MetricsMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
+package struct MetricsMiddleware: RouterMiddleware {
+    package typealias Context = AppRequestContext
 
-    let metrics: AppMetrics
+    package let metrics: AppMetrics
 
-    func handle(
+    package func handle(
         _ request: Request,
         context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response

@@ -4,31 +4,31 @@ import Hummingbird
 import MastheadDomain
 
 extension HTTPField.Name {
-    static let xRequestID = HTTPField.Name("X-Request-ID")!
-    static let xTotalCount = HTTPField.Name("X-Total-Count")!
-    static let link = HTTPField.Name("Link")!
-    static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
+    package static let xRequestID = HTTPField.Name("X-Request-ID")!
+    package static let xTotalCount = HTTPField.Name("X-Total-Count")!
+    package static let link = HTTPField.Name("Link")!
+    package static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
 }
 
 /// `meta.pagination` of every list.
-struct PaginationMeta: JSONEncodable, Equatable {
+package struct PaginationMeta: JSONEncodable, Equatable {
     /// Nil when the page was asked for with a cursor.
-    let page: Int?
-    let limit: Int
-    let total: Int
-    let pages: Int
-    let next: Int?
-    let prev: Int?
+    package let page: Int?
+    package let limit: Int
+    package let total: Int
+    package let pages: Int
+    package let next: Int?
+    package let prev: Int?
     /// Only time-ordered lists carry a cursor; nil otherwise.
-    let cursor: CursorMeta?
+    package let cursor: CursorMeta?
 
-    struct CursorMeta: Equatable {
+    package struct CursorMeta: Equatable {
         /// Where the next page starts, or nil on the last page.
-        let next: String?
+        package let next: String?
     }
 
     /// Offset paging.
-    init(page: PageRequest, total: Int, nextCursor: String?? = nil) {
+    package init(page: PageRequest, total: Int, nextCursor: String?? = nil) {
         let pages = (total + page.limit - 1) / page.limit
         self.page = page.number
         self.limit = page.limit
@@ -40,7 +40,7 @@ struct PaginationMeta: JSONEncodable, Equatable {
     }
 
     /// Keyset paging.
-    init(limit: Int, total: Int, nextCursor: String?) {
+    package init(limit: Int, total: Int, nextCursor: String?) {
         self.page = nil
         self.limit = limit
         self.total = total
@@ -50,7 +50,7 @@ struct PaginationMeta: JSONEncodable, Equatable {
         self.cursor = CursorMeta(next: nextCursor)
     }
 
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         json.object { object in
             object.field("page", page)
             object.field("limit", limit)
@@ -66,7 +66,7 @@ struct PaginationMeta: JSONEncodable, Equatable {
 
     /// `X-Total-Count`, and a `Link` header with `rel="next"` and `rel="prev"` where they exist,
     /// each the request's own URL with only the page (or cursor) changed.
-    func headers(for request: Request, _ context: AppRequestContext) -> HTTPFields {
+    package func headers(for request: Request, _ context: AppRequestContext) -> HTTPFields {
         var fields: HTTPFields = [.xTotalCount: String(total)]
         let kept = ((try? context.query.parameters()) ?? []).filter { $0.name != "page" && $0.name != "cursor" }
         func link(_ extra: RequestQuery.Parameter, _ relation: String) -> String {
@@ -99,7 +99,7 @@ extension JSONResponse {
     /// `X-Total-Count` and `Link`.
     /// `cacheControl`, when given, says who may keep the page (`private, no-store` for lists a
     /// token reads).
-    static func page(
+    package static func page(
         _ items: [some JSONEncodable],
         of page: PageRequest,
         total: Int,

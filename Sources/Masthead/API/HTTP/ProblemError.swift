@@ -68,7 +68,7 @@ public struct ProblemError: Error, Sendable {
     /// Resources addressed by number, not slug.
     private static let numbered: Set<String> = ["webhook", "delivery", "revision", "preview link"]
 
-    static func from(_ error: StoreError) -> ProblemError {
+    package static func from(_ error: StoreError) -> ProblemError {
         switch error {
         case .notFound(let resource, let key) where Self.numbered.contains(resource):
             ProblemError(status: .notFound, code: "not_found", detail: "No \(resource) \(key).")
@@ -99,7 +99,7 @@ public struct ProblemError: Error, Sendable {
 
     /// `507` when the storage is full (the write changed nothing; retry once space returns),
     /// `503` when the database cannot be reached; both with `Retry-After`.
-    static func from(_ failure: DatabaseFailure) -> ProblemError {
+    package static func from(_ failure: DatabaseFailure) -> ProblemError {
         switch failure {
         case .full:
             ProblemError(
@@ -119,7 +119,7 @@ public struct ProblemError: Error, Sendable {
         }
     }
 
-    static func unknownReference(_ reference: MissingReference) -> FieldError {
+    package static func unknownReference(_ reference: MissingReference) -> FieldError {
         FieldError(
             pointer: FieldReader.pointer(reference.field, index: reference.index),
             code: "unknown_reference",
@@ -127,7 +127,7 @@ public struct ProblemError: Error, Sendable {
         )
     }
 
-    static func from(_ failure: ValidationFailure) -> ProblemError {
+    package static func from(_ failure: ValidationFailure) -> ProblemError {
         let count = failure.errors.count
         return ProblemError(
             status: .unprocessableContent,
@@ -137,7 +137,7 @@ public struct ProblemError: Error, Sendable {
         )
     }
 
-    static let preconditionFailed = ProblemError(
+    package static let preconditionFailed = ProblemError(
         status: .preconditionFailed,
         code: "precondition_failed",
         detail: "The resource has changed since the ETag in If-Match; fetch it again and retry."
@@ -145,15 +145,15 @@ public struct ProblemError: Error, Sendable {
 }
 
 /// The body of a problem response.
-struct ProblemDocument: JSONEncodable {
-    let title: String
-    let status: Int
-    let detail: String
-    let code: String
-    let requestID: String
-    let errors: [FieldError]
+package struct ProblemDocument: JSONEncodable {
+    package let title: String
+    package let status: Int
+    package let detail: String
+    package let code: String
+    package let requestID: String
+    package let errors: [FieldError]
 
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         json.object { object in
             object.field("type", "about:blank")
             object.field("title", title)
@@ -169,7 +169,7 @@ struct ProblemDocument: JSONEncodable {
 }
 
 extension FieldError: JSONEncodable {
-    func encode(to json: inout JSONWriter) {
+    package func encode(to json: inout JSONWriter) {
         json.object { object in
             object.field("pointer", pointer)
             object.field("code", code)

@@ -7,13 +7,13 @@ import MastheadStorage
 /// (`application/problem+json`) carrying a `code` and the request id. An error nobody
 /// anticipated is logged once, with the request id, and answered with a 500 that says
 /// nothing about the inside of the server.
-struct ProblemMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
+package struct ProblemMiddleware: RouterMiddleware {
+    package typealias Context = AppRequestContext
 
     /// Which errors are the database's full disk or absence (the engine says).
-    var failures: @Sendable (any Error) -> DatabaseFailure? = { _ in nil }
+    package var failures: @Sendable (any Error) -> DatabaseFailure? = { _ in nil }
 
-    func handle(
+    package func handle(
         _ request: Request,
         context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response
@@ -57,7 +57,7 @@ struct ProblemMiddleware: RouterMiddleware {
         }
     }
 
-    static func response(for problem: ProblemError, context: AppRequestContext) -> Response {
+    package static func response(for problem: ProblemError, context: AppRequestContext) -> Response {
         let document = ProblemDocument(
             title: problem.status.reasonPhrase,
             status: problem.status.code,

@@ -4,11 +4,11 @@ import MastheadDomain
 
 /// Reads a request's query string strictly: a parameter the route does not know, one given
 /// twice, or a value that does not parse is a 400, never ignored or clamped.
-struct QueryReader {
+package struct QueryReader {
     private let values: [String: String]
 
     /// The request's query as `RequestQueryMiddleware` read it, held to the route's names.
-    init(_ context: AppRequestContext, allowed: [String]) throws {
+    package init(_ context: AppRequestContext, allowed: [String]) throws {
         var values: [String: String] = [:]
         for (name, value) in try context.query.parameters().map({ ($0.name, $0.value) }) {
             guard allowed.contains(name) else {
@@ -21,11 +21,11 @@ struct QueryReader {
         self.values = values
     }
 
-    func string(_ name: String) -> String? {
+    package func string(_ name: String) -> String? {
         values[name]
     }
 
-    func integer(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+    package func integer(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
         guard let text = values[name] else { return nil }
         guard let value = Int(text), range.contains(value) else {
             let bound =
@@ -36,7 +36,7 @@ struct QueryReader {
         return value
     }
 
-    func boolean(_ name: String) throws -> Bool? {
+    package func boolean(_ name: String) throws -> Bool? {
         switch values[name] {
         case nil: return nil
         case "true": return true
@@ -47,7 +47,7 @@ struct QueryReader {
 
     /// A comma-separated list of at most `maxCount` items; empty items are refused. Every
     /// list is bounded, so no query can make a request's work (or a cache key) grow without end.
-    func list(_ name: String, maxCount: Int) throws -> [String]? {
+    package func list(_ name: String, maxCount: Int) throws -> [String]? {
         guard let text = values[name] else { return nil }
         let items = text.split(separator: ",", omittingEmptySubsequences: false)
         guard items.count <= maxCount else {
@@ -59,7 +59,7 @@ struct QueryReader {
         return items.map(String.init)
     }
 
-    func slugs(_ name: String, maxCount: Int) throws -> [Slug]? {
+    package func slugs(_ name: String, maxCount: Int) throws -> [Slug]? {
         try list(name, maxCount: maxCount)?.map { item in
             guard let slug = Slug(parsing: item) else {
                 throw ProblemError.invalidParameter(name, "'\(TextRules.printable(item))' is not a slug.")
@@ -68,7 +68,7 @@ struct QueryReader {
         }
     }
 
-    func timestamp(_ name: String) throws -> Timestamp? {
+    package func timestamp(_ name: String) throws -> Timestamp? {
         guard let text = values[name] else { return nil }
         guard let time = Timestamp(rfc3339: text) else {
             throw ProblemError.invalidParameter(
@@ -80,11 +80,11 @@ struct QueryReader {
     }
 
     /// `page` (from 1) and `limit` (1...100, default 20).
-    func pageRequest() throws -> PageRequest {
+    package func pageRequest() throws -> PageRequest {
         PageRequest(number: try integer("page", in: 1...1_000_000) ?? 1, limit: try limit())
     }
 
-    func limit(default defaultLimit: Int = 20) throws -> Int {
+    package func limit(default defaultLimit: Int = 20) throws -> Int {
         try integer("limit", in: 1...100) ?? defaultLimit
     }
 }

@@ -25,7 +25,7 @@ public struct RateLimitPolicy: Sendable, Equatable {
     public var isOff: Bool { perMinute == 0 }
 
     /// Seconds an empty bucket takes to fill: the policy's window.
-    var windowSeconds: Int64 { max(1, (Int64(burst) * 60 + Int64(perMinute) - 1) / Int64(perMinute)) }
+    package var windowSeconds: Int64 { max(1, (Int64(burst) * 60 + Int64(perMinute) - 1) / Int64(perMinute)) }
 }
 
 /// What a request costs against its address's bucket.
@@ -36,7 +36,7 @@ public enum RequestCost {
 
     /// Whether `path` is one whose misses cost `expensive`: search, related, and article
     /// lists filtered by words.
-    static func isExpensive(_ path: String, _ query: RequestQuery) -> Bool {
+    package static func isExpensive(_ path: String, _ query: RequestQuery) -> Bool {
         if path == "/v1/search" || path.hasSuffix("/related") { return true }
         guard path == "/v1/articles", let parameters = try? query.parameters() else { return false }
         return parameters.contains { $0.name == "q" }
@@ -53,8 +53,8 @@ public final class RateLimiter: Sendable {
     private let clock: ContentClock
 
     private struct Bucket {
-        var level: Double
-        var updated: Int64
+        package var level: Double
+        package var updated: Int64
     }
 
     private let buckets: Mutex<ExpiringTable<String, Bucket>>
@@ -131,22 +131,22 @@ public final class RateLimiter: Sendable {
 /// counted. Each answer no shared cache may keep says where its bucket stands
 /// (`RateLimit-Policy` and `RateLimit`, draft-ietf-httpapi-ratelimit-headers, named
 /// `anonymous` or `token`); past the limit the answer is a 429 problem with `Retry-After`.
-struct RateLimitMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
+package struct RateLimitMiddleware: RouterMiddleware {
+    package typealias Context = AppRequestContext
 
     /// Nil when the public's limit is off.
-    let anonymous: RateLimiter?
+    package let anonymous: RateLimiter?
     /// Buckets of tokens that have a limit, by token id.
-    let tokens: RateLimiter
+    package let tokens: RateLimiter
 
-    static let exempt: Set<String> = ["/healthz", "/readyz", "/metrics"]
+    package static let exempt: Set<String> = ["/healthz", "/readyz", "/metrics"]
 
     /// Every token's policy spends a minute's worth at once, so that one window fits all.
-    static func tokenPolicy(_ perMinute: Int) -> RateLimitPolicy {
+    package static func tokenPolicy(_ perMinute: Int) -> RateLimitPolicy {
         RateLimitPolicy(perMinute: perMinute, burst: perMinute)
     }
 
-    func handle(
+    package func handle(
         _ request: Request,
         context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response
@@ -197,7 +197,7 @@ struct RateLimitMiddleware: RouterMiddleware {
     }
 
     /// An IPv4 address as it is; an IPv6 address by its /64 prefix.
-    static func bucketKey(_ address: String) -> String {
+    package static func bucketKey(_ address: String) -> String {
         guard address.contains(":") else { return address }
         var bytes = [UInt8](repeating: 0, count: 16)
         let parsed = address.withCString { inet_pton(AF_INET6, $0, &bytes) } == 1
@@ -217,6 +217,6 @@ struct RateLimitMiddleware: RouterMiddleware {
 }
 
 extension HTTPField.Name {
-    static let rateLimitPolicy = HTTPField.Name("RateLimit-Policy")!
-    static let rateLimit = HTTPField.Name("RateLimit")!
+    package static let rateLimitPolicy = HTTPField.Name("RateLimit-Policy")!
+    package static let rateLimit = HTTPField.Name("RateLimit")!
 }

@@ -3,14 +3,14 @@ import Hummingbird
 import MastheadDomain
 import NIOCore
 
-enum RequestBody {
+package enum RequestBody {
     /// The largest body a write accepts.
-    static let maximumBytes = 1 << 20
+    package static let maximumBytes = 1 << 20
 
     /// The request's body as a JSON object: 415 unless it is declared JSON, 413 past
     /// 1 MiB (from `Content-Length` before reading anything, or as soon as the streamed
     /// body passes the limit), 400 when it is not a well-formed JSON object.
-    static func object(of request: Request) async throws -> JSONObject {
+    package static func object(of request: Request) async throws -> JSONObject {
         guard let contentType = request.headers[.contentType], isJSON(contentType) else {
             throw ProblemError(
                 status: .unsupportedMediaType,
@@ -41,7 +41,7 @@ enum RequestBody {
 
     /// The body as `object(of:)` reads it, or an empty object when the request sends none
     /// (no `Content-Type` and no length), for writes whose every field is optional.
-    static func optionalObject(of request: Request) async throws -> JSONObject {
+    package static func optionalObject(of request: Request) async throws -> JSONObject {
         guard request.headers[.contentType] != nil || (request.headers[.contentLength] ?? "0") != "0" else {
             return [:]
         }

@@ -4,10 +4,10 @@ import Logging
 /// Gives every request an id, echoed in `X-Request-ID` on every response and attached to
 /// its log lines. A client's own id is kept when it is sane: 1 to 128 characters of
 /// letters, digits and `-_.:`; anything else is replaced, never echoed.
-struct RequestIDMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
+package struct RequestIDMiddleware: RouterMiddleware {
+    package typealias Context = AppRequestContext
 
-    func handle(
+    package func handle(
         _ request: Request,
         context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response
@@ -21,7 +21,7 @@ struct RequestIDMiddleware: RouterMiddleware {
         return response
     }
 
-    static func isSane(_ id: String) -> Bool {
+    package static func isSane(_ id: String) -> Bool {
         (1...128).contains(id.utf8.count)
             && id.utf8.allSatisfy { byte in
                 switch byte {
@@ -36,7 +36,7 @@ struct RequestIDMiddleware: RouterMiddleware {
     }
 
     /// 128 random bits as 32 hex digits.
-    static func makeID() -> String {
+    package static func makeID() -> String {
         var generator = SystemRandomNumberGenerator()
         let high = generator.next() as UInt64
         let low = generator.next() as UInt64

@@ -6,10 +6,10 @@ import NIOCore
 /// One log line per request, when its response is ready: method, route (the pattern, so
 /// no slug, query string or token ends up in the log), status, body bytes and duration.
 /// The request id comes with the logger's metadata.
-struct RequestLogMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
+package struct RequestLogMiddleware: RouterMiddleware {
+    package typealias Context = AppRequestContext
 
-    func handle(
+    package func handle(
         _ request: Request,
         context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response
@@ -33,7 +33,7 @@ struct RequestLogMiddleware: RouterMiddleware {
 
     /// `12.345`: milliseconds with three decimals, without `String(format:)`, which costs
     /// more than the rest of the line.
-    static func milliseconds(_ microseconds: Int64) -> String {
+    package static func milliseconds(_ microseconds: Int64) -> String {
         let fraction = String(microseconds % 1000)
         return String(microseconds / 1000) + "." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }

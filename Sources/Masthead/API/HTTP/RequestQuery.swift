@@ -13,7 +13,7 @@ public struct RequestQuery: Sendable {
     }
 
     /// Why the query cannot be read, when it cannot.
-    enum State: Sendable {
+    package enum State: Sendable {
         case read([Parameter])
         /// A malformed percent-encoding: every reader answers 400.
         case malformed
@@ -22,9 +22,9 @@ public struct RequestQuery: Sendable {
         case unread
     }
 
-    let state: State
+    package let state: State
 
-    static let unread = RequestQuery(state: .unread)
+    package static let unread = RequestQuery(state: .unread)
 
     private init(state: State) {
         self.state = state
@@ -49,18 +49,18 @@ public struct RequestQuery: Sendable {
     }
 
     /// The names that carry a credential in a query string: a preview link's token.
-    static let credentialNames: Set<String> = ["preview"]
+    package static let credentialNames: Set<String> = ["preview"]
 
     /// Whether the request may be answered from, or kept in, a cache shared by everyone:
     /// never when a parameter's name reads as a credential's in any case, nor when the query
     /// cannot be read at all.
-    var carriesCredential: Bool {
+    package var carriesCredential: Bool {
         guard case .read(let parameters) = state else { return true }
         return parameters.contains { Self.credentialNames.contains($0.name.lowercased()) }
     }
 
     /// The decoded parameters; 400 when the query is malformed.
-    func parameters() throws -> [Parameter] {
+    package func parameters() throws -> [Parameter] {
         switch state {
         case .read(let parameters):
             return parameters
@@ -78,7 +78,7 @@ public struct RequestQuery: Sendable {
     /// The parameters sorted by name (then value), each encoded one way: two spellings of
     /// one query share one cache entry, and no two queries that read differently do. Nil when
     /// the query cannot be read.
-    var canonical: String? {
+    package var canonical: String? {
         guard case .read(let parameters) = state else { return nil }
         return
             parameters
@@ -92,7 +92,7 @@ public struct RequestQuery: Sendable {
         charactersIn: "-._~abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
     )
 
-    static func encode(_ text: String) -> String {
+    package static func encode(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
     }
 
@@ -105,17 +105,17 @@ public struct RequestQuery: Sendable {
 /// `/v1//search` and `/v1/search` name one route), so that every middleware that decides by
 /// path (the metrics token, the rate limit's costs and exemptions, the cache's keys) decides
 /// on the route the request will reach.
-enum RoutePath {
-    static func normalized(_ path: String) -> String {
+package enum RoutePath {
+    package static func normalized(_ path: String) -> String {
         "/" + path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
     }
 }
 
 /// Reads the query string once, before anything else looks at it (`RequestQuery`).
-struct RequestQueryMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
+package struct RequestQueryMiddleware: RouterMiddleware {
+    package typealias Context = AppRequestContext
 
-    func handle(
+    package func handle(
         _ request: Request,
         context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response

@@ -7,20 +7,20 @@ import NIOHTTPTypes
 ///
 /// Most requests arrive whole in one read; the timer is only started for a request still
 /// incomplete when a read ends, so those cost no timer at all.
-final class RequestReadTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
+package final class RequestReadTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler {
+    package typealias InboundIn = HTTPRequestPart
+    package typealias InboundOut = HTTPRequestPart
 
     private let timeout: TimeAmount
     /// A head has arrived and its end has not.
     private var reading = false
     private var deadline = ConnectionDeadline()
 
-    init(timeout: TimeAmount) {
+    package init(timeout: TimeAmount) {
         self.timeout = timeout
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head:
             reading = true
@@ -33,17 +33,17 @@ final class RequestReadTimeoutHandler: ChannelInboundHandler, RemovableChannelHa
         context.fireChannelRead(data)
     }
 
-    func channelReadComplete(context: ChannelHandlerContext) {
+    package func channelReadComplete(context: ChannelHandlerContext) {
         if reading { deadline.set(in: timeout, context: context) }
         context.fireChannelReadComplete()
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    package func channelInactive(context: ChannelHandlerContext) {
         deadline.cancel()
         context.fireChannelInactive()
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) {
+    package func handlerRemoved(context: ChannelHandlerContext) {
         deadline.cancel()
     }
 }

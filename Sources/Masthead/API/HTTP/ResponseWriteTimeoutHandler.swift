@@ -6,18 +6,18 @@ import NIOHTTPTypes
 /// `timeout`, the connection is closed, which frees the buffered response and ends the
 /// request task that was waiting to write. A client that reads, however slowly, turns
 /// the channel writable again and the timer starts over.
-final class ResponseWriteTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
+package final class ResponseWriteTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler {
+    package typealias InboundIn = HTTPRequestPart
+    package typealias InboundOut = HTTPRequestPart
 
     private let timeout: TimeAmount
     private var deadline = ConnectionDeadline()
 
-    init(timeout: TimeAmount) {
+    package init(timeout: TimeAmount) {
         self.timeout = timeout
     }
 
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
+    package func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
             deadline.cancel()
         } else {
@@ -26,12 +26,12 @@ final class ResponseWriteTimeoutHandler: ChannelInboundHandler, RemovableChannel
         context.fireChannelWritabilityChanged()
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    package func channelInactive(context: ChannelHandlerContext) {
         deadline.cancel()
         context.fireChannelInactive()
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) {
+    package func handlerRemoved(context: ChannelHandlerContext) {
         deadline.cancel()
     }
 }

@@ -7,14 +7,14 @@ import Hummingbird
 /// folder's `404.html` with status 404; anything else gets the API's problem document.
 /// Files are served with `Cache-Control: no-cache` (and their ETag), so an edit shows at the
 /// next load; `404.html` is read once, at start-up.
-struct SiteMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
+package struct SiteMiddleware: RouterMiddleware {
+    package typealias Context = AppRequestContext
 
     private let files: FileMiddleware<AppRequestContext, LocalFileSystem>
     /// The folder's `404.html`, read once at start-up.
     private let notFoundPage: [UInt8]?
 
-    init(folder: String) {
+    package init(folder: String) {
         files = FileMiddleware(
             folder,
             cacheControl: .init([(MediaType(type: .any), [.noCache])]),
@@ -23,7 +23,7 @@ struct SiteMiddleware: RouterMiddleware {
         notFoundPage = FileManager.default.contents(atPath: folder + "/404.html").map { Array($0) }
     }
 
-    func handle(
+    package func handle(
         _ request: Request,
         context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response

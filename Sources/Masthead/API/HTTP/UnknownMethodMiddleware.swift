@@ -3,17 +3,17 @@ import Synchronization
 
 /// The paths the router serves and the methods each allows, filled in once every route
 /// is added.
-final class ServedPaths: Sendable {
+package final class ServedPaths: Sendable {
     private let table = Mutex<[(segments: [Substring], allowed: [HTTPRequest.Method])]>([])
 
-    func add(pattern: String, allowed: [HTTPRequest.Method]) {
+    package func add(pattern: String, allowed: [HTTPRequest.Method]) {
         let segments = pattern.split(separator: "/")
         table.withLock { $0.append((segments, allowed)) }
     }
 
     /// The methods of the route pattern `path` matches, if any (a parameter segment,
     /// `{slug}` or `:slug`, matches any segment).
-    func allowed(for path: String) -> [HTTPRequest.Method]? {
+    package func allowed(for path: String) -> [HTTPRequest.Method]? {
         let segments = path.split(separator: "/")
         return table.withLock { table in
             table.first { entry in
@@ -27,12 +27,12 @@ final class ServedPaths: Sendable {
 /// Answers 405 with `Allow` for a method no route knows (`QUERY`, `PROPFIND`…) on a path
 /// that exists (only the router throws `HTTPError` 404; handlers throw `ProblemError`). The
 /// methods HTTP defines are answered by generated routes already.
-struct UnknownMethodMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
+package struct UnknownMethodMiddleware: RouterMiddleware {
+    package typealias Context = AppRequestContext
 
-    let paths: ServedPaths
+    package let paths: ServedPaths
 
-    func handle(
+    package func handle(
         _ request: Request,
         context: AppRequestContext,
         next: (Request, AppRequestContext) async throws -> Response

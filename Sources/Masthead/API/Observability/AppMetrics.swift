@@ -12,8 +12,8 @@ import Synchronization
 /// cache, the view counter and the database keep counts of their own on their hot paths;
 /// those are carried into the registry when it is scraped.
 public final class AppMetrics: Sendable {
-    let registry = PrometheusCollectorRegistry()
-    let factory: PrometheusMetricsFactory
+    package let registry = PrometheusCollectorRegistry()
+    package let factory: PrometheusMetricsFactory
 
     private let cacheHits: Metrics.Counter
     private let cacheMisses: Metrics.Counter
@@ -30,15 +30,15 @@ public final class AppMetrics: Sendable {
     private let exported = Mutex(Snapshot())
 
     /// Counts kept outside the registry, read when it is scraped.
-    struct Snapshot {
-        var cacheHits = 0
-        var cacheMisses = 0
-        var cacheEvictions = 0
-        var cacheStaleHits = 0
-        var viewsCounted = 0
-        var viewsFlushed = 0
-        var busyRetries = 0
-        var walCheckpoints = 0
+    package struct Snapshot {
+        package var cacheHits = 0
+        package var cacheMisses = 0
+        package var cacheEvictions = 0
+        package var cacheStaleHits = 0
+        package var viewsCounted = 0
+        package var viewsFlushed = 0
+        package var busyRetries = 0
+        package var walCheckpoints = 0
     }
 
     public init() {
@@ -66,7 +66,7 @@ public final class AppMetrics: Sendable {
     /// `masthead_http_request_duration_seconds` histogram, by method, route pattern and status.
     /// Methods outside HTTP's usual ones are labelled `other`, so a client inventing methods
     /// cannot add series without bound (routes are patterns or `NotFound`, statuses few).
-    func recordRequest(method: String, route: String, status: Int, duration: Duration) {
+    package func recordRequest(method: String, route: String, status: Int, duration: Duration) {
         let key = RequestSeries(
             method: Self.labelledMethods.contains(method) ? method : "other",
             route: route,
@@ -89,9 +89,9 @@ public final class AppMetrics: Sendable {
     private static let labelledMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
     private struct RequestSeries: Hashable {
-        let method: String
-        let route: String
-        let status: Int
+        package let method: String
+        package let route: String
+        package let status: Int
     }
 
     /// Each series' metrics, made once: the registry's own lookup costs more per request.
@@ -99,7 +99,7 @@ public final class AppMetrics: Sendable {
 
     /// The Prometheus text format (0.0.4) of every metric, after carrying in the counts
     /// kept elsewhere.
-    func exposition(
+    package func exposition(
         cache: ResponseCache.Statistics,
         views: (counted: Int, flushed: Int),
         database: DatabaseCounts

@@ -4,16 +4,18 @@ import MastheadStorage
 /// The body of each webhook request: `{"type", "timestamp", "data"}` as Standard Webhooks
 /// suggests, `data` naming the resource and carrying its public JSON as the API serves it
 /// when the event is first sent.
-struct WebhookPayloads: Sendable {
-    let stores: Stores
+package struct WebhookPayloads: Sendable {
+    package let stores: Stores
 
     /// What a delivery of `event` sends, or why it is no longer sent at all.
-    enum Rendered {
+    package enum Rendered {
         case body([UInt8])
         case superseded(String)
     }
 
-    func render(_ event: ContentEvent, id: Int64, occurredAt: Timestamp, webhookID: Int64) async throws -> Rendered {
+    package func render(_ event: ContentEvent, id: Int64, occurredAt: Timestamp, webhookID: Int64) async throws
+        -> Rendered
+    {
         var resource: (any JSONEncodable)?
         do {
             resource = try await self.resource(of: event, webhookID: webhookID)

@@ -23,7 +23,7 @@ public struct WebhookTargets: Sendable, Equatable {
     }
 
     /// Why `text` cannot be a webhook's URL, or nil when it can (its address is checked when sent).
-    func problem(with text: String) -> String? {
+    package func problem(with text: String) -> String? {
         guard TextRules.isWebURL(text) else { return "must be an absolute URL of printable ASCII" }
         guard text.hasPrefix("https://") || (allowHTTP && text.hasPrefix("http://")) else {
             return "must be an https URL"
@@ -35,7 +35,7 @@ public struct WebhookTargets: Sendable, Equatable {
     /// (or private addresses are allowed).
     /// A name that takes longer than `within` to resolve is refused: the lookup cannot be
     /// cancelled, but no delivery waits on it longer.
-    func address(for host: String, within limit: Duration) async throws -> String {
+    package func address(for host: String, within limit: Duration) async throws -> String {
         let addresses = try await withThrowingTaskGroup(of: [IPAddress].self) { group in
             group.addTask { try await Self.resolve(host) }
             group.addTask {
@@ -52,12 +52,12 @@ public struct WebhookTargets: Sendable, Equatable {
         return first.text
     }
 
-    struct Refused: Error {
-        let reason: String
+    package struct Refused: Error {
+        package let reason: String
     }
 
     /// Every address `host` resolves to, looked up off the event loops.
-    static func resolve(_ host: String) async throws -> [IPAddress] {
+    package static func resolve(_ host: String) async throws -> [IPAddress] {
         let name = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         return try await NIOThreadPool.singleton.runIfActive {
             var hints = addrinfo()
@@ -78,10 +78,10 @@ public struct WebhookTargets: Sendable, Equatable {
 }
 
 /// An IPv4 or IPv6 address, classified.
-struct IPAddress: Equatable {
-    let bytes: [UInt8]
+package struct IPAddress: Equatable {
+    package let bytes: [UInt8]
 
-    init?(_ address: UnsafePointer<sockaddr>) {
+    package init?(_ address: UnsafePointer<sockaddr>) {
         switch Int32(address.pointee.sa_family) {
         case AF_INET:
             let v4 = UnsafeRawPointer(address).load(as: sockaddr_in.self)
@@ -94,11 +94,11 @@ struct IPAddress: Equatable {
         }
     }
 
-    init(bytes: [UInt8]) {
+    package init(bytes: [UInt8]) {
         self.bytes = bytes
     }
 
-    var text: String {
+    package var text: String {
         if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }
         return stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
             .joined(separator: ":")
@@ -107,7 +107,7 @@ struct IPAddress: Equatable {
     /// Reachable on the public internet: not loopback, private (RFC 1918, fc00::/7),
     /// link-local (169.254/16 holds cloud metadata, fe80::/10), shared (100.64/10),
     /// unspecified, multicast or reserved. IPv4-mapped and NAT64 IPv6 are judged by their IPv4.
-    var isPublic: Bool {
+    package var isPublic: Bool {
         if bytes.count == 4 { return Self.isPublicV4(bytes) }
         let b = bytes
         if b[0..<10].allSatisfy({ $0 == 0 }) && b[10] == 0xff && b[11] == 0xff {

@@ -56,15 +56,17 @@ public struct JSONLogHandler: LogHandler {
 }
 
 /// One field of a log record.
-struct LogField {
-    let key: String
-    var value: Logger.Metadata.Value
+package struct LogField {
+    package let key: String
+    package var value: Logger.Metadata.Value
 
     /// What one log record carries, for the handlers of this module, sorted by key: the
     /// handler's own metadata, then the provider's, then the event's, a later value winning
     /// over an earlier. A handful of fields: a small array, not merged dictionaries (whose
     /// generic merging cost more than the rest of a request's line).
-    static func of(_ event: LogEvent, handler: Logger.Metadata, provider: Logger.MetadataProvider?) -> [LogField] {
+    package static func of(_ event: LogEvent, handler: Logger.Metadata, provider: Logger.MetadataProvider?)
+        -> [LogField]
+    {
         var fields: [LogField] = []
         fields.reserveCapacity(handler.count + (event.metadata?.count ?? 0))
         func overlay(_ metadata: Logger.Metadata) {
@@ -84,7 +86,7 @@ struct LogField {
     }
 
     /// The value as text: strings as they are, anything else as it describes itself.
-    var text: String {
+    package var text: String {
         switch value {
         case .string(let text): text
         case .stringConvertible(let value): value.description

@@ -19,13 +19,13 @@ import Darwin
 /// dropped and counted, and a line saying how many is written once it can.
 public final class LogOutput: Sendable {
     private struct State {
-        var pending: [UInt8] = []
-        var dropped = 0
+        package var pending: [UInt8] = []
+        package var dropped = 0
         /// Bumped by every append; `flush` waits until the writer has written up to it.
-        var appended: UInt64 = 0
-        var written: UInt64 = 0
+        package var appended: UInt64 = 0
+        package var written: UInt64 = 0
         /// The writer waits on `wake` and must be signalled.
-        var writerParked = false
+        package var writerParked = false
     }
 
     private let state = Mutex(State())
@@ -36,7 +36,7 @@ public final class LogOutput: Sendable {
     /// Standard output, for the whole process.
     public static let standardOutput = LogOutput(descriptor: STDOUT_FILENO)
 
-    init(descriptor: Int32, maximumBytes: Int = 8 << 20) {
+    package init(descriptor: Int32, maximumBytes: Int = 8 << 20) {
         self.descriptor = descriptor
         self.maximumBytes = maximumBytes
         let thread = Thread { [self] in run() }

@@ -41,7 +41,7 @@ public struct WebhookSettings: Sendable, Equatable {
     }
 
     /// Time for rendering the payload and writing the outcome, beside the network's.
-    static let recordingMarginSeconds: Int64 = 15
+    package static let recordingMarginSeconds: Int64 = 15
 
     private static func wholeSeconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
@@ -56,14 +56,14 @@ public struct WebhookSettings: Sendable, Equatable {
 /// takes its whole time-out holds one slot and its own webhook's next event, never another
 /// webhook's. On graceful shutdown it takes no new delivery and lets those in flight finish
 /// (each bounded by the timeout); anything pending stays in the outbox for the next start.
-struct WebhookDispatcher: ServiceLifecycle.Service {
-    let store: any WebhookStore
-    let payloads: WebhookPayloads
-    let clock: ContentClock
-    let settings: WebhookSettings
-    let logger: Logger
+package struct WebhookDispatcher: ServiceLifecycle.Service {
+    package let store: any WebhookStore
+    package let payloads: WebhookPayloads
+    package let clock: ContentClock
+    package let settings: WebhookSettings
+    package let logger: Logger
 
-    func run() async throws {
+    package func run() async throws {
         // The deliveries this instance is sending. A lease is in content time; should it run
         // out under an attempt still in flight (a clock that jumps), the claim that returns
         // the delivery again is not sent twice from here.
@@ -101,7 +101,7 @@ struct WebhookDispatcher: ServiceLifecycle.Service {
     }
 
     /// Up to `limit` deliveries due now, leased to this instance.
-    func claimDue(limit: Int) async throws -> [DueDelivery] {
+    package func claimDue(limit: Int) async throws -> [DueDelivery] {
         let now = clock.now
         return try await store.claimDue(
             now: now,
@@ -187,14 +187,14 @@ struct WebhookDispatcher: ServiceLifecycle.Service {
 
     /// When attempt `attempts + 1` is due: the first delay doubled per attempt made, capped,
     /// varied by up to a fifth either way so that failing receivers are not hit in step.
-    static func retryTime(after attempts: Int, now: Timestamp, settings: WebhookSettings) -> Timestamp {
+    package static func retryTime(after attempts: Int, now: Timestamp, settings: WebhookSettings) -> Timestamp {
         let doublings = min(attempts - 1, 30)
         let delay = min(settings.maximumRetryDelaySeconds, settings.firstRetryDelaySeconds << doublings)
         let jitter = Double.random(in: 0.8...1.2)
         return now.adding(seconds: max(1, Int64((Double(delay) * jitter).rounded())))
     }
 
-    enum Attempt {
+    package enum Attempt {
         case answered(status: Int, latencyMilliseconds: Int)
         case unanswered(String, latencyMilliseconds: Int)
         case refused(String)
@@ -264,14 +264,14 @@ struct WebhookDispatcher: ServiceLifecycle.Service {
 private final class InFlight: Sendable {
     private let ids = Mutex<Set<Int64>>([])
 
-    var count: Int { ids.withLock { $0.count } }
+    package var count: Int { ids.withLock { $0.count } }
 
     /// False if `id` is in flight already.
-    func insert(_ id: Int64) -> Bool {
+    package func insert(_ id: Int64) -> Bool {
         ids.withLock { $0.insert(id).inserted }
     }
 
-    func remove(_ id: Int64) {
+    package func remove(_ id: Int64) {
         _ = ids.withLock { $0.remove(id) }
     }
 }

@@ -2,28 +2,28 @@ import MastheadDomain
 import MastheadStorage
 
 /// Articles in the shared write flow. A body names its author and tags by slug.
-struct ArticleCollection: WritableCollection {
-    let authors: any AuthorStore
-    let tags: any TagStore
-    let clock: ContentClock
+package struct ArticleCollection: WritableCollection {
+    package let authors: any AuthorStore
+    package let tags: any TagStore
+    package let clock: ContentClock
 
-    static var resourceName: String { "article" }
-    static var invalidates: Set<CacheScope> { [.articles, .authors, .tags, .search, .feeds] }
-    static var path: String { "/v1/articles" }
-    static var writableFields: Set<String> { ArticleInput.fields }
+    package static var resourceName: String { "article" }
+    package static var invalidates: Set<CacheScope> { [.articles, .authors, .tags, .search, .feeds] }
+    package static var path: String { "/v1/articles" }
+    package static var writableFields: Set<String> { ArticleInput.fields }
 
-    func missingReferences(in document: JSONObject) async throws -> [FieldError] {
+    package func missingReferences(in document: JSONObject) async throws -> [FieldError] {
         try await authors.missing(in: document, field: "author") + tags.missing(in: document, field: "tags")
     }
 
-    func slug(of article: Article) -> String { article.slug }
-    func version(of article: Article) -> ResourceVersion { article.version }
+    package func slug(of article: Article) -> String { article.slug }
+    package func version(of article: Article) -> ResourceVersion { article.version }
 
-    func representation(of article: Article) -> ArticleResponse {
+    package func representation(of article: Article) -> ArticleResponse {
         ArticleResponse(article: article, selection: .detailDefault)
     }
 
-    func document(of article: Article) -> JSONObject {
+    package func document(of article: Article) -> JSONObject {
         var document: JSONObject = [
             "slug": .string(article.slug),
             "title": .string(article.title),
@@ -43,20 +43,20 @@ struct ArticleCollection: WritableCollection {
         return document
     }
 
-    func input(from reader: inout FieldReader, existing: Article?) -> ArticleInput? {
+    package func input(from reader: inout FieldReader, existing: Article?) -> ArticleInput? {
         ArticleInput.read(from: &reader, existing: existing != nil, now: clock.now)
     }
 }
 
 extension ArticleInput {
-    static let fields: Set<String> = [
+    package static let fields: Set<String> = [
         "slug", "title", "excerpt", "body_markdown", "status", "published_at", "featured", "author", "tags",
         "cover_image_url", "cover_image_alt", "seo_title", "seo_description", "canonical_url",
     ]
 
     /// Titles up to 200 characters, excerpts up to 500, bodies up to 200,000 characters of Markdown.
     /// `scheduled` needs a future `published_at`; `published` without one publishes now.
-    static func read(from reader: inout FieldReader, existing: Bool, now: Timestamp) -> ArticleInput? {
+    package static func read(from reader: inout FieldReader, existing: Bool, now: Timestamp) -> ArticleInput? {
         let title = reader.string("title", required: true, maxLength: 200)
         let slug = reader.slugChoice(titledBy: title, existing: existing, resource: "article")
         let excerpt = reader.string("excerpt", maxLength: 500)
@@ -112,7 +112,7 @@ extension ArticleInput {
 
 extension ArticleSelection {
     /// What `GET /v1/articles/{slug}` serves without `fields` or `formats`.
-    static let detailDefault = ArticleSelection(fields: nil, formats: nil, defaultFormats: [.html])
+    package static let detailDefault = ArticleSelection(fields: nil, formats: nil, defaultFormats: [.html])
 }
 
 extension FieldReader {
@@ -120,7 +120,7 @@ extension FieldReader {
     /// The slug given, else (on create) one made from the title. A title with nothing to
     /// make a slug of (`»`, `你好`) gets the resource's name, numbered like any derived slug
     /// (`tag`, `tag-2`…): a title in any script is accepted.
-    mutating func slugChoice(titledBy title: String?, existing: Bool, resource: String) -> SlugChoice? {
+    package mutating func slugChoice(titledBy title: String?, existing: Bool, resource: String) -> SlugChoice? {
         if let slug = slug("slug") { return .given(slug) }
         if existing { return .keep }
         guard let title else { return nil }

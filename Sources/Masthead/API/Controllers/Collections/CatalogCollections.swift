@@ -2,23 +2,23 @@ import MastheadDomain
 import MastheadStorage
 
 /// Platforms in the shared flows. A body names the services a platform delivers.
-struct PlatformCollection: WritableCollection {
-    let services: any ServiceStore
+package struct PlatformCollection: WritableCollection {
+    package let services: any ServiceStore
 
-    static var resourceName: String { "platform" }
-    static var invalidates: Set<CacheScope> { [.catalog, .search] }
-    static var path: String { "/v1/platforms" }
-    static var writableFields: Set<String> { PlatformInput.fields }
+    package static var resourceName: String { "platform" }
+    package static var invalidates: Set<CacheScope> { [.catalog, .search] }
+    package static var path: String { "/v1/platforms" }
+    package static var writableFields: Set<String> { PlatformInput.fields }
 
-    func missingReferences(in document: JSONObject) async throws -> [FieldError] {
+    package func missingReferences(in document: JSONObject) async throws -> [FieldError] {
         try await services.missing(in: document, field: "services")
     }
 
-    func slug(of platform: Platform) -> String { platform.slug }
-    func version(of platform: Platform) -> ResourceVersion { platform.version }
-    func representation(of platform: Platform) -> PlatformResponse { PlatformResponse(platform) }
+    package func slug(of platform: Platform) -> String { platform.slug }
+    package func version(of platform: Platform) -> ResourceVersion { platform.version }
+    package func representation(of platform: Platform) -> PlatformResponse { PlatformResponse(platform) }
 
-    func document(of platform: Platform) -> JSONObject {
+    package func document(of platform: Platform) -> JSONObject {
         var document: JSONObject = [
             "slug": .string(platform.slug), "name": .string(platform.name), "focus": .string(platform.focus),
             "tagline": .string(platform.tagline), "description": .string(platform.description),
@@ -29,29 +29,29 @@ struct PlatformCollection: WritableCollection {
         return document
     }
 
-    func input(from reader: inout FieldReader, existing: Platform?) -> PlatformInput? {
+    package func input(from reader: inout FieldReader, existing: Platform?) -> PlatformInput? {
         PlatformInput.read(from: &reader, existing: existing != nil)
     }
 }
 
 /// Services in the shared flows. A body names the platforms that deliver the service.
-struct ServiceCollection: WritableCollection {
-    let platforms: any PlatformStore
+package struct ServiceCollection: WritableCollection {
+    package let platforms: any PlatformStore
 
-    static var resourceName: String { "service" }
-    static var invalidates: Set<CacheScope> { [.catalog, .search] }
-    static var path: String { "/v1/services" }
-    static var writableFields: Set<String> { ServiceInput.fields }
+    package static var resourceName: String { "service" }
+    package static var invalidates: Set<CacheScope> { [.catalog, .search] }
+    package static var path: String { "/v1/services" }
+    package static var writableFields: Set<String> { ServiceInput.fields }
 
-    func missingReferences(in document: JSONObject) async throws -> [FieldError] {
+    package func missingReferences(in document: JSONObject) async throws -> [FieldError] {
         try await platforms.missing(in: document, field: "platforms")
     }
 
-    func slug(of service: Service) -> String { service.slug }
-    func version(of service: Service) -> ResourceVersion { service.version }
-    func representation(of service: Service) -> ServiceResponse { ServiceResponse(service) }
+    package func slug(of service: Service) -> String { service.slug }
+    package func version(of service: Service) -> ResourceVersion { service.version }
+    package func representation(of service: Service) -> ServiceResponse { ServiceResponse(service) }
 
-    func document(of service: Service) -> JSONObject {
+    package func document(of service: Service) -> JSONObject {
         [
             "slug": .string(service.slug), "title": .string(service.title), "subtitle": .string(service.subtitle),
             "description": .string(service.description), "position": .integer(Int64(service.position)),
@@ -59,15 +59,17 @@ struct ServiceCollection: WritableCollection {
         ]
     }
 
-    func input(from reader: inout FieldReader, existing: Service?) -> ServiceInput? {
+    package func input(from reader: inout FieldReader, existing: Service?) -> ServiceInput? {
         ServiceInput.read(from: &reader, existing: existing != nil)
     }
 }
 
 extension PlatformInput {
-    static let fields: Set<String> = ["slug", "name", "focus", "tagline", "description", "url", "position", "services"]
+    package static let fields: Set<String> = [
+        "slug", "name", "focus", "tagline", "description", "url", "position", "services",
+    ]
 
-    static func read(from reader: inout FieldReader, existing: Bool) -> PlatformInput? {
+    package static func read(from reader: inout FieldReader, existing: Bool) -> PlatformInput? {
         let name = reader.string("name", required: true, maxLength: 100)
         let slug = reader.slugChoice(titledBy: name, existing: existing, resource: "platform")
         let focus = reader.string("focus", required: true, maxLength: 200)
@@ -91,9 +93,9 @@ extension PlatformInput {
 }
 
 extension ServiceInput {
-    static let fields: Set<String> = ["slug", "title", "subtitle", "description", "position", "platforms"]
+    package static let fields: Set<String> = ["slug", "title", "subtitle", "description", "position", "platforms"]
 
-    static func read(from reader: inout FieldReader, existing: Bool) -> ServiceInput? {
+    package static func read(from reader: inout FieldReader, existing: Bool) -> ServiceInput? {
         let title = reader.string("title", required: true, maxLength: 200)
         let slug = reader.slugChoice(titledBy: title, existing: existing, resource: "service")
         let subtitle = reader.string("subtitle", required: true, maxLength: 200)

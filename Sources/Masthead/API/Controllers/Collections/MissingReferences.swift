@@ -3,7 +3,7 @@ import MastheadStorage
 extension ResourceStore {
     /// A problem for every slug in `document[field]` (a slug, or a list of slugs) that does not
     /// exist. Malformed values are left to the field's own validation.
-    func missing(in document: JSONObject, field: String) async throws -> [FieldError] {
+    package func missing(in document: JSONObject, field: String) async throws -> [FieldError] {
         var candidates: [(index: Int?, slug: Slug)] = []
         switch document[field] {
         case .string(let text)?:

@@ -2,18 +2,18 @@ import Hummingbird
 import MastheadDomain
 
 /// Authors in the shared flows.
-struct AuthorCollection: WritableCollection {
-    static var resourceName: String { "author" }
-    static var invalidates: Set<CacheScope> { [.authors, .articles, .search, .feeds] }
-    static var path: String { "/v1/authors" }
-    static var writableFields: Set<String> { AuthorInput.fields }
+package struct AuthorCollection: WritableCollection {
+    package static var resourceName: String { "author" }
+    package static var invalidates: Set<CacheScope> { [.authors, .articles, .search, .feeds] }
+    package static var path: String { "/v1/authors" }
+    package static var writableFields: Set<String> { AuthorInput.fields }
 
-    func slug(of author: Author) -> String { author.slug }
-    func version(of author: Author) -> ResourceVersion { author.version }
-    func representation(of author: Author) -> AuthorResponse { AuthorResponse(author) }
-    func headers(of author: Author) -> HTTPFields { HTTPFields(lastModified: author.updatedAt) }
+    package func slug(of author: Author) -> String { author.slug }
+    package func version(of author: Author) -> ResourceVersion { author.version }
+    package func representation(of author: Author) -> AuthorResponse { AuthorResponse(author) }
+    package func headers(of author: Author) -> HTTPFields { HTTPFields(lastModified: author.updatedAt) }
 
-    func document(of author: Author) -> JSONObject {
+    package func document(of author: Author) -> JSONObject {
         var document: JSONObject = ["slug": .string(author.slug), "name": .string(author.name)]
         document["bio"] = author.bio.map(JSONValue.string)
         document["avatar_url"] = author.avatarURL.map(JSONValue.string)
@@ -22,37 +22,37 @@ struct AuthorCollection: WritableCollection {
         return document
     }
 
-    func input(from reader: inout FieldReader, existing: Author?) -> AuthorInput? {
+    package func input(from reader: inout FieldReader, existing: Author?) -> AuthorInput? {
         AuthorInput.read(from: &reader, existing: existing != nil)
     }
 }
 
 /// Tags in the shared flows.
-struct TagCollection: WritableCollection {
-    static var resourceName: String { "tag" }
-    static var invalidates: Set<CacheScope> { [.tags, .articles, .search, .feeds] }
-    static var path: String { "/v1/tags" }
-    static var writableFields: Set<String> { TagInput.fields }
+package struct TagCollection: WritableCollection {
+    package static var resourceName: String { "tag" }
+    package static var invalidates: Set<CacheScope> { [.tags, .articles, .search, .feeds] }
+    package static var path: String { "/v1/tags" }
+    package static var writableFields: Set<String> { TagInput.fields }
 
-    func slug(of tag: Tag) -> String { tag.slug }
-    func version(of tag: Tag) -> ResourceVersion { tag.version }
-    func representation(of tag: Tag) -> TagResponse { TagResponse(tag) }
+    package func slug(of tag: Tag) -> String { tag.slug }
+    package func version(of tag: Tag) -> ResourceVersion { tag.version }
+    package func representation(of tag: Tag) -> TagResponse { TagResponse(tag) }
 
-    func document(of tag: Tag) -> JSONObject {
+    package func document(of tag: Tag) -> JSONObject {
         var document: JSONObject = ["slug": .string(tag.slug), "name": .string(tag.name)]
         document["description"] = tag.description.map(JSONValue.string)
         return document
     }
 
-    func input(from reader: inout FieldReader, existing: Tag?) -> TagInput? {
+    package func input(from reader: inout FieldReader, existing: Tag?) -> TagInput? {
         TagInput.read(from: &reader, existing: existing != nil)
     }
 }
 
 extension AuthorInput {
-    static let fields: Set<String> = ["slug", "name", "bio", "avatar_url", "website_url", "location"]
+    package static let fields: Set<String> = ["slug", "name", "bio", "avatar_url", "website_url", "location"]
 
-    static func read(from reader: inout FieldReader, existing: Bool) -> AuthorInput? {
+    package static func read(from reader: inout FieldReader, existing: Bool) -> AuthorInput? {
         let name = reader.string("name", required: true, maxLength: 200)
         let slug = reader.slugChoice(titledBy: name, existing: existing, resource: "author")
         let bio = reader.string("bio", maxLength: 5000)
@@ -72,9 +72,9 @@ extension AuthorInput {
 }
 
 extension TagInput {
-    static let fields: Set<String> = ["slug", "name", "description"]
+    package static let fields: Set<String> = ["slug", "name", "description"]
 
-    static func read(from reader: inout FieldReader, existing: Bool) -> TagInput? {
+    package static func read(from reader: inout FieldReader, existing: Bool) -> TagInput? {
         let name = reader.string("name", required: true, maxLength: 100)
         let slug = reader.slugChoice(titledBy: name, existing: existing, resource: "tag")
         let description = reader.string("description", maxLength: 500)
