@@ -205,7 +205,7 @@ let package = Package(
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
-        // The tests' way to start programs (posix_spawn; see Tests/MastheadTests/Support/ChildProcess.swift).
+        // The tests' way to start programs (posix_spawn; see Tests/MastheadTestSupport/ChildProcess.swift).
         .systemLibrary(name: "CSpawn", path: "Tests/CSpawn"),
         .systemLibrary(
             name: "CZlib",
@@ -213,10 +213,61 @@ let package = Package(
             pkgConfig: nil,
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // What both test targets share: apps on a temporary database of either engine, a
+        // PostgreSQL server of their own, child processes, a webhook receiver.
+        .target(
+            name: "MastheadTestSupport",
+            dependencies: [
+                "CSpawn",
+                "CZlib",
+                "Masthead",
+                "MastheadDomain",
+                "MastheadMigrations",
+                "MastheadPostgres",
+                "MastheadSQLite",
+                "MastheadStorage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/MastheadTestSupport",
+            swiftSettings: testSwiftSettings
+        ),
+        // The fast loop: units, stores on both engines, the application in process
+        // (`swift test --filter MastheadTests`).
         .testTarget(
             name: "MastheadTests",
             dependencies: [
-                "CSpawn",
+                "MastheadTestSupport",
+                "CZlib",
+                "Masthead",
+                "MastheadDomain",
+                "MastheadMigrations",
+                "MastheadPostgres",
+                "MastheadSQLite",
+                "MastheadStorage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: testSwiftSettings
+        ),
+        // The full loop adds these: programs and processes (the server as shipped, PostgreSQL
+        // stopped under it, Litestream, Chromium), sockets, several instances, the docs.
+        .testTarget(
+            name: "MastheadIntegrationTests",
+            dependencies: [
+                "MastheadTestSupport",
                 "CZlib",
                 "Masthead",
                 "MastheadDomain",

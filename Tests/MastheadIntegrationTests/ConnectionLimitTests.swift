@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import MastheadTestSupport
 import NIOCore
 import Synchronization
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MastheadSQLite
+import MastheadTestSupport
 import Testing
 
 @testable import Masthead
@@ -12,7 +13,7 @@ import Testing
     /// The flags of `docker/compose.yaml`'s masthead service, `serve` dropped.
     static func composeServeFlags() throws -> [String] {
         let compose = try String(
-            contentsOf: OpenAPITests.packageRoot.appendingPathComponent("docker/compose.yaml"),
+            contentsOf: packageRoot.appendingPathComponent("docker/compose.yaml"),
             encoding: .utf8
         )
         let line = try #require(
@@ -27,7 +28,7 @@ import Testing
     /// The image is built from the versions the tests ran with: Package.resolved is in the
     /// build context and the build stage resolves from it alone.
     @Test func theImageIsBuiltFromThePinnedVersions() throws {
-        let root = OpenAPITests.packageRoot
+        let root = packageRoot
         let dockerfile = try String(contentsOf: root.appendingPathComponent("docker/Dockerfile"), encoding: .utf8)
         let lines = dockerfile.split(separator: "\n").map(String.init)
         let copy = try #require(lines.firstIndex { $0.hasPrefix("COPY Package.swift") })

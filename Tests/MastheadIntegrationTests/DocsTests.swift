@@ -1,4 +1,5 @@
 import Foundation
+import MastheadTestSupport
 import Testing
 
 /// The guides in `docs/` and the README cannot rot: every `sh` block with a curl command in
@@ -84,7 +85,7 @@ import Testing
         arguments: documents
     )
     func everyCurlLineOfTheGuideWorksAgainstTheDemo(guide: String) async throws {
-        let root = OpenAPITests.packageRoot
+        let root = packageRoot
         let markdown = try String(contentsOf: root.appendingPathComponent(guide), encoding: .utf8)
         let (script, commands) = Self.runnable(markdown)
         try #require(commands.count >= 3, "\(guide) shows fewer than three curl commands")

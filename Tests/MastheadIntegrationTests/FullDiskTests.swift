@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import MastheadSQLite
+import MastheadTestSupport
 import Synchronization
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import HTTPTypes
 import MastheadSQLite
+import MastheadTestSupport
 import Testing
 
 @testable import Masthead

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import MastheadPostgres
 import MastheadSQLite
+import MastheadTestSupport
 import NIOCore
 import PostgresNIO
 import ServiceLifecycle

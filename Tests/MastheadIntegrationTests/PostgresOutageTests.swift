@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import MastheadTestSupport
 import NIOCore
 import ServiceLifecycle
 import Synchronization

@@ -1,4 +1,5 @@
 import Foundation
+import MastheadTestSupport
 import Testing
 
 /// The Signal site (`examples/signal-site`) in headless Chromium, against the real binary
@@ -9,7 +10,6 @@ import Testing
 /// and article pages at 1280 and 375 px go to `$MASTHEAD_ARTIFACTS/screenshots`
 /// (default `.build/artifacts/screenshots`).
 @Suite struct SignalSiteBrowserTests {
-    static let packageRoot = OpenAPITests.packageRoot
     static let python = "/usr/bin/python3"
     static let browserParts = ["/usr/bin/chromium", "/usr/bin/chromedriver", python]
 
@@ -40,7 +40,7 @@ import Testing
             "MASTHEAD_REQUIRE_BROWSER=1 but chromium, chromium-driver or python3-selenium is not installed"
         )
         let folder = try TemporaryFolder()
-        let site = Self.packageRoot.appendingPathComponent("examples/signal-site").path
+        let site = packageRoot.appendingPathComponent("examples/signal-site").path
         let server = try await ServerProcess.serve([
             "--demo", "--db", folder.databasePath, "--port", "0", "--site", site,
         ])
@@ -51,7 +51,7 @@ import Testing
         let (status, output) = try await runToEnd(
             Self.python,
             [
-                Self.packageRoot.appendingPathComponent("Tests/Browser/signal_site.py").path,
+                packageRoot.appendingPathComponent("Tests/Browser/signal_site.py").path,
                 "--base", "http://127.0.0.1:\(server.port)",
                 "--token", token,
                 "--screenshots", Self.screenshots.path,

@@ -11,13 +11,13 @@ import Synchronization
 /// parallel suites had over a thousand open; and it learns that a child ended when a socket it
 /// hands the child closes, which a daemon the child starts inherits and keeps open
 /// (swift-corelibs-foundation#4795), so `pg_ctl start` never seemed to end.
-final class ChildProcess: Sendable {
-    let pid: pid_t
+package final class ChildProcess: Sendable {
+    package let pid: pid_t
     private let state = Mutex<(status: Int32?, waiting: [CheckedContinuation<Int32, Never>])>((nil, []))
 
     /// Starts `executable` (a path) with `arguments`; standard input is /dev/null, standard
     /// output and error go to the descriptor `output` (which the caller still owns), or nowhere.
-    init(
+    package init(
         _ executable: String,
         _ arguments: [String],
         environment: [String: String]? = nil,
@@ -55,10 +55,10 @@ final class ChildProcess: Sendable {
         for continuation in waiting { continuation.resume(returning: status) }
     }
 
-    var isRunning: Bool { state.withLock { $0.status == nil } }
+    package var isRunning: Bool { state.withLock { $0.status == nil } }
 
     /// Its exit status, once it has ended.
-    func exitStatus() async -> Int32 {
+    package func exitStatus() async -> Int32 {
         await withCheckedContinuation { continuation in
             let ended = state.withLock { state -> Int32? in
                 if let status = state.status { return status }
@@ -70,13 +70,13 @@ final class ChildProcess: Sendable {
     }
 
     /// Sends `signal` unless it has ended already.
-    func send(_ signal: Int32) {
+    package func send(_ signal: Int32) {
         if isRunning { kill(pid, signal) }
     }
 
     /// Blocks until it has ended (for places that cannot wait asynchronously); its exit status.
     @discardableResult
-    func waitUntilExit() -> Int32 {
+    package func waitUntilExit() -> Int32 {
         while true {
             if let status = state.withLock({ $0.status }) { return status }
             usleep(2_000)
@@ -86,14 +86,14 @@ final class ChildProcess: Sendable {
 
 /// What a child writes to a pipe, read on a thread of its own as it comes, so that the child
 /// never blocks on a full pipe; the first `limit` bytes are kept.
-final class ChildOutput: Sendable {
+package final class ChildOutput: Sendable {
     /// The end to hand the child (`ChildProcess(output:)`); close it once the child started.
-    let writeEnd: Int32
+    package let writeEnd: Int32
     private let state = Mutex<(data: Data, ended: Bool, waiting: [CheckedContinuation<Data, Never>])>(
         (Data(), false, [])
     )
 
-    init(limit: Int = 1 << 20) throws {
+    package init(limit: Int = 1 << 20) throws {
         var ends: [Int32] = [0, 0]
         guard masthead_pipe(&ends) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         writeEnd = ends[1]
@@ -122,7 +122,7 @@ final class ChildOutput: Sendable {
     private let writeEndOpen = Mutex(true)
 
     /// Closes this process's copy of the write end (once): the output ends when the child's does.
-    func closeWriteEnd() {
+    package func closeWriteEnd() {
         let open = writeEndOpen.withLock { open in
             defer { open = false }
             return open
@@ -131,17 +131,17 @@ final class ChildOutput: Sendable {
     }
 
     /// What has been read so far.
-    var text: String { state.withLock { String(decoding: $0.data, as: UTF8.self) } }
+    package var text: String { state.withLock { String(decoding: $0.data, as: UTF8.self) } }
 
     /// Everything, once every writer has closed its end, blocking until then (for places that
     /// cannot wait asynchronously).
-    func waitUntilEnded() -> String {
+    package func waitUntilEnded() -> String {
         while !state.withLock({ $0.ended }) { usleep(2_000) }
         return text
     }
 
     /// Everything, once every writer has closed its end.
-    func all() async -> String {
+    package func all() async -> String {
         let data = await withCheckedContinuation { continuation in
             let ended = state.withLock { state -> Data? in
                 if state.ended { return state.data }
@@ -156,7 +156,7 @@ final class ChildOutput: Sendable {
 
 /// Runs `executable` to its end without holding a thread of the test pool while it runs:
 /// its exit status and everything it wrote to standard output and error.
-func runToEnd(
+package func runToEnd(
     _ executable: String,
     _ arguments: [String],
     environment: [String: String]? = nil,
@@ -182,7 +182,7 @@ func runToEnd(
 }
 
 /// `runToEnd` for places that cannot wait asynchronously (a test's `.enabled(if:)`).
-func runToEndBlocking(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
+package func runToEndBlocking(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
     let output = try ChildOutput()
     defer { output.closeWriteEnd() }
     let child = try ChildProcess(executable, arguments, output: output.writeEnd)

@@ -10,18 +10,18 @@ import Testing
 /// The PostgreSQL server the tests may use: `MASTHEAD_TEST_POSTGRES_URL` names it (CI starts
 /// a throw-away cluster, see `.ci/run`). Without it the PostgreSQL tests are skipped, and say
 /// so; with `MASTHEAD_REQUIRE_POSTGRES=1` (as in CI) that skip is a failure.
-enum PostgresTestServer {
-    static var url: String? {
+package enum PostgresTestServer {
+    package static var url: String? {
         ProcessInfo.processInfo.environment["MASTHEAD_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    static var isConfigured: Bool { url != nil }
+    package static var isConfigured: Bool { url != nil }
 
-    static var isRequired: Bool { ProcessInfo.processInfo.environment["MASTHEAD_REQUIRE_POSTGRES"] == "1" }
+    package static var isRequired: Bool { ProcessInfo.processInfo.environment["MASTHEAD_REQUIRE_POSTGRES"] == "1" }
 
     /// Errors only: a client whose `run()` starts a moment after its first query warns about
     /// it, which says nothing about the test.
-    static let logger: Logger = {
+    package static let logger: Logger = {
         var logger = Logger(label: "postgres-tests")
         logger.logLevel = .error
         return logger
@@ -29,12 +29,12 @@ enum PostgresTestServer {
 
     /// A new, empty database on the server with the migrations applied; its client runs as
     /// long as the returned database is alive.
-    static func makeDatabase() async throws -> PostgresTestDatabase {
+    package static func makeDatabase() async throws -> PostgresTestDatabase {
         try await PostgresTestDatabase(location: try await makeEmptyDatabase())
     }
 
     /// A new database on the server with nothing in it, not even migrations.
-    static func makeEmptyDatabase() async throws -> PostgresLocation {
+    package static func makeEmptyDatabase() async throws -> PostgresLocation {
         let server = try PostgresLocation(url: try #require(url))
         let name = "masthead_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let admin = PostgresClient(configuration: server.clientConfiguration, backgroundLogger: logger)
@@ -55,12 +55,12 @@ enum PostgresTestServer {
 
 /// One test's database: a running client and the engine over it. The client stops when the
 /// test lets go of it; the database stays on the throw-away server.
-final class PostgresTestDatabase: Sendable {
-    let engine: PostgresEngine
-    let location: PostgresLocation
+package final class PostgresTestDatabase: Sendable {
+    package let engine: PostgresEngine
+    package let location: PostgresLocation
     private let running: Task<Void, Never>
 
-    init(location: PostgresLocation) async throws {
+    package init(location: PostgresLocation) async throws {
         let client = PostgresClient(
             configuration: location.clientConfiguration,
             backgroundLogger: PostgresTestServer.logger
@@ -73,16 +73,5 @@ final class PostgresTestDatabase: Sendable {
 
     deinit {
         running.cancel()
-    }
-}
-
-@Suite struct PostgresTestServerTests {
-    @Test(.enabled(if: !PostgresTestServer.isConfigured, "a PostgreSQL server is configured"))
-    func postgresTestsAreSkippedOnlyWhereAllowed() {
-        #expect(
-            !PostgresTestServer.isRequired,
-            "MASTHEAD_REQUIRE_POSTGRES=1 but MASTHEAD_TEST_POSTGRES_URL is not set: the PostgreSQL tests did not run"
-        )
-        print("PostgreSQL tests skipped: set MASTHEAD_TEST_POSTGRES_URL=postgres://user@host:port/postgres to run them")
     }
 }

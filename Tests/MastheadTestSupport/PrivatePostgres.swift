@@ -4,30 +4,30 @@ import Foundation
 /// `initdb` in a temporary folder and run by `pg_ctl` as the `postgres` user, so it needs
 /// root (as CI has) and PostgreSQL's programs (`MASTHEAD_TEST_POSTGRES_BIN`, or the newest
 /// under /usr/lib/postgresql).
-final class PrivatePostgres: Sendable {
-    static let binaries: String? = {
+package final class PrivatePostgres: Sendable {
+    package static let binaries: String? = {
         if let folder = ProcessInfo.processInfo.environment["MASTHEAD_TEST_POSTGRES_BIN"] { return folder }
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
         return versions.sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }.last.map { "/usr/lib/postgresql/\($0)/bin" }
     }()
 
-    static let runuser = "/usr/sbin/runuser"
+    package static let runuser = "/usr/sbin/runuser"
 
     /// PostgreSQL's programs in the C locale, so that what they say reads the same
     /// everywhere; the cluster is UTF-8 all the same (`initdb -E UTF8`).
-    static let environment = ProcessInfo.processInfo.environment.merging(["LC_ALL": "C", "LANG": "C"]) { $1 }
+    package static let environment = ProcessInfo.processInfo.environment.merging(["LC_ALL": "C", "LANG": "C"]) { $1 }
 
-    static var isAvailable: Bool {
+    package static var isAvailable: Bool {
         guard getuid() == 0, let binaries, FileManager.default.isExecutableFile(atPath: runuser) else { return false }
         return FileManager.default.isExecutableFile(atPath: binaries + "/initdb")
     }
 
     private let folder: TemporaryFolder
-    let port: Int
+    package let port: Int
     private var data: String { folder.url.appendingPathComponent("data").path }
 
     /// The URL `--db` takes.
-    var url: String { "postgres://postgres@127.0.0.1:\(port)/postgres?sslmode=disable" }
+    package var url: String { "postgres://postgres@127.0.0.1:\(port)/postgres?sslmode=disable" }
 
     private init(folder: TemporaryFolder, port: Int) {
         self.folder = folder
@@ -35,7 +35,7 @@ final class PrivatePostgres: Sendable {
     }
 
     /// A new cluster, started.
-    static func start() async throws -> PrivatePostgres {
+    package static func start() async throws -> PrivatePostgres {
         // Named so that CI's clean-up can find a server a crashed test run left behind.
         let folder = try TemporaryFolder(prefix: "masthead-postgres")
         let (owned, chownOutput) = try await runToEnd("/bin/chown", ["postgres", folder.url.path])
@@ -61,7 +61,7 @@ final class PrivatePostgres: Sendable {
 
     /// Starts the server and waits until it accepts connections; false if the port was taken.
     @discardableResult
-    func startServer() async throws -> Bool {
+    package func startServer() async throws -> Bool {
         let options = "-p \(port) -k \(folder.url.path) -c listen_addresses=127.0.0.1 -c fsync=off"
         let (status, _) = try await asPostgres(
             "pg_ctl",
@@ -72,7 +72,7 @@ final class PrivatePostgres: Sendable {
 
     /// Stops the server: `fast` disconnects every client and shuts down cleanly, as a
     /// restart or a planned failover does.
-    func stop(mode: String = "fast") async throws {
+    package func stop(mode: String = "fast") async throws {
         let (status, output) = try await asPostgres("pg_ctl", ["-D", data, "-m", mode, "-w", "stop"])
         guard status == 0 else { throw Failure(step: "stop", output: output) }
     }
@@ -86,10 +86,10 @@ final class PrivatePostgres: Sendable {
         )
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        let step: String
-        let output: String
-        var description: String { "PostgreSQL \(step) failed: \(output)" }
+    package struct Failure: Error, CustomStringConvertible {
+        package let step: String
+        package let output: String
+        package var description: String { "PostgreSQL \(step) failed: \(output)" }
     }
 
     deinit {

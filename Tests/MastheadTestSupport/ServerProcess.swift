@@ -4,10 +4,10 @@ import Testing
 
 /// The `masthead` executable built beside the tests, run as its own process: what a test
 /// needs to do to a server what only an operating system does (`kill -9`).
-final class ServerProcess: Sendable {
-    let port: Int
+package final class ServerProcess: Sendable {
+    package let port: Int
     /// What the server printed until it listened (the demo's admin token among it).
-    let startupOutput: String
+    package let startupOutput: String
     private let child: ChildProcess
 
     private init(port: Int, startupOutput: String, child: ChildProcess) {
@@ -16,17 +16,17 @@ final class ServerProcess: Sendable {
         self.child = child
     }
 
-    var processIdentifier: Int32 { child.pid }
+    package var processIdentifier: Int32 { child.pid }
 
     /// `swift test` builds the package's executable into the directory of the test bundle.
-    static var executable: URL {
+    package static var executable: URL {
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
             .appendingPathComponent("masthead")
     }
 
     /// Starts `masthead serve` with `arguments` (which should include `--port 0`) and waits
     /// until it says which port it listens on.
-    static func serve(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> ServerProcess {
+    package static func serve(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> ServerProcess {
         let executable = Self.executable
         try #require(
             FileManager.default.isExecutableFile(atPath: executable.path),
@@ -58,7 +58,7 @@ final class ServerProcess: Sendable {
     }
 
     /// Sends `signal` (SIGKILL: no flush, no goodbye) and waits for the process to end.
-    func signal(_ signal: Int32) {
+    package func signal(_ signal: Int32) {
         child.send(signal)
         child.waitUntilExit()
     }

@@ -16,34 +16,34 @@ import Testing
 @testable import MastheadSQLite
 
 /// A clock that tests move by hand.
-final class TestClock: Sendable {
+package final class TestClock: Sendable {
     private let current: Mutex<Timestamp>
 
-    init(_ start: Timestamp = Timestamp(rfc3339: "2026-11-28T12:00:00Z")!) {
+    package init(_ start: Timestamp = Timestamp(rfc3339: "2026-11-28T12:00:00Z")!) {
         current = Mutex(start)
     }
 
-    var now: Timestamp { current.withLock { $0 } }
+    package var now: Timestamp { current.withLock { $0 } }
 
-    func advance(seconds: Int64) {
+    package func advance(seconds: Int64) {
         current.withLock { $0 = $0.adding(seconds: seconds) }
     }
 
-    var contentClock: ContentClock {
+    package var contentClock: ContentClock {
         ContentClock { self.now }
     }
 }
 
 /// A fresh folder for a test's database file, removed when the test ends.
-final class TemporaryFolder: Sendable {
-    let url: URL
+package final class TemporaryFolder: Sendable {
+    package let url: URL
 
-    init(prefix: String = "masthead-tests") throws {
+    package init(prefix: String = "masthead-tests") throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
-    var databasePath: String { url.appendingPathComponent("masthead.sqlite").path }
+    package var databasePath: String { url.appendingPathComponent("masthead.sqlite").path }
 
     deinit {
         try? FileManager.default.removeItem(at: url)
@@ -52,7 +52,7 @@ final class TemporaryFolder: Sendable {
 
 /// Builds the real application on a fresh SQLite database, runs `body` against its router,
 /// and hands the test the database too, to seed it and to check its state.
-func withApp(
+package func withApp(
     demo: Bool = false,
     clock: TestClock = TestClock(),
     trustProxy: Bool = false,
@@ -87,7 +87,7 @@ func withApp(
 /// Builds the real application on a fresh database of `engine`, runs `body` against it, and
 /// hands the test the storage too, to seed it and to check its state in ways both engines
 /// answer alike.
-func withApp(
+package func withApp(
     on engine: AppEngine,
     demo: Bool = false,
     clock: TestClock = TestClock(),
@@ -133,27 +133,27 @@ func withApp(
 }
 
 /// The engine a test application stores its data in.
-enum AppEngine: String, Sendable, CustomTestStringConvertible {
+package enum AppEngine: String, Sendable, CustomTestStringConvertible {
     case sqlite = "SQLite"
     case postgres = "PostgreSQL"
 
-    var testDescription: String { rawValue }
+    package var testDescription: String { rawValue }
 
     /// SQLite always; PostgreSQL when a server is configured (`PostgresTestServer`).
-    static var available: [AppEngine] { [.sqlite] + (PostgresTestServer.isConfigured ? [.postgres] : []) }
+    package static var available: [AppEngine] { [.sqlite] + (PostgresTestServer.isConfigured ? [.postgres] : []) }
 }
 
 /// A test application's storage, whichever engine holds it: the stores over it, a seeder, and
 /// plain SQL for checking state (both engines have the same tables and columns).
-struct TestStorage: Sendable {
-    let engine: AppEngine
-    let stores: Stores
-    let seeder: Seeder
+package struct TestStorage: Sendable {
+    package let engine: AppEngine
+    package let stores: Stores
+    package let seeder: Seeder
     /// The SQLite database, for the checks only that engine can answer.
-    let sqlite: AppDatabase?
+    package let sqlite: AppDatabase?
     private let postgres: PostgresTestDatabase?
 
-    init(_ engine: AppEngine, location: String, clock: TestClock) async throws {
+    package init(_ engine: AppEngine, location: String, clock: TestClock) async throws {
         self.engine = engine
         switch engine {
         case .sqlite:
@@ -170,18 +170,18 @@ struct TestStorage: Sendable {
     }
 
     /// A new token with `scopes`, made through the token store; its secret.
-    func token(_ scopes: [Scope], name: String = "test", expiresAt: Timestamp? = nil) async throws -> String {
+    package func token(_ scopes: [Scope], name: String = "test", expiresAt: Timestamp? = nil) async throws -> String {
         try await stores.tokens.create(name: name, scopes: scopes, expiresAt: expiresAt).0.secret
     }
 
     /// The one integer `sql` answers (a count, most often), or nil for no row or NULL.
-    func integer(_ sql: String) async throws -> Int? {
+    package func integer(_ sql: String) async throws -> Int? {
         try await scalar(sql, as: Int.self)
     }
 
     /// Runs `sql`, which changes stored state behind the stores' backs (a test's way of
     /// making a row no store would write).
-    func execute(_ sql: String) async throws {
+    package func execute(_ sql: String) async throws {
         if let sqlite {
             try await sqlite.writer.write { db in try db.execute(sql: sql) }
             return
@@ -191,7 +191,7 @@ struct TestStorage: Sendable {
     }
 
     /// The one text `sql` answers, or nil for no row or NULL.
-    func text(_ sql: String) async throws -> String? {
+    package func text(_ sql: String) async throws -> String? {
         try await scalar(sql, as: String.self)
     }
 
@@ -214,7 +214,7 @@ struct TestStorage: Sendable {
 
 /// The application's router on `database`, without a server, for tests that look at the
 /// routes themselves.
-func makeRouter(_ database: AppDatabase) -> MastheadRouter {
+package func makeRouter(_ database: AppDatabase) -> MastheadRouter {
     let stores = Stores.sqlite(database, clock: .system)
     let counter = ViewCounter(
         store: stores.views,
@@ -232,12 +232,12 @@ func makeRouter(_ database: AppDatabase) -> MastheadRouter {
 }
 
 extension TestClientProtocol {
-    func get(_ uri: String, headers: HTTPFields = [:]) async throws -> TestResponse {
+    package func get(_ uri: String, headers: HTTPFields = [:]) async throws -> TestResponse {
         try await execute(uri: uri, method: .get, headers: headers) { $0 }
     }
 
     /// A request with a JSON body (Content-Type: application/json unless `headers` say otherwise).
-    func send(
+    package func send(
         _ method: HTTPRequest.Method,
         _ uri: String,
         json: String? = nil,
@@ -258,43 +258,43 @@ extension TestClientProtocol {
 
 extension TestResponse {
     /// The body parsed as JSON.
-    var json: JSON {
+    package var json: JSON {
         get throws { try JSONDecoder().decode(JSON.self, from: Data(buffer: body)) }
     }
 
-    var text: String { String(buffer: body) }
+    package var text: String { String(buffer: body) }
 }
 
 /// A parsed JSON document, typed, for assertions: the server's own `JSONValue`.
-typealias JSON = JSONValue
+package typealias JSON = JSONValue
 
 extension JSONValue: CustomStringConvertible {
-    subscript(key: String) -> JSON {
+    package subscript(key: String) -> JSON {
         if case .object(let members) = self { return members[key] ?? .null }
         return .null
     }
 
-    subscript(index: Int) -> JSON {
+    package subscript(index: Int) -> JSON {
         if case .array(let items) = self, items.indices.contains(index) { return items[index] }
         return .null
     }
 
-    var string: String? {
+    package var string: String? {
         if case .string(let value) = self { return value }
         return nil
     }
 
-    var int: Int? {
+    package var int: Int? {
         if case .integer(let value) = self { return Int(value) }
         return nil
     }
 
-    var bool: Bool? {
+    package var bool: Bool? {
         if case .bool(let value) = self { return value }
         return nil
     }
 
-    var number: Double? {
+    package var number: Double? {
         switch self {
         case .integer(let value): Double(value)
         case .number(let value): value
@@ -302,20 +302,20 @@ extension JSONValue: CustomStringConvertible {
         }
     }
 
-    var array: [JSON] {
+    package var array: [JSON] {
         if case .array(let items) = self { return items }
         return []
     }
 
-    var keys: Set<String> {
+    package var keys: Set<String> {
         if case .object(let members) = self { return Set(members.keys) }
         return []
     }
 
-    var isNull: Bool { self == .null }
+    package var isNull: Bool { self == .null }
 
     /// The `slug` of every item of a list.
-    var slugs: [String] { array.compactMap { $0["slug"].string } }
+    package var slugs: [String] { array.compactMap { $0["slug"].string } }
 
     public var description: String {
         switch self {
@@ -332,7 +332,7 @@ extension JSONValue: CustomStringConvertible {
 }
 
 /// Makes a token straight in the database and returns its secret.
-func makeToken(
+package func makeToken(
     _ database: AppDatabase,
     _ scopes: [Scope],
     name: String = "test",
@@ -344,23 +344,23 @@ func makeToken(
 }
 
 /// Keeps every log line, message and metadata, for tests that check what is logged.
-final class LogRecorder: Sendable {
+package final class LogRecorder: Sendable {
     private let lines = Mutex<[String]>([])
-    let format: LogFormat
+    package let format: LogFormat
 
     /// `.text` records `level message key=value…`; `.json` records the lines
     /// `JSONLogHandler` writes, newline removed.
-    init(format: LogFormat = .text) {
+    package init(format: LogFormat = .text) {
         self.format = format
     }
 
-    var all: [String] { lines.withLock { $0 } }
+    package var all: [String] { lines.withLock { $0 } }
 
-    func append(_ line: String) {
+    package func append(_ line: String) {
         lines.withLock { $0.append(line) }
     }
 
-    var logger: Logger {
+    package var logger: Logger {
         switch format {
         case .text:
             return Logger(label: "masthead-test") { _ in RecordingLogHandler(recorder: self) }
@@ -376,17 +376,17 @@ final class LogRecorder: Sendable {
     }
 }
 
-struct RecordingLogHandler: LogHandler {
-    let recorder: LogRecorder
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
+package struct RecordingLogHandler: LogHandler {
+    package let recorder: LogRecorder
+    package var metadata: Logger.Metadata = [:]
+    package var logLevel: Logger.Level = .trace
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         let all = metadata.merging(event.metadata ?? [:]) { $1 }
         let rendered = all.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
         recorder.append("\(event.level) \(event.message) \(rendered)")
@@ -394,7 +394,7 @@ struct RecordingLogHandler: LogHandler {
 }
 /// Writes hand-built content straight into a test database, on either engine: times, views
 /// and states the API would not let a write set.
-struct Seeder: Sendable {
+package struct Seeder: Sendable {
     private enum Target: Sendable {
         case sqlite(AppDatabase)
         case postgres(PostgresEngine)
@@ -402,38 +402,38 @@ struct Seeder: Sendable {
 
     private let target: Target
     /// The stores over the same database, for content the API's own writes can make.
-    let stores: Stores
-    let now: Timestamp
+    package let stores: Stores
+    package let now: Timestamp
 
-    init(_ database: AppDatabase, now: Timestamp) {
+    package init(_ database: AppDatabase, now: Timestamp) {
         self.target = .sqlite(database)
         self.stores = Stores.sqlite(database, clock: ContentClock { now })
         self.now = now
     }
 
-    init(_ engine: PostgresEngine, now: Timestamp) {
+    package init(_ engine: PostgresEngine, now: Timestamp) {
         self.target = .postgres(engine)
         self.stores = Stores.postgres(engine, clock: ContentClock { now })
         self.now = now
     }
 
     /// The SQLite database, for the seeds only that engine takes.
-    var database: AppDatabase {
+    package var database: AppDatabase {
         get throws {
             guard case .sqlite(let database) = target else { throw SeedError.sqliteOnly }
             return database
         }
     }
 
-    enum SeedError: Error { case sqliteOnly }
+    package enum SeedError: Error { case sqliteOnly }
 
     @discardableResult
-    func author(_ slug: String, name: String? = nil) async throws -> Int64 {
+    package func author(_ slug: String, name: String? = nil) async throws -> Int64 {
         try await insertNamed(into: "authors", slug: slug, name: name ?? slug.capitalized)
     }
 
     @discardableResult
-    func tag(_ slug: String, name: String? = nil) async throws -> Int64 {
+    package func tag(_ slug: String, name: String? = nil) async throws -> Int64 {
         try await insertNamed(into: "tags", slug: slug, name: name ?? slug.uppercased())
     }
 
@@ -463,7 +463,7 @@ struct Seeder: Sendable {
     /// An article by `author`, tagged with `tags` (slugs that exist), published at
     /// `publishedAt` (nil for a draft).
     @discardableResult
-    func article(
+    package func article(
         _ slug: String,
         title: String? = nil,
         author: String,
@@ -536,7 +536,7 @@ struct Seeder: Sendable {
     }
 
     /// `count` views of the article on `day` (YYYY-MM-DD, UTC) in the daily counts.
-    func dailyViews(of slug: String, on day: String, _ count: Int) async throws {
+    package func dailyViews(of slug: String, on day: String, _ count: Int) async throws {
         switch target {
         case .sqlite(let database):
             try await database.writer.write { db in
@@ -562,14 +562,14 @@ struct Seeder: Sendable {
     }
 
     /// `days` days before `now`.
-    func daysAgo(_ days: Int64) -> Timestamp {
+    package func daysAgo(_ days: Int64) -> Timestamp {
         now.adding(days: -days)
     }
 }
 
 /// A database as an older release left it: only the first `count` migrations applied, and
 /// none of the SQL functions a current connection has.
-func databaseQueue(at path: String, migratedThrough count: Int) throws -> DatabaseQueue {
+package func databaseQueue(at path: String, migratedThrough count: Int) throws -> DatabaseQueue {
     let queue = try DatabaseQueue(path: path)
     var migrator = DatabaseMigrator()
     for migration in MastheadMigrations.all.prefix(count) {
@@ -580,7 +580,7 @@ func databaseQueue(at path: String, migratedThrough count: Int) throws -> Databa
 }
 
 /// The configuration `flags` and `environment` describe, as the executable reads it.
-func resolveConfiguration(
+package func resolveConfiguration(
     _ flags: [Setting: String] = [:],
     environment: [String: String] = [:]
 ) async throws(AppConfiguration.Invalid) -> AppConfiguration {
@@ -589,7 +589,7 @@ func resolveConfiguration(
 
 /// Waits for `work` up to `limit`: past it, records the issue and goes on, so that a hang
 /// fails its test instead of holding up the whole run.
-func finishes(
+package func finishes(
     within limit: Duration,
     _ what: String,
     _ work: @escaping @Sendable () async -> Void
@@ -610,3 +610,7 @@ func finishes(
         try await Task.sleep(for: .milliseconds(20))
     }
 }
+
+/// The package's root folder (this file is in Tests/MastheadTestSupport).
+package let packageRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -11,22 +11,22 @@ import Testing
 
 /// A real HTTP server on loopback that records every request it gets and answers as the
 /// test scripts it: a status, or a delay past the sender's timeout.
-final class WebhookReceiver: Sendable {
-    struct Received: Sendable {
-        let headers: HTTPFields
-        let body: [UInt8]
+package final class WebhookReceiver: Sendable {
+    package struct Received: Sendable {
+        package let headers: HTTPFields
+        package let body: [UInt8]
 
         /// The header `name` (lowercase), if sent.
-        func header(_ name: String) -> String? {
+        package func header(_ name: String) -> String? {
             headers.first { $0.name.canonicalName == name }?.value
         }
 
-        var json: JSONValue {
+        package var json: JSONValue {
             get throws { try JSONDecoder().decode(JSONValue.self, from: Data(body)) }
         }
     }
 
-    enum Answer: Sendable {
+    package enum Answer: Sendable {
         case status(HTTPResponse.Status)
         case delay(Duration)
     }
@@ -34,16 +34,18 @@ final class WebhookReceiver: Sendable {
     private let state = Mutex<(received: [Received], script: [Answer], answered: Int)>(([], [], 0))
 
     /// Answers in turn, then 204 to everything.
-    func script(_ answers: [Answer]) {
+    package func script(_ answers: [Answer]) {
         state.withLock { $0.script = answers }
     }
 
-    var received: [Received] { state.withLock { $0.received } }
+    package var received: [Received] { state.withLock { $0.received } }
     /// Requests answered so far (a delayed one once its delay is over).
-    var answered: Int { state.withLock { $0.answered } }
+    package var answered: Int { state.withLock { $0.answered } }
 
     /// Waits (up to `limit`) until `count` requests have come.
-    func waitFor(_ count: Int, _ comment: Comment? = nil, limit: Duration = .seconds(10)) async throws -> [Received] {
+    package func waitFor(_ count: Int, _ comment: Comment? = nil, limit: Duration = .seconds(10)) async throws
+        -> [Received]
+    {
         let start = ContinuousClock.now
         while ContinuousClock.now - start < limit {
             let now = received
@@ -71,7 +73,7 @@ final class WebhookReceiver: Sendable {
     }
 
     /// Runs a receiver for `body`, with the URL webhooks should name.
-    static func with(_ body: (WebhookReceiver, String) async throws -> Void) async throws {
+    package static func with(_ body: (WebhookReceiver, String) async throws -> Void) async throws {
         let receiver = WebhookReceiver()
         let router = Router()
         router.post("hook") { request, _ in try await receiver.answer(request) }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import MastheadTestSupport
 import Testing
 
 @testable import Masthead

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import MastheadSQLite
+import MastheadTestSupport
 import Synchronization
 import Testing
 

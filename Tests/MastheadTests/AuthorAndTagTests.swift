@@ -1,3 +1,4 @@
+import MastheadTestSupport
 import Testing
 
 @testable import Masthead

@@ -1,5 +1,6 @@
 import Hummingbird
 import HummingbirdTesting
+import MastheadTestSupport
 import Testing
 
 @testable import Masthead

@@ -4,6 +4,7 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import MastheadTestSupport
 import NIOCore
 import Testing
 

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import MastheadSQLite
+import MastheadTestSupport
 import Testing
 
 @testable import Masthead

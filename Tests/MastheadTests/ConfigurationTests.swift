@@ -1,5 +1,6 @@
 import Foundation
 import MastheadSQLite
+import MastheadTestSupport
 import Testing
 
 @testable import Masthead

@@ -3,6 +3,7 @@ import HummingbirdTesting
 import Logging
 import MastheadSQLite
 import MastheadStorage
+import MastheadTestSupport
 import Synchronization
 import Testing
 

@@ -1,5 +1,6 @@
 import GRDB
 import MastheadSQLite
+import MastheadTestSupport
 import Testing
 
 @testable import Masthead

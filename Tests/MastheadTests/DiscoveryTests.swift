@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import MastheadStorage
+import MastheadTestSupport
 import Testing
 
 @testable import Masthead

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MastheadSQLite
+import MastheadTestSupport
 import Testing
 
 @testable import Masthead

@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdTesting
 import MastheadSQLite
 import MastheadStorage
+import MastheadTestSupport
 import Synchronization
 import Testing
 

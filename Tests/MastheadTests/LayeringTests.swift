@@ -1,4 +1,5 @@
 import Foundation
+import MastheadTestSupport
 import Testing
 
 /// Masthead is four layers, each depending only on those before it:
@@ -20,7 +21,7 @@ import Testing
         "App": [],
     ]
 
-    static let sourcesRoot = OpenAPITests.packageRoot.appendingPathComponent("Sources/Masthead")
+    static let sourcesRoot = packageRoot.appendingPathComponent("Sources/Masthead")
 
     struct SourceFile {
         let path: String

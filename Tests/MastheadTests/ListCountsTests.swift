@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import MastheadStorage
+import MastheadTestSupport
 import Testing
 
 @testable import Masthead

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import MastheadMigrations
 import MastheadSQLite
+import MastheadTestSupport
 import Testing
 
 @testable import Masthead

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import MastheadStorage
+import MastheadTestSupport
 import Synchronization
 import Testing
 

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import MastheadSQLite
 import MastheadStorage
+import MastheadTestSupport
 import Testing
 
 @testable import Masthead
@@ -11,8 +12,6 @@ import Testing
 
 /// `openapi.yaml` describes exactly the routes the server has, and is served as compiled in.
 @Suite struct OpenAPITests {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let specPath = packageRoot.appendingPathComponent("openapi.yaml").path
 
     /// `METHOD /path` for every operation under `paths:`, read from the document's layout

@@ -3,6 +3,7 @@ import GRDB
 import MastheadMigrations
 import MastheadSQLite
 import MastheadStorage
+import MastheadTestSupport
 import Testing
 
 @testable import Masthead

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MastheadTestSupport
 import PostgresNIO
 import Synchronization
 import Testing
@@ -78,7 +79,7 @@ import _ConnectionPoolModule
     }
 
     @Test func everyPostgresMigrationIsRegisteredInOrder() throws {
-        let folder = OpenAPITests.packageRoot.appendingPathComponent("Migrations/PostgreSQL")
+        let folder = packageRoot.appendingPathComponent("Migrations/PostgreSQL")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
             .filter { $0.hasSuffix(".sql") }.sorted().map { String($0.dropLast(4)) }
         #expect(MastheadPostgresMigrations.all.map(\.identifier) == files)

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import MastheadStorage
+import MastheadTestSupport
 import Testing
 
 @testable import Masthead

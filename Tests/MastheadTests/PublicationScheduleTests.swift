@@ -1,3 +1,4 @@
+import MastheadTestSupport
 import Synchronization
 import Testing
 

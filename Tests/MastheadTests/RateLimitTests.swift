@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import MastheadTestSupport
 import Testing
 
 @testable import Masthead

@@ -1,4 +1,5 @@
 import HummingbirdTesting
+import MastheadTestSupport
 import Testing
 
 @testable import Masthead

@@ -1,4 +1,5 @@
 import Logging
+import MastheadTestSupport
 import ServiceLifecycle
 import Synchronization
 import Testing

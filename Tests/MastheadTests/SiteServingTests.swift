@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import MastheadTestSupport
 import Testing
 
 @testable import Masthead

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import MastheadSQLite
 import MastheadStorage
+import MastheadTestSupport
 import Testing
 
 @testable import Masthead

@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdTesting
+import MastheadTestSupport
 import Testing
 
 @testable import Masthead

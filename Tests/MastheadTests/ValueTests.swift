@@ -1,4 +1,5 @@
 import Foundation
+import MastheadTestSupport
 import Testing
 
 @testable import Masthead

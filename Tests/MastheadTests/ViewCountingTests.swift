@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Logging
 import MastheadSQLite
 import MastheadStorage
+import MastheadTestSupport
 import Synchronization
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import MastheadSQLite
+import MastheadTestSupport
 import Synchronization
 import Testing
 

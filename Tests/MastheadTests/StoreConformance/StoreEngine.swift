@@ -1,5 +1,6 @@
 import MastheadSQLite
 import MastheadStorage
+import MastheadTestSupport
 import Testing
 
 @testable import Masthead
