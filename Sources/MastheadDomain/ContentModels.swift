@@ -358,8 +358,8 @@ public struct MissingReference: Sendable, Equatable {
 
 /// Errors a store reports; the HTTP layer maps them to problem responses in one place.
 public enum StoreError: Error, Equatable {
-    /// No `resource` (e.g. "article") with that slug is visible.
-    case notFound(resource: String, slug: String)
+    /// No `resource` with that slug (or number) is visible.
+    case notFound(resource: ResourceKind, slug: String)
     /// The write would break a rule of the stored data: a taken slug, an author who still
     /// has articles. `code` is stable for clients; `detail` says what to do.
     case conflict(code: String, detail: String)

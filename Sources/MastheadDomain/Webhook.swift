@@ -74,8 +74,8 @@ public enum WebhookEvents {
 /// A content change to announce, recorded in the change's own transaction.
 public struct ContentEvent: Sendable, Equatable {
     public let type: String
-    /// "article", "author", "tag", "platform", "service" or "site".
-    public let resource: String
+    /// An article, author, tag, platform, service or the site.
+    public let resource: ResourceKind
     public let slug: String?
     public let previousSlug: String?
     /// Not sent before this time (a scheduled article goes live); nil: at once.
@@ -86,7 +86,7 @@ public struct ContentEvent: Sendable, Equatable {
 
     public init(
         type: String,
-        resource: String,
+        resource: ResourceKind,
         slug: String?,
         previousSlug: String? = nil,
         availableAt: Timestamp? = nil,
@@ -101,12 +101,15 @@ public struct ContentEvent: Sendable, Equatable {
     }
 
     /// The event a write of an author, tag, platform, service or the site raises.
-    package static func write(of resource: String, slug: String?, previousSlug: String? = nil, kind: Change)
-        -> ContentEvent
-    {
+    package static func write(
+        of resource: ResourceKind,
+        slug: String?,
+        previousSlug: String? = nil,
+        kind: Change
+    ) -> ContentEvent {
         let type =
             switch resource {
-            case "author", "tag": "\(resource).\(kind.rawValue)"
+            case .author, .tag: "\(resource).\(kind.rawValue)"
             default: "catalog.updated"
             }
         return ContentEvent(type: type, resource: resource, slug: slug, previousSlug: previousSlug)
@@ -145,7 +148,7 @@ public struct ContentEvent: Sendable, Equatable {
         var events: [ContentEvent] = []
         func event(_ type: String) {
             events.append(
-                ContentEvent(type: "article.\(type)", resource: "article", slug: slug, previousSlug: previousSlug)
+                ContentEvent(type: "article.\(type)", resource: .article, slug: slug, previousSlug: previousSlug)
             )
         }
         switch (was, isNow, after == nil) {
@@ -159,7 +162,7 @@ public struct ContentEvent: Sendable, Equatable {
             events.append(
                 ContentEvent(
                     type: "article.published",
-                    resource: "article",
+                    resource: .article,
                     slug: slug,
                     availableAt: at,
                     publishedAt: at

@@ -25,7 +25,7 @@ extension PostgresArticleStore {
                     words: (try row["title"] as String) + " " + (try row["excerpt"] as String)
                 )
             }
-            guard let target else { throw StoreError.notFound(resource: "article", slug: slug.value) }
+            guard let target else { throw StoreError.notFound(resource: .article, slug: slug.value) }
             let published =
                 try await connection.run(
                     "\(clock: now)SELECT count(*) AS published FROM articles a WHERE \(unescaped: visible)",

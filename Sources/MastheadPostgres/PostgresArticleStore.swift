@@ -220,7 +220,7 @@ package struct PostgresArticleStore: ArticleStore {
                 return article
             }
         }
-        guard let found else { throw StoreError.notFound(resource: "article", slug: slug.value) }
+        guard let found else { throw StoreError.notFound(resource: .article, slug: slug.value) }
         return found
     }
 
@@ -434,7 +434,7 @@ package struct PostgresArticleStore: ArticleStore {
                 for: input.slug,
                 current: nil,
                 table: "articles",
-                resource: "article",
+                resource: .article,
                 excludingID: nil,
                 connection,
                 logger
@@ -489,7 +489,7 @@ package struct PostgresArticleStore: ArticleStore {
         let body = ArticleText(markdown: input.bodyMarkdown, html: true)
         let (logger, token, revisionsKept) = (logger, ActingToken.current, revisionsKept)
         var article = try await engine.write(announcing: .content) { connection in
-            let current = try await PostgresWrites.lock(slug, in: "articles", resource: "article", connection, logger)
+            let current = try await PostgresWrites.lock(slug, in: "articles", resource: .article, connection, logger)
             let revision = try WriteRevision.next(current: current.revision, expected: expectedRevision)
             let before = try await Self.state(of: current.id, connection, logger)
             try await Self.keepUnrecordedRevision(
@@ -504,7 +504,7 @@ package struct PostgresArticleStore: ArticleStore {
                 for: input.slug,
                 current: current.slug,
                 table: "articles",
-                resource: "article",
+                resource: .article,
                 excludingID: current.id,
                 connection,
                 logger
@@ -568,7 +568,7 @@ package struct PostgresArticleStore: ArticleStore {
         let now = clock.now
         let logger = logger
         try await engine.write(announcing: .content) { connection in
-            let current = try await PostgresWrites.lock(slug, in: "articles", resource: "article", connection, logger)
+            let current = try await PostgresWrites.lock(slug, in: "articles", resource: .article, connection, logger)
             _ = try WriteRevision.next(current: current.revision, expected: expectedRevision)
             let before = try await Self.state(of: current.id, connection, logger)
             // Its body, tags, redirects and views go with it (ON DELETE CASCADE).

@@ -60,7 +60,7 @@ package struct PostgresCatalogStore: CatalogStore {
                 logger: logger
             )
             try await PostgresOutbox.record(
-                [.write(of: "site", slug: nil, kind: .updated)],
+                [.write(of: .site, slug: nil, kind: .updated)],
                 now: now,
                 connection,
                 logger
@@ -81,7 +81,7 @@ package struct PostgresCatalogStore: CatalogStore {
                 revision: try row["revision"]
             )
         }
-        guard let site else { throw StoreError.notFound(resource: "site", slug: "site") }
+        guard let site else { throw StoreError.notFound(resource: .site, slug: "site") }
         return site
     }
 }
@@ -91,7 +91,7 @@ package struct PostgresPlatformStore: PlatformStore, PostgresPositionedStore {
     package let engine: PostgresEngine
     package let clock: ContentClock
 
-    package static var resourceName: String { "platform" }
+    package static var resourceKind: ResourceKind { .platform }
     package static var table: String { "platforms" }
 
     package static func insert(
@@ -181,7 +181,7 @@ package struct PostgresServiceStore: ServiceStore, PostgresPositionedStore {
     package let engine: PostgresEngine
     package let clock: ContentClock
 
-    package static var resourceName: String { "service" }
+    package static var resourceKind: ResourceKind { .service }
     package static var table: String { "services" }
 
     package static func insert(

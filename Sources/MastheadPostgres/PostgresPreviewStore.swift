@@ -43,7 +43,7 @@ package struct PostgresPreviewStore: PreviewStore {
             guard let id else { return nil }
             return try await Self.links("l.id = \(id)", connection, logger).first
         }
-        guard let created else { throw StoreError.notFound(resource: "article", slug: slug.value) }
+        guard let created else { throw StoreError.notFound(resource: .article, slug: slug.value) }
         return created
     }
 
@@ -57,7 +57,7 @@ package struct PostgresPreviewStore: PreviewStore {
                     logger
                 )
                 .first { try $0["found"] as Bool } ?? false
-            guard exists else { throw StoreError.notFound(resource: "article", slug: slug.value) }
+            guard exists else { throw StoreError.notFound(resource: .article, slug: slug.value) }
             return try await Self.links("a.slug = \(slug.value) AND l.expires_at > \(now)", connection, logger)
         }
     }
@@ -73,7 +73,7 @@ package struct PostgresPreviewStore: PreviewStore {
                 logger
             ).first { try $0["id"] as Int64 }
         }
-        guard deleted != nil else { throw StoreError.notFound(resource: "preview link", slug: String(id)) }
+        guard deleted != nil else { throw StoreError.notFound(resource: .previewLink, slug: String(id)) }
     }
 
     package func find(id: Int64) async throws -> PreviewLink? {

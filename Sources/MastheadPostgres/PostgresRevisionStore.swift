@@ -40,7 +40,7 @@ package struct PostgresRevisionStore: RevisionStore {
                 logger
             )
             guard let revision = found.first else {
-                throw StoreError.notFound(resource: "revision", slug: String(number))
+                throw StoreError.notFound(resource: .revision, slug: String(number))
             }
             return revision
         }
@@ -51,7 +51,7 @@ package struct PostgresRevisionStore: RevisionStore {
     {
         let id = try await connection.run("SELECT id FROM articles WHERE slug = \(slug.value)", logger)
             .first { try $0["id"] as Int64 }
-        guard let id else { throw StoreError.notFound(resource: "article", slug: slug.value) }
+        guard let id else { throw StoreError.notFound(resource: .article, slug: slug.value) }
         return id
     }
 

@@ -10,8 +10,8 @@ import PostgresNIO
 package protocol PostgresSluggedStore: ResourceStore where Input: SluggedInput {
     var engine: PostgresEngine { get }
     var clock: ContentClock { get }
-    /// "author", for messages.
-    static var resourceName: String { get }
+    /// The kind it holds, as messages, events and ETags name it.
+    static var resourceKind: ResourceKind { get }
     /// The table, one of ours.
     static var table: String { get }
 
@@ -65,7 +65,7 @@ extension PostgresSluggedStore {
         let logger = logger
         return try await engine.client.withConnection { connection in
             guard let resource = try await Self.fetch(.slug(slug.value), now: now, connection, logger) else {
-                throw StoreError.notFound(resource: Self.resourceName, slug: slug.value)
+                throw StoreError.notFound(resource: Self.resourceKind, slug: slug.value)
             }
             return resource
         }
@@ -79,7 +79,7 @@ extension PostgresSluggedStore {
                 for: input.slug,
                 current: nil,
                 table: Self.table,
-                resource: Self.resourceName,
+                resource: Self.resourceKind,
                 excludingID: nil,
                 connection,
                 logger
@@ -87,7 +87,7 @@ extension PostgresSluggedStore {
             let id = try await Self.insert(input, slug: slug, now: now, connection, logger)
             try await Self.saveLinks(of: id, from: input, replacing: false, connection, logger)
             try await PostgresOutbox.record(
-                [.write(of: Self.resourceName, slug: slug, kind: .created)],
+                [.write(of: Self.resourceKind, slug: slug, kind: .created)],
                 now: now,
                 connection,
                 logger
@@ -103,7 +103,7 @@ extension PostgresSluggedStore {
             let current = try await PostgresWrites.lock(
                 slug,
                 in: Self.table,
-                resource: Self.resourceName,
+                resource: Self.resourceKind,
                 connection,
                 logger
             )
@@ -112,7 +112,7 @@ extension PostgresSluggedStore {
                 for: input.slug,
                 current: current.slug,
                 table: Self.table,
-                resource: Self.resourceName,
+                resource: Self.resourceKind,
                 excludingID: current.id,
                 connection,
                 logger
@@ -128,7 +128,7 @@ extension PostgresSluggedStore {
             )
             try await Self.saveLinks(of: current.id, from: input, replacing: true, connection, logger)
             try await PostgresOutbox.record(
-                [.write(of: Self.resourceName, slug: newSlug, previousSlug: current.slug, kind: .updated)],
+                [.write(of: Self.resourceKind, slug: newSlug, previousSlug: current.slug, kind: .updated)],
                 now: now,
                 connection,
                 logger
@@ -144,7 +144,7 @@ extension PostgresSluggedStore {
             let current = try await PostgresWrites.lock(
                 slug,
                 in: Self.table,
-                resource: Self.resourceName,
+                resource: Self.resourceKind,
                 connection,
                 logger
             )
@@ -153,7 +153,7 @@ extension PostgresSluggedStore {
             // Links go with the row (ON DELETE CASCADE).
             try await connection.query("DELETE FROM \(unescaped: Self.table) WHERE id = \(current.id)", logger: logger)
             try await PostgresOutbox.record(
-                [.write(of: Self.resourceName, slug: current.slug, kind: .deleted)],
+                [.write(of: Self.resourceKind, slug: current.slug, kind: .deleted)],
                 now: now,
                 connection,
                 logger
@@ -175,7 +175,7 @@ package enum PostgresWrites {
     package static func lock(
         _ slug: Slug,
         in table: String,
-        resource: String,
+        resource: ResourceKind,
         _ connection: PGConnection,
         _ logger: Logger
     ) async throws -> (id: Int64, slug: String, revision: Int) {
@@ -196,7 +196,7 @@ package enum PostgresWrites {
         for choice: SlugChoice,
         current: String?,
         table: String,
-        resource: String,
+        resource: ResourceKind,
         excludingID id: Int64?,
         _ connection: PGConnection,
         _ logger: Logger

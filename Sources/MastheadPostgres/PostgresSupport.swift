@@ -32,6 +32,19 @@ package struct PGRow {
     package func optionalTime(_ name: String) throws -> Timestamp? {
         try row[name].decode(Date?.self).map(Timestamp.init)
     }
+
+    /// A kind, stored as its name; any other text is a corrupt row.
+    package func kind(_ name: String) throws -> ResourceKind {
+        let text = try row[name].decode(String.self)
+        guard let kind = ResourceKind(rawValue: text) else { throw UnknownResourceKind(stored: text) }
+        return kind
+    }
+}
+
+/// A stored kind that names no `ResourceKind`.
+struct UnknownResourceKind: Error, CustomStringConvertible {
+    let stored: String
+    var description: String { "a stored resource kind '\(stored)' that this version does not know" }
 }
 
 extension AsyncSequence where Element == PostgresRow {

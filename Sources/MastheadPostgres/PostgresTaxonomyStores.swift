@@ -8,7 +8,7 @@ package struct PostgresAuthorStore: AuthorStore, PostgresSluggedStore {
     package let engine: PostgresEngine
     package let clock: ContentClock
 
-    package static var resourceName: String { "author" }
+    package static var resourceKind: ResourceKind { .author }
     package static var table: String { "authors" }
 
     package func list(_ page: PageRequest) async throws -> Page<Author> {
@@ -120,7 +120,7 @@ package struct PostgresTagStore: TagStore, PostgresSluggedStore {
     package let engine: PostgresEngine
     package let clock: ContentClock
 
-    package static var resourceName: String { "tag" }
+    package static var resourceKind: ResourceKind { .tag }
     package static var table: String { "tags" }
 
     package func list(_ page: PageRequest, sort: TagSort) async throws -> Page<Tag> {

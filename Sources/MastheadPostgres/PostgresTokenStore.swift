@@ -64,7 +64,7 @@ package struct PostgresTokenStore: TokenStore {
             "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, \(now.date)) WHERE id = \(id) RETURNING *",
             logger: logger
         ).first(Self.info)
-        guard let revoked else { throw StoreError.notFound(resource: "token", slug: String(id)) }
+        guard let revoked else { throw StoreError.notFound(resource: .token, slug: String(id)) }
         return revoked
     }
 

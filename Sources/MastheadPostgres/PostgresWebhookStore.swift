@@ -122,7 +122,7 @@ package struct PostgresWebhookStore: WebhookStore {
             guard let id else { return nil }
             return try await Self.deliveries("d.id = \(id)", connection, logger).first
         }
-        guard let created else { throw StoreError.notFound(resource: "delivery", slug: String(deliveryID)) }
+        guard let created else { throw StoreError.notFound(resource: .delivery, slug: String(deliveryID)) }
         return created
     }
 
@@ -319,7 +319,7 @@ package struct PostgresWebhookStore: WebhookStore {
             messageID: try row["message_id"],
             event: ContentEvent(
                 type: try row["type"],
-                resource: try row["resource"],
+                resource: try row.kind("resource"),
                 slug: try row["slug"],
                 previousSlug: try row["previous_slug"],
                 availableAt: try row.time("event_available_at"),
@@ -349,7 +349,7 @@ package enum PostgresOutbox {
                 ), event AS (
                     INSERT INTO webhook_events
                         (type, resource, slug, previous_slug, occurred_at, available_at, published_at, message_id)
-                    SELECT \(event.type), \(event.resource), \(event.slug), \(event.previousSlug), \(now), \(availableAt),
+                    SELECT \(event.type), \(event.resource.rawValue), \(event.slug), \(event.previousSlug), \(now), \(availableAt),
                         \(event.publishedAt), \(WebhookMessageID.make())
                     WHERE EXISTS (SELECT 1 FROM wanting)
                     RETURNING id

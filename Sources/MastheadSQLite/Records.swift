@@ -23,7 +23,7 @@ extension SluggedRecord {
     }
 
     /// The row with `slug`, or `StoreError.notFound` naming `resource`.
-    package static func find(slug: Slug, resource: String, _ db: Database) throws -> Self {
+    package static func find(slug: Slug, resource: ResourceKind, _ db: Database) throws -> Self {
         guard let record = try filter(Column("slug") == slug.value).fetchOne(db) else {
             throw StoreError.notFound(resource: resource, slug: slug.value)
         }
@@ -35,7 +35,7 @@ extension SluggedRecord {
     package mutating func prepareReplace(
         slug choice: SlugChoice,
         expectedRevision: Int?,
-        resource: String,
+        resource: ResourceKind,
         now: Timestamp,
         _ db: Database
     ) throws {
@@ -56,7 +56,7 @@ extension SluggedRecord {
     package static func delete(
         slug: Slug,
         expectedRevision: Int?,
-        resource: String,
+        resource: ResourceKind,
         _ db: Database,
         check: (Self) throws -> Void = { _ in }
     ) throws {

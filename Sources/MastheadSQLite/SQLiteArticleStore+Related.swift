@@ -20,7 +20,7 @@ extension SQLiteArticleStore {
                         cached: true
                     )
                 )
-            else { throw StoreError.notFound(resource: "article", slug: slug.value) }
+            else { throw StoreError.notFound(resource: .article, slug: slug.value) }
             let targetID: Int64 = target["id"]
             let authorID: Int64 = target["author_id"]
 

@@ -13,7 +13,7 @@ extension SQLiteArticleStore {
                 for: input.slug,
                 current: nil,
                 table: "articles",
-                resource: "article",
+                resource: .article,
                 excludingID: nil,
                 db
             )
@@ -60,13 +60,13 @@ extension SQLiteArticleStore {
         let body = PreparedBody(markdown: input.bodyMarkdown, html: true)
         let (token, revisionsKept) = (ActingToken.current, revisionsKept)
         var article = try await database.write { db in
-            var record = try ArticleRecord.find(slug: slug, resource: "article", db)
+            var record = try ArticleRecord.find(slug: slug, resource: .article, db)
             let oldSlug = record.slug
             let unchanged = record
             try record.prepareReplace(
                 slug: input.slug,
                 expectedRevision: expectedRevision,
-                resource: "article",
+                resource: .article,
                 now: now,
                 db
             )
@@ -117,7 +117,7 @@ extension SQLiteArticleStore {
         let now = clock.now
         try await database.write { db in
             // Tags and redirects go with it (ON DELETE CASCADE); the search index by trigger.
-            try ArticleRecord.delete(slug: slug, expectedRevision: expectedRevision, resource: "article", db) {
+            try ArticleRecord.delete(slug: slug, expectedRevision: expectedRevision, resource: .article, db) {
                 record in
                 try SQLiteOutbox.record(
                     ContentEvent.articleWrite(

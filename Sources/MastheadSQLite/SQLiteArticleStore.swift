@@ -176,7 +176,7 @@ public struct SQLiteArticleStore: ArticleStore {
         return try await database.reader.read { db in
             let filter: SQL = "a.slug = \(slug.value) AND \(Self.condition(for: visibility, at: now))"
             guard let article = try Self.fetchOne(db, where: filter, bodies: bodies, now: now) else {
-                throw StoreError.notFound(resource: "article", slug: slug.value)
+                throw StoreError.notFound(resource: .article, slug: slug.value)
             }
             return article
         }

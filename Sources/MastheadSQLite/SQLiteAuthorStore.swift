@@ -11,7 +11,7 @@ package struct SQLiteAuthorStore: AuthorStore, SQLiteSluggedStore {
         self.clock = clock
     }
 
-    package static var resourceName: String { "author" }
+    package static var resourceKind: ResourceKind { .author }
 
     package func list(_ page: PageRequest) async throws -> Page<Author> {
         let now = clock.now

@@ -45,14 +45,14 @@ public struct SQLiteCatalogStore: CatalogStore {
                 revision: revision,
                 updatedAt: now
             ).update(db)
-            try SQLiteOutbox.record([.write(of: "site", slug: nil, kind: .updated)], now: now, db)
+            try SQLiteOutbox.record([.write(of: .site, slug: nil, kind: .updated)], now: now, db)
             return try Self.site(db)
         }
     }
 
     package static func site(_ db: Database) throws -> Site {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM site WHERE id = 1") else {
-            throw StoreError.notFound(resource: "site", slug: "site")
+            throw StoreError.notFound(resource: .site, slug: "site")
         }
         return Site(
             title: row["title"],

@@ -12,7 +12,7 @@ package struct SQLitePlatformStore: PlatformStore, SQLiteSluggedStore {
         self.clock = clock
     }
 
-    package static var resourceName: String { "platform" }
+    package static var resourceKind: ResourceKind { .platform }
 
     package func list(_ page: PageRequest) async throws -> Page<Platform> {
         try await database.reader.read { db in

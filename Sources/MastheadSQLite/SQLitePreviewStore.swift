@@ -48,7 +48,7 @@ public struct SQLitePreviewStore: PreviewStore {
             let articleID = try Self.articleID(of: slug, db)
             try db.execute(literal: "DELETE FROM preview_links WHERE id = \(id) AND article_id = \(articleID)")
             guard db.changesCount == 1 else {
-                throw StoreError.notFound(resource: "preview link", slug: String(id))
+                throw StoreError.notFound(resource: .previewLink, slug: String(id))
             }
         }
     }
@@ -95,7 +95,7 @@ public struct SQLitePreviewStore: PreviewStore {
     private static func articleID(of slug: Slug, _ db: Database) throws -> Int64 {
         let request = SQLRequest<Int64>(literal: "SELECT id FROM articles WHERE slug = \(slug.value)")
         guard let id = try Int64.fetchOne(db, request) else {
-            throw StoreError.notFound(resource: "article", slug: slug.value)
+            throw StoreError.notFound(resource: .article, slug: slug.value)
         }
         return id
     }

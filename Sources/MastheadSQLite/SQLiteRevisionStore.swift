@@ -33,7 +33,7 @@ public struct SQLiteRevisionStore: RevisionStore {
             let articleID = try Self.articleID(of: slug, db)
             guard let revision = try Self.revisions(db, "article_id = \(articleID) AND revision = \(number)").first
             else {
-                throw StoreError.notFound(resource: "revision", slug: String(number))
+                throw StoreError.notFound(resource: .revision, slug: String(number))
             }
             return revision
         }
@@ -42,7 +42,7 @@ public struct SQLiteRevisionStore: RevisionStore {
     private static func articleID(of slug: Slug, _ db: Database) throws -> Int64 {
         let request = SQLRequest<Int64>(literal: "SELECT id FROM articles WHERE slug = \(slug.value)")
         guard let id = try Int64.fetchOne(db, request) else {
-            throw StoreError.notFound(resource: "article", slug: slug.value)
+            throw StoreError.notFound(resource: .article, slug: slug.value)
         }
         return id
     }

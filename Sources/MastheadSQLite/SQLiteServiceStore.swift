@@ -12,7 +12,7 @@ package struct SQLiteServiceStore: ServiceStore, SQLiteSluggedStore {
         self.clock = clock
     }
 
-    package static var resourceName: String { "service" }
+    package static var resourceKind: ResourceKind { .service }
 
     package func list(_ page: PageRequest) async throws -> Page<Service> {
         try await database.reader.read { db in

@@ -11,8 +11,8 @@ package protocol SQLiteSluggedStore: ResourceStore where Input: SluggedInput {
 
     var database: AppDatabase { get }
     var clock: ContentClock { get }
-    /// "author", for messages.
-    static var resourceName: String { get }
+    /// The kind it holds, as messages, events and ETags name it.
+    static var resourceKind: ResourceKind { get }
 
     /// A new row for `input`, before it is inserted.
     static func newRecord(_ input: Input, slug: String, now: Timestamp, _ db: Database) throws -> Record
@@ -35,7 +35,7 @@ extension SQLiteSluggedStore {
         let now = clock.now
         return try await database.reader.read { db in
             guard let resource = try Self.fetch(.slug(slug.value), now: now, db) else {
-                throw StoreError.notFound(resource: Self.resourceName, slug: slug.value)
+                throw StoreError.notFound(resource: Self.resourceKind, slug: slug.value)
             }
             return resource
         }
@@ -48,14 +48,14 @@ extension SQLiteSluggedStore {
                 for: input.slug,
                 current: nil,
                 table: Record.databaseTableName,
-                resource: Self.resourceName,
+                resource: Self.resourceKind,
                 excludingID: nil,
                 db
             )
             var record = try Self.newRecord(input, slug: slug, now: now, db)
             try record.insert(db)
             try Self.saveLinks(of: record, from: input, replacing: false, db)
-            try SQLiteOutbox.record([.write(of: Self.resourceName, slug: slug, kind: .created)], now: now, db)
+            try SQLiteOutbox.record([.write(of: Self.resourceKind, slug: slug, kind: .created)], now: now, db)
             return try Self.fetch(.id(record.id!), now: now, db)!
         }
     }
@@ -63,12 +63,12 @@ extension SQLiteSluggedStore {
     package func replace(slug: Slug, with input: Input, expectedRevision: Int?) async throws -> Resource {
         let now = clock.now
         return try await database.write { db in
-            var record = try Record.find(slug: slug, resource: Self.resourceName, db)
+            var record = try Record.find(slug: slug, resource: Self.resourceKind, db)
             let oldSlug = record.slug
             try record.prepareReplace(
                 slug: input.slug,
                 expectedRevision: expectedRevision,
-                resource: Self.resourceName,
+                resource: Self.resourceKind,
                 now: now,
                 db
             )
@@ -76,7 +76,7 @@ extension SQLiteSluggedStore {
             try record.update(db)
             try Self.saveLinks(of: record, from: input, replacing: true, db)
             try SQLiteOutbox.record(
-                [.write(of: Self.resourceName, slug: record.slug, previousSlug: oldSlug, kind: .updated)],
+                [.write(of: Self.resourceKind, slug: record.slug, previousSlug: oldSlug, kind: .updated)],
                 now: now,
                 db
             )
@@ -88,9 +88,9 @@ extension SQLiteSluggedStore {
         let now = clock.now
         try await database.write { db in
             // Links go with the row (ON DELETE CASCADE).
-            try Record.delete(slug: slug, expectedRevision: expectedRevision, resource: Self.resourceName, db) {
+            try Record.delete(slug: slug, expectedRevision: expectedRevision, resource: Self.resourceKind, db) {
                 try Self.checkDelete($0, db)
-                try SQLiteOutbox.record([.write(of: Self.resourceName, slug: slug.value, kind: .deleted)], now: now, db)
+                try SQLiteOutbox.record([.write(of: Self.resourceKind, slug: slug.value, kind: .deleted)], now: now, db)
             }
         }
     }

@@ -12,7 +12,7 @@ package struct SQLiteTagStore: TagStore, SQLiteSluggedStore {
         self.clock = clock
     }
 
-    package static var resourceName: String { "tag" }
+    package static var resourceKind: ResourceKind { .tag }
 
     package func list(_ page: PageRequest, sort: TagSort) async throws -> Page<Tag> {
         let now = clock.now

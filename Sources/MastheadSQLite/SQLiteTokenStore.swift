@@ -57,7 +57,7 @@ public struct SQLiteTokenStore: TokenStore {
                 literal: "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, \(now)) WHERE id = \(id)"
             )
             guard let info = try Self.fetch(db, id: id) else {
-                throw StoreError.notFound(resource: "token", slug: String(id))
+                throw StoreError.notFound(resource: .token, slug: String(id))
             }
             return info
         }

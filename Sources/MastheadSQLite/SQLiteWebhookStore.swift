@@ -99,7 +99,7 @@ public struct SQLiteWebhookStore: WebhookStore {
                     """
             )
             guard db.changesCount == 1 else {
-                throw StoreError.notFound(resource: "delivery", slug: String(deliveryID))
+                throw StoreError.notFound(resource: .delivery, slug: String(deliveryID))
             }
             return try Self.deliveries(db, "d.id = \(db.lastInsertedRowID)")[0]
         }
@@ -290,7 +290,7 @@ public struct SQLiteWebhookStore: WebhookStore {
             messageID: row["message_id"] ?? "msg_\(row["event_id"] as Int64)",
             event: ContentEvent(
                 type: row["type"],
-                resource: row["resource"],
+                resource: try row.decode(forColumn: "resource"),
                 slug: row["slug"],
                 previousSlug: row["previous_slug"],
                 availableAt: try row.decode(forColumn: "event_available_at"),
@@ -324,7 +324,7 @@ package enum SQLiteOutbox {
                 literal: """
                     INSERT INTO webhook_events
                         (type, resource, slug, previous_slug, occurred_at, available_at, published_at, message_id)
-                    VALUES (\(event.type), \(event.resource), \(event.slug), \(event.previousSlug), \(now), \(availableAt),
+                    VALUES (\(event.type), \(event.resource.rawValue), \(event.slug), \(event.previousSlug), \(now), \(availableAt),
                         \(event.publishedAt), \(WebhookMessageID.make()))
                     """
             )

@@ -9,7 +9,7 @@ package enum WriteSupport {
         for choice: SlugChoice,
         current: String?,
         table: String,
-        resource: String,
+        resource: ResourceKind,
         excludingID id: Int64?,
         _ db: Database
     ) throws -> String {

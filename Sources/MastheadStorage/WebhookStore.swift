@@ -114,7 +114,7 @@ package enum WebhookRows {
     /// At most this many deliveries go in one prune, so that it never holds the writer long.
     package static let pruneBatch = 1_000
 
-    package static func notFound(_ id: Int64) -> StoreError { .notFound(resource: "webhook", slug: String(id)) }
+    package static func notFound(_ id: Int64) -> StoreError { .notFound(resource: .webhook, slug: String(id)) }
 
     /// A delivery's row after an attempt.
     package struct Change {

@@ -12,7 +12,7 @@ package enum WriteRevision {
 
 package enum SlugRules {
     /// A slug the client chose is taken: a 409.
-    package static func taken(_ slug: String, resource: String) -> StoreError {
+    package static func taken(_ slug: String, resource: ResourceKind) -> StoreError {
         .conflict(code: "slug_taken", detail: "Another \(resource) already has the slug '\(slug)'; choose another.")
     }
 

@@ -84,7 +84,7 @@ import Testing
         _ = try await tokens.revoke(id: secondInfo.id)
         #expect(try await tokens.authenticate(second) == nil, "revoked")
         #expect(try await tokens.list().map(\.name) == ["ci", "other"])
-        await #expect(throws: StoreError.notFound(resource: "token", slug: "99")) {
+        await #expect(throws: StoreError.notFound(resource: .token, slug: "99")) {
             try await tokens.revoke(id: 99)
         }
     }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import MastheadTestSupport
 import Testing
@@ -156,5 +157,27 @@ import Testing
         #expect(TextRules.hasTimeOfDay("2026-11-28t09:30:00z"))
         #expect(!TextRules.hasTimeOfDay("2026-11-28"))
         #expect(!TextRules.hasTimeOfDay("2026-11-28 09:30:00Z"))
+    }
+}
+
+@Suite struct ResourceKindTests {
+    /// The names are stored (the webhook outbox), sent (events, messages) and hashed into
+    /// ETags: they are the strings the kinds were before they had a type, and never change.
+    @Test func eachKindIsNamedAsBefore() {
+        #expect(
+            ResourceKind.allCases.map(\.rawValue) == [
+                "article", "author", "tag", "platform", "service", "site", "token", "webhook", "delivery",
+                "revision", "preview link",
+            ]
+        )
+        #expect("\(ResourceKind.previewLink)" == "preview link")
+        #expect(ResourceKind.allCases.filter(\.isNumbered) == [.webhook, .delivery, .revision, .previewLink])
+    }
+
+    @Test func anETagHashesTheKindsName() {
+        var hasher = SHA256()
+        hasher.update(data: Array("article/7/3".utf8))
+        let expected = Base64URL.encode(Array(hasher.finalize().prefix(9)))
+        #expect(ResourceVersion(kind: .article, id: 7, revision: 3).token == expected)
     }
 }

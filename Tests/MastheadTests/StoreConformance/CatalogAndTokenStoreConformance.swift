@@ -148,7 +148,7 @@ import Testing
         #expect(revoked.revokedAt != nil)
         #expect(try await tokens.authenticate(token) == nil)
         #expect(try await tokens.list().map(\.name).sorted() == ["ci", "short"])
-        await #expect(throws: StoreError.notFound(resource: "token", slug: "999")) {
+        await #expect(throws: StoreError.notFound(resource: .token, slug: "999")) {
             try await tokens.revoke(id: 999)
         }
     }

@@ -14,7 +14,7 @@ import Testing
         #expect(draft.status == .draft && draft.revision == 1)
 
         #expect(try await fixture.articles.find(slug: Slug("a-draft")).slug == "a-draft")
-        await #expect(throws: StoreError.notFound(resource: "article", slug: "a-draft")) {
+        await #expect(throws: StoreError.notFound(resource: .article, slug: "a-draft")) {
             try await fixture.articles.find(slug: Slug("a-draft"), bodies: [], visibility: .published)
         }
         var query = ArticleListQuery()
@@ -56,7 +56,7 @@ import Testing
             try await fixture.articles.currentSlug(forOldSlug: Slug("old-name"), visibility: .published) == "new-name"
         )
         #expect(try await fixture.articles.currentSlug(forOldSlug: Slug("never"), visibility: .published) == nil)
-        await #expect(throws: StoreError.notFound(resource: "article", slug: "old-name")) {
+        await #expect(throws: StoreError.notFound(resource: .article, slug: "old-name")) {
             try await fixture.articles.find(slug: Slug("old-name"))
         }
     }
@@ -183,7 +183,7 @@ import Testing
         #expect(related.map(\.article.slug).prefix(2) == ["close", "near"])
         #expect(!related.map(\.article.slug).contains("draft"))
         #expect(related[0].reason.sharedTags == ["go", "ops"] && related[0].reason.sameAuthor)
-        await #expect(throws: StoreError.notFound(resource: "article", slug: "draft")) {
+        await #expect(throws: StoreError.notFound(resource: .article, slug: "draft")) {
             try await fixture.articles.related(to: Slug("draft"), limit: 5)
         }
     }
@@ -261,7 +261,7 @@ import Testing
         await #expect(throws: StoreError.revisionChanged) {
             try await fixture.authors.delete(slug: Slug("countess"), expectedRevision: 1)
         }
-        await #expect(throws: StoreError.notFound(resource: "author", slug: "ada")) {
+        await #expect(throws: StoreError.notFound(resource: .author, slug: "ada")) {
             try await fixture.authors.find(slug: Slug("ada"))
         }
 

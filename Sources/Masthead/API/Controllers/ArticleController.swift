@@ -76,7 +76,7 @@ package struct ArticleController {
     @Sendable package func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let reader = try QueryReader(context, allowed: ["fields", "formats", "preview"])
         let selection = try Self.selection(reader, defaultFormats: [.html])
-        let slug = try context.slug(of: "article")
+        let slug = try context.slug(of: .article)
         if let token = reader.string("preview") {
             return try await preview(slug, token: token, selection: selection, request: request)
         }
@@ -193,7 +193,7 @@ package struct ArticleController {
 
 extension AppRequestContext {
     /// The `{slug}` path parameter; a malformed one can match nothing, so it is a 404.
-    package func slug(of resource: String) throws -> Slug {
+    package func slug(of resource: ResourceKind) throws -> Slug {
         let text = parameters.get("slug") ?? ""
         guard let slug = Slug(parsing: text) else {
             throw ProblemError(status: .notFound, code: "not_found", detail: "No \(resource) with that slug.")

@@ -30,7 +30,7 @@ package struct CollectionReadController<Collection: WritableCollection> {
 
     @Sendable package func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try QueryReader(context, allowed: [])
-        let resource = try await store.find(slug: try context.slug(of: Collection.resourceName))
+        let resource = try await store.find(slug: try context.slug(of: Collection.resourceKind))
         return JSONResponse.make(
             DataEnvelope(data: collection.representation(of: resource)),
             headers: collection.headers(of: resource),

@@ -26,9 +26,9 @@ package struct DiscoveryController {
     /// viewing the same article again within the dedupe window is answered but not counted.
     @Sendable package func countView(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try QueryReader(context, allowed: [])
-        let slug = try context.slug(of: "article")
+        let slug = try context.slug(of: .article)
         guard let id = try await targets.id(for: slug, lookup: { try await views.viewable(slug: slug) }) else {
-            throw StoreError.notFound(resource: "article", slug: slug.value)
+            throw StoreError.notFound(resource: .article, slug: slug.value)
         }
         let visitor = Visitor(address: context.clientAddress, userAgent: request.headers[.userAgent] ?? "")
         counter.record(articleID: id, visitor: visitor)
@@ -40,7 +40,7 @@ package struct DiscoveryController {
     @Sendable package func related(_ request: Request, context: AppRequestContext) async throws -> Response {
         let reader = try QueryReader(context, allowed: ["limit"])
         let limit = try reader.integer("limit", in: 1...12) ?? 3
-        let related = try await articles.related(to: try context.slug(of: "article"), limit: limit)
+        let related = try await articles.related(to: try context.slug(of: .article), limit: limit)
         let items = related.map {
             ArticleResponse(article: $0.article, selection: .listDefault, extra: .related($0.score, $0.reason))
         }

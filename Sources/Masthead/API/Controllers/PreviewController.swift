@@ -30,7 +30,7 @@ package struct PreviewController {
     @Sendable package func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.require(.contentWrite)
         _ = try QueryReader(context, allowed: [])
-        let slug = try context.slug(of: "article")
+        let slug = try context.slug(of: .article)
         var reader = FieldReader(try await RequestBody.optionalObject(of: request), writable: ["expires_in"])
         let lifetime = reader.integer("expires_in", in: 60...Int(PreviewLink.maximumLifetimeSeconds))
         try reader.finish()
@@ -53,7 +53,7 @@ package struct PreviewController {
     @Sendable package func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentRead)
         _ = try QueryReader(context, allowed: [])
-        let links = try await previews.list(for: try context.slug(of: "article"))
+        let links = try await previews.list(for: try context.slug(of: .article))
         return JSONResponse.make(
             DataEnvelope(data: links.map { PreviewLinkResponse(link: $0, token: nil, url: nil) }),
             headers: [.cacheControl: "private, no-store"]
@@ -63,7 +63,7 @@ package struct PreviewController {
     @Sendable package func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentWrite)
         _ = try QueryReader(context, allowed: [])
-        let slug = try context.slug(of: "article")
+        let slug = try context.slug(of: .article)
         guard let id = context.parameters.get("id").flatMap(Int64.init), id > 0 else {
             throw ProblemError(status: .notFound, code: "not_found", detail: "No preview link with that id.")
         }

@@ -21,7 +21,7 @@ package struct RevisionController {
         try context.require(.contentRead)
         let reader = try QueryReader(context, allowed: ["page", "limit"])
         let page = try reader.pageRequest()
-        let revisions = try await revisions.list(for: try context.slug(of: "article"), page: page)
+        let revisions = try await revisions.list(for: try context.slug(of: .article), page: page)
         return JSONResponse.page(
             revisions.items.map { RevisionResponse(revision: $0, whole: false) },
             of: page,
@@ -35,7 +35,7 @@ package struct RevisionController {
     @Sendable package func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentRead)
         _ = try QueryReader(context, allowed: [])
-        let revision = try await revisions.find(try number(context), for: try context.slug(of: "article"))
+        let revision = try await revisions.find(try number(context), for: try context.slug(of: .article))
         return JSONResponse.make(
             DataEnvelope(data: RevisionResponse(revision: revision, whole: true)),
             headers: [.cacheControl: "private, no-store"]
@@ -47,7 +47,7 @@ package struct RevisionController {
     @Sendable package func restore(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentWrite)
         _ = try QueryReader(context, allowed: [])
-        let slug = try context.slug(of: "article")
+        let slug = try context.slug(of: .article)
         let revision = try await revisions.find(try number(context), for: slug)
         return try await writes.replace(slug, request) { _ in revision.snapshot.input }
     }

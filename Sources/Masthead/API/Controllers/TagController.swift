@@ -29,7 +29,7 @@ package struct TagController {
 
     @Sendable package func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try QueryReader(context, allowed: [])
-        let tag = try await tags.find(slug: try context.slug(of: "tag"))
+        let tag = try await tags.find(slug: try context.slug(of: .tag))
         return JSONResponse.make(DataEnvelope(data: TagResponse(tag)), version: tag.version)
     }
 }

@@ -10,8 +10,8 @@ package protocol WritableCollection: Sendable {
     associatedtype Input: SluggedInput
     associatedtype Representation: JSONEncodable
 
-    /// "article", for messages.
-    static var resourceName: String { get }
+    /// The kind it holds, as messages, events and ETags name it.
+    static var resourceKind: ResourceKind { get }
     /// Where the collection lives, for `Location`: "/v1/articles".
     static var path: String { get }
     /// The fields a body may carry.
@@ -79,7 +79,7 @@ package struct WriteController<Collection: WritableCollection> {
     @Sendable package func replace(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentWrite)
         _ = try QueryReader(context, allowed: [])
-        let slug = try context.slug(of: Collection.resourceName)
+        let slug = try context.slug(of: Collection.resourceKind)
         let document = try await RequestBody.object(of: request)
         return try await replace(slug, request) { current in
             try await collection.validInput(from: document, existing: current)
@@ -105,7 +105,7 @@ package struct WriteController<Collection: WritableCollection> {
     @Sendable package func patch(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentWrite)
         _ = try QueryReader(context, allowed: [])
-        let slug = try context.slug(of: Collection.resourceName)
+        let slug = try context.slug(of: Collection.resourceKind)
         let patch = try await RequestBody.object(of: request)
         // A key that is no field is refused even with null, which a merge patch would
         // otherwise drop without a word.
@@ -136,7 +136,7 @@ package struct WriteController<Collection: WritableCollection> {
     @Sendable package func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentWrite)
         _ = try QueryReader(context, allowed: [])
-        let slug = try context.slug(of: Collection.resourceName)
+        let slug = try context.slug(of: Collection.resourceKind)
         let current = try await store.find(slug: slug)
         try checkIfMatch(request, current)
         let expected = request.headers[.ifMatch] == nil ? nil : collection.version(of: current).revision

@@ -7,7 +7,7 @@ import MastheadDomain
 /// the representation (view counts, article counts, the names of linked resources) and
 /// the encoding are not part of it.
 package struct ResourceVersion: Sendable, Equatable {
-    package let kind: String
+    package let kind: ResourceKind
     package let id: Int64
     package let revision: Int
 

@@ -65,12 +65,9 @@ public struct ProblemError: Error, Sendable {
         )
     }
 
-    /// Resources addressed by number, not slug.
-    private static let numbered: Set<String> = ["webhook", "delivery", "revision", "preview link"]
-
     package static func from(_ error: StoreError) -> ProblemError {
         switch error {
-        case .notFound(let resource, let key) where Self.numbered.contains(resource):
+        case .notFound(let resource, let key) where resource.isNumbered:
             ProblemError(status: .notFound, code: "not_found", detail: "No \(resource) \(key).")
         case .notFound(let resource, let slug):
             ProblemError(status: .notFound, code: "not_found", detail: "No \(resource) with slug '\(slug)'.")

@@ -50,17 +50,17 @@ package struct WebhookPayloads: Sendable {
             return AuthorCollection().representation(of: try await stores.content.authors.find(slug: slug))
         case ("tag.created", _, let slug?), ("tag.updated", _, let slug?):
             return TagCollection().representation(of: try await stores.content.tags.find(slug: slug))
-        case ("catalog.updated", "platform", let slug?):
+        case ("catalog.updated", .platform, let slug?):
             do {
                 let platform = try await stores.catalog.platforms.find(slug: slug)
                 return PlatformCollection(services: stores.catalog.services).representation(of: platform)
             } catch StoreError.notFound { return nil }  // deleted
-        case ("catalog.updated", "service", let slug?):
+        case ("catalog.updated", .service, let slug?):
             do {
                 let service = try await stores.catalog.services.find(slug: slug)
                 return ServiceCollection(platforms: stores.catalog.platforms).representation(of: service)
             } catch StoreError.notFound { return nil }
-        case ("catalog.updated", "site", _):
+        case ("catalog.updated", .site, _):
             return try await stores.catalog.site()
         default:
             return nil
@@ -93,11 +93,11 @@ package struct WebhookPayloads: Sendable {
                     object.field("webhook_id", webhookID)
                     return
                 }
-                object.field("resource", event.resource)
+                object.field("resource", event.resource.rawValue)
                 object.field("slug", event.slug)
                 object.field("previous_slug", event.previousSlug)
                 if let resource {
-                    object.field(event.resource, AnyEncodable(value: resource))
+                    object.field(event.resource.rawValue, AnyEncodable(value: resource))
                 }
             }
         }

@@ -7,7 +7,7 @@ package struct ArticleCollection: WritableCollection {
     package let tags: any TagStore
     package let clock: ContentClock
 
-    package static var resourceName: String { "article" }
+    package static var resourceKind: ResourceKind { .article }
     package static var invalidates: Set<CacheScope> { [.articles, .authors, .tags, .search, .feeds] }
     package static var path: String { "/v1/articles" }
     package static var writableFields: Set<String> { ArticleInput.fields }
@@ -58,7 +58,7 @@ extension ArticleInput {
     /// `scheduled` needs a future `published_at`; `published` without one publishes now.
     package static func read(from reader: inout FieldReader, existing: Bool, now: Timestamp) -> ArticleInput? {
         let title = reader.string("title", required: true, maxLength: 200)
-        let slug = reader.slugChoice(titledBy: title, existing: existing, resource: "article")
+        let slug = reader.slugChoice(titledBy: title, existing: existing, resource: .article)
         let excerpt = reader.string("excerpt", maxLength: 500)
         let body = reader.text("body_markdown", required: true, maxLength: 200_000)
         let publishedAt = reader.timestamp("published_at")
@@ -120,10 +120,10 @@ extension FieldReader {
     /// The slug given, else (on create) one made from the title. A title with nothing to
     /// make a slug of (`»`, `你好`) gets the resource's name, numbered like any derived slug
     /// (`tag`, `tag-2`…): a title in any script is accepted.
-    package mutating func slugChoice(titledBy title: String?, existing: Bool, resource: String) -> SlugChoice? {
+    package mutating func slugChoice(titledBy title: String?, existing: Bool, resource: ResourceKind) -> SlugChoice? {
         if let slug = slug("slug") { return .given(slug) }
         if existing { return .keep }
         guard let title else { return nil }
-        return .derived(Slug(derivingFrom: title) ?? Slug(parsing: resource)!)
+        return .derived(Slug(derivingFrom: title) ?? Slug(parsing: resource.rawValue)!)
     }
 }

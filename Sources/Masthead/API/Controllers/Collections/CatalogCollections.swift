@@ -5,7 +5,7 @@ import MastheadStorage
 package struct PlatformCollection: WritableCollection {
     package let services: any ServiceStore
 
-    package static var resourceName: String { "platform" }
+    package static var resourceKind: ResourceKind { .platform }
     package static var invalidates: Set<CacheScope> { [.catalog, .search] }
     package static var path: String { "/v1/platforms" }
     package static var writableFields: Set<String> { PlatformInput.fields }
@@ -38,7 +38,7 @@ package struct PlatformCollection: WritableCollection {
 package struct ServiceCollection: WritableCollection {
     package let platforms: any PlatformStore
 
-    package static var resourceName: String { "service" }
+    package static var resourceKind: ResourceKind { .service }
     package static var invalidates: Set<CacheScope> { [.catalog, .search] }
     package static var path: String { "/v1/services" }
     package static var writableFields: Set<String> { ServiceInput.fields }
@@ -71,7 +71,7 @@ extension PlatformInput {
 
     package static func read(from reader: inout FieldReader, existing: Bool) -> PlatformInput? {
         let name = reader.string("name", required: true, maxLength: 100)
-        let slug = reader.slugChoice(titledBy: name, existing: existing, resource: "platform")
+        let slug = reader.slugChoice(titledBy: name, existing: existing, resource: .platform)
         let focus = reader.string("focus", required: true, maxLength: 200)
         let tagline = reader.string("tagline", required: true, maxLength: 300)
         let description = reader.string("description", required: true, maxLength: 5000)
@@ -97,7 +97,7 @@ extension ServiceInput {
 
     package static func read(from reader: inout FieldReader, existing: Bool) -> ServiceInput? {
         let title = reader.string("title", required: true, maxLength: 200)
-        let slug = reader.slugChoice(titledBy: title, existing: existing, resource: "service")
+        let slug = reader.slugChoice(titledBy: title, existing: existing, resource: .service)
         let subtitle = reader.string("subtitle", required: true, maxLength: 200)
         let description = reader.string("description", required: true, maxLength: 5000)
         let position = reader.integer("position", in: 0...1_000_000)

@@ -3,7 +3,7 @@ import MastheadDomain
 
 /// Authors in the shared flows.
 package struct AuthorCollection: WritableCollection {
-    package static var resourceName: String { "author" }
+    package static var resourceKind: ResourceKind { .author }
     package static var invalidates: Set<CacheScope> { [.authors, .articles, .search, .feeds] }
     package static var path: String { "/v1/authors" }
     package static var writableFields: Set<String> { AuthorInput.fields }
@@ -29,7 +29,7 @@ package struct AuthorCollection: WritableCollection {
 
 /// Tags in the shared flows.
 package struct TagCollection: WritableCollection {
-    package static var resourceName: String { "tag" }
+    package static var resourceKind: ResourceKind { .tag }
     package static var invalidates: Set<CacheScope> { [.tags, .articles, .search, .feeds] }
     package static var path: String { "/v1/tags" }
     package static var writableFields: Set<String> { TagInput.fields }
@@ -54,7 +54,7 @@ extension AuthorInput {
 
     package static func read(from reader: inout FieldReader, existing: Bool) -> AuthorInput? {
         let name = reader.string("name", required: true, maxLength: 200)
-        let slug = reader.slugChoice(titledBy: name, existing: existing, resource: "author")
+        let slug = reader.slugChoice(titledBy: name, existing: existing, resource: .author)
         let bio = reader.string("bio", maxLength: 5000)
         let avatarURL = reader.url("avatar_url")
         let websiteURL = reader.url("website_url")
@@ -76,7 +76,7 @@ extension TagInput {
 
     package static func read(from reader: inout FieldReader, existing: Bool) -> TagInput? {
         let name = reader.string("name", required: true, maxLength: 100)
-        let slug = reader.slugChoice(titledBy: name, existing: existing, resource: "tag")
+        let slug = reader.slugChoice(titledBy: name, existing: existing, resource: .tag)
         let description = reader.string("description", maxLength: 500)
         guard let slug, let name, reader.errors.isEmpty else { return nil }
         return TagInput(slug: slug, name: name, description: description)

@@ -1,0 +1,26 @@
+/// Every kind of thing Masthead stores and names: in messages ("No article with slug …"),
+/// in the events webhooks announce, and in ETags. The raw value is that name, and is what
+/// the outbox stores.
+public enum ResourceKind: String, Sendable, CaseIterable, CustomStringConvertible {
+    case article
+    case author
+    case tag
+    case platform
+    case service
+    case site
+    case token
+    case webhook
+    case delivery
+    case revision
+    case previewLink = "preview link"
+
+    public var description: String { rawValue }
+
+    /// Addressed by number in the API, not by slug.
+    package var isNumbered: Bool {
+        switch self {
+        case .webhook, .delivery, .revision, .previewLink: true
+        default: false
+        }
+    }
+}
