@@ -26,6 +26,27 @@ import Testing
         configuration.webhooks.giveUpAfterSeconds = 20
     }
 
+    /// Returns once the dispatcher has ended three more passes over the outbox
+    /// (`masthead_webhook_passes_total`): what it would send of the outbox as it is now, it
+    /// has claimed by the second, and the third leaves the attempt time to arrive. For
+    /// asserting that something was not sent, without guessing a time.
+    static func afterPasses(_ client: some TestClientProtocol) async throws {
+        func passes() async throws -> Int {
+            let metrics = String(buffer: try await client.get("/metrics").body)
+            let line = metrics.split(separator: "\n").first { $0.hasPrefix("masthead_webhook_passes_total ") }
+            return line.flatMap { Double($0.split(separator: " ")[1]) }.map { Int($0) } ?? 0
+        }
+        let start = try await passes()
+        let waiting = ContinuousClock.now
+        while try await passes() < start + 3 {
+            guard ContinuousClock.now - waiting < .seconds(10) else {
+                Issue.record("the webhook dispatcher made no pass in 10 seconds")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
     private static func seed(_ seed: Seeder) async throws {
         try await seed.author("ann")
     }
@@ -171,7 +192,7 @@ import Testing
                         .status == .created
                 )
                 _ = try await receiver.waitFor(1)
-                try await Task.sleep(for: .milliseconds(300))
+                try await Self.afterPasses(client)
                 #expect(receiver.received.count == 1, "the second event waits behind the first")
                 let failing = try await client.send(.get, "/v1/webhooks/\(hook.id)/deliveries", token: admin)
                 let head = try failing.json["data"].array.last
@@ -215,7 +236,7 @@ import Testing
                 )
                 let count = receiver.received.count
                 _ = try await client.send(.post, "/v1/webhooks/\(hook.id)/ping", token: admin)
-                try await Task.sleep(for: .milliseconds(300))
+                try await Self.afterPasses(client)
                 #expect(receiver.received.count == count, "a disabled webhook receives nothing")
 
                 // Set active again, it says nothing of the past and delivers.
@@ -285,7 +306,7 @@ import Testing
                 let hourLater = clock.now.adding(seconds: 3_600).rfc3339
                 let patch = #"{"published_at": "\#(hourLater)", "status": "scheduled"}"#
                 #expect(try await client.send(.patch, "/v1/articles/moved", json: patch, token: admin).status == .ok)
-                try await Task.sleep(for: .milliseconds(300))
+                try await Self.afterPasses(client)
                 #expect(receiver.received.isEmpty)
 
                 clock.advance(seconds: 61)

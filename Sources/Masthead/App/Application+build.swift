@@ -93,7 +93,8 @@ public func buildApplication(
         payloads: WebhookPayloads(stores: stores),
         clock: clock,
         settings: configuration.webhooks,
-        logger: logger
+        logger: logger,
+        metrics: metrics
     )
     var services = database.services(logger: logger, litestream: configuration.litestream) + [counter, webhooks]
     if let feed = database.changeFeed {

@@ -26,6 +26,7 @@ public final class AppMetrics: Sendable {
     private let busyRetries: Metrics.Counter
     private let walBytes: Metrics.Gauge
     private let walCheckpoints: Metrics.Counter
+    private let webhookPasses: Metrics.Counter
     /// The counts already carried into the registry.
     private let exported = Mutex(Snapshot())
 
@@ -60,6 +61,13 @@ public final class AppMetrics: Sendable {
         busyRetries = Metrics.Counter(label: "masthead_database_busy_retries_total", factory: factory)
         walBytes = Metrics.Gauge(label: "masthead_database_wal_bytes", factory: factory)
         walCheckpoints = Metrics.Counter(label: "masthead_database_wal_checkpoints_total", factory: factory)
+        webhookPasses = Metrics.Counter(label: "masthead_webhook_passes_total", factory: factory)
+    }
+
+    /// One pass of the webhook dispatcher over the outbox ended, whether or not it worked: a
+    /// dispatcher that stopped passing is seen, and a test can wait for a pass instead of a time.
+    package func recordWebhookPass() {
+        webhookPasses.increment()
     }
 
     /// Counts one answered request: `masthead_http_requests_total` and the
