@@ -26,17 +26,22 @@ public struct PostgresChangeFeed: ChangeFeed {
                 try await engine.client.withConnection { connection in
                     try await connection.listen(on: PostgresEngine.changeChannel) { notifications in
                         // Listening again: anything announced while it was not is unknown.
+                        engine.listCounts.invalidate()
                         handle(.unknown)
                         listening()
                         for try await notification in notifications {
                             let payload = notification.payload
                             guard !payload.hasPrefix(ownPrefix) else { continue }
-                            handle(payload.hasSuffix(" counts") ? .counts : .content)
+                            let change: SharedChange = payload.hasSuffix(" counts") ? .counts : .content
+                            if change == .content { engine.listCounts.invalidate() }
+                            handle(change)
                         }
                     }
                 }
             } catch {
                 if Task.isCancelled { return }
+                // Others' writes go unheard from now until listening again.
+                engine.listCounts.invalidate()
                 handle(.interrupted)
                 // While the server is unreachable the pool refuses at once, and says so itself:
                 // listen again as soon as it is back.

@@ -16,6 +16,9 @@ public struct PostgresEngine: DatabaseStatus {
     package let logger: Logger
     /// This instance, in the changes it announces, so that it does not act on its own.
     package let instance = UUID().uuidString
+    /// Public lists' totals, kept between content writes (the dearest part of a list page on
+    /// this engine); dropped by every content write and every change heard.
+    package let listCounts = ListCounts()
 
     /// The channel instances announce their writes on (`PostgresChangeFeed`).
     package static let changeChannel = "masthead_changes"
@@ -87,6 +90,8 @@ public struct PostgresEngine: DatabaseStatus {
     ) async throws -> Result {
         let logger = logger
         let payload = change.map { "\(instance) \($0 == .counts ? "counts" : "content")" }
+        // Committed or not (a COMMIT cut off may have committed), kept totals may be wrong now.
+        defer { if change == .content { listCounts.invalidate() } }
         do {
             return try await client.withTransaction(logger: logger) { connection in
                 let result = try await body(connection)

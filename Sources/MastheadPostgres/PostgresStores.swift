@@ -10,15 +10,14 @@ package struct PostgresContentStore: ContentStore {
     package init(
         engine: PostgresEngine,
         clock: ContentClock,
-        limits: StoreLimits = StoreLimits(),
-        counts: ListCounts? = nil
+        limits: StoreLimits = StoreLimits()
     ) {
         articles = PostgresArticleStore(
             engine: engine,
             clock: clock,
             searchTimeout: limits.searchTimeout,
             revisionsKept: limits.revisionsKept,
-            counts: counts
+            counts: engine.listCounts
         )
         authors = PostgresAuthorStore(engine: engine, clock: clock)
         tags = PostgresTagStore(engine: engine, clock: clock)
@@ -27,16 +26,14 @@ package struct PostgresContentStore: ContentStore {
 
 extension Stores {
     /// Every store on one PostgreSQL database, which several instances may share. Public
-    /// lists' totals are kept between writes (`ListCounts`): counting is the dearest part of
-    /// a list page on this engine.
+    /// lists' totals are kept between writes (the engine's `ListCounts`).
     public static func postgres(
         _ engine: PostgresEngine,
         clock: ContentClock,
         limits: StoreLimits = StoreLimits()
     ) -> Stores {
-        let counts = ListCounts()
-        return Stores(
-            content: PostgresContentStore(engine: engine, clock: clock, limits: limits, counts: counts),
+        Stores(
+            content: PostgresContentStore(engine: engine, clock: clock, limits: limits),
             catalog: PostgresCatalogStore(engine: engine, clock: clock),
             tokens: PostgresTokenStore(engine: engine, clock: clock),
             views: PostgresViewStore(engine: engine, clock: clock),
@@ -44,8 +41,7 @@ extension Stores {
             portability: PostgresPortabilityStore(engine: engine),
             previews: PostgresPreviewStore(engine: engine, clock: clock),
             revisions: PostgresRevisionStore(engine: engine),
-            webhooks: PostgresWebhookStore(engine: engine, clock: clock),
-            listCounts: counts
+            webhooks: PostgresWebhookStore(engine: engine, clock: clock)
         )
     }
 }

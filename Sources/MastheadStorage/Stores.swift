@@ -11,9 +11,6 @@ public struct Stores: Sendable {
     public let previews: any PreviewStore
     public let revisions: any RevisionStore
     public let webhooks: any WebhookStore
-    /// Totals of public lists kept between writes, when the engine keeps them: every write
-    /// must drop them (`ListCounts.invalidate`).
-    public let listCounts: ListCounts?
 
     public init(
         content: any ContentStore,
@@ -24,8 +21,7 @@ public struct Stores: Sendable {
         portability: any PortabilityStore,
         previews: any PreviewStore,
         revisions: any RevisionStore,
-        webhooks: any WebhookStore,
-        listCounts: ListCounts? = nil
+        webhooks: any WebhookStore
     ) {
         self.content = content
         self.catalog = catalog
@@ -36,6 +32,5 @@ public struct Stores: Sendable {
         self.previews = previews
         self.revisions = revisions
         self.webhooks = webhooks
-        self.listCounts = listCounts
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import MastheadPostgres
 import MastheadStorage
 import MastheadTestSupport
 import Testing

@@ -128,7 +128,7 @@ public struct MastheadRouter {
         let content = stores.content
         let catalog = stores.catalog
         let schedule = PublicationSchedule(articles: content.articles, clock: clock)
-        let changes = ContentChanges(cache: cache, schedule: schedule, counts: stores.listCounts)
+        let changes = ContentChanges(cache: cache, schedule: schedule)
         let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: RequestQueryMiddleware())

@@ -1,19 +1,14 @@
-/// What a write tells the caches once it has committed, before it answers.
-
 import MastheadStorage
 
+/// What a write tells the caches once it has committed, before it answers.
 public struct ContentChanges: Sendable {
     package let cache: ResponseCache
     package let schedule: PublicationSchedule
-    /// Lists' totals the storage engine keeps, if it keeps any.
-    package var counts: ListCounts? = nil
 
     /// Responses of `scopes` are stale; an article write may also have moved the next
-    /// scheduled publication. Kept list totals go with any write: articles, their authors
-    /// and tags (a slug a list filters by) all decide them.
+    /// scheduled publication. (An engine that keeps lists' totals drops them itself.)
     package func committed(_ scopes: Set<CacheScope>) {
         cache.invalidate(scopes)
-        if !scopes.isDisjoint(with: [.articles, .authors, .tags]) { counts?.invalidate() }
         if scopes.contains(.articles) { schedule.refresh() }
     }
 

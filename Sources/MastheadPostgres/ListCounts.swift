@@ -7,8 +7,10 @@ import Synchronization
 /// content is written or a scheduled article goes live. Every page of one list, and every
 /// request for it, shares one count until then.
 ///
-/// A write on this instance drops every count before it answers (`ContentChanges`), and so
-/// does a write announced by another instance, or losing the connection that hears them;
+/// The engine keeps them (`PostgresEngine.listCounts`). A content write on this instance drops
+/// every count as it commits (`PostgresEngine.write`), before it answers, and so does a write
+/// announced by another instance, or losing the connection that hears them
+/// (`PostgresChangeFeed`);
 /// each count also says until when it holds: the next scheduled publication after it was
 /// made. A count made while a write committed is not kept (`generation`). At most
 /// `capacity` lists are remembered; past that all are let go.
