@@ -424,10 +424,10 @@ package struct PostgresArticleStore: ArticleStore {
 
     // MARK: Writes
 
-    package func create(_ input: ArticleInput) async throws -> Article {
+    package func create(_ input: ArticleInput, by actor: TokenInfo?) async throws -> Article {
         let now = clock.now
         let body = ArticleText(markdown: input.bodyMarkdown, html: true)
-        let (logger, token, revisionsKept) = (logger, ActingToken.current, revisionsKept)
+        let (logger, token, revisionsKept) = (logger, actor, revisionsKept)
         var article = try await engine.write(announcing: .content) { connection in
             let (authorID, tagIDs) = try await Self.references(of: input, connection, logger)
             let slug = try await PostgresWrites.slug(
@@ -484,10 +484,15 @@ package struct PostgresArticleStore: ArticleStore {
         return article
     }
 
-    package func replace(slug: Slug, with input: ArticleInput, expectedRevision: Int?) async throws -> Article {
+    package func replace(
+        slug: Slug,
+        with input: ArticleInput,
+        expectedRevision: Int?,
+        by actor: TokenInfo?
+    ) async throws -> Article {
         let now = clock.now
         let body = ArticleText(markdown: input.bodyMarkdown, html: true)
-        let (logger, token, revisionsKept) = (logger, ActingToken.current, revisionsKept)
+        let (logger, token, revisionsKept) = (logger, actor, revisionsKept)
         var article = try await engine.write(announcing: .content) { connection in
             let current = try await PostgresWrites.lock(slug, in: "articles", resource: .article, connection, logger)
             let revision = try WriteRevision.next(current: current.revision, expected: expectedRevision)
@@ -564,7 +569,7 @@ package struct PostgresArticleStore: ArticleStore {
         return article
     }
 
-    package func delete(slug: Slug, expectedRevision: Int?) async throws {
+    package func delete(slug: Slug, expectedRevision: Int?, by actor: TokenInfo?) async throws {
         let now = clock.now
         let logger = logger
         try await engine.write(announcing: .content) { connection in

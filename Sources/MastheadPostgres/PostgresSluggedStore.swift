@@ -71,7 +71,7 @@ extension PostgresSluggedStore {
         }
     }
 
-    package func create(_ input: Input) async throws -> Resource {
+    package func create(_ input: Input, by actor: TokenInfo?) async throws -> Resource {
         let now = clock.now
         let logger = logger
         return try await engine.write(announcing: .content) { connection in
@@ -96,7 +96,12 @@ extension PostgresSluggedStore {
         }
     }
 
-    package func replace(slug: Slug, with input: Input, expectedRevision: Int?) async throws -> Resource {
+    package func replace(
+        slug: Slug,
+        with input: Input,
+        expectedRevision: Int?,
+        by actor: TokenInfo?
+    ) async throws -> Resource {
         let now = clock.now
         let logger = logger
         return try await engine.write(announcing: .content) { connection in
@@ -137,7 +142,7 @@ extension PostgresSluggedStore {
         }
     }
 
-    package func delete(slug: Slug, expectedRevision: Int?) async throws {
+    package func delete(slug: Slug, expectedRevision: Int?, by actor: TokenInfo?) async throws {
         let now = clock.now
         let logger = logger
         try await engine.write(announcing: .content) { connection in

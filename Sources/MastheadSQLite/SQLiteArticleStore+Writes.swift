@@ -3,10 +3,10 @@ import MastheadDomain
 import MastheadStorage
 
 extension SQLiteArticleStore {
-    public func create(_ input: ArticleInput) async throws -> Article {
+    public func create(_ input: ArticleInput, by actor: TokenInfo?) async throws -> Article {
         let now = clock.now
         let body = PreparedBody(markdown: input.bodyMarkdown, html: true)
-        let (token, revisionsKept) = (ActingToken.current, revisionsKept)
+        let (token, revisionsKept) = (actor, revisionsKept)
         var article = try await database.write { db in
             let (authorID, tagIDs) = try Self.references(of: input, db)
             let slug = try WriteSupport.slug(
@@ -55,10 +55,15 @@ extension SQLiteArticleStore {
         return article
     }
 
-    public func replace(slug: Slug, with input: ArticleInput, expectedRevision: Int?) async throws -> Article {
+    public func replace(
+        slug: Slug,
+        with input: ArticleInput,
+        expectedRevision: Int?,
+        by actor: TokenInfo?
+    ) async throws -> Article {
         let now = clock.now
         let body = PreparedBody(markdown: input.bodyMarkdown, html: true)
-        let (token, revisionsKept) = (ActingToken.current, revisionsKept)
+        let (token, revisionsKept) = (actor, revisionsKept)
         var article = try await database.write { db in
             var record = try ArticleRecord.find(slug: slug, resource: .article, db)
             let oldSlug = record.slug
@@ -113,7 +118,7 @@ extension SQLiteArticleStore {
         return article
     }
 
-    public func delete(slug: Slug, expectedRevision: Int?) async throws {
+    public func delete(slug: Slug, expectedRevision: Int?, by actor: TokenInfo?) async throws {
         let now = clock.now
         try await database.write { db in
             // Tags and redirects go with it (ON DELETE CASCADE); the search index by trigger.

@@ -41,7 +41,7 @@ extension SQLiteSluggedStore {
         }
     }
 
-    package func create(_ input: Input) async throws -> Resource {
+    package func create(_ input: Input, by actor: TokenInfo?) async throws -> Resource {
         let now = clock.now
         return try await database.write { db in
             let slug = try WriteSupport.slug(
@@ -60,7 +60,12 @@ extension SQLiteSluggedStore {
         }
     }
 
-    package func replace(slug: Slug, with input: Input, expectedRevision: Int?) async throws -> Resource {
+    package func replace(
+        slug: Slug,
+        with input: Input,
+        expectedRevision: Int?,
+        by actor: TokenInfo?
+    ) async throws -> Resource {
         let now = clock.now
         return try await database.write { db in
             var record = try Record.find(slug: slug, resource: Self.resourceKind, db)
@@ -84,7 +89,7 @@ extension SQLiteSluggedStore {
         }
     }
 
-    package func delete(slug: Slug, expectedRevision: Int?) async throws {
+    package func delete(slug: Slug, expectedRevision: Int?, by actor: TokenInfo?) async throws {
         let now = clock.now
         try await database.write { db in
             // Links go with the row (ON DELETE CASCADE).

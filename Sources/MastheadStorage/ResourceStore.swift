@@ -9,12 +9,14 @@ public protocol ResourceStore<Resource, Input>: Sendable {
 
     /// The resource with `slug`, drafts included; `StoreError.notFound` when there is none.
     func find(slug: Slug) async throws -> Resource
-    /// Stores a new resource; `StoreError.conflict` when its slug is taken.
-    func create(_ input: Input) async throws -> Resource
+    /// Stores a new resource; `StoreError.conflict` when its slug is taken. `actor` is the
+    /// token the write is made with (nil: none, as for an import), which the history a write
+    /// leaves records (`ArticleRevision`).
+    func create(_ input: Input, by actor: TokenInfo?) async throws -> Resource
     /// Replaces every writable field. With `expectedRevision`, throws
     /// `StoreError.revisionChanged` unless that is still the resource's revision.
-    func replace(slug: Slug, with input: Input, expectedRevision: Int?) async throws -> Resource
-    func delete(slug: Slug, expectedRevision: Int?) async throws
+    func replace(slug: Slug, with input: Input, expectedRevision: Int?, by actor: TokenInfo?) async throws -> Resource
+    func delete(slug: Slug, expectedRevision: Int?, by actor: TokenInfo?) async throws
     /// Which of `slugs` exist, so that a refused write can name every unknown reference
     /// together with its other problems. Writes check again in their transaction.
     func existing(among slugs: [Slug]) async throws -> Set<String>

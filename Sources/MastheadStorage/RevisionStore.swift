@@ -24,10 +24,3 @@ public struct StoreLimits: Sendable {
         self.revisionsKept = revisionsKept
     }
 }
-
-/// The token the current request was authenticated with, for the history a write leaves
-/// (`ArticleRevision`). `AuthenticationMiddleware` binds it around everything a request does,
-/// so a store records who wrote without every write signature carrying it.
-public enum ActingToken {
-    @TaskLocal public static var current: TokenInfo?
-}

@@ -614,3 +614,20 @@ package func finishes(
 /// The package's root folder (this file is in Tests/MastheadTestSupport).
 package let packageRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+extension ResourceStore {
+    /// A write with no token behind it, as a seeding test makes it.
+    @discardableResult
+    package func create(_ input: Input) async throws -> Resource {
+        try await create(input, by: nil)
+    }
+
+    @discardableResult
+    package func replace(slug: Slug, with input: Input, expectedRevision: Int?) async throws -> Resource {
+        try await replace(slug: slug, with: input, expectedRevision: expectedRevision, by: nil)
+    }
+
+    package func delete(slug: Slug, expectedRevision: Int?) async throws {
+        try await delete(slug: slug, expectedRevision: expectedRevision, by: nil)
+    }
+}

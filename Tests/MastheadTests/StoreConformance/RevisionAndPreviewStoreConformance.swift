@@ -32,6 +32,24 @@ import Testing
         #expect(first.snapshot.author == Slug("ada"))
     }
 
+    /// The token a write is made with is an input of the write, and its revision says so.
+    @Test(arguments: StoreEngine.all(.articles, .authorsAndTags, .tokens))
+    func aRevisionNamesTheTokenItsWriteWasMadeWith(engine: StoreEngine) async throws {
+        let fixture = try await StoreFixture(engine)
+        try await fixture.author("ada")
+        let (_, editor) = try await fixture.stores.tokens.create(
+            name: "editor",
+            scopes: [.contentWrite],
+            expiresAt: nil
+        )
+        let input = ArticleInput.make(slug: "signed", publishedAt: fixture.clock.now)
+        _ = try await fixture.articles.create(input, by: editor)
+        _ = try await fixture.articles.replace(slug: Slug("signed"), with: input, expectedRevision: 1, by: nil)
+        let page = try await fixture.stores.revisions.list(for: Slug("signed"), page: PageRequest(number: 1, limit: 10))
+        #expect(page.items.map(\.tokenName) == [nil, "editor"])
+        #expect(page.items.map(\.tokenID) == [nil, editor.id])
+    }
+
     @Test(arguments: StoreEngine.all(.articles, .authorsAndTags))
     func aMissingArticleOrRevisionIsNotFound(engine: StoreEngine) async throws {
         let fixture = try await StoreFixture(engine)

@@ -49,7 +49,7 @@ package struct RevisionController {
         _ = try QueryReader(context, allowed: [])
         let slug = try context.slug(of: .article)
         let revision = try await revisions.find(try number(context), for: slug)
-        return try await writes.replace(slug, request) { _ in revision.snapshot.input }
+        return try await writes.replace(slug, request, context) { _ in revision.snapshot.input }
     }
 
     private func number(_ context: AppRequestContext) throws -> Int {

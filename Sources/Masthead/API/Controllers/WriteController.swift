@@ -71,7 +71,7 @@ package struct WriteController<Collection: WritableCollection> {
         try context.require(.contentWrite)
         _ = try QueryReader(context, allowed: [])
         let input = try await collection.validInput(from: try await RequestBody.object(of: request), existing: nil)
-        let created = try await store.create(input)
+        let created = try await store.create(input, by: context.token)
         changes.committed(Collection.invalidates)
         return respond(with: created, status: .created, location: true)
     }
@@ -81,7 +81,7 @@ package struct WriteController<Collection: WritableCollection> {
         _ = try QueryReader(context, allowed: [])
         let slug = try context.slug(of: Collection.resourceKind)
         let document = try await RequestBody.object(of: request)
-        return try await replace(slug, request) { current in
+        return try await replace(slug, request, context) { current in
             try await collection.validInput(from: document, existing: current)
         }
     }
@@ -91,13 +91,14 @@ package struct WriteController<Collection: WritableCollection> {
     package func replace(
         _ slug: Slug,
         _ request: Request,
+        _ context: AppRequestContext,
         input: (Collection.Resource) async throws -> Collection.Input
     ) async throws -> Response {
         let current = try await store.find(slug: slug)
         try checkIfMatch(request, current)
         let input = try await input(current)
         let expected = request.headers[.ifMatch] == nil ? nil : collection.version(of: current).revision
-        let replaced = try await store.replace(slug: slug, with: input, expectedRevision: expected)
+        let replaced = try await store.replace(slug: slug, with: input, expectedRevision: expected, by: context.token)
         changes.committed(Collection.invalidates)
         return respond(with: replaced, status: .ok, location: false)
     }
@@ -120,7 +121,8 @@ package struct WriteController<Collection: WritableCollection> {
                 let patched = try await store.replace(
                     slug: slug,
                     with: input,
-                    expectedRevision: collection.version(of: current).revision
+                    expectedRevision: collection.version(of: current).revision,
+                    by: context.token
                 )
                 changes.committed(Collection.invalidates)
                 return respond(with: patched, status: .ok, location: false)
@@ -140,7 +142,7 @@ package struct WriteController<Collection: WritableCollection> {
         let current = try await store.find(slug: slug)
         try checkIfMatch(request, current)
         let expected = request.headers[.ifMatch] == nil ? nil : collection.version(of: current).revision
-        try await store.delete(slug: slug, expectedRevision: expected)
+        try await store.delete(slug: slug, expectedRevision: expected, by: context.token)
         changes.committed(Collection.invalidates)
         return Response(status: .noContent, headers: [.cacheControl: "no-store"])
     }

@@ -42,8 +42,7 @@ package struct AuthenticationMiddleware: RouterMiddleware {
         var context = context
         context.token = info
         context.logger[metadataKey: "token_id"] = .stringConvertible(info.id)
-        // Writes record which token made them (article revisions).
-        return try await ActingToken.$current.withValue(info) { try await next(request, context) }
+        return try await next(request, context)
     }
 
     /// `Bearer <token>`, the scheme matched case-insensitively (RFC 9110 §11.1).
