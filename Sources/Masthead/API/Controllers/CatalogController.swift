@@ -131,36 +131,3 @@ package struct CatalogResponse: JSONEncodable {
         }
     }
 }
-
-extension SiteInput {
-    package static let fields: Set<String> = ["title", "description", "tagline", "url", "locale", "timezone"]
-
-    /// Title up to 200 characters, a tagline up to 200 (absent is empty), an http(s) URL, a BCP 47 locale (`en`, `en-GB`) and an
-    /// IANA time zone (`Europe/London`).
-    package static func read(from reader: inout FieldReader) -> SiteInput? {
-        let title = reader.string("title", required: true, maxLength: 200)
-        let description = reader.string("description", maxLength: 1000) ?? ""
-        let tagline = reader.string("tagline", maxLength: 200) ?? ""
-        let url = reader.url("url")
-        if url == nil && reader.errors.allSatisfy({ $0.pointer != "/url" }) {
-            reader.add("url", "required", "url is required")
-        }
-        let locale = reader.string("locale", maxLength: 35) ?? "en"
-        if locale.range(of: "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", options: .regularExpression) == nil {
-            reader.add("locale", "invalid_value", "locale must be a language tag such as en or en-GB")
-        }
-        let timezone = reader.string("timezone", maxLength: 64) ?? "UTC"
-        if TimeZone(identifier: timezone) == nil {
-            reader.add("timezone", "invalid_value", "timezone must be an IANA time zone such as Europe/London")
-        }
-        guard let title, let url, reader.errors.isEmpty else { return nil }
-        return SiteInput(
-            title: title,
-            description: description,
-            tagline: tagline,
-            url: url,
-            locale: locale,
-            timezone: timezone
-        )
-    }
-}

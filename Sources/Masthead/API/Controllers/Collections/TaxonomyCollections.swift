@@ -48,37 +48,3 @@ package struct TagCollection: WritableCollection {
         TagInput.read(from: &reader, existing: existing != nil)
     }
 }
-
-extension AuthorInput {
-    package static let fields: Set<String> = ["slug", "name", "bio", "avatar_url", "website_url", "location"]
-
-    package static func read(from reader: inout FieldReader, existing: Bool) -> AuthorInput? {
-        let name = reader.string("name", required: true, maxLength: 200)
-        let slug = reader.slugChoice(titledBy: name, existing: existing, resource: .author)
-        let bio = reader.string("bio", maxLength: 5000)
-        let avatarURL = reader.url("avatar_url")
-        let websiteURL = reader.url("website_url")
-        let location = reader.string("location", maxLength: 200)
-        guard let slug, let name, reader.errors.isEmpty else { return nil }
-        return AuthorInput(
-            slug: slug,
-            name: name,
-            bio: bio,
-            avatarURL: avatarURL,
-            websiteURL: websiteURL,
-            location: location
-        )
-    }
-}
-
-extension TagInput {
-    package static let fields: Set<String> = ["slug", "name", "description"]
-
-    package static func read(from reader: inout FieldReader, existing: Bool) -> TagInput? {
-        let name = reader.string("name", required: true, maxLength: 100)
-        let slug = reader.slugChoice(titledBy: name, existing: existing, resource: .tag)
-        let description = reader.string("description", maxLength: 500)
-        guard let slug, let name, reader.errors.isEmpty else { return nil }
-        return TagInput(slug: slug, name: name, description: description)
-    }
-}

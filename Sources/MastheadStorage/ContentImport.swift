@@ -1,6 +1,5 @@
 import Foundation
 import MastheadDomain
-import MastheadStorage
 
 /// `masthead import`: a document is read, every record in it is checked with the same rules
 /// the API applies to a request body (lengths, URLs, slugs, times within years 0001–9999),
