@@ -149,6 +149,50 @@ package struct ArticleRecord: SluggedRecord {
         setBody(body)
         return body.record
     }
+
+    package init(
+        id: Int64? = nil,
+        slug: String,
+        title: String,
+        customExcerpt: String? = nil,
+        excerpt: String,
+        status: String,
+        featured: Bool,
+        publishedAt: Timestamp? = nil,
+        authorId: Int64,
+        wordCount: Int,
+        readingTimeMinutes: Int,
+        views: Int = 0,
+        coverImageUrl: String? = nil,
+        coverImageAlt: String? = nil,
+        seoTitle: String? = nil,
+        seoDescription: String? = nil,
+        canonicalUrl: String? = nil,
+        revision: Int = 1,
+        createdAt: Timestamp,
+        updatedAt: Timestamp
+    ) {
+        self.id = id
+        self.slug = slug
+        self.title = title
+        self.customExcerpt = customExcerpt
+        self.excerpt = excerpt
+        self.status = status
+        self.featured = featured
+        self.publishedAt = publishedAt
+        self.authorId = authorId
+        self.wordCount = wordCount
+        self.readingTimeMinutes = readingTimeMinutes
+        self.views = views
+        self.coverImageUrl = coverImageUrl
+        self.coverImageAlt = coverImageAlt
+        self.seoTitle = seoTitle
+        self.seoDescription = seoDescription
+        self.canonicalUrl = canonicalUrl
+        self.revision = revision
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }
 
 /// An article body made ready to store before any transaction (`ArticleText`), with its
@@ -197,6 +241,12 @@ package struct ArticleTagRecord: SnakeCaseRecord, PersistableRecord {
     package var articleId: Int64
     package var tagId: Int64
     package var position: Int
+
+    package init(articleId: Int64, tagId: Int64, position: Int) {
+        self.articleId = articleId
+        self.tagId = tagId
+        self.position = position
+    }
 }
 
 package struct PlatformRecord: SluggedRecord {

@@ -1,11 +1,10 @@
 import Foundation
 import Logging
+import Masthead
+import MastheadDomain
 import MastheadPostgres
 import PostgresNIO
 import Testing
-
-@testable import Masthead
-@testable import MastheadDomain
 
 /// The PostgreSQL server the tests may use: `MASTHEAD_TEST_POSTGRES_URL` names it (CI starts
 /// a throw-away cluster, see `.ci/run`). Without it the PostgreSQL tests are skipped, and say

@@ -3,17 +3,16 @@ import GRDB
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Masthead
+import MastheadDomain
 import MastheadMigrations
 import MastheadPostgres
+import MastheadSQLite
 import MastheadStorage
 import NIOCore
 import PostgresNIO
 import Synchronization
 import Testing
-
-@testable import Masthead
-@testable import MastheadDomain
-@testable import MastheadSQLite
 
 /// A clock that tests move by hand.
 package final class TestClock: Sendable {

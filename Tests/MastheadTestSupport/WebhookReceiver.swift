@@ -1,13 +1,12 @@
 import Foundation
 import Hummingbird
 import Logging
+import Masthead
+import MastheadDomain
 import NIOCore
 import ServiceLifecycle
 import Synchronization
 import Testing
-
-@testable import Masthead
-@testable import MastheadDomain
 
 /// A real HTTP server on loopback that records every request it gets and answers as the
 /// test scripts it: a status, or a delay past the sender's timeout.
