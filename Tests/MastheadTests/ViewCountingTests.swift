@@ -163,6 +163,37 @@ private func storedViews(_ database: AppDatabase, _ slug: String) async throws -
         #expect(try await counter.flush() == 2)
         #expect(store.written.withLock { $0 } == 2)
     }
+
+    /// A total asked for while a slow flush is under way, the database already holding the
+    /// flushed view and the counter not yet told: the view is counted once. (It was answered
+    /// twice, stored and unflushed, once five quick retries had all overlapped the flush: a
+    /// PostgreSQL flush under load outlasts them.)
+    @Test func aTotalDuringASlowFlushCountsTheViewOnce() async throws {
+        final class SlowStore: ViewSink {
+            let stored = Mutex(100)
+            let committed = AsyncStream.makeStream(of: Void.self)
+            func add(_ counts: [ViewCounter.Bucket: Int]) async throws {
+                stored.withLock { $0 += counts.values.reduce(0, +) }
+                committed.continuation.yield()
+                // Committed; the flush returns a while later.
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
+        let store = SlowStore()
+        let counter = ViewCounter(
+            store: store,
+            clock: TestClock().contentClock,
+            settings: .init(dedupeWindowSeconds: 0),
+            logger: Logger(label: "test")
+        )
+        counter.record(articleID: 1, visitor: nil)
+        let flushing = Task { try await counter.flush() }
+        var committed = store.committed.stream.makeAsyncIterator()
+        await committed.next()
+        #expect(try await counter.total(of: 1) { store.stored.withLock { $0 } } == 101)
+        #expect(try await flushing.value == 1)
+        #expect(try await counter.total(of: 1) { store.stored.withLock { $0 } } == 101)
+    }
 }
 
 @Suite struct ViewEndpointTests {

@@ -158,13 +158,20 @@ public final class ViewCounter: ServiceLifecycle.Service, Sendable {
 
     /// The article's total: what the database holds (`stored`, read by the caller) plus what
     /// is counted but not yet written. The stored total is read once per flush interval at
-    /// most; reads that straddle a flush are retried, so a flushed view is never counted
-    /// twice or missed.
+    /// most. While a flush is under way its views may or may not be in the database yet, so
+    /// the answer waits for it to end (a flush is one transaction; at most `flushWait`);
+    /// reads that straddle a flush's start or end are retried, so a flushed view is never
+    /// counted twice or missed.
     public func total(of articleID: Int64, stored: () async throws -> Int) async throws -> Int {
+        let deadline = ContinuousClock.now + Self.flushWait
         var estimate = 0
-        for _ in 0..<5 {
+        while true {
             let (before, known) = state.withLock { state in
                 (state.sequence, state.stored[articleID].flatMap { $0.sequence == state.sequence ? $0.views : nil })
+            }
+            if before % 2 == 1, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(1))
+                continue
             }
             let flushed: Int
             if let known { flushed = known } else { flushed = try await stored() }
@@ -174,11 +181,14 @@ public final class ViewCounter: ServiceLifecycle.Service, Sendable {
                 return (consistent, state.unflushed[articleID] ?? 0)
             }
             estimate = try StoredNumbers.add(flushed, unflushed, within: .min ... .max, "view count")
-            if consistent { return estimate }
+            if consistent || ContinuousClock.now >= deadline { return estimate }
             await Task.yield()
         }
-        return estimate
     }
+
+    /// How long a total waits for a flush under way before answering with an estimate that
+    /// may count the flush's views twice.
+    static let flushWait: Duration = .seconds(2)
 
     /// Writes every counted view in one transaction. On failure the counts go back to pending.
     @discardableResult
