@@ -83,6 +83,8 @@ package final class ClosingConnections: Sendable {
     /// so its identifier names no other connection meanwhile.
     private struct Watched {
         package let connection: PostgresConnection
+        /// Where its statements' tasks run: made once per connection, not per statement.
+        package let executor: LoopExecutor
         package var endings: [UInt64: Ending] = [:]
     }
 
@@ -101,11 +103,11 @@ package final class ClosingConnections: Sendable {
     ) async throws -> Value {
         try await withCheckedThrowingContinuation { continuation in
             let answer = Answer(continuation)
-            guard let ticket = wait(on: connection, ending: { answer.resume(with: .failure($0)) }) else {
+            guard let (ticket, executor) = wait(on: connection, ending: { answer.resume(with: .failure($0)) }) else {
                 answer.resume(with: .failure(PostgresConnectionClosed()))
                 return
             }
-            Task(executorPreference: LoopExecutor(connection.eventLoop)) {
+            Task(executorPreference: executor) {
                 let result: Result<Value, any Error>
                 if connection.isClosed {
                     result = .failure(PostgresConnectionClosed())
@@ -118,23 +120,30 @@ package final class ClosingConnections: Sendable {
         }
     }
 
-    /// A ticket for a statement on `connection`, or nil when it has closed. The close cannot
+    /// A ticket for a statement on `connection` and the executor on its event loop, or nil
+    /// when it has closed. The close cannot
     /// slip between the check and the ticket: the watch's callback takes the same lock, and
     /// runs only after `isClosed` has turned true.
-    private func wait(on connection: PostgresConnection, ending: @escaping Ending) -> UInt64? {
+    private func wait(
+        on connection: PostgresConnection,
+        ending: @escaping Ending
+    ) -> (ticket: UInt64, executor: LoopExecutor)? {
         let key = ObjectIdentifier(connection)
-        let taken = state.withLock { state -> (ticket: UInt64, isFirst: Bool)? in
+        let taken = state.withLock { state -> (ticket: UInt64, executor: LoopExecutor, isFirst: Bool)? in
             guard !connection.isClosed else { return nil }
             state.nextTicket += 1
             let isFirst = state.watched[key] == nil
-            state.watched[key, default: Watched(connection: connection)].endings[state.nextTicket] = ending
-            return (state.nextTicket, isFirst)
+            if isFirst {
+                state.watched[key] = Watched(connection: connection, executor: LoopExecutor(connection.eventLoop))
+            }
+            state.watched[key]!.endings[state.nextTicket] = ending
+            return (state.nextTicket, state.watched[key]!.executor, isFirst)
         }
         guard let taken else { return nil }
         if taken.isFirst {
             connection.closeFuture.whenComplete { [self] _ in closed(key) }
         }
-        return taken.ticket
+        return (taken.ticket, taken.executor)
     }
 
     private func stopWaiting(on connection: PostgresConnection, _ ticket: UInt64) {

@@ -9,10 +9,10 @@ package enum Gzip {
         precondition(masthead_deflate_init_gzip(&stream, Z_DEFAULT_COMPRESSION) == Z_OK, "zlib could not start")
         defer { deflateEnd(&stream) }
         var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(bytes.count))))
-        var input = bytes
-        let produced = input.withUnsafeMutableBufferPointer { source in
+        let produced = bytes.withUnsafeBufferPointer { source in
             output.withUnsafeMutableBufferPointer { target in
-                stream.next_in = source.baseAddress
+                // zlib only reads through next_in; it is not declared const without ZLIB_CONST.
+                stream.next_in = UnsafeMutablePointer(mutating: source.baseAddress)
                 stream.avail_in = uInt(source.count)
                 stream.next_out = target.baseAddress
                 stream.avail_out = uInt(target.count)
