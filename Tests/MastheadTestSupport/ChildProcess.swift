@@ -41,16 +41,23 @@ package final class ChildProcess: Sendable {
     }
 
     private func reap() {
-        var raw: Int32 = 0
-        var result: pid_t = 0
-        repeat { result = waitpid(pid, &raw, 0) } while result == -1 && errno == EINTR
-        if result != pid { print("ChildProcess: waitpid(\(pid)) = \(result), errno \(errno)") }
-        // The exit status, or 128 plus the signal that ended it, as a shell says.
-        let status = raw & 0x7f == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
-        let waiting = state.withLock { state in
+        // Waits for the end without reaping (the pid stays the child's while it is a zombie),
+        // then reaps under the lock `send` takes: a signal is never sent to a pid the system
+        // may already have given to another process (a PostgreSQL backend, say).
+        var info = siginfo_t()
+        var waited: Int32 = 0
+        repeat { waited = waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) } while waited == -1 && errno == EINTR
+        if waited != 0 { print("ChildProcess: waitid(\(pid)) failed, errno \(errno)") }
+        let (status, waiting) = state.withLock { state in
+            var raw: Int32 = 0
+            var result: pid_t = 0
+            repeat { result = waitpid(pid, &raw, 0) } while result == -1 && errno == EINTR
+            if result != pid { print("ChildProcess: waitpid(\(pid)) = \(result), errno \(errno)") }
+            // The exit status, or 128 plus the signal that ended it, as a shell says.
+            let status = raw & 0x7f == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
             state.status = status
             defer { state.waiting = [] }
-            return state.waiting
+            return (status, state.waiting)
         }
         for continuation in waiting { continuation.resume(returning: status) }
     }
@@ -71,7 +78,9 @@ package final class ChildProcess: Sendable {
 
     /// Sends `signal` unless it has ended already.
     package func send(_ signal: Int32) {
-        if isRunning { kill(pid, signal) }
+        state.withLock { state in
+            if state.status == nil { _ = kill(pid, signal) }
+        }
     }
 
     /// Blocks until it has ended (for places that cannot wait asynchronously); its exit status.
