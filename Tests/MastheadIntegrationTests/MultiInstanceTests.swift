@@ -51,9 +51,9 @@ struct MultiInstanceTests {
 
     /// The first instance on a new database: it loads the demo and makes the admin token.
     /// Returns the configuration for more instances, views counted every time.
-    static func startFirst() async throws -> (PostgresLocation, AppConfiguration, Instance, admin: String) {
-        let location = try await PostgresTestServer.makeEmptyDatabase()
-        var configuration = AppConfiguration(port: 0, databasePath: location.url, loadDemoContent: true)
+    static func startFirst() async throws -> (ScratchDatabase, AppConfiguration, Instance, admin: String) {
+        let scratch = try await PostgresTestServer.makeEmptyDatabase()
+        var configuration = AppConfiguration(port: 0, databasePath: scratch.url, loadDemoContent: true)
         configuration.databaseConnections = 4
         configuration.logLevel = .error
         configuration.views.dedupeWindowSeconds = 0
@@ -62,7 +62,7 @@ struct MultiInstanceTests {
         configuration.rateLimit = .off
         let token = Mutex<String?>(nil)
         let first = try await start(configuration) { secret in token.withLock { $0 = secret.secret } }
-        return (location, configuration, first, try #require(token.withLock { $0 }))
+        return (scratch, configuration, first, try #require(token.withLock { $0 }))
     }
 
     /// What an instance answered, and how long it took.
@@ -99,7 +99,7 @@ struct MultiInstanceTests {
 
     @Test(.timeLimit(.minutes(2)))
     func aWriteOnOneIsReadOnTheOtherAndViewsOnBothAreSummed() async throws {
-        var (location, configuration, first, admin) = try await Self.startFirst()
+        var (scratch, configuration, first, admin) = try await Self.startFirst()
         configuration.loadDemoContent = false
         let second = try await Self.start(configuration)
 
@@ -150,7 +150,7 @@ struct MultiInstanceTests {
             await instance.group.triggerGracefulShutdown()
             try await instance.running.value
         }
-        let database = try await PostgresTestDatabase(location: location)
+        let database = try await PostgresTestDatabase(location: scratch.location)
         let views = try await database.engine.client.query(
             "SELECT views FROM articles WHERE slug = 'go-in-production'",
             logger: PostgresTestServer.logger
@@ -160,13 +160,14 @@ struct MultiInstanceTests {
             "the demo's own view count of the article"
         )
         #expect(views == before + 14)
+        withExtendedLifetime(scratch) {}
     }
 
     /// With the response cache off, a list's total is still kept between writes on each
     /// instance (`ListCounts`): a write through one must move the total the other serves.
     @Test(.timeLimit(.minutes(2)))
     func aListsTotalFollowsAWriteOnTheOtherInstance() async throws {
-        var (_, configuration, first, admin) = try await Self.startFirst()
+        var (scratch, configuration, first, admin) = try await Self.startFirst()
         configuration.loadDemoContent = false
         configuration.cacheMaxBytes = 0
         let second = try await Self.start(configuration)
@@ -195,6 +196,7 @@ struct MultiInstanceTests {
             await instance.group.triggerGracefulShutdown()
             try await instance.running.value
         }
+        withExtendedLifetime(scratch) {}
     }
 
     /// One of two instances is killed (`kill -9`: no flush, no shutdown) while both take
@@ -203,13 +205,13 @@ struct MultiInstanceTests {
     /// the other instance answers throughout and keeps everything it counted.
     @Test(.timeLimit(.minutes(4)))
     func killingOneInstanceLosesNoAcknowledgedWriteAndAtMostOneFlushOfViews() async throws {
-        let (location, _, survivor, admin) = try await Self.startFirst()
+        let (scratch, _, survivor, admin) = try await Self.startFirst()
         let flushInterval = Duration.seconds(1)
         let victim = try await ServerProcess.serve([
-            "--db", location.url, "--db-connections", "4", "--port", "0", "--views-dedupe-window", "0",
+            "--db", scratch.url, "--db-connections", "4", "--port", "0", "--views-dedupe-window", "0",
             "--views-flush-interval", "1s", "--rate-limit", "0",
         ])
-        let database = try await PostgresTestDatabase(location: location)
+        let database = try await PostgresTestDatabase(location: scratch.location)
         let viewsAtStart = try await Self.storedViews(of: "go-in-production", database)
 
         let load = CrashLoad()
@@ -312,6 +314,7 @@ struct MultiInstanceTests {
         )
         #expect(lost >= 0, "more views stored than acknowledged")
         #expect(lost <= unflushable)
+        withExtendedLifetime(scratch) {}
     }
 
     static func storedViews(of slug: String, _ database: PostgresTestDatabase) async throws -> Int {

@@ -12,12 +12,8 @@ import Testing
     /// killed one may have started has outlived its lease.
     @Test(.timeLimit(.minutes(2)), arguments: AppEngine.available)
     func anAcknowledgedEventSurvivesKill9(engine: AppEngine) async throws {
-        let folder = try TemporaryFolder()
-        let location: String =
-            switch engine {
-            case .sqlite: folder.databasePath
-            case .postgres: try await PostgresTestServer.makeEmptyDatabase().url
-            }
+        let database = try await TestDatabase(on: engine)
+        let location = database.location
         let arguments = [
             "--db", location, "--port", "0", "--db-connections", "4", "--webhooks-allow-http",
             "--webhooks-allow-private",
@@ -64,6 +60,6 @@ import Testing
             #expect(delivered)
             withExtendedLifetime(next) {}
         }
-        withExtendedLifetime(folder) {}
+        withExtendedLifetime(database) {}
     }
 }

@@ -26,40 +26,92 @@ package enum PostgresTestServer {
         return logger
     }()
 
-    /// A new, empty database on the server with the migrations applied; its client runs as
-    /// long as the returned database is alive.
+    /// A new database on the server with the migrations applied; its client runs, and the
+    /// database stays, as long as the returned database is alive.
     package static func makeDatabase() async throws -> PostgresTestDatabase {
-        try await PostgresTestDatabase(location: try await makeEmptyDatabase())
+        let scratch = try await makeEmptyDatabase()
+        return try await PostgresTestDatabase(location: scratch.location, owning: scratch)
     }
 
-    /// A new database on the server with nothing in it, not even migrations.
-    package static func makeEmptyDatabase() async throws -> PostgresLocation {
-        let server = try PostgresLocation(url: try #require(url))
+    /// A new database on the server with nothing in it, not even migrations, dropped when
+    /// the test lets go of it.
+    package static func makeEmptyDatabase() async throws -> ScratchDatabase {
         let name = "masthead_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let admin = PostgresClient(configuration: server.clientConfiguration, backgroundLogger: logger)
-        try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { await admin.run() }
+        try await administer { admin in
+            // FILE_COPY (PostgreSQL 15 and later) copies the template's files instead of
+            // writing them all to the write-ahead log: a run makes a few hundred databases.
+            let version = try await admin.query(
+                "SELECT current_setting('server_version_num')::int AS v",
+                logger: logger
+            )
+            .first { try $0["v"] as Int32 }
+            let strategy = (version ?? 0) >= 150_000 ? " STRATEGY = FILE_COPY" : ""
             // A database name cannot be a parameter; this one is made above from a UUID.
-            try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
-            group.cancelAll()
+            try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)\(strategy)"), logger: logger)
         }
-        var location = server
+        var location = try PostgresLocation(url: try #require(url))
         location.database = name
         // Many tests run at once, each with a pool or two: a few connections each keep the
         // server under its max_connections.
         location.maximumConnections = 4
-        return location
+        return ScratchDatabase(location: location)
+    }
+
+    /// Runs `body` with a client of its own on the server's own database.
+    static func administer(_ body: (PostgresClient) async throws -> Void) async throws {
+        let server = try PostgresLocation(url: try #require(url))
+        let admin = PostgresClient(configuration: server.clientConfiguration, backgroundLogger: logger)
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { await admin.run() }
+            try await body(admin)
+            group.cancelAll()
+        }
     }
 }
 
-/// One test's database: a running client and the engine over it. The client stops when the
-/// test lets go of it; the database stays on the throw-away server.
+/// One test's database on the test server, dropped (with whatever is still connected to it)
+/// once the test lets go of it, as a `TemporaryFolder` is deleted. A run makes about 190 of
+/// about 8 MB each; kept, they filled a developer's server (51 GB over a few weeks), and a
+/// full disk stops the server under every test at once.
+package final class ScratchDatabase: Sendable {
+    package let location: PostgresLocation
+
+    /// The URL `--db` takes.
+    package var url: String { location.url }
+
+    init(location: PostgresLocation) {
+        self.location = location
+    }
+
+    deinit {
+        let name = location.database
+        Task.detached {
+            do {
+                try await PostgresTestServer.administer { admin in
+                    try await admin.query(
+                        PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"),
+                        logger: PostgresTestServer.logger
+                    )
+                }
+            } catch {
+                print("ScratchDatabase: \(name) was not dropped: \(String(reflecting: error))")
+            }
+        }
+    }
+}
+
+/// A test's database: a running client and the engine over it. The client stops when the
+/// test lets go of it, and then the database is dropped if this owns it.
 package final class PostgresTestDatabase: Sendable {
     package let engine: PostgresEngine
     package let location: PostgresLocation
     private let running: Task<Void, Never>
+    private let scratch: ScratchDatabase?
 
-    package init(location: PostgresLocation) async throws {
+    /// A client on `location`, migrated; when it owns the database (`owning`), the database
+    /// is dropped once the client has stopped.
+    package init(location: PostgresLocation, owning scratch: ScratchDatabase? = nil) async throws {
+        self.scratch = scratch
         let client = PostgresClient(
             configuration: location.clientConfiguration,
             backgroundLogger: PostgresTestServer.logger
@@ -71,6 +123,12 @@ package final class PostgresTestDatabase: Sendable {
     }
 
     deinit {
+        let (running, scratch) = (running, scratch)
         running.cancel()
+        // The drop waits for the client to let go of its connections.
+        Task.detached {
+            await running.value
+            withExtendedLifetime(scratch) {}
+        }
     }
 }

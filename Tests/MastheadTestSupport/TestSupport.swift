@@ -99,12 +99,8 @@ package func withApp(
     seed: (Seeder) async throws -> Void = { _ in },
     _ body: @Sendable (any TestClientProtocol, TestStorage) async throws -> Void
 ) async throws {
-    let folder = try TemporaryFolder()
-    let location: String =
-        switch engine {
-        case .sqlite: folder.databasePath
-        case .postgres: try await PostgresTestServer.makeEmptyDatabase().url
-        }
+    let database = try await TestDatabase(on: engine)
+    let location = database.location
     var configuration = AppConfiguration(
         port: 0,
         databasePath: location,
@@ -128,7 +124,26 @@ package func withApp(
     try await app.test(testing) { client in
         try await body(client, storage)
     }
-    withExtendedLifetime(folder) {}
+    withExtendedLifetime(database) {}
+}
+
+/// Where a test's application keeps its data: a file in a temporary folder (SQLite) or a
+/// database of its own on the test server (PostgreSQL); either goes when the test lets go.
+package final class TestDatabase: Sendable {
+    /// What `--db` takes.
+    package let location: String
+    private let folder: TemporaryFolder
+    private let scratch: ScratchDatabase?
+
+    package init(on engine: AppEngine) async throws {
+        folder = try TemporaryFolder()
+        switch engine {
+        case .sqlite: (location, scratch) = (folder.databasePath, nil)
+        case .postgres:
+            let scratch = try await PostgresTestServer.makeEmptyDatabase()
+            (location, self.scratch) = (scratch.url, scratch)
+        }
+    }
 }
 
 /// The engine a test application stores its data in.

@@ -92,7 +92,10 @@ struct PostgresEngineTests {
     @Test func tenInstancesStartingAtOnceMigrateOnce() async throws {
         let fresh = try await PostgresTestServer.makeEmptyDatabase()
         let clients = (0..<10).map { _ in
-            PostgresClient(configuration: fresh.clientConfiguration, backgroundLogger: PostgresTestServer.logger)
+            PostgresClient(
+                configuration: fresh.location.clientConfiguration,
+                backgroundLogger: PostgresTestServer.logger
+            )
         }
         let engines = clients.map { PostgresEngine(client: $0, logger: PostgresTestServer.logger) }
         try await withThrowingTaskGroup(of: [String].self) { group in
@@ -116,12 +119,13 @@ struct PostgresEngineTests {
             #expect(try await rows.first { try $0["applied"] as Int } == MastheadPostgresMigrations.all.count)
             group.cancelAll()
         }
+        withExtendedLifetime(fresh) {}
     }
 
     @Test func articlesWrittenBeforeTheirRankDocumentsGetThemWhenMigrated() async throws {
         let fresh = try await PostgresTestServer.makeEmptyDatabase()
         let client = PostgresClient(
-            configuration: fresh.clientConfiguration,
+            configuration: fresh.location.clientConfiguration,
             backgroundLogger: PostgresTestServer.logger
         )
         let engine = PostgresEngine(client: client, logger: PostgresTestServer.logger)
@@ -174,12 +178,13 @@ struct PostgresEngineTests {
             #expect(ranked == "'deploy':5C 'excerpt':4B 'kept':2A 'kubernet':1A 'note':6C, visible")
             group.cancelAll()
         }
+        withExtendedLifetime(fresh) {}
     }
 
     @Test func aDatabaseWithoutMigrationsIsNotReady() async throws {
         let fresh = try await PostgresTestServer.makeEmptyDatabase()
         let client = PostgresClient(
-            configuration: fresh.clientConfiguration,
+            configuration: fresh.location.clientConfiguration,
             backgroundLogger: PostgresTestServer.logger
         )
         let engine = PostgresEngine(client: client, logger: PostgresTestServer.logger)
@@ -188,6 +193,7 @@ struct PostgresEngineTests {
             #expect(await engine.isReady() == false)
             group.cancelAll()
         }
+        withExtendedLifetime(fresh) {}
     }
 
     @Test func preparedStatementsAreKeptPerTextAndParameterTypesAndAnswerForTheirOwnValues() async throws {

@@ -19,15 +19,15 @@ struct PostgresHTTPTests {
         clock: TestClock = TestClock(),
         _ body: @Sendable (any TestClientProtocol, String, Stores) async throws -> Void
     ) async throws {
-        let location = try await PostgresTestServer.makeEmptyDatabase()
-        var configuration = AppConfiguration(port: 0, databasePath: location.url, loadDemoContent: true)
+        let scratch = try await PostgresTestServer.makeEmptyDatabase()
+        var configuration = AppConfiguration(port: 0, databasePath: scratch.url, loadDemoContent: true)
         configuration.databaseConnections = 4
         configuration.logLevel = .error
         configuration.views.dedupeWindowSeconds = 0
         var token: String?
         let app = try await buildApplication(configuration, clock: clock.contentClock) { token = $0.secret }
         let admin = try #require(token)
-        let database = try await PostgresTestDatabase(location: location)
+        let database = try await PostgresTestDatabase(location: scratch.location, owning: scratch)
         let stores = Stores.postgres(database.engine, clock: clock.contentClock)
         try await app.test(.live) { client in
             try await body(client, admin, stores)

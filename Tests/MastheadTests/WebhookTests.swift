@@ -329,12 +329,8 @@ import Testing
     }
 
     @Test(arguments: AppEngine.available) func pendingDeliveriesSurviveARestart(engine: AppEngine) async throws {
-        let location: String
-        let folder = try TemporaryFolder()
-        switch engine {
-        case .sqlite: location = folder.databasePath
-        case .postgres: location = try await PostgresTestServer.makeEmptyDatabase().url
-        }
+        let database = try await TestDatabase(on: engine)
+        let location = database.location
         var configuration = AppConfiguration(port: 0, databasePath: location, logLevel: .error)
         configuration.databaseConnections = 4
         Self.configure(&configuration)
@@ -374,7 +370,7 @@ import Testing
                 #expect(received[1].body == received[0].body)
             }
         }
-        withExtendedLifetime(folder) {}
+        withExtendedLifetime(database) {}
     }
 
     /// Finished deliveries are let go of after the configured time, with the events they
