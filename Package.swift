@@ -168,6 +168,7 @@ let package = Package(
                 .embedInCode("0016_create_public_search_index.sql"),
                 .embedInCode("0017_add_message_id_to_webhook_events.sql"),
                 .embedInCode("0018_add_rate_limit_to_api_tokens.sql"),
+                .embedInCode("0019_never_reuse_row_ids.sql"),
             ],
             swiftSettings: swiftSettings
         ),

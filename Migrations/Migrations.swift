@@ -4,14 +4,18 @@
 /// change to the schema is a new file, added here in order (a test checks that every
 /// file is registered, in order).
 public enum MastheadMigrations {
-    /// One migration: its identifier (the file name without `.sql`) and its SQL.
+    /// One migration: its identifier (the file name without `.sql`), its SQL, and the tables
+    /// it rebuilds with `AUTOINCREMENT` after the SQL has run (what SQL alone cannot do: see
+    /// 0019).
     public struct Migration: Sendable {
         public let identifier: String
         public let sql: String
+        public let rebuildsWithAutoincrement: [String]
 
-        public init(_ identifier: String, _ bytes: [UInt8]) {
+        public init(_ identifier: String, _ bytes: [UInt8], rebuildingWithAutoincrement tables: [String] = []) {
             self.identifier = identifier
             self.sql = String(decoding: bytes, as: UTF8.self)
+            self.rebuildsWithAutoincrement = tables
         }
     }
 
@@ -44,5 +48,13 @@ public enum MastheadMigrations {
             PackageResources._017_add_message_id_to_webhook_events_sql
         ),
         Migration("0018_add_rate_limit_to_api_tokens", PackageResources._018_add_rate_limit_to_api_tokens_sql),
+        Migration(
+            "0019_never_reuse_row_ids",
+            PackageResources._019_never_reuse_row_ids_sql,
+            rebuildingWithAutoincrement: [
+                "articles", "authors", "tags", "platforms", "services", "api_tokens", "preview_links", "webhooks",
+                "webhook_events", "webhook_deliveries",
+            ]
+        ),
     ]
 }

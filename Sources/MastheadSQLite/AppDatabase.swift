@@ -171,6 +171,9 @@ public struct AppDatabase: DatabaseStatus {
         for migration in MastheadMigrations.all {
             migrator.registerMigration(migration.identifier) { db in
                 try db.execute(sql: migration.sql)
+                for table in migration.rebuildsWithAutoincrement {
+                    try rebuildWithAutoincrement(table, in: db)
+                }
             }
         }
         return migrator

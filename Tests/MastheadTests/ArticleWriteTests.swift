@@ -454,6 +454,37 @@ private func articleCount(_ storage: TestStorage) async throws -> Int? {
         }
     }
 
+    /// An ETag names the resource (its id) as well as its revision: after the newest article
+    /// is deleted and one is made again at the same slug, an `If-Match` taken from the deleted
+    /// one is stale. (SQLite gave the new one the deleted one's id until migration 0019, so
+    /// its revision 1 matched.)
+    @Test(arguments: AppEngine.available) func anIfMatchFromADeletedArticleIsStaleForOneMadeAgain(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine, demo: true) { client, storage async throws in
+            let token = try await storage.token([.contentWrite])
+            let article = #"{"slug":"again","title":"Again","body_markdown":"Words.","author":"alex-kim"}"#
+            let first = try await client.send(.post, "/v1/articles", json: article, token: token)
+            #expect(first.status == .created)
+            let stale = try #require(first.headers[.eTag])
+            #expect(try await client.send(.delete, "/v1/articles/again", token: token).status == .noContent)
+            #expect(try await client.send(.post, "/v1/articles", json: article, token: token).status == .created)
+            let before = try #require(try await storedArticle(storage, "again"))
+
+            let response = try await client.send(
+                .patch,
+                "/v1/articles/again",
+                json: #"{"title":"Overwritten"}"#,
+                token: token,
+                headers: [.ifMatch: stale]
+            )
+            #expect(response.status == .preconditionFailed)
+            #expect(try response.json["code"].string == "precondition_failed")
+            let after = try #require(try await storedArticle(storage, "again"))
+            #expect(after.title == "Again" && after.revision == before.revision)
+        }
+    }
+
     @Test(arguments: AppEngine.available) func twoClientsRacingWithTheSameIfMatchExactlyOneWins(engine: AppEngine)
         async throws
     {

@@ -151,6 +151,104 @@ import Testing
         #expect(timeline.articles.map(\.slug) == ["moved"])
         #expect(timeline.total == 1)
     }
+
+    /// Every table whose rows have an `id` of their own (all but the one-row site) gives each
+    /// id once: `AUTOINCREMENT`, so that a new table cannot bring back the defect of 0019.
+    @Test func everyTableWithItsOwnIdsGivesEachIdOnce() async throws {
+        let folder = try TemporaryFolder()
+        let database = try AppDatabase(path: folder.databasePath)
+        let tables = try await database.reader.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND sql IS NOT NULL")
+        }
+        let withIds = tables.filter { ($0["sql"] as String).contains(/(?m)^\s*id\s+INTEGER\s+PRIMARY\s+KEY/) }
+        #expect(withIds.count == 11)
+        for table in withIds where table["name"] as String != "site" {
+            #expect((table["sql"] as String).contains("PRIMARY KEY AUTOINCREMENT"), "\(table["name"] as String)")
+        }
+    }
+
+    /// 0019 rebuilds the tables with `AUTOINCREMENT` and keeps everything: rows, links,
+    /// indexes, triggers (search follows later writes), and the ids a database already gave.
+    @Test func givingIdsOnceKeepsEveryRowIndexAndTrigger() async throws {
+        let folder = try TemporaryFolder()
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            for function in CompressedText.functions { db.add(function: function) }
+        }
+        let queue = try DatabaseQueue(path: folder.databasePath, configuration: configuration)
+        var migrator = DatabaseMigrator()
+        for migration in MastheadMigrations.all.prefix(18) {
+            migrator.registerMigration(migration.identifier) { db in try db.execute(sql: migration.sql) }
+        }
+        try migrator.migrate(queue)
+        let now = "'2026-11-28T12:00:00Z'"
+        try await queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO authors (slug, name, created_at, updated_at) VALUES ('a', 'A', \(now), \(now));
+                    INSERT INTO tags (slug, name, created_at, updated_at) VALUES ('t', 'T', \(now), \(now));
+                    INSERT INTO articles (slug, title, excerpt, status, published_at, author_id, word_count,
+                        reading_time_minutes, searchable, created_at, updated_at)
+                    VALUES ('kept', 'Kept', 'About aardvarks.', 'published', \(now), 1, 2, 1, 1, \(now), \(now)),
+                           ('newest', 'Newest', 'Gone.', 'draft', NULL, 1, 1, 1, 0, \(now), \(now));
+                    INSERT INTO article_bodies (article_id, markdown, plaintext)
+                    VALUES (1, 'About *aardvarks*.', masthead_deflate('About aardvarks.')),
+                           (2, 'Gone.', masthead_deflate('Gone.'));
+                    INSERT INTO article_tags (article_id, tag_id, position) VALUES (1, 1, 0);
+                    DELETE FROM articles WHERE id = 2;
+                    """
+            )
+        }
+        let objects = """
+            SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_schema
+            WHERE type IN ('index', 'trigger', 'view') ORDER BY name
+            """
+        let before = try await queue.read { db in try String.fetchAll(db, sql: objects) }
+        try queue.close()
+
+        let database = try AppDatabase(path: folder.databasePath)
+        try await database.writer.write { db in
+            #expect(try String.fetchAll(db, sql: objects) == before, "indexes, triggers and views as they were")
+            #expect(try String.fetchAll(db, sql: "SELECT slug FROM articles") == ["kept"])
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM article_tags") == 1)
+            #expect(try db.foreignKeyViolations().map { _ in 1 }.reduce(0, +) == 0)
+            try db.execute(sql: "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1)")
+            try expectPublicIndexConsistent(db, "giving ids once")
+        }
+        let clock = ContentClock { Timestamp(rfc3339: "2026-11-29T00:00:00Z")! }
+        let articles = SQLiteArticleStore(database: database, clock: clock)
+        // Made again after the migration: above every id the table holds, and search, kept by
+        // the rebuilt table's triggers, finds the new one.
+        let made = try await articles.create(
+            ArticleInput.make(
+                slug: "again",
+                title: "Aardvarks again",
+                body: "More aardvarks.",
+                publishedAt: Timestamp(rfc3339: "2026-11-28T13:00:00Z"),
+                author: "a"
+            ),
+            by: nil
+        )
+        #expect(made.id == 2, "the largest id held was 1; 2 was deleted before the migration")
+        try await articles.delete(slug: Slug(parsing: "again")!, expectedRevision: nil, by: nil)
+        let third = try await articles.create(
+            ArticleInput.make(
+                slug: "again",
+                title: "Aardvarks again",
+                body: "More aardvarks.",
+                publishedAt: Timestamp(rfc3339: "2026-11-28T13:00:00Z"),
+                author: "a"
+            ),
+            by: nil
+        )
+        #expect(third.id == 3)
+        let hits = try await SQLiteSearchStore(database: database, clock: clock).search(
+            try #require(try SearchQuery(parsing: "aardvark")),
+            kinds: [.article],
+            page: PageRequest(number: 1, limit: 20)
+        )
+        #expect(Set(hits.items.map(\.slug)) == ["kept", "again"])
+    }
 }
 
 @Suite struct CompressedTextTests {

@@ -1,0 +1,12 @@
+-- An id is given once. Without AUTOINCREMENT, SQLite gives a new row one more than the largest
+-- id in its table, so after the newest article (or author, tag, platform, service, preview
+-- link, webhook, event or delivery) was deleted, the next one made got its id. An article made
+-- again with the same slug then had the same id and revision, so the same ETag, and an
+-- If-Match taken from the deleted one passed; a preview link's or a webhook's id named
+-- another one. PostgreSQL's identity columns never go back, and never did this.
+--
+-- SQLite cannot add AUTOINCREMENT to a table in place, and this file cannot loop over a
+-- schema: the migrator rebuilds each table that MastheadMigrations lists with this migration
+-- (`rebuildsWithAutoincrement`), with its rows, indexes and triggers as they were
+-- (`AppDatabase.rebuildWithAutoincrement`). Each table's sequence starts at the largest id it
+-- holds; an id deleted before this migration ran may be given once more, never after.
