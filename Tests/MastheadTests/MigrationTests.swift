@@ -219,28 +219,17 @@ import Testing
         let articles = SQLiteArticleStore(database: database, clock: clock)
         // Made again after the migration: above every id the table holds, and search, kept by
         // the rebuilt table's triggers, finds the new one.
-        let made = try await articles.create(
-            ArticleInput.make(
-                slug: "again",
-                title: "Aardvarks again",
-                body: "More aardvarks.",
-                publishedAt: Timestamp(rfc3339: "2026-11-28T13:00:00Z"),
-                author: "a"
-            ),
-            by: nil
+        let again = ArticleInput.make(
+            slug: "again",
+            title: "Aardvarks again",
+            body: "More aardvarks.",
+            publishedAt: Timestamp(rfc3339: "2026-11-28T13:00:00Z"),
+            author: "a"
         )
+        let made = try await articles.create(again, by: nil)
         #expect(made.id == 2, "the largest id held was 1; 2 was deleted before the migration")
         try await articles.delete(slug: Slug(parsing: "again")!, expectedRevision: nil, by: nil)
-        let third = try await articles.create(
-            ArticleInput.make(
-                slug: "again",
-                title: "Aardvarks again",
-                body: "More aardvarks.",
-                publishedAt: Timestamp(rfc3339: "2026-11-28T13:00:00Z"),
-                author: "a"
-            ),
-            by: nil
-        )
+        let third = try await articles.create(again, by: nil)
         #expect(third.id == 3)
         let hits = try await SQLiteSearchStore(database: database, clock: clock).search(
             try #require(try SearchQuery(parsing: "aardvark")),
