@@ -91,47 +91,7 @@ package struct PostgresPlatformStore: PlatformStore, PostgresPositionedStore {
     package let engine: PostgresEngine
     package let clock: ContentClock
 
-    package static var resourceKind: ResourceKind { .platform }
-    package static var table: String { "platforms" }
-
-    package static func insert(
-        _ input: PlatformInput,
-        slug: String,
-        now: Timestamp,
-        _ connection: PGConnection,
-        _ logger: Logger
-    ) async throws -> Int64 {
-        let position = try await CatalogPositions.next(input.position, in: "platforms", connection, logger)
-        return try await connection.query(
-            """
-            INSERT INTO platforms (slug, name, focus, tagline, description, url, position, created_at, updated_at)
-            VALUES (\(slug), \(input.name), \(input.focus), \(input.tagline), \(input.description), \(input.url),
-                    \(position), \(now.date), \(now.date))
-            RETURNING id
-            """,
-            logger: logger
-        ).first { try $0["id"] as Int64 }!
-    }
-
-    package static func update(
-        id: Int64,
-        with input: PlatformInput,
-        slug: String,
-        revision: Int,
-        now: Timestamp,
-        _ connection: PGConnection,
-        _ logger: Logger
-    ) async throws {
-        try await connection.query(
-            """
-            UPDATE platforms SET slug = \(slug), name = \(input.name), focus = \(input.focus),
-                tagline = \(input.tagline), description = \(input.description), url = \(input.url),
-                position = COALESCE(\(input.position), position), revision = \(revision), updated_at = \(now.date)
-            WHERE id = \(id)
-            """,
-            logger: logger
-        )
-    }
+    package static var stored: SluggedKind<PlatformInput, Platform> { SluggedKinds.platforms }
 
     package static func saveLinks(
         of id: Int64,
@@ -152,20 +112,7 @@ package struct PostgresPlatformStore: PlatformStore, PostgresPositionedStore {
         offset: Int
     ) async throws -> [Platform] {
         let rows = try await rows(connection, logger, where: key, limit: limit, offset: offset)
-        var platforms = try await rows.map { row in
-            Platform(
-                id: try row["id"],
-                slug: try row["slug"],
-                name: try row["name"],
-                focus: try row["focus"],
-                tagline: try row["tagline"],
-                description: try row["description"],
-                url: try row["url"],
-                position: try row["position"],
-                revision: try row["revision"],
-                services: []
-            )
-        }
+        var platforms = try await rows.map(stored.read)
         let links = try await CatalogPositions.links(of: .platforms(platforms.map(\.id)), connection, logger)
         for index in platforms.indices {
             platforms[index].services = links[platforms[index].id, default: []].map {
@@ -181,47 +128,7 @@ package struct PostgresServiceStore: ServiceStore, PostgresPositionedStore {
     package let engine: PostgresEngine
     package let clock: ContentClock
 
-    package static var resourceKind: ResourceKind { .service }
-    package static var table: String { "services" }
-
-    package static func insert(
-        _ input: ServiceInput,
-        slug: String,
-        now: Timestamp,
-        _ connection: PGConnection,
-        _ logger: Logger
-    ) async throws -> Int64 {
-        let position = try await CatalogPositions.next(input.position, in: "services", connection, logger)
-        return try await connection.query(
-            """
-            INSERT INTO services (slug, title, subtitle, description, position, created_at, updated_at)
-            VALUES (\(slug), \(input.title), \(input.subtitle), \(input.description), \(position), \(now.date),
-                    \(now.date))
-            RETURNING id
-            """,
-            logger: logger
-        ).first { try $0["id"] as Int64 }!
-    }
-
-    package static func update(
-        id: Int64,
-        with input: ServiceInput,
-        slug: String,
-        revision: Int,
-        now: Timestamp,
-        _ connection: PGConnection,
-        _ logger: Logger
-    ) async throws {
-        try await connection.query(
-            """
-            UPDATE services SET slug = \(slug), title = \(input.title), subtitle = \(input.subtitle),
-                description = \(input.description), position = COALESCE(\(input.position), position),
-                revision = \(revision), updated_at = \(now.date)
-            WHERE id = \(id)
-            """,
-            logger: logger
-        )
-    }
+    package static var stored: SluggedKind<ServiceInput, Service> { SluggedKinds.services }
 
     package static func saveLinks(
         of id: Int64,
@@ -242,18 +149,7 @@ package struct PostgresServiceStore: ServiceStore, PostgresPositionedStore {
         offset: Int
     ) async throws -> [Service] {
         let rows = try await rows(connection, logger, where: key, limit: limit, offset: offset)
-        var services = try await rows.map { row in
-            Service(
-                id: try row["id"],
-                slug: try row["slug"],
-                title: try row["title"],
-                subtitle: try row["subtitle"],
-                description: try row["description"],
-                position: try row["position"],
-                revision: try row["revision"],
-                platforms: []
-            )
-        }
+        var services = try await rows.map(stored.read)
         let links = try await CatalogPositions.links(of: .services(services.map(\.id)), connection, logger)
         for index in services.indices {
             services[index].platforms = links[services[index].id, default: []].map {
@@ -307,19 +203,8 @@ extension PostgresPositionedStore {
     }
 }
 
-/// Positions and links of the catalog on PostgreSQL.
+/// Links of the catalog on PostgreSQL.
 package enum CatalogPositions {
-    /// The position asked for, else after the last one.
-    package static func next(_ asked: Int?, in table: String, _ connection: PGConnection, _ logger: Logger) async throws
-        -> Int
-    {
-        if let asked { return asked }
-        return try await connection.query(
-            "SELECT COALESCE(MAX(position), 0) + 1 AS next FROM \(unescaped: table)",
-            logger: logger
-        ).first { try $0["next"] as Int } ?? 1
-    }
-
     /// What each platform or service is linked to, in the other side's position order.
     package enum Side {
         case platform(Int64)

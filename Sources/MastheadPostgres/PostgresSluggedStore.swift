@@ -6,28 +6,14 @@ import PostgresNIO
 /// What the PostgreSQL stores of authors, tags, platforms and services share, as
 /// `SQLiteSluggedStore` does on SQLite: one row per resource, found by slug, created with a
 /// free slug, replaced and deleted under a revision check, each in one transaction (the row
-/// locked while it is checked).
+/// locked while it is checked). The row's columns come from the kind's description
+/// (`SluggedKind`, shared with SQLite).
 package protocol PostgresSluggedStore: ResourceStore where Input: SluggedInput {
     var engine: PostgresEngine { get }
     var clock: ContentClock { get }
-    /// The kind it holds, as messages, events and ETags name it.
-    static var resourceKind: ResourceKind { get }
-    /// The table, one of ours.
-    static var table: String { get }
+    /// The kind's description: its table, the columns its input writes, its resource.
+    static var stored: SluggedKind<Input, Resource> { get }
 
-    /// Inserts a new row for `input` with `slug`; returns its id.
-    static func insert(_ input: Input, slug: String, now: Timestamp, _ connection: PGConnection, _ logger: Logger)
-        async throws -> Int64
-    /// Writes the input's fields over the row `id`, with its new slug, revision and time.
-    static func update(
-        id: Int64,
-        with input: Input,
-        slug: String,
-        revision: Int,
-        now: Timestamp,
-        _ connection: PGConnection,
-        _ logger: Logger
-    ) async throws
     /// Writes what lives beside the row (links to other resources) once it is saved.
     static func saveLinks(
         of id: Int64,
@@ -45,6 +31,11 @@ package protocol PostgresSluggedStore: ResourceStore where Input: SluggedInput {
 }
 
 extension PostgresSluggedStore {
+    /// The kind it holds, as messages, events and ETags name it.
+    package static var resourceKind: ResourceKind { stored.kind }
+    /// The table, one of ours.
+    package static var table: String { stored.table }
+
     package static func saveLinks(
         of id: Int64,
         from input: Input,
@@ -84,7 +75,7 @@ extension PostgresSluggedStore {
                 connection,
                 logger
             )
-            let id = try await Self.insert(input, slug: slug, now: now, connection, logger)
+            let id = try await Self.insertRow(input, slug: slug, now: now, connection, logger)
             try await Self.saveLinks(of: id, from: input, replacing: false, connection, logger)
             try await PostgresOutbox.record(
                 [.write(of: Self.resourceKind, slug: slug, kind: .created)],
@@ -122,7 +113,7 @@ extension PostgresSluggedStore {
                 connection,
                 logger
             )
-            try await Self.update(
+            try await Self.updateRow(
                 id: current.id,
                 with: input,
                 slug: newSlug,
@@ -172,6 +163,87 @@ extension PostgresSluggedStore {
             try await PostgresWrites.existing(slugs, in: Self.table, connection, logger)
         }
     }
+}
+
+extension PostgresSluggedStore {
+    /// Inserts the row for `input` with the description's columns; its id.
+    static func insertRow(_ input: Input, slug: String, now: Timestamp, _ connection: PGConnection, _ logger: Logger)
+        async throws -> Int64
+    {
+        var names = ["slug"]
+        var values: [String] = []
+        var bindings = PostgresBindings()
+        func bind(_ value: StoredValue) {
+            value.append(to: &bindings)
+            values.append("$\(bindings.count)")
+        }
+        bind(.text(slug))
+        for column in stored.columns {
+            names.append(column.name)
+            if let value = column.value(input) {
+                bind(value)
+            } else {
+                switch column.whenLeftOut {
+                case .afterTheLast: values.append("(SELECT COALESCE(MAX(\(column.name)), 0) + 1 FROM \(table))")
+                case nil: values.append("NULL")
+                }
+            }
+        }
+        names += ["created_at", "updated_at"]
+        bindings.append(now.date)
+        bindings.append(now.date)
+        values += ["$\(bindings.count - 1)", "$\(bindings.count)"]
+        let sql = """
+            INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\(values.joined(separator: ", ")))
+            RETURNING id
+            """
+        return try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+            .first { try $0["id"] as Int64 }!
+    }
+
+    /// Writes the input's columns over the row `id`, with its new slug, revision and time; a
+    /// column the input leaves out keeps what it holds.
+    static func updateRow(
+        id: Int64,
+        with input: Input,
+        slug: String,
+        revision: Int,
+        now: Timestamp,
+        _ connection: PGConnection,
+        _ logger: Logger
+    ) async throws {
+        var bindings = PostgresBindings()
+        bindings.append(slug)
+        bindings.append(revision)
+        bindings.append(now.date)
+        var assignments = ["slug = $1", "revision = $2", "updated_at = $3"]
+        for column in stored.columns {
+            guard let value = column.value(input) else { continue }
+            value.append(to: &bindings)
+            assignments.append("\(column.name) = $\(bindings.count)")
+        }
+        bindings.append(id)
+        let sql = "UPDATE \(table) SET \(assignments.joined(separator: ", ")) WHERE id = $\(bindings.count)"
+        try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+    }
+}
+
+extension StoredValue {
+    /// Binds the value as the next parameter.
+    func append(to bindings: inout PostgresBindings) {
+        switch self {
+        case .text(let text): bindings.append(text)
+        case .integer(let integer): bindings.append(integer)
+        case .null: bindings.appendNull()
+        }
+    }
+}
+
+/// PostgresNIO's rows, as the kinds' descriptions read them.
+extension PGRow: StoredRow {
+    package func text(_ column: String) throws -> String { try row[column].decode(String.self) }
+    package func optionalText(_ column: String) throws -> String? { try row[column].decode(String?.self) }
+    package func integer(_ column: String) throws -> Int64 { try row[column].decode(Int64.self) }
 }
 
 /// Pieces every collection's writes share on PostgreSQL, run inside the caller's transaction.

@@ -8,8 +8,7 @@ package struct PostgresAuthorStore: AuthorStore, PostgresSluggedStore {
     package let engine: PostgresEngine
     package let clock: ContentClock
 
-    package static var resourceKind: ResourceKind { .author }
-    package static var table: String { "authors" }
+    package static var stored: SluggedKind<AuthorInput, Author> { SluggedKinds.authors }
 
     package func list(_ page: PageRequest) async throws -> Page<Author> {
         let now = clock.now
@@ -24,7 +23,7 @@ package struct PostgresAuthorStore: AuthorStore, PostgresSluggedStore {
                 LIMIT \(page.limit) OFFSET \(page.offset)
                 """,
                 logger: logger
-            ).map(Self.author)
+            ).map(Self.stored.read)
             return Page(items: authors, total: total)
         }
     }
@@ -39,45 +38,7 @@ package struct PostgresAuthorStore: AuthorStore, PostgresSluggedStore {
             case .slug(let slug):
                 try await connection.query("\(clock: now)\(unescaped: select) WHERE au.slug = \(slug)", logger: logger)
             }
-        return try await rows.first(author)
-    }
-
-    package static func insert(
-        _ input: AuthorInput,
-        slug: String,
-        now: Timestamp,
-        _ connection: PGConnection,
-        _ logger: Logger
-    ) async throws -> Int64 {
-        try await connection.query(
-            """
-            INSERT INTO authors (slug, name, bio, avatar_url, website_url, location, created_at, updated_at)
-            VALUES (\(slug), \(input.name), \(input.bio), \(input.avatarURL), \(input.websiteURL), \(input.location),
-                    \(now.date), \(now.date))
-            RETURNING id
-            """,
-            logger: logger
-        ).first { try $0["id"] as Int64 }!
-    }
-
-    package static func update(
-        id: Int64,
-        with input: AuthorInput,
-        slug: String,
-        revision: Int,
-        now: Timestamp,
-        _ connection: PGConnection,
-        _ logger: Logger
-    ) async throws {
-        try await connection.query(
-            """
-            UPDATE authors SET slug = \(slug), name = \(input.name), bio = \(input.bio), avatar_url = \(input.avatarURL),
-                website_url = \(input.websiteURL), location = \(input.location), revision = \(revision),
-                updated_at = \(now.date)
-            WHERE id = \(id)
-            """,
-            logger: logger
-        )
+        return try await rows.first(stored.read)
     }
 
     /// An author with articles (drafts included) is not deleted: they would lose their byline.
@@ -97,22 +58,6 @@ package struct PostgresAuthorStore: AuthorStore, PostgresSluggedStore {
                AS article_count
         FROM authors au
         """
-
-    package static func author(from row: PGRow) throws -> Author {
-        Author(
-            id: try row["id"],
-            slug: try row["slug"],
-            name: try row["name"],
-            bio: try row["bio"],
-            avatarURL: try row["avatar_url"],
-            websiteURL: try row["website_url"],
-            location: try row["location"],
-            articleCount: try row["article_count"],
-            revision: try row["revision"],
-            createdAt: try row.time("created_at"),
-            updatedAt: try row.time("updated_at")
-        )
-    }
 }
 
 /// Tags on PostgreSQL. Deleting one removes it from every article that had it (ON DELETE CASCADE).
@@ -120,8 +65,7 @@ package struct PostgresTagStore: TagStore, PostgresSluggedStore {
     package let engine: PostgresEngine
     package let clock: ContentClock
 
-    package static var resourceKind: ResourceKind { .tag }
-    package static var table: String { "tags" }
+    package static var stored: SluggedKind<TagInput, Tag> { SluggedKinds.tags }
 
     package func list(_ page: PageRequest, sort: TagSort) async throws -> Page<Tag> {
         let now = clock.now
@@ -138,7 +82,7 @@ package struct PostgresTagStore: TagStore, PostgresSluggedStore {
             let tags = try await connection.query(
                 "\(clock: now)\(unescaped: Self.select) ORDER BY \(unescaped: order) LIMIT \(page.limit) OFFSET \(page.offset)",
                 logger: logger
-            ).map(Self.tag)
+            ).map(Self.stored.read)
             return Page(items: tags, total: total)
         }
     }
@@ -153,45 +97,7 @@ package struct PostgresTagStore: TagStore, PostgresSluggedStore {
             case .slug(let slug):
                 try await connection.query("\(clock: now)\(unescaped: select) WHERE t.slug = \(slug)", logger: logger)
             }
-        return try await rows.first(tag)
-    }
-
-    package static func insert(
-        _ input: TagInput,
-        slug: String,
-        now: Timestamp,
-        _ connection: PGConnection,
-        _ logger: Logger
-    )
-        async throws -> Int64
-    {
-        try await connection.query(
-            """
-            INSERT INTO tags (slug, name, description, created_at, updated_at)
-            VALUES (\(slug), \(input.name), \(input.description), \(now.date), \(now.date))
-            RETURNING id
-            """,
-            logger: logger
-        ).first { try $0["id"] as Int64 }!
-    }
-
-    package static func update(
-        id: Int64,
-        with input: TagInput,
-        slug: String,
-        revision: Int,
-        now: Timestamp,
-        _ connection: PGConnection,
-        _ logger: Logger
-    ) async throws {
-        try await connection.query(
-            """
-            UPDATE tags SET slug = \(slug), name = \(input.name), description = \(input.description),
-                revision = \(revision), updated_at = \(now.date)
-            WHERE id = \(id)
-            """,
-            logger: logger
-        )
+        return try await rows.first(stored.read)
     }
 
     /// Follows `\(clock:)`, which says when visibility is judged.
@@ -201,15 +107,4 @@ package struct PostgresTagStore: TagStore, PostgresSluggedStore {
                AS article_count
         FROM tags t
         """
-
-    package static func tag(from row: PGRow) throws -> Tag {
-        Tag(
-            id: try row["id"],
-            slug: try row["slug"],
-            name: try row["name"],
-            description: try row["description"],
-            articleCount: try row["article_count"],
-            revision: try row["revision"]
-        )
-    }
 }

@@ -11,7 +11,7 @@ package struct SQLiteAuthorStore: AuthorStore, SQLiteSluggedStore {
         self.clock = clock
     }
 
-    package static var resourceKind: ResourceKind { .author }
+    package static var stored: SluggedKind<AuthorInput, Author> { SluggedKinds.authors }
 
     package func list(_ page: PageRequest) async throws -> Page<Author> {
         let now = clock.now
@@ -27,7 +27,7 @@ package struct SQLiteAuthorStore: AuthorStore, SQLiteSluggedStore {
                     cached: true
                 )
             )
-            return Page(items: try rows.map(Self.author), total: total)
+            return Page(items: try rows.map(Self.stored.read), total: total)
         }
     }
 
@@ -38,21 +38,7 @@ package struct SQLiteAuthorStore: AuthorStore, SQLiteSluggedStore {
             case .slug(let slug): "au.slug = \(slug)"
             }
         let request = SQLRequest<Row>(literal: "\(select(now: now)) WHERE \(filter)", cached: true)
-        return try Row.fetchOne(db, request).map(author)
-    }
-
-    package static func newRecord(_ input: AuthorInput, slug: String, now: Timestamp, _ db: Database) -> AuthorRecord {
-        var record = AuthorRecord(slug: slug, name: "", createdAt: now, updatedAt: now)
-        apply(input, to: &record)
-        return record
-    }
-
-    package static func apply(_ input: AuthorInput, to record: inout AuthorRecord) {
-        record.name = input.name
-        record.bio = input.bio
-        record.avatarUrl = input.avatarURL
-        record.websiteUrl = input.websiteURL
-        record.location = input.location
+        return try Row.fetchOne(db, request).map(stored.read)
     }
 
     /// An author with articles (drafts included) is not deleted: they would lose their byline.
@@ -71,21 +57,5 @@ package struct SQLiteAuthorStore: AuthorStore, SQLiteSluggedStore {
                AS article_count
         FROM authors au
         """
-    }
-
-    package static func author(from row: Row) throws -> Author {
-        Author(
-            id: row["id"],
-            slug: row["slug"],
-            name: row["name"],
-            bio: row["bio"],
-            avatarURL: row["avatar_url"],
-            websiteURL: row["website_url"],
-            location: row["location"],
-            articleCount: row["article_count"],
-            revision: row["revision"],
-            createdAt: try row.decode(forColumn: "created_at"),
-            updatedAt: try row.decode(forColumn: "updated_at")
-        )
     }
 }

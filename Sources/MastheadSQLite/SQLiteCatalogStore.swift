@@ -134,13 +134,4 @@ package enum CatalogLinks {
         }
         return links
     }
-
-    /// After the last one, for a resource created without a position.
-    package static func nextPosition(in table: String, _ db: Database) throws -> Int {
-        let request = SQLRequest<Int>(
-            literal: "SELECT COALESCE(MAX(position), 0) + 1 FROM \(identifier: table)",
-            cached: true
-        )
-        return try Int.fetchOne(db, request) ?? 1
-    }
 }

@@ -12,7 +12,8 @@ package struct SQLitePlatformStore: PlatformStore, SQLiteSluggedStore {
         self.clock = clock
     }
 
-    package static var resourceKind: ResourceKind { .platform }
+    package typealias Record = PlatformRecord
+    package static var stored: SluggedKind<PlatformInput, Platform> { SluggedKinds.platforms }
 
     package func list(_ page: PageRequest) async throws -> Page<Platform> {
         try await database.reader.read { db in
@@ -33,36 +34,8 @@ package struct SQLitePlatformStore: PlatformStore, SQLiteSluggedStore {
         return try platforms(db, where: filter, limit: 1, offset: 0).first
     }
 
-    package static func newRecord(_ input: PlatformInput, slug: String, now: Timestamp, _ db: Database) throws
-        -> PlatformRecord
-    {
-        var record = PlatformRecord(
-            slug: slug,
-            name: "",
-            focus: "",
-            tagline: "",
-            description: "",
-            position: try input.position ?? CatalogLinks.nextPosition(in: "platforms", db),
-            createdAt: now,
-            updatedAt: now
-        )
-        apply(input, to: &record)
-        return record
-    }
-
-    package static func apply(_ input: PlatformInput, to record: inout PlatformRecord) {
-        record.name = input.name
-        record.focus = input.focus
-        record.tagline = input.tagline
-        record.description = input.description
-        record.url = input.url
-        if let position = input.position { record.position = position }
-    }
-
-    package static func saveLinks(of record: PlatformRecord, from input: PlatformInput, replacing: Bool, _ db: Database)
-        throws
-    {
-        try CatalogLinks.save(.platform(record.id!), to: input.services, replacing: replacing, db)
+    package static func saveLinks(of id: Int64, from input: PlatformInput, replacing: Bool, _ db: Database) throws {
+        try CatalogLinks.save(.platform(id), to: input.services, replacing: replacing, db)
     }
 
     /// `limit` -1 means all, as in SQLite.
@@ -76,20 +49,7 @@ package struct SQLitePlatformStore: PlatformStore, SQLiteSluggedStore {
                 cached: true
             )
         )
-        var platforms = rows.map { row in
-            Platform(
-                id: row["id"],
-                slug: row["slug"],
-                name: row["name"],
-                focus: row["focus"],
-                tagline: row["tagline"],
-                description: row["description"],
-                url: row["url"],
-                position: row["position"],
-                revision: row["revision"],
-                services: []
-            )
-        }
+        var platforms = try rows.map(stored.read)
         let links = try CatalogLinks.load(for: .platforms(platforms.map(\.id)), db)
         for index in platforms.indices {
             platforms[index].services = links[platforms[index].id, default: []].map {

@@ -12,7 +12,8 @@ package struct SQLiteServiceStore: ServiceStore, SQLiteSluggedStore {
         self.clock = clock
     }
 
-    package static var resourceKind: ResourceKind { .service }
+    package typealias Record = ServiceRecord
+    package static var stored: SluggedKind<ServiceInput, Service> { SluggedKinds.services }
 
     package func list(_ page: PageRequest) async throws -> Page<Service> {
         try await database.reader.read { db in
@@ -33,33 +34,8 @@ package struct SQLiteServiceStore: ServiceStore, SQLiteSluggedStore {
         return try services(db, where: filter, limit: 1, offset: 0).first
     }
 
-    package static func newRecord(_ input: ServiceInput, slug: String, now: Timestamp, _ db: Database) throws
-        -> ServiceRecord
-    {
-        var record = ServiceRecord(
-            slug: slug,
-            title: "",
-            subtitle: "",
-            description: "",
-            position: try input.position ?? CatalogLinks.nextPosition(in: "services", db),
-            createdAt: now,
-            updatedAt: now
-        )
-        apply(input, to: &record)
-        return record
-    }
-
-    package static func apply(_ input: ServiceInput, to record: inout ServiceRecord) {
-        record.title = input.title
-        record.subtitle = input.subtitle
-        record.description = input.description
-        if let position = input.position { record.position = position }
-    }
-
-    package static func saveLinks(of record: ServiceRecord, from input: ServiceInput, replacing: Bool, _ db: Database)
-        throws
-    {
-        try CatalogLinks.save(.service(record.id!), to: input.platforms, replacing: replacing, db)
+    package static func saveLinks(of id: Int64, from input: ServiceInput, replacing: Bool, _ db: Database) throws {
+        try CatalogLinks.save(.service(id), to: input.platforms, replacing: replacing, db)
     }
 
     package static func services(_ db: Database, where filter: SQL, limit: Int, offset: Int) throws -> [Service] {
@@ -72,18 +48,7 @@ package struct SQLiteServiceStore: ServiceStore, SQLiteSluggedStore {
                 cached: true
             )
         )
-        var services = rows.map { row in
-            Service(
-                id: row["id"],
-                slug: row["slug"],
-                title: row["title"],
-                subtitle: row["subtitle"],
-                description: row["description"],
-                position: row["position"],
-                revision: row["revision"],
-                platforms: []
-            )
-        }
+        var services = try rows.map(stored.read)
         let links = try CatalogLinks.load(for: .services(services.map(\.id)), db)
         for index in services.indices {
             services[index].platforms = links[services[index].id, default: []].map {

@@ -4,23 +4,21 @@ import MastheadStorage
 
 /// What the SQLite stores of authors, tags, platforms and services share: one row per
 /// resource, found by slug, created with a free slug, replaced and deleted with a revision
-/// check, each in one transaction. Each store says how its row is made from an input, what
-/// it writes beside the row, and how it reads the resource back.
+/// check, each in one transaction. The row's columns come from the kind's description
+/// (`SluggedKind`, shared with PostgreSQL); each store says what it writes beside the row and
+/// how it reads the resource back.
 package protocol SQLiteSluggedStore: ResourceStore where Input: SluggedInput {
+    /// The row's identity, revision and times, for finding, checking and deleting it.
     associatedtype Record: SluggedRecord
 
     var database: AppDatabase { get }
     var clock: ContentClock { get }
-    /// The kind it holds, as messages, events and ETags name it.
-    static var resourceKind: ResourceKind { get }
+    /// The kind's description: its table, the columns its input writes, its resource.
+    static var stored: SluggedKind<Input, Resource> { get }
 
-    /// A new row for `input`, before it is inserted.
-    static func newRecord(_ input: Input, slug: String, now: Timestamp, _ db: Database) throws -> Record
-    /// Copies the input's fields onto a row.
-    static func apply(_ input: Input, to record: inout Record)
     /// Writes what lives beside the row (links to other resources) once it is saved;
     /// `replacing` says whether the old ones must go first.
-    static func saveLinks(of record: Record, from input: Input, replacing: Bool, _ db: Database) throws
+    static func saveLinks(of id: Int64, from input: Input, replacing: Bool, _ db: Database) throws
     /// Refuses a delete that would break a rule of the data.
     static func checkDelete(_ record: Record, _ db: Database) throws
     /// The resource as the API serves it.
@@ -28,7 +26,10 @@ package protocol SQLiteSluggedStore: ResourceStore where Input: SluggedInput {
 }
 
 extension SQLiteSluggedStore {
-    package static func saveLinks(of record: Record, from input: Input, replacing: Bool, _ db: Database) throws {}
+    /// The kind it holds, as messages, events and ETags name it.
+    package static var resourceKind: ResourceKind { stored.kind }
+
+    package static func saveLinks(of id: Int64, from input: Input, replacing: Bool, _ db: Database) throws {}
     package static func checkDelete(_ record: Record, _ db: Database) throws {}
 
     package func find(slug: Slug) async throws -> Resource {
@@ -52,11 +53,10 @@ extension SQLiteSluggedStore {
                 excludingID: nil,
                 db
             )
-            var record = try Self.newRecord(input, slug: slug, now: now, db)
-            try record.insert(db)
-            try Self.saveLinks(of: record, from: input, replacing: false, db)
+            let id = try Self.insertRow(input, slug: slug, now: now, db)
+            try Self.saveLinks(of: id, from: input, replacing: false, db)
             try SQLiteOutbox.record([.write(of: Self.resourceKind, slug: slug, kind: .created)], now: now, db)
-            return try Self.fetch(.id(record.id!), now: now, db)!
+            return try Self.fetch(.id(id), now: now, db)!
         }
     }
 
@@ -77,9 +77,8 @@ extension SQLiteSluggedStore {
                 now: now,
                 db
             )
-            Self.apply(input, to: &record)
-            try record.update(db)
-            try Self.saveLinks(of: record, from: input, replacing: true, db)
+            try Self.updateRow(record, with: input, db)
+            try Self.saveLinks(of: record.id!, from: input, replacing: true, db)
             try SQLiteOutbox.record(
                 [.write(of: Self.resourceKind, slug: record.slug, previousSlug: oldSlug, kind: .updated)],
                 now: now,
@@ -103,4 +102,67 @@ extension SQLiteSluggedStore {
     package func existing(among slugs: [Slug]) async throws -> Set<String> {
         try await database.reader.read { db in try WriteSupport.existing(slugs, in: Record.databaseTableName, db) }
     }
+
+    /// Inserts the row for `input` with the description's columns; its id.
+    static func insertRow(_ input: Input, slug: String, now: Timestamp, _ db: Database) throws -> Int64 {
+        let table = stored.table
+        var names = ["slug"]
+        var values = ["?"]
+        var arguments: StatementArguments = [slug]
+        for column in stored.columns {
+            names.append(column.name)
+            if let value = column.value(input) {
+                values.append("?")
+                arguments += [value.databaseValue]
+            } else {
+                switch column.whenLeftOut {
+                case .afterTheLast: values.append("(SELECT COALESCE(MAX(\(column.name)), 0) + 1 FROM \(table))")
+                case nil: values.append("NULL")
+                }
+            }
+        }
+        names += ["created_at", "updated_at"]
+        values += ["?", "?"]
+        arguments += [now, now]
+        try db.cachedStatement(
+            sql: "INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\(values.joined(separator: ", ")))"
+        ).execute(arguments: arguments)
+        return db.lastInsertedRowID
+    }
+
+    /// Writes the input's columns over the row `record` names, with the slug, revision and
+    /// time `prepareReplace` settled; a column the input leaves out keeps what it holds.
+    static func updateRow(_ record: Record, with input: Input, _ db: Database) throws {
+        var assignments = ["slug = ?", "revision = ?", "updated_at = ?"]
+        var arguments: StatementArguments = [record.slug, record.revision, record.updatedAt]
+        for column in stored.columns {
+            guard let value = column.value(input) else { continue }
+            assignments.append("\(column.name) = ?")
+            arguments += [value.databaseValue]
+        }
+        arguments += [record.id!]
+        try db.execute(
+            sql: "UPDATE \(stored.table) SET \(assignments.joined(separator: ", ")) WHERE id = ?",
+            arguments: arguments
+        )
+    }
+}
+
+extension StoredValue {
+    /// The value as SQLite binds it.
+    var databaseValue: DatabaseValue {
+        switch self {
+        case .text(let text): text.databaseValue
+        case .integer(let integer): integer.databaseValue
+        case .null: .null
+        }
+    }
+}
+
+/// GRDB's rows, as the kinds' descriptions read them.
+extension Row: StoredRow {
+    public func text(_ column: String) throws -> String { try decode(String.self, forColumn: column) }
+    public func optionalText(_ column: String) throws -> String? { try decode(String?.self, forColumn: column) }
+    public func integer(_ column: String) throws -> Int64 { try decode(Int64.self, forColumn: column) }
+    public func time(_ column: String) throws -> Timestamp { try decode(Timestamp.self, forColumn: column) }
 }

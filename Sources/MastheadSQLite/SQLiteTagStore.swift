@@ -12,7 +12,8 @@ package struct SQLiteTagStore: TagStore, SQLiteSluggedStore {
         self.clock = clock
     }
 
-    package static var resourceKind: ResourceKind { .tag }
+    package typealias Record = TagRecord
+    package static var stored: SluggedKind<TagInput, Tag> { SluggedKinds.tags }
 
     package func list(_ page: PageRequest, sort: TagSort) async throws -> Page<Tag> {
         let now = clock.now
@@ -30,7 +31,7 @@ package struct SQLiteTagStore: TagStore, SQLiteSluggedStore {
                     cached: true
                 )
             )
-            return Page(items: rows.map(Self.tag), total: total)
+            return Page(items: try rows.map(Self.stored.read), total: total)
         }
     }
 
@@ -41,16 +42,7 @@ package struct SQLiteTagStore: TagStore, SQLiteSluggedStore {
             case .slug(let slug): "t.slug = \(slug)"
             }
         let request = SQLRequest<Row>(literal: "\(select(now: now)) WHERE \(filter)", cached: true)
-        return try Row.fetchOne(db, request).map(tag)
-    }
-
-    package static func newRecord(_ input: TagInput, slug: String, now: Timestamp, _ db: Database) -> TagRecord {
-        TagRecord(slug: slug, name: input.name, description: input.description, createdAt: now, updatedAt: now)
-    }
-
-    package static func apply(_ input: TagInput, to record: inout TagRecord) {
-        record.name = input.name
-        record.description = input.description
+        return try Row.fetchOne(db, request).map(stored.read)
     }
 
     package static func select(now: Timestamp) -> SQL {
@@ -60,16 +52,5 @@ package struct SQLiteTagStore: TagStore, SQLiteSluggedStore {
                 WHERE at.tag_id = t.id AND \(PublicVisibility.condition(at: now))) AS article_count
         FROM tags t
         """
-    }
-
-    package static func tag(from row: Row) -> Tag {
-        Tag(
-            id: row["id"],
-            slug: row["slug"],
-            name: row["name"],
-            description: row["description"],
-            articleCount: row["article_count"],
-            revision: row["revision"]
-        )
     }
 }
