@@ -26,29 +26,8 @@ package struct PostgresPortabilityStore: PortabilityStore {
                     updatedAt: try row.time("updated_at")
                 )
             }
-            let authors = try await connection.run("SELECT * FROM authors ORDER BY id", logger).map { row in
-                AuthorExport(
-                    slug: try row["slug"],
-                    name: try row["name"],
-                    bio: try row["bio"],
-                    avatarUrl: try row["avatar_url"],
-                    websiteUrl: try row["website_url"],
-                    location: try row["location"],
-                    revision: try row["revision"],
-                    createdAt: try row.time("created_at"),
-                    updatedAt: try row.time("updated_at")
-                )
-            }
-            let tags = try await connection.run("SELECT * FROM tags ORDER BY id", logger).map { row in
-                TagExport(
-                    slug: try row["slug"],
-                    name: try row["name"],
-                    description: try row["description"],
-                    revision: try row["revision"],
-                    createdAt: try row.time("created_at"),
-                    updatedAt: try row.time("updated_at")
-                )
-            }
+            let authors = try await SluggedKinds.authors.exported(connection, logger).map(AuthorExport.init)
+            let tags = try await SluggedKinds.tags.exported(connection, logger).map(TagExport.init)
             let articles = try await connection.run(
                 """
                 SELECT a.*, au.slug AS author_slug, b.markdown,
@@ -90,39 +69,19 @@ package struct PostgresPortabilityStore: PortabilityStore {
                     updatedAt: try row.time("updated_at")
                 )
             }
-            let platforms = try await connection.run(
-                """
-                SELECT p.*, ARRAY(SELECT s.slug FROM platform_services ps JOIN services s ON s.id = ps.service_id
-                                  WHERE ps.platform_id = p.id ORDER BY ps.service_id) AS service_slugs
-                FROM platforms p ORDER BY p.id
-                """,
+            let services = try await SluggedKinds.services.exported(connection, logger)
+            let serviceSlugs = Dictionary(uniqueKeysWithValues: services.map { ($0.0.id, $0.0.slug) })
+            var platformServices: [Int64: [String]] = [:]
+            for (platform, service) in try await connection.run(
+                "SELECT platform_id, service_id FROM platform_services ORDER BY platform_id, service_id",
                 logger
-            ).map { row in
-                PlatformExport(
-                    slug: try row["slug"],
-                    name: try row["name"],
-                    focus: try row["focus"],
-                    tagline: try row["tagline"],
-                    description: try row["description"],
-                    url: try row["url"],
-                    position: try row["position"],
-                    services: try row["service_slugs"],
-                    revision: try row["revision"],
-                    createdAt: try row.time("created_at"),
-                    updatedAt: try row.time("updated_at")
-                )
+            ).map({ (try $0["platform_id"] as Int64, try $0["service_id"] as Int64) }) {
+                platformServices[platform, default: []].append(serviceSlugs[service]!)
             }
-            let services = try await connection.run("SELECT * FROM services ORDER BY id", logger).map { row in
-                ServiceExport(
-                    slug: try row["slug"],
-                    title: try row["title"],
-                    subtitle: try row["subtitle"],
-                    description: try row["description"],
-                    position: try row["position"],
-                    revision: try row["revision"],
-                    createdAt: try row.time("created_at"),
-                    updatedAt: try row.time("updated_at")
-                )
+            let platforms = try await SluggedKinds.platforms.exported(connection, logger).map { stored, input in
+                var platform = PlatformExport(stored, input)
+                platform.services = platformServices[stored.id, default: []]
+                return platform
             }
             return ContentExport(
                 format: ContentExport.formatName,
@@ -132,7 +91,7 @@ package struct PostgresPortabilityStore: PortabilityStore {
                 tags: tags,
                 articles: articles,
                 platforms: platforms,
-                services: services
+                services: services.map(ServiceExport.init)
             )
         }
     }
@@ -171,58 +130,16 @@ package struct PostgresPortabilityStore: PortabilityStore {
                     logger
                 )
             }
-            var authorIDs: [String: Int64] = [:]
-            for author in document.authors {
-                authorIDs[author.slug] = try await connection.run(
-                    """
-                    INSERT INTO authors (slug, name, bio, avatar_url, website_url, location, revision, created_at, updated_at)
-                    VALUES (\(author.slug), \(author.name), \(author.bio), \(author.avatarUrl), \(author.websiteUrl),
-                        \(author.location), \(author.revision), \(author.createdAt), \(author.updatedAt))
-                    RETURNING id
-                    """,
-                    logger
-                ).first { try $0["id"] as Int64 }
-            }
-            var tagIDs: [String: Int64] = [:]
-            for tag in document.tags {
-                tagIDs[tag.slug] = try await connection.run(
-                    """
-                    INSERT INTO tags (slug, name, description, revision, created_at, updated_at)
-                    VALUES (\(tag.slug), \(tag.name), \(tag.description), \(tag.revision), \(tag.createdAt), \(tag.updatedAt))
-                    RETURNING id
-                    """,
-                    logger
-                ).first { try $0["id"] as Int64 }
-            }
-            var serviceIDs: [String: Int64] = [:]
-            for service in document.services {
-                serviceIDs[service.slug] = try await connection.run(
-                    """
-                    INSERT INTO services (slug, title, subtitle, description, position, revision, created_at, updated_at)
-                    VALUES (\(service.slug), \(service.title), \(service.subtitle), \(service.description),
-                        \(service.position), \(service.revision), \(service.createdAt), \(service.updatedAt))
-                    RETURNING id
-                    """,
-                    logger
-                ).first { try $0["id"] as Int64 }
-            }
+            let authorIDs = try await Self.insert(document.authors, as: SluggedKinds.authors, connection, logger)
+            let tagIDs = try await Self.insert(document.tags, as: SluggedKinds.tags, connection, logger)
+            let serviceIDs = try await Self.insert(document.services, as: SluggedKinds.services, connection, logger)
+            let platformIDs = try await Self.insert(document.platforms, as: SluggedKinds.platforms, connection, logger)
             for platform in document.platforms {
-                let id = try await connection.run(
-                    """
-                    INSERT INTO platforms (slug, name, focus, tagline, description, url, position, revision, created_at,
-                        updated_at)
-                    VALUES (\(platform.slug), \(platform.name), \(platform.focus), \(platform.tagline),
-                        \(platform.description), \(platform.url), \(platform.position), \(platform.revision),
-                        \(platform.createdAt), \(platform.updatedAt))
-                    RETURNING id
-                    """,
-                    logger
-                ).first { try $0["id"] as Int64 }!
                 let services = platform.services.compactMap { serviceIDs[$0] }
                 try await connection.run(
                     """
                     INSERT INTO platform_services (platform_id, service_id)
-                    SELECT \(id), s FROM unnest(\(services)::bigint[]) AS s
+                    SELECT \(platformIDs[platform.slug]!), s FROM unnest(\(services)::bigint[]) AS s
                     """,
                     logger
                 )
@@ -271,5 +188,28 @@ package struct PostgresPortabilityStore: PortabilityStore {
                 )
             }
         }
+    }
+
+    /// Inserts a kind's entries in order, as they were (slug, revision, times); their ids by
+    /// slug.
+    private static func insert<Entry: SluggedExport, Resource>(
+        _ entries: [Entry],
+        as kind: SluggedKind<Entry.Input, Resource>,
+        _ connection: PGConnection,
+        _ logger: Logger
+    ) async throws -> [String: Int64] {
+        var ids: [String: Int64] = [:]
+        for entry in entries {
+            ids[entry.slug] = try await kind.insert(
+                entry.input,
+                slug: entry.slug,
+                revision: entry.revision,
+                createdAt: entry.createdAt,
+                updatedAt: entry.updatedAt,
+                connection,
+                logger
+            )
+        }
+        return ids
     }
 }

@@ -75,7 +75,7 @@ extension PostgresSluggedStore {
                 connection,
                 logger
             )
-            let id = try await Self.insertRow(input, slug: slug, now: now, connection, logger)
+            let id = try await Self.stored.insert(input, slug: slug, createdAt: now, updatedAt: now, connection, logger)
             try await Self.saveLinks(of: id, from: input, replacing: false, connection, logger)
             try await PostgresOutbox.record(
                 [.write(of: Self.resourceKind, slug: slug, kind: .created)],
@@ -113,12 +113,12 @@ extension PostgresSluggedStore {
                 connection,
                 logger
             )
-            try await Self.updateRow(
+            try await Self.stored.update(
                 id: current.id,
                 with: input,
                 slug: newSlug,
                 revision: revision,
-                now: now,
+                updatedAt: now,
                 connection,
                 logger
             )
@@ -165,11 +165,18 @@ extension PostgresSluggedStore {
     }
 }
 
-extension PostgresSluggedStore {
-    /// Inserts the row for `input` with the description's columns; its id.
-    static func insertRow(_ input: Input, slug: String, now: Timestamp, _ connection: PGConnection, _ logger: Logger)
-        async throws -> Int64
-    {
+extension SluggedKind {
+    /// Inserts a row for `input` with the description's columns (a store's create, an
+    /// import); its id.
+    package func insert(
+        _ input: Input,
+        slug: String,
+        revision: Int = 1,
+        createdAt: Timestamp,
+        updatedAt: Timestamp,
+        _ connection: PGConnection,
+        _ logger: Logger
+    ) async throws -> Int64 {
         var names = ["slug"]
         var values: [String] = []
         var bindings = PostgresBindings()
@@ -178,21 +185,19 @@ extension PostgresSluggedStore {
             values.append("$\(bindings.count)")
         }
         bind(.text(slug))
-        for column in stored.columns {
-            names.append(column.name)
-            if let value = column.value(input) {
-                bind(value)
-            } else {
-                switch column.whenLeftOut {
-                case .afterTheLast: values.append("(SELECT COALESCE(MAX(\(column.name)), 0) + 1 FROM \(table))")
-                case nil: values.append("NULL")
-                }
+        for (column, written) in inserted(input) {
+            names.append(column)
+            switch written {
+            case .value(let value): bind(value)
+            case .expression(let sql): values.append(sql)
             }
         }
-        names += ["created_at", "updated_at"]
-        bindings.append(now.date)
-        bindings.append(now.date)
-        values += ["$\(bindings.count - 1)", "$\(bindings.count)"]
+        names += ["revision", "created_at", "updated_at"]
+        bind(.integer(Int64(revision)))
+        bindings.append(createdAt.date)
+        values.append("$\(bindings.count)")
+        bindings.append(updatedAt.date)
+        values.append("$\(bindings.count)")
         let sql = """
             INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\(values.joined(separator: ", ")))
             RETURNING id
@@ -201,30 +206,35 @@ extension PostgresSluggedStore {
             .first { try $0["id"] as Int64 }!
     }
 
-    /// Writes the input's columns over the row `id`, with its new slug, revision and time; a
+    /// Writes the input's columns over the row `id`, with its slug, revision and time; a
     /// column the input leaves out keeps what it holds.
-    static func updateRow(
+    package func update(
         id: Int64,
         with input: Input,
         slug: String,
         revision: Int,
-        now: Timestamp,
+        updatedAt: Timestamp,
         _ connection: PGConnection,
         _ logger: Logger
     ) async throws {
         var bindings = PostgresBindings()
         bindings.append(slug)
         bindings.append(revision)
-        bindings.append(now.date)
+        bindings.append(updatedAt.date)
         var assignments = ["slug = $1", "revision = $2", "updated_at = $3"]
-        for column in stored.columns {
-            guard let value = column.value(input) else { continue }
+        for (column, value) in updated(input) {
             value.append(to: &bindings)
-            assignments.append("\(column.name) = $\(bindings.count)")
+            assignments.append("\(column) = $\(bindings.count)")
         }
         bindings.append(id)
         let sql = "UPDATE \(table) SET \(assignments.joined(separator: ", ")) WHERE id = $\(bindings.count)"
         try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+    }
+
+    /// Every row's identity and input, in id order: what an export holds of the kind.
+    package func exported(_ connection: PGConnection, _ logger: Logger) async throws -> [(StoredIdentity, Input)] {
+        try await connection.query(PostgresQuery(unsafeSQL: "SELECT * FROM \(table) ORDER BY id"), logger: logger)
+            .map { row in (try StoredIdentity(row), try input(row)) }
     }
 }
 
@@ -241,9 +251,9 @@ extension StoredValue {
 
 /// PostgresNIO's rows, as the kinds' descriptions read them.
 extension PGRow: StoredRow {
-    package func text(_ column: String) throws -> String { try row[column].decode(String.self) }
-    package func optionalText(_ column: String) throws -> String? { try row[column].decode(String?.self) }
-    package func integer(_ column: String) throws -> Int64 { try row[column].decode(Int64.self) }
+    package func text(_ column: String) throws -> String { try cell(column).decode(String.self) }
+    package func optionalText(_ column: String) throws -> String? { try cell(column).decode(String?.self) }
+    package func integer(_ column: String) throws -> Int64 { try cell(column).decode(Int64.self) }
 }
 
 /// Pieces every collection's writes share on PostgreSQL, run inside the caller's transaction.

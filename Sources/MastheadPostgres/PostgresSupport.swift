@@ -22,23 +22,38 @@ package struct PGRow {
     }
 
     package subscript<Value: PostgresDecodable>(_ name: String, as type: Value.Type = Value.self) -> Value {
-        get throws { try row[name].decode(Value.self) }
+        get throws { try cell(name).decode(Value.self) }
     }
 
     package func time(_ name: String) throws -> Timestamp {
-        Timestamp(try row[name].decode(Date.self))
+        Timestamp(try cell(name).decode(Date.self))
     }
 
     package func optionalTime(_ name: String) throws -> Timestamp? {
-        try row[name].decode(Date?.self).map(Timestamp.init)
+        try cell(name).decode(Date?.self).map(Timestamp.init)
     }
 
     /// A kind, stored as its name; any other text is a corrupt row.
     package func kind(_ name: String) throws -> ResourceKind {
-        let text = try row[name].decode(String.self)
+        let text = try cell(name).decode(String.self)
         guard let kind = ResourceKind(rawValue: text) else { throw UnknownResourceKind(stored: text) }
         return kind
     }
+}
+
+extension PGRow {
+    /// The column `name`: PostgresNIO traps on a name the row lacks, so a query that
+    /// forgot a column would end the process; this throws instead.
+    func cell(_ name: String) throws -> PostgresCell {
+        guard row.contains(name) else { throw MissingColumn(name: name) }
+        return row[name]
+    }
+}
+
+/// A column a statement's rows do not have: a defect of ours, answered 500.
+struct MissingColumn: Error, CustomStringConvertible {
+    let name: String
+    var description: String { "the row has no column '\(name)'" }
 }
 
 /// A stored kind that names no `ResourceKind`.

@@ -102,7 +102,7 @@ package struct PostgresTagStore: TagStore, PostgresSluggedStore {
 
     /// Follows `\(clock:)`, which says when visibility is judged.
     package static let select = """
-        SELECT t.id, t.slug, t.name, t.description, t.revision,
+        SELECT t.*,
                (SELECT count(*) FROM article_tags at WHERE at.tag_id = t.id AND \(PostgresVisibility.carriedCondition()))
                AS article_count
         FROM tags t

@@ -85,17 +85,14 @@ package struct SiteRecord: SnakeCaseRecord {
     package var updatedAt: Timestamp
 }
 
+/// The rows of the slugged kinds, as finding, checking and deleting one needs them: its
+/// identity, revision and time. Their other columns are the kinds' descriptions'
+/// (`SluggedKinds`), which both engines write and read.
 package struct AuthorRecord: SluggedRecord {
     package static let databaseTableName = "authors"
     package var id: Int64?
     package var slug: String
-    package var name: String
-    package var bio: String?
-    package var avatarUrl: String?
-    package var websiteUrl: String?
-    package var location: String?
-    package var revision: Int = 1
-    package var createdAt: Timestamp
+    package var revision: Int
     package var updatedAt: Timestamp
 }
 
@@ -103,10 +100,7 @@ package struct TagRecord: SluggedRecord {
     package static let databaseTableName = "tags"
     package var id: Int64?
     package var slug: String
-    package var name: String
-    package var description: String?
-    package var revision: Int = 1
-    package var createdAt: Timestamp
+    package var revision: Int
     package var updatedAt: Timestamp
 }
 
@@ -253,14 +247,7 @@ package struct PlatformRecord: SluggedRecord {
     package static let databaseTableName = "platforms"
     package var id: Int64?
     package var slug: String
-    package var name: String
-    package var focus: String
-    package var tagline: String
-    package var description: String
-    package var url: String?
-    package var position: Int
-    package var revision: Int = 1
-    package var createdAt: Timestamp
+    package var revision: Int
     package var updatedAt: Timestamp
 }
 
@@ -268,12 +255,7 @@ package struct ServiceRecord: SluggedRecord {
     package static let databaseTableName = "services"
     package var id: Int64?
     package var slug: String
-    package var title: String
-    package var subtitle: String
-    package var description: String
-    package var position: Int
-    package var revision: Int = 1
-    package var createdAt: Timestamp
+    package var revision: Int
     package var updatedAt: Timestamp
 }
 

@@ -17,12 +17,12 @@ public struct SQLitePortabilityStore: PortabilityStore {
     /// Everything but tokens, in one read transaction, each list in id order.
     public func export() async throws -> ContentExport {
         try await database.reader.read { db in
-            let authors = try AuthorRecord.order(Column("id")).fetchAll(db)
-            let tags = try TagRecord.order(Column("id")).fetchAll(db)
-            let services = try ServiceRecord.order(Column("id")).fetchAll(db)
-            let authorSlugs = Dictionary(uniqueKeysWithValues: authors.map { ($0.id!, $0.slug) })
-            let tagSlugs = Dictionary(uniqueKeysWithValues: tags.map { ($0.id!, $0.slug) })
-            let serviceSlugs = Dictionary(uniqueKeysWithValues: services.map { ($0.id!, $0.slug) })
+            let authors = try SluggedKinds.authors.exported(db)
+            let tags = try SluggedKinds.tags.exported(db)
+            let services = try SluggedKinds.services.exported(db)
+            let authorSlugs = Dictionary(uniqueKeysWithValues: authors.map { ($0.0.id, $0.0.slug) })
+            let tagSlugs = Dictionary(uniqueKeysWithValues: tags.map { ($0.0.id, $0.0.slug) })
+            let serviceSlugs = Dictionary(uniqueKeysWithValues: services.map { ($0.0.id, $0.0.slug) })
             let articleTags = try Self.grouped(
                 db,
                 "SELECT article_id, tag_id FROM article_tags ORDER BY article_id, position"
@@ -61,29 +61,8 @@ public struct SQLitePortabilityStore: PortabilityStore {
                         updatedAt: $0.updatedAt
                     )
                 },
-                authors: authors.map {
-                    AuthorExport(
-                        slug: $0.slug,
-                        name: $0.name,
-                        bio: $0.bio,
-                        avatarUrl: $0.avatarUrl,
-                        websiteUrl: $0.websiteUrl,
-                        location: $0.location,
-                        revision: $0.revision,
-                        createdAt: $0.createdAt,
-                        updatedAt: $0.updatedAt
-                    )
-                },
-                tags: tags.map {
-                    TagExport(
-                        slug: $0.slug,
-                        name: $0.name,
-                        description: $0.description,
-                        revision: $0.revision,
-                        createdAt: $0.createdAt,
-                        updatedAt: $0.updatedAt
-                    )
-                },
+                authors: authors.map(AuthorExport.init),
+                tags: tags.map(TagExport.init),
                 articles: try ArticleRecord.order(Column("id")).fetchAll(db).map { article in
                     let id = article.id!
                     return ArticleExport(
@@ -109,33 +88,12 @@ public struct SQLitePortabilityStore: PortabilityStore {
                         updatedAt: article.updatedAt
                     )
                 },
-                platforms: try PlatformRecord.order(Column("id")).fetchAll(db).map { platform in
-                    PlatformExport(
-                        slug: platform.slug,
-                        name: platform.name,
-                        focus: platform.focus,
-                        tagline: platform.tagline,
-                        description: platform.description,
-                        url: platform.url,
-                        position: platform.position,
-                        services: platformServices[platform.id!, default: []].map { serviceSlugs[$0]! },
-                        revision: platform.revision,
-                        createdAt: platform.createdAt,
-                        updatedAt: platform.updatedAt
-                    )
+                platforms: try SluggedKinds.platforms.exported(db).map { stored, input in
+                    var platform = PlatformExport(stored, input)
+                    platform.services = platformServices[stored.id, default: []].map { serviceSlugs[$0]! }
+                    return platform
                 },
-                services: services.map {
-                    ServiceExport(
-                        slug: $0.slug,
-                        title: $0.title,
-                        subtitle: $0.subtitle,
-                        description: $0.description,
-                        position: $0.position,
-                        revision: $0.revision,
-                        createdAt: $0.createdAt,
-                        updatedAt: $0.updatedAt
-                    )
-                }
+                services: services.map(ServiceExport.init)
             )
         }
     }
@@ -164,66 +122,14 @@ public struct SQLitePortabilityStore: PortabilityStore {
                 )
                 try record.upsert(db)
             }
-            let authorIDs = try Self.insert(
-                document.authors.map { author in
-                    AuthorRecord(
-                        slug: author.slug,
-                        name: author.name,
-                        bio: author.bio,
-                        avatarUrl: author.avatarUrl,
-                        websiteUrl: author.websiteUrl,
-                        location: author.location,
-                        revision: author.revision,
-                        createdAt: author.createdAt,
-                        updatedAt: author.updatedAt
-                    )
-                },
-                db
-            )
-            let tagIDs = try Self.insert(
-                document.tags.map { tag in
-                    TagRecord(
-                        slug: tag.slug,
-                        name: tag.name,
-                        description: tag.description,
-                        revision: tag.revision,
-                        createdAt: tag.createdAt,
-                        updatedAt: tag.updatedAt
-                    )
-                },
-                db
-            )
-            let serviceIDs = try Self.insert(
-                document.services.map { service in
-                    ServiceRecord(
-                        slug: service.slug,
-                        title: service.title,
-                        subtitle: service.subtitle,
-                        description: service.description,
-                        position: service.position,
-                        revision: service.revision,
-                        createdAt: service.createdAt,
-                        updatedAt: service.updatedAt
-                    )
-                },
-                db
-            )
+            let authorIDs = try Self.insert(document.authors, as: SluggedKinds.authors, db)
+            let tagIDs = try Self.insert(document.tags, as: SluggedKinds.tags, db)
+            let serviceIDs = try Self.insert(document.services, as: SluggedKinds.services, db)
+            let platformIDs = try Self.insert(document.platforms, as: SluggedKinds.platforms, db)
             for platform in document.platforms {
-                var record = PlatformRecord(
-                    slug: platform.slug,
-                    name: platform.name,
-                    focus: platform.focus,
-                    tagline: platform.tagline,
-                    description: platform.description,
-                    url: platform.url,
-                    position: platform.position,
-                    revision: platform.revision,
-                    createdAt: platform.createdAt,
-                    updatedAt: platform.updatedAt
-                )
-                try record.insert(db)
                 for slug in platform.services {
-                    try PlatformServiceRecord(platformId: record.id!, serviceId: serviceIDs[slug]!).insert(db)
+                    try PlatformServiceRecord(platformId: platformIDs[platform.slug]!, serviceId: serviceIDs[slug]!)
+                        .insert(db)
                 }
             }
             // Bodies are staged, then moved in one statement: a statement that fires the search
@@ -290,12 +196,23 @@ public struct SQLitePortabilityStore: PortabilityStore {
         }
     }
 
-    /// Inserts `records` in order; returns their ids by slug.
-    private static func insert<Record: SluggedRecord>(_ records: [Record], _ db: Database) throws -> [String: Int64] {
+    /// Inserts a kind's entries in order, as they were (slug, revision, times); their ids by
+    /// slug.
+    private static func insert<Entry: SluggedExport, Resource>(
+        _ entries: [Entry],
+        as kind: SluggedKind<Entry.Input, Resource>,
+        _ db: Database
+    ) throws -> [String: Int64] {
         var ids: [String: Int64] = [:]
-        for var record in records {
-            try record.insert(db)
-            ids[record.slug] = record.id!
+        for entry in entries {
+            ids[entry.slug] = try kind.insert(
+                entry.input,
+                slug: entry.slug,
+                revision: entry.revision,
+                createdAt: entry.createdAt,
+                updatedAt: entry.updatedAt,
+                db
+            )
         }
         return ids
     }

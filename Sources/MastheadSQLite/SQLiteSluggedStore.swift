@@ -53,7 +53,7 @@ extension SQLiteSluggedStore {
                 excludingID: nil,
                 db
             )
-            let id = try Self.insertRow(input, slug: slug, now: now, db)
+            let id = try Self.stored.insert(input, slug: slug, createdAt: now, updatedAt: now, db)
             try Self.saveLinks(of: id, from: input, replacing: false, db)
             try SQLiteOutbox.record([.write(of: Self.resourceKind, slug: slug, kind: .created)], now: now, db)
             return try Self.fetch(.id(id), now: now, db)!
@@ -77,7 +77,14 @@ extension SQLiteSluggedStore {
                 now: now,
                 db
             )
-            try Self.updateRow(record, with: input, db)
+            try Self.stored.update(
+                id: record.id!,
+                with: input,
+                slug: record.slug,
+                revision: record.revision,
+                updatedAt: record.updatedAt,
+                db
+            )
             try Self.saveLinks(of: record.id!, from: input, replacing: true, db)
             try SQLiteOutbox.record(
                 [.write(of: Self.resourceKind, slug: record.slug, previousSlug: oldSlug, kind: .updated)],
@@ -102,49 +109,61 @@ extension SQLiteSluggedStore {
     package func existing(among slugs: [Slug]) async throws -> Set<String> {
         try await database.reader.read { db in try WriteSupport.existing(slugs, in: Record.databaseTableName, db) }
     }
+}
 
-    /// Inserts the row for `input` with the description's columns; its id.
-    static func insertRow(_ input: Input, slug: String, now: Timestamp, _ db: Database) throws -> Int64 {
-        let table = stored.table
+extension SluggedKind {
+    /// Inserts a row for `input` with the description's columns (a store's create, the
+    /// demo, an import); its id.
+    package func insert(
+        _ input: Input,
+        slug: String,
+        revision: Int = 1,
+        createdAt: Timestamp,
+        updatedAt: Timestamp,
+        _ db: Database
+    ) throws -> Int64 {
         var names = ["slug"]
         var values = ["?"]
         var arguments: StatementArguments = [slug]
-        for column in stored.columns {
-            names.append(column.name)
-            if let value = column.value(input) {
+        for (column, written) in inserted(input) {
+            names.append(column)
+            switch written {
+            case .value(let value):
                 values.append("?")
                 arguments += [value.databaseValue]
-            } else {
-                switch column.whenLeftOut {
-                case .afterTheLast: values.append("(SELECT COALESCE(MAX(\(column.name)), 0) + 1 FROM \(table))")
-                case nil: values.append("NULL")
-                }
+            case .expression(let sql): values.append(sql)
             }
         }
-        names += ["created_at", "updated_at"]
-        values += ["?", "?"]
-        arguments += [now, now]
+        names += ["revision", "created_at", "updated_at"]
+        values += ["?", "?", "?"]
+        arguments += [revision, createdAt, updatedAt]
         try db.cachedStatement(
             sql: "INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\(values.joined(separator: ", ")))"
         ).execute(arguments: arguments)
         return db.lastInsertedRowID
     }
 
-    /// Writes the input's columns over the row `record` names, with the slug, revision and
-    /// time `prepareReplace` settled; a column the input leaves out keeps what it holds.
-    static func updateRow(_ record: Record, with input: Input, _ db: Database) throws {
+    /// Writes the input's columns over the row `id`, with its slug, revision and time; a
+    /// column the input leaves out keeps what it holds.
+    package func update(id: Int64, with input: Input, slug: String, revision: Int, updatedAt: Timestamp, _ db: Database)
+        throws
+    {
         var assignments = ["slug = ?", "revision = ?", "updated_at = ?"]
-        var arguments: StatementArguments = [record.slug, record.revision, record.updatedAt]
-        for column in stored.columns {
-            guard let value = column.value(input) else { continue }
-            assignments.append("\(column.name) = ?")
+        var arguments: StatementArguments = [slug, revision, updatedAt]
+        for (column, value) in updated(input) {
+            assignments.append("\(column) = ?")
             arguments += [value.databaseValue]
         }
-        arguments += [record.id!]
-        try db.execute(
-            sql: "UPDATE \(stored.table) SET \(assignments.joined(separator: ", ")) WHERE id = ?",
-            arguments: arguments
-        )
+        arguments += [id]
+        let sql = "UPDATE \(table) SET \(assignments.joined(separator: ", ")) WHERE id = ?"
+        try db.execute(sql: sql, arguments: arguments)
+    }
+
+    /// Every row's identity and input, in id order: what an export holds of the kind.
+    package func exported(_ db: Database) throws -> [(StoredIdentity, Input)] {
+        try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY id").map { row in
+            (try StoredIdentity(row), try input(row))
+        }
     }
 }
 

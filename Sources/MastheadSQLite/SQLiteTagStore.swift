@@ -47,7 +47,7 @@ package struct SQLiteTagStore: TagStore, SQLiteSluggedStore {
 
     package static func select(now: Timestamp) -> SQL {
         """
-        SELECT t.id, t.slug, t.name, t.description, t.revision,
+        SELECT t.*,
                (SELECT COUNT(*) FROM article_tags at JOIN articles a ON a.id = at.article_id
                 WHERE at.tag_id = t.id AND \(PublicVisibility.condition(at: now))) AS article_count
         FROM tags t

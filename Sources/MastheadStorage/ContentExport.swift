@@ -117,6 +117,20 @@ public struct SiteExport: Codable, Sendable, Equatable {
     }
 }
 
+/// An export document's entry for a slugged kind: the stored resource's slug, revision and
+/// times, and its input's fields (`SluggedKind`). Both engines export and import these kinds
+/// through it, so a field of such a kind is written down here and in its description only.
+package protocol SluggedExport {
+    associatedtype Input: SluggedInput
+    init(_ stored: StoredIdentity, _ input: Input)
+    var slug: String { get }
+    var revision: Int { get }
+    var createdAt: Timestamp { get }
+    var updatedAt: Timestamp { get }
+    /// The fields an import writes, without links to other resources.
+    var input: Input { get }
+}
+
 public struct AuthorExport: Codable, Sendable, Equatable {
     public var slug: String
     public var name: String
@@ -151,6 +165,26 @@ public struct AuthorExport: Codable, Sendable, Equatable {
     }
 }
 
+extension AuthorExport: SluggedExport {
+    package init(_ stored: StoredIdentity, _ input: AuthorInput) {
+        self.init(
+            slug: stored.slug,
+            name: input.name,
+            bio: input.bio,
+            avatarUrl: input.avatarURL,
+            websiteUrl: input.websiteURL,
+            location: input.location,
+            revision: stored.revision,
+            createdAt: stored.createdAt,
+            updatedAt: stored.updatedAt
+        )
+    }
+
+    package var input: AuthorInput {
+        AuthorInput(slug: .keep, name: name, bio: bio, avatarURL: avatarUrl, websiteURL: websiteUrl, location: location)
+    }
+}
+
 public struct TagExport: Codable, Sendable, Equatable {
     public var slug: String
     public var name: String
@@ -174,6 +208,21 @@ public struct TagExport: Codable, Sendable, Equatable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
+}
+
+extension TagExport: SluggedExport {
+    package init(_ stored: StoredIdentity, _ input: TagInput) {
+        self.init(
+            slug: stored.slug,
+            name: input.name,
+            description: input.description,
+            revision: stored.revision,
+            createdAt: stored.createdAt,
+            updatedAt: stored.updatedAt
+        )
+    }
+
+    package var input: TagInput { TagInput(slug: .keep, name: name, description: description) }
 }
 
 public struct ArticleExport: Codable, Sendable, Equatable {
@@ -299,6 +348,39 @@ public struct PlatformExport: Codable, Sendable, Equatable {
     }
 }
 
+extension PlatformExport: SluggedExport {
+    /// Its services are read apart (`platform_services`).
+    package init(_ stored: StoredIdentity, _ input: PlatformInput) {
+        self.init(
+            slug: stored.slug,
+            name: input.name,
+            focus: input.focus,
+            tagline: input.tagline,
+            description: input.description,
+            url: input.url,
+            position: input.position ?? 0,
+            services: [],
+            revision: stored.revision,
+            createdAt: stored.createdAt,
+            updatedAt: stored.updatedAt
+        )
+    }
+
+    /// Without its services, which are linked once every service is in.
+    package var input: PlatformInput {
+        PlatformInput(
+            slug: .keep,
+            name: name,
+            focus: focus,
+            tagline: tagline,
+            description: description,
+            url: url,
+            position: position,
+            services: []
+        )
+    }
+}
+
 public struct ServiceExport: Codable, Sendable, Equatable {
     public var slug: String
     public var title: String
@@ -327,6 +409,32 @@ public struct ServiceExport: Codable, Sendable, Equatable {
         self.revision = revision
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+    }
+}
+
+extension ServiceExport: SluggedExport {
+    package init(_ stored: StoredIdentity, _ input: ServiceInput) {
+        self.init(
+            slug: stored.slug,
+            title: input.title,
+            subtitle: input.subtitle,
+            description: input.description,
+            position: input.position ?? 0,
+            revision: stored.revision,
+            createdAt: stored.createdAt,
+            updatedAt: stored.updatedAt
+        )
+    }
+
+    package var input: ServiceInput {
+        ServiceInput(
+            slug: .keep,
+            title: title,
+            subtitle: subtitle,
+            description: description,
+            position: position,
+            platforms: []
+        )
     }
 }
 

@@ -38,9 +38,32 @@ public struct SluggedKind<Input: SluggedInput, Resource: Sendable>: Sendable {
     public let table: String
     /// The columns the input writes, in the order they are written.
     public let columns: [Column]
-    /// The resource from a row of `SELECT <table>.*` with the kind's computed columns
-    /// (`article_count`); links are read apart.
-    public let read: @Sendable (any StoredRow) throws -> Resource
+    /// The input's fields as a row holds them (its slug `.keep`, its links empty: those are
+    /// read apart). Export reads a stored resource with this.
+    public let input: @Sendable (any StoredRow) throws -> Input
+    /// The resource made of a row's identity and input, and the kind's computed columns
+    /// (`article_count`) from the row itself.
+    public let resource: @Sendable (StoredIdentity, Input, any StoredRow) throws -> Resource
+
+    public init(
+        kind: ResourceKind,
+        table: String,
+        columns: [Column],
+        input: @escaping @Sendable (any StoredRow) throws -> Input,
+        resource: @escaping @Sendable (StoredIdentity, Input, any StoredRow) throws -> Resource
+    ) {
+        self.kind = kind
+        self.table = table
+        self.columns = columns
+        self.input = input
+        self.resource = resource
+    }
+
+    /// The resource from a row of `SELECT <table>.*` with the kind's computed columns; links
+    /// are read apart.
+    public func read(_ row: any StoredRow) throws -> Resource {
+        try resource(StoredIdentity(row), input(row), row)
+    }
 
     /// One column the input writes.
     public struct Column: Sendable {
@@ -70,6 +93,48 @@ public struct SluggedKind<Input: SluggedInput, Resource: Sendable>: Sendable {
     }
 }
 
+extension SluggedKind {
+    /// What an insert writes to a column: a value to bind, or SQL both engines evaluate.
+    public enum Written: Sendable, Equatable {
+        case value(StoredValue)
+        case expression(String)
+    }
+
+    /// What an insert of `input` writes to each of the description's columns, in order.
+    public func inserted(_ input: Input) -> [(column: String, written: Written)] {
+        columns.map { column in
+            if let value = column.value(input) { return (column.name, .value(value)) }
+            switch column.whenLeftOut {
+            case .afterTheLast:
+                return (column.name, .expression("(SELECT COALESCE(MAX(\(column.name)), 0) + 1 FROM \(table))"))
+            case nil: return (column.name, .value(.null))
+            }
+        }
+    }
+
+    /// What a replace writes: the columns the input gives, in order; the others keep theirs.
+    public func updated(_ input: Input) -> [(column: String, value: StoredValue)] {
+        columns.compactMap { column in column.value(input).map { (column.name, $0) } }
+    }
+}
+
+/// What every slugged row holds besides its input's fields.
+public struct StoredIdentity: Sendable, Equatable {
+    public let id: Int64
+    public let slug: String
+    public let revision: Int
+    public let createdAt: Timestamp
+    public let updatedAt: Timestamp
+
+    public init(_ row: any StoredRow) throws {
+        id = try row.integer("id")
+        slug = try row.text("slug")
+        revision = try row.int("revision")
+        createdAt = try row.time("created_at")
+        updatedAt = try row.time("updated_at")
+    }
+}
+
 /// The descriptions of the slugged kinds.
 public enum SluggedKinds {
     public static let authors = SluggedKind<AuthorInput, Author>(
@@ -82,19 +147,29 @@ public enum SluggedKinds {
             .text("website_url") { $0.websiteURL },
             .text("location") { $0.location },
         ],
-        read: { row in
-            Author(
-                id: try row.integer("id"),
-                slug: try row.text("slug"),
+        input: { row in
+            AuthorInput(
+                slug: .keep,
                 name: try row.text("name"),
                 bio: try row.optionalText("bio"),
                 avatarURL: try row.optionalText("avatar_url"),
                 websiteURL: try row.optionalText("website_url"),
-                location: try row.optionalText("location"),
+                location: try row.optionalText("location")
+            )
+        },
+        resource: { stored, input, row in
+            Author(
+                id: stored.id,
+                slug: stored.slug,
+                name: input.name,
+                bio: input.bio,
+                avatarURL: input.avatarURL,
+                websiteURL: input.websiteURL,
+                location: input.location,
                 articleCount: try row.int("article_count"),
-                revision: try row.int("revision"),
-                createdAt: try row.time("created_at"),
-                updatedAt: try row.time("updated_at")
+                revision: stored.revision,
+                createdAt: stored.createdAt,
+                updatedAt: stored.updatedAt
             )
         }
     )
@@ -106,14 +181,17 @@ public enum SluggedKinds {
             .text("name") { $0.name },
             .text("description") { $0.description },
         ],
-        read: { row in
+        input: { row in
+            TagInput(slug: .keep, name: try row.text("name"), description: try row.optionalText("description"))
+        },
+        resource: { stored, input, row in
             Tag(
-                id: try row.integer("id"),
-                slug: try row.text("slug"),
-                name: try row.text("name"),
-                description: try row.optionalText("description"),
+                id: stored.id,
+                slug: stored.slug,
+                name: input.name,
+                description: input.description,
                 articleCount: try row.int("article_count"),
-                revision: try row.int("revision")
+                revision: stored.revision
             )
         }
     )
@@ -129,17 +207,29 @@ public enum SluggedKinds {
             .text("url") { $0.url },
             .position("position") { $0.position },
         ],
-        read: { row in
-            Platform(
-                id: try row.integer("id"),
-                slug: try row.text("slug"),
+        input: { row in
+            PlatformInput(
+                slug: .keep,
                 name: try row.text("name"),
                 focus: try row.text("focus"),
                 tagline: try row.text("tagline"),
                 description: try row.text("description"),
                 url: try row.optionalText("url"),
                 position: try row.int("position"),
-                revision: try row.int("revision"),
+                services: []
+            )
+        },
+        resource: { stored, input, _ in
+            Platform(
+                id: stored.id,
+                slug: stored.slug,
+                name: input.name,
+                focus: input.focus,
+                tagline: input.tagline,
+                description: input.description,
+                url: input.url,
+                position: input.position ?? 0,
+                revision: stored.revision,
                 services: []
             )
         }
@@ -154,15 +244,25 @@ public enum SluggedKinds {
             .text("description") { $0.description },
             .position("position") { $0.position },
         ],
-        read: { row in
-            Service(
-                id: try row.integer("id"),
-                slug: try row.text("slug"),
+        input: { row in
+            ServiceInput(
+                slug: .keep,
                 title: try row.text("title"),
                 subtitle: try row.text("subtitle"),
                 description: try row.text("description"),
                 position: try row.int("position"),
-                revision: try row.int("revision"),
+                platforms: []
+            )
+        },
+        resource: { stored, input, _ in
+            Service(
+                id: stored.id,
+                slug: stored.slug,
+                title: input.title,
+                subtitle: input.subtitle,
+                description: input.description,
+                position: input.position ?? 0,
+                revision: stored.revision,
                 platforms: []
             )
         }

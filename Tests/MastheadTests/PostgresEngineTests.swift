@@ -292,6 +292,21 @@ struct PostgresEngineTests {
         #expect(written == 7)
     }
 
+    /// A column a row lacks is an error, never a trap: PostgresNIO's row traps on an unknown
+    /// name, which would end the process on one forgotten column in a statement.
+    @Test func aColumnTheRowLacksThrowsInsteadOfEndingTheProcess() async throws {
+        let database = try await PostgresTestServer.makeDatabase()
+        let row = try #require(
+            try await database.engine.client.withConnection { connection in
+                try await connection.query("SELECT 1 AS one", logger: PostgresTestServer.logger).first { $0 }
+            }
+        )
+        #expect(try row.integer("one") == 1)
+        #expect(throws: MissingColumn.self) { try row.text("two") }
+        #expect(throws: MissingColumn.self) { try row.time("created_at") }
+        #expect(throws: MissingColumn.self) { _ = try row["two"] as Int }
+    }
+
     /// A statement the driver never answers (as PostgresNIO never answers one whose write
     /// lost the race with the close) ends when its connection closes, and the closed
     /// connection is forgotten.

@@ -1,5 +1,6 @@
 import GRDB
 import MastheadDomain
+import MastheadStorage
 
 /// The demo publication: the Signal blog and the product catalog, compiled into the binary
 /// so that `masthead serve --demo` works from any directory.
@@ -80,30 +81,30 @@ public enum DemoContent {
 
         var authorIDs: [String: Int64] = [:]
         for author in authors {
-            var record = AuthorRecord(
+            authorIDs[author.slug] = try SluggedKinds.authors.insert(
+                AuthorInput(
+                    slug: .keep,
+                    name: author.name,
+                    bio: author.bio,
+                    websiteURL: author.websiteURL,
+                    location: author.location
+                ),
                 slug: author.slug,
-                name: author.name,
-                bio: author.bio,
-                websiteUrl: author.websiteURL,
-                location: author.location,
                 createdAt: created,
-                updatedAt: created
+                updatedAt: created,
+                db
             )
-            try record.insert(db)
-            authorIDs[author.slug] = record.id
         }
 
         var tagIDs: [String: Int64] = [:]
         for tag in tags {
-            var record = TagRecord(
+            tagIDs[tag.slug] = try SluggedKinds.tags.insert(
+                TagInput(slug: .keep, name: tag.name, description: tag.description),
                 slug: tag.slug,
-                name: tag.name,
-                description: tag.description,
                 createdAt: created,
-                updatedAt: created
+                updatedAt: created,
+                db
             )
-            try record.insert(db)
-            tagIDs[tag.slug] = record.id
         }
 
         // On the hour, so that the demo's dates read naturally.
@@ -140,33 +141,40 @@ public enum DemoContent {
 
         var platformIDs: [String: Int64] = [:]
         for (position, platform) in platforms.enumerated() {
-            var record = PlatformRecord(
+            platformIDs[platform.slug] = try SluggedKinds.platforms.insert(
+                PlatformInput(
+                    slug: .keep,
+                    name: platform.name,
+                    focus: platform.focus,
+                    tagline: platform.tagline,
+                    description: platform.description,
+                    url: "\(site.url)/platforms/\(platform.slug)",
+                    position: position + 1,
+                    services: []
+                ),
                 slug: platform.slug,
-                name: platform.name,
-                focus: platform.focus,
-                tagline: platform.tagline,
-                description: platform.description,
-                url: "\(site.url)/platforms/\(platform.slug)",
-                position: position + 1,
                 createdAt: created,
-                updatedAt: created
+                updatedAt: created,
+                db
             )
-            try record.insert(db)
-            platformIDs[platform.slug] = record.id
         }
         for (position, service) in services.enumerated() {
-            var record = ServiceRecord(
+            let id = try SluggedKinds.services.insert(
+                ServiceInput(
+                    slug: .keep,
+                    title: service.title,
+                    subtitle: service.subtitle,
+                    description: service.description,
+                    position: position + 1,
+                    platforms: []
+                ),
                 slug: service.slug,
-                title: service.title,
-                subtitle: service.subtitle,
-                description: service.description,
-                position: position + 1,
                 createdAt: created,
-                updatedAt: created
+                updatedAt: created,
+                db
             )
-            try record.insert(db)
             for platform in service.platforms {
-                try PlatformServiceRecord(platformId: platformIDs[platform]!, serviceId: record.id!).insert(db)
+                try PlatformServiceRecord(platformId: platformIDs[platform]!, serviceId: id).insert(db)
             }
         }
     }

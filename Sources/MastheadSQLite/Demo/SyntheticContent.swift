@@ -1,5 +1,6 @@
 import GRDB
 import MastheadDomain
+import MastheadStorage
 
 /// A large, realistic, reproducible publication for load tests: articles of 300 to 1,500
 /// words of Markdown (headings, lists, links, code), 100 authors, 300 tags whose popularity
@@ -25,18 +26,22 @@ public enum SyntheticContent {
                 throw StoreError.conflict(code: "not_empty", detail: "The database already holds content.")
             }
             for index in 1...authorCount {
-                var author = AuthorRecord(
+                _ = try SluggedKinds.authors.insert(
+                    AuthorInput(slug: .keep, name: "Author \(index)", bio: "Writes about \(Self.words[index])."),
                     slug: "author-\(index)",
-                    name: "Author \(index)",
-                    bio: "Writes about \(Self.words[index]).",
                     createdAt: created,
-                    updatedAt: created
+                    updatedAt: created,
+                    db
                 )
-                try author.insert(db)
             }
             for index in 1...tagCount {
-                var tag = TagRecord(slug: "tag-\(index)", name: "Tag \(index)", createdAt: created, updatedAt: created)
-                try tag.insert(db)
+                _ = try SluggedKinds.tags.insert(
+                    TagInput(slug: .keep, name: "Tag \(index)"),
+                    slug: "tag-\(index)",
+                    createdAt: created,
+                    updatedAt: created,
+                    db
+                )
             }
         }
         // Zipf weights: tag i is chosen in proportion to 1/i.
