@@ -89,42 +89,18 @@ extension SiteExport {
     }
 }
 
-extension AuthorExport {
+extension SluggedExport where Self: Encodable {
+    /// The entry's own JSON without what the store keeps by itself (its revision and times):
+    /// the export's keys are the API's, so a field of these kinds is checked with no line here.
     fileprivate var apiDocument: JSONObject {
-        var document: JSONObject = ["slug": .string(slug), "name": .string(name)]
-        document["bio"] = bio.map(JSONValue.string)
-        document["avatar_url"] = avatarUrl.map(JSONValue.string)
-        document["website_url"] = websiteUrl.map(JSONValue.string)
-        document["location"] = location.map(JSONValue.string)
-        return document
-    }
-}
-
-extension TagExport {
-    fileprivate var apiDocument: JSONObject {
-        var document: JSONObject = ["slug": .string(slug), "name": .string(name)]
-        document["description"] = description.map(JSONValue.string)
-        return document
-    }
-}
-
-extension ServiceExport {
-    fileprivate var apiDocument: JSONObject {
-        [
-            "slug": .string(slug), "title": .string(title), "subtitle": .string(subtitle),
-            "description": .string(description), "position": .integer(Int64(position)),
-        ]
-    }
-}
-
-extension PlatformExport {
-    fileprivate var apiDocument: JSONObject {
-        var document: JSONObject = [
-            "slug": .string(slug), "name": .string(name), "focus": .string(focus), "tagline": .string(tagline),
-            "description": .string(description), "position": .integer(Int64(position)),
-            "services": .array(services.map(JSONValue.string)),
-        ]
-        document["url"] = url.map(JSONValue.string)
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        // Strings, numbers and lists of strings always encode; an empty document would be
+        // refused for its missing fields all the same.
+        guard let data = try? encoder.encode(self),
+            var document = try? JSONDecoder().decode(JSONObject.self, from: data)
+        else { return [:] }
+        for key in ["revision", "created_at", "updated_at"] { document[key] = nil }
         return document
     }
 }
