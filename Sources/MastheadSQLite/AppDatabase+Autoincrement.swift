@@ -11,7 +11,12 @@ extension AppDatabase {
     /// renamed away with `legacy_alter_table` on, so that nothing else in the schema is
     /// rewritten to follow it: the other tables' foreign keys, the views and the triggers on
     /// other tables go on naming `table`, which the new table is then made as.
-    static func rebuildWithAutoincrement(_ table: String, in db: Database) throws {
+    package static func rebuildWithAutoincrement(_ table: String, in db: Database) throws {
+        // With foreign keys on, the rename would point the other tables' keys at the old
+        // table, and dropping it would cascade: article links, bodies, previews, deliveries.
+        guard try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") == false else {
+            throw AutoincrementRebuildFailure(table: table, reason: "foreign keys must be off while it runs")
+        }
         guard
             let create = try String.fetchOne(
                 db,
@@ -39,8 +44,10 @@ extension AppDatabase {
         )
         let old = "\(table)_before_autoincrement"
         try db.execute(sql: "PRAGMA legacy_alter_table = ON")
-        try db.execute(sql: "ALTER TABLE \(table) RENAME TO \(old)")
-        try db.execute(sql: "PRAGMA legacy_alter_table = OFF")
+        do {
+            defer { try? db.execute(sql: "PRAGMA legacy_alter_table = OFF") }
+            try db.execute(sql: "ALTER TABLE \(table) RENAME TO \(old)")
+        }
         try db.execute(sql: rebuilt)
         try db.execute(sql: "INSERT INTO \(table) SELECT * FROM \(old)")
         try db.execute(sql: "DROP TABLE \(old)")
@@ -49,8 +56,8 @@ extension AppDatabase {
 }
 
 /// A table that migration 0019 could not rebuild; the migration is rolled back.
-struct AutoincrementRebuildFailure: Error, CustomStringConvertible {
-    let table: String
-    let reason: String
-    var description: String { "cannot rebuild \(table) with AUTOINCREMENT: \(reason)" }
+package struct AutoincrementRebuildFailure: Error, CustomStringConvertible {
+    package let table: String
+    package let reason: String
+    package var description: String { "cannot rebuild \(table) with AUTOINCREMENT: \(reason)" }
 }

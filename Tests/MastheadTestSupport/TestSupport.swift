@@ -584,12 +584,13 @@ package struct Seeder: Sendable {
 /// A database as an older release left it: only the first `count` migrations applied, and
 /// none of the SQL functions a current connection has.
 package func databaseQueue(at path: String, migratedThrough count: Int) throws -> DatabaseQueue {
-    let queue = try DatabaseQueue(path: path)
-    var migrator = DatabaseMigrator()
-    for migration in MastheadMigrations.all.prefix(count) {
-        migrator.registerMigration(migration.identifier) { db in try db.execute(sql: migration.sql) }
+    // The functions the schema's triggers call, as AppDatabase's connections have them.
+    var configuration = Configuration()
+    configuration.prepareDatabase { db in
+        for function in CompressedText.functions { db.add(function: function) }
     }
-    try migrator.migrate(queue)
+    let queue = try DatabaseQueue(path: path, configuration: configuration)
+    try AppDatabase.migrator(through: count).migrate(queue)
     return queue
 }
 

@@ -167,20 +167,35 @@ import Testing
         }
     }
 
+    /// The rebuild runs only with foreign keys off, as the migrator runs it: with them on,
+    /// dropping the old table would cascade into every table that refers to it.
+    @Test func theRebuildRefusesToRunWithForeignKeysOn() throws {
+        let queue = try DatabaseQueue()
+        try queue.inDatabase { db in
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+            try db.execute(
+                sql: """
+                    CREATE TABLE parents (
+                        id   INTEGER PRIMARY KEY,
+                        name TEXT
+                    );
+                    CREATE TABLE children (parent_id INTEGER REFERENCES parents (id) ON DELETE CASCADE);
+                    INSERT INTO parents VALUES (1, 'p'); INSERT INTO children VALUES (1);
+                    """
+            )
+            let failure = #expect(throws: AutoincrementRebuildFailure.self) {
+                try AppDatabase.rebuildWithAutoincrement("parents", in: db)
+            }
+            #expect(failure?.reason == "foreign keys must be off while it runs")
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM children") == 1)
+        }
+    }
+
     /// 0019 rebuilds the tables with `AUTOINCREMENT` and keeps everything: rows, links,
     /// indexes, triggers (search follows later writes), and the ids a database already gave.
     @Test func givingIdsOnceKeepsEveryRowIndexAndTrigger() async throws {
         let folder = try TemporaryFolder()
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            for function in CompressedText.functions { db.add(function: function) }
-        }
-        let queue = try DatabaseQueue(path: folder.databasePath, configuration: configuration)
-        var migrator = DatabaseMigrator()
-        for migration in MastheadMigrations.all.prefix(18) {
-            migrator.registerMigration(migration.identifier) { db in try db.execute(sql: migration.sql) }
-        }
-        try migrator.migrate(queue)
+        let queue = try databaseQueue(at: folder.databasePath, migratedThrough: 18)
         let now = "'2026-11-28T12:00:00Z'"
         try await queue.write { db in
             try db.execute(
