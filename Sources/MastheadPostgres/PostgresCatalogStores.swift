@@ -189,16 +189,17 @@ extension PostgresPositionedStore {
     package static func rows(_ connection: PGConnection, _ logger: Logger, where key: RowKey?, limit: Int?, offset: Int)
         async throws -> PostgresRowSequence
     {
-        switch key {
+        let select = "SELECT \(stored.selectList(table)) FROM \(table)"
+        return switch key {
         case nil:
             try await connection.query(
-                "SELECT * FROM \(unescaped: table) ORDER BY position, id LIMIT \(limit) OFFSET \(offset)",
+                "\(unescaped: select) ORDER BY position, id LIMIT \(limit) OFFSET \(offset)",
                 logger: logger
             )
         case .id(let id)?:
-            try await connection.query("SELECT * FROM \(unescaped: table) WHERE id = \(id)", logger: logger)
+            try await connection.query("\(unescaped: select) WHERE id = \(id)", logger: logger)
         case .slug(let slug)?:
-            try await connection.query("SELECT * FROM \(unescaped: table) WHERE slug = \(slug)", logger: logger)
+            try await connection.query("\(unescaped: select) WHERE slug = \(slug)", logger: logger)
         }
     }
 }

@@ -233,8 +233,11 @@ extension SluggedKind {
 
     /// Every row's identity and input, in id order: what an export holds of the kind.
     package func exported(_ connection: PGConnection, _ logger: Logger) async throws -> [(StoredIdentity, Input)] {
-        try await connection.query(PostgresQuery(unsafeSQL: "SELECT * FROM \(table) ORDER BY id"), logger: logger)
-            .map { row in (try StoredIdentity(row), try input(row)) }
+        try await connection.query(
+            PostgresQuery(unsafeSQL: "SELECT \(selectList(table)) FROM \(table) ORDER BY id"),
+            logger: logger
+        )
+        .map { row in (try StoredIdentity(row), try input(row)) }
     }
 }
 

@@ -54,7 +54,8 @@ package struct PostgresAuthorStore: AuthorStore, PostgresSluggedStore {
 
     /// Follows `\(clock:)`, which says when visibility is judged.
     package static let select = """
-        SELECT au.*, (SELECT count(*) FROM articles a WHERE a.author_id = au.id AND \(PostgresVisibility.condition()))
+        SELECT \(SluggedKinds.authors.selectList("au")),
+               (SELECT count(*) FROM articles a WHERE a.author_id = au.id AND \(PostgresVisibility.condition()))
                AS article_count
         FROM authors au
         """
@@ -102,7 +103,7 @@ package struct PostgresTagStore: TagStore, PostgresSluggedStore {
 
     /// Follows `\(clock:)`, which says when visibility is judged.
     package static let select = """
-        SELECT t.*,
+        SELECT \(SluggedKinds.tags.selectList("t")),
                (SELECT count(*) FROM article_tags at WHERE at.tag_id = t.id AND \(PostgresVisibility.carriedCondition()))
                AS article_count
         FROM tags t

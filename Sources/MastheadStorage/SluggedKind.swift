@@ -112,6 +112,14 @@ extension SluggedKind {
         }
     }
 
+    /// The row's identity columns and the description's, qualified by `alias`: a select list
+    /// that reads what `read` needs and nothing else (PostgreSQL's search documents stay in
+    /// the database).
+    public func selectList(_ alias: String) -> String {
+        (["id", "slug", "revision", "created_at", "updated_at"] + columns.map(\.name))
+            .map { "\(alias).\($0)" }.joined(separator: ", ")
+    }
+
     /// What a replace writes: the columns the input gives, in order; the others keep theirs.
     public func updated(_ input: Input) -> [(column: String, value: StoredValue)] {
         columns.compactMap { column in column.value(input).map { (column.name, $0) } }

@@ -1,3 +1,4 @@
+import Foundation
 import MastheadStorage
 import MastheadTestSupport
 import Testing
@@ -34,5 +35,61 @@ import Testing
                 #expect(Self.everyTableHas.isSubset(of: all), "\(table)")
             }
         }
+    }
+}
+
+/// The importer checks a slugged kind's entry as the API's write body by its own JSON
+/// (`ContentImport`): every key an entry encodes, but its revision and times, must be a
+/// field the API's body takes, or every import would be refused for an unknown field.
+@Suite struct SluggedExportTests {
+    static func keys(_ entry: some Encodable) throws -> Set<String> {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let object = try JSONSerialization.jsonObject(with: try encoder.encode(entry)) as? [String: Any]
+        return Set(try #require(object).keys).subtracting(["revision", "created_at", "updated_at"])
+    }
+
+    @Test func everyKeyOfAnEntryIsAFieldOfTheAPIsBody() throws {
+        let now = Timestamp(secondsSinceEpoch: 1_800_000_000)
+        let author = AuthorExport(
+            slug: "a",
+            name: "A",
+            bio: "B",
+            avatarUrl: "https://example.com/a.png",
+            websiteUrl: "https://example.com",
+            location: "L",
+            revision: 1,
+            createdAt: now,
+            updatedAt: now
+        )
+        #expect(try Self.keys(author) == AuthorInput.fields)
+        let tag = TagExport(slug: "t", name: "T", description: "D", revision: 1, createdAt: now, updatedAt: now)
+        #expect(try Self.keys(tag) == TagInput.fields)
+        let platform = PlatformExport(
+            slug: "p",
+            name: "P",
+            focus: "F",
+            tagline: "T",
+            description: "D",
+            url: "https://example.com",
+            position: 1,
+            services: ["s"],
+            revision: 1,
+            createdAt: now,
+            updatedAt: now
+        )
+        #expect(try Self.keys(platform) == PlatformInput.fields)
+        let service = ServiceExport(
+            slug: "s",
+            title: "S",
+            subtitle: "U",
+            description: "D",
+            position: 1,
+            revision: 1,
+            createdAt: now,
+            updatedAt: now
+        )
+        // A service's platforms are written from the platforms' side in an export.
+        #expect(try Self.keys(service) == ServiceInput.fields.subtracting(["platforms"]))
     }
 }
