@@ -52,9 +52,15 @@ package final class ChildProcess: Sendable {
             var raw: Int32 = 0
             var result: pid_t = 0
             repeat { result = waitpid(pid, &raw, 0) } while result == -1 && errno == EINTR
-            if result != pid { print("ChildProcess: waitpid(\(pid)) = \(result), errno \(errno)") }
-            // The exit status, or 128 plus the signal that ended it, as a shell says.
-            let status = raw & 0x7f == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
+            // The exit status, or 128 plus the signal that ended it, as a shell says; 255 when
+            // it could not be read, never a success.
+            let status: Int32
+            if result == pid {
+                status = raw & 0x7f == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
+            } else {
+                print("ChildProcess: waitpid(\(pid)) = \(result), errno \(errno)")
+                status = 255
+            }
             state.status = status
             defer { state.waiting = [] }
             return (status, state.waiting)

@@ -40,12 +40,7 @@ package enum PostgresTestServer {
         try await administer { admin in
             // FILE_COPY (PostgreSQL 15 and later) copies the template's files instead of
             // writing them all to the write-ahead log: a run makes a few hundred databases.
-            let version = try await admin.query(
-                "SELECT current_setting('server_version_num')::int AS v",
-                logger: logger
-            )
-            .first { try $0["v"] as Int32 }
-            let strategy = (version ?? 0) >= 150_000 ? " STRATEGY = FILE_COPY" : ""
+            let strategy = try await serverVersion(admin) >= 150_000 ? " STRATEGY = FILE_COPY" : ""
             // A database name cannot be a parameter; this one is made above from a UUID.
             try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)\(strategy)"), logger: logger)
         }
@@ -55,6 +50,12 @@ package enum PostgresTestServer {
         // server under its max_connections.
         location.maximumConnections = 4
         return ScratchDatabase(location: location)
+    }
+
+    /// The server's version as a number (150004 for 15.4).
+    static func serverVersion(_ admin: PostgresClient) async throws -> Int32 {
+        try await admin.query("SELECT current_setting('server_version_num')::int AS v", logger: logger)
+            .first { try $0["v"] as Int32 } ?? 0
     }
 
     /// Runs `body` with a client of its own on the server's own database.
@@ -88,8 +89,10 @@ package final class ScratchDatabase: Sendable {
         Task.detached {
             do {
                 try await PostgresTestServer.administer { admin in
+                    // FORCE (PostgreSQL 13 and later) ends what is still connected to it.
+                    let force = try await PostgresTestServer.serverVersion(admin) >= 130_000 ? " WITH (FORCE)" : ""
                     try await admin.query(
-                        PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"),
+                        PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name)\(force)"),
                         logger: PostgresTestServer.logger
                     )
                 }
