@@ -22,7 +22,10 @@ private func count(_ storage: TestStorage, _ sql: String) async throws -> Int {
             let created = try await client.send(
                 .post,
                 "/v1/authors",
-                json: #"{"name":"Jo Writer","website_url":"https://jo.example"}"#,
+                json: #"""
+                    {"name":"Jo Writer","website_url":"https://jo.example","location":"Oslo",
+                     "avatar_url":"https://jo.example/jo.png"}
+                    """#,
                 token: token
             )
             #expect(created.status == .created)
@@ -37,6 +40,9 @@ private func count(_ storage: TestStorage, _ sql: String) async throws -> Int {
             #expect(try patched.json["data"]["bio"].string == "Writes.")
             #expect(try patched.json["data"]["website_url"].isNull)
             #expect(try patched.json["data"]["name"].string == "Jo Writer")
+            // A merge patch keeps every field it does not name.
+            #expect(try patched.json["data"]["location"].string == "Oslo")
+            #expect(try patched.json["data"]["avatar_url"].string == "https://jo.example/jo.png")
             #expect(try await client.send(.delete, "/v1/authors/jo-writer", token: token).status == .noContent)
             #expect(try await count(storage, "SELECT COUNT(*) FROM authors WHERE slug = 'jo-writer'") == 0)
         }

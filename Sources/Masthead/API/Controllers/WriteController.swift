@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import MastheadDomain
 import MastheadStorage
@@ -25,6 +26,8 @@ package protocol WritableCollection: Sendable {
     /// What `GET {path}/{slug}` serves by default; its bytes make the resource's ETag.
     func representation(of resource: Resource) -> Representation
     /// The writable fields as the body of a PUT would carry them: the base of a merge patch.
+    /// By default the representation's writable fields, which is right wherever the
+    /// resource's JSON spells each writable field as a body does (authors, tags).
     func document(of resource: Resource) -> JSONObject
     /// Reads a body; problems go into `reader`. `existing` is nil on create.
     func input(from reader: inout FieldReader, existing: Resource?) -> Input?
@@ -37,6 +40,13 @@ package protocol WritableCollection: Sendable {
 extension WritableCollection {
     package func missingReferences(in document: JSONObject) async throws -> [FieldError] { [] }
     package func headers(of resource: Resource) -> HTTPFields { [:] }
+
+    package func document(of resource: Resource) -> JSONObject {
+        let bytes = JSONResponse.bytes(of: representation(of: resource))
+        // Our own JSON always parses; nothing (a 422 for every field) is the safe answer if not.
+        guard let json = try? JSONDecoder().decode(JSONObject.self, from: Data(bytes)) else { return [:] }
+        return json.filter { Self.writableFields.contains($0.key) && $0.value != .null }
+    }
 
     /// The input a body describes, or a 422 naming every problem with it, unknown references included.
     package func validInput(from document: JSONObject, existing: Resource?) async throws -> Input {

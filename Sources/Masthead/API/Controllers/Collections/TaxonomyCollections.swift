@@ -13,15 +13,6 @@ package struct AuthorCollection: WritableCollection {
     package func representation(of author: Author) -> AuthorResponse { AuthorResponse(author) }
     package func headers(of author: Author) -> HTTPFields { HTTPFields(lastModified: author.updatedAt) }
 
-    package func document(of author: Author) -> JSONObject {
-        var document: JSONObject = ["slug": .string(author.slug), "name": .string(author.name)]
-        document["bio"] = author.bio.map(JSONValue.string)
-        document["avatar_url"] = author.avatarURL.map(JSONValue.string)
-        document["website_url"] = author.websiteURL.map(JSONValue.string)
-        document["location"] = author.location.map(JSONValue.string)
-        return document
-    }
-
     package func input(from reader: inout FieldReader, existing: Author?) -> AuthorInput? {
         AuthorInput.read(from: &reader, existing: existing != nil)
     }
@@ -37,12 +28,6 @@ package struct TagCollection: WritableCollection {
     package func slug(of tag: Tag) -> String { tag.slug }
     package func version(of tag: Tag) -> ResourceVersion { tag.version }
     package func representation(of tag: Tag) -> TagResponse { TagResponse(tag) }
-
-    package func document(of tag: Tag) -> JSONObject {
-        var document: JSONObject = ["slug": .string(tag.slug), "name": .string(tag.name)]
-        document["description"] = tag.description.map(JSONValue.string)
-        return document
-    }
 
     package func input(from reader: inout FieldReader, existing: Tag?) -> TagInput? {
         TagInput.read(from: &reader, existing: existing != nil)
