@@ -74,6 +74,19 @@ public final class ViewCounter: ServiceLifecycle.Service, Sendable {
         package var flushed = 0
         /// Stored totals read from the database, each valid while `sequence` is unchanged.
         package var stored: [Int64: (views: Int, sequence: UInt64)] = [:]
+        /// Who waits for the flush under way to end, by ticket; resumed once each, when it
+        /// ends or (for a total) when the wait runs out.
+        var waiting: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        /// Tickets whose wait ran out before their waiter got in line: it goes at once.
+        var expired: Set<UInt64> = []
+        var nextTicket: UInt64 = 0
+
+        /// Ends a flush (`sequence` even again); the waiters to resume, outside the lock.
+        mutating func endFlush() -> [CheckedContinuation<Void, Never>] {
+            sequence += 1
+            defer { waiting = [:] }
+            return Array(waiting.values)
+        }
     }
 
     private let state: Mutex<State>
@@ -170,7 +183,7 @@ public final class ViewCounter: ServiceLifecycle.Service, Sendable {
                 (state.sequence, state.stored[articleID].flatMap { $0.sequence == state.sequence ? $0.views : nil })
             }
             if before % 2 == 1, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(1))
+                await flushEnds(by: deadline)
                 continue
             }
             let flushed: Int
@@ -183,6 +196,45 @@ public final class ViewCounter: ServiceLifecycle.Service, Sendable {
             estimate = try StoredNumbers.add(flushed, unflushed, within: .min ... .max, "view count")
             if consistent || ContinuousClock.now >= deadline { return estimate }
             await Task.yield()
+        }
+    }
+
+    /// Returns once no flush is under way, or at `deadline` if one is given: woken by the
+    /// flush's end, never by polling.
+    private func flushEnds(by deadline: ContinuousClock.Instant?) async {
+        let ticket = state.withLock { state in
+            defer { state.nextTicket += 1 }
+            return state.nextTicket
+        }
+        guard let deadline else { return await waitForFlushEnd(ticket) }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.waitForFlushEnd(ticket) }
+            group.addTask {
+                try? await Task.sleep(until: deadline)
+                // Out of time (or the flush ended and this was cancelled): let the waiter go.
+                let waiter = self.state.withLock { state in
+                    guard let waiter = state.waiting.removeValue(forKey: ticket) else {
+                        state.expired.insert(ticket)
+                        return CheckedContinuation<Void, Never>?.none
+                    }
+                    return waiter
+                }
+                waiter?.resume()
+            }
+            await group.next()
+            group.cancelAll()
+        }
+        state.withLock { _ = $0.expired.remove(ticket) }
+    }
+
+    private func waitForFlushEnd(_ ticket: UInt64) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ended = state.withLock { state in
+                if state.sequence % 2 == 0 || state.expired.remove(ticket) != nil { return true }
+                state.waiting[ticket] = continuation
+                return false
+            }
+            if ended { continuation.resume() }
         }
     }
 
@@ -203,29 +255,31 @@ public final class ViewCounter: ServiceLifecycle.Service, Sendable {
                 defer { state.pending = [:] }
                 return state.pending
             }
-            if taken == nil { try await Task.sleep(for: .milliseconds(1)) }
+            if taken == nil { await flushEnds(by: nil) }
         }
         let batch = taken ?? [:]
         guard !batch.isEmpty else { return 0 }
         do {
             try await store.add(batch)
         } catch {
-            state.withLock { state in
+            let waiting = state.withLock { state in
                 state.pending.merge(batch, uniquingKeysWith: +)
-                state.sequence += 1
+                return state.endFlush()
             }
+            for waiter in waiting { waiter.resume() }
             throw error
         }
         let written = batch.values.reduce(0, +)
-        state.withLock { state in
+        let waiting = state.withLock { state in
             for (bucket, count) in batch {
                 let left = (state.unflushed[bucket.articleID] ?? 0) - count
                 state.unflushed[bucket.articleID] = left > 0 ? left : nil
             }
             state.flushed += written
-            state.sequence += 1
             state.stored = [:]
+            return state.endFlush()
         }
+        for waiter in waiting { waiter.resume() }
         onFlush()
         return written
     }
