@@ -254,9 +254,9 @@ extension StoredValue {
 
 /// PostgresNIO's rows, as the kinds' descriptions read them.
 extension PGRow: StoredRow {
-    package func text(_ column: String) throws -> String { try cell(column).decode(String.self) }
-    package func optionalText(_ column: String) throws -> String? { try cell(column).decode(String?.self) }
-    package func integer(_ column: String) throws -> Int64 { try cell(column).decode(Int64.self) }
+    package func text(_ column: String) throws -> String { try self[column] }
+    package func optionalText(_ column: String) throws -> String? { try self[column] }
+    package func integer(_ column: String) throws -> Int64 { try self[column] }
 }
 
 /// Pieces every collection's writes share on PostgreSQL, run inside the caller's transaction.

@@ -48,7 +48,7 @@ extension SQLiteSluggedStore {
             let slug = try WriteSupport.slug(
                 for: input.slug,
                 current: nil,
-                table: Record.databaseTableName,
+                table: Self.stored.table,
                 resource: Self.resourceKind,
                 excludingID: nil,
                 db
@@ -107,7 +107,7 @@ extension SQLiteSluggedStore {
     }
 
     package func existing(among slugs: [Slug]) async throws -> Set<String> {
-        try await database.reader.read { db in try WriteSupport.existing(slugs, in: Record.databaseTableName, db) }
+        try await database.reader.read { db in try WriteSupport.existing(slugs, in: Self.stored.table, db) }
     }
 }
 
@@ -180,8 +180,8 @@ extension StoredValue {
 
 /// GRDB's rows, as the kinds' descriptions read them.
 extension Row: StoredRow {
-    public func text(_ column: String) throws -> String { try decode(String.self, forColumn: column) }
-    public func optionalText(_ column: String) throws -> String? { try decode(String?.self, forColumn: column) }
-    public func integer(_ column: String) throws -> Int64 { try decode(Int64.self, forColumn: column) }
-    public func time(_ column: String) throws -> Timestamp { try decode(Timestamp.self, forColumn: column) }
+    package func text(_ column: String) throws -> String { try decode(String.self, forColumn: column) }
+    package func optionalText(_ column: String) throws -> String? { try decode(String?.self, forColumn: column) }
+    package func integer(_ column: String) throws -> Int64 { try decode(Int64.self, forColumn: column) }
+    package func time(_ column: String) throws -> Timestamp { try decode(Timestamp.self, forColumn: column) }
 }

@@ -1,7 +1,7 @@
 import MastheadDomain
 
 /// A value as both engines store it in a column.
-public enum StoredValue: Sendable, Equatable {
+package enum StoredValue: Sendable, Equatable {
     case text(String)
     case integer(Int64)
     case null
@@ -9,7 +9,7 @@ public enum StoredValue: Sendable, Equatable {
 
 /// A result row as both engines read it, by column name. Each engine's row type conforms,
 /// so that a kind's resource is read from a row in one place (`SluggedKind.read`).
-public protocol StoredRow {
+package protocol StoredRow {
     func text(_ column: String) throws -> String
     func optionalText(_ column: String) throws -> String?
     func integer(_ column: String) throws -> Int64
@@ -18,7 +18,7 @@ public protocol StoredRow {
 
 extension StoredRow {
     /// An integer column that holds a count, a position or a revision.
-    public func int(_ column: String) throws -> Int {
+    package func int(_ column: String) throws -> Int {
         Int(truncatingIfNeeded: try integer(column))
     }
 }
@@ -31,21 +31,21 @@ extension StoredRow {
 /// Every such table also has `id`, `slug`, `revision`, `created_at` and `updated_at`, which
 /// the stores write themselves; links to other resources (a platform's services) are written
 /// beside the row by each engine's store.
-public struct SluggedKind<Input: SluggedInput, Resource: Sendable>: Sendable {
+package struct SluggedKind<Input: SluggedInput, Resource: Sendable>: Sendable {
     /// The kind, as messages, events and ETags name it.
-    public let kind: ResourceKind
+    package let kind: ResourceKind
     /// The table, one of ours: never a request's text.
-    public let table: String
+    package let table: String
     /// The columns the input writes, in the order they are written.
-    public let columns: [Column]
+    package let columns: [Column]
     /// The input's fields as a row holds them (its slug `.keep`, its links empty: those are
     /// read apart). Export reads a stored resource with this.
-    public let input: @Sendable (any StoredRow) throws -> Input
+    package let input: @Sendable (any StoredRow) throws -> Input
     /// The resource made of a row's identity and input, and the kind's computed columns
     /// (`article_count`) from the row itself.
-    public let resource: @Sendable (StoredIdentity, Input, any StoredRow) throws -> Resource
+    package let resource: @Sendable (StoredIdentity, Input, any StoredRow) throws -> Resource
 
-    public init(
+    package init(
         kind: ResourceKind,
         table: String,
         columns: [Column],
@@ -61,33 +61,33 @@ public struct SluggedKind<Input: SluggedInput, Resource: Sendable>: Sendable {
 
     /// The resource from a row of `SELECT <table>.*` with the kind's computed columns; links
     /// are read apart.
-    public func read(_ row: any StoredRow) throws -> Resource {
+    package func read(_ row: any StoredRow) throws -> Resource {
         try resource(StoredIdentity(row), input(row), row)
     }
 
     /// One column the input writes.
-    public struct Column: Sendable {
-        public let name: String
+    package struct Column: Sendable {
+        package let name: String
         /// The value the input gives it, or nil when the input leaves it out: on create the
         /// column then takes `whenLeftOut`, on replace it keeps what it holds.
-        public let value: @Sendable (Input) -> StoredValue?
+        package let value: @Sendable (Input) -> StoredValue?
         /// What a create stores when the input leaves the column out.
-        public let whenLeftOut: LeftOut?
+        package let whenLeftOut: LeftOut?
 
         /// A text column (nil stores NULL).
-        public static func text(_ name: String, _ value: @escaping @Sendable (Input) -> String?) -> Column {
+        package static func text(_ name: String, _ value: @escaping @Sendable (Input) -> String?) -> Column {
             Column(name: name, value: { input in value(input).map(StoredValue.text) ?? .null }, whenLeftOut: nil)
         }
 
         /// A list position: left out, a new resource goes after the last, and a replaced one
         /// stays where it is.
-        public static func position(_ name: String, _ value: @escaping @Sendable (Input) -> Int?) -> Column {
+        package static func position(_ name: String, _ value: @escaping @Sendable (Input) -> Int?) -> Column {
             Column(name: name, value: { input in value(input).map { .integer(Int64($0)) } }, whenLeftOut: .afterTheLast)
         }
     }
 
     /// What a create stores in a column the input leaves out.
-    public enum LeftOut: Sendable {
+    package enum LeftOut: Sendable {
         /// One more than the largest value in the column (1 in an empty table).
         case afterTheLast
     }
@@ -95,13 +95,13 @@ public struct SluggedKind<Input: SluggedInput, Resource: Sendable>: Sendable {
 
 extension SluggedKind {
     /// What an insert writes to a column: a value to bind, or SQL both engines evaluate.
-    public enum Written: Sendable, Equatable {
+    package enum Written: Sendable, Equatable {
         case value(StoredValue)
         case expression(String)
     }
 
     /// What an insert of `input` writes to each of the description's columns, in order.
-    public func inserted(_ input: Input) -> [(column: String, written: Written)] {
+    package func inserted(_ input: Input) -> [(column: String, written: Written)] {
         columns.map { column in
             if let value = column.value(input) { return (column.name, .value(value)) }
             switch column.whenLeftOut {
@@ -115,26 +115,26 @@ extension SluggedKind {
     /// The row's identity columns and the description's, qualified by `alias`: a select list
     /// that reads what `read` needs and nothing else (PostgreSQL's search documents stay in
     /// the database).
-    public func selectList(_ alias: String) -> String {
+    package func selectList(_ alias: String) -> String {
         (["id", "slug", "revision", "created_at", "updated_at"] + columns.map(\.name))
             .map { "\(alias).\($0)" }.joined(separator: ", ")
     }
 
     /// What a replace writes: the columns the input gives, in order; the others keep theirs.
-    public func updated(_ input: Input) -> [(column: String, value: StoredValue)] {
+    package func updated(_ input: Input) -> [(column: String, value: StoredValue)] {
         columns.compactMap { column in column.value(input).map { (column.name, $0) } }
     }
 }
 
 /// What every slugged row holds besides its input's fields.
-public struct StoredIdentity: Sendable, Equatable {
-    public let id: Int64
-    public let slug: String
-    public let revision: Int
-    public let createdAt: Timestamp
-    public let updatedAt: Timestamp
+package struct StoredIdentity: Sendable, Equatable {
+    package let id: Int64
+    package let slug: String
+    package let revision: Int
+    package let createdAt: Timestamp
+    package let updatedAt: Timestamp
 
-    public init(_ row: any StoredRow) throws {
+    package init(_ row: any StoredRow) throws {
         id = try row.integer("id")
         slug = try row.text("slug")
         revision = try row.int("revision")
@@ -144,8 +144,8 @@ public struct StoredIdentity: Sendable, Equatable {
 }
 
 /// The descriptions of the slugged kinds.
-public enum SluggedKinds {
-    public static let authors = SluggedKind<AuthorInput, Author>(
+package enum SluggedKinds {
+    package static let authors = SluggedKind<AuthorInput, Author>(
         kind: .author,
         table: "authors",
         columns: [
@@ -182,7 +182,7 @@ public enum SluggedKinds {
         }
     )
 
-    public static let tags = SluggedKind<TagInput, Tag>(
+    package static let tags = SluggedKind<TagInput, Tag>(
         kind: .tag,
         table: "tags",
         columns: [
@@ -204,7 +204,7 @@ public enum SluggedKinds {
         }
     )
 
-    public static let platforms = SluggedKind<PlatformInput, Platform>(
+    package static let platforms = SluggedKind<PlatformInput, Platform>(
         kind: .platform,
         table: "platforms",
         columns: [
@@ -243,7 +243,7 @@ public enum SluggedKinds {
         }
     )
 
-    public static let services = SluggedKind<ServiceInput, Service>(
+    package static let services = SluggedKind<ServiceInput, Service>(
         kind: .service,
         table: "services",
         columns: [
