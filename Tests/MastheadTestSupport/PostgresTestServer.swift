@@ -37,10 +37,12 @@ package enum PostgresTestServer {
     /// the test lets go of it.
     package static func makeEmptyDatabase() async throws -> ScratchDatabase {
         let name = "masthead_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        var version: Int32 = 0
         try await administer { admin in
+            version = try await serverVersion(admin)
             // FILE_COPY (PostgreSQL 15 and later) copies the template's files instead of
             // writing them all to the write-ahead log: a run makes a few hundred databases.
-            let strategy = try await serverVersion(admin) >= 150_000 ? " STRATEGY = FILE_COPY" : ""
+            let strategy = version >= 150_000 ? " STRATEGY = FILE_COPY" : ""
             // A database name cannot be a parameter; this one is made above from a UUID.
             try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)\(strategy)"), logger: logger)
         }
@@ -49,7 +51,8 @@ package enum PostgresTestServer {
         // Many tests run at once, each with a pool or two: a few connections each keep the
         // server under its max_connections.
         location.maximumConnections = 4
-        return ScratchDatabase(location: location)
+        // FORCE (PostgreSQL 13 and later) ends what is still connected to it.
+        return ScratchDatabase(location: location, dropsWithForce: version >= 130_000)
     }
 
     /// The server's version as a number (150004 for 15.4).
@@ -76,21 +79,22 @@ package enum PostgresTestServer {
 /// full disk stops the server under every test at once.
 package final class ScratchDatabase: Sendable {
     package let location: PostgresLocation
+    private let dropsWithForce: Bool
 
     /// The URL `--db` takes.
     package var url: String { location.url }
 
-    init(location: PostgresLocation) {
+    init(location: PostgresLocation, dropsWithForce: Bool) {
         self.location = location
+        self.dropsWithForce = dropsWithForce
     }
 
     deinit {
         let name = location.database
+        let force = dropsWithForce ? " WITH (FORCE)" : ""
         Task.detached {
             do {
                 try await PostgresTestServer.administer { admin in
-                    // FORCE (PostgreSQL 13 and later) ends what is still connected to it.
-                    let force = try await PostgresTestServer.serverVersion(admin) >= 130_000 ? " WITH (FORCE)" : ""
                     try await admin.query(
                         PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name)\(force)"),
                         logger: PostgresTestServer.logger

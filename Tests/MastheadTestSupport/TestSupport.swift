@@ -132,16 +132,17 @@ package func withApp(
 package final class TestDatabase: Sendable {
     /// What `--db` takes.
     package let location: String
-    private let folder: TemporaryFolder
-    private let scratch: ScratchDatabase?
+    /// The folder or the database, removed when this goes.
+    private let owned: any Sendable
 
     package init(on engine: AppEngine) async throws {
-        folder = try TemporaryFolder()
         switch engine {
-        case .sqlite: (location, scratch) = (folder.databasePath, nil)
+        case .sqlite:
+            let folder = try TemporaryFolder()
+            (location, owned) = (folder.databasePath, folder)
         case .postgres:
             let scratch = try await PostgresTestServer.makeEmptyDatabase()
-            (location, self.scratch) = (scratch.url, scratch)
+            (location, owned) = (scratch.url, scratch)
         }
     }
 }
@@ -581,10 +582,9 @@ package struct Seeder: Sendable {
     }
 }
 
-/// A database as an older release left it: only the first `count` migrations applied, and
-/// none of the SQL functions a current connection has.
+/// A database as an older release left it: only the first `count` migrations applied (each
+/// as the migrator runs it), on a connection with the SQL functions the schema's triggers call.
 package func databaseQueue(at path: String, migratedThrough count: Int) throws -> DatabaseQueue {
-    // The functions the schema's triggers call, as AppDatabase's connections have them.
     var configuration = Configuration()
     configuration.prepareDatabase { db in
         for function in CompressedText.functions { db.add(function: function) }

@@ -32,7 +32,7 @@ import Testing
     /// asserting that something was not sent, without guessing a time.
     static func afterPasses(_ client: some TestClientProtocol) async throws {
         func passes() async throws -> Int {
-            let metrics = String(buffer: try await client.get("/metrics").body)
+            let metrics = try await client.get("/metrics").text
             let line = metrics.split(separator: "\n").first { $0.hasPrefix("masthead_webhook_passes_total ") }
             return line.flatMap { Double($0.split(separator: " ")[1]) }.map { Int($0) } ?? 0
         }

@@ -63,7 +63,7 @@ package struct WebhookDispatcher: ServiceLifecycle.Service {
     package let settings: WebhookSettings
     package let logger: Logger
     /// Counts its passes (`masthead_webhook_passes_total`).
-    package var metrics: AppMetrics? = nil
+    package let metrics: AppMetrics
 
     package func run() async throws {
         // The deliveries this instance is sending. A lease is in content time; should it run
@@ -97,7 +97,7 @@ package struct WebhookDispatcher: ServiceLifecycle.Service {
                 } catch {
                     spell.failed("Webhook delivery pass failed", error, logger: logger)
                 }
-                metrics?.recordWebhookPass()
+                metrics.recordWebhookPass()
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: settings.pollInterval) }
             }
         }
