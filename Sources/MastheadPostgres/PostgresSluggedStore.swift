@@ -177,37 +177,15 @@ extension SluggedKind {
         _ connection: PGConnection,
         _ logger: Logger
     ) async throws -> Int64 {
-        var names = ["slug"]
-        var values: [String] = []
-        var bindings = PostgresBindings()
-        func bind(_ value: StoredValue) {
-            value.append(to: &bindings)
-            values.append("$\(bindings.count)")
-        }
-        bind(.text(slug))
-        for (column, written) in inserted(input) {
-            names.append(column)
-            switch written {
-            case .value(let value): bind(value)
-            case .expression(let sql): values.append(sql)
-            }
-        }
-        names += ["revision", "created_at", "updated_at"]
-        bind(.integer(Int64(revision)))
-        bindings.append(createdAt.date)
-        values.append("$\(bindings.count)")
-        bindings.append(updatedAt.date)
-        values.append("$\(bindings.count)")
-        let sql = """
-            INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\(values.joined(separator: ", ")))
-            RETURNING id
-            """
-        return try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
-            .first { try $0["id"] as Int64 }!
+        let values = insertValues(input, slug: slug, revision: revision, createdAt: createdAt, updatedAt: updatedAt)
+        return try await connection.query(
+            PostgresQuery(unsafeSQL: insertStatement.numbered + " RETURNING id", binds: StoredValue.bindings(values)),
+            logger: logger
+        ).first { try $0["id"] as Int64 }!
     }
 
     /// Writes the input's columns over the row `id`, with its slug, revision and time; a
-    /// column the input leaves out keeps what it holds.
+    /// position the input leaves out keeps what it holds.
     package func update(
         id: Int64,
         with input: Input,
@@ -217,18 +195,11 @@ extension SluggedKind {
         _ connection: PGConnection,
         _ logger: Logger
     ) async throws {
-        var bindings = PostgresBindings()
-        bindings.append(slug)
-        bindings.append(revision)
-        bindings.append(updatedAt.date)
-        var assignments = ["slug = $1", "revision = $2", "updated_at = $3"]
-        for (column, value) in updated(input) {
-            value.append(to: &bindings)
-            assignments.append("\(column) = $\(bindings.count)")
-        }
-        bindings.append(id)
-        let sql = "UPDATE \(table) SET \(assignments.joined(separator: ", ")) WHERE id = $\(bindings.count)"
-        try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+        let values = updateValues(id: id, input, slug: slug, revision: revision, updatedAt: updatedAt)
+        try await connection.query(
+            PostgresQuery(unsafeSQL: updateStatement.numbered, binds: StoredValue.bindings(values)),
+            logger: logger
+        )
     }
 
     /// Every row's identity and input, in id order: what an export holds of the kind.
@@ -242,13 +213,18 @@ extension SluggedKind {
 }
 
 extension StoredValue {
-    /// Binds the value as the next parameter.
-    func append(to bindings: inout PostgresBindings) {
-        switch self {
-        case .text(let text): bindings.append(text)
-        case .integer(let integer): bindings.append(integer)
-        case .null: bindings.appendNull()
+    /// `values` bound in order.
+    static func bindings(_ values: [StoredValue]) -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values {
+            switch value {
+            case .text(let text): bindings.append(text)
+            case .integer(let integer): bindings.append(integer)
+            case .time(let time): bindings.append(time.date)
+            case .null: bindings.appendNull()
+            }
         }
+        return bindings
     }
 }
 

@@ -122,41 +122,20 @@ extension SluggedKind {
         updatedAt: Timestamp,
         _ db: Database
     ) throws -> Int64 {
-        var names = ["slug"]
-        var values = ["?"]
-        var arguments: StatementArguments = [slug]
-        for (column, written) in inserted(input) {
-            names.append(column)
-            switch written {
-            case .value(let value):
-                values.append("?")
-                arguments += [value.databaseValue]
-            case .expression(let sql): values.append(sql)
-            }
-        }
-        names += ["revision", "created_at", "updated_at"]
-        values += ["?", "?", "?"]
-        arguments += [revision, createdAt, updatedAt]
-        try db.cachedStatement(
-            sql: "INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\(values.joined(separator: ", ")))"
-        ).execute(arguments: arguments)
+        let values = insertValues(input, slug: slug, revision: revision, createdAt: createdAt, updatedAt: updatedAt)
+        try db.cachedStatement(sql: insertStatement.anonymous)
+            .execute(arguments: StatementArguments(values.map(\.databaseValue)))
         return db.lastInsertedRowID
     }
 
     /// Writes the input's columns over the row `id`, with its slug, revision and time; a
-    /// column the input leaves out keeps what it holds.
+    /// position the input leaves out keeps what it holds.
     package func update(id: Int64, with input: Input, slug: String, revision: Int, updatedAt: Timestamp, _ db: Database)
         throws
     {
-        var assignments = ["slug = ?", "revision = ?", "updated_at = ?"]
-        var arguments: StatementArguments = [slug, revision, updatedAt]
-        for (column, value) in updated(input) {
-            assignments.append("\(column) = ?")
-            arguments += [value.databaseValue]
-        }
-        arguments += [id]
-        let sql = "UPDATE \(table) SET \(assignments.joined(separator: ", ")) WHERE id = ?"
-        try db.execute(sql: sql, arguments: arguments)
+        let values = updateValues(id: id, input, slug: slug, revision: revision, updatedAt: updatedAt)
+        try db.cachedStatement(sql: updateStatement.anonymous)
+            .execute(arguments: StatementArguments(values.map(\.databaseValue)))
     }
 
     /// Every row's identity and input, in id order: what an export holds of the kind.
@@ -173,6 +152,7 @@ extension StoredValue {
         switch self {
         case .text(let text): text.databaseValue
         case .integer(let integer): integer.databaseValue
+        case .time(let time): time.databaseValue
         case .null: .null
         }
     }

@@ -4,6 +4,7 @@ import MastheadDomain
 package enum StoredValue: Sendable, Equatable {
     case text(String)
     case integer(Int64)
+    case time(Timestamp)
     case null
 }
 
@@ -44,6 +45,12 @@ package struct SluggedKind<Input: SluggedInput, Resource: Sendable>: Sendable {
     /// The resource made of a row's identity and input, and the kind's computed columns
     /// (`article_count`) from the row itself.
     package let resource: @Sendable (StoredIdentity, Input, any StoredRow) throws -> Resource
+    /// `INSERT INTO <table> (slug, <columns>, revision, created_at, updated_at) VALUES (…)`,
+    /// bound with `insertValues`.
+    package let insertStatement: Statement
+    /// `UPDATE <table> SET slug, revision, updated_at, <columns> WHERE id`, bound with
+    /// `updateValues`.
+    package let updateStatement: Statement
 
     package init(
         kind: ResourceKind,
@@ -57,6 +64,64 @@ package struct SluggedKind<Input: SluggedInput, Resource: Sendable>: Sendable {
         self.columns = columns
         self.input = input
         self.resource = resource
+        // Each piece holds one parameter. A position left out (bound NULL) goes after the
+        // last on insert and stays as it is on update.
+        let written = columns.map { column in
+            column.isPosition
+                ? (
+                    insert: "COALESCE(?, (SELECT COALESCE(MAX(\(column.name)), 0) + 1 FROM \(table)))",
+                    update: "\(column.name) = COALESCE(?, \(column.name))"
+                )
+                : (insert: "?", update: "\(column.name) = ?")
+        }
+        let names = ["slug"] + columns.map(\.name) + ["revision", "created_at", "updated_at"]
+        insertStatement = Statement(
+            pieces: ["?"] + written.map(\.insert) + ["?", "?", "?"],
+            joined: { "INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\($0.joined(separator: ", ")))" }
+        )
+        let assignments = ["slug = ?", "revision = ?", "updated_at = ?"] + written.map(\.update)
+        updateStatement = Statement(
+            pieces: assignments + ["id = ?"],
+            joined: { "UPDATE \(table) SET \($0.dropLast().joined(separator: ", ")) WHERE \($0.last!)" }
+        )
+    }
+
+    /// The values `insertStatement` takes for `input`, in order.
+    package func insertValues(
+        _ input: Input,
+        slug: String,
+        revision: Int,
+        createdAt: Timestamp,
+        updatedAt: Timestamp
+    ) -> [StoredValue] {
+        [.text(slug)] + columns.map { $0.value(input) ?? .null }
+            + [.integer(Int64(revision)), .time(createdAt), .time(updatedAt)]
+    }
+
+    /// The values `updateStatement` takes for `input` over the row `id`, in order.
+    package func updateValues(id: Int64, _ input: Input, slug: String, revision: Int, updatedAt: Timestamp)
+        -> [StoredValue]
+    {
+        [.text(slug), .integer(Int64(revision)), .time(updatedAt)] + columns.map { $0.value(input) ?? .null }
+            + [.integer(id)]
+    }
+
+    /// A statement written once, in each engine's spelling of its parameters.
+    package struct Statement: Sendable {
+        /// With `?` parameters (SQLite).
+        package let anonymous: String
+        /// With `$1`, `$2`, … parameters (PostgreSQL).
+        package let numbered: String
+
+        /// `pieces` each hold one `?`; `joined` makes the statement of them.
+        init(pieces: [String], joined: ([String]) -> String) {
+            anonymous = joined(pieces)
+            numbered = joined(
+                pieces.enumerated().map { index, piece in
+                    piece.split(separator: "?", omittingEmptySubsequences: false).joined(separator: "$\(index + 1)")
+                }
+            )
+        }
     }
 
     /// The resource from a row of `SELECT <table>.*` with the kind's computed columns; links
@@ -68,61 +133,31 @@ package struct SluggedKind<Input: SluggedInput, Resource: Sendable>: Sendable {
     /// One column the input writes.
     package struct Column: Sendable {
         package let name: String
-        /// The value the input gives it, or nil when the input leaves it out: on create the
-        /// column then takes `whenLeftOut`, on replace it keeps what it holds.
+        /// The value the input gives it; nil when the input leaves it out.
         package let value: @Sendable (Input) -> StoredValue?
-        /// What a create stores when the input leaves the column out.
-        package let whenLeftOut: LeftOut?
+        /// A list position: left out, a new resource goes after the last (one more than the
+        /// largest, 1 in an empty table), and a replaced one stays where it is.
+        package let isPosition: Bool
 
         /// A text column (nil stores NULL).
         package static func text(_ name: String, _ value: @escaping @Sendable (Input) -> String?) -> Column {
-            Column(name: name, value: { input in value(input).map(StoredValue.text) ?? .null }, whenLeftOut: nil)
+            Column(name: name, value: { input in value(input).map(StoredValue.text) }, isPosition: false)
         }
 
-        /// A list position: left out, a new resource goes after the last, and a replaced one
-        /// stays where it is.
+        /// A list position.
         package static func position(_ name: String, _ value: @escaping @Sendable (Input) -> Int?) -> Column {
-            Column(name: name, value: { input in value(input).map { .integer(Int64($0)) } }, whenLeftOut: .afterTheLast)
+            Column(name: name, value: { input in value(input).map { .integer(Int64($0)) } }, isPosition: true)
         }
-    }
-
-    /// What a create stores in a column the input leaves out.
-    package enum LeftOut: Sendable {
-        /// One more than the largest value in the column (1 in an empty table).
-        case afterTheLast
     }
 }
 
 extension SluggedKind {
-    /// What an insert writes to a column: a value to bind, or SQL both engines evaluate.
-    package enum Written: Sendable, Equatable {
-        case value(StoredValue)
-        case expression(String)
-    }
-
-    /// What an insert of `input` writes to each of the description's columns, in order.
-    package func inserted(_ input: Input) -> [(column: String, written: Written)] {
-        columns.map { column in
-            if let value = column.value(input) { return (column.name, .value(value)) }
-            switch column.whenLeftOut {
-            case .afterTheLast:
-                return (column.name, .expression("(SELECT COALESCE(MAX(\(column.name)), 0) + 1 FROM \(table))"))
-            case nil: return (column.name, .value(.null))
-            }
-        }
-    }
-
     /// The row's identity columns and the description's, qualified by `alias`: a select list
     /// that reads what `read` needs and nothing else (PostgreSQL's search documents stay in
     /// the database).
     package func selectList(_ alias: String) -> String {
         (["id", "slug", "revision", "created_at", "updated_at"] + columns.map(\.name))
             .map { "\(alias).\($0)" }.joined(separator: ", ")
-    }
-
-    /// What a replace writes: the columns the input gives, in order; the others keep theirs.
-    package func updated(_ input: Input) -> [(column: String, value: StoredValue)] {
-        columns.compactMap { column in column.value(input).map { (column.name, $0) } }
     }
 }
 

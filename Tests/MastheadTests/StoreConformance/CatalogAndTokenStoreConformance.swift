@@ -85,6 +85,22 @@ import Testing
         )
     }
 
+    /// A replace that leaves the position out keeps the one the resource has; one that
+    /// names it moves it.
+    @Test(arguments: StoreEngine.all(.catalog))
+    func aReplaceWithoutAPositionKeepsIt(engine: StoreEngine) async throws {
+        let fixture = try await StoreFixture(engine)
+        defer { withExtendedLifetime(fixture) {} }
+        let services = fixture.stores.catalog.services
+        _ = try await services.create(Self.service("first"))
+        _ = try await services.create(Self.service("second"))
+        let kept = try await services.replace(slug: Slug("first"), with: Self.service("first"), expectedRevision: nil)
+        #expect(kept.position == 1 && kept.revision == 2)
+        var moved = Self.service("first")
+        moved.position = 5
+        #expect(try await services.replace(slug: Slug("first"), with: moved, expectedRevision: nil).position == 5)
+    }
+
     @Test(arguments: StoreEngine.all(.catalog))
     func theSiteIsReplacedWholeUnderItsRevision(engine: StoreEngine) async throws {
         let fixture = try await StoreFixture(engine)
