@@ -102,7 +102,6 @@ let package = Package(
             dependencies: [
                 "MastheadDomain",
                 "MastheadMigrations",
-                "MastheadPostgresMigrations",
                 "MastheadStorage",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -144,53 +143,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Both engines' migrations: every `.sql` file in Migrations/ and Migrations/PostgreSQL/,
+        // embedded by the plugin below (a new migration is its file, nothing else).
         .target(
             name: "MastheadMigrations",
-            path: "Migrations",
-            exclude: ["PostgreSQL"],
-            resources: [
-                .embedInCode("0001_create_content_schema.sql"),
-                .embedInCode("0002_create_article_search.sql"),
-                .embedInCode("0003_create_api_tokens.sql"),
-                .embedInCode("0004_create_article_redirects.sql"),
-                .embedInCode("0005_create_article_views.sql"),
-                .embedInCode("0006_create_search_index.sql"),
-                .embedInCode("0007_create_article_visibility_index.sql"),
-                .embedInCode("0008_canonicalize_stored_times.sql"),
-                .embedInCode("0009_create_article_sitemap_index.sql"),
-                .embedInCode("0010_move_article_bodies.sql"),
-                .embedInCode("0011_add_visible_from_to_article_tags.sql"),
-                .embedInCode("0012_create_preview_links.sql"),
-                .embedInCode("0013_create_article_revisions.sql"),
-                .embedInCode("0014_create_webhooks.sql"),
-                .embedInCode("0015_add_tagline_to_site.sql"),
-                .embedInCode("0016_create_public_search_index.sql"),
-                .embedInCode("0017_add_message_id_to_webhook_events.sql"),
-                .embedInCode("0018_add_rate_limit_to_api_tokens.sql"),
-                .embedInCode("0019_never_reuse_row_ids.sql"),
-            ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedMigrations"]
         ),
-        // PostgreSQL's migrations, beside SQLite's and numbered on their own.
-        .target(
-            name: "MastheadPostgresMigrations",
-            dependencies: ["MastheadMigrations"],
-            path: "Migrations/PostgreSQL",
-            resources: [
-                .embedInCode("0001_create_schema.sql"),
-                .embedInCode("0002_create_article_search.sql"),
-                .embedInCode("0003_search_text_without_markup.sql"),
-                .embedInCode("0004_store_catalog_search_documents.sql"),
-                .embedInCode("0005_rank_articles_by_their_lead.sql"),
-                .embedInCode("0006_create_preview_links.sql"),
-                .embedInCode("0007_create_article_revisions.sql"),
-                .embedInCode("0008_create_webhooks.sql"),
-                .embedInCode("0009_add_tagline_to_site.sql"),
-                .embedInCode("0010_add_message_id_to_webhook_events.sql"),
-                .embedInCode("0011_add_rate_limit_to_api_tokens.sql"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+        .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["MigrationEmbedder"]),
+        .executableTarget(name: "MigrationEmbedder", swiftSettings: swiftSettings),
         // The top-level openapi.yaml, embedded through the symbolic link beside the target's
         // source (Sources/MastheadOpenAPI/openapi.yaml -> ../../openapi.yaml).
         .target(
@@ -246,7 +207,6 @@ let package = Package(
                 "MastheadDomain",
                 "MastheadMigrations",
                 "MastheadPostgres",
-                "MastheadPostgresMigrations",
                 "MastheadSQLite",
                 "MastheadStorage",
                 "MastheadTestSupport",

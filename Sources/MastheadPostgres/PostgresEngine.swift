@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import MastheadDomain
 import MastheadMigrations
-import MastheadPostgresMigrations
 import MastheadStorage
 import PostgresNIO
 
@@ -66,7 +65,7 @@ public struct PostgresEngine: DatabaseStatus {
             ).decode(String.self) {
                 applied.append(identifier)
             }
-            for migration in MastheadPostgresMigrations.all where !applied.contains(migration.identifier) {
+            for migration in MastheadMigrations.postgreSQL where !applied.contains(migration.identifier) {
                 for statement in SQLScript.statements(in: migration.sql) {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
@@ -131,7 +130,7 @@ public struct PostgresEngine: DatabaseStatus {
         do {
             let applied = try await client.query("SELECT count(*) AS applied FROM masthead_migrations", logger: logger)
                 .first { try $0["applied"] as Int }
-            return applied == MastheadPostgresMigrations.all.count
+            return applied == MastheadMigrations.postgreSQL.count
         } catch {
             return false
         }

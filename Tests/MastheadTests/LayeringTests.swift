@@ -15,7 +15,7 @@ import Testing
     /// Module-name prefixes a layer must not import.
     static let forbiddenImports: [String: [String]] = [
         "API": [
-            "GRDB", "MastheadMigrations", "PostgresNIO", "MastheadPostgresMigrations", "MastheadSQLite",
+            "GRDB", "MastheadMigrations", "PostgresNIO", "MastheadSQLite",
             "MastheadPostgres", "Configuration",
         ],
         "App": [],

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MastheadMigrations
 import MastheadTestSupport
 import PostgresNIO
 import Synchronization
@@ -9,7 +10,6 @@ import _ConnectionPoolModule
 @testable import Masthead
 @testable import MastheadDomain
 @testable import MastheadPostgres
-@testable import MastheadPostgresMigrations
 
 @Suite struct PostgresLocationTests {
     @Test func aURLNamesEveryPartAndSSLMode() throws {
@@ -78,12 +78,16 @@ import _ConnectionPoolModule
         )
     }
 
-    @Test func everyPostgresMigrationIsRegisteredInOrder() throws {
+    @Test func everyPostgresMigrationIsCompiledInInOrder() throws {
         let folder = packageRoot.appendingPathComponent("Migrations/PostgreSQL")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
             .filter { $0.hasSuffix(".sql") }.sorted().map { String($0.dropLast(4)) }
-        #expect(MastheadPostgresMigrations.all.map(\.identifier) == files)
+        #expect(MastheadMigrations.postgreSQL.map(\.identifier) == files)
         #expect(files.allSatisfy { $0.wholeMatch(of: /[0-9]{4}_[a-z_]+/) != nil })
+        for migration in MastheadMigrations.postgreSQL {
+            let file = folder.appendingPathComponent(migration.identifier + ".sql")
+            #expect(try migration.sql == String(contentsOf: file, encoding: .utf8))
+        }
     }
 }
 
@@ -110,13 +114,13 @@ struct PostgresEngineTests {
                 if let applied = try await group.next(), !applied.isEmpty { results.append(applied) }
             }
             #expect(results.count == 10)
-            #expect(Set(results) == [MastheadPostgresMigrations.all.map(\.identifier)])
+            #expect(Set(results) == [MastheadMigrations.postgreSQL.map(\.identifier)])
             for engine in engines { #expect(await engine.isReady()) }
             let rows = try await engines[0].client.query(
                 "SELECT count(*) AS applied FROM masthead_migrations",
                 logger: PostgresTestServer.logger
             )
-            #expect(try await rows.first { try $0["applied"] as Int } == MastheadPostgresMigrations.all.count)
+            #expect(try await rows.first { try $0["applied"] as Int } == MastheadMigrations.postgreSQL.count)
             group.cancelAll()
         }
         withExtendedLifetime(fresh) {}
@@ -130,7 +134,7 @@ struct PostgresEngineTests {
         )
         let engine = PostgresEngine(client: client, logger: PostgresTestServer.logger)
         let logger = PostgresTestServer.logger
-        let before = MastheadPostgresMigrations.all.prefix { $0.identifier < "0005" }
+        let before = MastheadMigrations.postgreSQL.prefix { $0.identifier < "0005" }
         #expect(before.count == 4)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await client.run() }
