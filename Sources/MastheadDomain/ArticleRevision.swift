@@ -27,8 +27,8 @@ public struct ArticleRevision: Sendable, Equatable {
 }
 
 /// Every writable field of an article as stored: what a restore writes back. The JSON keys
-/// are the API's field names; `status` is the stored one (`published` with a future
-/// `published_at` was scheduled).
+/// are the API's field names, the details' beside the others; `status` is the stored one
+/// (`published` with a future `published_at` was scheduled).
 public struct ArticleSnapshot: Sendable, Equatable, Codable {
     public var slug: Slug
     public var title: String
@@ -39,22 +39,41 @@ public struct ArticleSnapshot: Sendable, Equatable, Codable {
     public var featured: Bool
     public var author: Slug
     public var tags: [Slug]
-    public var coverImageURL: String?
-    public var coverImageAlt: String?
-    public var seoTitle: String?
-    public var seoDescription: String?
-    public var canonicalURL: String?
+    public var details: ArticleDetails
 
     package enum CodingKeys: String, CodingKey {
         case slug, title, status, featured, author, tags
         case customExcerpt = "excerpt"
         case bodyMarkdown = "body_markdown"
         case publishedAt = "published_at"
-        case coverImageURL = "cover_image_url"
-        case coverImageAlt = "cover_image_alt"
-        case seoTitle = "seo_title"
-        case seoDescription = "seo_description"
-        case canonicalURL = "canonical_url"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        slug = try container.decode(Slug.self, forKey: .slug)
+        title = try container.decode(String.self, forKey: .title)
+        customExcerpt = try container.decodeIfPresent(String.self, forKey: .customExcerpt)
+        bodyMarkdown = try container.decode(String.self, forKey: .bodyMarkdown)
+        status = try container.decode(ArticleInput.StoredStatus.self, forKey: .status)
+        publishedAt = try container.decodeIfPresent(Timestamp.self, forKey: .publishedAt)
+        featured = try container.decode(Bool.self, forKey: .featured)
+        author = try container.decode(Slug.self, forKey: .author)
+        tags = try container.decode([Slug].self, forKey: .tags)
+        details = try ArticleDetails(from: decoder, keys: .asNamed)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(slug, forKey: .slug)
+        try container.encode(title, forKey: .title)
+        try container.encodeIfPresent(customExcerpt, forKey: .customExcerpt)
+        try container.encode(bodyMarkdown, forKey: .bodyMarkdown)
+        try container.encode(status, forKey: .status)
+        try container.encodeIfPresent(publishedAt, forKey: .publishedAt)
+        try container.encode(featured, forKey: .featured)
+        try container.encode(author, forKey: .author)
+        try container.encode(tags, forKey: .tags)
+        try details.encode(to: encoder, keys: .asNamed)
     }
 
     /// What a write of `input` stored, its slug and publication time settled by the store.
@@ -68,11 +87,7 @@ public struct ArticleSnapshot: Sendable, Equatable, Codable {
         featured = input.featured
         author = input.author
         tags = input.tags
-        coverImageURL = input.coverImageURL
-        coverImageAlt = input.coverImageAlt
-        seoTitle = input.seoTitle
-        seoDescription = input.seoDescription
-        canonicalURL = input.canonicalURL
+        details = input.details
     }
 
     /// An article as read with its Markdown body.
@@ -86,11 +101,7 @@ public struct ArticleSnapshot: Sendable, Equatable, Codable {
         featured = article.featured
         author = try Self.stored(article.author.slug)
         tags = try article.tags.map { try Self.stored($0.slug) }
-        coverImageURL = article.coverImageURL
-        coverImageAlt = article.coverImageAlt
-        seoTitle = article.seoTitle
-        seoDescription = article.seoDescription
-        canonicalURL = article.canonicalURL
+        details = article.details
     }
 
     /// The write that puts this version back: the same slug, fields, author and tags (which
@@ -106,11 +117,7 @@ public struct ArticleSnapshot: Sendable, Equatable, Codable {
             featured: featured,
             author: author,
             tags: tags,
-            coverImageURL: coverImageURL,
-            coverImageAlt: coverImageAlt,
-            seoTitle: seoTitle,
-            seoDescription: seoDescription,
-            canonicalURL: canonicalURL
+            details: details
         )
     }
 

@@ -32,11 +32,7 @@ public struct ArticleInput: SluggedInput, Equatable {
     public var featured: Bool
     public var author: Slug
     public var tags: [Slug]
-    public var coverImageURL: String?
-    public var coverImageAlt: String?
-    public var seoTitle: String?
-    public var seoDescription: String?
-    public var canonicalURL: String?
+    public var details: ArticleDetails
 
     package init(
         slug: SlugChoice,
@@ -48,11 +44,7 @@ public struct ArticleInput: SluggedInput, Equatable {
         featured: Bool,
         author: Slug,
         tags: [Slug],
-        coverImageURL: String? = nil,
-        coverImageAlt: String? = nil,
-        seoTitle: String? = nil,
-        seoDescription: String? = nil,
-        canonicalURL: String? = nil
+        details: ArticleDetails = ArticleDetails()
     ) {
         self.slug = slug
         self.title = title
@@ -63,11 +55,7 @@ public struct ArticleInput: SluggedInput, Equatable {
         self.featured = featured
         self.author = author
         self.tags = tags
-        self.coverImageURL = coverImageURL
-        self.coverImageAlt = coverImageAlt
-        self.seoTitle = seoTitle
-        self.seoDescription = seoDescription
-        self.canonicalURL = canonicalURL
+        self.details = details
     }
 }
 

@@ -62,11 +62,7 @@ public struct Article: Sendable {
     public let readingTimeMinutes: Int
     public let wordCount: Int
     public let views: Int
-    public let coverImageURL: String?
-    public let coverImageAlt: String?
-    public let seoTitle: String?
-    public let seoDescription: String?
-    public let canonicalURL: String?
+    public let details: ArticleDetails
     /// The editor's own excerpt; nil when `excerpt` is the start of the body.
     public let customExcerpt: String?
     /// Grows with every write to the article.
@@ -92,11 +88,7 @@ public struct Article: Sendable {
         readingTimeMinutes: Int,
         wordCount: Int,
         views: Int,
-        coverImageURL: String?,
-        coverImageAlt: String?,
-        seoTitle: String?,
-        seoDescription: String?,
-        canonicalURL: String?,
+        details: ArticleDetails,
         customExcerpt: String?,
         revision: Int,
         author: AuthorSummary,
@@ -117,11 +109,7 @@ public struct Article: Sendable {
         self.readingTimeMinutes = readingTimeMinutes
         self.wordCount = wordCount
         self.views = views
-        self.coverImageURL = coverImageURL
-        self.coverImageAlt = coverImageAlt
-        self.seoTitle = seoTitle
-        self.seoDescription = seoDescription
-        self.canonicalURL = canonicalURL
+        self.details = details
         self.customExcerpt = customExcerpt
         self.revision = revision
         self.author = author

@@ -122,12 +122,13 @@ extension SiteInput {
 }
 
 extension ArticleInput {
-    package static let fields: Set<String> = [
-        "slug", "title", "excerpt", "body_markdown", "status", "published_at", "featured", "author", "tags",
-        "cover_image_url", "cover_image_alt", "seo_title", "seo_description", "canonical_url",
-    ]
+    package static let fields = Set(
+        ["slug", "title", "excerpt", "body_markdown", "status", "published_at", "featured", "author", "tags"]
+            + ArticleDetails.fields.map(\.name)
+    )
 
-    /// Titles up to 200 characters, excerpts up to 500, bodies up to 200,000 characters of Markdown.
+    /// Titles up to 200 characters, excerpts up to 500, bodies up to 200,000 characters of
+    /// Markdown, details as `ArticleDetails.fields` says.
     /// `scheduled` needs a future `published_at`; `published` without one publishes now.
     package static func read(from reader: inout FieldReader, existing: Bool, now: Timestamp) -> ArticleInput? {
         let title = reader.string("title", required: true, maxLength: 200)
@@ -139,11 +140,7 @@ extension ArticleInput {
         let featured = reader.boolean("featured") ?? false
         let author = reader.slug("author", required: true)
         let tags = reader.slugs("tags", maxCount: ArticleListQuery.maximumTags)
-        let coverImageURL = reader.url("cover_image_url")
-        let coverImageAlt = reader.string("cover_image_alt", maxLength: 300)
-        let seoTitle = reader.string("seo_title", maxLength: 200)
-        let seoDescription = reader.string("seo_description", maxLength: 500)
-        let canonicalURL = reader.url("canonical_url")
+        let details = ArticleDetails.read(from: &reader)
         guard let slug, let title, let body, let status, let author, reader.errors.isEmpty else { return nil }
         return ArticleInput(
             slug: slug,
@@ -155,11 +152,7 @@ extension ArticleInput {
             featured: featured,
             author: author,
             tags: tags,
-            coverImageURL: coverImageURL,
-            coverImageAlt: coverImageAlt,
-            seoTitle: seoTitle,
-            seoDescription: seoDescription,
-            canonicalURL: canonicalURL
+            details: details
         )
     }
 

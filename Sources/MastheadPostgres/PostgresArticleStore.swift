@@ -353,11 +353,7 @@ package struct PostgresArticleStore: ArticleStore {
             readingTimeMinutes: try row["reading_time_minutes"],
             wordCount: try row["word_count"],
             views: try row["views"],
-            coverImageURL: try row["cover_image_url"],
-            coverImageAlt: try row["cover_image_alt"],
-            seoTitle: try row["seo_title"],
-            seoDescription: try row["seo_description"],
-            canonicalURL: try row["canonical_url"],
+            details: try ArticleDetails { try row[$0] },
             customExcerpt: try row["custom_excerpt"],
             revision: try row["revision"],
             author: AuthorSummary(
@@ -443,12 +439,10 @@ package struct PostgresArticleStore: ArticleStore {
             let id = try await connection.run(
                 """
                 INSERT INTO articles (slug, title, custom_excerpt, excerpt, status, featured, published_at, author_id,
-                    word_count, reading_time_minutes, cover_image_url, cover_image_alt, seo_title, seo_description,
-                    canonical_url, created_at, updated_at)
+                    word_count, reading_time_minutes, \(ArticleDetails.columns), created_at, updated_at)
                 VALUES (\(slug), \(input.title), \(input.customExcerpt), \(fields.excerpt), \(input.status.rawValue),
                     \(input.featured), \(fields.publishedAt), \(authorID), \(body.wordCount), \(body.readingTimeMinutes),
-                    \(input.coverImageURL), \(input.coverImageAlt), \(input.seoTitle), \(input.seoDescription),
-                    \(input.canonicalURL), \(now), \(now))
+                    \(input.details.values), \(now), \(now))
                 RETURNING id
                 """,
                 logger
@@ -531,9 +525,7 @@ package struct PostgresArticleStore: ArticleStore {
                 UPDATE articles SET slug = \(newSlug), title = \(input.title), custom_excerpt = \(input.customExcerpt),
                     excerpt = \(fields.excerpt), status = \(input.status.rawValue), featured = \(input.featured),
                     published_at = \(fields.publishedAt), author_id = \(authorID), word_count = \(body.wordCount),
-                    reading_time_minutes = \(body.readingTimeMinutes), cover_image_url = \(input.coverImageURL),
-                    cover_image_alt = \(input.coverImageAlt), seo_title = \(input.seoTitle),
-                    seo_description = \(input.seoDescription), canonical_url = \(input.canonicalURL),
+                    reading_time_minutes = \(body.readingTimeMinutes), \(input.details.assignments),
                     revision = \(revision), updated_at = \(now)
                 WHERE id = \(current.id)
                 """,

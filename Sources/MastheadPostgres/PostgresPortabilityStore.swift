@@ -1,4 +1,5 @@
 import Logging
+import MastheadDomain
 import MastheadStorage
 import PostgresNIO
 
@@ -59,11 +60,7 @@ package struct PostgresPortabilityStore: PortabilityStore {
                     views: try row["views"],
                     dailyViews: zip(days, views).map { DailyViewsExport(day: $0, views: $1) },
                     oldSlugs: try row["old_slugs"],
-                    coverImageUrl: try row["cover_image_url"],
-                    coverImageAlt: try row["cover_image_alt"],
-                    seoTitle: try row["seo_title"],
-                    seoDescription: try row["seo_description"],
-                    canonicalUrl: try row["canonical_url"],
+                    details: try ArticleDetails { try row[$0] },
                     revision: try row["revision"],
                     createdAt: try row.time("created_at"),
                     updatedAt: try row.time("updated_at")
@@ -149,12 +146,10 @@ package struct PostgresPortabilityStore: PortabilityStore {
                 let id = try await connection.run(
                     """
                     INSERT INTO articles (slug, title, custom_excerpt, excerpt, status, featured, published_at, author_id,
-                        word_count, reading_time_minutes, views, cover_image_url, cover_image_alt, seo_title,
-                        seo_description, canonical_url, revision, created_at, updated_at)
+                        word_count, reading_time_minutes, views, \(ArticleDetails.columns), revision, created_at, updated_at)
                     VALUES (\(article.slug), \(article.title), \(article.customExcerpt), \(excerpt), \(article.status),
                         \(article.featured), \(article.publishedAt), \(authorIDs[article.author]!), \(body.wordCount),
-                        \(body.readingTimeMinutes), \(article.views), \(article.coverImageUrl), \(article.coverImageAlt),
-                        \(article.seoTitle), \(article.seoDescription), \(article.canonicalUrl), \(article.revision),
+                        \(body.readingTimeMinutes), \(article.views), \(article.details.values), \(article.revision),
                         \(article.createdAt), \(article.updatedAt))
                     RETURNING id
                     """,

@@ -127,3 +127,18 @@ extension PGConnection {
         prepared ? try await runPrepared(fragment, logger) : .unnamed(try await run(fragment, logger))
     }
 }
+
+extension ArticleDetails {
+    /// The details' columns, in `fields` order: names of ours, never input.
+    package static let columns = SQLFragment(stringLiteral: fields.map(\.name).joined(separator: ", "))
+
+    /// Their values, bound in the order of `columns`.
+    package var values: SQLFragment {
+        Self.fields.map { field in "\(self[field])" as SQLFragment }.joined(separator: ", ")
+    }
+
+    /// `column = value` for each, to set them all.
+    package var assignments: SQLFragment {
+        Self.fields.map { field in "\(unescaped: field.name) = \(self[field])" as SQLFragment }.joined(separator: ", ")
+    }
+}

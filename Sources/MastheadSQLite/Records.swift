@@ -119,11 +119,8 @@ package struct ArticleRecord: SluggedRecord {
     package var wordCount: Int
     package var readingTimeMinutes: Int
     package var views: Int = 0
-    package var coverImageUrl: String?
-    package var coverImageAlt: String?
-    package var seoTitle: String?
-    package var seoDescription: String?
-    package var canonicalUrl: String?
+    /// A column each (`ArticleDetails.fields`).
+    package var details: ArticleDetails
     package var revision: Int = 1
     package var createdAt: Timestamp
     package var updatedAt: Timestamp
@@ -157,11 +154,7 @@ package struct ArticleRecord: SluggedRecord {
         wordCount: Int,
         readingTimeMinutes: Int,
         views: Int = 0,
-        coverImageUrl: String? = nil,
-        coverImageAlt: String? = nil,
-        seoTitle: String? = nil,
-        seoDescription: String? = nil,
-        canonicalUrl: String? = nil,
+        details: ArticleDetails = ArticleDetails(),
         revision: Int = 1,
         createdAt: Timestamp,
         updatedAt: Timestamp
@@ -178,14 +171,56 @@ package struct ArticleRecord: SluggedRecord {
         self.wordCount = wordCount
         self.readingTimeMinutes = readingTimeMinutes
         self.views = views
-        self.coverImageUrl = coverImageUrl
-        self.coverImageAlt = coverImageAlt
-        self.seoTitle = seoTitle
-        self.seoDescription = seoDescription
-        self.canonicalUrl = canonicalUrl
+        self.details = details
         self.revision = revision
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+    }
+
+    /// The columns, named for the record's snake case conversion; the details' sit beside them.
+    private enum CodingKeys: String, CodingKey {
+        case id, slug, title, customExcerpt, excerpt, status, featured, publishedAt, authorId, wordCount
+        case readingTimeMinutes, views, revision, createdAt, updatedAt
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let row = try decoder.container(keyedBy: CodingKeys.self)
+        id = try row.decodeIfPresent(Int64.self, forKey: .id)
+        slug = try row.decode(String.self, forKey: .slug)
+        title = try row.decode(String.self, forKey: .title)
+        customExcerpt = try row.decodeIfPresent(String.self, forKey: .customExcerpt)
+        excerpt = try row.decode(String.self, forKey: .excerpt)
+        status = try row.decode(String.self, forKey: .status)
+        featured = try row.decode(Bool.self, forKey: .featured)
+        publishedAt = try row.decodeIfPresent(Timestamp.self, forKey: .publishedAt)
+        authorId = try row.decode(Int64.self, forKey: .authorId)
+        wordCount = try row.decode(Int.self, forKey: .wordCount)
+        readingTimeMinutes = try row.decode(Int.self, forKey: .readingTimeMinutes)
+        views = try row.decode(Int.self, forKey: .views)
+        details = try ArticleDetails(from: decoder, keys: .forSnakeCaseConversion)
+        revision = try row.decode(Int.self, forKey: .revision)
+        createdAt = try row.decode(Timestamp.self, forKey: .createdAt)
+        updatedAt = try row.decode(Timestamp.self, forKey: .updatedAt)
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var row = encoder.container(keyedBy: CodingKeys.self)
+        try row.encode(id, forKey: .id)
+        try row.encode(slug, forKey: .slug)
+        try row.encode(title, forKey: .title)
+        try row.encode(customExcerpt, forKey: .customExcerpt)
+        try row.encode(excerpt, forKey: .excerpt)
+        try row.encode(status, forKey: .status)
+        try row.encode(featured, forKey: .featured)
+        try row.encode(publishedAt, forKey: .publishedAt)
+        try row.encode(authorId, forKey: .authorId)
+        try row.encode(wordCount, forKey: .wordCount)
+        try row.encode(readingTimeMinutes, forKey: .readingTimeMinutes)
+        try row.encode(views, forKey: .views)
+        try details.encode(to: encoder, keys: .forSnakeCaseConversion, writingNulls: true)
+        try row.encode(revision, forKey: .revision)
+        try row.encode(createdAt, forKey: .createdAt)
+        try row.encode(updatedAt, forKey: .updatedAt)
     }
 }
 

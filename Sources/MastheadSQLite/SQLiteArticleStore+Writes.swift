@@ -191,11 +191,7 @@ extension ArticleRecord {
         status = input.status.rawValue
         publishedAt = ArticleFields(input, fallbackExcerpt: body.fallbackExcerpt, now: now).publishedAt
         featured = input.featured
-        coverImageUrl = input.coverImageURL
-        coverImageAlt = input.coverImageAlt
-        seoTitle = input.seoTitle
-        seoDescription = input.seoDescription
-        canonicalUrl = input.canonicalURL
+        details = input.details
         setBody(body)
     }
 }

@@ -254,11 +254,7 @@ public struct SQLiteArticleStore: ArticleStore {
             readingTimeMinutes: row["reading_time_minutes"],
             wordCount: row["word_count"],
             views: row["views"],
-            coverImageURL: row["cover_image_url"],
-            coverImageAlt: row["cover_image_alt"],
-            seoTitle: row["seo_title"],
-            seoDescription: row["seo_description"],
-            canonicalURL: row["canonical_url"],
+            details: ArticleDetails { row[$0] },
             customExcerpt: row["custom_excerpt"],
             revision: row["revision"],
             author: AuthorSummary(

@@ -6,8 +6,8 @@ import MastheadDomain
 package enum ArticleColumns {
     private static let summary = """
         a.id, a.slug, a.title, a.excerpt, a.status, a.featured, a.published_at, a.created_at, a.updated_at,
-        a.reading_time_minutes, a.word_count, a.views, a.cover_image_url, a.cover_image_alt, a.seo_title,
-        a.seo_description, a.canonical_url, a.custom_excerpt, a.revision,
+        a.reading_time_minutes, a.word_count, a.views, \(ArticleDetails.fields.map { "a." + $0.name }.joined(separator: ", ")),
+        a.custom_excerpt, a.revision,
         au.id AS author_id, au.slug AS author_slug, au.name AS author_name, au.avatar_url AS author_avatar_url
         """
 

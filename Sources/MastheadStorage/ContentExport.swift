@@ -242,11 +242,8 @@ public struct ArticleExport: Codable, Sendable, Equatable {
     public var dailyViews: [DailyViewsExport]
     /// Slugs the article had before, each still answering 301.
     public var oldSlugs: [String]
-    public var coverImageUrl: String?
-    public var coverImageAlt: String?
-    public var seoTitle: String?
-    public var seoDescription: String?
-    public var canonicalUrl: String?
+    /// Beside the other keys, under the API's names.
+    public var details: ArticleDetails
     public var revision: Int
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
@@ -264,11 +261,7 @@ public struct ArticleExport: Codable, Sendable, Equatable {
         views: Int,
         dailyViews: [DailyViewsExport],
         oldSlugs: [String],
-        coverImageUrl: String? = nil,
-        coverImageAlt: String? = nil,
-        seoTitle: String? = nil,
-        seoDescription: String? = nil,
-        canonicalUrl: String? = nil,
+        details: ArticleDetails = ArticleDetails(),
         revision: Int,
         createdAt: Timestamp,
         updatedAt: Timestamp
@@ -285,14 +278,56 @@ public struct ArticleExport: Codable, Sendable, Equatable {
         self.views = views
         self.dailyViews = dailyViews
         self.oldSlugs = oldSlugs
-        self.coverImageUrl = coverImageUrl
-        self.coverImageAlt = coverImageAlt
-        self.seoTitle = seoTitle
-        self.seoDescription = seoDescription
-        self.canonicalUrl = canonicalUrl
+        self.details = details
         self.revision = revision
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+    }
+
+    /// Named for the document's snake case conversion (`dailyViews` is `daily_views`).
+    private enum CodingKeys: String, CodingKey {
+        case slug, title, customExcerpt, status, featured, publishedAt, author, tags, bodyMarkdown, views
+        case dailyViews, oldSlugs, revision, createdAt, updatedAt
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        slug = try container.decode(String.self, forKey: .slug)
+        title = try container.decode(String.self, forKey: .title)
+        customExcerpt = try container.decodeIfPresent(String.self, forKey: .customExcerpt)
+        status = try container.decode(String.self, forKey: .status)
+        featured = try container.decode(Bool.self, forKey: .featured)
+        publishedAt = try container.decodeIfPresent(Timestamp.self, forKey: .publishedAt)
+        author = try container.decode(String.self, forKey: .author)
+        tags = try container.decode([String].self, forKey: .tags)
+        bodyMarkdown = try container.decode(String.self, forKey: .bodyMarkdown)
+        views = try container.decode(Int.self, forKey: .views)
+        dailyViews = try container.decode([DailyViewsExport].self, forKey: .dailyViews)
+        oldSlugs = try container.decode([String].self, forKey: .oldSlugs)
+        details = try ArticleDetails(from: decoder, keys: .forSnakeCaseConversion)
+        revision = try container.decode(Int.self, forKey: .revision)
+        createdAt = try container.decode(Timestamp.self, forKey: .createdAt)
+        updatedAt = try container.decode(Timestamp.self, forKey: .updatedAt)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(slug, forKey: .slug)
+        try container.encode(title, forKey: .title)
+        try container.encodeIfPresent(customExcerpt, forKey: .customExcerpt)
+        try container.encode(status, forKey: .status)
+        try container.encode(featured, forKey: .featured)
+        try container.encodeIfPresent(publishedAt, forKey: .publishedAt)
+        try container.encode(author, forKey: .author)
+        try container.encode(tags, forKey: .tags)
+        try container.encode(bodyMarkdown, forKey: .bodyMarkdown)
+        try container.encode(views, forKey: .views)
+        try container.encode(dailyViews, forKey: .dailyViews)
+        try container.encode(oldSlugs, forKey: .oldSlugs)
+        try details.encode(to: encoder, keys: .forSnakeCaseConversion)
+        try container.encode(revision, forKey: .revision)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(updatedAt, forKey: .updatedAt)
     }
 }
 

@@ -114,11 +114,7 @@ extension ArticleExport {
         ]
         document["excerpt"] = customExcerpt.map(JSONValue.string)
         document["published_at"] = publishedAt.map { .string($0.rfc3339) }
-        document["cover_image_url"] = coverImageUrl.map(JSONValue.string)
-        document["cover_image_alt"] = coverImageAlt.map(JSONValue.string)
-        document["seo_title"] = seoTitle.map(JSONValue.string)
-        document["seo_description"] = seoDescription.map(JSONValue.string)
-        document["canonical_url"] = canonicalUrl.map(JSONValue.string)
+        document.merge(details.document) { _, detail in detail }
         return document
     }
 }

@@ -66,11 +66,7 @@ import Testing
                     views: views,
                     dailyViews: views > 0 ? [DailyViewsExport(day: day, views: views)] : [],
                     oldSlugs: [],
-                    coverImageUrl: nil,
-                    coverImageAlt: nil,
-                    seoTitle: nil,
-                    seoDescription: nil,
-                    canonicalUrl: nil,
+                    details: ArticleDetails(),
                     revision: 3,
                     createdAt: now.adding(days: -2),
                     updatedAt: now.adding(days: -1)

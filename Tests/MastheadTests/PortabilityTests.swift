@@ -170,7 +170,7 @@ import Testing
         let valid = try await SQLitePortabilityStore(database: try await Self.demoDatabase(source)).export()
         let last = valid.articles.count - 1
         var script = valid
-        script.articles[last].canonicalUrl = "javascript:alert(1)"
+        script.articles[last].details.canonicalURL = "javascript:alert(1)"
         var longTitle = valid
         longTitle.articles[2].title = String(repeating: "t", count: 201)
         var badAvatar = valid

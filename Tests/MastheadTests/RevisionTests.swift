@@ -222,7 +222,7 @@ import Testing
 
     @Test func aSnapshotReadsBackAsTheInputThatRestoresIt() throws {
         var input = ArticleInput.make(slug: "kept", publishedAt: Timestamp(secondsSinceEpoch: 5), tags: ["go", "ops"])
-        input.seoTitle = "SEO \"quoted\" / slashed"
+        input.details.seoTitle = "SEO \"quoted\" / slashed"
         let snapshot = try ArticleSnapshot(input, slug: "kept", publishedAt: Timestamp(secondsSinceEpoch: 5))
         let decoded = try ArticleSnapshot(decoding: try snapshot.encoded())
         #expect(decoded == snapshot)

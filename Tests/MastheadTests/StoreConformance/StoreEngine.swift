@@ -140,11 +140,7 @@ extension ArticleInput {
             featured: false,
             author: Slug(author),
             tags: tags.map(Slug.init),
-            coverImageURL: nil,
-            coverImageAlt: nil,
-            seoTitle: nil,
-            seoDescription: nil,
-            canonicalURL: nil
+            details: ArticleDetails()
         )
     }
 }

@@ -2,24 +2,52 @@ import MastheadDomain
 import MastheadStorage
 
 /// The top-level fields of an article as served; `fields=` may pick any of them.
-package enum ArticleField: String, CaseIterable, Sendable {
-    case id, slug, title, excerpt, status, featured
-    case publishedAt = "published_at"
-    case createdAt = "created_at"
-    case updatedAt = "updated_at"
-    case readingTimeMinutes = "reading_time_minutes"
-    case wordCount = "word_count"
-    case views
-    case coverImageURL = "cover_image_url"
-    case coverImageAlt = "cover_image_alt"
-    case seoTitle = "seo_title"
-    case seoDescription = "seo_description"
-    case canonicalURL = "canonical_url"
-    case author, tags
-    case primaryTag = "primary_tag"
-    case bodyHTML = "body_html"
-    case bodyMarkdown = "body_markdown"
-    case bodyPlaintext = "body_plaintext"
+package enum ArticleField: Hashable, Sendable {
+    case id, slug, title, excerpt, status, featured, publishedAt, createdAt, updatedAt, readingTimeMinutes
+    case wordCount, views
+    /// One of the article's details: its place in `ArticleDetails.fields`.
+    case detail(Int)
+    case author, tags, primaryTag, bodyHTML, bodyMarkdown, bodyPlaintext
+
+    /// Every field, in the contract's order.
+    package static let allCases: [ArticleField] =
+        [
+            .id, .slug, .title, .excerpt, .status, .featured, .publishedAt, .createdAt, .updatedAt,
+            .readingTimeMinutes, .wordCount, .views,
+        ] + ArticleDetails.fields.indices.map(ArticleField.detail)
+        + [.author, .tags, .primaryTag, .bodyHTML, .bodyMarkdown, .bodyPlaintext]
+
+    /// The field's name in a response and in `fields=`.
+    package var rawValue: String {
+        switch self {
+        case .id: "id"
+        case .slug: "slug"
+        case .title: "title"
+        case .excerpt: "excerpt"
+        case .status: "status"
+        case .featured: "featured"
+        case .publishedAt: "published_at"
+        case .createdAt: "created_at"
+        case .updatedAt: "updated_at"
+        case .readingTimeMinutes: "reading_time_minutes"
+        case .wordCount: "word_count"
+        case .views: "views"
+        case .detail(let index): ArticleDetails.fields[index].name
+        case .author: "author"
+        case .tags: "tags"
+        case .primaryTag: "primary_tag"
+        case .bodyHTML: "body_html"
+        case .bodyMarkdown: "body_markdown"
+        case .bodyPlaintext: "body_plaintext"
+        }
+    }
+
+    private static let named = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
+
+    package init?(rawValue: String) {
+        guard let field = Self.named[rawValue] else { return nil }
+        self = field
+    }
 
     /// The field that carries a body rendering.
     package init(_ format: BodyFormat) {
@@ -149,11 +177,7 @@ package struct ArticleResponse: JSONEncodable {
         case .readingTimeMinutes: object.field(key, article.readingTimeMinutes)
         case .wordCount: object.field(key, article.wordCount)
         case .views: object.field(key, article.views)
-        case .coverImageURL: object.field(key, article.coverImageURL)
-        case .coverImageAlt: object.field(key, article.coverImageAlt)
-        case .seoTitle: object.field(key, article.seoTitle)
-        case .seoDescription: object.field(key, article.seoDescription)
-        case .canonicalURL: object.field(key, article.canonicalURL)
+        case .detail(let index): object.field(key, article.details[ArticleDetails.fields[index]])
         case .author: object.field(key, article.author)
         case .tags: object.field(key, article.tags)
         case .primaryTag: object.field(key, article.tags.first)

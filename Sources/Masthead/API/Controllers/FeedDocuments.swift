@@ -31,7 +31,7 @@ package enum FeedDocuments {
             xml += "<lastBuildDate>\(newest.httpDate)</lastBuildDate>\n"
         }
         for article in articles {
-            let link = XMLText.escape(link(site: site, slug: article.slug, canonicalURL: article.canonicalURL))
+            let link = XMLText.escape(link(site: site, slug: article.slug, canonicalURL: article.details.canonicalURL))
             xml += "<item>\n<title>\(XMLText.escape(article.title))</title>\n<link>\(link)</link>\n"
             xml += "<guid isPermaLink=\"true\">\(link)</guid>\n"
             if let published = article.publishedAt {
@@ -83,7 +83,7 @@ struct JSONFeed: JSONEncodable {
         let article: Article
 
         func encode(to json: inout JSONWriter) {
-            let link = FeedDocuments.link(site: site, slug: article.slug, canonicalURL: article.canonicalURL)
+            let link = FeedDocuments.link(site: site, slug: article.slug, canonicalURL: article.details.canonicalURL)
             json.object { item in
                 item.field("id", link)
                 item.field("url", link)

@@ -111,11 +111,9 @@ private struct SnapshotResponse: JSONEncodable {
             object.field("featured", snapshot.featured)
             object.field("author", snapshot.author.value)
             object.field("tags", snapshot.tags.map(\.value))
-            object.field("cover_image_url", snapshot.coverImageURL)
-            object.field("cover_image_alt", snapshot.coverImageAlt)
-            object.field("seo_title", snapshot.seoTitle)
-            object.field("seo_description", snapshot.seoDescription)
-            object.field("canonical_url", snapshot.canonicalURL)
+            for field in ArticleDetails.fields {
+                object.field(field.name, snapshot.details[field])
+            }
         }
     }
 }

@@ -35,11 +35,7 @@ package struct ArticleCollection: WritableCollection {
         document["body_markdown"] = article.bodyMarkdown.map(JSONValue.string)
         document["excerpt"] = article.customExcerpt.map(JSONValue.string)
         document["published_at"] = article.publishedAt.map { .string($0.rfc3339) }
-        document["cover_image_url"] = article.coverImageURL.map(JSONValue.string)
-        document["cover_image_alt"] = article.coverImageAlt.map(JSONValue.string)
-        document["seo_title"] = article.seoTitle.map(JSONValue.string)
-        document["seo_description"] = article.seoDescription.map(JSONValue.string)
-        document["canonical_url"] = article.canonicalURL.map(JSONValue.string)
+        document.merge(article.details.document) { _, detail in detail }
         return document
     }
 

@@ -1,0 +1,120 @@
+import Foundation
+import HummingbirdTesting
+import MastheadStorage
+import MastheadTestSupport
+import Testing
+
+@testable import Masthead
+@testable import MastheadDomain
+
+/// An article's details (`ArticleDetails.fields`) are described once; these tests hold every
+/// place an article goes to that description, so a detail added to it reaches all of them.
+@Suite struct ArticleDetailsTests {
+    /// A valid value of its own for each detail.
+    private static func value(of field: ArticleDetails.Field) -> String {
+        switch field.rule {
+        case .url: "https://example.com/\(field.name)"
+        case .text: "The \(field.name) given"
+        }
+    }
+
+    private static let body: String = {
+        var document: [String: Any] = [
+            "title": "Detailed", "slug": "detailed", "body_markdown": "Words.", "author": "ann",
+            "status": "published", "published_at": "2026-01-01T00:00:00Z",
+        ]
+        for field in ArticleDetails.fields { document[field.name] = value(of: field) }
+        return String(decoding: try! JSONSerialization.data(withJSONObject: document), as: UTF8.self)
+    }()
+
+    @Test(arguments: AppEngine.available) func everyDetailGoesWhereverItsArticleGoes(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: { try await $0.author("ann") }) { client, storage async throws in
+            let writer = try await storage.token([.contentWrite], name: "editor")
+            let created = try await client.send(.post, "/v1/articles", json: Self.body, token: writer)
+            #expect(created.status == .created)
+            // A PATCH that names none of them keeps them all.
+            let patched = try await client.send(
+                .patch,
+                "/v1/articles/detailed",
+                json: #"{"title": "Still detailed"}"#,
+                token: writer
+            )
+            #expect(patched.status == .ok)
+            let read = try await client.send(.get, "/v1/articles/detailed")
+            #expect(read.status == .ok)
+            let revision = try await client.send(.get, "/v1/articles/detailed/revisions/1", token: writer)
+            #expect(revision.status == .ok)
+            let exported = try await storage.stores.portability.export()
+            let encoded = try JSONSerialization.jsonObject(with: try exported.encoded()) as? [String: Any]
+            let exportedArticle = try #require((encoded?["articles"] as? [[String: Any]])?.first)
+            for field in ArticleDetails.fields {
+                let expected = Self.value(of: field)
+                #expect(try created.json["data"][field.name].string == expected, "\(field.name) created")
+                #expect(try patched.json["data"][field.name].string == expected, "\(field.name) patched")
+                #expect(try read.json["data"][field.name].string == expected, "\(field.name) read")
+                #expect(try revision.json["data"]["article"][field.name].string == expected, "\(field.name) revision")
+                #expect(
+                    try await storage.text("SELECT \(field.name) FROM articles WHERE slug = 'detailed'") == expected,
+                    "\(field.name) stored"
+                )
+                #expect(exportedArticle[field.name] as? String == expected, "\(field.name) exported")
+                let alone = try await client.send(.get, "/v1/articles/detailed?fields=\(field.name)")
+                #expect(try alone.json["data"].keys.sorted() == [field.name], "fields=\(field.name)")
+            }
+        }
+    }
+
+    /// Revisions written before the details were described kept them under the same keys.
+    @Test func aSnapshotWrittenBeforeTheDescriptionReadsItsDetails() throws {
+        let stored = #"""
+            {"author":"ann","body_markdown":"Words.","canonical_url":"https://example.com/c","cover_image_alt":"Alt",\#
+            "cover_image_url":"https://example.com/i.png","featured":false,"seo_description":"Described",\#
+            "seo_title":"Titled","slug":"kept","status":"draft","tags":[],"title":"Kept"}
+            """#
+        let snapshot = try ArticleSnapshot(decoding: stored)
+        #expect(
+            snapshot.details
+                == ArticleDetails(
+                    coverImageURL: "https://example.com/i.png",
+                    coverImageAlt: "Alt",
+                    seoTitle: "Titled",
+                    seoDescription: "Described",
+                    canonicalURL: "https://example.com/c"
+                )
+        )
+        #expect(try snapshot.encoded() == stored)
+    }
+
+    /// An export's details decode back from the keys they were written with.
+    @Test func anExportEntryReadsBackItsDetails() throws {
+        var details = ArticleDetails()
+        for field in ArticleDetails.fields { details[field] = Self.value(of: field) }
+        let now = Timestamp(secondsSinceEpoch: 1_700_000_000)
+        let entry = ArticleExport(
+            slug: "a",
+            title: "A",
+            status: "draft",
+            featured: false,
+            author: "ann",
+            tags: [],
+            bodyMarkdown: "",
+            views: 0,
+            dailyViews: [],
+            oldSlugs: [],
+            details: details,
+            revision: 1,
+            createdAt: now,
+            updatedAt: now
+        )
+        let document = ContentExport(
+            format: ContentExport.formatName,
+            version: ContentExport.currentVersion,
+            authors: [],
+            tags: [],
+            articles: [entry],
+            platforms: [],
+            services: []
+        )
+        #expect(try ContentExport.decode(try document.encoded()).articles == [entry])
+    }
+}
