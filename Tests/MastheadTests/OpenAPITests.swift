@@ -73,6 +73,56 @@ import Testing
         #expect(served.count >= 45)
     }
 
+    /// The lines of a schema's `properties:` in `components/schemas`, by property name, in
+    /// the document's order (two-space schema keys, eight-space property keys).
+    static func properties(ofSchema schema: String) throws -> [(name: String, line: String)] {
+        let text = try String(contentsOfFile: specPath, encoding: .utf8)
+        var properties: [(name: String, line: String)] = []
+        var inSchema = false
+        var inProperties = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line == "    \(schema):" {
+                inSchema = true
+            } else if inSchema, line.hasPrefix("    "), !line.hasPrefix("     ") {
+                break
+            } else if inSchema, line == "      properties:" {
+                inProperties = true
+            } else if inProperties, line.hasPrefix("      "), !line.hasPrefix("       ") {
+                inProperties = false
+            } else if inProperties, line.hasPrefix("        "), !line.hasPrefix("         "),
+                let colon = line.firstIndex(of: ":")
+            {
+                properties.append((line[..<colon].trimmingCharacters(in: .whitespaces), String(line)))
+            }
+        }
+        return properties
+    }
+
+    /// An article's fields as the server serves, selects and reads them (`ArticleField`,
+    /// `ArticleInput.fields`, the rules of `ArticleDetails.fields`) are the contract's.
+    @Test func theArticleSchemasNameEveryFieldTheServerServesAndReads() throws {
+        let served = ArticleField.allCases.map(\.rawValue)
+        #expect(try Self.properties(ofSchema: "Article").map(\.name) == served)
+        let text = try String(contentsOfFile: Self.specPath, encoding: .utf8)
+        let names = "(" + served.joined(separator: "|") + ")"
+        let pattern = "pattern: \"^\(names)(,\(names)){0,\(served.count - 1)}$\""
+        let listsEveryField = text.contains(pattern)
+        let saysHowMany = text.contains("At most \(served.count) names (each field once)")
+        #expect(listsEveryField, "ArticleFieldList's pattern lists every served field, in order")
+        #expect(saysHowMany, "ArticleFieldList's description says how many")
+        for schema in ["ArticleInput", "ArticlePatch"] {
+            let properties = try Self.properties(ofSchema: schema)
+            #expect(Set(properties.map(\.name)) == ArticleInput.fields, "\(schema)")
+            for field in ArticleDetails.fields {
+                let line = try #require(properties.first { $0.name == field.name }?.line, "\(schema) \(field.name)")
+                switch field.rule {
+                case .url: #expect(line.contains("NullableURL"), "\(schema) \(field.name)")
+                case .text(let maxLength): #expect(line.contains("maxLength: \(maxLength)}"), "\(schema) \(field.name)")
+                }
+            }
+        }
+    }
+
     @Test func theDocumentIsServedAsCompiledIn() async throws {
         try await withApp { client, _ async throws in
             let response = try await client.get("/openapi.yaml")
