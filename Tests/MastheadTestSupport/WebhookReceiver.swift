@@ -51,8 +51,11 @@ package final class WebhookReceiver: Sendable {
             if now.count >= count { return now }
             try await Task.sleep(for: .milliseconds(50))
         }
-        Issue.record(comment ?? "the receiver got \(received.count) requests, not \(count)")
-        return received
+        // A test process under load may wake the loop late: one more look before failing.
+        let last = received
+        if last.count >= count { return last }
+        Issue.record(comment ?? "the receiver got \(last.count) requests, not \(count)")
+        return last
     }
 
     private func answer(_ request: Request) async throws -> Response {
