@@ -62,37 +62,24 @@ public struct ArticleInput: SluggedInput, Equatable {
 public struct AuthorInput: SluggedInput, Equatable {
     public var slug: SlugChoice
     public var name: String
-    public var bio: String?
-    public var avatarURL: String?
-    public var websiteURL: String?
-    public var location: String?
+    public var details: AuthorDetails
 
-    package init(
-        slug: SlugChoice,
-        name: String,
-        bio: String? = nil,
-        avatarURL: String? = nil,
-        websiteURL: String? = nil,
-        location: String? = nil
-    ) {
+    package init(slug: SlugChoice, name: String, details: AuthorDetails = AuthorDetails()) {
         self.slug = slug
         self.name = name
-        self.bio = bio
-        self.avatarURL = avatarURL
-        self.websiteURL = websiteURL
-        self.location = location
+        self.details = details
     }
 }
 
 public struct TagInput: SluggedInput, Equatable {
     public var slug: SlugChoice
     public var name: String
-    public var description: String?
+    public var details: TagDetails
 
-    package init(slug: SlugChoice, name: String, description: String? = nil) {
+    package init(slug: SlugChoice, name: String, details: TagDetails = TagDetails()) {
         self.slug = slug
         self.name = name
-        self.description = description
+        self.details = details
     }
 }
 
@@ -102,7 +89,7 @@ public struct PlatformInput: SluggedInput, Equatable {
     public var focus: String
     public var tagline: String
     public var description: String
-    public var url: String?
+    public var details: PlatformDetails
     /// Nil: after the last platform on create, unchanged on replace.
     public var position: Int?
     public var services: [Slug]
@@ -113,7 +100,7 @@ public struct PlatformInput: SluggedInput, Equatable {
         focus: String,
         tagline: String,
         description: String,
-        url: String? = nil,
+        details: PlatformDetails = PlatformDetails(),
         position: Int? = nil,
         services: [Slug]
     ) {
@@ -122,7 +109,7 @@ public struct PlatformInput: SluggedInput, Equatable {
         self.focus = focus
         self.tagline = tagline
         self.description = description
-        self.url = url
+        self.details = details
         self.position = position
         self.services = services
     }

@@ -124,10 +124,7 @@ public struct Author: Sendable {
     public let id: Int64
     public let slug: String
     public let name: String
-    public let bio: String?
-    public let avatarURL: String?
-    public let websiteURL: String?
-    public let location: String?
+    public let details: AuthorDetails
     /// Published articles only.
     public let articleCount: Int
     public let revision: Int
@@ -138,10 +135,7 @@ public struct Author: Sendable {
         id: Int64,
         slug: String,
         name: String,
-        bio: String?,
-        avatarURL: String?,
-        websiteURL: String?,
-        location: String?,
+        details: AuthorDetails,
         articleCount: Int,
         revision: Int,
         createdAt: Timestamp,
@@ -150,10 +144,7 @@ public struct Author: Sendable {
         self.id = id
         self.slug = slug
         self.name = name
-        self.bio = bio
-        self.avatarURL = avatarURL
-        self.websiteURL = websiteURL
-        self.location = location
+        self.details = details
         self.articleCount = articleCount
         self.revision = revision
         self.createdAt = createdAt
@@ -165,7 +156,7 @@ public struct Tag: Sendable {
     public let id: Int64
     public let slug: String
     public let name: String
-    public let description: String?
+    public let details: TagDetails
     /// Published articles only.
     public let articleCount: Int
     public let revision: Int
@@ -174,14 +165,14 @@ public struct Tag: Sendable {
         id: Int64,
         slug: String,
         name: String,
-        description: String?,
+        details: TagDetails,
         articleCount: Int,
         revision: Int
     ) {
         self.id = id
         self.slug = slug
         self.name = name
-        self.description = description
+        self.details = details
         self.articleCount = articleCount
         self.revision = revision
     }
@@ -204,7 +195,7 @@ public struct Platform: Sendable {
     public let focus: String
     public let tagline: String
     public let description: String
-    public let url: String?
+    public let details: PlatformDetails
     public let position: Int
     public let revision: Int
     /// In the services' own order.
@@ -217,7 +208,7 @@ public struct Platform: Sendable {
         focus: String,
         tagline: String,
         description: String,
-        url: String?,
+        details: PlatformDetails,
         position: Int,
         revision: Int,
         services: [ServiceLink]
@@ -228,7 +219,7 @@ public struct Platform: Sendable {
         self.focus = focus
         self.tagline = tagline
         self.description = description
-        self.url = url
+        self.details = details
         self.position = position
         self.revision = revision
         self.services = services

@@ -5,43 +5,33 @@ import Foundation
 // alone, so the two cannot disagree.
 
 extension AuthorInput {
-    package static let fields: Set<String> = ["slug", "name", "bio", "avatar_url", "website_url", "location"]
+    package static let fields = Set(["slug", "name"] + AuthorDetails.names)
 
     package static func read(from reader: inout FieldReader, existing: Bool) -> AuthorInput? {
         let name = reader.string("name", required: true, maxLength: 200)
         let slug = reader.slugChoice(titledBy: name, existing: existing, resource: .author)
-        let bio = reader.string("bio", maxLength: 5000)
-        let avatarURL = reader.url("avatar_url")
-        let websiteURL = reader.url("website_url")
-        let location = reader.string("location", maxLength: 200)
+        let details = AuthorDetails.read(from: &reader)
         guard let slug, let name, reader.errors.isEmpty else { return nil }
-        return AuthorInput(
-            slug: slug,
-            name: name,
-            bio: bio,
-            avatarURL: avatarURL,
-            websiteURL: websiteURL,
-            location: location
-        )
+        return AuthorInput(slug: slug, name: name, details: details)
     }
 }
 
 extension TagInput {
-    package static let fields: Set<String> = ["slug", "name", "description"]
+    package static let fields = Set(["slug", "name"] + TagDetails.names)
 
     package static func read(from reader: inout FieldReader, existing: Bool) -> TagInput? {
         let name = reader.string("name", required: true, maxLength: 100)
         let slug = reader.slugChoice(titledBy: name, existing: existing, resource: .tag)
-        let description = reader.string("description", maxLength: 500)
+        let details = TagDetails.read(from: &reader)
         guard let slug, let name, reader.errors.isEmpty else { return nil }
-        return TagInput(slug: slug, name: name, description: description)
+        return TagInput(slug: slug, name: name, details: details)
     }
 }
 
 extension PlatformInput {
-    package static let fields: Set<String> = [
-        "slug", "name", "focus", "tagline", "description", "url", "position", "services",
-    ]
+    package static let fields = Set(
+        ["slug", "name", "focus", "tagline", "description", "position", "services"] + PlatformDetails.names
+    )
 
     package static func read(from reader: inout FieldReader, existing: Bool) -> PlatformInput? {
         let name = reader.string("name", required: true, maxLength: 100)
@@ -49,7 +39,7 @@ extension PlatformInput {
         let focus = reader.string("focus", required: true, maxLength: 200)
         let tagline = reader.string("tagline", required: true, maxLength: 300)
         let description = reader.string("description", required: true, maxLength: 5000)
-        let url = reader.url("url")
+        let details = PlatformDetails.read(from: &reader)
         let position = reader.integer("position", in: 0...1_000_000)
         let services = reader.slugs("services", maxCount: 100)
         guard let slug, let name, let focus, let tagline, let description, reader.errors.isEmpty else { return nil }
@@ -59,7 +49,7 @@ extension PlatformInput {
             focus: focus,
             tagline: tagline,
             description: description,
-            url: url,
+            details: details,
             position: position,
             services: services
         )
@@ -124,7 +114,7 @@ extension SiteInput {
 extension ArticleInput {
     package static let fields = Set(
         ["slug", "title", "excerpt", "body_markdown", "status", "published_at", "featured", "author", "tags"]
-            + ArticleDetails.fields.map(\.name)
+            + ArticleDetails.names
     )
 
     /// Titles up to 200 characters, excerpts up to 500, bodies up to 200,000 characters of

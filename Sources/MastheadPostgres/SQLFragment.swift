@@ -128,9 +128,9 @@ extension PGConnection {
     }
 }
 
-extension ArticleDetails {
+extension Details {
     /// The details' columns, in `fields` order: names of ours, never input.
-    package static let columns = SQLFragment(stringLiteral: fields.map(\.name).joined(separator: ", "))
+    package static var columns: SQLFragment { SQLFragment(stringLiteral: names.joined(separator: ", ")) }
 
     /// Their values, bound in the order of `columns`.
     package var values: SQLFragment {

@@ -134,10 +134,8 @@ package protocol SluggedExport {
 public struct AuthorExport: Codable, Sendable, Equatable {
     public var slug: String
     public var name: String
-    public var bio: String?
-    public var avatarUrl: String?
-    public var websiteUrl: String?
-    public var location: String?
+    /// Beside the other keys, under the API's names.
+    public var details: AuthorDetails
     public var revision: Int
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
@@ -145,23 +143,42 @@ public struct AuthorExport: Codable, Sendable, Equatable {
     package init(
         slug: String,
         name: String,
-        bio: String? = nil,
-        avatarUrl: String? = nil,
-        websiteUrl: String? = nil,
-        location: String? = nil,
+        details: AuthorDetails = AuthorDetails(),
         revision: Int,
         createdAt: Timestamp,
         updatedAt: Timestamp
     ) {
         self.slug = slug
         self.name = name
-        self.bio = bio
-        self.avatarUrl = avatarUrl
-        self.websiteUrl = websiteUrl
-        self.location = location
+        self.details = details
         self.revision = revision
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+    }
+
+    /// Named for the document's snake case conversion.
+    private enum CodingKeys: String, CodingKey {
+        case slug, name, revision, createdAt, updatedAt
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        slug = try container.decode(String.self, forKey: .slug)
+        name = try container.decode(String.self, forKey: .name)
+        details = try AuthorDetails(from: decoder, keys: .forSnakeCaseConversion)
+        revision = try container.decode(Int.self, forKey: .revision)
+        createdAt = try container.decode(Timestamp.self, forKey: .createdAt)
+        updatedAt = try container.decode(Timestamp.self, forKey: .updatedAt)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(slug, forKey: .slug)
+        try container.encode(name, forKey: .name)
+        try details.encode(to: encoder, keys: .forSnakeCaseConversion)
+        try container.encode(revision, forKey: .revision)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(updatedAt, forKey: .updatedAt)
     }
 }
 
@@ -170,25 +187,21 @@ extension AuthorExport: SluggedExport {
         self.init(
             slug: stored.slug,
             name: input.name,
-            bio: input.bio,
-            avatarUrl: input.avatarURL,
-            websiteUrl: input.websiteURL,
-            location: input.location,
+            details: input.details,
             revision: stored.revision,
             createdAt: stored.createdAt,
             updatedAt: stored.updatedAt
         )
     }
 
-    package var input: AuthorInput {
-        AuthorInput(slug: .keep, name: name, bio: bio, avatarURL: avatarUrl, websiteURL: websiteUrl, location: location)
-    }
+    package var input: AuthorInput { AuthorInput(slug: .keep, name: name, details: details) }
 }
 
 public struct TagExport: Codable, Sendable, Equatable {
     public var slug: String
     public var name: String
-    public var description: String?
+    /// Beside the other keys, under the API's names.
+    public var details: TagDetails
     public var revision: Int
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
@@ -196,17 +209,42 @@ public struct TagExport: Codable, Sendable, Equatable {
     package init(
         slug: String,
         name: String,
-        description: String? = nil,
+        details: TagDetails = TagDetails(),
         revision: Int,
         createdAt: Timestamp,
         updatedAt: Timestamp
     ) {
         self.slug = slug
         self.name = name
-        self.description = description
+        self.details = details
         self.revision = revision
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+    }
+
+    /// Named for the document's snake case conversion.
+    private enum CodingKeys: String, CodingKey {
+        case slug, name, revision, createdAt, updatedAt
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        slug = try container.decode(String.self, forKey: .slug)
+        name = try container.decode(String.self, forKey: .name)
+        details = try TagDetails(from: decoder, keys: .forSnakeCaseConversion)
+        revision = try container.decode(Int.self, forKey: .revision)
+        createdAt = try container.decode(Timestamp.self, forKey: .createdAt)
+        updatedAt = try container.decode(Timestamp.self, forKey: .updatedAt)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(slug, forKey: .slug)
+        try container.encode(name, forKey: .name)
+        try details.encode(to: encoder, keys: .forSnakeCaseConversion)
+        try container.encode(revision, forKey: .revision)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(updatedAt, forKey: .updatedAt)
     }
 }
 
@@ -215,14 +253,14 @@ extension TagExport: SluggedExport {
         self.init(
             slug: stored.slug,
             name: input.name,
-            description: input.description,
+            details: input.details,
             revision: stored.revision,
             createdAt: stored.createdAt,
             updatedAt: stored.updatedAt
         )
     }
 
-    package var input: TagInput { TagInput(slug: .keep, name: name, description: description) }
+    package var input: TagInput { TagInput(slug: .keep, name: name, details: details) }
 }
 
 public struct ArticleExport: Codable, Sendable, Equatable {
@@ -348,7 +386,8 @@ public struct PlatformExport: Codable, Sendable, Equatable {
     public var focus: String
     public var tagline: String
     public var description: String
-    public var url: String?
+    /// Beside the other keys, under the API's names.
+    public var details: PlatformDetails
     public var position: Int
     /// Service slugs.
     public var services: [String]
@@ -362,7 +401,7 @@ public struct PlatformExport: Codable, Sendable, Equatable {
         focus: String,
         tagline: String,
         description: String,
-        url: String? = nil,
+        details: PlatformDetails = PlatformDetails(),
         position: Int,
         services: [String],
         revision: Int,
@@ -374,12 +413,47 @@ public struct PlatformExport: Codable, Sendable, Equatable {
         self.focus = focus
         self.tagline = tagline
         self.description = description
-        self.url = url
+        self.details = details
         self.position = position
         self.services = services
         self.revision = revision
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+    }
+
+    /// Named for the document's snake case conversion.
+    private enum CodingKeys: String, CodingKey {
+        case slug, name, focus, tagline, description, position, services, revision, createdAt, updatedAt
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        slug = try container.decode(String.self, forKey: .slug)
+        name = try container.decode(String.self, forKey: .name)
+        focus = try container.decode(String.self, forKey: .focus)
+        tagline = try container.decode(String.self, forKey: .tagline)
+        description = try container.decode(String.self, forKey: .description)
+        details = try PlatformDetails(from: decoder, keys: .forSnakeCaseConversion)
+        position = try container.decode(Int.self, forKey: .position)
+        services = try container.decode([String].self, forKey: .services)
+        revision = try container.decode(Int.self, forKey: .revision)
+        createdAt = try container.decode(Timestamp.self, forKey: .createdAt)
+        updatedAt = try container.decode(Timestamp.self, forKey: .updatedAt)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(slug, forKey: .slug)
+        try container.encode(name, forKey: .name)
+        try container.encode(focus, forKey: .focus)
+        try container.encode(tagline, forKey: .tagline)
+        try container.encode(description, forKey: .description)
+        try details.encode(to: encoder, keys: .forSnakeCaseConversion)
+        try container.encode(position, forKey: .position)
+        try container.encode(services, forKey: .services)
+        try container.encode(revision, forKey: .revision)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(updatedAt, forKey: .updatedAt)
     }
 }
 
@@ -392,7 +466,7 @@ extension PlatformExport: SluggedExport {
             focus: input.focus,
             tagline: input.tagline,
             description: input.description,
-            url: input.url,
+            details: input.details,
             position: input.position ?? 0,
             services: [],
             revision: stored.revision,
@@ -409,7 +483,7 @@ extension PlatformExport: SluggedExport {
             focus: focus,
             tagline: tagline,
             description: description,
-            url: url,
+            details: details,
             position: position,
             services: []
         )

@@ -52,6 +52,20 @@ package struct SluggedKind<Input: SluggedInput, Resource: Sendable>: Sendable {
     /// `updateValues`.
     package let updateStatement: Statement
 
+    /// A kind whose input also holds details (`Details`): a text column for each, after
+    /// `columns`.
+    package init<Owner: Details>(
+        kind: ResourceKind,
+        table: String,
+        columns: [Column],
+        details: @escaping @Sendable (Input) -> Owner,
+        input: @escaping @Sendable (any StoredRow) throws -> Input,
+        resource: @escaping @Sendable (StoredIdentity, Input, any StoredRow) throws -> Resource
+    ) {
+        let detailColumns = Owner.fields.map { field in Column.text(field.name) { input in details(input)[field] } }
+        self.init(kind: kind, table: table, columns: columns + detailColumns, input: input, resource: resource)
+    }
+
     package init(
         kind: ResourceKind,
         table: String,
@@ -183,21 +197,13 @@ package enum SluggedKinds {
     package static let authors = SluggedKind<AuthorInput, Author>(
         kind: .author,
         table: "authors",
-        columns: [
-            .text("name") { $0.name },
-            .text("bio") { $0.bio },
-            .text("avatar_url") { $0.avatarURL },
-            .text("website_url") { $0.websiteURL },
-            .text("location") { $0.location },
-        ],
+        columns: [.text("name") { $0.name }],
+        details: { $0.details },
         input: { row in
             AuthorInput(
                 slug: .keep,
                 name: try row.text("name"),
-                bio: try row.optionalText("bio"),
-                avatarURL: try row.optionalText("avatar_url"),
-                websiteURL: try row.optionalText("website_url"),
-                location: try row.optionalText("location")
+                details: try AuthorDetails { try row.optionalText($0) }
             )
         },
         resource: { stored, input, row in
@@ -205,10 +211,7 @@ package enum SluggedKinds {
                 id: stored.id,
                 slug: stored.slug,
                 name: input.name,
-                bio: input.bio,
-                avatarURL: input.avatarURL,
-                websiteURL: input.websiteURL,
-                location: input.location,
+                details: input.details,
                 articleCount: try row.int("article_count"),
                 revision: stored.revision,
                 createdAt: stored.createdAt,
@@ -220,19 +223,17 @@ package enum SluggedKinds {
     package static let tags = SluggedKind<TagInput, Tag>(
         kind: .tag,
         table: "tags",
-        columns: [
-            .text("name") { $0.name },
-            .text("description") { $0.description },
-        ],
+        columns: [.text("name") { $0.name }],
+        details: { $0.details },
         input: { row in
-            TagInput(slug: .keep, name: try row.text("name"), description: try row.optionalText("description"))
+            TagInput(slug: .keep, name: try row.text("name"), details: try TagDetails { try row.optionalText($0) })
         },
         resource: { stored, input, row in
             Tag(
                 id: stored.id,
                 slug: stored.slug,
                 name: input.name,
-                description: input.description,
+                details: input.details,
                 articleCount: try row.int("article_count"),
                 revision: stored.revision
             )
@@ -247,9 +248,9 @@ package enum SluggedKinds {
             .text("focus") { $0.focus },
             .text("tagline") { $0.tagline },
             .text("description") { $0.description },
-            .text("url") { $0.url },
             .position("position") { $0.position },
         ],
+        details: { $0.details },
         input: { row in
             PlatformInput(
                 slug: .keep,
@@ -257,7 +258,7 @@ package enum SluggedKinds {
                 focus: try row.text("focus"),
                 tagline: try row.text("tagline"),
                 description: try row.text("description"),
-                url: try row.optionalText("url"),
+                details: try PlatformDetails { try row.optionalText($0) },
                 position: try row.int("position"),
                 services: []
             )
@@ -270,7 +271,7 @@ package enum SluggedKinds {
                 focus: input.focus,
                 tagline: input.tagline,
                 description: input.description,
-                url: input.url,
+                details: input.details,
                 position: input.position ?? 0,
                 revision: stored.revision,
                 services: []

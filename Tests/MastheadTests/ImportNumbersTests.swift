@@ -33,10 +33,7 @@ import Testing
                 AuthorExport(
                     slug: "ann",
                     name: "Ann",
-                    bio: "Writes.",
-                    avatarUrl: nil,
-                    websiteUrl: nil,
-                    location: nil,
+                    details: AuthorDetails(bio: "Writes."),
                     revision: 1,
                     createdAt: now,
                     updatedAt: now
@@ -46,7 +43,6 @@ import Testing
                 TagExport(
                     slug: $0,
                     name: $0.uppercased(),
-                    description: nil,
                     revision: 1,
                     createdAt: now,
                     updatedAt: now
@@ -79,7 +75,6 @@ import Testing
                     focus: "Presence",
                     tagline: "Be seen.",
                     description: "Brand.",
-                    url: nil,
                     position: 1,
                     services: ["build"],
                     revision: 1,

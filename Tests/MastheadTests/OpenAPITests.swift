@@ -110,10 +110,30 @@ import Testing
         let saysHowMany = text.contains("At most \(served.count) names (each field once)")
         #expect(listsEveryField, "ArticleFieldList's pattern lists every served field, in order")
         #expect(saysHowMany, "ArticleFieldList's description says how many")
-        for schema in ["ArticleInput", "ArticlePatch"] {
+        try Self.checkInputSchemas(["ArticleInput", "ArticlePatch"], fields: ArticleInput.fields, ArticleDetails.self)
+    }
+
+    /// Authors', tags' and platforms' details are served, and read by the rules the contract
+    /// states.
+    @Test func theSluggedKindsSchemasNameEveryDetail() throws {
+        try Self.checkSchemas("Author", fields: AuthorInput.fields, AuthorDetails.self)
+        try Self.checkSchemas("Tag", fields: TagInput.fields, TagDetails.self)
+        try Self.checkSchemas("Platform", fields: PlatformInput.fields, PlatformDetails.self)
+    }
+
+    /// `kind`'s schema serves each detail; `kindInput` and `kindPatch` take exactly `fields`.
+    static func checkSchemas<Owner: Details>(_ kind: String, fields: Set<String>, _ details: Owner.Type) throws {
+        let served = try Self.properties(ofSchema: kind).map(\.name)
+        #expect(Owner.names.allSatisfy(served.contains), "\(kind)")
+        try Self.checkInputSchemas([kind + "Input", kind + "Patch"], fields: fields, details)
+    }
+
+    /// `schemas` take exactly `fields`, and each detail with its rule's type and length.
+    static func checkInputSchemas<Owner: Details>(_ schemas: [String], fields: Set<String>, _: Owner.Type) throws {
+        for schema in schemas {
             let properties = try Self.properties(ofSchema: schema)
-            #expect(Set(properties.map(\.name)) == ArticleInput.fields, "\(schema)")
-            for field in ArticleDetails.fields {
+            #expect(Set(properties.map(\.name)) == fields, "\(schema)")
+            for field in Owner.fields {
                 let line = try #require(properties.first { $0.name == field.name }?.line, "\(schema) \(field.name)")
                 switch field.rule {
                 case .url: #expect(line.contains("NullableURL"), "\(schema) \(field.name)")

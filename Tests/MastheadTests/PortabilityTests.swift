@@ -174,7 +174,7 @@ import Testing
         var longTitle = valid
         longTitle.articles[2].title = String(repeating: "t", count: 201)
         var badAvatar = valid
-        badAvatar.authors[1].avatarUrl = "ftp://example.com/a.png"
+        badAvatar.authors[1].details.avatarURL = "ftp://example.com/a.png"
         var badSlug = valid
         badSlug.tags[0].slug = "Not A Slug"
         var blankName = valid

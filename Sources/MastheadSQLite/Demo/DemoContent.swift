@@ -85,9 +85,7 @@ public enum DemoContent {
                 AuthorInput(
                     slug: .keep,
                     name: author.name,
-                    bio: author.bio,
-                    websiteURL: author.websiteURL,
-                    location: author.location
+                    details: AuthorDetails(bio: author.bio, websiteURL: author.websiteURL, location: author.location)
                 ),
                 slug: author.slug,
                 createdAt: created,
@@ -99,7 +97,7 @@ public enum DemoContent {
         var tagIDs: [String: Int64] = [:]
         for tag in tags {
             tagIDs[tag.slug] = try SluggedKinds.tags.insert(
-                TagInput(slug: .keep, name: tag.name, description: tag.description),
+                TagInput(slug: .keep, name: tag.name, details: TagDetails(description: tag.description)),
                 slug: tag.slug,
                 createdAt: created,
                 updatedAt: created,
@@ -148,7 +146,7 @@ public enum DemoContent {
                     focus: platform.focus,
                     tagline: platform.tagline,
                     description: platform.description,
-                    url: "\(site.url)/platforms/\(platform.slug)",
+                    details: PlatformDetails(url: "\(site.url)/platforms/\(platform.slug)"),
                     position: position + 1,
                     services: []
                 ),

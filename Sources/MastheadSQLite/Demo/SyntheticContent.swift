@@ -27,7 +27,11 @@ public enum SyntheticContent {
             }
             for index in 1...authorCount {
                 _ = try SluggedKinds.authors.insert(
-                    AuthorInput(slug: .keep, name: "Author \(index)", bio: "Writes about \(Self.words[index])."),
+                    AuthorInput(
+                        slug: .keep,
+                        name: "Author \(index)",
+                        details: AuthorDetails(bio: "Writes about \(Self.words[index]).")
+                    ),
                     slug: "author-\(index)",
                     createdAt: created,
                     updatedAt: created,

@@ -12,7 +12,6 @@ import Testing
             focus: "Focus of \(slug)",
             tagline: "Tagline of \(slug)",
             description: "About \(slug).",
-            url: nil,
             position: position,
             services: services.map(Slug.init)
         )

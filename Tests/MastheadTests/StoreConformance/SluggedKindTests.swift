@@ -54,16 +54,25 @@ import Testing
         let author = AuthorExport(
             slug: "a",
             name: "A",
-            bio: "B",
-            avatarUrl: "https://example.com/a.png",
-            websiteUrl: "https://example.com",
-            location: "L",
+            details: AuthorDetails(
+                bio: "B",
+                avatarURL: "https://example.com/a.png",
+                websiteURL: "https://example.com",
+                location: "L"
+            ),
             revision: 1,
             createdAt: now,
             updatedAt: now
         )
         #expect(try Self.keys(author) == AuthorInput.fields)
-        let tag = TagExport(slug: "t", name: "T", description: "D", revision: 1, createdAt: now, updatedAt: now)
+        let tag = TagExport(
+            slug: "t",
+            name: "T",
+            details: TagDetails(description: "D"),
+            revision: 1,
+            createdAt: now,
+            updatedAt: now
+        )
         #expect(try Self.keys(tag) == TagInput.fields)
         let platform = PlatformExport(
             slug: "p",
@@ -71,7 +80,7 @@ import Testing
             focus: "F",
             tagline: "T",
             description: "D",
-            url: "https://example.com",
+            details: PlatformDetails(url: "https://example.com"),
             position: 1,
             services: ["s"],
             revision: 1,

@@ -108,18 +108,6 @@ extension Slug {
     }
 }
 
-extension AuthorInput {
-    init(slug: SlugChoice, name: String) {
-        self.init(slug: slug, name: name, bio: nil, avatarURL: nil, websiteURL: nil, location: nil)
-    }
-}
-
-extension TagInput {
-    init(slug: SlugChoice, name: String) {
-        self.init(slug: slug, name: name, description: nil)
-    }
-}
-
 extension ArticleInput {
     static func make(
         slug: String?,

@@ -13,10 +13,9 @@ package struct AuthorResponse: JSONEncodable {
             object.field("id", author.id)
             object.field("slug", author.slug)
             object.field("name", author.name)
-            object.field("bio", author.bio)
-            object.field("avatar_url", author.avatarURL)
-            object.field("website_url", author.websiteURL)
-            object.field("location", author.location)
+            for field in AuthorDetails.fields {
+                object.field(field.name, author.details[field])
+            }
             object.field("article_count", author.articleCount)
             object.field("created_at", author.createdAt)
             object.field("updated_at", author.updatedAt)

@@ -62,7 +62,9 @@ package struct PlatformResponse: JSONEncodable {
             object.field("focus", platform.focus)
             object.field("tagline", platform.tagline)
             object.field("description", platform.description)
-            object.field("url", platform.url)
+            for field in PlatformDetails.fields {
+                object.field(field.name, platform.details[field])
+            }
             object.field("position", platform.position)
             object.field("services", platform.services)
         }

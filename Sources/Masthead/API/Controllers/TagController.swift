@@ -46,7 +46,9 @@ package struct TagResponse: JSONEncodable {
             object.field("id", tag.id)
             object.field("slug", tag.slug)
             object.field("name", tag.name)
-            object.field("description", tag.description)
+            for field in TagDetails.fields {
+                object.field(field.name, tag.details[field])
+            }
             object.field("article_count", tag.articleCount)
         }
     }

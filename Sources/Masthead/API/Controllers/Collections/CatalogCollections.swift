@@ -25,7 +25,7 @@ package struct PlatformCollection: WritableCollection {
             "position": .integer(Int64(platform.position)),
             "services": .array(platform.services.map { .string($0.slug) }),
         ]
-        document["url"] = platform.url.map(JSONValue.string)
+        document.merge(platform.details.document) { _, detail in detail }
         return document
     }
 

@@ -7,11 +7,12 @@ import Testing
 @testable import Masthead
 @testable import MastheadDomain
 
-/// An article's details (`ArticleDetails.fields`) are described once; these tests hold every
-/// place an article goes to that description, so a detail added to it reaches all of them.
-@Suite struct ArticleDetailsTests {
+/// A kind's details (`Details`: `ArticleDetails`, `AuthorDetails`) are described once; these
+/// tests hold every place a resource goes to that description, so a detail added to it
+/// reaches all of them.
+@Suite struct DetailsTests {
     /// A valid value of its own for each detail.
-    private static func value(of field: ArticleDetails.Field) -> String {
+    private static func value<Owner>(of field: DetailField<Owner>) -> String {
         switch field.rule {
         case .url: "https://example.com/\(field.name)"
         case .text: "The \(field.name) given"
@@ -26,6 +27,78 @@ import Testing
         for field in ArticleDetails.fields { document[field.name] = value(of: field) }
         return String(decoding: try! JSONSerialization.data(withJSONObject: document), as: UTF8.self)
     }()
+
+    @Test(arguments: AppEngine.available) func everyDetailOfAnAuthorATagAndAPlatformGoesWhereverItGoes(
+        engine: AppEngine
+    ) async throws {
+        try await withApp(on: engine) { client, storage async throws in
+            let writer = try await storage.token([.contentWrite], name: "editor")
+            try await Self.checkDetails(
+                AuthorDetails.self,
+                created: ["name": "Dee Tail", "slug": "dee"],
+                at: "/v1/authors",
+                table: "authors",
+                client,
+                storage,
+                token: writer
+            )
+            try await Self.checkDetails(
+                TagDetails.self,
+                created: ["name": "Dee Tail", "slug": "dee"],
+                at: "/v1/tags",
+                table: "tags",
+                client,
+                storage,
+                token: writer
+            )
+            try await Self.checkDetails(
+                PlatformDetails.self,
+                created: ["name": "Dee Tail", "slug": "dee", "focus": "F", "tagline": "T", "description": "D"],
+                at: "/v1/platforms",
+                table: "platforms",
+                client,
+                storage,
+                token: writer
+            )
+        }
+    }
+
+    /// Creates a resource with every detail of `Owner`, patches its name, and finds each
+    /// detail in the answers, the read, the row and the export.
+    private static func checkDetails<Owner: Details>(
+        _: Owner.Type,
+        created fields: [String: Any],
+        at path: String,
+        table: String,
+        _ client: any TestClientProtocol,
+        _ storage: TestStorage,
+        token: String
+    ) async throws {
+        var document = fields
+        for field in Owner.fields { document[field.name] = value(of: field) }
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: document), as: UTF8.self)
+        let created = try await client.send(.post, path, json: body, token: token)
+        #expect(created.status == .created, "\(path)")
+        let patched = try await client.send(.patch, "\(path)/dee", json: #"{"name": "Dee"}"#, token: token)
+        #expect(patched.status == .ok, "\(path)")
+        let read = try await client.send(.get, "\(path)/dee")
+        #expect(read.status == .ok, "\(path)")
+        let exported = try JSONSerialization.jsonObject(with: try await storage.stores.portability.export().encoded())
+        let entries = (exported as? [String: Any])?[table] as? [[String: Any]]
+        let entry = try #require(entries?.first { $0["slug"] as? String == "dee" }, "\(table) exported")
+        for field in Owner.fields {
+            let expected = value(of: field)
+            let place = "\(table).\(field.name)"
+            #expect(try created.json["data"][field.name].string == expected, "\(place) created")
+            #expect(try patched.json["data"][field.name].string == expected, "\(place) patched")
+            #expect(try read.json["data"][field.name].string == expected, "\(place) read")
+            #expect(
+                try await storage.text("SELECT \(field.name) FROM \(table) WHERE slug = 'dee'") == expected,
+                "\(place) stored"
+            )
+            #expect(entry[field.name] as? String == expected, "\(place) exported")
+        }
+    }
 
     @Test(arguments: AppEngine.available) func everyDetailGoesWhereverItsArticleGoes(engine: AppEngine) async throws {
         try await withApp(on: engine, seed: { try await $0.author("ann") }) { client, storage async throws in
