@@ -49,17 +49,19 @@ import Testing
         return Set(try #require(object).keys).subtracting(["revision", "created_at", "updated_at"])
     }
 
+    /// Details with every one given (an entry leaves out those that are not).
+    static func everyDetailGiven<Owner: Details>() -> Owner {
+        var details = Owner()
+        for field in Owner.fields { details[field] = "https://example.com/\(field.name)" }
+        return details
+    }
+
     @Test func everyKeyOfAnEntryIsAFieldOfTheAPIsBody() throws {
         let now = Timestamp(secondsSinceEpoch: 1_800_000_000)
         let author = AuthorExport(
             slug: "a",
             name: "A",
-            details: AuthorDetails(
-                bio: "B",
-                avatarURL: "https://example.com/a.png",
-                websiteURL: "https://example.com",
-                location: "L"
-            ),
+            details: Self.everyDetailGiven(),
             revision: 1,
             createdAt: now,
             updatedAt: now
@@ -68,7 +70,7 @@ import Testing
         let tag = TagExport(
             slug: "t",
             name: "T",
-            details: TagDetails(description: "D"),
+            details: Self.everyDetailGiven(),
             revision: 1,
             createdAt: now,
             updatedAt: now
@@ -80,7 +82,7 @@ import Testing
             focus: "F",
             tagline: "T",
             description: "D",
-            details: PlatformDetails(url: "https://example.com"),
+            details: Self.everyDetailGiven(),
             position: 1,
             services: ["s"],
             revision: 1,
