@@ -35,11 +35,33 @@ var source = """
     extension MastheadMigrations {
 
     """
+/// The folder's migration files in order, or why they cannot be: each named
+/// `NNNN_verb_noun.sql`, numbered 1, 2, 3… with no gap and no number twice (two branches that
+/// each add the next number must not both land unnoticed). Hidden files are not migrations.
+func migrations(in folder: URL) throws -> [String] {
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        .filter { !$0.hasPrefix(".") && $0.lowercased().hasSuffix(".sql") }
+        .sorted()
+    for (index, file) in files.enumerated() {
+        guard file.wholeMatch(of: /[0-9]{4}_[a-z]+(_[a-z]+)*\.sql/) != nil else {
+            throw Refused("\(folder.lastPathComponent)/\(file): a migration is named NNNN_verb_noun.sql")
+        }
+        let expected = String(format: "%04d", index + 1)
+        guard file.hasPrefix(expected + "_") else {
+            throw Refused("\(folder.lastPathComponent)/\(file): expected number \(expected) (no gap, no number twice)")
+        }
+    }
+    return files
+}
+
+struct Refused: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
 do {
     for (name, folder) in folders {
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-            .filter { $0.hasSuffix(".sql") }
-            .sorted()
+        let files = try migrations(in: folder)
         source += "    static let \(name): [(identifier: String, sql: String)] = [\n"
         for file in files {
             let sql = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)

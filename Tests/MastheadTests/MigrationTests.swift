@@ -25,7 +25,10 @@ import Testing
                 contentsOf: folder.appendingPathComponent(migration.identifier + ".sql"),
                 encoding: .utf8
             )
-            #expect(migration.sql == source, "\(migration.identifier) is compiled from an older copy of its file")
+            #expect(
+                migration.sql == source,
+                "\(migration.identifier) is compiled from an older copy of its file: touch Migrations (CONTRIBUTING.md)"
+            )
         }
     }
 

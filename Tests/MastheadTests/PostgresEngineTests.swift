@@ -84,9 +84,15 @@ import _ConnectionPoolModule
             .filter { $0.hasSuffix(".sql") }.sorted().map { String($0.dropLast(4)) }
         #expect(MastheadMigrations.postgreSQL.map(\.identifier) == files)
         #expect(files.allSatisfy { $0.wholeMatch(of: /[0-9]{4}_[a-z_]+/) != nil })
+        for (index, file) in files.enumerated() {
+            #expect(file.hasPrefix(String(format: "%04d_", index + 1)), "\(file): numbered in turn, none twice")
+        }
         for migration in MastheadMigrations.postgreSQL {
             let file = folder.appendingPathComponent(migration.identifier + ".sql")
-            #expect(try migration.sql == String(contentsOf: file, encoding: .utf8))
+            #expect(
+                try migration.sql == String(contentsOf: file, encoding: .utf8),
+                "\(migration.identifier) is compiled from an older copy: touch Migrations/PostgreSQL (CONTRIBUTING.md)"
+            )
         }
     }
 }
