@@ -16,7 +16,7 @@ public protocol Details: Sendable, Equatable {
 
 /// What an input of a detail may hold.
 package enum DetailRule: Sendable {
-    /// An absolute http or https URL.
+    /// An absolute http or https URL, up to 2,048 characters.
     case url
     /// Text that is not blank, up to `maxLength` characters.
     case text(maxLength: Int)
@@ -24,8 +24,10 @@ package enum DetailRule: Sendable {
 
 /// One detail of `Owner`.
 public struct DetailField<Owner: Details>: Sendable {
-    /// The API's name, the column's and the stored documents' key: snake case, one of ours,
-    /// never a request's text.
+    /// The API's name, the column's and the stored documents' key: one of ours, never a
+    /// request's text; lowercase words joined by `_` (it is a column name written into SQL
+    /// unquoted, and its camel case must turn back into it), unique among the kind's fields
+    /// (`DetailsTests` holds every kind to that).
     package let name: String
     package let rule: DetailRule
     package let value: any WritableKeyPath<Owner, String?> & Sendable
@@ -120,16 +122,12 @@ extension Details {
         }
     }
 
-    /// Writes the details into the object `encoder` is at. A nil detail is left out of a
-    /// document, and written as a null where every key must be (a table row).
-    package func encode(to encoder: any Encoder, keys: DetailKeys, writingNulls: Bool = false) throws {
+    /// Writes the details into the object `encoder` is at, a nil one as a JSON document
+    /// leaves it: out (GRDB's record encoder writes it as NULL, as a row must).
+    package func encode(to encoder: any Encoder, keys: DetailKeys) throws {
         var container = encoder.container(keyedBy: DetailKey.self)
         for field in Self.fields {
-            if writingNulls {
-                try container.encode(self[field], forKey: keys.key(field.name))
-            } else {
-                try container.encodeIfPresent(self[field], forKey: keys.key(field.name))
-            }
+            try container.encodeIfPresent(self[field], forKey: keys.key(field.name))
         }
     }
 }

@@ -217,7 +217,7 @@ package struct ArticleRecord: SluggedRecord {
         try row.encode(wordCount, forKey: .wordCount)
         try row.encode(readingTimeMinutes, forKey: .readingTimeMinutes)
         try row.encode(views, forKey: .views)
-        try details.encode(to: encoder, keys: .forSnakeCaseConversion, writingNulls: true)
+        try details.encode(to: encoder, keys: .forSnakeCaseConversion)
         try row.encode(revision, forKey: .revision)
         try row.encode(createdAt, forKey: .createdAt)
         try row.encode(updatedAt, forKey: .updatedAt)

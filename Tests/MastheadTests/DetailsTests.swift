@@ -1,5 +1,7 @@
 import Foundation
+import GRDB
 import HummingbirdTesting
+import MastheadSQLite
 import MastheadStorage
 import MastheadTestSupport
 import Testing
@@ -7,9 +9,9 @@ import Testing
 @testable import Masthead
 @testable import MastheadDomain
 
-/// A kind's details (`Details`: `ArticleDetails`, `AuthorDetails`) are described once; these
-/// tests hold every place a resource goes to that description, so a detail added to it
-/// reaches all of them.
+/// A kind's details (`Details`: an article's, an author's, a tag's, a platform's) are described
+/// once; these tests hold every place a resource goes to that description, so a detail added
+/// to it reaches all of them.
 @Suite struct DetailsTests {
     /// A valid value of its own for each detail.
     private static func value<Owner>(of field: DetailField<Owner>) -> String {
@@ -17,6 +19,13 @@ import Testing
         case .url: "https://example.com/\(field.name)"
         case .text: "The \(field.name) given"
         }
+    }
+
+    /// Every detail of `Owner`, each with its `value`.
+    private static func everyDetailGiven<Owner: Details>() -> Owner {
+        var details = Owner()
+        for field in Owner.fields { details[field] = value(of: field) }
+        return details
     }
 
     private static let body: String = {
@@ -134,7 +143,95 @@ import Testing
                 let alone = try await client.send(.get, "/v1/articles/detailed?fields=\(field.name)")
                 #expect(try alone.json["data"].keys.sorted() == [field.name], "fields=\(field.name)")
             }
+            // Imported into an empty publication on the same engine, it exports the same.
+            let copy = try await TestDatabase(on: engine)
+            let imported = try await TestStorage(engine, location: copy.location, clock: TestClock())
+            try await imported.stores.portability.importContent(exported)
+            #expect(try await imported.stores.portability.export().encoded() == exported.encoded())
+            #expect(
+                try await imported.text("SELECT seo_title FROM articles WHERE slug = 'detailed'")
+                    == Self.value(of: ArticleDetails.fields[2])
+            )
         }
+    }
+
+    /// A detail's name is a column written into SQL unquoted, a key whose camel case must turn
+    /// back into it, and a response field: lowercase words joined by `_`, once per kind, and
+    /// never a name the kind already serves.
+    @Test func everyDetailIsNamedAsAColumnOnceInItsKind() {
+        func check<Owner: Details>(_: Owner.Type, besides served: [String]) {
+            let names = Owner.names
+            #expect(Set(names).count == names.count, "\(Owner.self)")
+            for name in names {
+                #expect(name.wholeMatch(of: /[a-z]+(_[a-z]+)*/) != nil, "\(Owner.self).\(name)")
+                #expect(!served.contains(name), "\(Owner.self).\(name) is served already")
+            }
+        }
+        let identity = ["id", "slug", "revision", "created_at", "updated_at"]
+        let articleFields = ArticleField.allCases.filter {
+            if case .detail = $0 { false } else { true }
+        }
+        check(ArticleDetails.self, besides: articleFields.map(\.rawValue))
+        check(AuthorDetails.self, besides: identity + ["name", "article_count"])
+        check(TagDetails.self, besides: identity + ["name", "article_count"])
+        check(
+            PlatformDetails.self,
+            besides: identity + ["name", "focus", "tagline", "description", "position", "services"]
+        )
+    }
+
+    /// The hand-written coders of an article's export entry and row say every key: a property
+    /// they left out would compile and be lost.
+    @Test func anArticlesExportEntryAndRowCarryEveryKey() async throws {
+        let details: ArticleDetails = Self.everyDetailGiven()
+        let now = Timestamp(secondsSinceEpoch: 1_700_000_000)
+        let entry = ArticleExport(
+            slug: "a",
+            title: "A",
+            customExcerpt: "E",
+            status: "published",
+            featured: true,
+            publishedAt: now,
+            author: "ann",
+            tags: ["t"],
+            bodyMarkdown: "B",
+            views: 1,
+            dailyViews: [DailyViewsExport(day: "2026-01-01", views: 1)],
+            oldSlugs: ["o"],
+            details: details,
+            revision: 1,
+            createdAt: now,
+            updatedAt: now
+        )
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let keys = try JSONSerialization.jsonObject(with: try encoder.encode(entry)) as? [String: Any]
+        let fixed = [
+            "slug", "title", "custom_excerpt", "status", "featured", "published_at", "author", "tags", "body_markdown",
+            "views", "daily_views", "old_slugs", "revision", "created_at", "updated_at",
+        ]
+        #expect(Set(try #require(keys).keys) == Set(fixed + ArticleDetails.names))
+
+        let folder = try TemporaryFolder()
+        let database = try AppDatabase(path: folder.databasePath)
+        let record = ArticleRecord(
+            slug: "a",
+            title: "A",
+            excerpt: "E",
+            status: "draft",
+            featured: false,
+            authorId: 1,
+            wordCount: 1,
+            readingTimeMinutes: 1,
+            details: details,
+            createdAt: now,
+            updatedAt: now
+        )
+        let columns = try await database.reader.read { db in try db.columns(in: "articles").map(\.name) }
+        // `searchable` is the search index's own (SQLiteSearchIndex), never the record's.
+        #expect(Set(try record.databaseDictionary.keys) == Set(columns).subtracting(["searchable"]))
+        let row = Row(try record.databaseDictionary.mapValues { $0 as (any DatabaseValueConvertible)? })
+        #expect(try ArticleRecord(row: row).details == details)
     }
 
     /// Revisions written before the details were described kept them under the same keys.
@@ -160,8 +257,7 @@ import Testing
 
     /// An export's details decode back from the keys they were written with.
     @Test func anExportEntryReadsBackItsDetails() throws {
-        var details = ArticleDetails()
-        for field in ArticleDetails.fields { details[field] = Self.value(of: field) }
+        let details: ArticleDetails = Self.everyDetailGiven()
         let now = Timestamp(secondsSinceEpoch: 1_700_000_000)
         let entry = ArticleExport(
             slug: "a",

@@ -74,7 +74,7 @@ import Testing
     }
 
     /// The lines of a schema's `properties:` in `components/schemas`, by property name, in
-    /// the document's order (two-space schema keys, eight-space property keys).
+    /// the document's order (four-space schema keys, eight-space property keys).
     static func properties(ofSchema schema: String) throws -> [(name: String, line: String)] {
         let text = try String(contentsOfFile: specPath, encoding: .utf8)
         var properties: [(name: String, line: String)] = []
