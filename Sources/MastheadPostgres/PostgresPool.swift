@@ -230,13 +230,35 @@ public struct PostgresConnections: Sendable {
         _ closure: (PGConnection) async throws -> sending Result
     ) async throws -> sending Result {
         try pool.checkReachable()
-        do {
-            return try await pool.client.withConnection { try await closure(PGConnection($0)) }
-        } catch {
-            pool.suspect(error)
-            throw error
+        var closedOnLease = 0
+        while true {
+            do {
+                return try await pool.client.withConnection { connection in
+                    // The server ended this connection a moment ago, and the pool lent it
+                    // before hearing of it (seen once in a full parallel test run, right
+                    // after a pg_terminate_backend). Nothing has been sent on it, so
+                    // another is asked for.
+                    guard !connection.isClosed else { throw ClosedOnLease() }
+                    return try await closure(PGConnection(connection))
+                }
+            } catch is ClosedOnLease where closedOnLease < Self.leasesOfClosedConnections {
+                closedOnLease += 1
+                try await Task.sleep(for: .milliseconds(5))  // for the pool to hear of the close
+            } catch is ClosedOnLease {
+                pool.suspect(PostgresConnectionClosed())
+                throw PostgresConnectionClosed()
+            } catch {
+                pool.suspect(error)
+                throw error
+            }
         }
     }
+
+    /// How many closed connections a request takes from the pool, and gives back unused,
+    /// before it fails as a lost server.
+    private static let leasesOfClosedConnections = 3
+
+    private struct ClosedOnLease: Error {}
 
     /// Runs `closure` in one transaction: committed when it returns, rolled back when it
     /// throws, whose error is rethrown as it is (not wrapped, as PostgresNIO's own
