@@ -229,24 +229,29 @@ public struct PostgresConnections: Sendable {
     public func withConnection<Result>(
         _ closure: (PGConnection) async throws -> sending Result
     ) async throws -> sending Result {
-        try pool.checkReachable()
         var closedOnLease = 0
         while true {
+            try pool.checkReachable()
             do {
                 return try await pool.client.withConnection { connection in
                     // The server ended this connection a moment ago, and the pool lent it
-                    // before hearing of it (seen once in a full parallel test run, right
-                    // after a pg_terminate_backend). Nothing has been sent on it, so
-                    // another is asked for.
-                    guard !connection.isClosed else { throw ClosedOnLease() }
+                    // before hearing of it: NIO marks a channel inactive at once but completes
+                    // its close future, the pool's only news of it, a little later (seen once
+                    // in a full parallel test run, right after a pg_terminate_backend).
+                    // Nothing has been sent on it. It goes back once the close is complete,
+                    // when the pool, whose handler runs first, has forgotten it.
+                    guard !connection.isClosed else {
+                        try? await connection.closeFuture.get()
+                        throw ClosedOnLease()
+                    }
                     return try await closure(PGConnection(connection))
                 }
-            } catch is ClosedOnLease where closedOnLease < Self.leasesOfClosedConnections {
-                closedOnLease += 1
-                try await Task.sleep(for: .milliseconds(5))  // for the pool to hear of the close
             } catch is ClosedOnLease {
-                pool.suspect(PostgresConnectionClosed())
-                throw PostgresConnectionClosed()
+                closedOnLease += 1
+                guard closedOnLease < Self.closedLeasesAllowed else {
+                    pool.suspect(PostgresConnectionClosed())
+                    throw PostgresConnectionClosed()
+                }
             } catch {
                 pool.suspect(error)
                 throw error
@@ -254,9 +259,9 @@ public struct PostgresConnections: Sendable {
         }
     }
 
-    /// How many closed connections a request takes from the pool, and gives back unused,
+    /// How many closed connections one request takes from the pool, each given back unused,
     /// before it fails as a lost server.
-    private static let leasesOfClosedConnections = 3
+    private static let closedLeasesAllowed = 3
 
     private struct ClosedOnLease: Error {}
 
