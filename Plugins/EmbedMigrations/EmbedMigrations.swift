@@ -14,7 +14,7 @@ struct EmbedMigrations: BuildToolPlugin {
         let postgres = sqlite.appending(path: "PostgreSQL")
         let files = try [sqlite, postgres].flatMap { folder in
             try FileManager.default.contentsOfDirectory(atPath: folder.path(percentEncoded: false))
-                .filter { $0.hasSuffix(".sql") }
+                .filter { !$0.hasPrefix(".") && $0.hasSuffix(".sql") }
                 .map { folder.appending(path: $0) }
         }
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedMigrations.swift")

@@ -43,12 +43,15 @@ func migrations(in folder: URL) throws -> [String] {
         .filter { !$0.hasPrefix(".") && $0.lowercased().hasSuffix(".sql") }
         .sorted()
     for (index, file) in files.enumerated() {
-        guard file.wholeMatch(of: /[0-9]{4}_[a-z]+(_[a-z]+)*\.sql/) != nil else {
+        guard file.wholeMatch(of: /[0-9]{4}(_[a-z]+){2,}\.sql/) != nil else {
             throw Refused("\(folder.lastPathComponent)/\(file): a migration is named NNNN_verb_noun.sql")
         }
         let expected = String(format: "%04d", index + 1)
         guard file.hasPrefix(expected + "_") else {
-            throw Refused("\(folder.lastPathComponent)/\(file): expected number \(expected) (no gap, no number twice)")
+            let previous = index > 0 ? " (after \(files[index - 1]))" : ""
+            throw Refused(
+                "\(folder.lastPathComponent)/\(file)\(previous): expected number \(expected); numbers go 0001, 0002, … with no gap and none twice"
+            )
         }
     }
     return files

@@ -15,7 +15,7 @@ import Testing
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Migrations")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-            .filter { $0.hasSuffix(".sql") }
+            .filter { !$0.hasPrefix(".") && $0.hasSuffix(".sql") }
             .map { String($0.dropLast(4)) }
             .sorted()
         #expect(!files.isEmpty)

@@ -81,9 +81,9 @@ import _ConnectionPoolModule
     @Test func everyPostgresMigrationIsCompiledInInOrder() throws {
         let folder = packageRoot.appendingPathComponent("Migrations/PostgreSQL")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-            .filter { $0.hasSuffix(".sql") }.sorted().map { String($0.dropLast(4)) }
+            .filter { !$0.hasPrefix(".") && $0.hasSuffix(".sql") }.sorted().map { String($0.dropLast(4)) }
         #expect(MastheadMigrations.postgreSQL.map(\.identifier) == files)
-        #expect(files.allSatisfy { $0.wholeMatch(of: /[0-9]{4}_[a-z_]+/) != nil })
+        #expect(files.allSatisfy { $0.wholeMatch(of: /[0-9]{4}(_[a-z]+){2,}/) != nil })
         for (index, file) in files.enumerated() {
             #expect(file.hasPrefix(String(format: "%04d_", index + 1)), "\(file): numbered in turn, none twice")
         }
