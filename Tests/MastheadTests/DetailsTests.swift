@@ -145,13 +145,28 @@ import Testing
             }
             // Imported into an empty publication on the same engine, it exports the same.
             let copy = try await TestDatabase(on: engine)
+            defer { withExtendedLifetime(copy) {} }  // its database goes with it
             let imported = try await TestStorage(engine, location: copy.location, clock: TestClock())
             try await imported.stores.portability.importContent(exported)
             #expect(try await imported.stores.portability.export().encoded() == exported.encoded())
-            #expect(
-                try await imported.text("SELECT seo_title FROM articles WHERE slug = 'detailed'")
-                    == Self.value(of: ArticleDetails.fields[2])
-            )
+            for field in ArticleDetails.fields {
+                #expect(
+                    try await imported.text("SELECT \(field.name) FROM articles WHERE slug = 'detailed'")
+                        == Self.value(of: field),
+                    "\(field.name) imported"
+                )
+            }
+            // Each one cleared by a PATCH is stored as NULL.
+            let cleared = "{" + ArticleDetails.names.map { "\"\($0)\": null" }.joined(separator: ", ") + "}"
+            #expect(try await client.send(.patch, "/v1/articles/detailed", json: cleared, token: writer).status == .ok)
+            for field in ArticleDetails.fields {
+                #expect(
+                    try await storage.integer(
+                        "SELECT count(*) FROM articles WHERE slug = 'detailed' AND \(field.name) IS NULL"
+                    ) == 1,
+                    "\(field.name) cleared"
+                )
+            }
         }
     }
 
@@ -205,12 +220,24 @@ import Testing
         )
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        let keys = try JSONSerialization.jsonObject(with: try encoder.encode(entry)) as? [String: Any]
+        let encoded = try encoder.encode(entry)
+        let keys = try JSONSerialization.jsonObject(with: encoded) as? [String: Any]
         let fixed = [
             "slug", "title", "custom_excerpt", "status", "featured", "published_at", "author", "tags", "body_markdown",
             "views", "daily_views", "old_slugs", "revision", "created_at", "updated_at",
         ]
         #expect(Set(try #require(keys).keys) == Set(fixed + ArticleDetails.names))
+        // Every stored property, by name: one missing from the list above fails here.
+        let properties = Mirror(reflecting: entry).children.compactMap(\.label).filter { $0 != "details" }
+        let snakeCased = properties.map { name in
+            name.reduce(into: "") { result, character in
+                result += character.isUppercase ? "_" + character.lowercased() : String(character)
+            }
+        }
+        #expect(Set(snakeCased) == Set(fixed))
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        #expect(try decoder.decode(ArticleExport.self, from: encoded) == entry)
 
         let folder = try TemporaryFolder()
         let database = try AppDatabase(path: folder.databasePath)
@@ -230,8 +257,14 @@ import Testing
         let columns = try await database.reader.read { db in try db.columns(in: "articles").map(\.name) }
         // `searchable` is the search index's own (SQLiteSearchIndex), never the record's.
         #expect(Set(try record.databaseDictionary.keys) == Set(columns).subtracting(["searchable"]))
-        let row = Row(try record.databaseDictionary.mapValues { $0 as (any DatabaseValueConvertible)? })
-        #expect(try ArticleRecord(row: row).details == details)
+        var empty = record
+        empty.details = ArticleDetails()
+        for record in [record, empty] {
+            let dictionary = try record.databaseDictionary
+            let row = Row(dictionary.mapValues { $0 as (any DatabaseValueConvertible)? })
+            #expect(try ArticleRecord(row: row).databaseDictionary == dictionary)
+            #expect(try ArticleRecord(row: row).details == record.details)
+        }
     }
 
     /// Revisions written before the details were described kept them under the same keys.
