@@ -64,7 +64,7 @@ public struct AuthorInput: SluggedInput, Equatable {
     public var name: String
     public var details: AuthorDetails
 
-    package init(slug: SlugChoice, name: String, details: AuthorDetails = AuthorDetails()) {
+    public init(slug: SlugChoice, name: String, details: AuthorDetails = AuthorDetails()) {
         self.slug = slug
         self.name = name
         self.details = details
@@ -76,7 +76,7 @@ public struct TagInput: SluggedInput, Equatable {
     public var name: String
     public var details: TagDetails
 
-    package init(slug: SlugChoice, name: String, details: TagDetails = TagDetails()) {
+    public init(slug: SlugChoice, name: String, details: TagDetails = TagDetails()) {
         self.slug = slug
         self.name = name
         self.details = details

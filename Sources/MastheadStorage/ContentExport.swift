@@ -131,11 +131,27 @@ package protocol SluggedExport {
     var input: Input { get }
 }
 
-public struct AuthorExport: Codable, Sendable, Equatable {
+/// An export entry of a kind that is a name and details (authors, tags).
+public typealias AuthorExport = NamedExport<AuthorInput>
+public typealias TagExport = NamedExport<TagInput>
+
+/// The input of a slugged kind that is a name and its details.
+public protocol NamedInput: SluggedInput, Equatable {
+    associatedtype Extra: Details
+    var name: String { get }
+    var details: Extra { get }
+    init(slug: SlugChoice, name: String, details: Extra)
+}
+
+extension AuthorInput: NamedInput {}
+extension TagInput: NamedInput {}
+
+/// The export entry of a `NamedInput` kind: its slug, name, details (beside the other keys,
+/// under the API's names), revision and times.
+public struct NamedExport<Input: NamedInput>: Codable, Sendable, Equatable {
     public var slug: String
     public var name: String
-    /// Beside the other keys, under the API's names.
-    public var details: AuthorDetails
+    public var details: Input.Extra
     public var revision: Int
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
@@ -143,7 +159,7 @@ public struct AuthorExport: Codable, Sendable, Equatable {
     package init(
         slug: String,
         name: String,
-        details: AuthorDetails = AuthorDetails(),
+        details: Input.Extra = Input.Extra(),
         revision: Int,
         createdAt: Timestamp,
         updatedAt: Timestamp
@@ -165,7 +181,7 @@ public struct AuthorExport: Codable, Sendable, Equatable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         slug = try container.decode(String.self, forKey: .slug)
         name = try container.decode(String.self, forKey: .name)
-        details = try AuthorDetails(from: decoder, keys: .forSnakeCaseConversion)
+        details = try Input.Extra(from: decoder, keys: .forSnakeCaseConversion)
         revision = try container.decode(Int.self, forKey: .revision)
         createdAt = try container.decode(Timestamp.self, forKey: .createdAt)
         updatedAt = try container.decode(Timestamp.self, forKey: .updatedAt)
@@ -182,8 +198,8 @@ public struct AuthorExport: Codable, Sendable, Equatable {
     }
 }
 
-extension AuthorExport: SluggedExport {
-    package init(_ stored: StoredIdentity, _ input: AuthorInput) {
+extension NamedExport: SluggedExport {
+    package init(_ stored: StoredIdentity, _ input: Input) {
         self.init(
             slug: stored.slug,
             name: input.name,
@@ -194,73 +210,7 @@ extension AuthorExport: SluggedExport {
         )
     }
 
-    package var input: AuthorInput { AuthorInput(slug: .keep, name: name, details: details) }
-}
-
-public struct TagExport: Codable, Sendable, Equatable {
-    public var slug: String
-    public var name: String
-    /// Beside the other keys, under the API's names.
-    public var details: TagDetails
-    public var revision: Int
-    public var createdAt: Timestamp
-    public var updatedAt: Timestamp
-
-    package init(
-        slug: String,
-        name: String,
-        details: TagDetails = TagDetails(),
-        revision: Int,
-        createdAt: Timestamp,
-        updatedAt: Timestamp
-    ) {
-        self.slug = slug
-        self.name = name
-        self.details = details
-        self.revision = revision
-        self.createdAt = createdAt
-        self.updatedAt = updatedAt
-    }
-
-    /// Named for the document's snake case conversion.
-    private enum CodingKeys: String, CodingKey {
-        case slug, name, revision, createdAt, updatedAt
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        slug = try container.decode(String.self, forKey: .slug)
-        name = try container.decode(String.self, forKey: .name)
-        details = try TagDetails(from: decoder, keys: .forSnakeCaseConversion)
-        revision = try container.decode(Int.self, forKey: .revision)
-        createdAt = try container.decode(Timestamp.self, forKey: .createdAt)
-        updatedAt = try container.decode(Timestamp.self, forKey: .updatedAt)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(slug, forKey: .slug)
-        try container.encode(name, forKey: .name)
-        try details.encode(to: encoder, keys: .forSnakeCaseConversion)
-        try container.encode(revision, forKey: .revision)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(updatedAt, forKey: .updatedAt)
-    }
-}
-
-extension TagExport: SluggedExport {
-    package init(_ stored: StoredIdentity, _ input: TagInput) {
-        self.init(
-            slug: stored.slug,
-            name: input.name,
-            details: input.details,
-            revision: stored.revision,
-            createdAt: stored.createdAt,
-            updatedAt: stored.updatedAt
-        )
-    }
-
-    package var input: TagInput { TagInput(slug: .keep, name: name, details: details) }
+    package var input: Input { Input(slug: .keep, name: name, details: details) }
 }
 
 public struct ArticleExport: Codable, Sendable, Equatable {
