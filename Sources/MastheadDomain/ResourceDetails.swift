@@ -11,11 +11,11 @@ public struct ArticleDetails: Details {
     public var canonicalURL: String?
 
     public static let fields: [DetailField<ArticleDetails>] = [
-        DetailField("cover_image_url", .url, \.coverImageURL),
-        DetailField("cover_image_alt", .text(maxLength: 300), \.coverImageAlt),
-        DetailField("seo_title", .text(maxLength: 200), \.seoTitle),
-        DetailField("seo_description", .text(maxLength: 500), \.seoDescription),
-        DetailField("canonical_url", .url, \.canonicalURL),
+        .url("cover_image_url", \.coverImageURL),
+        .text("cover_image_alt", maxLength: 300, \.coverImageAlt),
+        .text("seo_title", maxLength: 200, \.seoTitle),
+        .text("seo_description", maxLength: 500, \.seoDescription),
+        .url("canonical_url", \.canonicalURL),
     ]
 
     public init() {}
@@ -43,10 +43,10 @@ public struct AuthorDetails: Details {
     public var location: String?
 
     public static let fields: [DetailField<AuthorDetails>] = [
-        DetailField("bio", .text(maxLength: 5000), \.bio),
-        DetailField("avatar_url", .url, \.avatarURL),
-        DetailField("website_url", .url, \.websiteURL),
-        DetailField("location", .text(maxLength: 200), \.location),
+        .text("bio", maxLength: 5000, \.bio),
+        .url("avatar_url", \.avatarURL),
+        .url("website_url", \.websiteURL),
+        .text("location", maxLength: 200, \.location),
     ]
 
     public init() {}
@@ -64,7 +64,7 @@ public struct TagDetails: Details {
     public var description: String?
 
     public static let fields: [DetailField<TagDetails>] = [
-        DetailField("description", .text(maxLength: 500), \.description)
+        .text("description", maxLength: 500, \.description)
     ]
 
     public init() {}
@@ -79,7 +79,7 @@ public struct PlatformDetails: Details {
     public var url: String?
 
     public static let fields: [DetailField<PlatformDetails>] = [
-        DetailField("url", .url, \.url)
+        .url("url", \.url)
     ]
 
     public init() {}

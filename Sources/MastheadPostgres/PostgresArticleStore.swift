@@ -353,7 +353,7 @@ package struct PostgresArticleStore: ArticleStore {
             readingTimeMinutes: try row["reading_time_minutes"],
             wordCount: try row["word_count"],
             views: try row["views"],
-            details: try ArticleDetails { try row[$0] },
+            details: try ArticleDetails(reading: row.detail),
             customExcerpt: try row["custom_excerpt"],
             revision: try row["revision"],
             author: AuthorSummary(

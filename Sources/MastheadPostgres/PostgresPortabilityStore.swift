@@ -60,7 +60,7 @@ package struct PostgresPortabilityStore: PortabilityStore {
                     views: try row["views"],
                     dailyViews: zip(days, views).map { DailyViewsExport(day: $0, views: $1) },
                     oldSlugs: try row["old_slugs"],
-                    details: try ArticleDetails { try row[$0] },
+                    details: try ArticleDetails(reading: row.detail),
                     revision: try row["revision"],
                     createdAt: try row.time("created_at"),
                     updatedAt: try row.time("updated_at")

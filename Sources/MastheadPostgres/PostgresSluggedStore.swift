@@ -221,6 +221,7 @@ extension StoredValue {
             case .text(let text): bindings.append(text)
             case .integer(let integer): bindings.append(integer)
             case .time(let time): bindings.append(time.date)
+            case .flag(let flag): bindings.append(flag)
             case .null: bindings.appendNull()
             }
         }
@@ -233,6 +234,15 @@ extension PGRow: StoredRow {
     package func text(_ column: String) throws -> String { try self[column] }
     package func optionalText(_ column: String) throws -> String? { try self[column] }
     package func integer(_ column: String) throws -> Int64 { try self[column] }
+
+    package func detail(_ column: String, _ kind: DetailValue.Kind) throws -> DetailValue? {
+        switch kind {
+        case .text: try self[column, as: String?.self].map(DetailValue.text)
+        case .flag: try self[column, as: Bool?.self].map(DetailValue.flag)
+        case .number: try self[column, as: Int64?.self].map(DetailValue.number)
+        case .time: try optionalTime(column).map(DetailValue.time)
+        }
+    }
 }
 
 /// Pieces every collection's writes share on PostgreSQL, run inside the caller's transaction.

@@ -61,6 +61,17 @@ package struct SQLFragment: ExpressibleByStringInterpolation, Sendable {
             appendInterpolation(time?.date)
         }
 
+        /// A detail's value, bound as its column's type (`DetailValue.Kind`).
+        package mutating func appendInterpolation(_ detail: DetailValue?) {
+            switch detail {
+            case nil: appendInterpolation(nil as String?)
+            case .text(let text)?: appendInterpolation(text)
+            case .flag(let flag)?: appendInterpolation(flag)
+            case .number(let number)?: appendInterpolation(number)
+            case .time(let time)?: appendInterpolation(time)
+            }
+        }
+
         package mutating func appendInterpolation(_ fragment: SQLFragment) {
             parts += fragment.parts
         }

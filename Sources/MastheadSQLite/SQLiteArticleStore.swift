@@ -254,7 +254,7 @@ public struct SQLiteArticleStore: ArticleStore {
             readingTimeMinutes: row["reading_time_minutes"],
             wordCount: row["word_count"],
             views: row["views"],
-            details: ArticleDetails { row[$0] },
+            details: try ArticleDetails(reading: row.detail),
             customExcerpt: row["custom_excerpt"],
             revision: row["revision"],
             author: AuthorSummary(

@@ -153,6 +153,7 @@ extension StoredValue {
         case .text(let text): text.databaseValue
         case .integer(let integer): integer.databaseValue
         case .time(let time): time.databaseValue
+        case .flag(let flag): flag.databaseValue
         case .null: .null
         }
     }
@@ -164,4 +165,13 @@ extension Row: StoredRow {
     package func optionalText(_ column: String) throws -> String? { try decode(String?.self, forColumn: column) }
     package func integer(_ column: String) throws -> Int64 { try decode(Int64.self, forColumn: column) }
     package func time(_ column: String) throws -> Timestamp { try decode(Timestamp.self, forColumn: column) }
+
+    package func detail(_ column: String, _ kind: DetailValue.Kind) throws -> DetailValue? {
+        switch kind {
+        case .text: try decode(String?.self, forColumn: column).map(DetailValue.text)
+        case .flag: try decode(Bool?.self, forColumn: column).map(DetailValue.flag)
+        case .number: try decode(Int64?.self, forColumn: column).map(DetailValue.number)
+        case .time: try decode(Timestamp?.self, forColumn: column).map(DetailValue.time)
+        }
+    }
 }

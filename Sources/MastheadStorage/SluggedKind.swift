@@ -5,7 +5,18 @@ package enum StoredValue: Sendable, Equatable {
     case text(String)
     case integer(Int64)
     case time(Timestamp)
+    case flag(Bool)
     case null
+
+    /// A detail's value as its column holds it.
+    package init(_ detail: DetailValue) {
+        switch detail {
+        case .text(let text): self = .text(text)
+        case .flag(let flag): self = .flag(flag)
+        case .number(let number): self = .integer(number)
+        case .time(let time): self = .time(time)
+        }
+    }
 }
 
 /// A result row as both engines read it, by column name. Each engine's row type conforms,
@@ -15,6 +26,8 @@ package protocol StoredRow {
     func optionalText(_ column: String) throws -> String?
     func integer(_ column: String) throws -> Int64
     func time(_ column: String) throws -> Timestamp
+    /// A detail's column (`Details`), read as its kind is stored; nil when NULL.
+    func detail(_ column: String, _ kind: DetailValue.Kind) throws -> DetailValue?
 }
 
 extension StoredRow {
@@ -52,8 +65,7 @@ package struct SluggedKind<Input: SluggedInput, Resource: Sendable>: Sendable {
     /// `updateValues`.
     package let updateStatement: Statement
 
-    /// A kind whose input also holds details (`Details`): a text column for each, after
-    /// `columns`.
+    /// A kind whose input also holds details (`Details`): a column for each, after `columns`.
     package init<Owner: Details>(
         kind: ResourceKind,
         table: String,
@@ -62,7 +74,9 @@ package struct SluggedKind<Input: SluggedInput, Resource: Sendable>: Sendable {
         input: @escaping @Sendable (any StoredRow) throws -> Input,
         resource: @escaping @Sendable (StoredIdentity, Input, any StoredRow) throws -> Resource
     ) {
-        let detailColumns = Owner.fields.map { field in Column.text(field.name) { input in details(input)[field] } }
+        let detailColumns = Owner.fields.map { field in
+            Column(name: field.name, value: { input in details(input)[field].map(StoredValue.init) }, isPosition: false)
+        }
         self.init(kind: kind, table: table, columns: columns + detailColumns, input: input, resource: resource)
     }
 
@@ -203,7 +217,7 @@ package enum SluggedKinds {
             AuthorInput(
                 slug: .keep,
                 name: try row.text("name"),
-                details: try AuthorDetails { try row.optionalText($0) }
+                details: try AuthorDetails(reading: row.detail)
             )
         },
         resource: { stored, input, row in
@@ -226,7 +240,7 @@ package enum SluggedKinds {
         columns: [.text("name") { $0.name }],
         details: { $0.details },
         input: { row in
-            TagInput(slug: .keep, name: try row.text("name"), details: try TagDetails { try row.optionalText($0) })
+            TagInput(slug: .keep, name: try row.text("name"), details: try TagDetails(reading: row.detail))
         },
         resource: { stored, input, row in
             Tag(
@@ -258,7 +272,7 @@ package enum SluggedKinds {
                 focus: try row.text("focus"),
                 tagline: try row.text("tagline"),
                 description: try row.text("description"),
-                details: try PlatformDetails { try row.optionalText($0) },
+                details: try PlatformDetails(reading: row.detail),
                 position: try row.int("position"),
                 services: []
             )

@@ -166,7 +166,7 @@ package struct TestStorage: Sendable {
     package let seeder: Seeder
     /// The SQLite database, for the checks only that engine can answer.
     package let sqlite: AppDatabase?
-    private let postgres: PostgresTestDatabase?
+    package let postgres: PostgresTestDatabase?
 
     package init(_ engine: AppEngine, location: String, clock: TestClock) async throws {
         self.engine = engine

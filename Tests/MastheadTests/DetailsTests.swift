@@ -4,20 +4,55 @@ import HummingbirdTesting
 import MastheadSQLite
 import MastheadStorage
 import MastheadTestSupport
+import PostgresNIO
 import Testing
 
 @testable import Masthead
 @testable import MastheadDomain
+@testable import MastheadPostgres
 
 /// A kind's details (`Details`: an article's, an author's, a tag's, a platform's) are described
 /// once; these tests hold every place a resource goes to that description, so a detail added
 /// to it reaches all of them.
 @Suite struct DetailsTests {
     /// A valid value of its own for each detail.
-    private static func value<Owner>(of field: DetailField<Owner>) -> String {
+    static func value<Owner>(of field: DetailField<Owner>) -> DetailValue {
         switch field.rule {
-        case .url: "https://example.com/\(field.name)"
-        case .text: "The \(field.name) given"
+        case .url: .text("https://example.com/\(field.name)")
+        case .text: .text("The \(field.name) given")
+        case .flag: .flag(true)
+        case .number(let range): .number(Int64(range.upperBound))
+        case .time: .time(Timestamp(secondsSinceEpoch: 1_772_357_400))
+        }
+    }
+
+    /// The value as `JSONSerialization` writes it into a request body.
+    private static func body<Owner>(of field: DetailField<Owner>) -> Any {
+        switch value(of: field) {
+        case .text(let text): text
+        case .flag(let flag): flag
+        case .number(let number): number
+        case .time(let time): time.rfc3339
+        }
+    }
+
+    /// The detail as `storage` holds it in `table`'s row `slug`, read as its kind is stored.
+    private static func stored<Owner>(
+        _ field: DetailField<Owner>,
+        in table: String,
+        slug: String,
+        _ storage: TestStorage
+    ) async throws -> DetailValue? {
+        let sql = "SELECT \(field.name) FROM \(table) WHERE slug = '\(slug)'"
+        if let sqlite = storage.sqlite {
+            return try await sqlite.reader.read { db in
+                try Row.fetchOne(db, sql: sql)?.detail(field.name, field.rule.kind)
+            }
+        }
+        let postgres = try #require(storage.postgres)
+        return try await postgres.engine.client.withConnection { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: PostgresTestServer.logger)
+                .first { try $0.detail(field.name, field.rule.kind) } ?? nil
         }
     }
 
@@ -33,7 +68,7 @@ import Testing
             "title": "Detailed", "slug": "detailed", "body_markdown": "Words.", "author": "ann",
             "status": "published", "published_at": "2026-01-01T00:00:00Z",
         ]
-        for field in ArticleDetails.fields { document[field.name] = value(of: field) }
+        for field in ArticleDetails.fields { document[field.name] = body(of: field) }
         return String(decoding: try! JSONSerialization.data(withJSONObject: document), as: UTF8.self)
     }()
 
@@ -84,7 +119,7 @@ import Testing
         token: String
     ) async throws {
         var document = fields
-        for field in Owner.fields { document[field.name] = value(of: field) }
+        for field in Owner.fields { document[field.name] = Self.body(of: field) }
         let body = String(decoding: try JSONSerialization.data(withJSONObject: document), as: UTF8.self)
         let created = try await client.send(.post, path, json: body, token: token)
         #expect(created.status == .created, "\(path)")
@@ -92,20 +127,19 @@ import Testing
         #expect(patched.status == .ok, "\(path)")
         let read = try await client.send(.get, "\(path)/dee")
         #expect(read.status == .ok, "\(path)")
-        let exported = try JSONSerialization.jsonObject(with: try await storage.stores.portability.export().encoded())
-        let entries = (exported as? [String: Any])?[table] as? [[String: Any]]
-        let entry = try #require(entries?.first { $0["slug"] as? String == "dee" }, "\(table) exported")
+        let exported = try JSONDecoder().decode(
+            JSON.self,
+            from: try await storage.stores.portability.export().encoded()
+        )
+        let entry = try #require(exported[table].array.first { $0["slug"].string == "dee" }, "\(table) exported")
         for field in Owner.fields {
             let expected = value(of: field)
             let place = "\(table).\(field.name)"
-            #expect(try created.json["data"][field.name].string == expected, "\(place) created")
-            #expect(try patched.json["data"][field.name].string == expected, "\(place) patched")
-            #expect(try read.json["data"][field.name].string == expected, "\(place) read")
-            #expect(
-                try await storage.text("SELECT \(field.name) FROM \(table) WHERE slug = 'dee'") == expected,
-                "\(place) stored"
-            )
-            #expect(entry[field.name] as? String == expected, "\(place) exported")
+            #expect(try created.json["data"][field.name] == expected.json, "\(place) created")
+            #expect(try patched.json["data"][field.name] == expected.json, "\(place) patched")
+            #expect(try read.json["data"][field.name] == expected.json, "\(place) read")
+            #expect(try await stored(field, in: table, slug: "dee", storage) == expected, "\(place) stored")
+            #expect(entry[field.name] == expected.json, "\(place) exported")
         }
     }
 
@@ -127,19 +161,18 @@ import Testing
             let revision = try await client.send(.get, "/v1/articles/detailed/revisions/1", token: writer)
             #expect(revision.status == .ok)
             let exported = try await storage.stores.portability.export()
-            let encoded = try JSONSerialization.jsonObject(with: try exported.encoded()) as? [String: Any]
-            let exportedArticle = try #require((encoded?["articles"] as? [[String: Any]])?.first)
+            let exportedArticle = try JSONDecoder().decode(JSON.self, from: try exported.encoded())["articles"][0]
             for field in ArticleDetails.fields {
-                let expected = Self.value(of: field)
-                #expect(try created.json["data"][field.name].string == expected, "\(field.name) created")
-                #expect(try patched.json["data"][field.name].string == expected, "\(field.name) patched")
-                #expect(try read.json["data"][field.name].string == expected, "\(field.name) read")
-                #expect(try revision.json["data"]["article"][field.name].string == expected, "\(field.name) revision")
+                let expected = Self.value(of: field).json
+                #expect(try created.json["data"][field.name] == expected, "\(field.name) created")
+                #expect(try patched.json["data"][field.name] == expected, "\(field.name) patched")
+                #expect(try read.json["data"][field.name] == expected, "\(field.name) read")
+                #expect(try revision.json["data"]["article"][field.name] == expected, "\(field.name) revision")
                 #expect(
-                    try await storage.text("SELECT \(field.name) FROM articles WHERE slug = 'detailed'") == expected,
+                    try await Self.stored(field, in: "articles", slug: "detailed", storage) == Self.value(of: field),
                     "\(field.name) stored"
                 )
-                #expect(exportedArticle[field.name] as? String == expected, "\(field.name) exported")
+                #expect(exportedArticle[field.name] == expected, "\(field.name) exported")
                 let alone = try await client.send(.get, "/v1/articles/detailed?fields=\(field.name)")
                 #expect(try alone.json["data"].keys.sorted() == [field.name], "fields=\(field.name)")
             }
@@ -151,8 +184,7 @@ import Testing
             #expect(try await imported.stores.portability.export().encoded() == exported.encoded())
             for field in ArticleDetails.fields {
                 #expect(
-                    try await imported.text("SELECT \(field.name) FROM articles WHERE slug = 'detailed'")
-                        == Self.value(of: field),
+                    try await Self.stored(field, in: "articles", slug: "detailed", imported) == Self.value(of: field),
                     "\(field.name) imported"
                 )
             }

@@ -138,6 +138,16 @@ import Testing
                 switch field.rule {
                 case .url: #expect(line.contains("NullableURL"), "\(schema) \(field.name)")
                 case .text(let maxLength): #expect(line.contains("maxLength: \(maxLength)}"), "\(schema) \(field.name)")
+                case .flag: #expect(line.contains(#"{type: [boolean, "null"]}"#), "\(schema) \(field.name)")
+                case .number(let range):
+                    #expect(
+                        line.contains(
+                            #"{type: [integer, "null"], minimum: \#(range.lowerBound), maximum: \#(range.upperBound)}"#
+                        ),
+                        "\(schema) \(field.name)"
+                    )
+                case .time:
+                    #expect(line.contains(#"{type: [string, "null"], format: date-time}"#), "\(schema) \(field.name)")
                 }
             }
         }

@@ -52,7 +52,7 @@ import Testing
     /// Details with every one given (an entry leaves out those that are not).
     static func everyDetailGiven<Owner: Details>() -> Owner {
         var details = Owner()
-        for field in Owner.fields { details[field] = "https://example.com/\(field.name)" }
+        for field in Owner.fields { details[field] = DetailsTests.value(of: field) }
         return details
     }
 

@@ -139,6 +139,17 @@ extension Bool: JSONEncodable {
     package func encode(to json: inout JSONWriter) { json.raw(self ? "true" : "false") }
 }
 
+extension DetailValue: JSONEncodable {
+    package func encode(to json: inout JSONWriter) {
+        switch self {
+        case .text(let text): text.encode(to: &json)
+        case .flag(let flag): flag.encode(to: &json)
+        case .number(let number): number.encode(to: &json)
+        case .time(let time): time.encode(to: &json)
+        }
+    }
+}
+
 extension Optional: JSONEncodable where Wrapped: JSONEncodable {
     package func encode(to json: inout JSONWriter) {
         switch self {
