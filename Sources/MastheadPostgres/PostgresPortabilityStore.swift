@@ -7,6 +7,13 @@ import PostgresNIO
 /// export from either engine imports into the other, and exports again byte for byte.
 package struct PostgresPortabilityStore: PortabilityStore {
     package let engine: PostgresEngine
+    /// The described kinds it carries besides the built-in ones (`DescribedKinds.all`).
+    package let kinds: [any DescribedInput.Type]
+
+    package init(engine: PostgresEngine, kinds: [any DescribedInput.Type] = DescribedKinds.all) {
+        self.engine = engine
+        self.kinds = kinds
+    }
 
     package var logger: Logger { engine.logger }
 
@@ -88,7 +95,45 @@ package struct PostgresPortabilityStore: PortabilityStore {
                 tags: tags,
                 articles: articles,
                 platforms: platforms,
-                services: services.map(ServiceExport.init)
+                services: services.map(ServiceExport.init),
+                described: try await Self.described(kinds, connection, logger)
+            )
+        }
+    }
+
+    /// Each described kind's section; nil when none has an entry.
+    private static func described(_ kinds: [any DescribedInput.Type], _ connection: PGConnection, _ logger: Logger)
+        async throws -> [String: [DescribedExport]]?
+    {
+        func section<Input: DescribedInput>(_: Input.Type) async throws -> [DescribedExport] {
+            Input.exportEntries(try await Input.stored.exported(connection, logger))
+        }
+        var sections: [String: [DescribedExport]] = [:]
+        for kind in kinds {
+            let entries = try await section(kind)
+            if !entries.isEmpty { sections[kind.table] = entries }
+        }
+        return sections.isEmpty ? nil : sections
+    }
+
+    /// Inserts `Input`'s entries of `document`, each as its revision and times say.
+    private static func insertDescribed<Input: DescribedInput>(
+        _: Input.Type,
+        of document: ContentExport,
+        _ connection: PGConnection,
+        _ logger: Logger
+    ) async throws {
+        for entry in document.entries(of: Input.self) {
+            // Checked before the transaction (`ContentImport.check`); a refusal here is ours.
+            guard let input = Input.input(of: entry) else { throw ImportFailure(problems: ["\(Input.path): refused"]) }
+            _ = try await Input.stored.insert(
+                input,
+                slug: entry.slug,
+                revision: entry.revision,
+                createdAt: entry.createdAt,
+                updatedAt: entry.updatedAt,
+                connection,
+                logger
             )
         }
     }
@@ -105,16 +150,14 @@ package struct PostgresPortabilityStore: PortabilityStore {
             // imports, the others find content and change nothing.
             try await connection.run("SELECT pg_advisory_xact_lock(\(PostgresEngine.importLock))", logger)
             let holdsContent =
-                try await connection.run(
-                    """
-                    SELECT EXISTS (SELECT 1 FROM articles) OR EXISTS (SELECT 1 FROM authors) OR EXISTS (SELECT 1 FROM tags)
-                        OR EXISTS (SELECT 1 FROM platforms) OR EXISTS (SELECT 1 FROM services) AS holds
-                    """,
-                    logger
+                try await connection.query(
+                    PostgresQuery(unsafeSQL: DescribedKinds.holdsContentQuery(kinds)),
+                    logger: logger
                 ).first { try $0["holds"] as Bool } ?? false
             guard !holdsContent else {
                 throw ImportFailure.notEmpty
             }
+            for kind in kinds { try await Self.insertDescribed(kind, of: document, connection, logger) }
             if let site = document.site {
                 try await connection.run(
                     """

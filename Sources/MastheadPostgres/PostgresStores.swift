@@ -27,10 +27,11 @@ package struct PostgresContentStore: ContentStore {
 extension Stores {
     /// Every store on one PostgreSQL database, which several instances may share. Public
     /// lists' totals are kept between writes (the engine's `ListCounts`).
-    public static func postgres(
+    package static func postgres(
         _ engine: PostgresEngine,
         clock: ContentClock,
-        limits: StoreLimits = StoreLimits()
+        limits: StoreLimits = StoreLimits(),
+        kinds: [any DescribedInput.Type] = DescribedKinds.all
     ) -> Stores {
         Stores(
             content: PostgresContentStore(engine: engine, clock: clock, limits: limits),
@@ -38,10 +39,12 @@ extension Stores {
             tokens: PostgresTokenStore(engine: engine, clock: clock),
             views: PostgresViewStore(engine: engine, clock: clock),
             search: PostgresSearchStore(engine: engine, clock: clock, timeout: limits.searchTimeout),
-            portability: PostgresPortabilityStore(engine: engine),
+            portability: PostgresPortabilityStore(engine: engine, kinds: kinds),
             previews: PostgresPreviewStore(engine: engine, clock: clock),
             revisions: PostgresRevisionStore(engine: engine),
-            webhooks: PostgresWebhookStore(engine: engine, clock: clock)
+            webhooks: PostgresWebhookStore(engine: engine, clock: clock),
+            described: PostgresDescribedStores(engine: engine, clock: clock),
+            describedKinds: kinds
         )
     }
 }

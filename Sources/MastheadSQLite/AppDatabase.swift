@@ -191,14 +191,7 @@ public struct AppDatabase: DatabaseStatus {
     /// Whether any author, tag, article, platform or service exists: demo and synthetic
     /// content are only ever loaded into a database that holds none.
     package static func holdsContent(_ db: Database) throws -> Bool {
-        try Bool.fetchOne(
-            db,
-            sql: """
-                SELECT EXISTS (SELECT 1 FROM articles) OR EXISTS (SELECT 1 FROM authors)
-                    OR EXISTS (SELECT 1 FROM tags) OR EXISTS (SELECT 1 FROM platforms)
-                    OR EXISTS (SELECT 1 FROM services)
-                """
-        ) ?? false
+        try Bool.fetchOne(db, sql: DescribedKinds.holdsContentQuery(DescribedKinds.all)) ?? false
     }
 
     /// True when the database answers and every known migration has been applied.

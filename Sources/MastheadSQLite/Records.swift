@@ -85,25 +85,6 @@ package struct SiteRecord: SnakeCaseRecord {
     package var updatedAt: Timestamp
 }
 
-/// The rows of the slugged kinds, as finding, checking and deleting one needs them: its
-/// identity, revision and time. Their other columns are the kinds' descriptions'
-/// (`SluggedKinds`), which both engines write and read.
-package struct AuthorRecord: SluggedRecord {
-    package static let databaseTableName = "authors"
-    package var id: Int64?
-    package var slug: String
-    package var revision: Int
-    package var updatedAt: Timestamp
-}
-
-package struct TagRecord: SluggedRecord {
-    package static let databaseTableName = "tags"
-    package var id: Int64?
-    package var slug: String
-    package var revision: Int
-    package var updatedAt: Timestamp
-}
-
 package struct ArticleRecord: SluggedRecord {
     package static let databaseTableName = "articles"
     package var id: Int64?
@@ -276,22 +257,6 @@ package struct ArticleTagRecord: SnakeCaseRecord, PersistableRecord {
         self.tagId = tagId
         self.position = position
     }
-}
-
-package struct PlatformRecord: SluggedRecord {
-    package static let databaseTableName = "platforms"
-    package var id: Int64?
-    package var slug: String
-    package var revision: Int
-    package var updatedAt: Timestamp
-}
-
-package struct ServiceRecord: SluggedRecord {
-    package static let databaseTableName = "services"
-    package var id: Int64?
-    package var slug: String
-    package var revision: Int
-    package var updatedAt: Timestamp
 }
 
 package struct PlatformServiceRecord: SnakeCaseRecord, PersistableRecord {

@@ -42,13 +42,13 @@ package struct SQLiteAuthorStore: AuthorStore, SQLiteSluggedStore {
     }
 
     /// An author with articles (drafts included) is not deleted: they would lose their byline.
-    package static func checkDelete(_ record: AuthorRecord, _ db: Database) throws {
+    package static func checkDelete(id: Int64, slug: String, _ db: Database) throws {
         let request = SQLRequest<Int>(
-            literal: "SELECT COUNT(*) FROM articles WHERE author_id = \(record.id!)",
+            literal: "SELECT COUNT(*) FROM articles WHERE author_id = \(id)",
             cached: true
         )
         let articles = try Int.fetchOne(db, request) ?? 0
-        guard articles == 0 else { throw AuthorRules.hasArticles(slug: record.slug, count: articles) }
+        guard articles == 0 else { throw AuthorRules.hasArticles(slug: slug, count: articles) }
     }
 
     package static func select(now: Timestamp) -> SQL {

@@ -12,7 +12,6 @@ package struct SQLitePlatformStore: PlatformStore, SQLiteSluggedStore {
         self.clock = clock
     }
 
-    package typealias Record = PlatformRecord
     package static var stored: SluggedKind<PlatformInput, Platform> { SluggedKinds.platforms }
 
     package func list(_ page: PageRequest) async throws -> Page<Platform> {

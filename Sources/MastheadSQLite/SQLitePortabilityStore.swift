@@ -8,10 +8,17 @@ public struct SQLitePortabilityStore: PortabilityStore {
     package let database: AppDatabase
     /// What is public once imported enters the search index at once (`SQLiteSearchIndex`).
     package let clock: ContentClock
+    /// The described kinds it carries besides the built-in ones (`DescribedKinds.all`).
+    package let kinds: [any DescribedInput.Type]
 
     public init(database: AppDatabase, clock: ContentClock = .system) {
+        self.init(database: database, clock: clock, kinds: DescribedKinds.all)
+    }
+
+    package init(database: AppDatabase, clock: ContentClock, kinds: [any DescribedInput.Type]) {
         self.database = database
         self.clock = clock
+        self.kinds = kinds
     }
 
     /// Everything but tokens, in one read transaction, each list in id order.
@@ -89,7 +96,43 @@ public struct SQLitePortabilityStore: PortabilityStore {
                     platform.services = platformServices[stored.id, default: []].map { serviceSlugs[$0]! }
                     return platform
                 },
-                services: services.map(ServiceExport.init)
+                services: services.map(ServiceExport.init),
+                described: try Self.described(kinds, db)
+            )
+        }
+    }
+
+    /// Each described kind's section; nil when none has an entry.
+    private static func described(_ kinds: [any DescribedInput.Type], _ db: Database) throws
+        -> [String: [DescribedExport]]?
+    {
+        func section<Input: DescribedInput>(_: Input.Type) throws -> [DescribedExport] {
+            Input.exportEntries(try Input.stored.exported(db))
+        }
+        var sections: [String: [DescribedExport]] = [:]
+        for kind in kinds {
+            let entries = try section(kind)
+            if !entries.isEmpty { sections[kind.table] = entries }
+        }
+        return sections.isEmpty ? nil : sections
+    }
+
+    /// Inserts `Input`'s entries of `document`, each as its revision and times say.
+    private static func insertDescribed<Input: DescribedInput>(
+        _: Input.Type,
+        of document: ContentExport,
+        _ db: Database
+    ) throws {
+        for entry in document.entries(of: Input.self) {
+            // Checked before the transaction (`ContentImport.check`); a refusal here is ours.
+            guard let input = Input.input(of: entry) else { throw ImportFailure(problems: ["\(Input.path): refused"]) }
+            _ = try Input.stored.insert(
+                input,
+                slug: entry.slug,
+                revision: entry.revision,
+                createdAt: entry.createdAt,
+                updatedAt: entry.updatedAt,
+                db
             )
         }
     }
@@ -102,9 +145,10 @@ public struct SQLitePortabilityStore: PortabilityStore {
         let bodies = await PreparedBody.preparing(document.articles.map(\.bodyMarkdown))
         let now = clock.now
         try await database.writer.write { db in
-            guard try !AppDatabase.holdsContent(db) else {
+            guard try !(Bool.fetchOne(db, sql: DescribedKinds.holdsContentQuery(kinds)) ?? false) else {
                 throw ImportFailure.notEmpty
             }
+            for kind in kinds { try Self.insertDescribed(kind, of: document, db) }
             if let site = document.site {
                 var record = SiteRecord(
                     title: site.title,

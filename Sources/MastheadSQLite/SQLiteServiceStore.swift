@@ -12,7 +12,6 @@ package struct SQLiteServiceStore: ServiceStore, SQLiteSluggedStore {
         self.clock = clock
     }
 
-    package typealias Record = ServiceRecord
     package static var stored: SluggedKind<ServiceInput, Service> { SluggedKinds.services }
 
     package func list(_ page: PageRequest) async throws -> Page<Service> {

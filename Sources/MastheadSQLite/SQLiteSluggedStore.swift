@@ -6,11 +6,8 @@ import MastheadStorage
 /// resource, found by slug, created with a free slug, replaced and deleted with a revision
 /// check, each in one transaction. The row's columns come from the kind's description
 /// (`SluggedKind`, shared with PostgreSQL); each store says what it writes beside the row and
-/// how it reads the resource back.
+/// how it reads the resource back. It mirrors `PostgresSluggedStore` step for step.
 package protocol SQLiteSluggedStore: ResourceStore where Input: SluggedInput {
-    /// The row's identity, revision and times, for finding, checking and deleting it.
-    associatedtype Record: SluggedRecord
-
     var database: AppDatabase { get }
     var clock: ContentClock { get }
     /// The kind's description: its table, the columns its input writes, its resource.
@@ -20,7 +17,7 @@ package protocol SQLiteSluggedStore: ResourceStore where Input: SluggedInput {
     /// `replacing` says whether the old ones must go first.
     static func saveLinks(of id: Int64, from input: Input, replacing: Bool, _ db: Database) throws
     /// Refuses a delete that would break a rule of the data.
-    static func checkDelete(_ record: Record, _ db: Database) throws
+    static func checkDelete(id: Int64, slug: String, _ db: Database) throws
     /// The resource as the API serves it.
     static func fetch(_ key: RowKey, now: Timestamp, _ db: Database) throws -> Resource?
 }
@@ -30,7 +27,10 @@ extension SQLiteSluggedStore {
     package static var resourceKind: ResourceKind { stored.kind }
 
     package static func saveLinks(of id: Int64, from input: Input, replacing: Bool, _ db: Database) throws {}
-    package static func checkDelete(_ record: Record, _ db: Database) throws {}
+    package static func checkDelete(id: Int64, slug: String, _ db: Database) throws {}
+
+    /// The table, one of ours.
+    package static var table: String { stored.table }
 
     package func find(slug: Slug) async throws -> Resource {
         let now = clock.now
@@ -48,7 +48,7 @@ extension SQLiteSluggedStore {
             let slug = try WriteSupport.slug(
                 for: input.slug,
                 current: nil,
-                table: Self.stored.table,
+                table: Self.table,
                 resource: Self.resourceKind,
                 excludingID: nil,
                 db
@@ -68,46 +68,51 @@ extension SQLiteSluggedStore {
     ) async throws -> Resource {
         let now = clock.now
         return try await database.write { db in
-            var record = try Record.find(slug: slug, resource: Self.resourceKind, db)
-            let oldSlug = record.slug
-            try record.prepareReplace(
-                slug: input.slug,
-                expectedRevision: expectedRevision,
+            let current = try Self.row(slug, db)
+            let revision = try WriteSupport.nextRevision(current: current.revision, expected: expectedRevision)
+            let newSlug = try WriteSupport.slug(
+                for: input.slug,
+                current: current.slug,
+                table: Self.table,
                 resource: Self.resourceKind,
-                now: now,
+                excludingID: current.id,
                 db
             )
-            try Self.stored.update(
-                id: record.id!,
-                with: input,
-                slug: record.slug,
-                revision: record.revision,
-                updatedAt: record.updatedAt,
-                db
-            )
-            try Self.saveLinks(of: record.id!, from: input, replacing: true, db)
+            try Self.stored.update(id: current.id, with: input, slug: newSlug, revision: revision, updatedAt: now, db)
+            try Self.saveLinks(of: current.id, from: input, replacing: true, db)
             try SQLiteOutbox.record(
-                [.write(of: Self.resourceKind, slug: record.slug, previousSlug: oldSlug, kind: .updated)],
+                [.write(of: Self.resourceKind, slug: newSlug, previousSlug: current.slug, kind: .updated)],
                 now: now,
                 db
             )
-            return try Self.fetch(.id(record.id!), now: now, db)!
+            return try Self.fetch(.id(current.id), now: now, db)!
         }
     }
 
     package func delete(slug: Slug, expectedRevision: Int?, by actor: TokenInfo?) async throws {
         let now = clock.now
         try await database.write { db in
+            let current = try Self.row(slug, db)
+            _ = try WriteSupport.nextRevision(current: current.revision, expected: expectedRevision)
+            try Self.checkDelete(id: current.id, slug: current.slug, db)
             // Links go with the row (ON DELETE CASCADE).
-            try Record.delete(slug: slug, expectedRevision: expectedRevision, resource: Self.resourceKind, db) {
-                try Self.checkDelete($0, db)
-                try SQLiteOutbox.record([.write(of: Self.resourceKind, slug: slug.value, kind: .deleted)], now: now, db)
-            }
+            try db.execute(sql: "DELETE FROM \(Self.table) WHERE id = ?", arguments: [current.id])
+            try SQLiteOutbox.record([.write(of: Self.resourceKind, slug: current.slug, kind: .deleted)], now: now, db)
         }
     }
 
+    /// The row with `slug`: its id, slug and revision; `StoreError.notFound` otherwise.
+    private static func row(_ slug: Slug, _ db: Database) throws -> (id: Int64, slug: String, revision: Int) {
+        let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT id, slug, revision FROM \(table) WHERE slug = ?"),
+            arguments: [slug.value]
+        )
+        guard let row else { throw StoreError.notFound(resource: resourceKind, slug: slug.value) }
+        return (row["id"], row["slug"], row["revision"])
+    }
+
     package func existing(among slugs: [Slug]) async throws -> Set<String> {
-        try await database.reader.read { db in try WriteSupport.existing(slugs, in: Self.stored.table, db) }
+        try await database.reader.read { db in try WriteSupport.existing(slugs, in: Self.table, db) }
     }
 }
 

@@ -16,10 +16,11 @@ public struct SQLiteContentStore: ContentStore {
 
 extension Stores {
     /// Every store on one SQLite database.
-    public static func sqlite(
+    package static func sqlite(
         _ database: AppDatabase,
         clock: ContentClock,
-        limits: StoreLimits = StoreLimits()
+        limits: StoreLimits = StoreLimits(),
+        kinds: [any DescribedInput.Type] = DescribedKinds.all
     ) -> Stores {
         Stores(
             content: SQLiteContentStore(database: database, clock: clock, limits: limits),
@@ -27,10 +28,12 @@ extension Stores {
             tokens: SQLiteTokenStore(database: database, clock: clock),
             views: SQLiteViewStore(database: database, clock: clock),
             search: SQLiteSearchStore(database: database, clock: clock, searchTimeout: limits.searchTimeout),
-            portability: SQLitePortabilityStore(database: database, clock: clock),
+            portability: SQLitePortabilityStore(database: database, clock: clock, kinds: kinds),
             previews: SQLitePreviewStore(database: database, clock: clock),
             revisions: SQLiteRevisionStore(database: database),
-            webhooks: SQLiteWebhookStore(database: database, clock: clock)
+            webhooks: SQLiteWebhookStore(database: database, clock: clock),
+            described: SQLiteDescribedStores(database: database, clock: clock),
+            describedKinds: kinds
         )
     }
 }

@@ -12,7 +12,6 @@ package struct SQLiteTagStore: TagStore, SQLiteSluggedStore {
         self.clock = clock
     }
 
-    package typealias Record = TagRecord
     package static var stored: SluggedKind<TagInput, Tag> { SluggedKinds.tags }
 
     package func list(_ page: PageRequest, sort: TagSort) async throws -> Page<Tag> {

@@ -27,6 +27,9 @@ public struct ContentExport: Codable, Sendable, Equatable {
     public var articles: [ArticleExport]
     public var platforms: [PlatformExport]
     public var services: [ServiceExport]
+    /// Each described kind's entries (`DescribedInput`), under its table's name; absent when
+    /// there are none, as in every document made before there were such kinds.
+    package var described: [String: [DescribedExport]]?
 
     /// The document's JSON: keys sorted, indented, so the same content always makes the
     /// same bytes (an export → import → export round trip is byte-identical).
@@ -72,7 +75,8 @@ public struct ContentExport: Codable, Sendable, Equatable {
         tags: [TagExport],
         articles: [ArticleExport],
         platforms: [PlatformExport],
-        services: [ServiceExport]
+        services: [ServiceExport],
+        described: [String: [DescribedExport]]? = nil
     ) {
         self.format = format
         self.version = version
@@ -82,6 +86,7 @@ public struct ContentExport: Codable, Sendable, Equatable {
         self.articles = articles
         self.platforms = platforms
         self.services = services
+        self.described = described
     }
 }
 
@@ -611,7 +616,7 @@ extension ContentExport {
 
 extension String {
     /// `publishedAt` → `published_at`, as the document spells its keys; snake case stays.
-    fileprivate var snakeCased: String {
+    package var snakeCased: String {
         var result = ""
         for character in self {
             if character.isUppercase {

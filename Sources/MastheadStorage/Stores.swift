@@ -11,8 +11,11 @@ public struct Stores: Sendable {
     public let previews: any PreviewStore
     public let revisions: any RevisionStore
     public let webhooks: any WebhookStore
+    /// Each described kind's store (`DescribedInput`), and the kinds the API serves.
+    package let described: any DescribedStores
+    package let describedKinds: [any DescribedInput.Type]
 
-    public init(
+    package init(
         content: any ContentStore,
         catalog: any CatalogStore,
         tokens: any TokenStore,
@@ -21,7 +24,9 @@ public struct Stores: Sendable {
         portability: any PortabilityStore,
         previews: any PreviewStore,
         revisions: any RevisionStore,
-        webhooks: any WebhookStore
+        webhooks: any WebhookStore,
+        described: any DescribedStores,
+        describedKinds: [any DescribedInput.Type] = DescribedKinds.all
     ) {
         self.content = content
         self.catalog = catalog
@@ -32,5 +37,7 @@ public struct Stores: Sendable {
         self.previews = previews
         self.revisions = revisions
         self.webhooks = webhooks
+        self.described = described
+        self.describedKinds = describedKinds
     }
 }

@@ -168,18 +168,23 @@ package struct TestStorage: Sendable {
     package let sqlite: AppDatabase?
     package let postgres: PostgresTestDatabase?
 
-    package init(_ engine: AppEngine, location: String, clock: TestClock) async throws {
+    package init(
+        _ engine: AppEngine,
+        location: String,
+        clock: TestClock,
+        kinds: [any DescribedInput.Type] = DescribedKinds.all
+    ) async throws {
         self.engine = engine
         switch engine {
         case .sqlite:
             let database = try AppDatabase(path: location)
             (sqlite, postgres) = (database, nil)
-            stores = Stores.sqlite(database, clock: clock.contentClock)
+            stores = Stores.sqlite(database, clock: clock.contentClock, kinds: kinds)
             seeder = Seeder(database, now: clock.now)
         case .postgres:
             let database = try await PostgresTestDatabase(location: try PostgresLocation(url: location))
             (sqlite, postgres) = (nil, database)
-            stores = Stores.postgres(database.engine, clock: clock.contentClock)
+            stores = Stores.postgres(database.engine, clock: clock.contentClock, kinds: kinds)
             seeder = Seeder(database.engine, now: clock.now)
         }
     }

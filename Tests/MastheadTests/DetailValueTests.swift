@@ -125,19 +125,7 @@ import Testing
         let database = try await TestDatabase(on: engine)
         defer { withExtendedLifetime(database) {} }  // its database goes with it
         let storage = try await TestStorage(engine, location: database.location, clock: TestClock())
-        try await storage.execute(
-            storage.sqlite != nil
-                ? """
-                CREATE TABLE gadgets (id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
-                    note TEXT, link TEXT, boxed INTEGER CHECK (boxed IN (0, 1)), weight INTEGER, ships_at TEXT,
-                    revision INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)
-                """
-                : """
-                CREATE TABLE gadgets (id BIGSERIAL PRIMARY KEY, slug TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
-                    note TEXT, link TEXT, boxed BOOLEAN, weight INTEGER, ships_at TIMESTAMPTZ,
-                    revision INTEGER NOT NULL, created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ NOT NULL)
-                """
-        )
+        try await DescribedKindTests.createTable(storage)
         let full = GadgetInput(slug: .keep, name: "Full", details: Self.everything)
         let empty = GadgetInput(slug: .keep, name: "Empty", details: GadgetDetails())
         let changed: GadgetInput = {

@@ -98,6 +98,10 @@ public struct AppConfiguration: Sendable {
         self.limits = limits
     }
 
+    /// The described kinds the stores hold and the API serves (`DescribedInput`); tests add
+    /// kinds of their own.
+    package var describedKinds: [any DescribedInput.Type] = DescribedKinds.all
+
     /// What the stores are bounded by.
     public var storeLimits: StoreLimits {
         StoreLimits(searchTimeout: searchTimeout, revisionsKept: revisionsKept)

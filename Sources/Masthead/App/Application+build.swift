@@ -25,7 +25,7 @@ public func buildApplication(
     var logger = logger ?? Logger(label: "masthead")
     logger.logLevel = configuration.logLevel
     let database = try await DatabaseConnection.open(configuration, logger: logger)
-    let stores = database.stores(clock: clock, limits: configuration.storeLimits)
+    let stores = database.stores(clock: clock, limits: configuration.storeLimits, kinds: configuration.describedKinds)
     if configuration.loadDemoContent {
         if try await database.loadDemoContent(now: clock.now, stores: stores) {
             logger.info("Loaded the demo publication", metadata: ["database": "\(database.location)"])
@@ -166,7 +166,8 @@ public struct MastheadRouter {
                 policy: configuration.cachePolicy,
                 schedule: schedule,
                 reservation: reservation,
-                failures: failures
+                failures: failures,
+                described: Set(stores.describedKinds.map { $0.table })
             )
         )
         router.addRoutes(HealthController(database: database).endpoints)
@@ -223,6 +224,17 @@ public struct MastheadRouter {
         addWrites(tags, content.tags)
         addWrites(platforms, catalog.platforms)
         addWrites(services, catalog.services)
+        func addDescribed<Input: DescribedInput>(_: Input.Type) {
+            let collection = DescribedCollection<Input>()
+            let store = stores.described.store(for: Input.self)
+            router.addRoutes(
+                CollectionReadController(collection: collection, store: store).endpoints,
+                atPath: RouterPath(Input.path)
+            )
+            let writes = WriteController(collection: collection, store: store, changes: changes)
+            router.addRoutes(writes.endpoints, atPath: RouterPath(Input.path))
+        }
+        for kind in stores.describedKinds { addDescribed(kind) }
         router.addRoutes(TokenController().endpoints, atPath: "/v1/tokens")
         router.addRoutes(
             WebhookController(webhooks: stores.webhooks, targets: configuration.webhooks.targets).endpoints,

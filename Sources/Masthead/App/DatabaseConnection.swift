@@ -54,10 +54,14 @@ public struct DatabaseConnection: Sendable {
         public let description: String
     }
 
-    public func stores(clock: ContentClock, limits: StoreLimits) -> Stores {
+    package func stores(
+        clock: ContentClock,
+        limits: StoreLimits,
+        kinds: [any DescribedInput.Type] = DescribedKinds.all
+    ) -> Stores {
         switch engine {
-        case .sqlite(let database): Stores.sqlite(database, clock: clock, limits: limits)
-        case .postgres(let engine, _): Stores.postgres(engine, clock: clock, limits: limits)
+        case .sqlite(let database): Stores.sqlite(database, clock: clock, limits: limits, kinds: kinds)
+        case .postgres(let engine, _): Stores.postgres(engine, clock: clock, limits: limits, kinds: kinds)
         }
     }
 

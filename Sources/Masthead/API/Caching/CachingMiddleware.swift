@@ -38,6 +38,8 @@ package struct CachingMiddleware: RouterMiddleware {
     package let reservation: DatabaseReservation
     /// Which errors are the database's (the engine says).
     package var failures: @Sendable (any Error) -> DatabaseFailure? = { _ in nil }
+    /// The described kinds' tables, each served at `/v1/<table>` (`DescribedInput.path`).
+    package var described: Set<String> = []
 
     /// Bodies smaller than this are sent as they are: gzip would save little and cost more.
     package static let compressionThreshold = 1024
@@ -80,7 +82,7 @@ package struct CachingMiddleware: RouterMiddleware {
             }
             return try Self.serve(try await Self.collect(response), to: request, cacheControl: Self.privateCacheControl)
         }
-        guard cache.isEnabled, let scope = Self.scope(of: context.path),
+        guard cache.isEnabled, let scope = Self.scope(of: context.path, described: described),
             let key = Self.key(of: context.path, context.query)
         else {
             let response = try await next(request, context)
@@ -181,7 +183,7 @@ package struct CachingMiddleware: RouterMiddleware {
     }
 
     /// Which writes make a response stale, by the collection its path belongs to.
-    package static func scope(of path: String) -> CacheScope? {
+    package static func scope(of path: String, described: Set<String> = []) -> CacheScope? {
         if path == "/feed.xml" || path == "/feed.json" || path == "/sitemap.xml" { return .feeds }
         let components = path.split(separator: "/")
         guard components.count >= 2, components[0] == "v1" else { return nil }
@@ -191,6 +193,7 @@ package struct CachingMiddleware: RouterMiddleware {
         case "tags": return .tags
         case "platforms", "services", "catalog", "site": return .catalog
         case "search": return .search
+        case let name where described.contains(String(name)): return .described
         default: return nil
         }
     }

@@ -14,6 +14,8 @@ public enum CacheScope: Int, CaseIterable, Sendable {
     case search
     /// The RSS and JSON feeds and the sitemap.
     case feeds
+    /// Every described kind's lists and resources (`DescribedInput`).
+    case described
 }
 
 /// A response as the cache keeps it: the body once, plain and (on first demand) gzipped.
