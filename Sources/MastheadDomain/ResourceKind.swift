@@ -16,6 +16,16 @@ public enum ResourceKind: String, Sendable, CaseIterable, CustomStringConvertibl
 
     public var description: String { rawValue }
 
+    /// Whether its writes raise events of its own (`<kind>.created`, `.updated`, `.deleted`);
+    /// the catalog's are `catalog.updated`, and articles' follow their publication
+    /// (`ContentEvent.articleWrite`). A described kind (`DescribedInput`) says yes here.
+    package var announcesItsWrites: Bool {
+        switch self {
+        case .author, .tag: true
+        default: false
+        }
+    }
+
     /// Addressed by number in the API, not by slug.
     package var isNumbered: Bool {
         switch self {

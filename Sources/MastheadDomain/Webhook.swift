@@ -52,12 +52,12 @@ public struct WebhookInput: Sendable, Equatable {
 
 /// The events content writes raise, and which of them a subscription pattern wants.
 public enum WebhookEvents {
-    public static let types: [String] = [
-        "article.published", "article.updated", "article.unpublished", "article.deleted",
-        "author.created", "author.updated", "author.deleted",
-        "tag.created", "tag.updated", "tag.deleted",
-        "catalog.updated",
-    ]
+    public static let types: [String] =
+        ["article.published", "article.updated", "article.unpublished", "article.deleted"]
+        + ResourceKind.allCases.filter(\.announcesItsWrites).flatMap { kind in
+            ContentEvent.Change.allCases.map { "\(kind).\($0.rawValue)" }
+        }
+        + ["catalog.updated"]
 
     /// Sent only to the one webhook pinged.
     public static let ping = "ping"
@@ -107,15 +107,11 @@ public struct ContentEvent: Sendable, Equatable {
         previousSlug: String? = nil,
         kind: Change
     ) -> ContentEvent {
-        let type =
-            switch resource {
-            case .author, .tag: "\(resource).\(kind.rawValue)"
-            default: "catalog.updated"
-            }
+        let type = resource.announcesItsWrites ? "\(resource).\(kind.rawValue)" : "catalog.updated"
         return ContentEvent(type: type, resource: resource, slug: slug, previousSlug: previousSlug)
     }
 
-    package enum Change: String {
+    package enum Change: String, CaseIterable {
         case created, updated, deleted
     }
 

@@ -184,9 +184,32 @@ import Testing
         try ContentImport.check(decoded, now: clock.now, kinds: Self.kinds)
         try await copy.stores.portability.importContent(decoded)
         #expect(try await copy.stores.portability.export().encoded() == exported.encoded())
+        // Its own events carry it as the API serves it (the tests' kind is filed as a tag).
+        let payloads = WebhookPayloads(stores: storage.stores)
+        let lampRead = try await store.find(slug: Slug(parsing: "lamp")!)
+        let announced = try await payloads.described(ContentEvent(type: "tag.updated", resource: .tag, slug: "lamp"))
+        let body: any JSONEncodable = try #require(announced as (any JSONEncodable)?)
+        #expect(JSONResponse.bytes(of: body) == JSONResponse.bytes(of: DescribedResponse(lampRead)))
+        let deleted = try await payloads.described(ContentEvent(type: "tag.deleted", resource: .tag, slug: "lamp"))
+        #expect(deleted == nil)
         // A publication with gadgets holds content.
         await #expect(throws: ImportFailure.notEmpty) { try await copy.stores.portability.importContent(decoded) }
         withExtendedLifetime((source, target)) {}
+    }
+
+    /// The event types are the kinds that announce their writes, each created, updated and
+    /// deleted, between the articles' and the catalog's.
+    @Test func theEventTypesAreDerivedFromTheKinds() {
+        #expect(
+            WebhookEvents.types == [
+                "article.published", "article.updated", "article.unpublished", "article.deleted",
+                "author.created", "author.updated", "author.deleted",
+                "tag.created", "tag.updated", "tag.deleted",
+                "catalog.updated",
+            ]
+        )
+        #expect(ContentEvent.write(of: .platform, slug: "p", kind: .created).type == "catalog.updated")
+        #expect(ContentEvent.write(of: .author, slug: "a", kind: .deleted).type == "author.deleted")
     }
 
     @Test func anImportChecksEachEntryByTheKindsRulesAndRefusesKindsItDoesNotKnow() throws {

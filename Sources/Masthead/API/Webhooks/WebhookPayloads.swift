@@ -63,8 +63,24 @@ package struct WebhookPayloads: Sendable {
         case ("catalog.updated", .site, _):
             return try await stores.catalog.site()
         default:
-            return nil
+            return try await described(event)
         }
+    }
+
+    /// A described kind's resource (`DescribedInput`) for its own created or updated event;
+    /// nil for any other event.
+    package func described(_ event: ContentEvent) async throws -> (any JSONEncodable)? {
+        guard event.type.hasSuffix(".created") || event.type.hasSuffix(".updated"),
+            let slug = event.slug.flatMap({ Slug(parsing: $0) })
+        else { return nil }
+        func find<Input: DescribedInput>(_: Input.Type) async throws -> (any JSONEncodable)? {
+            guard Input.stored.kind == event.resource else { return nil }
+            return DescribedResponse(try await stores.described.store(for: Input.self).find(slug: slug))
+        }
+        for kind in stores.describedKinds {
+            if let resource = try await find(kind) { return resource }
+        }
+        return nil
     }
 
     private struct Payload: JSONEncodable {
