@@ -26,7 +26,7 @@ package struct PostgresDescribedStore<Input: DescribedInput>: PostgresSluggedSto
                     "SELECT count(*) AS total FROM \(unescaped: Self.table)",
                     logger: logger
                 ).first { try $0["total"] as Int64 } ?? 0
-            let order = Input.listOrder.joined(separator: ", ")
+            let order = (Input.listOrder.map(Self.orderTerm) + ["id"]).joined(separator: ", ")
             let rows = try await connection.query(
                 """
                 SELECT \(unescaped: Self.stored.selectList(Self.table)) FROM \(unescaped: Self.table)
@@ -35,6 +35,13 @@ package struct PostgresDescribedStore<Input: DescribedInput>: PostgresSluggedSto
                 logger: logger
             )
             return Page(items: try await rows.map { try Self.stored.read($0) }, total: Int(total))
+        }
+    }
+
+    private static func orderTerm(_ key: ListKey) -> String {
+        switch key {
+        case .text(let column): "masthead_nocase(\(column))"
+        case .value(let column): column
         }
     }
 

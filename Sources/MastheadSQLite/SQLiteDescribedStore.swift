@@ -20,12 +20,19 @@ package struct SQLiteDescribedStore<Input: DescribedInput>: SQLiteSluggedStore, 
     package func list(_ page: PageRequest) async throws -> Page<Resource> {
         try await database.reader.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(Self.table)") ?? 0
-            let order = Input.listOrder.joined(separator: ", ")
+            let order = (Input.listOrder.map(Self.orderTerm) + ["id"]).joined(separator: ", ")
             let rows = try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM \(Self.table) ORDER BY \(order) LIMIT ? OFFSET ?"),
                 arguments: [page.limit, page.offset]
             )
             return Page(items: try rows.map { try Self.stored.read($0) }, total: total)
+        }
+    }
+
+    private static func orderTerm(_ key: ListKey) -> String {
+        switch key {
+        case .text(let column): "\(column) COLLATE NOCASE"
+        case .value(let column): column
         }
     }
 

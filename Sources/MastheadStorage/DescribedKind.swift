@@ -14,8 +14,8 @@ import MastheadDomain
 package protocol DescribedInput: SluggedInput, Equatable {
     /// Its table, columns and details; its resource is the row's identity and this input.
     static var stored: SluggedKind<Self, DescribedResource<Self>> { get }
-    /// The columns its list is ordered by, each ascending (`id` last, so the order is total).
-    static var listOrder: [String] { get }
+    /// The columns its list is ordered by, each ascending, then `id` (so the order is total).
+    static var listOrder: [ListKey] { get }
     /// The fields a body may carry, `slug` among them.
     static var fields: Set<String> { get }
     /// Reads a request body or an import's record; problems go to `reader`. `existing`: a
@@ -38,6 +38,15 @@ extension DescribedInput {
         }
         return document
     }
+}
+
+/// A column a list is ordered by, ascending, compared the same way on both engines.
+package enum ListKey: Sendable {
+    /// Text, ignoring the case of ASCII letters (SQLite's `NOCASE`, PostgreSQL's
+    /// `masthead_nocase`), as authors and tags are listed by name.
+    case text(String)
+    /// A number or a time, as stored.
+    case value(String)
 }
 
 /// A resource of a described kind: its row's identity, revision and times, and its input.

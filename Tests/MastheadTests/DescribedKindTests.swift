@@ -32,7 +32,7 @@ import Testing
                 )
             }
         )
-        static let listOrder = ["name", "id"]
+        static let listOrder = [ListKey.text("name")]
         static let fields = Set(["slug", "name"] + DetailValueTests.GadgetDetails.names)
 
         static func read(from reader: inout FieldReader, existing: Bool) -> GadgetInput? {
@@ -167,9 +167,18 @@ import Testing
             by: nil
         )
 
+        _ = try await store.create(
+            GadgetInput(slug: .given(Slug(parsing: "anvil")!), name: "anvil", details: .init()),
+            by: nil
+        )
+        // Listed by name whatever its case, then by id, on both engines alike.
+        let listed = try await store.list(PageRequest(number: 1, limit: 10))
+        #expect(listed.items.map(\.slug) == ["anvil", "bare", "lamp"])
+        #expect(listed.total == 3)
+
         let exported = try await storage.stores.portability.export()
         let entries = try #require(exported.described?["gadgets"])
-        #expect(entries.map(\.slug) == ["lamp", "bare"])
+        #expect(entries.map(\.slug) == ["lamp", "bare", "anvil"])
         let document = try JSONDecoder().decode(JSON.self, from: try exported.encoded())
         let section = document["described"]["gadgets"]
         #expect(section[0]["weight"] == .integer(250))
