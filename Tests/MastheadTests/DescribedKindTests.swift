@@ -138,6 +138,16 @@ import Testing
             let pointers = try refused.json["errors"].array.compactMap { $0["pointer"].string }
             #expect(Set(pointers) == ["/weight", "/boxed", "/colour"])
             #expect(try await storage.integer("SELECT count(*) FROM gadgets") == 1)
+            let taken = try await client.send(
+                .post,
+                "/v1/gadgets",
+                json: #"{"name": "Other", "slug": "lamp"}"#,
+                token: writer
+            )
+            #expect(taken.status == .conflict)
+            let missing = try await client.send(.patch, "/v1/gadgets/none", json: #"{"name": "X"}"#, token: writer)
+            #expect(missing.status == .notFound)
+            #expect(try await storage.integer("SELECT count(*) FROM gadgets") == 1)
             let anonymous = try await client.send(.post, "/v1/gadgets", json: Self.full)
             #expect(anonymous.status == .unauthorized)
 
