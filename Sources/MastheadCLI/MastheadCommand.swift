@@ -336,8 +336,14 @@ struct Import: AsyncParsableCommand {
 
 /// "43 articles, 26 authors, …": what an export document holds.
 private func contents(of document: ContentExport) -> String {
-    "\(document.articles.count) articles, \(document.authors.count) authors, \(document.tags.count) tags, "
-        + "\(document.platforms.count) platforms and \(document.services.count) services"
+    let parts =
+        [
+            "\(document.articles.count) articles", "\(document.authors.count) authors", "\(document.tags.count) tags",
+            "\(document.platforms.count) platforms", "\(document.services.count) services",
+        ]
+        // Each described kind's section, by its table's name.
+        + (document.described ?? [:]).sorted { $0.key < $1.key }.map { "\($0.value.count) \($0.key)" }
+    return parts.dropLast().joined(separator: ", ") + " and " + parts.last!
 }
 
 struct Generate: AsyncParsableCommand {

@@ -22,7 +22,8 @@ package enum DetailRule: Sendable, Equatable {
     case text(maxLength: Int)
     /// `true` or `false`.
     case flag
-    /// A whole number in `range`.
+    /// A whole number in `range`, which fits in 32 bits (PostgreSQL's `INTEGER`; `DetailsTests`
+    /// holds every kind to that).
     case number(in: ClosedRange<Int>)
     /// An RFC 3339 date and time, stored and served in UTC.
     case time
@@ -47,7 +48,7 @@ package enum DetailValue: Sendable, Equatable {
 
     /// What a detail holds, and the column its migrations give it: text is `TEXT` on both
     /// engines; a flag `INTEGER CHECK (name IN (0, 1))` on SQLite (its tables are strict) and
-    /// `BOOLEAN` on PostgreSQL; a number `INTEGER`; a time `TEXT` on SQLite (RFC 3339, as
+    /// `BOOLEAN` on PostgreSQL; a number `INTEGER` (32 bits on PostgreSQL); a time `TEXT` on SQLite (RFC 3339, as
     /// every stored time there) and `TIMESTAMPTZ` on PostgreSQL.
     package enum Kind: Sendable {
         case text, flag, number, time

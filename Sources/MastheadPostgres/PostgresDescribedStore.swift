@@ -38,10 +38,11 @@ package struct PostgresDescribedStore<Input: DescribedInput>: PostgresSluggedSto
         }
     }
 
+    /// Ascending with NULLs first, as SQLite orders them.
     private static func orderTerm(_ key: ListKey) -> String {
         switch key {
-        case .text(let column): "masthead_nocase(\(column))"
-        case .value(let column): column
+        case .text(let column): "masthead_nocase(\(column)) NULLS FIRST"
+        case .asStored(let column): "\(column) NULLS FIRST"
         }
     }
 

@@ -27,11 +27,18 @@ package struct PostgresContentStore: ContentStore {
 extension Stores {
     /// Every store on one PostgreSQL database, which several instances may share. Public
     /// lists' totals are kept between writes (the engine's `ListCounts`).
+    public static func postgres(_ engine: PostgresEngine, clock: ContentClock, limits: StoreLimits = StoreLimits())
+        -> Stores
+    {
+        postgres(engine, clock: clock, limits: limits, kinds: DescribedKinds.all)
+    }
+
+    /// Every store on one PostgreSQL database, with `kinds` as its described kinds.
     package static func postgres(
         _ engine: PostgresEngine,
         clock: ContentClock,
         limits: StoreLimits = StoreLimits(),
-        kinds: [any DescribedInput.Type] = DescribedKinds.all
+        kinds: [any DescribedInput.Type]
     ) -> Stores {
         Stores(
             content: PostgresContentStore(engine: engine, clock: clock, limits: limits),

@@ -32,7 +32,7 @@ package struct SQLiteDescribedStore<Input: DescribedInput>: SQLiteSluggedStore, 
     private static func orderTerm(_ key: ListKey) -> String {
         switch key {
         case .text(let column): "\(column) COLLATE NOCASE"
-        case .value(let column): column
+        case .asStored(let column): column
         }
     }
 

@@ -123,9 +123,11 @@ public struct SQLitePortabilityStore: PortabilityStore {
         of document: ContentExport,
         _ db: Database
     ) throws {
-        for entry in document.entries(of: Input.self) {
-            // Checked before the transaction (`ContentImport.check`); a refusal here is ours.
-            guard let input = Input.input(of: entry) else { throw ImportFailure(problems: ["\(Input.path): refused"]) }
+        for (index, entry) in document.entries(of: Input.self).enumerated() {
+            // Checked before the transaction (`describedProblems`); a refusal here is ours.
+            guard let input = Input.input(of: entry) else {
+                throw ImportFailure(problems: ["/described/\(Input.table)/\(index): refused"])
+            }
             _ = try Input.stored.insert(
                 input,
                 slug: entry.slug,
@@ -140,7 +142,7 @@ public struct SQLitePortabilityStore: PortabilityStore {
     /// Loads `document` into a database that holds no content, in one transaction: a
     /// document with any problem, or a database that is not empty, changes nothing.
     public func importContent(_ document: ContentExport) async throws {
-        let problems = document.problems()
+        let problems = document.problems() + document.describedProblems(kinds: kinds)
         guard problems.isEmpty else { throw ImportFailure(problems: problems) }
         let bodies = await PreparedBody.preparing(document.articles.map(\.bodyMarkdown))
         let now = clock.now

@@ -16,11 +16,18 @@ public struct SQLiteContentStore: ContentStore {
 
 extension Stores {
     /// Every store on one SQLite database.
+    public static func sqlite(_ database: AppDatabase, clock: ContentClock, limits: StoreLimits = StoreLimits())
+        -> Stores
+    {
+        sqlite(database, clock: clock, limits: limits, kinds: DescribedKinds.all)
+    }
+
+    /// Every store on one SQLite database, with `kinds` as its described kinds.
     package static func sqlite(
         _ database: AppDatabase,
         clock: ContentClock,
         limits: StoreLimits = StoreLimits(),
-        kinds: [any DescribedInput.Type] = DescribedKinds.all
+        kinds: [any DescribedInput.Type]
     ) -> Stores {
         Stores(
             content: SQLiteContentStore(database: database, clock: clock, limits: limits),

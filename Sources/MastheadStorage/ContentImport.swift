@@ -60,28 +60,8 @@ public struct ContentImport: Sendable {
                 throw ImportFailure(problems: ["/articles/\(index)/old_slugs/\(slugIndex): '\(slug)' is not a slug"])
             }
         }
-        try checkDescribed(document, kinds: kinds)
-        let problems = document.problems()
+        let problems = document.problems() + document.describedProblems(kinds: kinds)
         guard problems.isEmpty else { throw ImportFailure(problems: problems) }
-    }
-
-    /// Each described kind's entries, by the kind's own rules; a section no kind reads is
-    /// refused rather than dropped.
-    private static func checkDescribed(_ document: ContentExport, kinds: [any DescribedInput.Type])
-        throws(ImportFailure)
-    {
-        let known = Set(kinds.map { $0.table })
-        if let unknown = document.described?.keys.sorted().first(where: { !known.contains($0) }) {
-            throw ImportFailure(problems: ["/\(unknown): not a kind this version of Masthead knows"])
-        }
-        func check<Input: DescribedInput>(_: Input.Type) throws(ImportFailure) {
-            for (index, entry) in document.entries(of: Input.self).enumerated() {
-                try Self.check(entry.apiDocument, at: "/\(Input.table)/\(index)", fields: Input.fields) {
-                    Input.read(from: &$0, existing: false)
-                }
-            }
-        }
-        for kind in kinds { try check(kind) }
     }
 
     /// Runs `read` over one record as if it were a request body; its problems, each under

@@ -8,7 +8,7 @@ import MastheadDomain
 ///
 /// Its fields are its description's columns, each named as the API names it, then its
 /// details: a column holds text, a number, a time or a flag, and the API serves each as its
-/// JSON type (`StoredValue.json`). A new such kind is its input (with its rules), its
+/// JSON type (`DescribedResponse`; documents and exports through `StoredValue.json`). A new such kind is its input (with its rules), its
 /// description, a line in `DescribedKinds.all`, a `ResourceKind`, two migrations and
 /// `openapi.yaml`.
 package protocol DescribedInput: SluggedInput, Equatable {
@@ -40,13 +40,15 @@ extension DescribedInput {
     }
 }
 
-/// A column a list is ordered by, ascending, compared the same way on both engines.
+/// A column a list is ordered by, ascending (a NULL first), compared the same way on both
+/// engines.
 package enum ListKey: Sendable {
     /// Text, ignoring the case of ASCII letters (SQLite's `NOCASE`, PostgreSQL's
     /// `masthead_nocase`), as authors and tags are listed by name.
     case text(String)
-    /// A number or a time, as stored.
-    case value(String)
+    /// A number or a time, as stored (both engines order times alike: SQLite's RFC 3339
+    /// text sorts as the instants do). Not for text, which the engines collate differently.
+    case asStored(String)
 }
 
 /// A resource of a described kind: its row's identity, revision and times, and its input.
@@ -123,12 +125,9 @@ package struct DescribedExport: Codable, Sendable, Equatable {
     private static let kept: Set = ["slug", "revision", "created_at", "updated_at"]
 
     package init(from decoder: any Decoder) throws {
-        // The document's coder turns keys to camel case on the way in; every name here is
-        // lowercase words joined by `_`, so turning them back is exact.
-        var members: JSONObject = [:]
-        for (key, value) in try decoder.singleValueContainer().decode(JSONObject.self) {
-            members[key.snakeCased] = value
-        }
+        // A dictionary's keys come as written: the document coder's snake case conversion
+        // applies to keyed containers, not to `[String: …]`.
+        let members = try decoder.singleValueContainer().decode(JSONObject.self)
         func kept<Value>(_ key: String, _ what: String, _ read: (JSONValue) -> Value?) throws -> Value {
             let path = decoder.codingPath + [EntryKey(key)]
             guard let member = members[key] else {
@@ -169,6 +168,36 @@ package struct DescribedExport: Codable, Sendable, Equatable {
         init(_ name: String) { stringValue = name }
         init?(stringValue: String) { self.stringValue = stringValue }
         init?(intValue: Int) { nil }
+    }
+}
+
+extension ContentExport {
+    /// The problems of the described kinds' sections, each under its pointer
+    /// (`/described/<table>/<index>/…`): a section no kind in `kinds` reads, an entry its
+    /// kind's rules refuse (as a request body would be), a slug twice, a revision out of range.
+    package func describedProblems(kinds: [any DescribedInput.Type]) -> [String] {
+        var problems: [String] = []
+        let known = Set(kinds.map { $0.table })
+        for table in (described ?? [:]).keys.sorted() where !known.contains(table) {
+            problems.append("/described/\(table): not a kind this version of Masthead knows")
+        }
+        func check<Input: DescribedInput>(_: Input.Type) {
+            var slugs: Set<String> = []
+            for (index, entry) in entries(of: Input.self).enumerated() {
+                let pointer = "/described/\(Input.table)/\(index)"
+                var reader = FieldReader(entry.apiDocument, writable: Input.fields)
+                _ = Input.read(from: &reader, existing: false)
+                problems += reader.errors.map { "\(pointer)\($0.pointer): \($0.detail)" }
+                if !slugs.insert(entry.slug).inserted {
+                    problems.append("\(pointer)/slug: '\(entry.slug)' appears twice")
+                }
+                if !StoredNumbers.revisions.contains(entry.revision) {
+                    problems.append("\(pointer)/revision: must be from 1 to \(StoredNumbers.revisions.upperBound)")
+                }
+            }
+        }
+        for kind in kinds { check(kind) }
+        return problems
     }
 }
 

@@ -195,6 +195,17 @@ import Testing
         #expect(section[0]["ships_at"] == .string("2026-03-01T09:30:00Z"))
         #expect(section[1].keys.sorted() == ["created_at", "name", "revision", "slug", "updated_at"])
 
+        // A publication without the kind refuses the document whole, rather than drop a section.
+        let other = try await TestDatabase(on: engine)
+        let without = try await TestStorage(engine, location: other.location, clock: clock)
+        await #expect(
+            throws: ImportFailure(problems: ["/described/gadgets: not a kind this version of Masthead knows"])
+        ) {
+            try await without.stores.portability.importContent(try ContentExport.decode(try exported.encoded()))
+        }
+        #expect(try await without.integer("SELECT count(*) FROM authors") == 0)
+        withExtendedLifetime(other) {}
+
         // Into an empty publication on the same engine: the same document comes back out.
         let target = try await TestDatabase(on: engine)
         let copy = try await TestStorage(engine, location: target.location, clock: clock, kinds: Self.kinds)
@@ -235,15 +246,24 @@ import Testing
         let text = #"""
             {"format": "masthead-content", "version": 1, "authors": [], "tags": [], "articles": [],
              "platforms": [], "services": [],
-             "described": {"gadgets": [{"slug": "lamp", "name": "Lamp", "weight": 9999, "revision": 1,
-                           "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"}]}}
+             "described": {"gadgets": [
+               {"slug": "lamp", "name": "Lamp", "weight": 9999, "revision": 1,
+                "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"},
+               {"slug": "lamp", "name": "Lamp", "revision": 0,
+                "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"}]}}
             """#
         let document = try ContentExport.decode(Data(text.utf8))
-        #expect(throws: ImportFailure(problems: ["/gadgets/0/weight: weight must be from 1 to 500"])) {
+        let expected = [
+            "/described/gadgets/0/weight: weight must be from 1 to 500",
+            "/described/gadgets/1/slug: 'lamp' appears twice",
+            "/described/gadgets/1/revision: must be from 1 to 2147483647",
+        ]
+        #expect(throws: ImportFailure(problems: expected)) {
             try ContentImport.check(document, now: Timestamp(secondsSinceEpoch: 0), kinds: Self.kinds)
         }
-        #expect(throws: ImportFailure(problems: ["/gadgets: not a kind this version of Masthead knows"])) {
+        #expect(throws: ImportFailure(problems: ["/described/gadgets: not a kind this version of Masthead knows"])) {
             try ContentImport.check(document, now: Timestamp(secondsSinceEpoch: 0), kinds: [])
         }
+        #expect(document.describedProblems(kinds: Self.kinds) == expected)
     }
 }

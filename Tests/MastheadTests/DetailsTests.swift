@@ -213,6 +213,12 @@ import Testing
                 #expect(name.wholeMatch(of: /[a-z]+(_[a-z]+)*/) != nil, "\(Owner.self).\(name)")
                 #expect(!served.contains(name), "\(Owner.self).\(name) is served already")
             }
+            // A number's column is PostgreSQL's 32-bit INTEGER.
+            for field in Owner.fields {
+                if case .number(let range) = field.rule {
+                    #expect(Int(Int32.min) <= range.lowerBound && range.upperBound <= Int(Int32.max), "\(field.name)")
+                }
+            }
         }
         let identity = ["id", "slug", "revision", "created_at", "updated_at"]
         let articleFields = ArticleField.allCases.filter {

@@ -54,11 +54,11 @@ public struct DatabaseConnection: Sendable {
         public let description: String
     }
 
-    package func stores(
-        clock: ContentClock,
-        limits: StoreLimits,
-        kinds: [any DescribedInput.Type] = DescribedKinds.all
-    ) -> Stores {
+    public func stores(clock: ContentClock, limits: StoreLimits) -> Stores {
+        stores(clock: clock, limits: limits, kinds: DescribedKinds.all)
+    }
+
+    package func stores(clock: ContentClock, limits: StoreLimits, kinds: [any DescribedInput.Type]) -> Stores {
         switch engine {
         case .sqlite(let database): Stores.sqlite(database, clock: clock, limits: limits, kinds: kinds)
         case .postgres(let engine, _): Stores.postgres(engine, clock: clock, limits: limits, kinds: kinds)
