@@ -117,15 +117,11 @@ struct MultiInstanceTests {
             )
             #expect(created.status == .created)
             let written = ContinuousClock.now
-            var seen: Duration?
-            while ContinuousClock.now - written < .seconds(5) {
-                if try await Self.request(second.port, "/v1/tags?limit=100").body.contains("\"shared-\(round)\"") {
-                    seen = ContinuousClock.now - written
-                    break
-                }
-                try await Task.sleep(for: .milliseconds(1))
+            let seen = try await lookUntil(within: .seconds(5), every: .milliseconds(1)) {
+                try await Self.request(second.port, "/v1/tags?limit=100").body.contains("\"shared-\(round)\"")
             }
-            delays.append(try #require(seen, "the second instance kept serving its cached list"))
+            try #require(seen, "the second instance kept serving its cached list")
+            delays.append(ContinuousClock.now - written)
         }
         // Each write must reach the other instance (within 5 s, above); how fast is a
         // figure, printed here and held to its target by the benchmark's staleness probe
@@ -185,11 +181,8 @@ struct MultiInstanceTests {
             body: #"{"title":"Counted Elsewhere","body_markdown":"Words.","author":"alex-kim","status":"published"}"#
         )
         #expect(created.status == .created)
-        let written = ContinuousClock.now
-        var seen = false
-        while !seen && ContinuousClock.now - written < .seconds(5) {
-            seen = try await total(second.port) == before + 1
-            if !seen { try await Task.sleep(for: .milliseconds(5)) }
+        let seen = try await lookUntil(within: .seconds(5), every: .milliseconds(5)) {
+            try await total(second.port) == before + 1
         }
         #expect(seen, "the second instance kept serving the total from before the write")
         for instance in [first, second] {

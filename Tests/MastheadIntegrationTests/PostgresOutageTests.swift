@@ -94,11 +94,8 @@ import Testing
         defer { writer.cancel() }
         // A few writes acknowledged before the outage (waited for, not timed: the whole suite
         // may be running beside this test).
-        let writingSince = ContinuousClock.now
-        while acknowledged.withLock({ $0.count }) < 3, ContinuousClock.now - writingSince < .seconds(30) {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        try #require(acknowledged.withLock { $0.count } >= 3, "the writer's first writes are acknowledged")
+        let acknowledgedSome = try await lookUntil(within: .seconds(30)) { acknowledged.withLock { $0.count } >= 3 }
+        try #require(acknowledgedSome, "the writer's first writes are acknowledged")
         try await postgres.stop()
 
         // The instance notices at once (its connections were closed under it).
@@ -135,11 +132,7 @@ import Testing
         try await Task.sleep(for: .seconds(7))
         try #require(try await postgres.startServer())
         let returned = ContinuousClock.now
-        var ready = false
-        while !ready, ContinuousClock.now - returned < .seconds(10) {
-            ready = try await Self.request(port, "/readyz").status == .ok
-            if !ready { try await Task.sleep(for: .milliseconds(50)) }
-        }
+        let ready = try await lookUntil(within: .seconds(10)) { try await Self.request(port, "/readyz").status == .ok }
         let readyAfter = ContinuousClock.now - returned
         print("PostgresOutageTests: ready \(readyAfter) after the database was back")
         #expect(ready)
@@ -151,11 +144,8 @@ import Testing
         let fresh = try await Self.request(port, "/v1/authors?limit=5")
         #expect(fresh.status == .ok)
         #expect(fresh.headers[.xCache] == "miss")
-        var cachedAgain = false
-        let listening = ContinuousClock.now
-        while !cachedAgain, ContinuousClock.now - listening < .seconds(10) {
-            cachedAgain = try await Self.request(port, "/v1/authors?limit=5").headers[.xCache] == "hit"
-            if !cachedAgain { try await Task.sleep(for: .milliseconds(50)) }
+        let cachedAgain = try await lookUntil(within: .seconds(10)) {
+            try await Self.request(port, "/v1/authors?limit=5").headers[.xCache] == "hit"
         }
         #expect(cachedAgain, "the cache answers again once the change feed listens")
         let metrics = try await Self.request(port, "/metrics")

@@ -651,3 +651,19 @@ extension ResourceStore {
         try await delete(slug: slug, expectedRevision: expectedRevision, by: nil)
     }
 }
+
+/// Whether `look` finds what it looks for within `limit`, looking every `interval` and once
+/// more when the time is up: a look that would have seen it is never skipped because the
+/// sleep before it ran past the limit (this machine is shared, and sleeps run long).
+package func lookUntil(
+    within limit: Duration,
+    every interval: Duration = .milliseconds(50),
+    _ look: () async throws -> Bool
+) async throws -> Bool {
+    let deadline = ContinuousClock.now + limit
+    while ContinuousClock.now < deadline {
+        if try await look() { return true }
+        try await Task.sleep(for: interval)
+    }
+    return try await look()
+}
