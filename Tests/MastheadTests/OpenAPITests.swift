@@ -113,6 +113,63 @@ import Testing
         try Self.checkInputSchemas(["ArticleInput", "ArticlePatch"], fields: ArticleInput.fields, ArticleDetails.self)
     }
 
+    /// Every resource's JSON has the properties its schema names: none served that the
+    /// contract leaves out, and every one it requires (the others are sent when asked for:
+    /// an article's bodies with `fields=`, a webhook's secret when it is made).
+    @Test func everyResourceServesExactlyItsSchemasProperties() async throws {
+        try await withApp(on: .sqlite, demo: true) { client, storage async throws in
+            let admin = try await storage.token([.admin], name: "checker")
+            let webhook = try await client.send(
+                .post,
+                "/v1/webhooks",
+                json: #"{"url": "https://hooks.example/contract", "events": ["*"]}"#,
+                token: admin
+            )
+            #expect(webhook.status == .created)
+            let reads: [(schema: String, path: String, token: String?)] = [
+                ("Article", "/v1/articles/\(try await Self.firstSlug(of: "/v1/articles", client))", nil),
+                ("Author", "/v1/authors/\(try await Self.firstSlug(of: "/v1/authors", client))", nil),
+                ("Tag", "/v1/tags/\(try await Self.firstSlug(of: "/v1/tags", client))", nil),
+                ("Platform", "/v1/platforms/\(try await Self.firstSlug(of: "/v1/platforms", client))", nil),
+                ("Service", "/v1/services/\(try await Self.firstSlug(of: "/v1/services", client))", nil),
+                ("Site", "/v1/site", nil),
+                ("TokenInfo", "/v1/tokens/self", admin),
+                ("Webhook", "/v1/webhooks/\(try webhook.json["data"]["id"].int ?? 0)", admin),
+            ]
+            for read in reads {
+                let response = try await client.send(.get, read.path, token: read.token)
+                #expect(response.status == .ok, "\(read.path)")
+                let documented = Set(try Self.properties(ofSchema: read.schema).map(\.name))
+                let required = try Self.required(ofSchema: read.schema)
+                let served = try response.json["data"].keys
+                // An article's fields are each optional (`fields=` picks them).
+                #expect(required.isEmpty == (read.schema == "Article"), "\(read.schema)'s required list")
+                #expect(required.isSubset(of: documented), "\(read.schema)'s required list")
+                #expect(served.subtracting(documented).sorted() == [], "\(read.schema): served, not documented")
+                #expect(required.subtracting(served).sorted() == [], "\(read.schema): required, not served")
+            }
+        }
+    }
+
+    /// The names in a schema's `required: [...]` line.
+    static func required(ofSchema schema: String) throws -> Set<String> {
+        let text = try String(contentsOfFile: specPath, encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(where: { $0 == "    \(schema):" }) else { return [] }
+        for line in lines[(start + 1)...] {
+            if line.hasPrefix("    "), !line.hasPrefix("     ") { break }
+            if line.hasPrefix("      required: [") {
+                let names = line.drop { $0 != "[" }.dropFirst().prefix { $0 != "]" }
+                return Set(names.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            }
+        }
+        return []
+    }
+
+    private static func firstSlug(of list: String, _ client: any TestClientProtocol) async throws -> String {
+        try #require(try await client.get(list).json["data"][0]["slug"].string, "\(list) has an item")
+    }
+
     /// Authors', tags' and platforms' details are served, and read by the rules the contract
     /// states.
     @Test func theSluggedKindsSchemasNameEveryDetail() throws {
