@@ -166,6 +166,10 @@ let package = Package(
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        // libvips, for images (Debian's libvips-dev 8.14, with WebP and AVIF through libheif).
+        .systemLibrary(name: "CVips", path: "Sources/CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        // What uploaded files are, read by libvips without decoding their pixels.
+        .target(name: "MastheadMedia", dependencies: ["CVips"], swiftSettings: swiftSettings),
         // The tests' way to start programs (posix_spawn; see Tests/MastheadTestSupport/ChildProcess.swift).
         .systemLibrary(name: "CSpawn", path: "Tests/CSpawn"),
         .systemLibrary(
@@ -202,9 +206,11 @@ let package = Package(
         .testTarget(
             name: "MastheadTests",
             dependencies: [
+                "CVips",
                 "CZlib",
                 "Masthead",
                 "MastheadDomain",
+                "MastheadMedia",
                 "MastheadMigrations",
                 "MastheadPostgres",
                 "MastheadSQLite",
