@@ -2,15 +2,41 @@
 // arguments, which Swift cannot call; these wrappers fix the options Masthead uses.
 #include <vips/vips.h>
 
-/// Starts libvips once per process; 0 on success.
+/// Starts libvips once per process; 0 on success. Its operation cache is turned off (a
+/// load cached by file name would answer for another file later written under that name),
+/// and of its loaders only those Masthead names stay unblocked, as well as every operation
+/// libvips marks untrusted being blocked.
 static inline int masthead_vips_start(void) {
-    return VIPS_INIT("masthead");
+    if (VIPS_INIT("masthead")) return -1;
+    vips_cache_set_max(0);
+    vips_block_untrusted_set(TRUE);
+    vips_operation_block_set("VipsForeignLoad", TRUE);
+    vips_operation_block_set("VipsForeignLoadJpegFile", FALSE);
+    vips_operation_block_set("VipsForeignLoadPngFile", FALSE);
+    vips_operation_block_set("VipsForeignLoadWebpFile", FALSE);
+    vips_operation_block_set("VipsForeignLoadNsgifFile", FALSE);
+    vips_operation_block_set("VipsForeignLoadHeifFile", FALSE);
+    return 0;
 }
 
-/// The image in the file `path`, its header read and its pixels not (sequential access: they
-/// would be decoded only when read, top to bottom); NULL when no loader knows the file.
-static inline VipsImage *masthead_vips_open(const char *path) {
-    return vips_image_new_from_file(path, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+/// The image in the file `path`, read by the loader named `loader` ("jpegload", "pngload",
+/// …) alone: its header read, its pixels not (sequential access: they would be decoded only
+/// when read, top to bottom). No other loader's sniffer runs, the name is not parsed for
+/// options, and nothing is cached. NULL when the loader refuses the file.
+static inline VipsImage *masthead_vips_open(const char *loader, const char *path) {
+    VipsOperation *operation = vips_operation_new(loader);
+    if (!operation) return NULL;
+    if (vips_object_set(VIPS_OBJECT(operation), "filename", path, "access", VIPS_ACCESS_SEQUENTIAL, NULL)
+        || vips_object_build(VIPS_OBJECT(operation))) {
+        vips_object_unref_outputs(VIPS_OBJECT(operation));
+        g_object_unref(operation);
+        return NULL;
+    }
+    VipsImage *image = NULL;
+    g_object_get(operation, "out", &image, NULL);
+    vips_object_unref_outputs(VIPS_OBJECT(operation));
+    g_object_unref(operation);
+    return image;
 }
 
 /// Writes `image` to `path`, its format chosen by the suffix (tests make their images so).

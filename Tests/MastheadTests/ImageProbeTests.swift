@@ -73,6 +73,38 @@ import Testing
         }
     }
 
+    /// A PNG whose text chunks would be inflated while its header is read is refused before.
+    @Test func aPNGWithMoreCompressedMetadataThanAPictureIsRefused() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.url.appendingPathComponent("chatty.png").path
+        let text = Self.chunk(
+            "zTXt",
+            Array("Comment".utf8) + [0, 0, 0x78, 0x01, 0x01, 0x00, 0x00, 0xff, 0xff, 0, 0, 0, 1]
+        )
+        var png = Self.pngHeader(width: 10, height: 10)
+        // Nine text chunks, between the header and the image data.
+        png.insert(contentsOf: Array(repeating: text, count: 9).joined(), at: 33)
+        try png.write(to: URL(fileURLWithPath: path))
+        #expect(throws: ImageRefusal.tooMuchMetadata) { try ImageProbe.probe(fileAt: path) }
+        // Eight are still a picture's.
+        var fewer = Self.pngHeader(width: 10, height: 10)
+        fewer.insert(contentsOf: Array(repeating: text, count: 8).joined(), at: 33)
+        try fewer.write(to: URL(fileURLWithPath: path))
+        #expect(try ImageProbe.probe(fileAt: path).mediaType == "image/png")
+    }
+
+    /// The file's name is only a name: libvips reads no options from brackets in it.
+    @Test func aNameWithBracketsIsJustAName() throws {
+        let folder = try TemporaryFolder()
+        let plain = try Self.image("photo.jpg", in: folder, width: 40, height: 30)
+        let bracketed = folder.url.appendingPathComponent("photo.jpg[shrink=2]").path
+        try FileManager.default.copyItem(atPath: plain, toPath: bracketed)
+        #expect(
+            try ImageProbe.probe(fileAt: bracketed)
+                == ProbedImage(mediaType: "image/jpeg", width: 40, height: 30, orientation: 1)
+        )
+    }
+
     /// Files libvips could read but that are no picture, or that it would hand to another
     /// library, are refused before any loader runs; so are text and nothing at all.
     @Test(arguments: [
@@ -81,6 +113,7 @@ import Testing
         ("drawing.svg", #"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>"#),
         ("notes.txt", "Not an image."),
         ("document.pdf", "%PDF-1.4\n%%EOF\n"),
+        ("scan.tif", "II*\u{0}\u{8}\u{0}\u{0}\u{0}"),
         ("empty.png", ""),
     ])
     func whatIsNoPictureIsRefused(name: String, content: String) throws {
@@ -93,18 +126,21 @@ import Testing
     /// A PNG's signature, its IHDR chunk for an 8-bit grey image of the given size, a
     /// truncated IDAT and IEND: enough for any reader of headers.
     static func pngHeader(width: UInt32, height: UInt32) -> Data {
-        func chunk(_ type: String, _ body: [UInt8]) -> [UInt8] {
-            let typed = Array(type.utf8) + body
-            let crc = UInt32(typed.withUnsafeBufferPointer { crc32(0, $0.baseAddress, UInt32($0.count)) })
-            return bigEndian(UInt32(body.count)) + typed + bigEndian(crc)
-        }
-        func bigEndian(_ value: UInt32) -> [UInt8] {
-            [UInt8(value >> 24), UInt8(value >> 16 & 0xff), UInt8(value >> 8 & 0xff), UInt8(value & 0xff)]
-        }
         let header = bigEndian(width) + bigEndian(height) + [8, 0, 0, 0, 0]
         let signature: [UInt8] = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
         // zlib: no compression level, then a stored block of a few zero bytes.
         let data: [UInt8] = [0x78, 0x01, 0x01, 0x04, 0x00, 0xfb, 0xff, 0, 0, 0, 0]
         return Data(signature + chunk("IHDR", header) + chunk("IDAT", data) + chunk("IEND", []))
+    }
+
+    /// A PNG chunk: its length, type, body and CRC.
+    static func chunk(_ type: String, _ body: [UInt8]) -> [UInt8] {
+        let typed = Array(type.utf8) + body
+        let crc = UInt32(typed.withUnsafeBufferPointer { crc32(0, $0.baseAddress, UInt32($0.count)) })
+        return bigEndian(UInt32(body.count)) + typed + bigEndian(crc)
+    }
+
+    static func bigEndian(_ value: UInt32) -> [UInt8] {
+        [UInt8(value >> 24), UInt8(value >> 16 & 0xff), UInt8(value >> 8 & 0xff), UInt8(value & 0xff)]
     }
 }
