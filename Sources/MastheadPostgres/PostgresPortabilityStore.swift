@@ -116,30 +116,6 @@ package struct PostgresPortabilityStore: PortabilityStore {
         return sections.isEmpty ? nil : sections
     }
 
-    /// Inserts `Input`'s entries of `document`, each as its revision and times say.
-    private static func insertDescribed<Input: DescribedInput>(
-        _: Input.Type,
-        of document: ContentExport,
-        _ connection: PGConnection,
-        _ logger: Logger
-    ) async throws {
-        for (index, entry) in document.entries(of: Input.self).enumerated() {
-            // Checked before the transaction (`describedProblems`); a refusal here is ours.
-            guard let input = Input.input(of: entry) else {
-                throw ImportFailure(problems: ["/described/\(Input.table)/\(index): refused"])
-            }
-            _ = try await Input.stored.insert(
-                input,
-                slug: entry.slug,
-                revision: entry.revision,
-                createdAt: entry.createdAt,
-                updatedAt: entry.updatedAt,
-                connection,
-                logger
-            )
-        }
-    }
-
     /// Loads `document` into a database that holds no content, in one transaction: a
     /// document with any problem, or a database that is not empty, changes nothing.
     package func importContent(_ document: ContentExport) async throws {
@@ -159,7 +135,11 @@ package struct PostgresPortabilityStore: PortabilityStore {
             guard !holdsContent else {
                 throw ImportFailure.notEmpty
             }
-            for kind in kinds { try await Self.insertDescribed(kind, of: document, connection, logger) }
+            func insertDescribed<Input: DescribedInput>(_: Input.Type) async throws {
+                let entries = try document.describedEntries(of: Input.self)
+                _ = try await Self.insert(entries, as: Input.stored, connection, logger)
+            }
+            for kind in kinds { try await insertDescribed(kind) }
             if let site = document.site {
                 try await connection.run(
                     """

@@ -117,28 +117,6 @@ public struct SQLitePortabilityStore: PortabilityStore {
         return sections.isEmpty ? nil : sections
     }
 
-    /// Inserts `Input`'s entries of `document`, each as its revision and times say.
-    private static func insertDescribed<Input: DescribedInput>(
-        _: Input.Type,
-        of document: ContentExport,
-        _ db: Database
-    ) throws {
-        for (index, entry) in document.entries(of: Input.self).enumerated() {
-            // Checked before the transaction (`describedProblems`); a refusal here is ours.
-            guard let input = Input.input(of: entry) else {
-                throw ImportFailure(problems: ["/described/\(Input.table)/\(index): refused"])
-            }
-            _ = try Input.stored.insert(
-                input,
-                slug: entry.slug,
-                revision: entry.revision,
-                createdAt: entry.createdAt,
-                updatedAt: entry.updatedAt,
-                db
-            )
-        }
-    }
-
     /// Loads `document` into a database that holds no content, in one transaction: a
     /// document with any problem, or a database that is not empty, changes nothing.
     public func importContent(_ document: ContentExport) async throws {
@@ -150,7 +128,10 @@ public struct SQLitePortabilityStore: PortabilityStore {
             guard try !(Bool.fetchOne(db, sql: DescribedKinds.holdsContentQuery(kinds)) ?? false) else {
                 throw ImportFailure.notEmpty
             }
-            for kind in kinds { try Self.insertDescribed(kind, of: document, db) }
+            func insertDescribed<Input: DescribedInput>(_: Input.Type) throws {
+                _ = try Self.insert(try document.describedEntries(of: Input.self), as: Input.stored, db)
+            }
+            for kind in kinds { try insertDescribed(kind) }
             if let site = document.site {
                 var record = SiteRecord(
                     title: site.title,

@@ -72,10 +72,21 @@ public struct ContentImport: Sendable {
         fields: Set<String>,
         read: (inout FieldReader) -> Input?
     ) throws(ImportFailure) {
+        let (_, problems) = Self.read(record, at: pointer, fields: fields, with: read)
+        guard problems.isEmpty else { throw ImportFailure(problems: problems) }
+    }
+
+    /// `read` over one record as if it were a request body: the input, or the problems, each
+    /// under the record's pointer.
+    package static func read<Input>(
+        _ record: JSONObject,
+        at pointer: String,
+        fields: Set<String>,
+        with read: (inout FieldReader) -> Input?
+    ) -> (Input?, problems: [String]) {
         var reader = FieldReader(record, writable: fields)
-        _ = read(&reader)
-        guard !reader.errors.isEmpty else { return }
-        throw ImportFailure(problems: reader.errors.map { "\(pointer)\($0.pointer): \($0.detail)" })
+        let input = read(&reader)
+        return (input, reader.errors.map { "\(pointer)\($0.pointer): \($0.detail)" })
     }
 }
 

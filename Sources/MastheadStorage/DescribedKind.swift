@@ -90,16 +90,8 @@ extension SluggedKind {
 }
 
 extension StoredValue {
-    /// The value as the API and an export spell it.
-    package var json: JSONValue {
-        switch self {
-        case .text(let text): .string(text)
-        case .integer(let integer): .integer(integer)
-        case .time(let time): .string(time.rfc3339)
-        case .flag(let flag): .bool(flag)
-        case .null: .null
-        }
-    }
+    /// The value as the API and an export spell it: a detail's spelling (`DetailValue.json`).
+    package var json: JSONValue { detail?.json ?? .null }
 }
 
 /// An export entry of a described kind: its slug, its fields as a request body spells them
@@ -185,9 +177,7 @@ extension ContentExport {
             var slugs: Set<String> = []
             for (index, entry) in entries(of: Input.self).enumerated() {
                 let pointer = "/described/\(Input.table)/\(index)"
-                var reader = FieldReader(entry.apiDocument, writable: Input.fields)
-                _ = Input.read(from: &reader, existing: false)
-                problems += reader.errors.map { "\(pointer)\($0.pointer): \($0.detail)" }
+                problems += Input.read(entry, at: pointer).problems
                 if !slugs.insert(entry.slug).inserted {
                     problems.append("\(pointer)/slug: '\(entry.slug)' appears twice")
                 }
@@ -207,11 +197,53 @@ extension DescribedInput {
         rows.map { DescribedExport($0.0, $0.1) }
     }
 
-    /// An entry's input, read with the kind's rules; nil when they refuse it (an import
-    /// checks every entry before it writes one: `ContentImport.check`).
-    package static func input(of entry: DescribedExport) -> Self? {
-        var reader = FieldReader(entry.apiDocument, writable: fields)
-        return read(from: &reader, existing: false)
+    /// `entry` read with the kind's rules, as the record at `pointer`.
+    fileprivate static func read(_ entry: DescribedExport, at pointer: String) -> (Self?, problems: [String]) {
+        ContentImport.read(entry.apiDocument, at: pointer, fields: fields) { read(from: &$0, existing: false) }
+    }
+}
+
+/// An entry of a described kind with its input read: what an import writes, through the
+/// slugged kinds' own `insert` (`SluggedExport`).
+package struct DescribedEntry<Input: DescribedInput>: SluggedExport {
+    package let slug: String
+    package let input: Input
+    package let revision: Int
+    package let createdAt: Timestamp
+    package let updatedAt: Timestamp
+
+    package init(_ stored: StoredIdentity, _ input: Input) {
+        self.init(slug: stored.slug, input, revision: stored.revision, stored.createdAt, stored.updatedAt)
+    }
+
+    /// `entry`'s identity with its input read.
+    fileprivate init(_ entry: DescribedExport, _ input: Input) {
+        self.init(slug: entry.slug, input, revision: entry.revision, entry.createdAt, entry.updatedAt)
+    }
+
+    private init(slug: String, _ input: Input, revision: Int, _ createdAt: Timestamp, _ updatedAt: Timestamp) {
+        self.slug = slug
+        self.input = input
+        self.revision = revision
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+extension ContentExport {
+    /// `Input`'s entries with their inputs read. An import checks them all first
+    /// (`describedProblems`), so a refusal here is a defect of ours.
+    package func describedEntries<Input: DescribedInput>(of _: Input.Type) throws(ImportFailure)
+        -> [DescribedEntry<Input>]
+    {
+        var read: [DescribedEntry<Input>] = []
+        for (index, entry) in entries(of: Input.self).enumerated() {
+            let pointer = "/described/\(Input.table)/\(index)"
+            let (input, problems) = Input.read(entry, at: pointer)
+            guard let input else { throw ImportFailure(problems: problems) }
+            read.append(DescribedEntry(entry, input))
+        }
+        return read
     }
 }
 

@@ -8,6 +8,17 @@ package enum StoredValue: Sendable, Equatable {
     case flag(Bool)
     case null
 
+    /// The value as a detail holds it; nil for NULL.
+    package var detail: DetailValue? {
+        switch self {
+        case .text(let text): .text(text)
+        case .integer(let integer): .number(integer)
+        case .time(let time): .time(time)
+        case .flag(let flag): .flag(flag)
+        case .null: nil
+        }
+    }
+
     /// A detail's value as its column holds it.
     package init(_ detail: DetailValue) {
         switch detail {

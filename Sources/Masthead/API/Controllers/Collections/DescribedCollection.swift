@@ -52,13 +52,6 @@ package struct DescribedResponse<Input: DescribedInput>: JSONEncodable {
 }
 
 extension StoredValue: JSONEncodable {
-    package func encode(to json: inout JSONWriter) {
-        switch self {
-        case .text(let text): text.encode(to: &json)
-        case .integer(let integer): integer.encode(to: &json)
-        case .time(let time): time.encode(to: &json)
-        case .flag(let flag): flag.encode(to: &json)
-        case .null: json.raw("null")
-        }
-    }
+    /// As a detail of the same value is written; NULL as `null`.
+    package func encode(to json: inout JSONWriter) { detail.encode(to: &json) }
 }
