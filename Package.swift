@@ -120,6 +120,7 @@ let package = Package(
             dependencies: [
                 "CZlib",
                 "MastheadDomain",
+                "MastheadMedia",
                 "MastheadOpenAPI",
                 "MastheadPostgres",
                 "MastheadSQLite",
@@ -168,7 +169,8 @@ let package = Package(
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         // libvips, for images (Debian's libvips-dev 8.14, with WebP and AVIF through libheif).
         .systemLibrary(name: "CVips", path: "Sources/CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
-        // What uploaded files are, read by libvips without decoding their pixels.
+        // Images with libvips: what an uploaded file is, read without decoding its pixels,
+        // and the variants served of it.
         .target(name: "MastheadMedia", dependencies: ["CVips"], swiftSettings: swiftSettings),
         // The tests' way to start programs (posix_spawn; see Tests/MastheadTestSupport/ChildProcess.swift).
         .systemLibrary(name: "CSpawn", path: "Tests/CSpawn"),

@@ -65,3 +65,96 @@ static inline VipsImage *masthead_vips_oriented(VipsImage *image, int orientatio
 static inline void masthead_vips_release(VipsImage *image) {
     g_object_unref(image);
 }
+
+/// Output formats of `masthead_vips_render`.
+enum { MASTHEAD_JPEG = 0, MASTHEAD_PNG = 1, MASTHEAD_WEBP = 2, MASTHEAD_AVIF = 3 };
+
+/// Removes every metadata item from `image` (EXIF with any GPS position, XMP, IPTC, ICC,
+/// comments, …): the savers' own `strip` leaves EXIF in WebP with libvips 8.14.
+static inline void masthead_vips_remove_metadata(VipsImage *image) {
+    gchar **fields = vips_image_get_fields(image);
+    for (int i = 0; fields[i]; i++) {
+        // The header's own fields (width, bands, …) are not in the metadata table and stay;
+        // libvips' own markers (vips-sequential) say how to read the pipeline.
+        if (!g_str_has_prefix(fields[i], "vips-")) vips_image_remove(image, fields[i]);
+    }
+    g_strfreev(fields);
+}
+
+static inline int masthead_vips_encode(VipsImage *image, int format, int quality, void **buffer, size_t *length) {
+    switch (format) {
+    case MASTHEAD_JPEG:
+        return vips_jpegsave_buffer(image, buffer, length, "Q", quality, "strip", TRUE,
+            "optimize_coding", TRUE, "interlace", TRUE, NULL);
+    case MASTHEAD_PNG:
+        return vips_pngsave_buffer(image, buffer, length, "strip", TRUE, "compression", 6, NULL);
+    case MASTHEAD_WEBP:
+        return vips_webpsave_buffer(image, buffer, length, "Q", quality, "strip", TRUE, "effort", 4, NULL);
+    case MASTHEAD_AVIF:
+        return vips_heifsave_buffer(image, buffer, length, "Q", quality, "strip", TRUE,
+            "compression", VIPS_FOREIGN_HEIF_COMPRESSION_AV1, "effort", 2, NULL);
+    default:
+        return -1;
+    }
+}
+
+/// Renders the image in `path`, read by `loader` alone as `masthead_vips_open` reads it
+/// (JPEG shrunk by `shrink`, 1, 2, 4 or 8, while it is decoded), turned upright by its EXIF
+/// orientation and resized to fit within `box_width` × `box_height` (never enlarged); then,
+/// when `frame_width` is not 0, cut to `frame_width` × `frame_height` around the focal point
+/// (`focal_x`, `focal_y`, each 0…1 of the upright image). Encoded in `format` without any
+/// metadata into `*buffer` (free it with g_free). 0 on success.
+static inline int masthead_vips_render(const char *loader, const char *path, int shrink, int box_width,
+    int box_height, int frame_width, int frame_height, double focal_x, double focal_y, int format, int quality,
+    void **buffer, size_t *length) {
+    VipsOperation *operation = vips_operation_new(loader);
+    if (!operation) return -1;
+    int failed = vips_object_set(VIPS_OBJECT(operation), "filename", path, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+    if (!failed && shrink > 1 && g_str_equal(loader, "jpegload"))
+        failed = vips_object_set(VIPS_OBJECT(operation), "shrink", shrink, NULL);
+    if (failed || vips_object_build(VIPS_OBJECT(operation))) {
+        vips_object_unref_outputs(VIPS_OBJECT(operation));
+        g_object_unref(operation);
+        return -1;
+    }
+    VipsImage *loaded = NULL;
+    g_object_get(operation, "out", &loaded, NULL);
+    vips_object_unref_outputs(VIPS_OBJECT(operation));
+    g_object_unref(operation);
+
+    VipsImage *resized = NULL;
+    failed = vips_thumbnail_image(loaded, &resized, box_width, "height", box_height, "size", VIPS_SIZE_DOWN, NULL);
+    g_object_unref(loaded);
+    if (failed) return -1;
+
+    VipsImage *framed = resized;
+    if (frame_width > 0) {
+        frame_width = MIN(frame_width, vips_image_get_width(resized));
+        frame_height = MIN(frame_height, vips_image_get_height(resized));
+        int left = (int) (focal_x * vips_image_get_width(resized) - frame_width / 2.0);
+        int top = (int) (focal_y * vips_image_get_height(resized) - frame_height / 2.0);
+        left = MAX(0, MIN(left, vips_image_get_width(resized) - frame_width));
+        top = MAX(0, MIN(top, vips_image_get_height(resized) - frame_height));
+        failed = vips_extract_area(resized, &framed, left, top, frame_width, frame_height, NULL);
+        g_object_unref(resized);
+        if (failed) return -1;
+    }
+
+    VipsImage *flat = framed;
+    if (format == MASTHEAD_JPEG && vips_image_hasalpha(framed)) {
+        VipsArrayDouble *white = vips_array_double_newv(1, 255.0);
+        failed = vips_flatten(framed, &flat, "background", white, NULL);
+        vips_area_unref(VIPS_AREA(white));
+        g_object_unref(framed);
+        if (failed) return -1;
+    }
+    // A copy of its own: the metadata removed must not be that of an image another shares.
+    VipsImage *bare = NULL;
+    failed = vips_copy(flat, &bare, NULL);
+    g_object_unref(flat);
+    if (failed) return -1;
+    masthead_vips_remove_metadata(bare);
+    failed = masthead_vips_encode(bare, format, quality, buffer, length);
+    g_object_unref(bare);
+    return failed ? -1 : 0;
+}

@@ -13,6 +13,7 @@ public enum ResourceKind: String, Sendable, CaseIterable, CustomStringConvertibl
     case delivery
     case revision
     case previewLink = "preview link"
+    case media
 
     public var description: String { rawValue }
 
@@ -29,7 +30,7 @@ public enum ResourceKind: String, Sendable, CaseIterable, CustomStringConvertibl
     /// Addressed by number in the API, not by slug.
     package var isNumbered: Bool {
         switch self {
-        case .webhook, .delivery, .revision, .previewLink: true
+        case .webhook, .delivery, .revision, .previewLink, .media: true
         default: false
         }
     }

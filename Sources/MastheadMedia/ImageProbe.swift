@@ -13,16 +13,23 @@ public struct ProbedImage: Sendable, Equatable {
     public let height: Int
     /// The EXIF orientation, 1 (as stored) to 8.
     public let orientation: Int
+    /// The libvips operation that reads it.
+    package let loader: String
 
-    package init(mediaType: String, width: Int, height: Int, orientation: Int) {
+    package init(mediaType: String, width: Int, height: Int, orientation: Int, loader: String) {
         self.mediaType = mediaType
         self.width = width
         self.height = height
         self.orientation = orientation
+        self.loader = loader
     }
 
     /// Whether a reader sees it turned a quarter (orientations 5 to 8 swap width and height).
     public var isTurned: Bool { (5...8).contains(orientation) }
+
+    /// Its size as a reader sees it, upright.
+    public var uprightWidth: Int { isTurned ? height : width }
+    public var uprightHeight: Int { isTurned ? width : height }
 }
 
 /// Why a file is refused as an image.
@@ -71,7 +78,8 @@ public enum ImageProbe {
             mediaType: format.mediaType,
             width: width,
             height: height,
-            orientation: Int(vips_image_get_orientation(image))
+            orientation: Int(vips_image_get_orientation(image)),
+            loader: format.loader
         )
     }
 

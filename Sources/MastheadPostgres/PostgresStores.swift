@@ -50,6 +50,7 @@ extension Stores {
             previews: PostgresPreviewStore(engine: engine, clock: clock),
             revisions: PostgresRevisionStore(engine: engine),
             webhooks: PostgresWebhookStore(engine: engine, clock: clock),
+            media: PostgresMediaStore(engine: engine, clock: clock),
             described: PostgresDescribedStores(engine: engine, clock: clock),
             describedKinds: kinds
         )

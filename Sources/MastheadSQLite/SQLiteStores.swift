@@ -39,6 +39,7 @@ extension Stores {
             previews: SQLitePreviewStore(database: database, clock: clock),
             revisions: SQLiteRevisionStore(database: database),
             webhooks: SQLiteWebhookStore(database: database, clock: clock),
+            media: SQLiteMediaStore(database: database, clock: clock),
             described: SQLiteDescribedStores(database: database, clock: clock),
             describedKinds: kinds
         )

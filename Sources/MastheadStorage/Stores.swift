@@ -11,6 +11,7 @@ public struct Stores: Sendable {
     public let previews: any PreviewStore
     public let revisions: any RevisionStore
     public let webhooks: any WebhookStore
+    public let media: any MediaStore
     /// Each described kind's store (`DescribedInput`), and the kinds the API serves.
     package let described: any DescribedStores
     package let describedKinds: [any DescribedInput.Type]
@@ -25,6 +26,7 @@ public struct Stores: Sendable {
         previews: any PreviewStore,
         revisions: any RevisionStore,
         webhooks: any WebhookStore,
+        media: any MediaStore,
         described: any DescribedStores,
         describedKinds: [any DescribedInput.Type] = DescribedKinds.all
     ) {
@@ -37,6 +39,7 @@ public struct Stores: Sendable {
         self.previews = previews
         self.revisions = revisions
         self.webhooks = webhooks
+        self.media = media
         self.described = described
         self.describedKinds = describedKinds
     }

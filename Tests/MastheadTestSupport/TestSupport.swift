@@ -112,6 +112,9 @@ package func withApp(
     configuration.databaseConnections = 4
     // Every test client is one address: the limit is tested where it is the subject.
     configuration.rateLimit = .off
+    // Images made and uploads received go where the test's other files go.
+    let mediaFolder = try TemporaryFolder(prefix: "masthead-media")
+    configuration.media.cacheFolder = mediaFolder.url.path
     configure(&configuration)
     let app = try await buildApplication(
         configuration,
@@ -124,7 +127,7 @@ package func withApp(
     try await app.test(testing) { client in
         try await body(client, storage)
     }
-    withExtendedLifetime(database) {}
+    withExtendedLifetime((database, mediaFolder)) {}
 }
 
 /// Where a test's application keeps its data: a file in a temporary folder (SQLite) or a
@@ -312,14 +315,6 @@ extension JSONValue: CustomStringConvertible {
     package var bool: Bool? {
         if case .bool(let value) = self { return value }
         return nil
-    }
-
-    package var number: Double? {
-        switch self {
-        case .integer(let value): Double(value)
-        case .number(let value): value
-        default: nil
-        }
     }
 
     package var array: [JSON] {

@@ -36,20 +36,20 @@ import Testing
         let jpeg = try Self.image("photo.jpg", in: folder, width: 640, height: 480, orientation: 6)
         #expect(
             try ImageProbe.probe(fileAt: jpeg)
-                == ProbedImage(mediaType: "image/jpeg", width: 640, height: 480, orientation: 6)
+                == ProbedImage(mediaType: "image/jpeg", width: 640, height: 480, orientation: 6, loader: "jpegload")
         )
         #expect(try ImageProbe.probe(fileAt: jpeg).isTurned)
         let png = try Self.image("alpha.png", in: folder, width: 300, height: 200, bands: 4)
         #expect(
             try ImageProbe.probe(fileAt: png)
-                == ProbedImage(mediaType: "image/png", width: 300, height: 200, orientation: 1)
+                == ProbedImage(mediaType: "image/png", width: 300, height: 200, orientation: 1, loader: "pngload")
         )
         let webp = try Self.image("small.webp", in: folder, width: 64, height: 32)
         #expect(try ImageProbe.probe(fileAt: webp).mediaType == "image/webp")
         let avif = try Self.image("small.avif", in: folder, width: 64, height: 32)
         #expect(
             try ImageProbe.probe(fileAt: avif)
-                == ProbedImage(mediaType: "image/avif", width: 64, height: 32, orientation: 1)
+                == ProbedImage(mediaType: "image/avif", width: 64, height: 32, orientation: 1, loader: "heifload")
         )
         // The name says nothing: a PNG called .jpg is a PNG.
         let renamed = folder.url.appendingPathComponent("not-a-jpeg.jpg").path
@@ -101,7 +101,7 @@ import Testing
         try FileManager.default.copyItem(atPath: plain, toPath: bracketed)
         #expect(
             try ImageProbe.probe(fileAt: bracketed)
-                == ProbedImage(mediaType: "image/jpeg", width: 40, height: 30, orientation: 1)
+                == ProbedImage(mediaType: "image/jpeg", width: 40, height: 30, orientation: 1, loader: "jpegload")
         )
     }
 

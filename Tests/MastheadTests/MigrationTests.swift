@@ -164,7 +164,7 @@ import Testing
             try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND sql IS NOT NULL")
         }
         let withIds = tables.filter { ($0["sql"] as String).contains(/(?m)^\s*id\s+INTEGER\s+PRIMARY\s+KEY/) }
-        #expect(withIds.count == 11)
+        #expect(withIds.count == 12)
         for table in withIds where table["name"] as String != "site" {
             #expect((table["sql"] as String).contains("PRIMARY KEY AUTOINCREMENT"), "\(table["name"] as String)")
         }

@@ -167,11 +167,11 @@ import Testing
         #expect(
             ResourceKind.allCases.map(\.rawValue) == [
                 "article", "author", "tag", "platform", "service", "site", "token", "webhook", "delivery",
-                "revision", "preview link",
+                "revision", "preview link", "media",
             ]
         )
         #expect("\(ResourceKind.previewLink)" == "preview link")
-        #expect(ResourceKind.allCases.filter(\.isNumbered) == [.webhook, .delivery, .revision, .previewLink])
+        #expect(ResourceKind.allCases.filter(\.isNumbered) == [.webhook, .delivery, .revision, .previewLink, .media])
     }
 
     @Test func anETagHashesTheKindsName() {

@@ -36,6 +36,8 @@ public struct AppConfiguration: Sendable {
     /// The most connections one instance opens to a PostgreSQL database.
     public var databaseConnections = 16
     public var views: ViewSettings
+    /// Uploads and the images made of them.
+    public var media = MediaSettings()
     /// Bytes the in-process response cache may hold; 0 turns it off.
     public var cacheMaxBytes: Int
     public var cachePolicy: CachePolicy
@@ -200,6 +202,22 @@ public struct AppConfiguration: Sendable {
                 )
             }
             configuration.cacheMaxBytes = bytes
+        }
+        if let text = try sources.text(.uploadMaxBytes) {
+            guard let bytes = ByteCountText.bytes(text), (1...(1 << 32)).contains(bytes) else {
+                throw Invalid(description: "invalid upload size '\(text)': expected bytes such as 25MiB, up to 4GiB")
+            }
+            configuration.media.maxUploadBytes = Int64(bytes)
+        }
+        if let folder = try sources.text(.mediaCacheFolder) {
+            guard !folder.isEmpty else { throw Invalid(description: "invalid media cache folder: it is empty") }
+            configuration.media.cacheFolder = folder
+        }
+        if let text = try sources.text(.mediaCacheMaxBytes) {
+            guard let bytes = ByteCountText.bytes(text), bytes <= 1 << 40 else {
+                throw Invalid(description: "invalid media cache size '\(text)': expected bytes such as 512MiB")
+            }
+            configuration.media.cacheMaxBytes = bytes
         }
         if let text = try sources.text(.cacheMaxAge) {
             guard let seconds = DurationText.seconds(text), seconds <= 365 * 86_400 else {
@@ -377,19 +395,5 @@ package enum DurationText {
         let unit = units.first { text.hasSuffix($0.suffix) } ?? ("", 1)
         guard let value = Double(text.dropLast(unit.suffix.count)), value.isFinite, value >= 0 else { return nil }
         return value * unit.seconds
-    }
-}
-
-/// Sizes as operators write them: `67108864`, `64MiB`, `512KiB`, `1GiB` (or KB, MB, GB as the same powers of 2).
-package enum ByteCountText {
-    package static func bytes(_ text: String) -> Int? {
-        let units: [(suffix: String, factor: Int)] = [
-            ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("KB", 1 << 10), ("MB", 1 << 20), ("GB", 1 << 30),
-            ("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30),
-        ]
-        let unit = units.first { text.hasSuffix($0.suffix) } ?? ("", 1)
-        guard let value = Int(text.dropLast(unit.suffix.count)), value >= 0 else { return nil }
-        let (bytes, overflow) = value.multipliedReportingOverflow(by: unit.factor)
-        return overflow ? nil : bytes
     }
 }

@@ -1,6 +1,8 @@
+import Foundation
 import Hummingbird
 import Logging
 import MastheadDomain
+import MastheadMedia
 import MastheadStorage
 import NIOCore
 import ServiceLifecycle
@@ -235,6 +237,25 @@ public struct MastheadRouter {
             router.addRoutes(writes.endpoints, atPath: RouterPath(Input.path))
         }
         for kind in stores.describedKinds { addDescribed(kind) }
+        let mediaFolder =
+            configuration.media.cacheFolder
+            ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("masthead-media-\(UUID().uuidString)")
+        let images = MediaImages(
+            store: stores.media,
+            cache: MediaCache(folder: mediaFolder, maxBytes: configuration.media.cacheMaxBytes)
+        )
+        router.addRoutes(
+            MediaController(
+                store: stores.media,
+                uploads: MediaUploads(folder: mediaFolder + "/uploads", maxBytes: configuration.media.maxUploadBytes),
+                settings: configuration.media
+            ).endpoints,
+            atPath: "/v1/media"
+        )
+        router.addRoutes(
+            ImageController(store: stores.media, images: images, settings: configuration.media).endpoints,
+            atPath: "/media"
+        )
         router.addRoutes(TokenController().endpoints, atPath: "/v1/tokens")
         router.addRoutes(
             WebhookController(webhooks: stores.webhooks, targets: configuration.webhooks.targets).endpoints,

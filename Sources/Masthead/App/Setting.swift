@@ -131,6 +131,24 @@ extension Setting {
         "Memory for the in-process response cache, such as 64MiB; 0 turns it off.",
         default: "64MiB"
     )
+    public static let uploadMaxBytes = Setting(
+        "upload-max-bytes",
+        "The largest file POST /v1/media takes, such as 25MiB; larger ones are refused with 413 as they arrive.",
+        default: "25MiB"
+    )
+    public static let mediaCacheFolder = Setting(
+        "media-cache-folder",
+        """
+        Where this instance keeps the image variants it made and the originals it copied out of the database \
+        (its files in it are deleted at start); uploads are received there too.
+        """,
+        default: "a new folder under the system's temporary folder"
+    )
+    public static let mediaCacheMaxBytes = Setting(
+        "media-cache-max-bytes",
+        "At most this much in the media cache folder, such as 512MiB; the least recently used files go first.",
+        default: "512MiB"
+    )
     public static let cacheMaxAge = Setting(
         "cache-max-age",
         "max-age of public responses, such as 60s or 5m.",
@@ -268,7 +286,8 @@ extension Setting {
     public static let all: [Setting] = [
         db, dbConnections, logLevel, host, port, demo, demoToken, trustProxy, proxyHops, synchronous, searchTimeout,
         viewsFlushInterval, viewsDedupeWindow, viewsPerAddress, cacheMaxBytes, cacheMaxAge, staleIfError,
-        corsOrigins, metrics, metricsToken, litestream, previewURL, revisionsKept, webhooksAllowHTTP,
+        uploadMaxBytes, mediaCacheFolder, mediaCacheMaxBytes, corsOrigins, metrics, metricsToken, litestream,
+        previewURL, revisionsKept, webhooksAllowHTTP,
         webhooksAllowPrivate, authFailureLimit, rateLimit, rateLimitBurst, site, shutdownTimeout, shutdownGrace,
         idleTimeout, readTimeout, writeTimeout, maxHeaderBytes, logFormat,
     ]

@@ -68,7 +68,7 @@ package struct CachingMiddleware: RouterMiddleware {
         _ context: AppRequestContext,
         _ next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
-        guard request.method == .get || request.method == .head else {
+        guard request.method == .get || request.method == .head, !Self.isMedia(context.path) else {
             return try await next(request, context)
         }
         // A token or a preview link, in any spelling (`RequestQuery` reads the query the way
@@ -180,6 +180,13 @@ package struct CachingMiddleware: RouterMiddleware {
             headers: headers,
             gzipped: nil
         )
+    }
+
+    /// Media routes say how they may be cached themselves (images for a year, the library
+    /// never), and their bodies are images already compressed or originals streamed a part
+    /// at a time: none is collected, gzipped or kept here.
+    package static func isMedia(_ path: String) -> Bool {
+        path.hasPrefix("/media/") || path == "/v1/media" || path.hasPrefix("/v1/media/")
     }
 
     /// Which writes make a response stale, by the collection its path belongs to.

@@ -1,0 +1,117 @@
+import Foundation
+import Hummingbird
+import MastheadDomain
+import MastheadMedia
+import MastheadStorage
+
+/// How uploads are taken and images served.
+public struct MediaSettings: Sendable {
+    /// The largest upload, in bytes.
+    public var maxUploadBytes: Int64 = 25 << 20
+    /// Larger images are refused at upload, from their header.
+    public var pixelLimit = ImageProbe.defaultPixelLimit
+    /// Which variants are served.
+    public var variants = VariantPolicy()
+    /// Where this instance keeps the images it made and the originals it copied out of the
+    /// database; nil: a folder of its own under the system's temporary folder.
+    public var cacheFolder: String?
+    /// At most this many bytes there.
+    public var cacheMaxBytes = 512 << 20
+
+    public init() {}
+
+    /// A variant's public URL (site-relative); nil for a file that is not an image.
+    package func url(of asset: MediaAsset, variant: ImageVariant) -> String? {
+        guard asset.isImage else { return nil }
+        return "/media/\(asset.hash)/\(variant)/\(MediaFilename(asset.filename)?.pathSegment ?? "file")"
+    }
+
+    /// Every served width below the image's own, then its own: `url 640w, …`.
+    package func srcset(of asset: MediaAsset) -> String? {
+        guard let width = asset.width else { return nil }
+        let widths = variants.widths.filter { $0 < width }
+        return (widths.map { ImageVariant(width: $0) } + [ImageVariant(width: nil)]).compactMap { variant in
+            url(of: asset, variant: variant).map { "\($0) \(variant.width ?? width)w" }
+        }.joined(separator: ", ")
+    }
+}
+
+/// `/media/{hash}/{variant}/{filename}`: an image at a size and in a format (`ImageVariant`),
+/// public, and the same bytes for ever for one URL (the hash names the content, the variant
+/// its treatment, a cover crop its focal point), so it is cached for a year. The file name
+/// is for people and downloads; any name serves.
+package struct ImageController {
+    package let store: any MediaStore
+    package let images: MediaImages
+    package let settings: MediaSettings
+
+    package var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get("{hash}/{variant}/{filename}", use: image)
+        return routes
+    }
+
+    @Sendable package func image(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try QueryReader(context, allowed: [])
+        guard let hash = context.parameters.get("hash"), ContentDigest.isHex(hash),
+            let name = context.parameters.get("variant"),
+            let variant = ImageVariant(parsing: name, policy: settings.variants),
+            let filename = context.parameters.get("filename"), filename.unicodeScalars.count <= 255
+        else { throw Self.notFound }
+        let asset: MediaAsset
+        do {
+            asset = try await store.find(hash: hash)
+        } catch StoreError.notFound {
+            throw Self.notFound
+        }
+        guard asset.isImage else { throw Self.notFound }
+        if let focus = variant.focus,
+            focus != ImageVariant.Focus(x: asset.details.focalPoint.x, y: asset.details.focalPoint.y)
+        {
+            // An old focal point: its URL led to a crop no longer made.
+            throw Self.notFound
+        }
+        let format =
+            variant.format ?? ImageFormat.negotiated(accept: request.headers[.accept], sourceMediaType: asset.mediaType)
+        let tag = "\"\(hash.prefix(32))-\(variant)\(variant.format == nil ? "-\(format.rawValue)" : "")\""
+        var headers: HTTPFields = [
+            .cacheControl: "public, max-age=31536000, immutable",
+            .eTag: tag,
+            .xContentTypeOptions: "nosniff",
+        ]
+        if variant.format == nil { headers[.vary] = "Accept" }
+        if EntityTags.matches(request.headers[.ifNoneMatch], tag) {
+            return Response(status: .notModified, headers: headers)
+        }
+        let bytes: [UInt8]
+        do {
+            bytes = try await images.variant(variant, format: format, of: asset)
+        } catch is ImageRenderer.Failure {
+            throw ProblemError(
+                status: .unprocessableContent,
+                code: "image_unreadable",
+                detail: "This image could not be made at that size; the original may be damaged."
+            )
+        }
+        headers[.contentType] = format.mediaType
+        headers[.contentDisposition] = ContentDisposition.inline(asset.filename)
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    private static let notFound = ProblemError(
+        status: .notFound,
+        code: "not_found",
+        detail: "No image at this address."
+    )
+}
+
+/// `If-None-Match` against one strong tag: `*` or a list that names it (weak or strong).
+enum EntityTags {
+    static func matches(_ header: String?, _ tag: String) -> Bool {
+        guard let header else { return false }
+        return header.split(separator: ",").contains { candidate in
+            let trimmed = candidate.trimmingCharacters(in: .whitespaces)
+            return trimmed == "*" || trimmed == tag || trimmed == "W/" + tag
+        }
+    }
+}

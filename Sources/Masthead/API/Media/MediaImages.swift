@@ -1,0 +1,206 @@
+import Foundation
+import HTTPTypes
+import MastheadDomain
+import MastheadMedia
+import MastheadStorage
+import NIOCore
+import NIOPosix
+
+/// What the image routes do that takes time: reading uploads' headers, copying originals out
+/// of the database, and making variants. It works on NIO's thread pool with at most as many
+/// renders at once as there are cores; identical requests at once share one render; and what
+/// it made is kept in `MediaCache`, a bounded folder of this instance's own.
+package actor MediaImages {
+    package let cache: MediaCache
+    private let store: any MediaStore
+    private let permits: Permits
+    private var renders: [String: Task<[UInt8], any Error>] = [:]
+    private var copies: [String: Task<String, any Error>] = [:]
+
+    package init(store: any MediaStore, cache: MediaCache, concurrentRenders: Int = System.coreCount) {
+        self.store = store
+        self.cache = cache
+        self.permits = Permits(count: max(1, concurrentRenders))
+    }
+
+    /// The header of the file at `path`, read off the event loops.
+    package static func probe(_ path: String, pixelLimit: Int) async throws -> Result<ProbedImage, ImageRefusal> {
+        try await NIOThreadPool.singleton.runIfActive {
+            do throws(ImageRefusal) {
+                return .success(try ImageProbe.probe(fileAt: path, pixelLimit: pixelLimit))
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+
+    /// The bytes of `variant` of `asset` in `format`, from the cache or made now.
+    package func variant(_ variant: ImageVariant, format: ImageFormat, of asset: MediaAsset) async throws -> [UInt8] {
+        let key = "\(asset.hash)-\(variant)-\(format.rawValue)"
+        if let cached = await cache.read(key) { return cached }
+        if let running = renders[key] { return try await running.value }
+        let task = Task { try await self.render(variant, format: format, of: asset, key: key) }
+        renders[key] = task
+        defer { renders[key] = nil }
+        return try await task.value
+    }
+
+    private func render(_ variant: ImageVariant, format: ImageFormat, of asset: MediaAsset, key: String) async throws
+        -> [UInt8]
+    {
+        let original = try await originalFile(of: asset)
+        let bytes = try await permits.run {
+            try await NIOThreadPool.singleton.runIfActive {
+                let source = try ImageProbe.probe(fileAt: original, pixelLimit: .max)
+                return try ImageRenderer.render(fileAt: original, source: source, variant: variant, format: format)
+            }
+        }
+        await cache.write(bytes, as: key)
+        return bytes
+    }
+
+    /// The original's bytes as a file in the cache, copied out of the store a part at a time
+    /// when it is not there (one copy at a time per asset).
+    private func originalFile(of asset: MediaAsset) async throws -> String {
+        let key = "\(asset.hash)-original"
+        if let path = await cache.path(of: key) { return path }
+        if let running = copies[key] { return try await running.value }
+        let store = store
+        let cache = cache
+        let task = Task {
+            try await cache.writeFile(as: key) { file in
+                var part = 0
+                while let bytes = try await store.part(part, of: asset.id) {
+                    try file.write(contentsOf: bytes)
+                    part += 1
+                }
+            }
+        }
+        copies[key] = task
+        defer { copies[key] = nil }
+        return try await task.value
+    }
+}
+
+/// At most `count` bodies run at once; the others wait in order.
+package actor Permits {
+    private var available: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    package init(count: Int) {
+        available = count
+    }
+
+    package func run<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result {
+        if available > 0 {
+            available -= 1
+        } else {
+            await withCheckedContinuation { waiting.append($0) }
+        }
+        defer {
+            if waiting.isEmpty { available += 1 } else { waiting.removeFirst().resume() }
+        }
+        return try await body()
+    }
+}
+
+/// Files this instance made (variants, and originals copied out of the database), in a
+/// folder of its own, at most `maxBytes` in all: the least recently used go first. Files are
+/// written under a temporary name and renamed, so a reader never sees half of one. Files of
+/// its own left from an earlier run are deleted at start (what they held can always be made
+/// again); nothing else in the folder is touched.
+package actor MediaCache {
+    package let folder: String
+    package let maxBytes: Int
+    private var entries: [String: Entry] = [:]
+    private var total = 0
+    private var tick: UInt64 = 0
+
+    private struct Entry {
+        var size: Int
+        var lastUse: UInt64
+    }
+
+    /// A folder that cannot be made leaves every write failing, each with a 503.
+    package init(folder: String, maxBytes: Int) {
+        self.folder = folder
+        self.maxBytes = maxBytes
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where Self.isOwn(name) {
+            try? FileManager.default.removeItem(atPath: folder + "/" + name)
+        }
+    }
+
+    /// A name this cache writes: a content hash, then `-` and the rest of the key.
+    private static func isOwn(_ name: String) -> Bool {
+        name.utf8.count > 65 && ContentDigest.isHex(name.prefix(64)) && name.dropFirst(64).hasPrefix("-")
+    }
+
+    package var totalBytes: Int { total }
+
+    /// The path of `key`'s file, if it is cached.
+    package func path(of key: String) -> String? {
+        guard entries[key] != nil else { return nil }
+        tick += 1
+        entries[key]?.lastUse = tick
+        return filePath(key)
+    }
+
+    package func read(_ key: String) -> [UInt8]? {
+        guard let path = path(of: key), let data = FileManager.default.contents(atPath: path) else { return nil }
+        return Array(data)
+    }
+
+    package func write(_ bytes: [UInt8], as key: String) async {
+        _ = try? await writeFile(as: key) { file in try file.write(contentsOf: bytes) }
+    }
+
+    /// Writes `key`'s file with `fill`, then keeps it; returns its path.
+    package func writeFile(as key: String, _ fill: (FileHandle) async throws -> Void) async throws -> String {
+        let temporary = filePath("\(key).\(UUID().uuidString).part")
+        guard FileManager.default.createFile(atPath: temporary, contents: nil),
+            let file = FileHandle(forWritingAtPath: temporary)
+        else { throw MediaCache.unavailable }
+        do {
+            try await fill(file)
+            try file.close()
+        } catch {
+            try? file.close()
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+        let path = filePath(key)
+        guard rename(temporary, path) == 0 else {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw MediaCache.unavailable
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        tick += 1
+        if let old = entries.updateValue(Entry(size: size, lastUse: tick), forKey: key) { total -= old.size }
+        total += size
+        evict(keeping: key)
+        return path
+    }
+
+    /// Deletes the least recently used files until the total fits, never `kept` (just
+    /// written, about to be read).
+    private func evict(keeping kept: String) {
+        guard total > maxBytes else { return }
+        for (key, entry) in entries.sorted(by: { $0.value.lastUse < $1.value.lastUse }) where key != kept {
+            try? FileManager.default.removeItem(atPath: filePath(key))
+            entries[key] = nil
+            total -= entry.size
+            if total <= maxBytes { return }
+        }
+    }
+
+    package static let unavailable = ProblemError(
+        status: .serviceUnavailable,
+        code: "media_cache_unavailable",
+        detail: "This server cannot write images just now; try again shortly.",
+        headers: [.retryAfter: "30"]
+    )
+
+    /// Keys are made here of hex digits, variant names and `-`: never a path of their own.
+    private func filePath(_ key: String) -> String { folder + "/" + key }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import Logging
+import MastheadDomain
+import MastheadStorage
+import PostgresNIO
+
+/// Media assets and their bytes on PostgreSQL (migration 0012), as `SQLiteMediaStore` keeps
+/// them on SQLite; every instance serves every asset.
+package struct PostgresMediaStore: MediaStore {
+    package let engine: PostgresEngine
+    package let clock: ContentClock
+
+    package var logger: Logger { engine.logger }
+
+    package func add(_ upload: MediaUpload) async throws -> (asset: MediaAsset, created: Bool) {
+        if let existing = try await existing(upload.hash) { return (existing, false) }
+        let now = clock.now
+        let details = upload.details
+        let logger = logger
+        return try await engine.write(announcing: nil) { connection in
+            // Two instances adding the same bytes at once: the second waits on the first's
+            // row and then inserts nothing.
+            let inserted = try await connection.run(
+                """
+                INSERT INTO media (hash, filename, media_type, byte_size, width, height, alt, caption, credit,
+                    focal_x, focal_y, uploaded_by, created_at, updated_at)
+                VALUES (\(upload.hash), \(details.filename), \(upload.mediaType), \(upload.byteSize), \(upload.width),
+                    \(upload.height), \(details.alt), \(details.caption), \(details.credit), \(details.focalPoint.x),
+                    \(details.focalPoint.y), \(upload.uploadedBy), \(now), \(now))
+                ON CONFLICT (hash) DO NOTHING
+                RETURNING id
+                """,
+                logger
+            ).first { try $0["id"] as Int64 }
+            guard let id = inserted else {
+                return (try await Self.asset("hash = \(upload.hash)", connection, logger)!, false)
+            }
+            let parts = try MediaParts(path: upload.path)
+            var index = 0
+            while let part = try parts.next() {
+                try await connection.run(
+                    "INSERT INTO media_parts (media_id, part, bytes) VALUES (\(id), \(index), \(ByteBuffer(bytes: part)))",
+                    logger
+                )
+                index += 1
+            }
+            return (try await Self.asset("id = \(id)", connection, logger)!, true)
+        }
+    }
+
+    private func existing(_ hash: String) async throws -> MediaAsset? {
+        let logger = logger
+        return try await engine.client.withConnection { connection in
+            try await Self.asset("hash = \(hash)", connection, logger)
+        }
+    }
+
+    package func find(id: Int64) async throws -> MediaAsset {
+        let logger = logger
+        let asset = try await engine.client.withConnection { connection in
+            try await Self.asset("id = \(id)", connection, logger)
+        }
+        guard let asset else { throw MediaRows.notFound(id) }
+        return asset
+    }
+
+    package func find(hash: String) async throws -> MediaAsset {
+        guard let asset = try await existing(hash) else { throw StoreError.notFound(resource: .media, slug: hash) }
+        return asset
+    }
+
+    package func list(_ query: MediaQuery, page: PageRequest) async throws -> Page<MediaAsset> {
+        var conditions: [SQLFragment] = []
+        if let type = query.typePattern { conditions.append("media_type LIKE \(type)") }
+        if let text = query.textPattern {
+            conditions.append("(filename ILIKE \(text) OR alt ILIKE \(text) OR caption ILIKE \(text))")
+        }
+        let condition = conditions.isEmpty ? "TRUE" : conditions.joined(separator: " AND ")
+        let logger = logger
+        return try await engine.client.withConnection { connection in
+            let total =
+                try await connection.run("SELECT count(*) AS total FROM media WHERE \(condition)", logger)
+                .first { try $0["total"] as Int } ?? 0
+            let rows = try await connection.run(
+                "SELECT * FROM media WHERE \(condition) ORDER BY id DESC LIMIT \(page.limit) OFFSET \(page.offset)",
+                logger
+            )
+            var items: [MediaAsset] = []
+            for try await row in rows { items.append(try Self.asset(from: PGRow(row))) }
+            return Page(items: items, total: total)
+        }
+    }
+
+    package func update(id: Int64, with details: MediaDetails) async throws -> MediaAsset {
+        let now = clock.now
+        let logger = logger
+        let asset = try await engine.write(announcing: nil) { connection in
+            try await connection.run(
+                """
+                UPDATE media SET filename = \(details.filename), alt = \(details.alt), caption = \(details.caption),
+                    credit = \(details.credit), focal_x = \(details.focalPoint.x), focal_y = \(details.focalPoint.y),
+                    updated_at = \(now)
+                WHERE id = \(id)
+                """,
+                logger
+            )
+            return try await Self.asset("id = \(id)", connection, logger)
+        }
+        guard let asset else { throw MediaRows.notFound(id) }
+        return asset
+    }
+
+    package func delete(id: Int64) async throws {
+        let logger = logger
+        let deleted = try await engine.write(announcing: nil) { connection in
+            try await connection.run("DELETE FROM media WHERE id = \(id) RETURNING id", logger).first {
+                try $0["id"] as Int64
+            }
+        }
+        guard deleted != nil else { throw MediaRows.notFound(id) }
+    }
+
+    package func part(_ part: Int, of id: Int64) async throws -> [UInt8]? {
+        let logger = logger
+        return try await engine.client.withConnection { connection in
+            try await connection.run(
+                "SELECT bytes FROM media_parts WHERE media_id = \(id) AND part = \(part)",
+                logger
+            ).first { Array((try $0["bytes"] as ByteBuffer).readableBytesView) }
+        }
+    }
+
+    private static func asset(_ condition: SQLFragment, _ connection: PGConnection, _ logger: Logger) async throws
+        -> MediaAsset?
+    {
+        try await connection.run("SELECT * FROM media WHERE \(condition)", logger).first { try asset(from: $0) }
+    }
+
+    private static func asset(from row: PGRow) throws -> MediaAsset {
+        MediaAsset(
+            id: try row["id"],
+            hash: try row["hash"],
+            mediaType: try row["media_type"],
+            byteSize: try row["byte_size"],
+            width: try row["width"],
+            height: try row["height"],
+            details: MediaDetails(
+                filename: try row["filename"],
+                alt: try row["alt"],
+                caption: try row["caption"],
+                credit: try row["credit"],
+                focalPoint: FocalPoint(x: try row["focal_x"], y: try row["focal_y"]) ?? .centre
+            ),
+            uploadedBy: try row["uploaded_by"],
+            createdAt: try row.time("created_at"),
+            updatedAt: try row.time("updated_at")
+        )
+    }
+}
