@@ -159,6 +159,46 @@ struct MultiInstanceTests {
         withExtendedLifetime(scratch) {}
     }
 
+    /// An image uploaded through one instance is served by the other, which copies its
+    /// original out of the database into its own cache (each instance has a folder of its own).
+    @Test(.timeLimit(.minutes(2)))
+    func anImageUploadedThroughOneIsServedByTheOther() async throws {
+        var (scratch, configuration, first, admin) = try await Self.startFirst()
+        configuration.loadDemoContent = false
+        let second = try await Self.start(configuration)
+        // A 64 × 48 grey PNG, the one docs/integrators.md uploads.
+        let png = try #require(
+            Data(
+                base64Encoded:
+                    "iVBORw0KGgoAAAANSUhEUgAAAEAAAAAwCAAAAACEICPDAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAJ0lEQVRIie3MQREAAAwCIPsnM5Yh9ttBANKjCAQCgUAgEAgEgq/BAGVMYIgON3xIAAAAAElFTkSuQmCC"
+            )
+        )
+        let authorization = "Bearer \(admin)"
+        let created = try await TestClient.withClient(host: "127.0.0.1", port: first.port) { client in
+            try await client.execute(
+                .init(
+                    "/v1/media?filename=grey.png",
+                    method: .post,
+                    headers: [.authorization: authorization],
+                    body: ByteBuffer(bytes: png)
+                )
+            )
+        }
+        #expect(created.status == .created)
+        let asset = try JSONDecoder().decode(JSONValue.self, from: Data(buffer: try #require(created.body)))["data"]
+        let url = try #require(asset["url"].string)
+        let served = try await Self.request(second.port, url.replacingOccurrences(of: "/full/", with: "/w320-png/"))
+        #expect(served.status == .ok)
+        #expect(served.headers[.contentType] == "image/png")
+        let listed = try await Self.request(second.port, "/v1/media", token: admin)
+        #expect(listed.body.contains(try #require(asset["hash"].string)))
+        for instance in [first, second] {
+            await instance.group.triggerGracefulShutdown()
+            try await instance.running.value
+        }
+        withExtendedLifetime(scratch) {}
+    }
+
     /// With the response cache off, a list's total is still kept between writes on each
     /// instance (`ListCounts`): a write through one must move the total the other serves.
     @Test(.timeLimit(.minutes(2)))
