@@ -22,7 +22,7 @@ public enum ResourceKind: String, Sendable, CaseIterable, CustomStringConvertibl
     /// (`ContentEvent.articleWrite`). A described kind (`DescribedInput`) says yes here.
     package var announcesItsWrites: Bool {
         switch self {
-        case .author, .tag: true
+        case .author, .tag, .media: true
         default: false
         }
     }

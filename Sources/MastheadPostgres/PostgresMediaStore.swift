@@ -35,6 +35,7 @@ package struct PostgresMediaStore: MediaStore {
             guard let id = inserted else {
                 return (try await Self.asset("hash = \(upload.hash)", connection, logger)!, false)
             }
+            try await PostgresOutbox.record([MediaRows.event(id, .created)], now: now, connection, logger)
             let parts = try MediaParts(path: upload.path)
             var index = 0
             while let part = try parts.next() {
@@ -104,18 +105,27 @@ package struct PostgresMediaStore: MediaStore {
                 """,
                 logger
             )
-            return try await Self.asset("id = \(id)", connection, logger)
+            let asset = try await Self.asset("id = \(id)", connection, logger)
+            if asset != nil {
+                try await PostgresOutbox.record([MediaRows.event(id, .updated)], now: now, connection, logger)
+            }
+            return asset
         }
         guard let asset else { throw MediaRows.notFound(id) }
         return asset
     }
 
     package func delete(id: Int64) async throws {
+        let now = clock.now
         let logger = logger
         let deleted = try await engine.write(announcing: nil) { connection in
-            try await connection.run("DELETE FROM media WHERE id = \(id) RETURNING id", logger).first {
+            let deleted = try await connection.run("DELETE FROM media WHERE id = \(id) RETURNING id", logger).first {
                 try $0["id"] as Int64
             }
+            if deleted != nil {
+                try await PostgresOutbox.record([MediaRows.event(id, .deleted)], now: now, connection, logger)
+            }
+            return deleted
         }
         guard deleted != nil else { throw MediaRows.notFound(id) }
     }

@@ -30,6 +30,7 @@ public struct SQLiteMediaStore: MediaStore {
                     """
             )
             let id = db.lastInsertedRowID
+            try SQLiteOutbox.record([MediaRows.event(id, .created)], now: now, db)
             let parts = try MediaParts(path: upload.path)
             var index = 0
             while let part = try parts.next() {
@@ -93,14 +94,17 @@ public struct SQLiteMediaStore: MediaStore {
                     """
             )
             guard let asset = try Self.asset(db, "id = \(id)") else { throw MediaRows.notFound(id) }
+            try SQLiteOutbox.record([MediaRows.event(id, .updated)], now: now, db)
             return asset
         }
     }
 
     public func delete(id: Int64) async throws {
+        let now = clock.now
         try await database.write { db in
             try db.execute(literal: "DELETE FROM media WHERE id = \(id)")
             guard db.changesCount == 1 else { throw MediaRows.notFound(id) }
+            try SQLiteOutbox.record([MediaRows.event(id, .deleted)], now: now, db)
         }
     }
 

@@ -32,6 +32,11 @@ package enum MediaRows {
     package static let partSize = 256 << 10
 
     package static func notFound(_ id: Int64) -> StoreError { .notFound(resource: .media, slug: String(id)) }
+
+    /// The event a write of asset `id` raises (`media.created`, …), naming it by its id.
+    package static func event(_ id: Int64, _ change: ContentEvent.Change) -> ContentEvent {
+        .write(of: .media, slug: String(id), kind: change)
+    }
 }
 
 /// Reads a file a part (`MediaRows.partSize`) at a time, so that storing it holds one part in

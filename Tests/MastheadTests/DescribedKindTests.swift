@@ -235,6 +235,7 @@ import Testing
                 "article.published", "article.updated", "article.unpublished", "article.deleted",
                 "author.created", "author.updated", "author.deleted",
                 "tag.created", "tag.updated", "tag.deleted",
+                "media.created", "media.updated", "media.deleted",
                 "catalog.updated",
             ]
         )

@@ -171,6 +171,40 @@ import Testing
         }
     }
 
+    /// Uploading, describing and deleting an asset are announced as `media.*`, named by id,
+    /// the asset as the API serves it; uploading the same bytes again announces nothing.
+    @Test(arguments: AppEngine.available) func mediaWritesAreAnnounced(engine: AppEngine) async throws {
+        try await WebhookReceiver.with { receiver, url in
+            try await withApp(on: engine, configure: Self.configure) { client, storage async throws in
+                let admin = try await storage.token([.admin])
+                _ = try await Self.subscribe(url, events: ["media.*"], client, token: admin)
+                let photo = try MediaTests.photo(width: 60, height: 40, orientation: 1)
+                let created = try await MediaTests.upload(client, photo, token: admin)
+                #expect(created.status == .created)
+                let id = try #require(try created.json["data"]["id"].int)
+                #expect(try await MediaTests.upload(client, photo, token: admin).status == .ok)
+                let described = try await client.send(
+                    .patch,
+                    "/v1/media/\(id)",
+                    json: #"{"alt": "A field"}"#,
+                    token: admin
+                )
+                #expect(described.status == .ok)
+                // Sent once the asset is gone, an update would say nothing: a later event says what became of it.
+                _ = try await receiver.waitFor(2)
+                #expect(try await client.send(.delete, "/v1/media/\(id)", token: admin).status == .noContent)
+                let events = try await receiver.waitFor(3).map { try $0.json }
+                #expect(events.map { $0["type"].string } == ["media.created", "media.updated", "media.deleted"])
+                #expect(events.allSatisfy { $0["data"]["resource"].string == "media" && $0["data"]["id"].int == id })
+                #expect(events[0]["data"]["media"]["hash"].string == MediaTests.sha256(photo))
+                #expect(events[1]["data"]["media"]["alt"].string == "A field")
+                #expect(events[2]["data"]["media"].isNull && events[2]["data"]["slug"].isNull)
+                try await Self.afterPasses(client)
+                #expect(receiver.received.count == 3, "the second upload of the same bytes raised nothing")
+            }
+        }
+    }
+
     @Test(arguments: AppEngine.available) func failuresAreRetriedInOrderAndADayOfThemDisablesTheWebhook(
         engine: AppEngine
     ) async throws {

@@ -91,7 +91,7 @@ public func buildApplication(
     // views counted while the last requests drain are flushed, then the database closes.
     let webhooks = WebhookDispatcher(
         store: stores.webhooks,
-        payloads: WebhookPayloads(stores: stores),
+        payloads: WebhookPayloads(stores: stores, media: configuration.media),
         clock: clock,
         settings: configuration.webhooks,
         logger: logger,

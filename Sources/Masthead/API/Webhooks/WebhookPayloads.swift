@@ -6,6 +6,13 @@ import MastheadStorage
 /// when the event is first sent.
 package struct WebhookPayloads: Sendable {
     package let stores: Stores
+    /// For the URLs of media in `media.*` events.
+    package var media = MediaSettings()
+
+    package init(stores: Stores, media: MediaSettings = MediaSettings()) {
+        self.stores = stores
+        self.media = media
+    }
 
     /// What a delivery of `event` sends, or why it is no longer sent at all.
     package enum Rendered {
@@ -62,6 +69,9 @@ package struct WebhookPayloads: Sendable {
             } catch StoreError.notFound { return nil }
         case ("catalog.updated", .site, _):
             return try await stores.catalog.site()
+        case ("media.created", .media, _), ("media.updated", .media, _):
+            guard let id = event.slug.flatMap({ Int64($0) }) else { return nil }
+            return MediaResponse(asset: try await stores.media.find(id: id), settings: media)
         default:
             return try await described(event)
         }
@@ -110,8 +120,12 @@ package struct WebhookPayloads: Sendable {
                     return
                 }
                 object.field("resource", event.resource.rawValue)
-                object.field("slug", event.slug)
-                object.field("previous_slug", event.previousSlug)
+                if event.resource.isNumbered {
+                    object.field("id", event.slug.flatMap { Int64($0) })
+                } else {
+                    object.field("slug", event.slug)
+                    object.field("previous_slug", event.previousSlug)
+                }
                 if let resource {
                     object.field(event.resource.rawValue, AnyEncodable(value: resource))
                 }
