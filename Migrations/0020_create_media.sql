@@ -12,6 +12,8 @@ CREATE TABLE media (
     byte_size   INTEGER NOT NULL CHECK (byte_size >= 0),
     width       INTEGER,
     height      INTEGER,
+    -- An image's average colour as #rrggbb: what a page shows while the image loads.
+    placeholder TEXT,
     alt         TEXT,
     caption     TEXT,
     credit      TEXT,

@@ -9,6 +9,7 @@ CREATE TABLE media (
     byte_size   bigint NOT NULL CHECK (byte_size >= 0),
     width       integer,
     height      integer,
+    placeholder text,
     alt         text,
     caption     text,
     credit      text,

@@ -158,3 +158,44 @@ static inline int masthead_vips_render(const char *loader, const char *path, int
     g_object_unref(bare);
     return failed ? -1 : 0;
 }
+
+/// The average colour of the image in `path` (read by `loader` alone, JPEG shrunk by
+/// `shrink` while decoding) as red, green and blue 0–255 in `rgb`; transparency ignored,
+/// grey as grey. 0 on success.
+static inline int masthead_vips_average(const char *loader, const char *path, int shrink, unsigned char rgb[3]) {
+    void *buffer = NULL;
+    size_t length = 0;
+    VipsOperation *operation = vips_operation_new(loader);
+    if (!operation) return -1;
+    int failed = vips_object_set(VIPS_OBJECT(operation), "filename", path, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+    if (!failed && shrink > 1 && g_str_equal(loader, "jpegload"))
+        failed = vips_object_set(VIPS_OBJECT(operation), "shrink", shrink, NULL);
+    if (failed || vips_object_build(VIPS_OBJECT(operation))) {
+        vips_object_unref_outputs(VIPS_OBJECT(operation));
+        g_object_unref(operation);
+        return -1;
+    }
+    VipsImage *loaded = NULL;
+    g_object_get(operation, "out", &loaded, NULL);
+    vips_object_unref_outputs(VIPS_OBJECT(operation));
+    g_object_unref(operation);
+    VipsImage *small = NULL;
+    failed = vips_thumbnail_image(loaded, &small, 1, "height", 1, "size", VIPS_SIZE_FORCE, NULL);
+    g_object_unref(loaded);
+    if (failed) return -1;
+    VipsImage *eight = NULL;
+    failed = vips_cast_uchar(small, &eight, NULL);
+    g_object_unref(small);
+    if (failed) return -1;
+    buffer = vips_image_write_to_memory(eight, &length);
+    int bands = vips_image_get_bands(eight);
+    g_object_unref(eight);
+    if (!buffer || length < (size_t) bands || bands < 1) {
+        g_free(buffer);
+        return -1;
+    }
+    unsigned char *pixel = buffer;
+    for (int i = 0; i < 3; i++) rgb[i] = bands >= 3 ? pixel[i] : pixel[0];
+    g_free(buffer);
+    return 0;
+}

@@ -13,6 +13,8 @@ public struct MediaAsset: Sendable, Equatable {
     /// For images; nil for any other file.
     public let width: Int?
     public let height: Int?
+    /// An image's average colour, `#rrggbb`: what a page shows while it loads.
+    public let placeholder: String?
     public let details: MediaDetails
     /// The name of the token that uploaded it.
     public let uploadedBy: String?
@@ -26,6 +28,7 @@ public struct MediaAsset: Sendable, Equatable {
         byteSize: Int64,
         width: Int?,
         height: Int?,
+        placeholder: String?,
         details: MediaDetails,
         uploadedBy: String?,
         createdAt: Timestamp,
@@ -37,6 +40,7 @@ public struct MediaAsset: Sendable, Equatable {
         self.byteSize = byteSize
         self.width = width
         self.height = height
+        self.placeholder = placeholder
         self.details = details
         self.uploadedBy = uploadedBy
         self.createdAt = createdAt
@@ -221,6 +225,7 @@ public struct MediaUpload: Sendable {
     public let mediaType: String
     public let width: Int?
     public let height: Int?
+    public let placeholder: String?
     public let details: MediaDetails
     public let uploadedBy: String?
 
@@ -231,9 +236,11 @@ public struct MediaUpload: Sendable {
         mediaType: String,
         width: Int?,
         height: Int?,
+        placeholder: String?,
         details: MediaDetails,
         uploadedBy: String?
     ) {
+        self.placeholder = placeholder
         self.path = path
         self.hash = hash
         self.byteSize = byteSize
@@ -261,4 +268,15 @@ package struct ContentDigest {
     package static func isHex(_ text: some StringProtocol) -> Bool {
         text.utf8.count == 64 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
+}
+
+/// Content's references to media: an article's `feature_image`, an author's `avatar`.
+public enum MediaReference {
+    /// The ids a reference may hold: stored as a 32-bit integer on PostgreSQL.
+    public static let ids = 1...Int(Int32.max)
+
+    /// The fields that hold references, with the kind that has them: what a deletion checks.
+    package static let fields: [(kind: ResourceKind, table: String, column: String)] = [
+        (.article, "articles", "feature_image"), (.author, "authors", "avatar"),
+    ]
 }

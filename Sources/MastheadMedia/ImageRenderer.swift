@@ -55,6 +55,26 @@ public enum ImageRenderer {
         return Array(UnsafeRawBufferPointer(start: buffer, count: length))
     }
 
+    /// The image's average colour as `#rrggbb`, from a 1 × 1 thumbnail (its pixels decoded
+    /// once, JPEG shrunk while decoding): what a page shows where the image will be.
+    public static func averageColour(fileAt path: String, source: ProbedImage) throws(Failure) -> String {
+        guard ImageProbe.isStarted else { throw Failure() }
+        var rgb: (UInt8, UInt8, UInt8) = (0, 0, 0)
+        let failed = withUnsafeMutableBytes(of: &rgb) { bytes in
+            masthead_vips_average(
+                source.loader,
+                path,
+                shrinkOnLoad(factor: Double(min(source.width, source.height))),
+                bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            )
+        }
+        guard failed == 0 else {
+            vips_error_clear()
+            throw Failure()
+        }
+        return String(format: "#%02x%02x%02x", rgb.0, rgb.1, rgb.2)
+    }
+
     /// JPEG's shrink while decoding, leaving at least a factor of two for the resize proper
     /// (a block shrink alone would look harsh), as libvips' own thumbnail does.
     static func shrinkOnLoad(factor: Double) -> Int32 {

@@ -22,10 +22,10 @@ package struct PostgresMediaStore: MediaStore {
             // row and then inserts nothing.
             let inserted = try await connection.run(
                 """
-                INSERT INTO media (hash, filename, media_type, byte_size, width, height, alt, caption, credit,
-                    focal_x, focal_y, uploaded_by, created_at, updated_at)
+                INSERT INTO media (hash, filename, media_type, byte_size, width, height, placeholder, alt, caption,
+                    credit, focal_x, focal_y, uploaded_by, created_at, updated_at)
                 VALUES (\(upload.hash), \(details.filename), \(upload.mediaType), \(upload.byteSize), \(upload.width),
-                    \(upload.height), \(details.alt), \(details.caption), \(details.credit), \(details.focalPoint.x),
+                    \(upload.height), \(upload.placeholder), \(details.alt), \(details.caption), \(details.credit), \(details.focalPoint.x),
                     \(details.focalPoint.y), \(upload.uploadedBy), \(now), \(now))
                 ON CONFLICT (hash) DO NOTHING
                 RETURNING id
@@ -70,6 +70,18 @@ package struct PostgresMediaStore: MediaStore {
         return asset
     }
 
+    package func find(ids: Set<Int64>) async throws -> [MediaAsset] {
+        guard !ids.isEmpty else { return [] }
+        let logger = logger
+        return try await engine.client.withConnection { connection in
+            var assets: [MediaAsset] = []
+            for try await row in try await connection.run("SELECT * FROM media WHERE id = ANY(\(Array(ids)))", logger) {
+                assets.append(try Self.asset(from: PGRow(row)))
+            }
+            return assets
+        }
+    }
+
     package func list(_ query: MediaQuery, page: PageRequest) async throws -> Page<MediaAsset> {
         var conditions: [SQLFragment] = []
         if let type = query.typePattern { conditions.append("media_type LIKE \(type)") }
@@ -95,7 +107,7 @@ package struct PostgresMediaStore: MediaStore {
     package func update(id: Int64, with details: MediaDetails) async throws -> MediaAsset {
         let now = clock.now
         let logger = logger
-        let asset = try await engine.write(announcing: nil) { connection in
+        let asset = try await engine.write(announcing: .content) { connection in
             try await connection.run(
                 """
                 UPDATE media SET filename = \(details.filename), alt = \(details.alt), caption = \(details.caption),
@@ -118,7 +130,22 @@ package struct PostgresMediaStore: MediaStore {
     package func delete(id: Int64) async throws {
         let now = clock.now
         let logger = logger
-        let deleted = try await engine.write(announcing: nil) { connection in
+        let deleted = try await engine.write(announcing: .content) { connection in
+            // Held to the end: a deletion of the same asset from another instance waits. An
+            // article written meanwhile may still name it; its image then reads as null.
+            try await connection.run("SELECT id FROM media WHERE id = \(id) FOR UPDATE", logger)
+            var uses: [String] = []
+            for reference in MediaReference.fields {
+                let rows = try await connection.run(
+                    """
+                    SELECT slug FROM \(unescaped: reference.table) WHERE \(unescaped: reference.column) = \(id)
+                    ORDER BY slug LIMIT \(MediaRows.usesNamed)
+                    """,
+                    logger
+                )
+                for try await row in rows { uses.append("\(reference.kind) '\(try PGRow(row)["slug"] as String)'") }
+            }
+            guard uses.isEmpty else { throw MediaRows.inUse(Array(uses.prefix(MediaRows.usesNamed))) }
             let deleted = try await connection.run("DELETE FROM media WHERE id = \(id) RETURNING id", logger).first {
                 try $0["id"] as Int64
             }
@@ -154,6 +181,7 @@ package struct PostgresMediaStore: MediaStore {
             byteSize: try row["byte_size"],
             width: try row["width"],
             height: try row["height"],
+            placeholder: try row["placeholder"],
             details: MediaDetails(
                 filename: try row["filename"],
                 alt: try row["alt"],

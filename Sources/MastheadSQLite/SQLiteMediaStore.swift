@@ -22,10 +22,10 @@ public struct SQLiteMediaStore: MediaStore {
             if let existing = try Self.asset(db, "hash = \(upload.hash)") { return (existing, false) }
             try db.execute(
                 literal: """
-                    INSERT INTO media (hash, filename, media_type, byte_size, width, height, alt, caption, credit,
-                        focal_x, focal_y, uploaded_by, created_at, updated_at)
+                    INSERT INTO media (hash, filename, media_type, byte_size, width, height, placeholder, alt, caption,
+                        credit, focal_x, focal_y, uploaded_by, created_at, updated_at)
                     VALUES (\(upload.hash), \(details.filename), \(upload.mediaType), \(upload.byteSize), \(upload.width),
-                        \(upload.height), \(details.alt), \(details.caption), \(details.credit), \(details.focalPoint.x),
+                        \(upload.height), \(upload.placeholder), \(details.alt), \(details.caption), \(details.credit), \(details.focalPoint.x),
                         \(details.focalPoint.y), \(upload.uploadedBy), \(now), \(now))
                     """
             )
@@ -57,6 +57,14 @@ public struct SQLiteMediaStore: MediaStore {
     public func find(hash: String) async throws -> MediaAsset {
         guard let asset = try await existing(hash) else { throw StoreError.notFound(resource: .media, slug: hash) }
         return asset
+    }
+
+    public func find(ids: Set<Int64>) async throws -> [MediaAsset] {
+        guard !ids.isEmpty else { return [] }
+        return try await database.reader.read { db in
+            try Row.fetchAll(db, SQLRequest<Row>(literal: "SELECT * FROM media WHERE id IN \(Array(ids))"))
+                .map(Self.asset(from:))
+        }
     }
 
     public func list(_ query: MediaQuery, page: PageRequest) async throws -> Page<MediaAsset> {
@@ -102,6 +110,16 @@ public struct SQLiteMediaStore: MediaStore {
     public func delete(id: Int64) async throws {
         let now = clock.now
         try await database.write { db in
+            var uses: [String] = []
+            for reference in MediaReference.fields {
+                let slugs = try String.fetchAll(
+                    db,
+                    sql: "SELECT slug FROM \(reference.table) WHERE \(reference.column) = ? ORDER BY slug LIMIT ?",
+                    arguments: [id, MediaRows.usesNamed]
+                )
+                uses += slugs.map { "\(reference.kind) '\($0)'" }
+            }
+            guard uses.isEmpty else { throw MediaRows.inUse(Array(uses.prefix(MediaRows.usesNamed))) }
             try db.execute(literal: "DELETE FROM media WHERE id = \(id)")
             guard db.changesCount == 1 else { throw MediaRows.notFound(id) }
             try SQLiteOutbox.record([MediaRows.event(id, .deleted)], now: now, db)
@@ -129,6 +147,7 @@ public struct SQLiteMediaStore: MediaStore {
             byteSize: row["byte_size"],
             width: row["width"],
             height: row["height"],
+            placeholder: row["placeholder"],
             details: MediaDetails(
                 filename: row["filename"],
                 alt: row["alt"],

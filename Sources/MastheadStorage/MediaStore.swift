@@ -16,10 +16,12 @@ public protocol MediaStore: Sendable {
     func find(id: Int64) async throws -> MediaAsset
     /// The asset with these bytes; `StoreError.notFound` when there is none.
     func find(hash: String) async throws -> MediaAsset
+    /// Those of `ids` that exist, in any order: one query for a page of content.
+    func find(ids: Set<Int64>) async throws -> [MediaAsset]
     /// Newest first.
     func list(_ query: MediaQuery, page: PageRequest) async throws -> Page<MediaAsset>
     func update(id: Int64, with details: MediaDetails) async throws -> MediaAsset
-    /// The asset and its bytes.
+    /// The asset and its bytes; a 409 (`MediaRows.inUse`) naming where content uses it.
     func delete(id: Int64) async throws
     /// Part `part` (from 0) of the asset's bytes; nil past the last one, or when the asset
     /// has gone. Each part is one indexed read, so a reader holds one part at a time.
@@ -32,6 +34,17 @@ package enum MediaRows {
     package static let partSize = 256 << 10
 
     package static func notFound(_ id: Int64) -> StoreError { .notFound(resource: .media, slug: String(id)) }
+
+    /// At most this many uses are named when a deletion is refused.
+    package static let usesNamed = 5
+
+    /// The refusal to delete an asset that content uses: `uses` as `article 'slug'`.
+    package static func inUse(_ uses: [String]) -> StoreError {
+        .conflict(
+            code: "media_in_use",
+            detail: "This asset is used by \(uses.joined(separator: ", ")); remove it from there first."
+        )
+    }
 
     /// The event a write of asset `id` raises (`media.created`, …), naming it by its id.
     package static func event(_ id: Int64, _ change: ContentEvent.Change) -> ContentEvent {

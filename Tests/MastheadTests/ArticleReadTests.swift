@@ -91,7 +91,7 @@ private func seedPublication(_ seed: Seeder) async throws {
                 item.keys == [
                     "id", "slug", "title", "excerpt", "status", "featured", "published_at", "created_at", "updated_at",
                     "reading_time_minutes", "word_count", "views", "cover_image_url", "cover_image_alt", "seo_title",
-                    "seo_description", "canonical_url", "author", "tags", "primary_tag",
+                    "seo_description", "canonical_url", "feature_image", "author", "tags", "primary_tag",
                 ]
             )
             #expect(item["status"].string == "published")
@@ -251,7 +251,10 @@ private func seedPublication(_ seed: Seeder) async throws {
         ("author_id=1", "unknown_parameter"), ("password=x", "unknown_parameter"), ("q=%ZZ", "invalid_query"),
         // Lists are bounded: at most 20 tags, each field once, each format once.
         ("tag=t0,t1,t2,t3,t4,t5,t6,t7,t8,t9,t10,t11,t12,t13,t14,t15,t16,t17,t18,t19,t20", "too_many_items"),
-        ("fields=id,id,id,id,id,id,id,id,id,id,id,id,id,id,id,id,id,id,id,id,id,id,id,id", "too_many_items"),
+        (
+            "fields=" + Array(repeating: "id", count: ArticleField.allCases.count + 1).joined(separator: ","),
+            "too_many_items"
+        ),
         ("formats=html,html,html,html", "too_many_items"),
     ])
     func badQueryValuesAre400ProblemDocuments(_ query: String, _ code: String) async throws {

@@ -30,8 +30,8 @@ private func seedPeople(_ seed: Seeder) async throws {
             #expect(json["data"].array.map { $0["article_count"].int } == [2, 1, 0])
             #expect(
                 json["data"][0].keys == [
-                    "id", "slug", "name", "bio", "avatar_url", "website_url", "location", "article_count", "created_at",
-                    "updated_at",
+                    "id", "slug", "name", "bio", "avatar_url", "website_url", "location", "avatar", "article_count",
+                    "created_at", "updated_at",
                 ]
             )
         }

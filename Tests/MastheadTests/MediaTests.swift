@@ -448,4 +448,101 @@ import Testing
             #expect(pixels.contains(0) && pixels.contains(255))
         }
     }
+
+    // MARK: - Content that shows media
+
+    /// An article's feature image and an author's photo are ids in a write and objects a page
+    /// uses as they are in a read; an id that names no image is refused; an asset in use
+    /// cannot be deleted; editing an asset shows in content at once (no stale cache).
+    @Test(arguments: AppEngine.available) func contentShowsItsImagesAndKeepsThem(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: { try await $0.author("ann") }) { client, storage async throws in
+            let writer = try await storage.token([.contentWrite])
+            let uploaded = try await Self.upload(
+                client,
+                try Self.halves(),
+                query: "?filename=halves.png",
+                token: writer
+            )
+            let id = try #require(try uploaded.json["data"]["id"].int)
+            let hash = try #require(try uploaded.json["data"]["hash"].string)
+            // Black and white halves average to mid grey.
+            #expect(try uploaded.json["data"]["placeholder"].string == "#808080")
+
+            let article =
+                #"{"title": "Pictured", "body_markdown": "Words.", "author": "ann", "status": "published", "feature_image": \#(id)}"#
+            let created = try await client.send(.post, "/v1/articles", json: article, token: writer)
+            #expect(created.status == .created)
+            // Read once, so that the public answer is cached before the asset changes.
+            let image = try await client.get("/v1/articles/pictured").json["data"]["feature_image"]
+            #expect(image["id"].int == id)
+            #expect(image["url"].string == "/media/\(hash)/full/halves.png")
+            #expect(image["width"].int == 200 && image["height"].int == 100)
+            #expect(image["srcset"].string == "/media/\(hash)/full/halves.png 200w")
+            #expect(image["placeholder"].string == "#808080" && image["alt"] == .null)
+            let listed = try await client.get("/v1/articles?fields=slug,feature_image").json["data"][0]
+            #expect(listed["feature_image"]["id"].int == id)
+            #expect(try await storage.integer("SELECT feature_image FROM articles WHERE slug = 'pictured'") == id)
+
+            let photographed = try await client.send(
+                .patch,
+                "/v1/authors/ann",
+                json: #"{"avatar": \#(id)}"#,
+                token: writer
+            )
+            #expect(photographed.status == .ok)
+            #expect(try photographed.json["data"]["avatar"]["url"].string == "/media/\(hash)/full/halves.png")
+            // A PATCH that does not name the photo keeps it.
+            let renamed = try await client.send(.patch, "/v1/authors/ann", json: #"{"name": "Ann"}"#, token: writer)
+            #expect(try renamed.json["data"]["avatar"]["id"].int == id)
+
+            // An id that names no image changes nothing.
+            let unknown = try await client.send(
+                .patch,
+                "/v1/articles/pictured",
+                json: #"{"feature_image": 999}"#,
+                token: writer
+            )
+            #expect(unknown.status == .unprocessableContent)
+            #expect(try unknown.json["errors"][0]["code"].string == "unknown_media")
+            #expect(try unknown.json["errors"][0]["pointer"].string == "/feature_image")
+            #expect(
+                try await client.send(.patch, "/v1/authors/ann", json: #"{"avatar": 0}"#, token: writer).status
+                    == .unprocessableContent
+            )
+            #expect(try await storage.integer("SELECT feature_image FROM articles WHERE slug = 'pictured'") == id)
+
+            // In use: not deleted, and told where.
+            let refused = try await client.send(.delete, "/v1/media/\(id)", token: writer)
+            #expect(refused.status == .conflict)
+            #expect(try refused.json["code"].string == "media_in_use")
+            #expect(try refused.json["detail"].string?.contains("article 'pictured'") == true)
+            #expect(try refused.json["detail"].string?.contains("author 'ann'") == true)
+            #expect(try await Self.counts(storage).assets == 1)
+
+            // Described: the article shows the new alt text at once.
+            let described = try await client.send(
+                .patch,
+                "/v1/media/\(id)",
+                json: #"{"alt": "Night and day"}"#,
+                token: writer
+            )
+            #expect(described.status == .ok)
+            #expect(
+                try await client.get("/v1/articles/pictured").json["data"]["feature_image"]["alt"].string
+                    == "Night and day"
+            )
+
+            // Once nothing uses it, it goes.
+            #expect(
+                try await client.send(.patch, "/v1/articles/pictured", json: #"{"feature_image": null}"#, token: writer)
+                    .status == .ok
+            )
+            #expect(
+                try await client.send(.patch, "/v1/authors/ann", json: #"{"avatar": null}"#, token: writer).status
+                    == .ok
+            )
+            #expect(try await client.get("/v1/articles/pictured").json["data"]["feature_image"] == .null)
+            #expect(try await client.send(.delete, "/v1/media/\(id)", token: writer).status == .noContent)
+        }
+    }
 }

@@ -180,8 +180,9 @@ public struct MastheadRouter {
         }
         router.addRoutes(OpenAPIController().endpoints)
         router.addRoutes(FeedController(articles: content.articles, catalog: catalog).endpoints)
-        let articles = ArticleCollection(authors: content.authors, tags: content.tags, clock: clock)
-        let authors = AuthorCollection()
+        let library = MediaLibrary(store: stores.media, settings: configuration.media)
+        let articles = ArticleCollection(authors: content.authors, tags: content.tags, clock: clock, media: library)
+        let authors = AuthorCollection(media: library)
         let tags = TagCollection()
         let platforms = PlatformCollection(services: catalog.services)
         let services = ServiceCollection(platforms: catalog.platforms)
@@ -189,7 +190,8 @@ public struct MastheadRouter {
         router.addRoutes(
             ArticleController(
                 articles: content.articles,
-                previews: PreviewAccess(previews: stores.previews, clock: clock)
+                previews: PreviewAccess(previews: stores.previews, clock: clock),
+                media: library
             ).endpoints,
             atPath: "/v1/articles"
         )
@@ -248,7 +250,8 @@ public struct MastheadRouter {
             MediaController(
                 store: stores.media,
                 uploads: MediaUploads(folder: mediaFolder + "/uploads", maxBytes: configuration.media.maxUploadBytes),
-                settings: configuration.media
+                settings: configuration.media,
+                changes: changes
             ).endpoints,
             atPath: "/v1/media"
         )
@@ -265,7 +268,8 @@ public struct MastheadRouter {
             articles: content.articles,
             views: stores.views,
             counter: counter,
-            targets: ViewTargets { cache.generation(of: .articles) }
+            targets: ViewTargets { cache.generation(of: .articles) },
+            media: library
         )
         router.addRoutes(discovery.articleEndpoints, atPath: "/v1/articles")
         router.addRoutes(discovery.popularEndpoints, atPath: "/v1/popular")

@@ -6,6 +6,7 @@ import MastheadStorage
 package struct ArticleController {
     package let articles: any ArticleStore
     package let previews: PreviewAccess
+    package let media: MediaLibrary
 
     package var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -64,7 +65,8 @@ package struct ArticleController {
             case .after:
                 PaginationMeta(limit: query.limit, total: page.total, nextCursor: page.nextCursor?.token)
             }
-        let items = page.articles.map { ArticleResponse(article: $0, selection: selection) }
+        let shelf = try await media.shelf(for: page.articles, selection)
+        let items = page.articles.map { ArticleResponse(article: $0, selection: selection, shelf: shelf) }
         return JSONResponse.make(
             ListEnvelope(data: items, pagination: pagination),
             headers: pagination.headers(for: request, context)
@@ -83,7 +85,7 @@ package struct ArticleController {
         let visibility: ArticleVisibility = context.token?.allows(.contentRead) == true ? .all : .published
         do {
             let article = try await articles.find(slug: slug, bodies: selection.bodies, visibility: visibility)
-            return Self.response(article, selection: selection)
+            return try await response(article, selection: selection)
         } catch StoreError.notFound(let resource, let missing) {
             // A redirect to a public article may be cached by anyone; one to an article only
             // a token may see is for that token holder alone, or shared caches would learn
@@ -120,18 +122,19 @@ package struct ArticleController {
             )
         }
         let article = try await articles.find(slug: slug, bodies: selection.bodies, visibility: .all)
-        return Self.response(article, selection: selection, cacheControl: "private, no-store")
+        return try await response(article, selection: selection, cacheControl: "private, no-store")
     }
 
     /// One article as `show` serves it; `cacheControl`, when given, overrides the caching
     /// middleware's choice.
-    private static func response(_ article: Article, selection: ArticleSelection, cacheControl: String? = nil)
+    private func response(_ article: Article, selection: ArticleSelection, cacheControl: String? = nil) async throws
         -> Response
     {
+        let shelf = try await media.shelf(for: [article], selection)
         var headers = HTTPFields(lastModified: article.updatedAt)
         headers[.cacheControl] = cacheControl
         return JSONResponse.make(
-            DataEnvelope(data: ArticleResponse(article: article, selection: selection)),
+            DataEnvelope(data: ArticleResponse(article: article, selection: selection, shelf: shelf)),
             headers: headers,
             version: article.version
         )

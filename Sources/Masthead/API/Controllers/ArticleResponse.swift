@@ -138,11 +138,19 @@ package enum ArticleExtra {
     case related(Double, RelatedReason)
 }
 
-/// An article as served, carrying only the selected fields.
+/// An article as served, carrying only the selected fields; its feature image from `shelf`.
 package struct ArticleResponse: JSONEncodable {
     package let article: Article
     package let selection: ArticleSelection
     package var extra: ArticleExtra? = nil
+    package let shelf: MediaShelf
+
+    package init(article: Article, selection: ArticleSelection, extra: ArticleExtra? = nil, shelf: MediaShelf) {
+        self.article = article
+        self.selection = selection
+        self.extra = extra
+        self.shelf = shelf
+    }
 
     package func encode(to json: inout JSONWriter) {
         json.object { object in
@@ -177,6 +185,7 @@ package struct ArticleResponse: JSONEncodable {
         case .readingTimeMinutes: object.field(key, article.readingTimeMinutes)
         case .wordCount: object.field(key, article.wordCount)
         case .views: object.field(key, article.views)
+        case .detail where key == "feature_image": object.field(key, shelf.image(article.details.featureImage))
         case .detail(let index): object.field(key, article.details[ArticleDetails.fields[index]])
         case .author: object.field(key, article.author)
         case .tags: object.field(key, article.tags)

@@ -19,8 +19,9 @@ package struct CollectionReadController<Collection: WritableCollection> {
     @Sendable package func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let page = try QueryReader(context, allowed: ["page", "limit"]).pageRequest()
         let resources = try await store.list(page)
+        let shelf = try await collection.shelf(for: resources.items)
         return JSONResponse.page(
-            resources.items.map(collection.representation),
+            resources.items.map { collection.representation(of: $0, shelf: shelf) },
             of: page,
             total: resources.total,
             for: request,
@@ -32,7 +33,9 @@ package struct CollectionReadController<Collection: WritableCollection> {
         _ = try QueryReader(context, allowed: [])
         let resource = try await store.find(slug: try context.slug(of: Collection.resourceKind))
         return JSONResponse.make(
-            DataEnvelope(data: collection.representation(of: resource)),
+            DataEnvelope(
+                data: collection.representation(of: resource, shelf: try await collection.shelf(for: [resource]))
+            ),
             headers: collection.headers(of: resource),
             version: collection.version(of: resource)
         )

@@ -8,6 +8,7 @@ package struct DiscoveryController {
     package let views: any ViewStore
     package let counter: ViewCounter
     package let targets: ViewTargets
+    package let media: MediaLibrary
 
     package var articleEndpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -41,8 +42,14 @@ package struct DiscoveryController {
         let reader = try QueryReader(context, allowed: ["limit"])
         let limit = try reader.integer("limit", in: 1...12) ?? 3
         let related = try await articles.related(to: try context.slug(of: .article), limit: limit)
+        let shelf = try await media.shelf(for: related.map(\.article), .listDefault)
         let items = related.map {
-            ArticleResponse(article: $0.article, selection: .listDefault, extra: .related($0.score, $0.reason))
+            ArticleResponse(
+                article: $0.article,
+                selection: .listDefault,
+                extra: .related($0.score, $0.reason),
+                shelf: shelf
+            )
         }
         return JSONResponse.make(ListWithMeta(data: items, meta: RelatedMeta(limit: limit)))
     }
@@ -59,8 +66,14 @@ package struct DiscoveryController {
         }
         let limit = try reader.integer("limit", in: 1...50) ?? 10
         let popular = try await views.popular(window: window, limit: limit)
+        let shelf = try await media.shelf(for: popular.map(\.article), .listDefault)
         let items = popular.map {
-            ArticleResponse(article: $0.article, selection: .listDefault, extra: .viewsInWindow($0.viewsInWindow))
+            ArticleResponse(
+                article: $0.article,
+                selection: .listDefault,
+                extra: .viewsInWindow($0.viewsInWindow),
+                shelf: shelf
+            )
         }
         return JSONResponse.make(ListWithMeta(data: items, meta: PopularMeta(window: window, limit: limit)))
     }

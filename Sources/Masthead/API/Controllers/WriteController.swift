@@ -23,8 +23,10 @@ package protocol WritableCollection: Sendable {
     func slug(of resource: Resource) -> String
     /// What the resource's ETag and `If-Match` checks are made of.
     func version(of resource: Resource) -> ResourceVersion
-    /// What `GET {path}/{slug}` serves by default; its bytes make the resource's ETag.
-    func representation(of resource: Resource) -> Representation
+    /// What `GET {path}/{slug}` serves by default, the media it shows from `shelf`.
+    func representation(of resource: Resource, shelf: MediaShelf) -> Representation
+    /// The media the representations of `resources` show, fetched once for all of them.
+    func shelf(for resources: [Resource]) async throws -> MediaShelf
     /// The writable fields as the body of a PUT would carry them: the base of a merge patch.
     /// By default the representation's writable fields, which is right wherever the
     /// resource's JSON spells each writable field as a body does (authors, tags).
@@ -39,10 +41,12 @@ package protocol WritableCollection: Sendable {
 
 extension WritableCollection {
     package func missingReferences(in document: JSONObject) async throws -> [FieldError] { [] }
+    package func shelf(for resources: [Resource]) async throws -> MediaShelf { .empty }
     package func headers(of resource: Resource) -> HTTPFields { [:] }
 
     package func document(of resource: Resource) -> JSONObject {
-        let bytes = JSONResponse.bytes(of: representation(of: resource))
+        // Without media: a collection whose JSON shows media spells its own document.
+        let bytes = JSONResponse.bytes(of: representation(of: resource, shelf: .empty))
         // Our own JSON always parses; nothing (a 422 for every field) is the safe answer if not.
         guard let json = try? JSONDecoder().decode(JSONObject.self, from: Data(bytes)) else { return [:] }
         return json.filter { Self.writableFields.contains($0.key) && $0.value != .null }
@@ -83,7 +87,7 @@ package struct WriteController<Collection: WritableCollection> {
         let input = try await collection.validInput(from: try await RequestBody.object(of: request), existing: nil)
         let created = try await store.create(input, by: context.token)
         changes.committed(Collection.invalidates)
-        return respond(with: created, status: .created, location: true)
+        return try await respond(with: created, status: .created, location: true)
     }
 
     @Sendable package func replace(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -110,7 +114,7 @@ package struct WriteController<Collection: WritableCollection> {
         let expected = request.headers[.ifMatch] == nil ? nil : collection.version(of: current).revision
         let replaced = try await store.replace(slug: slug, with: input, expectedRevision: expected, by: context.token)
         changes.committed(Collection.invalidates)
-        return respond(with: replaced, status: .ok, location: false)
+        return try await respond(with: replaced, status: .ok, location: false)
     }
 
     @Sendable package func patch(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -135,7 +139,7 @@ package struct WriteController<Collection: WritableCollection> {
                     by: context.token
                 )
                 changes.committed(Collection.invalidates)
-                return respond(with: patched, status: .ok, location: false)
+                return try await respond(with: patched, status: .ok, location: false)
             } catch StoreError.revisionChanged
                 where request.headers[.ifMatch] == nil && attempt < Self.rebaseAttempts
             {
@@ -165,13 +169,17 @@ package struct WriteController<Collection: WritableCollection> {
         }
     }
 
-    private func respond(with resource: Collection.Resource, status: HTTPResponse.Status, location: Bool) -> Response {
+    private func respond(with resource: Collection.Resource, status: HTTPResponse.Status, location: Bool) async throws
+        -> Response
+    {
         var headers: HTTPFields = [.cacheControl: "no-store"]
         if location {
             headers[.location] = "\(Collection.path)/\(collection.slug(of: resource))"
         }
         return JSONResponse.make(
-            DataEnvelope(data: collection.representation(of: resource)),
+            DataEnvelope(
+                data: collection.representation(of: resource, shelf: try await collection.shelf(for: [resource]))
+            ),
             status: status,
             headers: headers,
             version: collection.version(of: resource)

@@ -12,6 +12,11 @@ package struct MediaController {
     package let store: any MediaStore
     package let uploads: MediaUploads
     package let settings: MediaSettings
+    /// Where edits and deletions are reported: content that shows an asset is cached with it.
+    package let changes: ContentChanges
+
+    /// The cached responses that may show an asset.
+    package static let showsMedia: Set<CacheScope> = [.articles, .authors, .search, .feeds]
 
     package var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -50,8 +55,9 @@ package struct MediaController {
         let received = try await uploads.receive(request)
         defer { received.remove() }
         let image: ProbedImage
+        let placeholder: String?
         switch try await MediaImages.probe(received.path, pixelLimit: settings.pixelLimit) {
-        case .success(let probed): image = probed
+        case .success(let probed): (image, placeholder) = probed
         case .failure(let refusal): throw Self.problem(refusal)
         }
         let (asset, created) = try await store.add(
@@ -62,6 +68,7 @@ package struct MediaController {
                 mediaType: image.mediaType,
                 width: image.uprightWidth,
                 height: image.uprightHeight,
+                placeholder: placeholder,
                 details: MediaDetails(filename: filename.text),
                 uploadedBy: token.name
             )
@@ -123,13 +130,16 @@ package struct MediaController {
         let current = try await store.find(id: id)
         let details = current.details.patched(by: &reader, body: body)
         try reader.finish()
-        return respond(with: try await store.update(id: id, with: details))
+        let updated = try await store.update(id: id, with: details)
+        changes.committed(Self.showsMedia)
+        return respond(with: updated)
     }
 
     @Sendable package func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentWrite)
         _ = try QueryReader(context, allowed: [])
         try await store.delete(id: try Self.id(context))
+        changes.committed(Self.showsMedia)
         return Response(status: .noContent)
     }
 
@@ -221,6 +231,7 @@ package struct MediaResponse: JSONEncodable {
             object.field("byte_size", asset.byteSize)
             object.field("width", asset.width)
             object.field("height", asset.height)
+            object.field("placeholder", asset.placeholder)
             object.field("alt", asset.details.alt)
             object.field("caption", asset.details.caption)
             object.field("credit", asset.details.credit)

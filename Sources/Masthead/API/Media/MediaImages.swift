@@ -23,11 +23,15 @@ package actor MediaImages {
         self.permits = Permits(count: max(1, concurrentRenders))
     }
 
-    /// The header of the file at `path`, read off the event loops.
-    package static func probe(_ path: String, pixelLimit: Int) async throws -> Result<ProbedImage, ImageRefusal> {
+    /// The header of the file at `path`, and for an image within the limit its average
+    /// colour (its only full decode), read off the event loops.
+    package static func probe(_ path: String, pixelLimit: Int) async throws
+        -> Result<(image: ProbedImage, placeholder: String?), ImageRefusal>
+    {
         try await NIOThreadPool.singleton.runIfActive {
             do throws(ImageRefusal) {
-                return .success(try ImageProbe.probe(fileAt: path, pixelLimit: pixelLimit))
+                let image = try ImageProbe.probe(fileAt: path, pixelLimit: pixelLimit)
+                return .success((image, try? ImageRenderer.averageColour(fileAt: path, source: image)))
             } catch {
                 return .failure(error)
             }

@@ -14,6 +14,8 @@ package struct WebhookPayloads: Sendable {
         self.media = media
     }
 
+    private var library: MediaLibrary { MediaLibrary(store: stores.media, settings: media) }
+
     /// What a delivery of `event` sends, or why it is no longer sent at all.
     package enum Rendered {
         case body([UInt8])
@@ -52,20 +54,22 @@ package struct WebhookPayloads: Sendable {
             if let scheduled = event.publishedAt, article.publishedAt != scheduled {
                 throw Superseded(reason: "article '\(slug.value)' was rescheduled or unpublished")
             }
-            return ArticleResponse(article: article, selection: .detailDefault)
+            let shelf = try await library.shelf(for: [article], .detailDefault)
+            return ArticleResponse(article: article, selection: .detailDefault, shelf: shelf)
         case ("author.created", _, let slug?), ("author.updated", _, let slug?):
-            return AuthorCollection().representation(of: try await stores.content.authors.find(slug: slug))
+            let author = try await stores.content.authors.find(slug: slug)
+            return AuthorResponse(author, shelf: try await library.shelf(for: [author]))
         case ("tag.created", _, let slug?), ("tag.updated", _, let slug?):
-            return TagCollection().representation(of: try await stores.content.tags.find(slug: slug))
+            return TagResponse(try await stores.content.tags.find(slug: slug))
         case ("catalog.updated", .platform, let slug?):
             do {
                 let platform = try await stores.catalog.platforms.find(slug: slug)
-                return PlatformCollection(services: stores.catalog.services).representation(of: platform)
+                return PlatformResponse(platform)
             } catch StoreError.notFound { return nil }  // deleted
         case ("catalog.updated", .service, let slug?):
             do {
                 let service = try await stores.catalog.services.find(slug: slug)
-                return ServiceCollection(platforms: stores.catalog.platforms).representation(of: service)
+                return ServiceResponse(service)
             } catch StoreError.notFound { return nil }
         case ("catalog.updated", .site, _):
             return try await stores.catalog.site()

@@ -6,6 +6,7 @@ package struct ArticleCollection: WritableCollection {
     package let authors: any AuthorStore
     package let tags: any TagStore
     package let clock: ContentClock
+    package let media: MediaLibrary
 
     package static var resourceKind: ResourceKind { .article }
     package static var invalidates: Set<CacheScope> { [.articles, .authors, .tags, .search, .feeds] }
@@ -14,13 +15,18 @@ package struct ArticleCollection: WritableCollection {
 
     package func missingReferences(in document: JSONObject) async throws -> [FieldError] {
         try await authors.missing(in: document, field: "author") + tags.missing(in: document, field: "tags")
+            + media.missing(in: document, field: "feature_image")
     }
 
     package func slug(of article: Article) -> String { article.slug }
     package func version(of article: Article) -> ResourceVersion { article.version }
 
-    package func representation(of article: Article) -> ArticleResponse {
-        ArticleResponse(article: article, selection: .detailDefault)
+    package func representation(of article: Article, shelf: MediaShelf) -> ArticleResponse {
+        ArticleResponse(article: article, selection: .detailDefault, shelf: shelf)
+    }
+
+    package func shelf(for articles: [Article]) async throws -> MediaShelf {
+        try await media.shelf(for: articles, .detailDefault)
     }
 
     package func document(of article: Article) -> JSONObject {

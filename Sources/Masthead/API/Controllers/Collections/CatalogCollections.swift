@@ -16,7 +16,9 @@ package struct PlatformCollection: WritableCollection {
 
     package func slug(of platform: Platform) -> String { platform.slug }
     package func version(of platform: Platform) -> ResourceVersion { platform.version }
-    package func representation(of platform: Platform) -> PlatformResponse { PlatformResponse(platform) }
+    package func representation(of platform: Platform, shelf: MediaShelf) -> PlatformResponse {
+        PlatformResponse(platform)
+    }
 
     package func document(of platform: Platform) -> JSONObject {
         var document: JSONObject = [
@@ -49,7 +51,7 @@ package struct ServiceCollection: WritableCollection {
 
     package func slug(of service: Service) -> String { service.slug }
     package func version(of service: Service) -> ResourceVersion { service.version }
-    package func representation(of service: Service) -> ServiceResponse { ServiceResponse(service) }
+    package func representation(of service: Service, shelf: MediaShelf) -> ServiceResponse { ServiceResponse(service) }
 
     package func document(of service: Service) -> JSONObject {
         [

@@ -18,7 +18,9 @@ package struct DescribedCollection<Input: DescribedInput>: WritableCollection {
         ResourceVersion(kind: Self.resourceKind, id: resource.stored.id, revision: resource.stored.revision)
     }
 
-    package func representation(of resource: Resource) -> DescribedResponse<Input> { DescribedResponse(resource) }
+    package func representation(of resource: Resource, shelf: MediaShelf) -> DescribedResponse<Input> {
+        DescribedResponse(resource)
+    }
     package func headers(of resource: Resource) -> HTTPFields { HTTPFields(lastModified: resource.stored.updatedAt) }
 
     package func document(of resource: Resource) -> JSONObject {

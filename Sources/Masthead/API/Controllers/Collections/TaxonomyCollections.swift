@@ -3,6 +3,8 @@ import MastheadDomain
 
 /// Authors in the shared flows.
 package struct AuthorCollection: WritableCollection {
+    package let media: MediaLibrary
+
     package static var resourceKind: ResourceKind { .author }
     package static var invalidates: Set<CacheScope> { [.authors, .articles, .search, .feeds] }
     package static var path: String { "/v1/authors" }
@@ -10,7 +12,22 @@ package struct AuthorCollection: WritableCollection {
 
     package func slug(of author: Author) -> String { author.slug }
     package func version(of author: Author) -> ResourceVersion { author.version }
-    package func representation(of author: Author) -> AuthorResponse { AuthorResponse(author) }
+    package func representation(of author: Author, shelf: MediaShelf) -> AuthorResponse {
+        AuthorResponse(author, shelf: shelf)
+    }
+
+    package func shelf(for authors: [Author]) async throws -> MediaShelf { try await media.shelf(for: authors) }
+
+    package func missingReferences(in document: JSONObject) async throws -> [FieldError] {
+        try await media.missing(in: document, field: "avatar")
+    }
+
+    /// Its writable fields, the photo as its id.
+    package func document(of author: Author) -> JSONObject {
+        ["slug": .string(author.slug), "name": .string(author.name)].merging(author.details.document) { _, detail in
+            detail
+        }
+    }
     package func headers(of author: Author) -> HTTPFields { HTTPFields(lastModified: author.updatedAt) }
 
     package func input(from reader: inout FieldReader, existing: Author?) -> AuthorInput? {
@@ -27,7 +44,7 @@ package struct TagCollection: WritableCollection {
 
     package func slug(of tag: Tag) -> String { tag.slug }
     package func version(of tag: Tag) -> ResourceVersion { tag.version }
-    package func representation(of tag: Tag) -> TagResponse { TagResponse(tag) }
+    package func representation(of tag: Tag, shelf: MediaShelf) -> TagResponse { TagResponse(tag) }
 
     package func input(from reader: inout FieldReader, existing: Tag?) -> TagInput? {
         TagInput.read(from: &reader, existing: existing != nil)
