@@ -19,24 +19,31 @@ static inline int masthead_vips_start(void) {
     return 0;
 }
 
+/// `masthead_vips_open` (below), a JPEG shrunk by `shrink` (1, 2, 4 or 8) while it is decoded.
+static inline VipsImage *masthead_vips_load_shrunk(const char *loader, const char *path, int shrink) {
+    VipsOperation *operation = vips_operation_new(loader);
+    if (!operation) return NULL;
+    int failed = vips_object_set(VIPS_OBJECT(operation), "filename", path, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+    if (!failed && shrink > 1 && g_str_equal(loader, "jpegload"))
+        failed = vips_object_set(VIPS_OBJECT(operation), "shrink", shrink, NULL);
+    if (failed || vips_object_build(VIPS_OBJECT(operation))) {
+        vips_object_unref_outputs(VIPS_OBJECT(operation));
+        g_object_unref(operation);
+        return NULL;
+    }
+    VipsImage *loaded = NULL;
+    g_object_get(operation, "out", &loaded, NULL);
+    vips_object_unref_outputs(VIPS_OBJECT(operation));
+    g_object_unref(operation);
+    return loaded;
+}
+
 /// The image in the file `path`, read by the loader named `loader` ("jpegload", "pngload",
 /// …) alone: its header read, its pixels not (sequential access: they would be decoded only
 /// when read, top to bottom). No other loader's sniffer runs, the name is not parsed for
 /// options, and nothing is cached. NULL when the loader refuses the file.
 static inline VipsImage *masthead_vips_open(const char *loader, const char *path) {
-    VipsOperation *operation = vips_operation_new(loader);
-    if (!operation) return NULL;
-    if (vips_object_set(VIPS_OBJECT(operation), "filename", path, "access", VIPS_ACCESS_SEQUENTIAL, NULL)
-        || vips_object_build(VIPS_OBJECT(operation))) {
-        vips_object_unref_outputs(VIPS_OBJECT(operation));
-        g_object_unref(operation);
-        return NULL;
-    }
-    VipsImage *image = NULL;
-    g_object_get(operation, "out", &image, NULL);
-    vips_object_unref_outputs(VIPS_OBJECT(operation));
-    g_object_unref(operation);
-    return image;
+    return masthead_vips_load_shrunk(loader, path, 1);
 }
 
 /// Writes `image` to `path`, its format chosen by the suffix (tests make their images so).
@@ -107,20 +114,9 @@ static inline int masthead_vips_encode(VipsImage *image, int format, int quality
 static inline int masthead_vips_render(const char *loader, const char *path, int shrink, int box_width,
     int box_height, int frame_width, int frame_height, double focal_x, double focal_y, int format, int quality,
     void **buffer, size_t *length) {
-    VipsOperation *operation = vips_operation_new(loader);
-    if (!operation) return -1;
-    int failed = vips_object_set(VIPS_OBJECT(operation), "filename", path, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
-    if (!failed && shrink > 1 && g_str_equal(loader, "jpegload"))
-        failed = vips_object_set(VIPS_OBJECT(operation), "shrink", shrink, NULL);
-    if (failed || vips_object_build(VIPS_OBJECT(operation))) {
-        vips_object_unref_outputs(VIPS_OBJECT(operation));
-        g_object_unref(operation);
-        return -1;
-    }
-    VipsImage *loaded = NULL;
-    g_object_get(operation, "out", &loaded, NULL);
-    vips_object_unref_outputs(VIPS_OBJECT(operation));
-    g_object_unref(operation);
+    VipsImage *loaded = masthead_vips_load_shrunk(loader, path, shrink);
+    if (!loaded) return -1;
+    int failed;
 
     VipsImage *resized = NULL;
     failed = vips_thumbnail_image(loaded, &resized, box_width, "height", box_height, "size", VIPS_SIZE_DOWN, NULL);
@@ -165,20 +161,9 @@ static inline int masthead_vips_render(const char *loader, const char *path, int
 static inline int masthead_vips_average(const char *loader, const char *path, int shrink, unsigned char rgb[3]) {
     void *buffer = NULL;
     size_t length = 0;
-    VipsOperation *operation = vips_operation_new(loader);
-    if (!operation) return -1;
-    int failed = vips_object_set(VIPS_OBJECT(operation), "filename", path, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
-    if (!failed && shrink > 1 && g_str_equal(loader, "jpegload"))
-        failed = vips_object_set(VIPS_OBJECT(operation), "shrink", shrink, NULL);
-    if (failed || vips_object_build(VIPS_OBJECT(operation))) {
-        vips_object_unref_outputs(VIPS_OBJECT(operation));
-        g_object_unref(operation);
-        return -1;
-    }
-    VipsImage *loaded = NULL;
-    g_object_get(operation, "out", &loaded, NULL);
-    vips_object_unref_outputs(VIPS_OBJECT(operation));
-    g_object_unref(operation);
+    VipsImage *loaded = masthead_vips_load_shrunk(loader, path, shrink);
+    if (!loaded) return -1;
+    int failed;
     VipsImage *small = NULL;
     failed = vips_thumbnail_image(loaded, &small, 1, "height", 1, "size", VIPS_SIZE_FORCE, NULL);
     g_object_unref(loaded);
