@@ -184,3 +184,31 @@ static inline int masthead_vips_average(const char *loader, const char *path, in
     g_free(buffer);
     return 0;
 }
+
+/// A `width` × `height` JPEG at `path` shading diagonally from the colour `from` (top left) to
+/// `to` (bottom right), each red, green and blue 0–255: the demo's pictures, made without any
+/// file or network. 0 on success.
+static inline int masthead_vips_gradient(int width, int height, const double from[3], const double to[3],
+    const char *path) {
+    VipsImage *xyz = NULL, *x = NULL, *y = NULL, *sum = NULL, *t = NULL, *t3 = NULL, *rgb = NULL, *srgb = NULL;
+    int failed = vips_xyz(&xyz, width, height, NULL)
+        || vips_extract_band(xyz, &x, 0, NULL)
+        || vips_extract_band(xyz, &y, 1, NULL)
+        || vips_add(x, y, &sum, NULL)
+        || vips_linear1(sum, &t, 1.0 / MAX(1, width + height - 2), 0.0, NULL);
+    if (!failed) {
+        VipsImage *bands[3] = { t, t, t };
+        double scale[3], offset[3];
+        for (int i = 0; i < 3; i++) {
+            scale[i] = to[i] - from[i];
+            offset[i] = from[i];
+        }
+        failed = vips_bandjoin(bands, &t3, 3, NULL)
+            || vips_linear(t3, &rgb, scale, offset, 3, "uchar", TRUE, NULL)
+            || vips_copy(rgb, &srgb, "interpretation", VIPS_INTERPRETATION_sRGB, NULL)
+            || vips_image_write_to_file(srgb, path, NULL);
+    }
+    VipsImage *all[] = { xyz, x, y, sum, t, t3, rgb, srgb };
+    for (int i = 0; i < 8; i++) if (all[i]) g_object_unref(all[i]);
+    return failed ? -1 : 0;
+}

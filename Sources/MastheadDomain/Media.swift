@@ -275,8 +275,16 @@ public enum MediaReference {
     /// The ids a reference may hold: stored as a 32-bit integer on PostgreSQL.
     public static let ids = 1...Int(Int32.max)
 
-    /// The fields that hold references, with the kind that has them: what a deletion checks.
-    package static let fields: [(kind: ResourceKind, table: String, column: String)] = [
-        (.article, "articles", "feature_image"), (.author, "authors", "avatar"),
-    ]
+    /// A field that holds a reference: the kind that has it, its table and column.
+    public struct Field: Sendable {
+        public let kind: ResourceKind
+        package let table: String
+        package let column: String
+
+        public static let featureImage = Field(kind: .article, table: "articles", column: "feature_image")
+        public static let avatar = Field(kind: .author, table: "authors", column: "avatar")
+    }
+
+    /// Every field that holds a reference: what a deletion checks.
+    package static let fields: [Field] = [.featureImage, .avatar]
 }

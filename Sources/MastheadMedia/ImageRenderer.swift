@@ -75,6 +75,24 @@ public enum ImageRenderer {
         return String(format: "#%02x%02x%02x", rgb.0, rgb.1, rgb.2)
     }
 
+    /// Writes a `width` × `height` image to `path` (its format from the suffix) shading
+    /// diagonally from `from` to `to` (red, green, blue, 0–255): pictures made from nothing.
+    public static func gradient(
+        width: Int,
+        height: Int,
+        from: (Double, Double, Double),
+        to: (Double, Double, Double),
+        path: String
+    ) throws(Failure) {
+        guard ImageProbe.isStarted else { throw Failure() }
+        let start = [from.0, from.1, from.2]
+        let end = [to.0, to.1, to.2]
+        guard masthead_vips_gradient(Int32(width), Int32(height), start, end, path) == 0 else {
+            vips_error_clear()
+            throw Failure()
+        }
+    }
+
     /// JPEG's shrink while decoding, leaving at least a factor of two for the resize proper
     /// (a block shrink alone would look harsh), as libvips' own thumbnail does.
     static func shrinkOnLoad(factor: Double) -> Int32 {

@@ -15,38 +15,68 @@ package struct PostgresMediaStore: MediaStore {
     package func add(_ upload: MediaUpload) async throws -> (asset: MediaAsset, created: Bool) {
         if let existing = try await existing(upload.hash) { return (existing, false) }
         let now = clock.now
-        let details = upload.details
         let logger = logger
         return try await engine.write(announcing: nil) { connection in
-            // Two instances adding the same bytes at once: the second waits on the first's
-            // row and then inserts nothing.
-            let inserted = try await connection.run(
-                """
-                INSERT INTO media (hash, filename, media_type, byte_size, width, height, placeholder, alt, caption,
-                    credit, focal_x, focal_y, uploaded_by, created_at, updated_at)
-                VALUES (\(upload.hash), \(details.filename), \(upload.mediaType), \(upload.byteSize), \(upload.width),
-                    \(upload.height), \(upload.placeholder), \(details.alt), \(details.caption), \(details.credit), \(details.focalPoint.x),
-                    \(details.focalPoint.y), \(upload.uploadedBy), \(now), \(now))
-                ON CONFLICT (hash) DO NOTHING
-                RETURNING id
-                """,
-                logger
-            ).first { try $0["id"] as Int64 }
-            guard let id = inserted else {
+            guard let id = try await Self.insert(upload, now: now, connection, logger) else {
                 return (try await Self.asset("hash = \(upload.hash)", connection, logger)!, false)
             }
             try await PostgresOutbox.record([MediaRows.event(id, .created)], now: now, connection, logger)
-            let parts = try MediaParts(path: upload.path)
-            var index = 0
-            while let part = try parts.next() {
-                try await connection.run(
-                    "INSERT INTO media_parts (media_id, part, bytes) VALUES (\(id), \(index), \(ByteBuffer(bytes: part)))",
-                    logger
-                )
-                index += 1
-            }
             return (try await Self.asset("id = \(id)", connection, logger)!, true)
         }
+    }
+
+    package func load(_ pictures: [(upload: MediaUpload, shows: MediaReference.Field, of: String)]) async throws {
+        let now = clock.now
+        let logger = logger
+        _ = try await engine.write(announcing: .content) { connection in
+            for picture in pictures {
+                let id: Int64
+                if let inserted = try await Self.insert(picture.upload, now: now, connection, logger) {
+                    id = inserted
+                } else {
+                    id = try await Self.asset("hash = \(picture.upload.hash)", connection, logger)!.id
+                }
+                try await connection.run(
+                    """
+                    UPDATE \(unescaped: picture.shows.table) SET \(unescaped: picture.shows.column) = \(id)
+                    WHERE slug = \(picture.of)
+                    """,
+                    logger
+                )
+            }
+        }
+    }
+
+    /// The upload's row, then its bytes a part at a time; its id, or nil when an asset has
+    /// those bytes already. Two instances adding the same bytes at once: the second waits
+    /// on the first's row and then inserts nothing.
+    private static func insert(_ upload: MediaUpload, now: Timestamp, _ connection: PGConnection, _ logger: Logger)
+        async throws -> Int64?
+    {
+        let details = upload.details
+        let inserted = try await connection.run(
+            """
+            INSERT INTO media (hash, filename, media_type, byte_size, width, height, placeholder, alt, caption,
+                credit, focal_x, focal_y, uploaded_by, created_at, updated_at)
+            VALUES (\(upload.hash), \(details.filename), \(upload.mediaType), \(upload.byteSize), \(upload.width),
+                \(upload.height), \(upload.placeholder), \(details.alt), \(details.caption), \(details.credit),
+                \(details.focalPoint.x), \(details.focalPoint.y), \(upload.uploadedBy), \(now), \(now))
+            ON CONFLICT (hash) DO NOTHING
+            RETURNING id
+            """,
+            logger
+        ).first { try $0["id"] as Int64 }
+        guard let id = inserted else { return nil }
+        let parts = try MediaParts(path: upload.path)
+        var index = 0
+        while let part = try parts.next() {
+            try await connection.run(
+                "INSERT INTO media_parts (media_id, part, bytes) VALUES (\(id), \(index), \(ByteBuffer(bytes: part)))",
+                logger
+            )
+            index += 1
+        }
+        return id
     }
 
     private func existing(_ hash: String) async throws -> MediaAsset? {

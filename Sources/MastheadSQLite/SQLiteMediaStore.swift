@@ -16,31 +16,51 @@ public struct SQLiteMediaStore: MediaStore {
     public func add(_ upload: MediaUpload) async throws -> (asset: MediaAsset, created: Bool) {
         if let existing = try await existing(upload.hash) { return (existing, false) }
         let now = clock.now
-        let details = upload.details
         return try await database.write { db in
             // Writes run one at a time: nobody can add the same bytes between this look and the insert.
             if let existing = try Self.asset(db, "hash = \(upload.hash)") { return (existing, false) }
-            try db.execute(
-                literal: """
-                    INSERT INTO media (hash, filename, media_type, byte_size, width, height, placeholder, alt, caption,
-                        credit, focal_x, focal_y, uploaded_by, created_at, updated_at)
-                    VALUES (\(upload.hash), \(details.filename), \(upload.mediaType), \(upload.byteSize), \(upload.width),
-                        \(upload.height), \(upload.placeholder), \(details.alt), \(details.caption), \(details.credit), \(details.focalPoint.x),
-                        \(details.focalPoint.y), \(upload.uploadedBy), \(now), \(now))
-                    """
-            )
-            let id = db.lastInsertedRowID
+            let id = try Self.insert(upload, now: now, db)
             try SQLiteOutbox.record([MediaRows.event(id, .created)], now: now, db)
-            let parts = try MediaParts(path: upload.path)
-            var index = 0
-            while let part = try parts.next() {
-                try db.execute(
-                    literal: "INSERT INTO media_parts (media_id, part, bytes) VALUES (\(id), \(index), \(Data(part)))"
-                )
-                index += 1
-            }
             return (try Self.asset(db, "id = \(id)")!, true)
         }
+    }
+
+    public func load(_ pictures: [(upload: MediaUpload, shows: MediaReference.Field, of: String)]) async throws {
+        let now = clock.now
+        try await database.write { db in
+            for picture in pictures {
+                let id =
+                    try Self.asset(db, "hash = \(picture.upload.hash)")?.id ?? Self.insert(picture.upload, now: now, db)
+                try db.execute(
+                    sql: "UPDATE \(picture.shows.table) SET \(picture.shows.column) = ? WHERE slug = ?",
+                    arguments: [id, picture.of]
+                )
+            }
+        }
+    }
+
+    /// The upload's row, then its bytes a part at a time; its id.
+    private static func insert(_ upload: MediaUpload, now: Timestamp, _ db: Database) throws -> Int64 {
+        let details = upload.details
+        try db.execute(
+            literal: """
+                INSERT INTO media (hash, filename, media_type, byte_size, width, height, placeholder, alt, caption,
+                    credit, focal_x, focal_y, uploaded_by, created_at, updated_at)
+                VALUES (\(upload.hash), \(details.filename), \(upload.mediaType), \(upload.byteSize), \(upload.width),
+                    \(upload.height), \(upload.placeholder), \(details.alt), \(details.caption), \(details.credit),
+                    \(details.focalPoint.x), \(details.focalPoint.y), \(upload.uploadedBy), \(now), \(now))
+                """
+        )
+        let id = db.lastInsertedRowID
+        let parts = try MediaParts(path: upload.path)
+        var index = 0
+        while let part = try parts.next() {
+            try db.execute(
+                literal: "INSERT INTO media_parts (media_id, part, bytes) VALUES (\(id), \(index), \(Data(part)))"
+            )
+            index += 1
+        }
+        return id
     }
 
     private func existing(_ hash: String) async throws -> MediaAsset? {

@@ -23,6 +23,10 @@ public protocol MediaStore: Sendable {
     func update(id: Int64, with details: MediaDetails) async throws -> MediaAsset
     /// The asset and its bytes; a 409 (`MediaRows.inUse`) naming where content uses it.
     func delete(id: Int64) async throws
+    /// Stores each upload (as `add` does, the same bytes once) and makes it what `shows`
+    /// names, in one transaction, outside the resources' revisions and raising no events:
+    /// for content being loaded (the demo's pictures), not for edits.
+    func load(_ pictures: [(upload: MediaUpload, shows: MediaReference.Field, of: String)]) async throws
     /// Part `part` (from 0) of the asset's bytes; nil past the last one, or when the asset
     /// has gone. Each part is one indexed read, so a reader holds one part at a time.
     func part(_ part: Int, of id: Int64) async throws -> [UInt8]?

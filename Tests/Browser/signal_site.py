@@ -12,6 +12,7 @@ downloaded. Every check prints one line; the exit status is the number of failed
 import argparse
 import json
 import os
+import re
 import sys
 import time
 import urllib.request
@@ -128,6 +129,20 @@ class Site:
             return problems;
         """)
 
+    def loaded_images(self, *selectors):
+        """Each selector's first image once decoded: its source, natural and shown widths, alt;
+        None when there is none or it does not load."""
+        return self.driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            Promise.all(arguments[0].map((selector) => {
+              const img = document.querySelector(selector);
+              if (!img) return null;
+              img.loading = "eager";
+              return img.decode().then(() => ({ src: img.currentSrc, natural: img.naturalWidth,
+                shown: Math.round(img.getBoundingClientRect().width), alt: img.alt }), () => null);
+            })).then(done);
+        """, list(selectors))
+
     def screenshot(self, name):
         if not self.screenshots:
             return
@@ -139,6 +154,15 @@ class Site:
         self.driver.save_screenshot(path)
         print(f"     screenshot {path}")
         self.width(width)
+
+
+def served_width(image):
+    """The width of the variant an image loaded, from its /media/ URL (`w640`; `full` is the
+    original's, 1200 for the demo's feature images); 0 for anything else."""
+    found = re.search(r"/media/[0-9a-f]{64}/(w(\d+)|full)[-/]", image["src"]) if image else None
+    if not found:
+        return 0
+    return int(found.group(2)) if found.group(2) else 1200
 
 
 def page_checks(site, name, allowed_errors=(), data_arrives=True):
@@ -217,6 +241,9 @@ def run(site, api):
         WebDriverWait(site.driver, 15).until(lambda d: d.execute_script("return document.body.dataset.ready === 'true'"))
         titles += site.text("#posts .card-title")
         pages += 1
+    first_card = site.loaded_images("#posts .card-image")[0]
+    check(first_card and served_width(first_card) == 320,
+          "blog: a card's feature image loads, 320 px for its 128", first_card)
     check(titles == [a["title"] for a in published], f"blog: every published article in order over {pages} pages",
           f"{len(titles)} shown, {len(published)} published")
     draft_titles = {a["title"] for a in drafts}
@@ -271,6 +298,13 @@ def run(site, api):
     card = " ".join(site.text("#author-card"))
     check("Software architect specializing in distributed systems and microservices." in card,
           "article: the author's card", card)
+    # The pictures: the feature image and the author's photo load from /media/, each at the
+    # served width the browser picked for the space it has (never smaller than that space).
+    feature, avatar = site.loaded_images("#body img.feature", "#author-card img.avatar")
+    check(feature and served_width(feature) >= feature["shown"] > 300,
+          "article: the feature image loads at a served width at least as wide as it is shown", feature)
+    check(avatar and served_width(avatar) == 320 and avatar["alt"] == "Alex Kim",
+          "article: the author's photo loads, 320 px for its 72", avatar)
     related = site.text("#related .card-title")
     expected = [a["title"] for a in api.get("/v1/articles/go-in-production/related?limit=3")["data"]]
     check(related == expected and related, "article: related posts", related)
@@ -322,6 +356,8 @@ def run(site, api):
     site.open("author.html?slug=alex-kim")
     page_checks(site, "author")
     check(site.text("h1") == ["Alex Kim"], "author: name", site.text("h1"))
+    photo = site.loaded_images("#about img.avatar")[0]
+    check(photo and served_width(photo) == 320, "author: the photo loads", photo)
     mine = [a["title"] for a in api.all_articles("&author=alex-kim")][:10]
     check(site.text("#posts .card-title") == mine, "author: their articles")
     site.open("tag.html?slug=observability")

@@ -30,6 +30,7 @@ public func buildApplication(
     let stores = database.stores(clock: clock, limits: configuration.storeLimits, kinds: configuration.describedKinds)
     if configuration.loadDemoContent {
         if try await database.loadDemoContent(now: clock.now, stores: stores) {
+            try await DemoPictures.add(to: stores, settings: configuration.media)
             logger.info("Loaded the demo publication", metadata: ["database": "\(database.location)"])
         } else {
             logger.info("The database already holds content; demo content not loaded")

@@ -44,11 +44,25 @@ export function tagLinks(tags) {
   );
 }
 
-/** One article in a list: title, author, date, reading time, excerpt, tags. */
+/**
+ * An image as the API describes it (`feature_image`, `avatar`): its size reserved by its
+ * width and height, the browser picking from `srcset` by `sizes`, its average colour shown
+ * while it loads.
+ */
+export function picture(image, { sizes, className, alt = image.alt ?? "" }) {
+  return h("img", {
+    class: className, src: image.url, srcset: image.srcset, sizes, width: image.width, height: image.height,
+    alt, loading: "lazy", decoding: "async", style: image.placeholder ? `background-color: ${image.placeholder}` : null,
+  });
+}
+
+/** One article in a list: its feature image, title, author, date, reading time, excerpt, tags. */
 export function articleCard(article, settings, headingLevel = "h3") {
   return h(
     "li",
-    { class: "card" },
+    { class: article.feature_image ? "card pictured" : "card" },
+    // Decorative beside the title it illustrates: the title says what the link is.
+    article.feature_image ? picture(article.feature_image, { sizes: "8rem", className: "card-image", alt: "" }) : null,
     h("article", {},
       h(headingLevel, { class: "card-title" }, h("a", { href: page("article.html", { slug: article.slug }) }, article.title)),
       h("p", { class: "byline" },

@@ -3,7 +3,7 @@
 // renamed one is followed (the API answers 301) and the address bar updated.
 import { get, post } from "../api.js";
 import { h, fill, page, param } from "../dom.js";
-import { frame, site, time, tagLinks, showError } from "../site.js";
+import { frame, site, time, tagLinks, showError, picture } from "../site.js";
 
 const main = document.getElementById("main");
 const crumb = document.getElementById("crumb");
@@ -53,6 +53,7 @@ async function authorPanel(slug) {
   try {
     const { data: author } = await get(`/v1/authors/${encodeURIComponent(slug)}`);
     fill(authorCard,
+      author.avatar ? picture(author.avatar, { sizes: "4.5rem", className: "avatar" }) : null,
       h("h2", {}, "About the author"),
       h("p", { class: "author-name" }, h("a", { href: page("author.html", { slug: author.slug }) }, author.name)),
       author.bio ? h("p", {}, author.bio) : null);
@@ -121,6 +122,10 @@ async function show() {
   }
   // The API renders the Markdown and removes raw HTML and unsafe links from it.
   body.innerHTML = article.body_html ?? "";
+  // In the body's own space, which was held for it: nothing below it moves twice.
+  if (article.feature_image) {
+    body.prepend(picture(article.feature_image, { sizes: "(min-width: 48rem) 44rem, 100vw", className: "feature" }));
+  }
   body.removeAttribute("aria-busy");
   body.classList.remove("loading");
   await Promise.all([

@@ -2,7 +2,7 @@
 // ten at a time with the API's cursor.
 import { get } from "../api.js";
 import { h, fill, page, param } from "../dom.js";
-import { frame, site, articleCard, showError } from "../site.js";
+import { frame, site, articleCard, showError, picture } from "../site.js";
 
 const PAGE_SIZE = 10;
 const main = document.getElementById("main");
@@ -24,6 +24,7 @@ function notFound(what) {
 function describe(resource) {
   if (kind === "author") {
     return [
+      resource.avatar ? picture(resource.avatar, { sizes: "4.5rem", className: "avatar" }) : null,
       resource.bio ? h("p", {}, resource.bio) : null,
       h("p", { class: "byline" },
         resource.location ? `${resource.location} · ` : null,
