@@ -119,7 +119,12 @@ static inline int masthead_vips_render(const char *loader, const char *path, int
     int failed;
 
     VipsImage *resized = NULL;
-    failed = vips_thumbnail_image(loaded, &resized, box_width, "height", box_height, "size", VIPS_SIZE_DOWN, NULL);
+    // An embedded profile (a phone's Display P3) is applied, into sRGB, since it is removed
+    // below; an image without one is taken as sRGB already, untouched.
+    failed = vips_image_get_typeof(loaded, VIPS_META_ICC_NAME)
+        ? vips_thumbnail_image(loaded, &resized, box_width, "height", box_height, "size", VIPS_SIZE_DOWN,
+            "export_profile", "srgb", NULL)
+        : vips_thumbnail_image(loaded, &resized, box_width, "height", box_height, "size", VIPS_SIZE_DOWN, NULL);
     g_object_unref(loaded);
     if (failed) return -1;
 
@@ -165,12 +170,18 @@ static inline int masthead_vips_average(const char *loader, const char *path, in
     if (!loaded) return -1;
     int failed;
     VipsImage *small = NULL;
-    failed = vips_thumbnail_image(loaded, &small, 1, "height", 1, "size", VIPS_SIZE_FORCE, NULL);
+    failed = vips_image_get_typeof(loaded, VIPS_META_ICC_NAME)
+        ? vips_thumbnail_image(loaded, &small, 1, "height", 1, "size", VIPS_SIZE_FORCE, "export_profile", "srgb", NULL)
+        : vips_thumbnail_image(loaded, &small, 1, "height", 1, "size", VIPS_SIZE_FORCE, NULL);
     g_object_unref(loaded);
     if (failed) return -1;
-    VipsImage *eight = NULL;
-    failed = vips_cast_uchar(small, &eight, NULL);
+    // sRGB at 8 bits whatever it was (grey, 16-bit, CMYK), by conversion rather than clamping.
+    VipsImage *srgb = NULL, *eight = NULL;
+    failed = vips_colourspace(small, &srgb, VIPS_INTERPRETATION_sRGB, NULL);
     g_object_unref(small);
+    if (failed) return -1;
+    failed = vips_cast_uchar(srgb, &eight, NULL);
+    g_object_unref(srgb);
     if (failed) return -1;
     buffer = vips_image_write_to_memory(eight, &length);
     int bands = vips_image_get_bands(eight);

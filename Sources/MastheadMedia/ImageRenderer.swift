@@ -15,12 +15,20 @@ public enum ImageRenderer {
 
     /// The variant of the image in `path` (already probed as `source`) in `format`; a cover
     /// crop is centred as near its focal point as the frame allows.
-    public static func render(fileAt path: String, source: ProbedImage, variant: ImageVariant, format: ImageFormat)
-        throws(Failure) -> [UInt8]
-    {
+    public static func render(
+        fileAt path: String,
+        source: ProbedImage,
+        variant: ImageVariant,
+        format: ImageFormat,
+        maximumWidth: Int = .max
+    ) throws(Failure) -> [UInt8] {
         guard ImageProbe.isStarted else { throw Failure() }
         let (uprightWidth, uprightHeight) = (source.uprightWidth, source.uprightHeight)
-        let (width, height) = variant.outputSize(sourceWidth: uprightWidth, sourceHeight: uprightHeight)
+        let (width, height) = variant.outputSize(
+            sourceWidth: uprightWidth,
+            sourceHeight: uprightHeight,
+            maximumWidth: maximumWidth
+        )
         let cover = variant.ratio != nil && variant.fit == .cover
         // The side that limits: the resized image is exactly the output on it, and at least
         // the output on the other (what a cover crop then cuts away).

@@ -26,13 +26,35 @@ public enum ImageFormat: String, Sendable, CaseIterable {
         }
     }
 
-    /// `auto`'s choice: AVIF, then WebP, from what `accept` (a request's `Accept`) names,
-    /// else PNG for a source that may be transparent and JPEG for any other.
-    public static func negotiated(accept: String?, sourceMediaType: String) -> ImageFormat {
+    /// `auto`'s choice when `accept` (a request's `Accept`) names AVIF or WebP; nil when it
+    /// names neither (then `fallback(for:)`).
+    public static func preferred(accept: String?) -> ImageFormat? {
         let accepted = MediaRanges(accept ?? "")
         if accepted.accepts("image/avif") { return .avif }
         if accepted.accepts("image/webp") { return .webp }
-        return ["image/png", "image/gif", "image/webp", "image/avif"].contains(sourceMediaType) ? .png : .jpeg
+        return nil
+    }
+
+    /// For a client that reads neither AVIF nor WebP: PNG for a source that may be
+    /// transparent, JPEG for any other.
+    public static func fallback(for sourceMediaType: String) -> ImageFormat {
+        ["image/png", "image/gif", "image/webp", "image/avif"].contains(sourceMediaType) ? .png : .jpeg
+    }
+
+    /// `auto`'s choice for a request's `Accept` and a source.
+    public static func negotiated(accept: String?, sourceMediaType: String) -> ImageFormat {
+        preferred(accept: accept) ?? fallback(for: sourceMediaType)
+    }
+
+    /// The format of encoded `bytes`, by their signature.
+    public init?(sniffing bytes: [UInt8]) {
+        switch Format(sniffing: Data(bytes.prefix(64)))?.mediaType {
+        case "image/jpeg": self = .jpeg
+        case "image/png": self = .png
+        case "image/webp": self = .webp
+        case "image/avif": self = .avif
+        default: return nil
+        }
     }
 }
 
@@ -187,9 +209,9 @@ public struct ImageVariant: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The size it comes out at from an upright `sourceWidth` × `sourceHeight` image: never
-    /// larger than the source, and never 0.
-    public func outputSize(sourceWidth: Int, sourceHeight: Int) -> (width: Int, height: Int) {
-        let targetWidth = min(width ?? sourceWidth, sourceWidth)
+    /// larger than the source, `full` no wider than `maximumWidth`, and never 0.
+    public func outputSize(sourceWidth: Int, sourceHeight: Int, maximumWidth: Int = .max) -> (width: Int, height: Int) {
+        let targetWidth = min(width ?? min(sourceWidth, maximumWidth), sourceWidth)
         guard let ratio else {
             let height = Double(sourceHeight) * Double(targetWidth) / Double(sourceWidth)
             return (targetWidth, max(1, Int(height.rounded())))

@@ -18,10 +18,17 @@ package struct PostgresMediaStore: MediaStore {
         let logger = logger
         return try await engine.write(announcing: nil) { connection in
             guard let id = try await Self.insert(upload, now: now, connection, logger) else {
-                return (try await Self.asset("hash = \(upload.hash)", connection, logger)!, false)
+                // Another instance's upload of the same bytes, unless deleted since.
+                guard let existing = try await Self.asset("hash = \(upload.hash)", connection, logger) else {
+                    throw MediaRows.changedMeanwhile
+                }
+                return (existing, false)
             }
             try await PostgresOutbox.record([MediaRows.event(id, .created)], now: now, connection, logger)
-            return (try await Self.asset("id = \(id)", connection, logger)!, true)
+            guard let asset = try await Self.asset("id = \(id)", connection, logger) else {
+                throw MediaRows.changedMeanwhile
+            }
+            return (asset, true)
         }
     }
 
@@ -34,7 +41,11 @@ package struct PostgresMediaStore: MediaStore {
                 if let inserted = try await Self.insert(picture.upload, now: now, connection, logger) {
                     id = inserted
                 } else {
-                    id = try await Self.asset("hash = \(picture.upload.hash)", connection, logger)!.id
+                    guard let existing = try await Self.asset("hash = \(picture.upload.hash)", connection, logger)
+                    else {
+                        throw MediaRows.changedMeanwhile
+                    }
+                    id = existing.id
                 }
                 try await connection.run(
                     """
@@ -162,7 +173,8 @@ package struct PostgresMediaStore: MediaStore {
         let logger = logger
         let deleted = try await engine.write(announcing: .content) { connection in
             // Held to the end: a deletion of the same asset from another instance waits. An
-            // article written meanwhile may still name it; its image then reads as null.
+            // article written meanwhile (on either engine, its check and write being apart) may
+            // still name it; its image then reads as null, and later edits are not blocked.
             try await connection.run("SELECT id FROM media WHERE id = \(id) FOR UPDATE", logger)
             var uses: [String] = []
             for reference in MediaReference.fields {

@@ -39,6 +39,12 @@ package enum MediaRows {
 
     package static func notFound(_ id: Int64) -> StoreError { .notFound(resource: .media, slug: String(id)) }
 
+    /// The same bytes were uploaded and deleted at once elsewhere: the write may be tried again.
+    package static let changedMeanwhile = StoreError.conflict(
+        code: "media_changed",
+        detail: "The same file was being uploaded and deleted at once; send it again."
+    )
+
     /// At most this many uses are named when a deletion is refused.
     package static let usesNamed = 5
 

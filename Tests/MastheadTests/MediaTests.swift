@@ -545,4 +545,98 @@ import Testing
             #expect(try await client.send(.delete, "/v1/media/\(id)", token: writer).status == .noContent)
         }
     }
+
+    // MARK: - Bounds found in review
+
+    /// `full` is the image's own width up to the largest served width, never a 50-megapixel
+    /// render for anyone who asks.
+    @Test(arguments: AppEngine.available) func fullIsNoWiderThanTheLargestServedWidth(engine: AppEngine) async throws {
+        try await withApp(on: engine) { client, storage async throws in
+            let writer = try await storage.token([.contentWrite])
+            let folder = try TemporaryFolder()
+            let path = try ImageProbeTests.image("wide.jpg", in: folder, width: 2400, height: 100)
+            let wide = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            let created = try await Self.upload(client, wide, query: "?filename=wide.jpg", token: writer)
+            let hash = try #require(try created.json["data"]["hash"].string)
+            #expect(try created.json["data"]["width"].int == 2400)
+            #expect(try created.json["data"]["srcset"].string?.hasSuffix("/media/\(hash)/full/wide.jpg 1920w") == true)
+            #expect(try created.json["data"]["focus"].string == "f50x50")
+            let full = try await client.get("/media/\(hash)/full-jpeg/wide.jpg")
+            #expect(try Self.decode(Array(full.body.readableBytesView)).0.width == 1920)
+        }
+    }
+
+    /// A variant this instance made is served again without the database (the URL names the
+    /// content); deleting the asset through the API forgets it here.
+    @Test(arguments: AppEngine.available) func aMadeVariantNeedsNoDatabaseAndGoesWithItsAsset(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine) { client, storage async throws in
+            let writer = try await storage.token([.contentWrite])
+            let created = try await Self.upload(client, try Self.photo(width: 300, height: 200), token: writer)
+            let id = try #require(try created.json["data"]["id"].int)
+            let hash = try #require(try created.json["data"]["hash"].string)
+            let url = "/media/\(hash)/w320-png/photo.jpg"
+            let first = try await client.get(url)
+            #expect(first.status == .ok)
+            // Rows renamed away behind the server's back: a made variant is still served.
+            let table = "media_parked"
+            try await storage.execute("ALTER TABLE media RENAME TO \(table)")
+            let again = try await client.get(url)
+            #expect(again.status == .ok && again.body == first.body)
+            try await storage.execute("ALTER TABLE \(table) RENAME TO media")
+            #expect(try await client.send(.delete, "/v1/media/\(id)", token: writer).status == .noContent)
+            #expect(try await client.get(url).status == .notFound)
+        }
+    }
+
+    /// An image deleted while content still named it (restored from a revision, imported
+    /// without its media) reads as null and does not block edits of anything else.
+    @Test(arguments: AppEngine.available) func aDanglingImageDoesNotBlockEdits(engine: AppEngine) async throws {
+        try await withApp(on: engine, seed: { try await $0.author("ann") }) { client, storage async throws in
+            let writer = try await storage.token([.contentWrite])
+            let created = try await Self.upload(client, try Self.halves(), query: "?filename=h.png", token: writer)
+            let id = try #require(try created.json["data"]["id"].int)
+            let article = #"{"title": "Kept", "body_markdown": "Words.", "author": "ann", "feature_image": \#(id)}"#
+            #expect(try await client.send(.post, "/v1/articles", json: article, token: writer).status == .created)
+            try await storage.execute("DELETE FROM media WHERE id = \(id)")
+            let edited = try await client.send(
+                .patch,
+                "/v1/articles/kept",
+                json: #"{"title": "Still kept"}"#,
+                token: writer
+            )
+            #expect(edited.status == .ok)
+            #expect(try edited.json["data"]["feature_image"] == .null)
+            // Naming it anew is refused: it is gone.
+            let renamed = try await client.send(
+                .patch,
+                "/v1/articles/kept",
+                json: #"{"feature_image": \#(id + 1)}"#,
+                token: writer
+            )
+            #expect(renamed.status == .unprocessableContent)
+        }
+    }
+
+    /// Past the queue, a render is refused at once instead of waiting without end.
+    @Test func rendersPastTheQueueAreRefused() async throws {
+        let permits = Permits(count: 1, queue: 0)
+        let (release, releasing) = AsyncStream.makeStream(of: Void.self)
+        let (started, starting) = AsyncStream.makeStream(of: Void.self)
+        let running = Task {
+            try await permits.run {
+                starting.yield()
+                for await _ in release { break }
+            }
+        }
+        var startedIterator = started.makeAsyncIterator()
+        await startedIterator.next()
+        await #expect(throws: ProblemError.self) { try await permits.run {} }
+        releasing.yield()
+        releasing.finish()
+        try await running.value
+        // Free again: the next one runs.
+        try await permits.run {}
+    }
 }

@@ -240,19 +240,25 @@ public struct MastheadRouter {
             router.addRoutes(writes.endpoints, atPath: RouterPath(Input.path))
         }
         for kind in stores.describedKinds { addDescribed(kind) }
+        // By default one folder per port: a restart finds (and clears) its own files; port 0
+        // (a test's) gets a folder of its own.
         let mediaFolder =
             configuration.media.cacheFolder
-            ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("masthead-media-\(UUID().uuidString)")
+            ?? (NSTemporaryDirectory() as NSString).appendingPathComponent(
+                "masthead-media-" + (configuration.port == 0 ? UUID().uuidString : String(configuration.port))
+            )
         let images = MediaImages(
             store: stores.media,
-            cache: MediaCache(folder: mediaFolder, maxBytes: configuration.media.cacheMaxBytes)
+            cache: MediaCache(folder: mediaFolder, maxBytes: configuration.media.cacheMaxBytes),
+            maximumWidth: configuration.media.maximumWidth
         )
         router.addRoutes(
             MediaController(
                 store: stores.media,
                 uploads: MediaUploads(folder: mediaFolder + "/uploads", maxBytes: configuration.media.maxUploadBytes),
                 settings: configuration.media,
-                changes: changes
+                changes: changes,
+                images: images
             ).endpoints,
             atPath: "/v1/media"
         )

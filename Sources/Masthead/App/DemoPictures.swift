@@ -53,7 +53,7 @@ enum DemoPictures {
             )
             pictures.append((upload, picture.field, picture.slug))
         }
-        // One transaction: a demo loads in one commit, pictures and all.
+        // One transaction of their own, after the demo's content.
         try await stores.media.load(pictures)
     }
 

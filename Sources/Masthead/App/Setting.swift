@@ -142,7 +142,7 @@ extension Setting {
         Where this instance keeps the image variants it made and the originals it copied out of the database \
         (its files in it are deleted at start); uploads are received there too.
         """,
-        default: "a new folder under the system's temporary folder"
+        default: "masthead-media-PORT under the system's temporary folder"
     )
     public static let mediaCacheMaxBytes = Setting(
         "media-cache-max-bytes",

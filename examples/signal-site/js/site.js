@@ -2,6 +2,7 @@
 // cards, and how a failure is shown.
 import { get } from "./api.js";
 import { h, fill, page } from "./dom.js";
+import { API_BASE } from "./config.js";
 
 let settings;
 
@@ -50,8 +51,10 @@ export function tagLinks(tags) {
  * while it loads.
  */
 export function picture(image, { sizes, className, alt = image.alt ?? "" }) {
+  // The API's image URLs are relative to the API, which may be on another origin.
+  const srcset = image.srcset.split(", ").map((candidate) => API_BASE + candidate).join(", ");
   return h("img", {
-    class: className, src: image.url, srcset: image.srcset, sizes, width: image.width, height: image.height,
+    class: className, src: API_BASE + image.url, srcset, sizes, width: image.width, height: image.height,
     alt, loading: "lazy", decoding: "async", style: image.placeholder ? `background-color: ${image.placeholder}` : null,
   });
 }

@@ -33,14 +33,16 @@ package protocol WritableCollection: Sendable {
     func document(of resource: Resource) -> JSONObject
     /// Reads a body; problems go into `reader`. `existing` is nil on create.
     func input(from reader: inout FieldReader, existing: Resource?) -> Input?
-    /// A problem for every slug the body names that does not exist.
-    func missingReferences(in document: JSONObject) async throws -> [FieldError]
+    /// A problem for every slug the body names that does not exist; a media reference the
+    /// resource already holds (`existing`) is not checked again, so a write that does not
+    /// touch it never fails for it.
+    func missingReferences(in document: JSONObject, existing: Resource?) async throws -> [FieldError]
     /// Headers a read of the resource carries besides its ETag.
     func headers(of resource: Resource) -> HTTPFields
 }
 
 extension WritableCollection {
-    package func missingReferences(in document: JSONObject) async throws -> [FieldError] { [] }
+    package func missingReferences(in document: JSONObject, existing: Resource?) async throws -> [FieldError] { [] }
     package func shelf(for resources: [Resource]) async throws -> MediaShelf { .empty }
     package func headers(of resource: Resource) -> HTTPFields { [:] }
 
@@ -56,7 +58,7 @@ extension WritableCollection {
     package func validInput(from document: JSONObject, existing: Resource?) async throws -> Input {
         var reader = FieldReader(document, writable: Self.writableFields)
         let input = self.input(from: &reader, existing: existing)
-        reader.add(try await missingReferences(in: document))
+        reader.add(try await missingReferences(in: document, existing: existing))
         try reader.finish()
         return input!
     }

@@ -26,12 +26,18 @@ public struct MediaSettings: Sendable {
         return "/media/\(asset.hash)/\(variant)/\(MediaFilename(asset.filename)?.pathSegment ?? "file")"
     }
 
-    /// Every served width below the image's own, then its own: `url 640w, …`.
+    /// The widest any image is served: the largest width of the set (`full` of a larger
+    /// image is made that wide).
+    package var maximumWidth: Int { variants.widths.max() ?? 1920 }
+
+    /// Every served width below the image's own, then `full` (its own, at most
+    /// `maximumWidth`): `url 640w, …`.
     package func srcset(of asset: MediaAsset) -> String? {
         guard let width = asset.width else { return nil }
-        let widths = variants.widths.filter { $0 < width }
+        let full = min(width, maximumWidth)
+        let widths = variants.widths.filter { $0 < full }
         return (widths.map { ImageVariant(width: $0) } + [ImageVariant(width: nil)]).compactMap { variant in
-            url(of: asset, variant: variant).map { "\($0) \(variant.width ?? width)w" }
+            url(of: asset, variant: variant).map { "\($0) \(variant.width ?? full)w" }
         }.joined(separator: ", ")
     }
 }
@@ -58,6 +64,25 @@ package struct ImageController {
             let variant = ImageVariant(parsing: name, policy: settings.variants),
             let filename = context.parameters.get("filename"), filename.unicodeScalars.count <= 255
         else { throw Self.notFound }
+        // What `auto` picks depends on the request's Accept only, and for a client that reads
+        // neither AVIF nor WebP on the source too: "legacy" then, in the key and the tag.
+        let preferred = variant.format ?? ImageFormat.preferred(accept: request.headers[.accept])
+        let choice = variant.format == nil ? "-\(preferred?.rawValue ?? "legacy")" : ""
+        let key = "\(hash)-\(variant)\(choice)"
+        let tag = "\"\(hash.prefix(32))-\(variant)\(choice)\""
+        var headers: HTTPFields = [
+            .cacheControl: "public, max-age=31536000, immutable",
+            .eTag: tag,
+            .xContentTypeOptions: "nosniff",
+        ]
+        if variant.format == nil { headers[.vary] = "Accept" }
+        // The URL names the content: a match, or bytes this instance made, need no database.
+        if EntityTags.matches(request.headers[.ifNoneMatch], tag) {
+            return Response(status: .notModified, headers: headers)
+        }
+        if let bytes = await images.cached(key), let format = preferred ?? ImageFormat(sniffing: bytes) {
+            return Self.respond(bytes, format: format, filename: filename, headers: headers)
+        }
         let asset: MediaAsset
         do {
             asset = try await store.find(hash: hash)
@@ -71,30 +96,28 @@ package struct ImageController {
             // An old focal point: its URL led to a crop no longer made.
             throw Self.notFound
         }
-        let format =
-            variant.format ?? ImageFormat.negotiated(accept: request.headers[.accept], sourceMediaType: asset.mediaType)
-        let tag = "\"\(hash.prefix(32))-\(variant)\(variant.format == nil ? "-\(format.rawValue)" : "")\""
-        var headers: HTTPFields = [
-            .cacheControl: "public, max-age=31536000, immutable",
-            .eTag: tag,
-            .xContentTypeOptions: "nosniff",
-        ]
-        if variant.format == nil { headers[.vary] = "Accept" }
-        if EntityTags.matches(request.headers[.ifNoneMatch], tag) {
-            return Response(status: .notModified, headers: headers)
-        }
+        let format = preferred ?? ImageFormat.fallback(for: asset.mediaType)
         let bytes: [UInt8]
         do {
-            bytes = try await images.variant(variant, format: format, of: asset)
+            bytes = try await images.variant(variant, format: format, of: asset, key: key)
         } catch is ImageRenderer.Failure {
             throw ProblemError(
                 status: .unprocessableContent,
                 code: "image_unreadable",
                 detail: "This image could not be made at that size; the original may be damaged."
             )
+        } catch is ImageRefusal {
+            throw MediaCache.unavailable
         }
+        return Self.respond(bytes, format: format, filename: asset.filename, headers: headers)
+    }
+
+    private static func respond(_ bytes: [UInt8], format: ImageFormat, filename: String, headers: HTTPFields)
+        -> Response
+    {
+        var headers = headers
         headers[.contentType] = format.mediaType
-        headers[.contentDisposition] = ContentDisposition.inline(asset.filename)
+        headers[.contentDisposition] = ContentDisposition.inline(filename)
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 

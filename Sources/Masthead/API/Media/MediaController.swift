@@ -14,6 +14,8 @@ package struct MediaController {
     package let settings: MediaSettings
     /// Where edits and deletions are reported: content that shows an asset is cached with it.
     package let changes: ContentChanges
+    /// What this instance made of assets, forgotten when one is deleted.
+    package let images: MediaImages
 
     /// The cached responses that may show an asset.
     package static let showsMedia: Set<CacheScope> = [.articles, .authors, .search, .feeds]
@@ -138,7 +140,10 @@ package struct MediaController {
     @Sendable package func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.contentWrite)
         _ = try QueryReader(context, allowed: [])
-        try await store.delete(id: try Self.id(context))
+        let id = try Self.id(context)
+        let asset = try await store.find(id: id)
+        try await store.delete(id: id)
+        await images.forget(asset.hash)
         changes.committed(Self.showsMedia)
         return Response(status: .noContent)
     }
@@ -236,6 +241,8 @@ package struct MediaResponse: JSONEncodable {
             object.field("caption", asset.details.caption)
             object.field("credit", asset.details.credit)
             object.field("focal_point", FocalPointJSON(point: asset.details.focalPoint))
+            let focus = ImageVariant.Focus(x: asset.details.focalPoint.x, y: asset.details.focalPoint.y)
+            object.field("focus", focus.description)
             object.field("url", settings.url(of: asset, variant: ImageVariant(width: nil)))
             object.field("srcset", settings.srcset(of: asset))
             object.field("original_url", "/v1/media/\(asset.id)/original")

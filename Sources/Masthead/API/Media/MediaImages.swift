@@ -7,20 +7,32 @@ import NIOCore
 import NIOPosix
 
 /// What the image routes do that takes time: reading uploads' headers, copying originals out
-/// of the database, and making variants. It works on NIO's thread pool with at most as many
-/// renders at once as there are cores; identical requests at once share one render; and what
-/// it made is kept in `MediaCache`, a bounded folder of this instance's own.
+/// of the database, and making variants. Renders run on a thread pool of their own, at most
+/// one per core, with a bounded queue behind them (past it, 503); identical requests at once
+/// share one render; and what it made is kept in `MediaCache`, a bounded folder of this
+/// instance's own.
 package actor MediaImages {
     package let cache: MediaCache
     private let store: any MediaStore
     private let permits: Permits
+    private let maximumWidth: Int
     private var renders: [String: Task<[UInt8], any Error>] = [:]
     private var copies: [String: Task<String, any Error>] = [:]
 
-    package init(store: any MediaStore, cache: MediaCache, concurrentRenders: Int = System.coreCount) {
+    /// Renders' own threads, one per core, so that a queue of them never holds up what else
+    /// uses NIO's shared pool (upload probes, DNS look-ups).
+    private static let renderThreads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: System.coreCount)
+        pool.start()
+        return pool
+    }()
+
+    package init(store: any MediaStore, cache: MediaCache, maximumWidth: Int, concurrentRenders: Int = System.coreCount)
+    {
         self.store = store
         self.cache = cache
-        self.permits = Permits(count: max(1, concurrentRenders))
+        self.maximumWidth = maximumWidth
+        self.permits = Permits(count: max(1, concurrentRenders), queue: 64)
     }
 
     /// The header of the file at `path`, and for an image within the limit its average
@@ -38,10 +50,19 @@ package actor MediaImages {
         }
     }
 
-    /// The bytes of `variant` of `asset` in `format`, from the cache or made now.
-    package func variant(_ variant: ImageVariant, format: ImageFormat, of asset: MediaAsset) async throws -> [UInt8] {
-        let key = "\(asset.hash)-\(variant)-\(format.rawValue)"
-        if let cached = await cache.read(key) { return cached }
+    /// The bytes of the variant cached under `key`, if this instance made it: read without
+    /// the database, since the key names the content.
+    package func cached(_ key: String) async -> [UInt8]? {
+        guard let path = await cache.path(of: key) else { return nil }
+        return FileManager.default.contents(atPath: path).map { [UInt8]($0) }
+    }
+
+    /// The bytes of `variant` of `asset` in `format`, kept under `key`: from the cache, or
+    /// made now.
+    package func variant(_ variant: ImageVariant, format: ImageFormat, of asset: MediaAsset, key: String) async throws
+        -> [UInt8]
+    {
+        if let cached = await cached(key) { return cached }
         if let running = renders[key] { return try await running.value }
         let task = Task { try await self.render(variant, format: format, of: asset, key: key) }
         renders[key] = task
@@ -49,22 +70,46 @@ package actor MediaImages {
         return try await task.value
     }
 
+    /// Forgets what this instance made of the asset with `hash` (it was deleted).
+    package func forget(_ hash: String) async {
+        await cache.remove(prefix: hash + "-")
+    }
+
     private func render(_ variant: ImageVariant, format: ImageFormat, of asset: MediaAsset, key: String) async throws
         -> [UInt8]
     {
+        let originalKey = "\(asset.hash)-original"
         let original = try await originalFile(of: asset)
-        let bytes = try await permits.run {
-            try await NIOThreadPool.singleton.runIfActive {
-                let source = try ImageProbe.probe(fileAt: original, pixelLimit: .max)
-                return try ImageRenderer.render(fileAt: original, source: source, variant: variant, format: format)
+        // Kept while in use: the cache may not evict it under the render.
+        await cache.pin(originalKey)
+        let maximumWidth = maximumWidth
+        let bytes: [UInt8]
+        do {
+            bytes = try await permits.run {
+                try await Self.renderThreads.runIfActive {
+                    let source = try ImageProbe.probe(fileAt: original, pixelLimit: .max)
+                    return try ImageRenderer.render(
+                        fileAt: original,
+                        source: source,
+                        variant: variant,
+                        format: format,
+                        maximumWidth: maximumWidth
+                    )
+                }
             }
+        } catch {
+            await cache.unpin(originalKey)
+            // A copy that cannot be read is copied again next time.
+            if error is ImageRefusal { await cache.remove(prefix: originalKey) }
+            throw error
         }
+        await cache.unpin(originalKey)
         await cache.write(bytes, as: key)
         return bytes
     }
 
     /// The original's bytes as a file in the cache, copied out of the store a part at a time
-    /// when it is not there (one copy at a time per asset).
+    /// when it is not there (one copy at a time per asset), kept only when whole.
     private func originalFile(of asset: MediaAsset) async throws -> String {
         let key = "\(asset.hash)-original"
         if let path = await cache.path(of: key) { return path }
@@ -74,9 +119,17 @@ package actor MediaImages {
         let task = Task {
             try await cache.writeFile(as: key) { file in
                 var part = 0
+                var copied: Int64 = 0
+                var digest = ContentDigest()
                 while let bytes = try await store.part(part, of: asset.id) {
                     try file.write(contentsOf: bytes)
+                    digest.update(bytes)
+                    copied += Int64(bytes.count)
                     part += 1
+                }
+                // Deleted while copied, or changed: never kept as if it were the asset.
+                guard copied == asset.byteSize, digest.hex() == asset.hash else {
+                    throw StoreError.notFound(resource: .media, slug: asset.hash)
                 }
             }
         }
@@ -86,19 +139,30 @@ package actor MediaImages {
     }
 }
 
-/// At most `count` bodies run at once; the others wait in order.
+/// At most `count` bodies run at once; up to `queue` others wait in order, and any more are
+/// refused at once with a 503 (`Permits.busy`).
 package actor Permits {
     private var available: Int
+    private let queue: Int
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    package init(count: Int) {
+    package init(count: Int, queue: Int = .max) {
         available = count
+        self.queue = queue
     }
+
+    package static let busy = ProblemError(
+        status: .serviceUnavailable,
+        code: "busy",
+        detail: "This server is making as many images as it can; try again shortly.",
+        headers: [.retryAfter: "1"]
+    )
 
     package func run<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result {
         if available > 0 {
             available -= 1
         } else {
+            guard waiting.count < queue else { throw Self.busy }
             await withCheckedContinuation { waiting.append($0) }
         }
         defer {
@@ -119,6 +183,8 @@ package actor MediaCache {
     private var entries: [String: Entry] = [:]
     private var total = 0
     private var tick: UInt64 = 0
+    /// Files in use (an original under a render): never evicted until let go.
+    private var pinned: [String: Int] = [:]
 
     private struct Entry {
         var size: Int
@@ -142,17 +208,34 @@ package actor MediaCache {
 
     package var totalBytes: Int { total }
 
-    /// The path of `key`'s file, if it is cached.
+    /// The path of `key`'s file, if it is cached (and still there).
     package func path(of key: String) -> String? {
-        guard entries[key] != nil else { return nil }
+        guard let entry = entries[key] else { return nil }
+        let path = filePath(key)
+        guard FileManager.default.fileExists(atPath: path) else {
+            entries[key] = nil
+            total -= entry.size
+            return nil
+        }
         tick += 1
         entries[key]?.lastUse = tick
-        return filePath(key)
+        return path
     }
 
-    package func read(_ key: String) -> [UInt8]? {
-        guard let path = path(of: key), let data = FileManager.default.contents(atPath: path) else { return nil }
-        return Array(data)
+    package func pin(_ key: String) { pinned[key, default: 0] += 1 }
+
+    package func unpin(_ key: String) {
+        pinned[key, default: 1] -= 1
+        if pinned[key] == 0 { pinned[key] = nil }
+    }
+
+    /// Deletes every file whose key starts with `prefix` that is not in use.
+    package func remove(prefix: String) {
+        for (key, entry) in entries where key.hasPrefix(prefix) && pinned[key] == nil {
+            try? FileManager.default.removeItem(atPath: filePath(key))
+            entries[key] = nil
+            total -= entry.size
+        }
     }
 
     package func write(_ bytes: [UInt8], as key: String) async {
@@ -160,7 +243,7 @@ package actor MediaCache {
     }
 
     /// Writes `key`'s file with `fill`, then keeps it; returns its path.
-    package func writeFile(as key: String, _ fill: (FileHandle) async throws -> Void) async throws -> String {
+    package func writeFile(as key: String, _ fill: @Sendable (FileHandle) async throws -> Void) async throws -> String {
         let temporary = filePath("\(key).\(UUID().uuidString).part")
         guard FileManager.default.createFile(atPath: temporary, contents: nil),
             let file = FileHandle(forWritingAtPath: temporary)
@@ -190,7 +273,8 @@ package actor MediaCache {
     /// written, about to be read).
     private func evict(keeping kept: String) {
         guard total > maxBytes else { return }
-        for (key, entry) in entries.sorted(by: { $0.value.lastUse < $1.value.lastUse }) where key != kept {
+        for (key, entry) in entries.sorted(by: { $0.value.lastUse < $1.value.lastUse })
+        where key != kept && pinned[key] == nil {
             try? FileManager.default.removeItem(atPath: filePath(key))
             entries[key] = nil
             total -= entry.size

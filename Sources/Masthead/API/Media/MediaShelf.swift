@@ -30,9 +30,11 @@ package struct MediaLibrary: Sendable {
         try await shelf(for: authors.map(\.details.avatar))
     }
 
-    /// A problem when `field` of `document` names no image in the library (`unknown_media`).
-    package func missing(in document: JSONObject, field: String) async throws -> [FieldError] {
-        guard case .integer(let id)? = document[field], id > 0 else { return [] }
+    /// A problem when `field` of `document` names no image in the library (`unknown_media`);
+    /// `held`, what the resource holds already, is not checked (it may name an asset deleted
+    /// since, which reads as null, and must not block edits of anything else).
+    package func missing(in document: JSONObject, field: String, unless held: Int?) async throws -> [FieldError] {
+        guard case .integer(let id)? = document[field], id > 0, Int(exactly: id) != held else { return [] }
         let found = try await store.find(ids: [id])
         guard found.first?.isImage != true else { return [] }
         return [

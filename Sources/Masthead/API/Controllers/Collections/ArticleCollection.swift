@@ -13,9 +13,9 @@ package struct ArticleCollection: WritableCollection {
     package static var path: String { "/v1/articles" }
     package static var writableFields: Set<String> { ArticleInput.fields }
 
-    package func missingReferences(in document: JSONObject) async throws -> [FieldError] {
+    package func missingReferences(in document: JSONObject, existing: Article?) async throws -> [FieldError] {
         try await authors.missing(in: document, field: "author") + tags.missing(in: document, field: "tags")
-            + media.missing(in: document, field: "feature_image")
+            + media.missing(in: document, field: "feature_image", unless: existing?.details.featureImage)
     }
 
     package func slug(of article: Article) -> String { article.slug }

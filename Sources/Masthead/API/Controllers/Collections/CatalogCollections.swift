@@ -10,7 +10,7 @@ package struct PlatformCollection: WritableCollection {
     package static var path: String { "/v1/platforms" }
     package static var writableFields: Set<String> { PlatformInput.fields }
 
-    package func missingReferences(in document: JSONObject) async throws -> [FieldError] {
+    package func missingReferences(in document: JSONObject, existing: Resource?) async throws -> [FieldError] {
         try await services.missing(in: document, field: "services")
     }
 
@@ -45,7 +45,7 @@ package struct ServiceCollection: WritableCollection {
     package static var path: String { "/v1/services" }
     package static var writableFields: Set<String> { ServiceInput.fields }
 
-    package func missingReferences(in document: JSONObject) async throws -> [FieldError] {
+    package func missingReferences(in document: JSONObject, existing: Resource?) async throws -> [FieldError] {
         try await platforms.missing(in: document, field: "platforms")
     }
 

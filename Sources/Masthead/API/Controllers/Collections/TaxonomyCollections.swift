@@ -18,8 +18,8 @@ package struct AuthorCollection: WritableCollection {
 
     package func shelf(for authors: [Author]) async throws -> MediaShelf { try await media.shelf(for: authors) }
 
-    package func missingReferences(in document: JSONObject) async throws -> [FieldError] {
-        try await media.missing(in: document, field: "avatar")
+    package func missingReferences(in document: JSONObject, existing: Author?) async throws -> [FieldError] {
+        try await media.missing(in: document, field: "avatar", unless: existing?.details.avatar)
     }
 
     /// Its writable fields, the photo as its id.
