@@ -9,6 +9,9 @@
 static inline int masthead_vips_start(void) {
     if (VIPS_INIT("masthead")) return -1;
     vips_cache_set_max(0);
+    // One thread per image: the server bounds how many are made at once (one per core), and
+    // libvips' own threads on top would let a few renders take every core from requests.
+    vips_concurrency_set(1);
     vips_block_untrusted_set(TRUE);
     vips_operation_block_set("VipsForeignLoad", TRUE);
     vips_operation_block_set("VipsForeignLoadJpegFile", FALSE);
@@ -98,8 +101,10 @@ static inline int masthead_vips_encode(VipsImage *image, int format, int quality
     case MASTHEAD_WEBP:
         return vips_webpsave_buffer(image, buffer, length, "Q", quality, "strip", TRUE, "effort", 4, NULL);
     case MASTHEAD_AVIF:
+        // Effort 0 is AV1's fastest encoder speed, as imgproxy serves AVIF by default: an
+        // image made while a reader waits.
         return vips_heifsave_buffer(image, buffer, length, "Q", quality, "strip", TRUE,
-            "compression", VIPS_FOREIGN_HEIF_COMPRESSION_AV1, "effort", 2, NULL);
+            "compression", VIPS_FOREIGN_HEIF_COMPRESSION_AV1, "effort", 0, NULL);
     default:
         return -1;
     }

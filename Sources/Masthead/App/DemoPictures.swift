@@ -30,7 +30,7 @@ enum DemoPictures {
 
     /// Made once per process, on NIO's thread pool (the work blocks), whatever number of
     /// demos load.
-    private static let made = Task { try await NIOThreadPool.singleton.runIfActive { try make() } }
+    private static let made = Task { try await MediaImages.threads.runIfActive { try make() } }
 
     static func add(to stores: Stores, settings: MediaSettings) async throws {
         let folder = (settings.cacheFolder ?? NSTemporaryDirectory()) + "/demo-pictures-\(UUID().uuidString)"

@@ -19,9 +19,9 @@ package actor MediaImages {
     private var renders: [String: Task<[UInt8], any Error>] = [:]
     private var copies: [String: Task<String, any Error>] = [:]
 
-    /// Renders' own threads, one per core, so that a queue of them never holds up what else
-    /// uses NIO's shared pool (upload probes, DNS look-ups).
-    private static let renderThreads: NIOThreadPool = {
+    /// Images' own threads, one per core, for renders and upload probes, so that they never
+    /// hold up what else uses NIO's shared pool (files, DNS look-ups for webhooks).
+    package static let threads: NIOThreadPool = {
         let pool = NIOThreadPool(numberOfThreads: System.coreCount)
         pool.start()
         return pool
@@ -40,7 +40,7 @@ package actor MediaImages {
     package static func probe(_ path: String, pixelLimit: Int) async throws
         -> Result<(image: ProbedImage, placeholder: String?), ImageRefusal>
     {
-        try await NIOThreadPool.singleton.runIfActive {
+        try await threads.runIfActive {
             do throws(ImageRefusal) {
                 let image = try ImageProbe.probe(fileAt: path, pixelLimit: pixelLimit)
                 return .success((image, try? ImageRenderer.averageColour(fileAt: path, source: image)))
@@ -86,7 +86,7 @@ package actor MediaImages {
         let bytes: [UInt8]
         do {
             bytes = try await permits.run {
-                try await Self.renderThreads.runIfActive {
+                try await Self.threads.runIfActive {
                     let source = try ImageProbe.probe(fileAt: original, pixelLimit: .max)
                     return try ImageRenderer.render(
                         fileAt: original,
