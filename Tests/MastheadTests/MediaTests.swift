@@ -639,4 +639,69 @@ import Testing
         // Free again: the next one runs.
         try await permits.run {}
     }
+
+    // MARK: - Forms
+
+    /// A `multipart/form-data` body with the given parts, each `(name, filename, bytes)`.
+    static func form(_ parts: [(String, String?, [UInt8])], boundary: String = "mhBoundary7MA4YWxk") -> [UInt8] {
+        var body: [UInt8] = []
+        for (name, filename, bytes) in parts {
+            let disposition = "form-data; name=\"\(name)\"" + (filename.map { "; filename=\"\($0)\"" } ?? "")
+            body += Array(
+                "--\(boundary)\r\nContent-Disposition: \(disposition)\r\nContent-Type: image/png\r\n\r\n".utf8
+            )
+            body += bytes + Array("\r\n".utf8)
+        }
+        return body + Array("--\(boundary)--\r\n".utf8)
+    }
+
+    /// A browser's form upload: the part named file, named by its filename; anything else in
+    /// the form, or a form that ends early, stores nothing.
+    @Test(arguments: AppEngine.available) func aFormUploadIsTakenFromItsFilePart(engine: AppEngine) async throws {
+        try await withApp(on: engine, configure: { $0.media.maxUploadBytes = 200_000 }) {
+            client,
+            storage async throws in
+            let writer = try await storage.token([.contentWrite])
+            let form: HTTPFields = [.contentType: "multipart/form-data; boundary=mhBoundary7MA4YWxk"]
+            // Noise: carriage returns and hyphens inside the file must not end the part.
+            let photo = try Self.photo(width: 120, height: 90) + Array("\r\n--mhBoundary7MA4YWx\r\r\n-".utf8)
+            let created = try await Self.upload(
+                client,
+                Self.form([("file", "From the form.jpg", photo)]),
+                query: "",
+                token: writer,
+                headers: form
+            )
+            #expect(created.status == .created)
+            let id = try #require(try created.json["data"]["id"].int)
+            #expect(try created.json["data"]["filename"].string == "From the form.jpg")
+            #expect(try created.json["data"]["byte_size"].int == photo.count)
+            #expect(try created.json["data"]["hash"].string == Self.sha256(photo))
+            let original = try await client.get(
+                "/v1/media/\(id)/original",
+                headers: [.authorization: "Bearer \(writer)"]
+            )
+            #expect(Array(original.body.readableBytesView) == photo)
+
+            let other = try Self.photo(width: 60, height: 40)
+            for (body, headers, code) in [
+                (Self.form([("title", nil, Array("Hi".utf8)), ("file", "a.jpg", other)]), form, "malformed_multipart"),
+                (Self.form([("file", "a.jpg", other), ("file", "b.jpg", other)]), form, "malformed_multipart"),
+                (Array(Self.form([("file", "a.jpg", other)]).dropLast(40)), form, "malformed_multipart"),
+                (Self.form([("file", "a.jpg", other)]), [.contentType: "multipart/form-data"], "malformed_multipart"),
+                (
+                    Self.form([("file", "a.jpg", other)]), [.contentType: "multipart/form-data; boundary=\"\""],
+                    "malformed_multipart"
+                ),
+                (Self.form([("file", "a.jpg", [])]), form, "empty_upload"),
+                (Self.form([("file", nil, other)]), form, "filename_required"),
+                (Self.form([("file", "big.jpg", [UInt8](repeating: 0xff, count: 200_001))]), form, "payload_too_large"),
+            ] {
+                let refused = try await Self.upload(client, body, query: "", token: writer, headers: headers)
+                #expect(refused.status.code >= 400 && refused.status.code < 500, "\(code)")
+                #expect(try refused.json["code"].string == code)
+            }
+            #expect(try await Self.counts(storage).assets == 1)
+        }
+    }
 }

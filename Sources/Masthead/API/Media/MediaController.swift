@@ -32,30 +32,31 @@ package struct MediaController {
     }
 
     /// The body is the file itself, named by `?filename=` or by `Content-Disposition`'s
-    /// `filename`; PATCH describes it. What it is comes from its bytes: its
-    /// `Content-Type` is not read. The same bytes again answer 200 with the asset they are.
+    /// `filename`; or, from a browser's form, `multipart/form-data` with the file as its part
+    /// `file` (named by that part). PATCH describes it. What it is comes from its bytes, never
+    /// from a `Content-Type`. The same bytes again answer 200 with the asset they are.
     @Sendable package func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.require(.contentWrite)
         let query = try QueryReader(context, allowed: ["filename"])
-        guard
-            let name = query.string("filename")
-                ?? request.headers[.contentDisposition].flatMap(ContentDisposition.filename(in:))
-        else {
-            throw ProblemError(
-                status: .badRequest,
-                code: "filename_required",
-                detail:
-                    "Name the file: ?filename=photo.jpg, or Content-Disposition: attachment; filename=\"photo.jpg\"."
-            )
+        // A raw body's name is known before its bytes are read; a form's, from its part.
+        let boundary = try MediaUploads.formBoundary(of: request.headers[.contentType])
+        var named = query.string("filename")
+        if boundary == nil, named == nil {
+            named = request.headers[.contentDisposition].flatMap(ContentDisposition.filename(in:))
+            guard named != nil else { throw Self.filenameRequired }
         }
-        guard let filename = MediaFilename(name) else {
-            throw ProblemError.invalidParameter(
-                "filename",
-                "must be 1 to 255 characters, not blank, without / \\ or control characters."
-            )
+        if let named { _ = try Self.filename(named) }
+        let received: MediaUploads.Received
+        if let boundary {
+            let (file, partName) = try await uploads.receiveForm(request, boundary: boundary)
+            received = file
+            named = named ?? partName
+        } else {
+            received = try await uploads.receive(request)
         }
-        let received = try await uploads.receive(request)
         defer { received.remove() }
+        guard let named else { throw Self.filenameRequired }
+        let filename = try Self.filename(named)
         let image: ProbedImage
         let placeholder: String?
         switch try await MediaImages.probe(received.path, pixelLimit: settings.pixelLimit) {
@@ -175,6 +176,23 @@ package struct MediaController {
             ],
             body: body
         )
+    }
+
+    private static let filenameRequired = ProblemError(
+        status: .badRequest,
+        code: "filename_required",
+        detail: "Name the file: ?filename=photo.jpg, Content-Disposition: attachment; filename=\"photo.jpg\", "
+            + "or a form part's filename."
+    )
+
+    private static func filename(_ name: String) throws -> MediaFilename {
+        guard let filename = MediaFilename(name) else {
+            throw ProblemError.invalidParameter(
+                "filename",
+                "must be 1 to 255 characters, not blank, without / \\ or control characters."
+            )
+        }
+        return filename
     }
 
     private func respond(with asset: MediaAsset) -> Response {
