@@ -177,7 +177,7 @@ import Testing
         try await WebhookReceiver.with { receiver, url in
             try await withApp(on: engine, configure: Self.configure) { client, storage async throws in
                 let admin = try await storage.token([.admin])
-                _ = try await Self.subscribe(url, events: ["media.*"], client, token: admin)
+                let hook = try await Self.subscribe(url, events: ["media.*"], client, token: admin)
                 let photo = try MediaTests.photo(width: 60, height: 40, orientation: 1)
                 let created = try await MediaTests.upload(client, photo, token: admin)
                 #expect(created.status == .created)
@@ -191,10 +191,13 @@ import Testing
                 )
                 #expect(described.status == .ok)
                 // Sent once the asset is gone, an update would say nothing: a later event says what became of it.
-                _ = try await receiver.waitFor(2)
+                if try await receiver.waitFor(2, limit: .seconds(30)).count < 2 {
+                    let deliveries = try await client.send(.get, "/v1/webhooks/\(hook.id)/deliveries", token: admin)
+                    Issue.record("deliveries: \(deliveries.text)")
+                }
                 #expect(try await client.send(.delete, "/v1/media/\(id)", token: admin).status == .noContent)
-                let events = try await receiver.waitFor(3).map { try $0.json }
-                #expect(events.map { $0["type"].string } == ["media.created", "media.updated", "media.deleted"])
+                let events = try await receiver.waitFor(3, limit: .seconds(30)).map { try $0.json }
+                try #require(events.map { $0["type"].string } == ["media.created", "media.updated", "media.deleted"])
                 #expect(events.allSatisfy { $0["data"]["resource"].string == "media" && $0["data"]["id"].int == id })
                 #expect(events[0]["data"]["media"]["hash"].string == MediaTests.sha256(photo))
                 #expect(events[1]["data"]["media"]["alt"].string == "A field")
