@@ -233,6 +233,13 @@ package struct FieldReader {
 /// Rules on text shared by request bodies and `openapi.yaml`, which states each of them as
 /// a pattern with the same meaning.
 package enum TextRules {
+    /// `text` with each U+0000 replaced by U+FFFD, as HTML's parsers do: PostgreSQL's text
+    /// cannot hold U+0000 (a write with one failed there with a 500), and both engines must
+    /// keep the same text. Every JSON string and query value is read through this.
+    package static func withoutNUL(_ text: String) -> String {
+        text.unicodeScalars.contains("\u{0}") ? text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : text
+    }
+
     /// A value quoted back to the client, shortened so an error never echoes a whole payload.
     package static func printable(_ text: String) -> String {
         text.count <= 40 ? text : text.prefix(40) + "…"

@@ -19,7 +19,7 @@ package enum JSONValue: Codable, Equatable, Sendable {
         } else if let value = try? container.decode(Double.self) {
             self = .number(value)
         } else if let value = try? container.decode(String.self) {
-            self = .string(value)
+            self = .string(TextRules.withoutNUL(value))
         } else if let value = try? container.decode([JSONValue].self) {
             self = .array(value)
         } else {

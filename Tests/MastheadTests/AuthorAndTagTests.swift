@@ -65,6 +65,27 @@ private func seedPeople(_ seed: Seeder) async throws {
 }
 
 @Suite struct TagTests {
+    /// U+0000, which PostgreSQL's text cannot hold (a write with one was a 500 there), is kept
+    /// as U+FFFD on both engines, in bodies and in query strings alike.
+    @Test(arguments: AppEngine.available) func aNULCharacterIsKeptAsAReplacementCharacter(engine: AppEngine)
+        async throws
+    {
+        try await withApp(on: engine, seed: seedPeople) { client, storage async throws in
+            let writer = try await storage.token([.contentWrite])
+            let patched = try await client.send(
+                .patch,
+                "/v1/tags/go",
+                json: #"{"description": "Go\u0000pher"}"#,
+                token: writer
+            )
+            #expect(patched.status == .ok)
+            #expect(try patched.json["data"]["description"].string == "Go\u{FFFD}pher")
+            #expect(try await storage.text("SELECT description FROM tags WHERE slug = 'go'") == "Go\u{FFFD}pher")
+            #expect(try await client.get("/v1/search?q=go%00pher").status == .ok)
+            #expect(try await client.get("/v1/articles?q=go%00").status == .ok)
+        }
+    }
+
     @Test(arguments: AppEngine.available) func listsTagsByNameWithPublishedArticleCounts(engine: AppEngine) async throws
     {
         try await withApp(on: engine, seed: seedPeople) { client, _ async throws in

@@ -14,7 +14,7 @@ package struct QueryReader {
             guard allowed.contains(name) else {
                 throw ProblemError.unknownParameter(TextRules.printable(name), allowed: allowed)
             }
-            guard values.updateValue(value, forKey: name) == nil else {
+            guard values.updateValue(TextRules.withoutNUL(value), forKey: name) == nil else {
                 throw ProblemError.invalidParameter(name, "given more than once; use a comma-separated list.")
             }
         }
