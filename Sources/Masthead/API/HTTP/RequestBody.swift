@@ -56,9 +56,7 @@ package enum RequestBody {
 
     /// `application/json`, `application/merge-patch+json` or any other `+json` type.
     private static func isJSON(_ contentType: String) -> Bool {
-        let mediaType = (contentType.split(separator: ";", maxSplits: 1).first ?? "").trimmingCharacters(
-            in: .whitespaces
-        ).lowercased()
+        let mediaType = HeaderParameters.type(of: contentType)
         return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
     }
 }

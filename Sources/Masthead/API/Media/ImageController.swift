@@ -23,7 +23,16 @@ public struct MediaSettings: Sendable {
     /// A variant's public URL (site-relative); nil for a file that is not an image.
     package func url(of asset: MediaAsset, variant: ImageVariant) -> String? {
         guard asset.isImage else { return nil }
-        return "/media/\(asset.hash)/\(variant)/\(MediaFilename(asset.filename)?.pathSegment ?? "file")"
+        return url(of: asset, variant: variant, segment: Self.segment(of: asset))
+    }
+
+    private func url(of asset: MediaAsset, variant: ImageVariant, segment: String) -> String {
+        "/media/\(asset.hash)/\(variant)/\(segment)"
+    }
+
+    /// The last part of an asset's URLs: its name for people and downloads.
+    private static func segment(of asset: MediaAsset) -> String {
+        MediaFilename(asset.filename)?.pathSegment ?? "file"
     }
 
     /// The widest any image is served: the largest width of the set (`full` of a larger
@@ -36,8 +45,9 @@ public struct MediaSettings: Sendable {
         guard let width = asset.width else { return nil }
         let full = min(width, maximumWidth)
         let widths = variants.widths.filter { $0 < full }
-        return (widths.map { ImageVariant(width: $0) } + [ImageVariant(width: nil)]).compactMap { variant in
-            url(of: asset, variant: variant).map { "\($0) \(variant.width ?? full)w" }
+        let segment = Self.segment(of: asset)
+        return (widths.map { ImageVariant(width: $0) } + [ImageVariant(width: nil)]).map { variant in
+            "\(url(of: asset, variant: variant, segment: segment)) \(variant.width ?? full)w"
         }.joined(separator: ", ")
     }
 }
@@ -77,7 +87,7 @@ package struct ImageController {
         ]
         if variant.format == nil { headers[.vary] = "Accept" }
         // The URL names the content: a match, or bytes this instance made, need no database.
-        if EntityTags.matches(request.headers[.ifNoneMatch], tag) {
+        if let condition = request.headers[.ifNoneMatch], CachingMiddleware.matches(condition, tag) {
             return Response(status: .notModified, headers: headers)
         }
         if let bytes = await images.cached(key), let format = preferred ?? ImageFormat(sniffing: bytes) {
@@ -126,15 +136,4 @@ package struct ImageController {
         code: "not_found",
         detail: "No image at this address."
     )
-}
-
-/// `If-None-Match` against one strong tag: `*` or a list that names it (weak or strong).
-enum EntityTags {
-    static func matches(_ header: String?, _ tag: String) -> Bool {
-        guard let header else { return false }
-        return header.split(separator: ",").contains { candidate in
-            let trimmed = candidate.trimmingCharacters(in: .whitespaces)
-            return trimmed == "*" || trimmed == tag || trimmed == "W/" + tag
-        }
-    }
 }

@@ -286,26 +286,12 @@ struct FocalPointJSON: JSONEncodable {
 package enum ContentDisposition {
     /// The `filename` parameter (quoted or not; RFC 6266's `filename*` in UTF-8 preferred).
     package static func filename(in header: String) -> String? {
-        var plain: String?
-        for parameter in header.split(separator: ";").dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard pair.count == 2 else { continue }
-            switch pair[0].lowercased() {
-            case "filename*":
-                let value = pair[1]
-                if value.lowercased().hasPrefix("utf-8''"), let decoded = value.dropFirst(7).removingPercentEncoding {
-                    return decoded
-                }
-            case "filename":
-                var value = pair[1]
-                if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
-                    value = String(value.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\"")
-                }
-                plain = value
-            default: continue
-            }
+        if let extended = HeaderParameters.value("filename*", in: header), extended.lowercased().hasPrefix("utf-8''"),
+            let decoded = extended.dropFirst(7).removingPercentEncoding
+        {
+            return decoded
         }
-        return plain
+        return HeaderParameters.value("filename", in: header)
     }
 
     /// `attachment` named `filename`: its ASCII letters, digits and `._-` as `filename`, and

@@ -51,8 +51,9 @@ package actor MediaImages {
     }
 
     /// The bytes of the variant cached under `key`, if this instance made it: read without
-    /// the database, since the key names the content.
-    package func cached(_ key: String) async -> [UInt8]? {
+    /// the database, since the key names the content, and outside this actor, so that
+    /// requests for images already made never queue behind each other here.
+    nonisolated package func cached(_ key: String) async -> [UInt8]? {
         guard let path = await cache.path(of: key) else { return nil }
         return FileManager.default.contents(atPath: path).map { [UInt8]($0) }
     }

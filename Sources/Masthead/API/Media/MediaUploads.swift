@@ -82,19 +82,8 @@ extension MediaUploads {
     /// any other type; a 400 when its boundary is missing or not one RFC 2046 allows (1 to
     /// 70 of its characters, not ending in a space).
     package static func formBoundary(of contentType: String?) throws -> String? {
-        guard let contentType else { return nil }
-        let parameters = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard parameters.first?.lowercased() == "multipart/form-data" else { return nil }
-        var boundary: String?
-        for parameter in parameters.dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1).map(String.init)
-            guard pair.count == 2, pair[0].lowercased() == "boundary" else { continue }
-            var value = pair[1]
-            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
-                value = String(value.dropFirst().dropLast())
-            }
-            boundary = value
-        }
+        guard let contentType, HeaderParameters.type(of: contentType) == "multipart/form-data" else { return nil }
+        let boundary = HeaderParameters.value("boundary", in: contentType)
         let allowed = Set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'()+_,-./:=? ")
         guard let boundary, (1...70).contains(boundary.count), boundary.allSatisfy(allowed.contains),
             boundary.last != " "
@@ -195,8 +184,8 @@ private final class FormReceiver {
     func body(_ body: inout ByteBuffer) {
         guard problem == nil else { return }
         if !inFile {
-            guard let disposition, let name = Self.parameter("name", in: disposition), name == "file" else {
-                problem = .unknownPart(self.disposition.flatMap { Self.parameter("name", in: $0) } ?? "(none)")
+            guard let disposition, let name = HeaderParameters.value("name", in: disposition), name == "file" else {
+                problem = .unknownPart(self.disposition.flatMap { HeaderParameters.value("name", in: $0) } ?? "(none)")
                 return
             }
             guard !fileComplete else {
@@ -223,24 +212,10 @@ private final class FormReceiver {
         if inFile {
             fileComplete = true
             inFile = false
-        } else if problem == nil, let disposition, Self.parameter("name", in: disposition) == "file" {
+        } else if problem == nil, let disposition, HeaderParameters.value("name", in: disposition) == "file" {
             // A file part with no bytes at all.
             fileComplete = true
         }
         disposition = nil
-    }
-
-    /// A parameter of a `form-data` disposition, quoted or not.
-    static func parameter(_ key: String, in disposition: String) -> String? {
-        for parameter in disposition.split(separator: ";").dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard pair.count == 2, pair[0].lowercased() == key else { continue }
-            var value = pair[1]
-            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
-                value = String(value.dropFirst().dropLast())
-            }
-            return value
-        }
-        return nil
     }
 }
