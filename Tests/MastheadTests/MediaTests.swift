@@ -693,6 +693,16 @@ import Testing
                     Self.form([("file", "a.jpg", other)]), [.contentType: "multipart/form-data; boundary=\"\""],
                     "malformed_multipart"
                 ),
+                // A header name with a byte over 127 (multipart-kit 4.7.1 trapped on it, ending the process).
+                (
+                    Array("--mhBoundary7MA4YWxk\r\n\u{C3}x: y\r\n\r\nz\r\n--mhBoundary7MA4YWxk--\r\n".utf8), form,
+                    "malformed_multipart"
+                ),
+                // Headers without end: refused past 16 KiB, not held.
+                (
+                    Array("--mhBoundary7MA4YWxk\r\nX-Long: ".utf8) + [UInt8](repeating: 0x61, count: 100_000), form,
+                    "malformed_multipart"
+                ),
                 (Self.form([("file", "a.jpg", [])]), form, "empty_upload"),
                 (Self.form([("file", nil, other)]), form, "filename_required"),
                 (Self.form([("file", "big.jpg", [UInt8](repeating: 0xff, count: 200_001))]), form, "payload_too_large"),

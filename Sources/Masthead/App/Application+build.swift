@@ -240,13 +240,7 @@ public struct MastheadRouter {
             router.addRoutes(writes.endpoints, atPath: RouterPath(Input.path))
         }
         for kind in stores.describedKinds { addDescribed(kind) }
-        // By default one folder per port: a restart finds (and clears) its own files; port 0
-        // (a test's) gets a folder of its own.
-        let mediaFolder =
-            configuration.media.cacheFolder
-            ?? (NSTemporaryDirectory() as NSString).appendingPathComponent(
-                "masthead-media-" + (configuration.port == 0 ? UUID().uuidString : String(configuration.port))
-            )
+        let mediaFolder = configuration.media.cacheFolder ?? MediaCache.defaultFolder(port: configuration.port)
         let images = MediaImages(
             store: stores.media,
             cache: MediaCache(folder: mediaFolder, maxBytes: configuration.media.cacheMaxBytes),

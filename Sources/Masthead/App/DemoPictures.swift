@@ -28,7 +28,7 @@ enum DemoPictures {
         ((147, 51, 234), (59, 7, 100)), ((202, 138, 4), (113, 63, 18)), ((219, 39, 119), (112, 26, 62)),
     ]
 
-    /// Made once per process, on NIO's thread pool (the work blocks), whatever number of
+    /// Made once per process, on the images' threads (the work blocks), whatever number of
     /// demos load.
     private static let made = Task { try await MediaImages.threads.runIfActive { try make() } }
 

@@ -192,11 +192,37 @@ package actor MediaCache {
         var lastUse: UInt64
     }
 
+    /// By default one folder per port under the system's temporary folder, made readable by
+    /// this user alone: a restart finds (and clears) its own files. Port 0 (a test's), or a
+    /// folder of that name someone else made first, gets a folder of its own.
+    package static func defaultFolder(port: Int) -> String {
+        let temporary = NSTemporaryDirectory() as NSString
+        if port != 0 {
+            let folder = temporary.appendingPathComponent("masthead-media-\(port)")
+            try? FileManager.default.createDirectory(
+                atPath: folder,
+                withIntermediateDirectories: false,
+                attributes: [.posixPermissions: 0o700]
+            )
+            let attributes = try? FileManager.default.attributesOfItem(atPath: folder)
+            if (attributes?[.ownerAccountID] as? NSNumber)?.uint32Value == getuid(),
+                (attributes?[.posixPermissions] as? NSNumber)?.intValue == 0o700
+            {
+                return folder
+            }
+        }
+        return temporary.appendingPathComponent("masthead-media-\(UUID().uuidString)")
+    }
+
     /// A folder that cannot be made leaves every write failing, each with a 503.
     package init(folder: String, maxBytes: Int) {
         self.folder = folder
         self.maxBytes = maxBytes
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try? FileManager.default.createDirectory(
+            atPath: folder,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where Self.isOwn(name) {
             try? FileManager.default.removeItem(atPath: folder + "/" + name)
         }
